@@ -1,0 +1,182 @@
+# golive — top-level build.
+#
+#   make            build build/golive
+#   make check      unit tests, normal build and ASan+UBSan build (installs deps if missing)
+#   make demo       installs deps if missing, builds, runs the demo
+#   make bench      benchmarks (never part of check)
+#   make deps       install missing Debian -dev packages (apt-get; sudo when not root)
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make clean
+
+VERSION     := 0.1.0
+GIT_DESC    := $(shell git describe --always --dirty --tags 2>/dev/null || echo unknown)
+PREFIX      ?= /usr/local
+DESTDIR     ?=
+BUILD       ?= build
+
+PKGS        := glib-2.0 gthread-2.0 json-c gsl cairo
+TEST_PKGS   := criterion
+# pkg-config module -> Debian package that ships it
+DEB_glib-2.0    := libglib2.0-dev
+DEB_gthread-2.0 := libglib2.0-dev
+DEB_json-c      := libjson-c-dev
+DEB_gsl         := libgsl-dev
+DEB_cairo       := libcairo2-dev
+DEB_criterion   := libcriterion-dev
+# also needed on a bare machine: the tools themselves
+DEB_TOOLS       := pkg-config gcc make
+
+CC          ?= cc
+OPT         ?= -O2
+WARN        := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -g $(OPT) \
+               -DGOLIVE_VERSION='"$(VERSION)"' -DGOLIVE_GIT='"$(GIT_DESC)"' -I.
+SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+# Flags are evaluated lazily so that a `make deps` earlier in the same
+# invocation chain (via sub-make) is seen.
+PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+TEST_CFLAGS  = $(shell pkg-config --cflags $(TEST_PKGS) 2>/dev/null)
+TEST_LIBS    = $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
+
+SIM_SRC     := $(sort $(wildcard sim/*.c))
+MODELS_SRC  := $(sort $(wildcard models/*.c models/*/*.c))
+PLOTS_SRC   := $(sort $(wildcard plots/*.c))
+CLI_SRC     := $(sort $(wildcard cli/*.c))
+LIB_SRC     := $(SIM_SRC) $(MODELS_SRC) $(PLOTS_SRC)
+TEST_SRC    := $(sort $(wildcard tests/*.c))
+BENCH_SRC   := $(sort $(wildcard bench/*.c))
+
+# $(call objs,VARIANT,SOURCES)
+objs = $(patsubst %.c,$(BUILD)/$(1)/%.o,$(2))
+
+GOLIVE      := $(BUILD)/golive
+TESTS       := $(BUILD)/normal/golive-tests
+TESTS_SAN   := $(BUILD)/san/golive-tests
+BENCHES     := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
+
+.PHONY: check-pkgs all check check-run demo demo-run bench bench-run deps ensure-deps \
+        install uninstall clean test
+
+all: $(GOLIVE)
+
+# ---------------------------------------------------------------- dependencies
+# Which pkg-config modules are missing (pkg-config itself missing => all).
+missing_mods = $(shell for m in $(PKGS) $(TEST_PKGS); do \
+                 pkg-config --exists $$m 2>/dev/null || echo $$m; done)
+
+deps:
+	@mods="$(missing_mods)"; debs=""; \
+	for t in $(DEB_TOOLS); do command -v $$t >/dev/null 2>&1 || debs="$$debs $$t"; done; \
+	for m in $$mods; do \
+	  case $$m in \
+	    glib-2.0|gthread-2.0) d=$(DEB_glib-2.0);; json-c) d=$(DEB_json-c);; \
+	    gsl) d=$(DEB_gsl);; cairo) d=$(DEB_cairo);; criterion) d=$(DEB_criterion);; \
+	    *) d="";; \
+	  esac; \
+	  case " $$debs " in *" $$d "*) ;; *) debs="$$debs $$d";; esac; \
+	done; \
+	if [ -z "$$debs" ]; then echo "deps: all build dependencies are present"; exit 0; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "deps: missing:$$debs — install them with your package manager (no apt-get here)" >&2; exit 1; fi; \
+	SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	echo "deps: installing Debian packages:$$debs"; \
+	$$SUDO apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$debs
+
+# Run `deps` only when something is missing.
+ensure-deps:
+	@if [ -n "$(strip $(missing_mods))" ] || ! command -v pkg-config >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory deps; fi
+
+check-pkgs:
+	@for m in $(PKGS); do pkg-config --exists $$m 2>/dev/null || { \
+	  echo "error: pkg-config cannot find '$$m'; run 'make deps' (Debian) or install it" >&2; exit 1; }; done
+
+# ---------------------------------------------------------------- build rules
+# V=1 shows full command lines.
+Q := $(if $(V),,@)
+
+$(BUILD)/normal/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(BASE_CFLAGS) $(PKG_CFLAGS) $(TEST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/san/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC san  $<")
+	$(Q)$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) -O1 $(PKG_CFLAGS) $(TEST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/bench/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC opt  $<")
+	$(Q)$(CC) $(BASE_CFLAGS) -O3 -march=x86-64-v2 -DNDEBUG $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(GOLIVE): $(call objs,normal,$(LIB_SRC) $(CLI_SRC)) | check-pkgs
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $^ -o $@ $(PKG_LIBS)
+
+$(TESTS): $(call objs,normal,$(LIB_SRC) $(TEST_SRC)) $(GOLIVE)
+	$(CC) $(filter %.o,$^) -o $@ $(PKG_LIBS) $(TEST_LIBS) -lpthread
+
+GOLIVE_SAN  := $(BUILD)/san/golive
+
+$(GOLIVE_SAN): $(call objs,san,$(LIB_SRC) $(CLI_SRC)) | check-pkgs
+	$(CC) $(SAN_FLAGS) $^ -o $@ $(PKG_LIBS)
+
+$(TESTS_SAN): $(call objs,san,$(LIB_SRC) $(TEST_SRC)) $(GOLIVE_SAN)
+	$(CC) $(SAN_FLAGS) $(filter %.o,$^) -o $@ $(PKG_LIBS) $(TEST_LIBS) -lpthread
+
+$(BUILD)/bench/%: $(call objs,bench/obj,$(LIB_SRC)) $(BUILD)/bench/obj/bench/%.o
+	$(CC) $^ -o $@ $(PKG_LIBS)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# ---------------------------------------------------------------- tests
+# Criterion runs each test in its own process; --jobs bounds the parallelism.
+CRITERION_ARGS ?= --jobs 2
+
+check: ensure-deps
+	@$(MAKE) --no-print-directory check-run
+
+check-run: $(TESTS) $(TESTS_SAN)
+	@echo "== criterion suite (normal build)"
+	GOLIVE_BIN=$(abspath $(GOLIVE)) $(TESTS) $(CRITERION_ARGS)
+	@echo "== criterion suite (ASan + UBSan build)"
+	GOLIVE_BIN=$(abspath $(GOLIVE_SAN)) \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  $(TESTS_SAN) $(CRITERION_ARGS)
+
+test: check
+
+# ---------------------------------------------------------------- demo, bench
+demo: ensure-deps
+	@$(MAKE) --no-print-directory demo-run
+
+demo-run: $(GOLIVE)
+	./$(GOLIVE) --help
+
+bench: ensure-deps
+	@$(MAKE) --no-print-directory bench-run
+
+bench-run: $(BENCHES)
+	@mkdir -p bench
+	@set -e; for b in $(BENCHES); do $$b; done
+	@$(BUILD)/bench/bench_merge bench/results.json $(BUILD)/bench/*.json 2>/dev/null || true
+
+# ---------------------------------------------------------------- install
+install: $(GOLIVE)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	           $(DESTDIR)$(PREFIX)/share/golive/scenarios
+	install -m 755 $(GOLIVE) $(DESTDIR)$(PREFIX)/bin/golive
+	install -m 644 docs/golive.1 $(DESTDIR)$(PREFIX)/share/man/man1/golive.1
+	@for f in scenarios/*.json; do [ -e "$$f" ] || continue; \
+	  install -m 644 "$$f" $(DESTDIR)$(PREFIX)/share/golive/scenarios/; done
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/golive $(DESTDIR)$(PREFIX)/share/man/man1/golive.1
+	rm -rf $(DESTDIR)$(PREFIX)/share/golive
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,11 @@
+/* cli — shared definitions of the golive command line. */
+#ifndef GOLIVE_CLI_CLI_H
+#define GOLIVE_CLI_CLI_H
+
+enum {
+    CLI_EXIT_OK = 0,
+    CLI_EXIT_FAILURE = 1, /* internal failure, or a command not available */
+    CLI_EXIT_USAGE = 2,   /* bad usage or bad scenario; nothing written */
+};
+
+#endif

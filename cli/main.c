@@ -1,0 +1,92 @@
+/* golive — command-line entry point: global options and subcommand dispatch.
+ *
+ * Exit status (DESIGN section 5): 0 success, 1 internal failure, 2 bad usage
+ * or bad scenario (nothing written). */
+#include <glib.h>
+#include <gsl/gsl_errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+typedef struct {
+    const char *name;
+    const char *summary;
+    int (*fn)(int argc, char **argv);
+    const char *planned; /* why it is not there yet; NULL when available */
+} subcommand;
+
+static const subcommand subcommands[] = {
+    { "run", "simulate a scenario and report migrations, downtime and incidents", NULL,
+      "the migration models and scenario loader (issue #3)" },
+    { "sweep", "run a grid of scenario values (CSV, heatmap)", NULL, "issue #5" },
+    { "compare", "compare designs side by side with confidence intervals", NULL, "issue #5" },
+    { "validate", "check scenario files and print every error", NULL,
+      "the scenario loader (issue #3)" },
+    { "explain", "narrate a run's timeline in plain sentences", NULL, "issue #5" },
+};
+
+static char *commands_help(void)
+{
+    GString *s = g_string_new("Commands:\n");
+    for (size_t i = 0; i < G_N_ELEMENTS(subcommands); i++)
+        g_string_append_printf(s, "  %-10s %s%s\n", subcommands[i].name, subcommands[i].summary,
+                               subcommands[i].fn ? "" : " [not available yet]");
+    g_string_append(s, "\nRun 'golive COMMAND --help' for a command's options.\n"
+                       "Exit status: 0 success, 1 internal failure, 2 bad usage or bad scenario.");
+    return g_string_free(s, FALSE);
+}
+
+int main(int argc, char **argv)
+{
+    /* GSL aborts on errors by default; callers check return codes instead. */
+    gsl_set_error_handler_off();
+
+    gboolean version = FALSE;
+    GOptionEntry entries[] = {
+        { "version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
+        { NULL, 0, 0, 0, NULL, NULL, NULL },
+    };
+    g_autoptr(GOptionContext) ctx = g_option_context_new("COMMAND [ARGS...]");
+    g_option_context_set_summary(ctx, "golive: a discrete-event simulator of live migration in "
+                                      "virtualization clusters.");
+    g_autofree char *desc = commands_help();
+    g_option_context_set_description(ctx, desc);
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    /* Options after the command belong to the command. */
+    g_option_context_set_strict_posix(ctx, TRUE);
+
+    g_autoptr(GError) err = NULL;
+    if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+        fprintf(stderr, "golive: %s\nTry 'golive --help'.\n", err->message);
+        return CLI_EXIT_USAGE;
+    }
+    if (version) {
+        printf("golive %s (%s)\n", GOLIVE_VERSION, GOLIVE_GIT);
+        return CLI_EXIT_OK;
+    }
+    if (argc < 2) {
+        g_autofree char *help = g_option_context_get_help(ctx, TRUE, NULL);
+        fputs(help, stderr);
+        return CLI_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "help")) {
+        g_autofree char *help = g_option_context_get_help(ctx, TRUE, NULL);
+        fputs(help, stdout);
+        return CLI_EXIT_OK;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(subcommands); i++) {
+        const subcommand *sc = &subcommands[i];
+        if (strcmp(cmd, sc->name) != 0)
+            continue;
+        if (!sc->fn) {
+            fprintf(stderr, "golive: '%s' is not available yet in golive %s: it needs %s.\n", cmd,
+                    GOLIVE_VERSION, sc->planned);
+            return CLI_EXIT_FAILURE;
+        }
+        return sc->fn(argc - 1, argv + 1);
+    }
+    fprintf(stderr, "golive: unknown command '%s'\nTry 'golive --help'.\n", cmd);
+    return CLI_EXIT_USAGE;
+}

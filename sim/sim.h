@@ -1,0 +1,61 @@
+/* sim — the discrete-event engine of one run.
+ *
+ * A sim owns everything of one run: the clock, the pending events, the
+ * run's random-number streams and its trace. There is no global state, so
+ * independent sims can run in parallel threads. */
+#ifndef GOLIVE_SIM_SIM_H
+#define GOLIVE_SIM_SIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim/evq.h"
+#include "sim/rng.h"
+#include "sim/simtime.h"
+#include "sim/trace.h"
+
+typedef struct sim sim;
+typedef evq_fn sim_event_fn;     /* void fn(sim *s, void *arg) */
+typedef evq_handle sim_event;    /* 0 = no event */
+
+typedef enum {
+    SIM_RUN_EMPTY,      /* no event left (run until SIM_NEVER) */
+    SIM_RUN_UNTIL,      /* reached the requested time; the clock is there */
+    SIM_RUN_STOPPED,    /* a callback called sim_stop() */
+    SIM_RUN_MAX_EVENTS, /* the event budget (sim_set_max_events) ran out */
+} sim_run_result;
+
+/* Allocates a sim at time 0 whose streams derive from (seed, run). */
+sim *sim_new(uint64_t seed, uint64_t run);
+void sim_free(sim *s);
+
+sim_time sim_now(const sim *s);
+
+/* Schedules fn(s, arg) at absolute time t (>= now) or after dt (>= 0).
+ * Events at equal times run in the order they were scheduled. */
+sim_event sim_at(sim *s, sim_time t, sim_event_fn fn, void *arg);
+sim_event sim_after(sim *s, sim_time dt, sim_event_fn fn, void *arg);
+
+/* Cancels a pending event; false if it is not pending (it already ran, is
+ * running now, or was cancelled). */
+bool sim_cancel(sim *s, sim_event ev);
+/* Moves a pending event to t, or re-arms the event that is running now (a
+ * periodic timer reschedules itself). False for an event that is gone. */
+bool sim_reschedule(sim *s, sim_event ev, sim_time t);
+bool sim_pending(const sim *s, sim_event ev);
+
+/* Runs events with time <= until (SIM_NEVER: until none is left). */
+sim_run_result sim_run(sim *s, sim_time until);
+/* From inside a callback: sim_run returns once the callback does. */
+void sim_stop(sim *s);
+
+/* Bounds the number of events one sim may run in total (0: no bound). */
+void sim_set_max_events(sim *s, uint64_t max_events);
+uint64_t sim_events_run(const sim *s);
+size_t sim_events_pending(const sim *s);
+
+rng_streams *sim_rng(sim *s);
+gsl_rng *sim_stream(sim *s, const char *name);
+trace *sim_trace(sim *s);
+
+#endif

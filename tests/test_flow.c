@@ -1,0 +1,434 @@
+/* Fluid flow network: max-min rates, exact completion times, cuts,
+ * background load, TCP window, incremental re-rating. */
+#include <criterion/criterion.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+
+#include "sim/flow.h"
+
+#define MB 1e6
+
+typedef struct {
+    sim_time at;
+    int calls;
+    double sent_at_done;
+} done_rec;
+
+static void on_done(flow_net *net, flow *f, void *arg)
+{
+    done_rec *d = arg;
+    d->at = sim_now(flow_net_sim(net));
+    d->calls++;
+    d->sent_at_done = flow_sent(net, f);
+}
+
+typedef struct {
+    sim *s;
+    flow_net *net;
+} world;
+
+static world mk(void)
+{
+    world w;
+    w.s = sim_new(1, 0);
+    w.net = flow_net_new(w.s);
+    return w;
+}
+
+static void rm(world w)
+{
+    flow_net_free(w.net);
+    sim_free(w.s);
+}
+
+#define RATE_EQ(net, f, v) cr_assert_float_eq(flow_rate(net, f), (v), 1e-6 * (v) + 1e-9, \
+                                              "rate %.9g, expected %.9g", flow_rate(net, f), (double)(v))
+
+Test(flow, two_equal_flows_share_a_link)
+{
+    world w = mk();
+    flow_link *l = flow_link_new(w.net, "l", 100 * MB, 0);
+    flow *a = flow_start(w.net, &l, 1, INFINITY, NULL, NULL, NULL);
+    RATE_EQ(w.net, a, 100 * MB);
+    flow *b = flow_start(w.net, &l, 1, INFINITY, NULL, NULL, NULL);
+    RATE_EQ(w.net, a, 50 * MB);
+    RATE_EQ(w.net, b, 50 * MB);
+    cr_assert_float_eq(flow_link_utilisation(w.net, l), 1.0, 1e-12);
+    cr_assert_float_eq(flow_link_flow_rate(w.net, l), 100 * MB, 1e-3);
+    rm(w);
+}
+
+/* Bertsekas & Gallager, Data Networks (2nd ed.), section 6.5.2: max-min
+ * fairness. Links L1 (capacity 1) and L2 (capacity 2); flow 0 crosses both,
+ * flow 1 only L1, flow 2 only L2. L1 is the bottleneck of flows 0 and 1
+ * (1/2 each); flow 2 takes the rest of L2: 3/2. With equal capacities the
+ * classic answer is 1/2 for all three. */
+Test(flow, classic_two_link_three_flow_example)
+{
+    world w = mk();
+    flow_link *l1 = flow_link_new(w.net, "L1", 1 * MB, 0);
+    flow_link *l2 = flow_link_new(w.net, "L2", 2 * MB, 0);
+    flow_link *both[2] = { l1, l2 };
+    flow *f0 = flow_start(w.net, both, 2, INFINITY, NULL, NULL, NULL);
+    flow *f1 = flow_start(w.net, &l1, 1, INFINITY, NULL, NULL, NULL);
+    flow *f2 = flow_start(w.net, &l2, 1, INFINITY, NULL, NULL, NULL);
+    RATE_EQ(w.net, f0, 0.5 * MB);
+    RATE_EQ(w.net, f1, 0.5 * MB);
+    RATE_EQ(w.net, f2, 1.5 * MB);
+    flow_link_set_capacity(w.net, l2, 1 * MB);
+    RATE_EQ(w.net, f0, 0.5 * MB);
+    RATE_EQ(w.net, f1, 0.5 * MB);
+    RATE_EQ(w.net, f2, 0.5 * MB);
+    rm(w);
+}
+
+Test(flow, capped_flow_leaves_its_share_to_others)
+{
+    world w = mk();
+    flow_link *l = flow_link_new(w.net, "l", 100 * MB, 0);
+    flow *a = flow_start(w.net, &l, 1, INFINITY, &(flow_params){ .cap_Bps = 20 * MB }, NULL, NULL);
+    flow *b = flow_start(w.net, &l, 1, INFINITY, NULL, NULL, NULL);
+    flow *c = flow_start(w.net, &l, 1, INFINITY, NULL, NULL, NULL);
+    RATE_EQ(w.net, a, 20 * MB);
+    RATE_EQ(w.net, b, 40 * MB);
+    RATE_EQ(w.net, c, 40 * MB);
+    flow_set_cap(w.net, a, 0); /* lift the cap */
+    RATE_EQ(w.net, a, 100 * MB / 3);
+    flow_set_cap(w.net, b, 10 * MB);
+    RATE_EQ(w.net, a, 45 * MB);
+    RATE_EQ(w.net, c, 45 * MB);
+    rm(w);
+}
+
+Test(flow, weights_split_in_proportion)
+{
+    world w = mk();
+    flow_link *l = flow_link_new(w.net, "l", 100 * MB, 0);
+    flow *a = flow_start(w.net, &l, 1, INFINITY, &(flow_params){ .weight = 1 }, NULL, NULL);
+    flow *b = flow_start(w.net, &l, 1, INFINITY, &(flow_params){ .weight = 3 }, NULL, NULL);
+    RATE_EQ(w.net, a, 25 * MB);
+    RATE_EQ(w.net, b, 75 * MB);
+    /* a weight-3 flow capped below its share gives the rest back */
+    flow_set_cap(w.net, b, 60 * MB);
+    RATE_EQ(w.net, a, 40 * MB);
+    flow_set_weight(w.net, a, 4);
+    flow_set_cap(w.net, b, 0);
+    RATE_EQ(w.net, a, 400 * MB / 7);
+    rm(w);
+}
+
+/* Flow A (1 GB) starts alone on a 1 GB/s link at t = 0. At 0.3 s flow B
+ * (100 MB) joins: 500 MB/s each. B ends at 0.3 + 0.1e9/0.5e9 = 0.5 s; A has
+ * sent 0.3e9 + 0.1e9 = 0.4e9 and is capped to 300 MB/s at 0.5 s: the rest,
+ * 0.6e9 B, takes 2 s -> A completes at exactly 2.5 s. */
+typedef struct {
+    world w;
+    flow_link *l;
+    flow *a;
+    done_rec *db;
+} midflight;
+
+static void start_b(sim *s, void *arg)
+{
+    (void)s;
+    midflight *m = arg;
+    flow_start(m->w.net, &m->l, 1, 100 * MB, NULL, on_done, m->db);
+}
+
+static void cap_a(sim *s, void *arg)
+{
+    (void)s;
+    midflight *m = arg;
+    flow_set_cap(m->w.net, m->a, 300 * MB);
+}
+
+Test(flow, completion_exact_when_rates_change_mid_flight)
+{
+    midflight m;
+    m.w = mk();
+    done_rec da = { 0 }, db = { 0 };
+    m.db = &db;
+    m.l = flow_link_new(m.w.net, "l", 1000 * MB, 0);
+    m.a = flow_start(m.w.net, &m.l, 1, 1000 * MB, NULL, on_done, &da);
+    sim_at(m.w.s, 300 * SIM_MS, start_b, &m);
+    sim_at(m.w.s, 500 * SIM_MS, cap_a, &m);
+    sim_run(m.w.s, SIM_NEVER);
+    cr_assert_eq(db.at, 500 * SIM_MS, "B done at %lld", (long long)db.at);
+    cr_assert_eq(da.at, 2500 * SIM_MS, "A done at %lld", (long long)da.at);
+    cr_assert_eq(da.calls, 1);
+    cr_assert_float_eq(da.sent_at_done, 1000 * MB, 0);
+    rm(m.w);
+}
+
+/* 1000 B at 3 B/s: 333.333...s; the event goes to the next whole
+ * nanosecond, 333333333334 ns. A 1 ms path latency delays delivery. */
+Test(flow, completion_rounds_up_to_the_nanosecond_and_adds_latency)
+{
+    world w = mk();
+    done_rec d = { 0 };
+    flow_link *l = flow_link_new(w.net, "l", 3, 0);
+    flow_start(w.net, &l, 1, 1000, NULL, on_done, &d);
+    sim_run(w.s, SIM_NEVER);
+    cr_assert_eq(d.at, 333333333334LL);
+    rm(w);
+
+    w = mk();
+    done_rec d2 = { 0 };
+    flow_link *a = flow_link_new(w.net, "a", 1 * MB, 400 * SIM_US);
+    flow_link *b = flow_link_new(w.net, "b", 2 * MB, 600 * SIM_US);
+    flow_link *p[2] = { a, b };
+    flow_start(w.net, p, 2, 1 * MB, NULL, on_done, &d2);
+    sim_run(w.s, SIM_NEVER);
+    cr_assert_eq(d2.at, SIM_S + SIM_MS, "1 s of sending + 1 ms latency");
+    rm(w);
+}
+
+/* 1000 B over a 100 B/s link; cut at 3 s, restored at 10 s: 300 B sent
+ * before, 700 B after -> done at 17 s, every byte counted once. */
+typedef struct {
+    world w;
+    flow_link *l;
+    flow *f;
+    double sent_at_cut, sent_during_cut;
+    bool stalled;
+} cutter;
+
+static void do_cut(sim *s, void *arg)
+{
+    (void)s;
+    cutter *c = arg;
+    flow_link_set_capacity(c->w.net, c->l, 0);
+    c->sent_at_cut = flow_sent(c->w.net, c->f);
+}
+
+static void check_cut(sim *s, void *arg)
+{
+    (void)s;
+    cutter *c = arg;
+    c->sent_during_cut = flow_sent(c->w.net, c->f);
+    c->stalled = flow_stalled(c->w.net, c->f);
+}
+
+static void do_restore(sim *s, void *arg)
+{
+    (void)s;
+    cutter *c = arg;
+    flow_link_set_capacity(c->w.net, c->l, 100);
+}
+
+Test(flow, cut_link_stalls_and_restore_resumes_without_loss)
+{
+    cutter c;
+    c.w = mk();
+    done_rec d = { 0 };
+    c.l = flow_link_new(c.w.net, "l", 100, 0);
+    c.f = flow_start(c.w.net, &c.l, 1, 1000, NULL, on_done, &d);
+    sim_at(c.w.s, 3 * SIM_S, do_cut, &c);
+    sim_at(c.w.s, 7 * SIM_S, check_cut, &c);
+    sim_at(c.w.s, 10 * SIM_S, do_restore, &c);
+    sim_run(c.w.s, SIM_NEVER);
+    cr_assert_float_eq(c.sent_at_cut, 300, 1e-9);
+    cr_assert_float_eq(c.sent_during_cut, 300, 1e-9, "no progress while cut");
+    cr_assert(c.stalled);
+    cr_assert_eq(d.calls, 1);
+    cr_assert_eq(d.at, 17 * SIM_S);
+    cr_assert_float_eq(d.sent_at_done, 1000, 0, "delivered == size");
+    cr_assert_float_eq(flow_link_utilisation(c.w.net, c.l), 0, 0);
+    rm(c.w);
+}
+
+Test(flow, background_load_reduces_what_flows_get)
+{
+    world w = mk();
+    flow_link *l = flow_link_new(w.net, "l", 100 * MB, 0);
+    flow *a = flow_start(w.net, &l, 1, INFINITY, NULL, NULL, NULL);
+    flow_bg *bg = flow_bg_new(w.net, &l, 1, 40 * MB);
+    RATE_EQ(w.net, a, 60 * MB);
+    cr_assert_float_eq(flow_link_utilisation(w.net, l), 1.0, 1e-12);
+    cr_assert_float_eq(flow_link_background_rate(l), 40 * MB, 0);
+    flow_bg *bg2 = flow_bg_new(w.net, &l, 1, 30 * MB);
+    RATE_EQ(w.net, a, 30 * MB);
+    flow_bg_set_rate(w.net, bg2, 90 * MB);
+    cr_assert_float_eq(flow_rate(w.net, a), 0, 0, "reservations beyond capacity starve flows");
+    cr_assert(flow_stalled(w.net, a));
+    cr_assert_float_eq(flow_link_background_rate(l), 100 * MB, 0);
+    flow_bg_free(w.net, bg2);
+    flow_bg_free(w.net, bg);
+    RATE_EQ(w.net, a, 100 * MB);
+    cr_assert_float_eq(flow_link_background_rate(l), 0, 0, "no drift after add/remove");
+    rm(w);
+}
+
+Test(flow, tcp_window_caps_rate_by_rtt)
+{
+    world w = mk();
+    /* one-way latency 1 ms -> RTT 2 ms; 64 KiB window -> 32.768 MB/s */
+    flow_link *l = flow_link_new(w.net, "wan", 1000 * MB, SIM_MS);
+    flow *f = flow_start(w.net, &l, 1, INFINITY, &(flow_params){ .window_bytes = 65536 }, NULL, NULL);
+    flow *g = flow_start(w.net, &l, 1, INFINITY, NULL, NULL, NULL);
+    RATE_EQ(w.net, f, 65536 / 0.002);
+    RATE_EQ(w.net, g, 1000 * MB - 65536 / 0.002);
+    rm(w);
+}
+
+Test(flow, rerating_is_limited_to_the_component)
+{
+    world w = mk();
+    flow_link *rack[4];
+    for (int i = 0; i < 4; i++)
+        rack[i] = flow_link_new(w.net, "rack", 100 * MB, 0);
+    for (int i = 0; i < 4; i++)
+        for (int k = 0; k < 10; k++)
+            flow_start(w.net, &rack[i], 1, INFINITY, NULL, NULL, NULL);
+    flow *x = flow_start(w.net, &rack[0], 1, INFINITY, NULL, NULL, NULL);
+    cr_assert_float_eq(flow_rate(w.net, x), 100 * MB / 11, 1);
+    flow_counters before = flow_net_counters(w.net);
+    flow *y = flow_start(w.net, &rack[2], 1, INFINITY, NULL, NULL, NULL);
+    cr_assert_float_eq(flow_rate(w.net, y), 100 * MB / 11, 1);
+    flow_counters after = flow_net_counters(w.net);
+    cr_assert_eq(after.solves - before.solves, 1);
+    cr_assert_eq(after.flows_rerated - before.flows_rerated, 11, "only rack 2's flows");
+    cr_assert_eq(after.links_visited - before.links_visited, 1);
+    /* a flow across two racks joins their components */
+    flow_link *two[2] = { rack[1], rack[3] };
+    flow *z = flow_start(w.net, two, 2, INFINITY, NULL, NULL, NULL);
+    cr_assert_float_eq(flow_rate(w.net, z), 100 * MB / 11, 1);
+    flow_counters joined = flow_net_counters(w.net);
+    cr_assert_eq(joined.flows_rerated - after.flows_rerated, 21);
+    rm(w);
+}
+
+static void start_many(sim *s, void *arg)
+{
+    (void)s;
+    world *w = arg;
+    flow_link *l = flow_link_new(w->net, "l", 100 * MB, 0);
+    for (int i = 0; i < 100; i++)
+        flow_start(w->net, &l, 1, 1 * MB, NULL, NULL, NULL);
+}
+
+Test(flow, changes_at_one_instant_are_coalesced)
+{
+    world w = mk();
+    sim_at(w.s, SIM_S, start_many, &w);
+    sim_run(w.s, SIM_S);
+    cr_assert_eq(flow_net_counters(w.net).solves, 1);
+    sim_run(w.s, SIM_NEVER);
+    /* all 100 end together at 1 s + 100 MB / 100 MB/s */
+    cr_assert_eq(sim_now(w.s), 2 * SIM_S);
+    cr_assert_eq(flow_net_nflows(w.net), 0);
+    rm(w);
+}
+
+typedef struct {
+    world w;
+    flow *f;
+} grow;
+
+static void grow_it(sim *s, void *arg)
+{
+    (void)s;
+    grow *g = arg;
+    flow_set_size(g->w.net, g->f, 300);
+}
+
+Test(flow, size_can_grow_while_sending_and_cancel_stops_it)
+{
+    grow g;
+    g.w = mk();
+    done_rec d = { 0 };
+    flow_link *l = flow_link_new(g.w.net, "l", 100, 0);
+    g.f = flow_start(g.w.net, &l, 1, 100, NULL, on_done, &d);
+    sim_at(g.w.s, 500 * SIM_MS, grow_it, &g);
+    sim_run(g.w.s, SIM_NEVER);
+    cr_assert_eq(d.at, 3 * SIM_S);
+    cr_assert_float_eq(d.sent_at_done, 300, 0);
+
+    done_rec d2 = { 0 };
+    flow *a = flow_start(g.w.net, &l, 1, 1000, NULL, on_done, &d2);
+    flow *b = flow_start(g.w.net, &l, 1, 1000, NULL, NULL, NULL);
+    RATE_EQ(g.w.net, b, 50);
+    flow_cancel(g.w.net, a);
+    RATE_EQ(g.w.net, b, 100);
+    sim_run(g.w.s, SIM_NEVER);
+    cr_assert_eq(d2.calls, 0, "a cancelled flow never calls back");
+    rm(g.w);
+}
+
+Test(flow, pathless_flow_runs_at_its_cap_or_at_once)
+{
+    world w = mk();
+    done_rec d = { 0 }, d2 = { 0 };
+    flow_start(w.net, NULL, 0, 1000, &(flow_params){ .cap_Bps = 500 }, on_done, &d);
+    flow_start(w.net, NULL, 0, 1000, NULL, on_done, &d2);
+    sim_run(w.s, SIM_NEVER);
+    cr_assert_eq(d.at, 2 * SIM_S);
+    cr_assert_eq(d2.at, 0);
+    cr_assert_float_eq(d2.sent_at_done, 1000, 0);
+    rm(w);
+}
+
+/* Property: on random networks the rates are a weighted max-min fair
+ * allocation: feasible, and every flow either runs at its cap or crosses a
+ * saturated link on which no flow has a larger rate per weight. */
+Test(flow, random_networks_are_max_min_fair)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 12345);
+    for (int trial = 0; trial < 200; trial++) {
+        world w = mk();
+        int nl = 1 + (int)gsl_rng_uniform_int(r, 8);
+        int nf = 1 + (int)gsl_rng_uniform_int(r, 20);
+        flow_link *links[8];
+        for (int i = 0; i < nl; i++)
+            links[i] = flow_link_new(w.net, "l", 1 + gsl_rng_uniform_int(r, 1000), 0);
+        flow *fl[20];
+        flow_link *paths[20][8];
+        int np[20];
+        double caps[20], wts[20];
+        for (int k = 0; k < nf; k++) {
+            np[k] = 0;
+            for (int i = 0; i < nl; i++)
+                if (gsl_rng_uniform(r) < 0.4)
+                    paths[k][np[k]++] = links[i];
+            if (np[k] == 0)
+                paths[k][np[k]++] = links[gsl_rng_uniform_int(r, nl)];
+            caps[k] = gsl_rng_uniform(r) < 0.3 ? 1 + gsl_rng_uniform_int(r, 300) : 0;
+            wts[k] = 1 + gsl_rng_uniform_int(r, 4);
+            fl[k] = flow_start(w.net, paths[k], np[k], INFINITY,
+                               &(flow_params){ .cap_Bps = caps[k], .weight = wts[k] }, NULL, NULL);
+        }
+        double load[8] = { 0 };
+        double rate[20];
+        for (int k = 0; k < nf; k++) {
+            rate[k] = flow_rate(w.net, fl[k]);
+            for (int j = 0; j < np[k]; j++)
+                for (int i = 0; i < nl; i++)
+                    if (paths[k][j] == links[i])
+                        load[i] += rate[k];
+        }
+        for (int i = 0; i < nl; i++)
+            cr_assert_leq(load[i], flow_link_capacity(links[i]) * (1 + 1e-9), "trial %d link %d", trial, i);
+        for (int k = 0; k < nf; k++) {
+            if (caps[k] > 0 && fabs(rate[k] - caps[k]) <= 1e-9 * caps[k])
+                continue;
+            bool bottleneck = false;
+            for (int j = 0; j < np[k] && !bottleneck; j++) {
+                int i = 0;
+                while (links[i] != paths[k][j])
+                    i++;
+                if (load[i] < flow_link_capacity(links[i]) * (1 - 1e-9))
+                    continue;
+                bool largest = true;
+                for (int m = 0; m < nf; m++)
+                    for (int q = 0; q < np[m]; q++)
+                        if (paths[m][q] == links[i] && rate[m] / wts[m] > rate[k] / wts[k] * (1 + 1e-9))
+                            largest = false;
+                bottleneck = largest;
+            }
+            cr_assert(bottleneck, "trial %d flow %d has no bottleneck (rate %g)", trial, k, rate[k]);
+        }
+        rm(w);
+    }
+    gsl_rng_free(r);
+}
