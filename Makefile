@@ -54,7 +54,7 @@ objs = $(patsubst %.c,$(BUILD)/$(1)/%.o,$(2))
 GOLIVE      := $(BUILD)/golive
 TESTS       := $(BUILD)/normal/golive-tests
 TESTS_SAN   := $(BUILD)/san/golive-tests
-BENCHES     := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
+BENCH       := $(BUILD)/bench/golive-bench
 
 .PHONY: check-pkgs all check check-run demo demo-run bench bench-run deps ensure-deps \
         install uninstall clean test
@@ -128,7 +128,7 @@ $(GOLIVE_SAN): $(call objs,san,$(LIB_SRC) $(CLI_SRC)) | check-pkgs
 $(TESTS_SAN): $(call objs,san,$(LIB_SRC) $(TEST_SRC)) $(GOLIVE_SAN)
 	$(CC) $(SAN_FLAGS) $(filter %.o,$^) -o $@ $(PKG_LIBS) $(TEST_LIBS) -lpthread
 
-$(BUILD)/bench/%: $(call objs,bench/obj,$(LIB_SRC)) $(BUILD)/bench/obj/bench/%.o
+$(BENCH): $(call objs,bench/obj,$(LIB_SRC) $(BENCH_SRC))
 	$(CC) $^ -o $@ $(PKG_LIBS)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
@@ -160,10 +160,8 @@ demo-run: $(GOLIVE)
 bench: ensure-deps
 	@$(MAKE) --no-print-directory bench-run
 
-bench-run: $(BENCHES)
-	@mkdir -p bench
-	@set -e; for b in $(BENCHES); do $$b; done
-	@$(BUILD)/bench/bench_merge bench/results.json $(BUILD)/bench/*.json 2>/dev/null || true
+bench-run: $(BENCH)
+	$(BENCH) bench/results.json
 
 # ---------------------------------------------------------------- install
 install: $(GOLIVE)

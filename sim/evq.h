@@ -1,5 +1,6 @@
-/* evq — the pending-event set: a 4-ary min-heap of (time, sequence) keys over
- * a pool of event records, with O(log n) cancel and reschedule by handle.
+/* evq — the pending-event set: a monotone priority queue (radix heap) of
+ * (time, sequence) keys over a pool of event records, with cancel and
+ * reschedule by handle (O(1) and one push, amortised).
  *
  * Ties on time are broken by insertion sequence, so events scheduled for the
  * same instant run in the order they were scheduled (a reschedule counts as a
@@ -27,7 +28,8 @@ typedef void (*evq_fn)(struct sim *s, void *arg);
 evq *evq_new(void);
 void evq_free(evq *q);
 
-/* Adds an event; returns its handle. */
+/* Adds an event; returns its handle. The queue is monotone: t must not be
+ * earlier than the last event popped. */
 evq_handle evq_push(evq *q, sim_time t, evq_fn fn, void *arg);
 
 /* Removes a pending event. False if h is not pending (already ran, cancelled,
@@ -42,7 +44,7 @@ bool evq_reschedule(evq *q, evq_handle h, sim_time t);
 bool evq_pending(const evq *q, evq_handle h);
 
 /* Time of the earliest pending event; SIM_NEVER when empty. */
-sim_time evq_peek_time(const evq *q);
+sim_time evq_peek_time(evq *q);
 
 size_t evq_size(const evq *q);
 

@@ -1,0 +1,50 @@
+/* bench — runs every benchmark, prints tables, writes bench/results.json. */
+#include "bench/bench.h"
+
+#include <glib.h>
+#include <gsl/gsl_errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+double bench_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double bench_median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off();
+    const char *out = argc > 1 ? argv[1] : "bench/results.json";
+    const char *only = argc > 2 ? argv[2] : NULL;
+    json_object *results = json_object_new_object();
+    if (!only || !strcmp(only, "evq"))
+        bench_evq(results);
+    if (!only || !strcmp(only, "flow"))
+        bench_flow(results);
+    const char *txt = json_object_to_json_string_ext(results, JSON_C_TO_STRING_PRETTY);
+    g_autofree char *tmp = g_strconcat(out, ".tmp", NULL);
+    GError *err = NULL;
+    if (!g_file_set_contents(tmp, txt, -1, &err) || rename(tmp, out) != 0) {
+        fprintf(stderr, "bench: cannot write %s: %s\n", out, err ? err->message : "rename failed");
+        return 1;
+    }
+    printf("\nresults written to %s\n", out);
+    json_object_put(results);
+    return 0;
+}

@@ -1,0 +1,16 @@
+/* bench — shared helpers of the golive benchmarks (`make bench`). */
+#ifndef GOLIVE_BENCH_BENCH_H
+#define GOLIVE_BENCH_BENCH_H
+
+#include <json-c/json.h>
+
+/* Monotonic wall clock in seconds. */
+double bench_now(void);
+/* Median of n values (reorders v). */
+double bench_median(double *v, int n);
+
+/* Each benchmark prints its table and adds its figures to results. */
+void bench_evq(json_object *results);
+void bench_flow(json_object *results);
+
+#endif
