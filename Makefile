@@ -29,8 +29,7 @@ DEB_TOOLS       := pkg-config gcc make
 CC          ?= cc
 OPT         ?= -O2
 WARN        := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -g $(OPT) \
-               -DGOLIVE_VERSION='"$(VERSION)"' -DGOLIVE_GIT='"$(GIT_DESC)"' -I.
+BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -g $(OPT) -I. -I$(BUILD)/gen
 SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 # Flags are evaluated lazily so that a `make deps` earlier in the same
@@ -56,7 +55,7 @@ TESTS       := $(BUILD)/normal/golive-tests
 TESTS_SAN   := $(BUILD)/san/golive-tests
 BENCH       := $(BUILD)/bench/golive-bench
 
-.PHONY: check-pkgs all check check-run demo demo-run bench bench-run deps ensure-deps \
+.PHONY: FORCE check-pkgs all check check-run demo demo-run bench bench-run deps ensure-deps \
         install uninstall clean test
 
 all: $(GOLIVE)
@@ -95,6 +94,16 @@ check-pkgs:
 	  echo "error: pkg-config cannot find '$$m'; run 'make deps' (Debian) or install it" >&2; exit 1; }; done
 
 # ---------------------------------------------------------------- build rules
+# The version header is rewritten only when its text changes, so that a new
+# commit rebuilds main.o and nothing else.
+VERSION_H := $(BUILD)/gen/version.h
+$(VERSION_H): FORCE
+	@mkdir -p $(dir $@)
+	@printf '#define GOLIVE_VERSION "%s"\n#define GOLIVE_GIT "%s"\n' '$(VERSION)' '$(GIT_DESC)' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+FORCE:
+$(call objs,normal,cli/main.c) $(call objs,san,cli/main.c): $(VERSION_H)
+
 # V=1 shows full command lines.
 Q := $(if $(V),,@)
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "version.h"
 
 typedef struct {
     const char *name;
