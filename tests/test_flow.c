@@ -432,3 +432,26 @@ Test(flow, random_networks_are_max_min_fair)
     }
     gsl_rng_free(r);
 }
+
+/* Each sending flow holds exactly one completion event however often its
+ * rate changes; a stalled flow holds none. */
+Test(flow, one_completion_event_per_flow)
+{
+    world w = mk();
+    flow_link *l = flow_link_new(w.net, "l", 100 * MB, 0);
+    flow *f[5];
+    for (int i = 0; i < 5; i++) {
+        f[i] = flow_start(w.net, &l, 1, 1000 * MB, NULL, NULL, NULL);
+        flow_rate(w.net, f[i]); /* re-rate after every arrival */
+        cr_assert_eq(sim_events_pending(w.s), (size_t)i + 1);
+    }
+    for (int k = 0; k < 10; k++) {
+        flow_set_cap(w.net, f[k % 5], (k + 1) * MB);
+        flow_rate(w.net, f[0]);
+        cr_assert_eq(sim_events_pending(w.s), 5);
+    }
+    flow_link_set_capacity(w.net, l, 0);
+    flow_rate(w.net, f[0]);
+    cr_assert_eq(sim_events_pending(w.s), 0, "stalled flows have no completion event");
+    rm(w);
+}
