@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_validate.h"
 #include "version.h"
 
 typedef struct {
@@ -22,8 +23,7 @@ static const subcommand subcommands[] = {
       "the migration models and scenario loader (issue #3)" },
     { "sweep", "run a grid of scenario values (CSV, heatmap)", NULL, "issue #5" },
     { "compare", "compare designs side by side with confidence intervals", NULL, "issue #5" },
-    { "validate", "check scenario files and print every error", NULL,
-      "the scenario loader (issue #3)" },
+    { "validate", "check scenario files and print every error", cli_validate, NULL },
     { "explain", "narrate a run's timeline in plain sentences", NULL, "issue #5" },
 };
 

@@ -67,3 +67,27 @@ Test(cli, missing_subcommands_say_so)
         g_free(err);
     }
 }
+
+Test(cli, validate_reports_every_error_and_exits_2)
+{
+    char *out, *err;
+    cr_assert_eq(run_golive((const char *[]){ "validate", "tests/scenarios/bad/43-several-errors.json", NULL }, &out,
+                            &err),
+                 2);
+    cr_assert_str_eq(out, "", "nothing on stdout for a bad file");
+    int lines = 0;
+    for (char *p = err; *p; p++)
+        lines += *p == '\n';
+    cr_assert_eq(lines, 3, "all three errors: %s", err);
+    g_free(out);
+    g_free(err);
+    cr_assert_eq(run_golive((const char *[]){ "validate", "tests/scenarios/good/design-example.json", NULL }, &out,
+                            &err),
+                 0);
+    cr_assert(strstr(out, "ok (2 networks, 2 hosts, 1 VMs, 3 events"), "%s", out);
+    g_free(out);
+    g_free(err);
+    cr_assert_eq(run_golive((const char *[]){ "validate", NULL }, &out, &err), 2);
+    g_free(out);
+    g_free(err);
+}

@@ -1,0 +1,46 @@
+/* golive validate FILE... — check scenario files and print every error. */
+#include "cli/cmd_validate.h"
+
+#include <glib.h>
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "models/scenario.h"
+
+int cli_validate(int argc, char **argv)
+{
+    gboolean quiet = FALSE;
+    GOptionEntry entries[] = {
+        { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print nothing for files without errors", NULL },
+        { NULL, 0, 0, 0, NULL, NULL, NULL },
+    };
+    g_autoptr(GOptionContext) ctx = g_option_context_new("FILE...");
+    g_option_context_set_summary(ctx, "Check scenario files and print every error found in each.");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_autoptr(GError) err = NULL;
+    if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+        fprintf(stderr, "golive validate: %s\n", err->message);
+        return CLI_EXIT_USAGE;
+    }
+    if (argc < 2) {
+        fprintf(stderr, "golive validate: no scenario file given\nUsage: golive validate FILE...\n");
+        return CLI_EXIT_USAGE;
+    }
+    int bad = 0;
+    for (int i = 1; i < argc; i++) {
+        g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+        g_autoptr(scenario) s = scenario_load(argv[i], errors);
+        for (guint k = 0; k < errors->len; k++)
+            fprintf(stderr, "%s\n", (char *)g_ptr_array_index(errors, k));
+        if (!s) {
+            bad++;
+            continue;
+        }
+        if (!quiet)
+            printf("%s: ok (%zu networks, %zu hosts, %zu VMs, %zu events, %zu failure classes)\n", argv[i],
+                   s->nnetworks, s->nhosts, s->nvms, s->nevents, s->nfailures);
+    }
+    if (bad && argc > 2)
+        fprintf(stderr, "golive validate: %d of %d files have errors\n", bad, argc - 1);
+    return bad ? CLI_EXIT_USAGE : CLI_EXIT_OK;
+}

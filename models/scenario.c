@@ -1,0 +1,1326 @@
+/* scenario — loader. One pass over the JSON tree with a path stack; every
+ * getter reports into the same error list and returns a usable default, so
+ * checking goes on after the first error and all errors are listed. */
+#include "models/scenario.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <json-c/json.h>
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "models/units.h"
+
+typedef struct {
+    const char *file;
+    char *dir;           /* for relative trace paths */
+    GPtrArray *errors;
+    GString *path;
+    /* lists that failed to load: references into them are not reported
+     * again, one error is enough */
+    bool broken_networks, broken_hosts, broken_vms;
+} ctx;
+
+/* ------------------------------------------------------------------ errors, paths */
+
+G_GNUC_PRINTF(3, 4)
+static void err_at(ctx *c, const char *key, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    GString *p = g_string_new(c->path->str);
+    if (key)
+        g_string_append_printf(p, "%s%s", p->len ? "." : "", key);
+    g_ptr_array_add(c->errors, g_strdup_printf("%s: %s: %s", c->file, p->len ? p->str : "(top level)", msg));
+    g_string_free(p, TRUE);
+}
+
+static size_t push_key(ctx *c, const char *key)
+{
+    size_t mark = c->path->len;
+    g_string_append_printf(c->path, "%s%s", c->path->len ? "." : "", key);
+    return mark;
+}
+
+static size_t push_index(ctx *c, size_t i)
+{
+    size_t mark = c->path->len;
+    g_string_append_printf(c->path, "[%zu]", i);
+    return mark;
+}
+
+static void pop_to(ctx *c, size_t mark) { g_string_truncate(c->path, mark); }
+
+static const char *type_name(json_object *o)
+{
+    switch (json_object_get_type(o)) {
+    case json_type_null: return "null";
+    case json_type_boolean: return "a boolean";
+    case json_type_double:
+    case json_type_int: return "a number";
+    case json_type_object: return "an object";
+    case json_type_array: return "an array";
+    case json_type_string: return "a string";
+    }
+    return "?";
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    size_t *row = g_new(size_t, lb + 1);
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            size_t v = MIN(MIN(row[j] + 1, row[j - 1] + 1), diag + cost);
+            row[j] = v;
+            diag = up;
+        }
+    }
+    size_t d = row[lb];
+    g_free(row);
+    return d;
+}
+
+/* The closest of candidates to word, if close enough to be a typo. */
+static const char *suggest(const char *word, const char *const *candidates)
+{
+    const char *best = NULL;
+    size_t bestd = SIZE_MAX;
+    for (; *candidates; candidates++) {
+        size_t d = edit_distance(word, *candidates);
+        if (d < bestd) {
+            bestd = d;
+            best = *candidates;
+        }
+    }
+    size_t len = strlen(word);
+    return best && bestd <= (len > 6 ? 3 : 2) && bestd < len ? best : NULL;
+}
+
+static void check_keys(ctx *c, json_object *obj, const char *const *allowed)
+{
+    json_object_object_foreach(obj, key, val) {
+        (void)val;
+        bool ok = false;
+        for (const char *const *a = allowed; *a; a++)
+            if (!strcmp(*a, key))
+                ok = true;
+        if (ok)
+            continue;
+        const char *s = suggest(key, allowed);
+        if (s)
+            err_at(c, key, "unknown key (did you mean \"%s\"?)", s);
+        else {
+            g_autofree char *list = g_strjoinv(", ", (char **)allowed);
+            err_at(c, key, "unknown key (expected one of: %s)", list);
+        }
+    }
+}
+
+static bool expect_object(ctx *c, json_object *o, const char *key)
+{
+    if (json_object_is_type(o, json_type_object))
+        return true;
+    err_at(c, key, "expected an object, not %s", type_name(o));
+    return false;
+}
+
+/* ------------------------------------------------------------------ getters */
+
+static json_object *get(json_object *obj, const char *key)
+{
+    json_object *v = NULL;
+    return json_object_object_get_ex(obj, key, &v) ? v : NULL;
+}
+
+static char *get_string(ctx *c, json_object *obj, const char *key, bool required, const char *def)
+{
+    json_object *v = get(obj, key);
+    if (!v) {
+        if (required)
+            err_at(c, key, "missing (expected a string)");
+        return def ? g_strdup(def) : NULL;
+    }
+    if (!json_object_is_type(v, json_type_string)) {
+        err_at(c, key, "expected a string, not %s", type_name(v));
+        return def ? g_strdup(def) : NULL;
+    }
+    const char *s = json_object_get_string(v);
+    if (required && !*s) {
+        err_at(c, key, "expected a non-empty string");
+        return def ? g_strdup(def) : NULL;
+    }
+    return g_strdup(s);
+}
+
+static int get_enum(ctx *c, json_object *obj, const char *key, const char *const *values, int def)
+{
+    json_object *v = get(obj, key);
+    if (!v)
+        return def;
+    if (json_object_is_type(v, json_type_string)) {
+        const char *s = json_object_get_string(v);
+        for (int i = 0; values[i]; i++)
+            if (!strcmp(values[i], s))
+                return i;
+        g_autofree char *list = g_strjoinv(" | ", (char **)values);
+        const char *hint = suggest(s, values);
+        if (hint)
+            err_at(c, key, "expected one of %s, not \"%s\" (did you mean \"%s\"?)", list, s, hint);
+        else
+            err_at(c, key, "expected one of %s, not \"%s\"", list, s);
+        return def;
+    }
+    g_autofree char *list = g_strjoinv(" | ", (char **)values);
+    err_at(c, key, "expected one of %s, not %s", list, type_name(v));
+    return def;
+}
+
+static int64_t get_int(ctx *c, json_object *obj, const char *key, int64_t lo, int64_t hi, int64_t def,
+                       bool required)
+{
+    json_object *v = get(obj, key);
+    if (!v) {
+        if (required)
+            err_at(c, key, "missing (expected an integer from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT ")", lo,
+                   hi);
+        return def;
+    }
+    if (json_object_is_type(v, json_type_int)) {
+        errno = 0;
+        int64_t x = json_object_get_int64(v);
+        if (errno == 0 && x >= lo && x <= hi)
+            return x;
+    } else if (json_object_is_type(v, json_type_double)) {
+        double d = json_object_get_double(v);
+        if (d == floor(d) && d >= (double)lo && d <= (double)hi)
+            return (int64_t)d;
+    } else {
+        err_at(c, key, "expected an integer from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT ", not %s", lo, hi,
+               type_name(v));
+        return def;
+    }
+    err_at(c, key, "expected an integer from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT ", not %s", lo, hi,
+           json_object_to_json_string(v));
+    return def;
+}
+
+static bool get_bool(ctx *c, json_object *obj, const char *key, bool def)
+{
+    json_object *v = get(obj, key);
+    if (!v)
+        return def;
+    if (!json_object_is_type(v, json_type_boolean)) {
+        err_at(c, key, "expected true or false, not %s", type_name(v));
+        return def;
+    }
+    return json_object_get_boolean(v);
+}
+
+/* A plain number in [lo, hi]. */
+static double get_number(ctx *c, json_object *obj, const char *key, double lo, double hi, double def)
+{
+    json_object *v = get(obj, key);
+    if (!v)
+        return def;
+    if (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double)) {
+        err_at(c, key, "expected a number from %g to %g, not %s", lo, hi, type_name(v));
+        return def;
+    }
+    double x = json_object_get_double(v);
+    if (!(x >= lo && x <= hi)) {
+        err_at(c, key, "expected a number from %g to %g, not %s", lo, hi, json_object_to_json_string(v));
+        return def;
+    }
+    return x;
+}
+
+typedef enum { Q_ANY, Q_NONNEG, Q_POS } qrange;
+
+/* A quantity of a kind, as a string with a unit or a plain number in base
+ * units; range checks follow. Fractions must lie in [0, 1]. */
+static double get_quantity(ctx *c, json_object *obj, const char *key, units_kind kind, qrange range,
+                           double def, bool required)
+{
+    json_object *v = get(obj, key);
+    if (!v) {
+        if (required)
+            err_at(c, key, "missing (expected %s)", units_expected(kind));
+        return def;
+    }
+    double x;
+    g_autofree char *why = NULL;
+    if (json_object_is_type(v, json_type_string)) {
+        if (!units_parse(kind, json_object_get_string(v), &x, &why)) {
+            err_at(c, key, "expected %s", why);
+            return def;
+        }
+    } else if (json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double)) {
+        x = json_object_get_double(v);
+        if (!units_check_number(kind, x, &why)) {
+            err_at(c, key, "expected %s", why);
+            return def;
+        }
+    } else {
+        err_at(c, key, "expected %s, not %s", units_expected(kind), type_name(v));
+        return def;
+    }
+    if (kind == UNITS_FRACTION && (x < 0 || x > 1)) {
+        err_at(c, key, "expected a fraction from 0 to 1 (0%% to 100%%), not %g", x);
+        return def;
+    }
+    if ((range == Q_NONNEG && x < 0) || (range == Q_POS && !(x > 0))) {
+        err_at(c, key, "expected a %s value, not %s", range == Q_POS ? "positive" : "non-negative",
+               json_object_get_string(v));
+        return def;
+    }
+    return x;
+}
+
+static sim_time get_time(ctx *c, json_object *obj, const char *key, qrange range, sim_time def, bool required)
+{
+    double s = get_quantity(c, obj, key, UNITS_TIME, range, NAN, required);
+    return isnan(s) ? def : sim_from_s(s);
+}
+
+/* An array under key (missing: empty); NULL and an error if not an array. */
+static json_object *get_array(ctx *c, json_object *obj, const char *key, bool required)
+{
+    json_object *v = get(obj, key);
+    if (!v) {
+        if (required)
+            err_at(c, key, "missing (expected an array)");
+        return NULL;
+    }
+    if (!json_object_is_type(v, json_type_array)) {
+        err_at(c, key, "expected an array, not %s", type_name(v));
+        return NULL;
+    }
+    return v;
+}
+
+/* ------------------------------------------------------------------ references */
+
+int scenario_find_network(const scenario *s, const char *name)
+{
+    for (size_t i = 0; i < s->nnetworks; i++)
+        if (!strcmp(s->networks[i].name, name))
+            return (int)i;
+    return -1;
+}
+
+int scenario_find_host(const scenario *s, const char *name)
+{
+    for (size_t i = 0; i < s->nhosts; i++)
+        if (!strcmp(s->hosts[i].name, name))
+            return (int)i;
+    return -1;
+}
+
+int scenario_find_vm(const scenario *s, const char *name)
+{
+    for (size_t i = 0; i < s->nvms; i++)
+        if (!strcmp(s->vms[i].name, name))
+            return (int)i;
+    return -1;
+}
+
+typedef enum { REF_NETWORK, REF_HOST, REF_VM } ref_kind;
+
+static const char *ref_word(ref_kind k)
+{
+    return k == REF_NETWORK ? "network" : k == REF_HOST ? "host" : "VM";
+}
+
+/* Resolves a name to an index, or reports it (with the closest name). */
+static int resolve(ctx *c, const scenario *s, ref_kind kind, const char *key, const char *name)
+{
+    int i = kind == REF_NETWORK ? scenario_find_network(s, name)
+          : kind == REF_HOST    ? scenario_find_host(s, name)
+                                : scenario_find_vm(s, name);
+    if (i >= 0)
+        return i;
+    if ((kind == REF_NETWORK && c->broken_networks) || (kind == REF_HOST && c->broken_hosts) ||
+        (kind == REF_VM && c->broken_vms))
+        return -1;
+    size_t n = kind == REF_NETWORK ? s->nnetworks : kind == REF_HOST ? s->nhosts : s->nvms;
+    const char **names = g_new0(const char *, n + 1);
+    for (size_t k = 0; k < n; k++)
+        names[k] = kind == REF_NETWORK ? s->networks[k].name : kind == REF_HOST ? s->hosts[k].name : s->vms[k].name;
+    const char *hint = suggest(name, names);
+    if (hint)
+        err_at(c, key, "unknown %s \"%s\" (did you mean \"%s\"?)", ref_word(kind), name, hint);
+    else if (n == 0)
+        err_at(c, key, "unknown %s \"%s\" (none is defined)", ref_word(kind), name);
+    else {
+        g_autofree char *list = g_strjoinv(", ", (char **)names);
+        err_at(c, key, "unknown %s \"%s\" (defined: %s)", ref_word(kind), name, list);
+    }
+    g_free(names);
+    return -1;
+}
+
+static int get_ref(ctx *c, const scenario *s, json_object *obj, const char *key, ref_kind kind, bool required)
+{
+    g_autofree char *name = get_string(c, obj, key, required, NULL);
+    return name ? resolve(c, s, kind, key, name) : -1;
+}
+
+/* Names must be unique within their list; false (and reported) if not. */
+static bool check_unique(ctx *c, const char *list, const char *name, const char *const *earlier, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (earlier[i] && name && !strcmp(earlier[i], name)) {
+            err_at(c, "name", "duplicate name \"%s\" (already used by %s[%zu])", name, list, i);
+            return false;
+        }
+    return true;
+}
+
+/* ------------------------------------------------------------------ sections */
+
+static void load_networks(ctx *c, scenario *s, json_object *root)
+{
+    json_object *arr = get_array(c, root, "networks", true);
+    if (!arr || json_object_array_length(arr) == 0)
+        c->broken_networks = true;
+    if (!arr)
+        return;
+    static const char *const keys[] = { "name", "latency", NULL };
+    size_t n = json_object_array_length(arr);
+    s->networks = g_new0(scn_network, n);
+    size_t m0 = push_key(c, "networks");
+    for (size_t i = 0; i < n; i++) {
+        size_t m = push_index(c, i);
+        json_object *o = json_object_array_get_idx(arr, i);
+        scn_network *net = &s->networks[s->nnetworks];
+        if (expect_object(c, o, NULL)) {
+            check_keys(c, o, keys);
+            net->name = get_string(c, o, "name", true, NULL);
+            /* Assumption: one switch hop on a LAN, 50 us one way. */
+            net->latency = get_time(c, o, "latency", Q_NONNEG, 50 * SIM_US, false);
+            const char **names = g_new0(const char *, s->nnetworks + 1);
+            for (size_t k = 0; k < s->nnetworks; k++)
+                names[k] = s->networks[k].name;
+            bool unique = check_unique(c, "networks", net->name, names, s->nnetworks);
+            g_free(names);
+            if (net->name && unique)
+                s->nnetworks++;
+            else {
+                g_free(net->name);
+                net->name = NULL;
+            }
+        }
+        pop_to(c, m);
+    }
+    if (n == 0)
+        err_at(c, NULL, "expected at least one network");
+    pop_to(c, m0);
+}
+
+static void load_hosts(ctx *c, scenario *s, json_object *root)
+{
+    json_object *arr = get_array(c, root, "hosts", true);
+    if (!arr || json_object_array_length(arr) == 0)
+        c->broken_hosts = true;
+    if (!arr)
+        return;
+    static const char *const keys[] = { "name", "cores", "memory", "rack", "nics", NULL };
+    static const char *const nic_keys[] = { "network", "bandwidth", NULL };
+    size_t n = json_object_array_length(arr);
+    s->hosts = g_new0(scn_host, n);
+    size_t m0 = push_key(c, "hosts");
+    for (size_t i = 0; i < n; i++) {
+        size_t m = push_index(c, i);
+        json_object *o = json_object_array_get_idx(arr, i);
+        if (!expect_object(c, o, NULL)) {
+            pop_to(c, m);
+            continue;
+        }
+        scn_host *h = &s->hosts[s->nhosts];
+        check_keys(c, o, keys);
+        h->name = get_string(c, o, "name", true, NULL);
+        h->cores = (int)get_int(c, o, "cores", 1, 1 << 20, 16, false);
+        h->memory = get_quantity(c, o, "memory", UNITS_SIZE, Q_POS, 256.0 * (1 << 30), false);
+        h->rack = get_string(c, o, "rack", false, NULL);
+        json_object *nics = get_array(c, o, "nics", true);
+        if (nics) {
+            size_t nn = json_object_array_length(nics);
+            h->nics = g_new0(scn_nic, nn);
+            size_t mk = push_key(c, "nics");
+            for (size_t k = 0; k < nn; k++) {
+                size_t mi = push_index(c, k);
+                json_object *no = json_object_array_get_idx(nics, k);
+                if (expect_object(c, no, NULL)) {
+                    check_keys(c, no, nic_keys);
+                    scn_nic *nic = &h->nics[h->nnics++];
+                    nic->network = get_ref(c, s, no, "network", REF_NETWORK, true);
+                    nic->bandwidth_Bps = get_quantity(c, no, "bandwidth", UNITS_RATE, Q_POS, 0, true);
+                    for (size_t j = 0; j + 1 < h->nnics; j++)
+                        if (nic->network >= 0 && h->nics[j].network == nic->network)
+                            err_at(c, "network", "host has two NICs on network \"%s\"",
+                                   s->networks[nic->network].name);
+                }
+                pop_to(c, mi);
+            }
+            if (nn == 0)
+                err_at(c, NULL, "expected at least one NIC");
+            pop_to(c, mk);
+        }
+        const char **names = g_new0(const char *, s->nhosts + 1);
+        for (size_t k = 0; k < s->nhosts; k++)
+            names[k] = s->hosts[k].name;
+        bool unique = check_unique(c, "hosts", h->name, names, s->nhosts);
+        g_free(names);
+        if (h->name && unique)
+            s->nhosts++;
+        else {
+            g_free(h->name);
+            g_free(h->rack);
+            g_free(h->nics);
+            memset(h, 0, sizeof *h);
+        }
+        pop_to(c, m);
+    }
+    if (n == 0)
+        err_at(c, NULL, "expected at least one host");
+    pop_to(c, m0);
+}
+
+/* ------------------------------------------------------------------ migration */
+
+scn_migration scenario_migration_defaults(scn_profile profile)
+{
+    const double MiB = 1024.0 * 1024.0;
+    scn_migration m = {
+        .profile = profile,
+        .network = -1,
+        /* QEMU >= 5.2 MAX_THROTTLE (migration/options.c), facts row 35 */
+        .max_bandwidth_Bps = 128 * MiB,
+        /* DEFAULT_MIGRATE_SET_DOWNTIME, facts row 34 */
+        .downtime_limit = 300 * SIM_MS,
+        /* setup and resume: measured 0-2 ms and 1-3 ms (validation README) */
+        .setup = SIM_MS,
+        /* bytes beyond the pages: measured about 115 KB per migration
+         * (validation README, "transferred = 4104 x normal + 9 x zero + 115 KB") */
+        .device_state = 115000,
+        .resume = 2 * SIM_MS,
+        /* facts row 37: DEFAULT_MIGRATE_CPU_THROTTLE_* */
+        .ac_initial = 0.20,
+        .ac_increment = 0.10,
+        .ac_threshold = 0.50,
+        .ac_max = 0.99,
+        /* xbzrle-cache-size 64 MiB (facts 6.3); hit and compression ratios
+         * depend on the workload: assumptions */
+        .xbzrle_cache = 64 * MiB,
+        .xbzrle_hit_ratio = 0.5,
+        .xbzrle_compression = 0.25,
+        /* libvirt --postcopy-after-precopy switches after the first pass,
+         * i.e. at the second bitmap sync: assumption as a default */
+        .postcopy_after_syncs = 2,
+        .multifd_channels = 0,
+        /* Assumption: one sender thread copies about 1.2 GB/s without
+         * compression (the loopback stop-and-copy reached 1.1 GB/s) */
+        .multifd_channel_Bps = 1.2e9,
+        /* Xen 2005 (validation README, xc_linux_save.c of that era) */
+        .xen_min_rate_Bps = 100e6 / 8,
+        .xen_max_rate_Bps = 500e6 / 8,
+        .xen_rate_step_Bps = 50e6 / 8,
+        .xen_max_rounds = 30,
+        .xen_max_factor = 3,
+        .xen_stop_pages = 50,
+    };
+    if (profile == PROFILE_XEN_2005) {
+        m.max_bandwidth_Bps = m.xen_max_rate_Bps;
+        /* Clark et al.: about 40 ms of the 60 ms downtime was restart */
+        m.resume = 40 * SIM_MS;
+    }
+    return m;
+}
+
+static const char *const profile_names[] = { "qemu", "xen-2005", NULL };
+
+/* `true`, `false` or an object of parameters. Returns whether the feature is
+ * on and leaves *params to the object (NULL if none). */
+static bool get_feature(ctx *c, json_object *obj, const char *key, bool def, json_object **params)
+{
+    *params = NULL;
+    json_object *v = get(obj, key);
+    if (!v)
+        return def;
+    if (json_object_is_type(v, json_type_boolean))
+        return json_object_get_boolean(v);
+    if (json_object_is_type(v, json_type_object)) {
+        *params = v;
+        return true;
+    }
+    err_at(c, key, "expected true, false or an object of parameters, not %s", type_name(v));
+    return def;
+}
+
+static void load_migration(ctx *c, const scenario *s, json_object *o, scn_migration *m)
+{
+    static const char *const keys[] = {
+        "profile", "network", "max_bandwidth", "downtime_limit", "setup", "device_state", "resume",
+        "auto_converge", "xbzrle", "postcopy", "multifd_channels", "multifd_channel_bandwidth",
+        "xen_min_rate", "xen_max_rate", "xen_rate_step", "xen_max_rounds", "xen_max_factor", "xen_stop_pages",
+        NULL,
+    };
+    check_keys(c, o, keys);
+    json_object *pv = get(o, "profile");
+    if (pv) {
+        int p = get_enum(c, o, "profile", profile_names, m->profile);
+        if ((scn_profile)p != m->profile) {
+            int net = m->network;
+            *m = scenario_migration_defaults((scn_profile)p);
+            m->network = net;
+        }
+    }
+    if (get(o, "network"))
+        m->network = get_ref(c, s, o, "network", REF_NETWORK, true);
+    json_object *mb = get(o, "max_bandwidth");
+    if (mb && json_object_is_type(mb, json_type_string) && !strcmp(json_object_get_string(mb), "unlimited"))
+        m->max_bandwidth_Bps = 0;
+    else
+        m->max_bandwidth_Bps = get_quantity(c, o, "max_bandwidth", UNITS_RATE, Q_POS, m->max_bandwidth_Bps, false);
+    m->downtime_limit = get_time(c, o, "downtime_limit", Q_POS, m->downtime_limit, false);
+    m->setup = get_time(c, o, "setup", Q_NONNEG, m->setup, false);
+    m->device_state = get_quantity(c, o, "device_state", UNITS_SIZE, Q_NONNEG, m->device_state, false);
+    m->resume = get_time(c, o, "resume", Q_NONNEG, m->resume, false);
+
+    json_object *p;
+    m->auto_converge = get_feature(c, o, "auto_converge", m->auto_converge, &p);
+    if (p) {
+        static const char *const ak[] = { "initial", "increment", "threshold", "max", NULL };
+        size_t mk = push_key(c, "auto_converge");
+        check_keys(c, p, ak);
+        m->ac_initial = get_quantity(c, p, "initial", UNITS_FRACTION, Q_ANY, m->ac_initial, false);
+        m->ac_increment = get_quantity(c, p, "increment", UNITS_FRACTION, Q_ANY, m->ac_increment, false);
+        m->ac_threshold = get_quantity(c, p, "threshold", UNITS_FRACTION, Q_ANY, m->ac_threshold, false);
+        m->ac_max = get_quantity(c, p, "max", UNITS_FRACTION, Q_ANY, m->ac_max, false);
+        pop_to(c, mk);
+    }
+    m->xbzrle = get_feature(c, o, "xbzrle", m->xbzrle, &p);
+    if (p) {
+        static const char *const xk[] = { "cache_size", "hit_ratio", "compression_ratio", NULL };
+        size_t mk = push_key(c, "xbzrle");
+        check_keys(c, p, xk);
+        m->xbzrle_cache = get_quantity(c, p, "cache_size", UNITS_SIZE, Q_POS, m->xbzrle_cache, false);
+        m->xbzrle_hit_ratio = get_quantity(c, p, "hit_ratio", UNITS_FRACTION, Q_ANY, m->xbzrle_hit_ratio, false);
+        m->xbzrle_compression =
+            get_quantity(c, p, "compression_ratio", UNITS_FRACTION, Q_POS, m->xbzrle_compression, false);
+        pop_to(c, mk);
+    }
+    m->postcopy = get_feature(c, o, "postcopy", m->postcopy, &p);
+    if (p) {
+        static const char *const pk[] = { "after_syncs", "recovery", NULL };
+        size_t mk = push_key(c, "postcopy");
+        check_keys(c, p, pk);
+        m->postcopy_after_syncs = (int)get_int(c, p, "after_syncs", 1, 1000000, m->postcopy_after_syncs, false);
+        m->postcopy_recovery = get_bool(c, p, "recovery", m->postcopy_recovery);
+        pop_to(c, mk);
+    }
+    m->multifd_channels = (int)get_int(c, o, "multifd_channels", 0, 256, m->multifd_channels, false);
+    m->multifd_channel_Bps =
+        get_quantity(c, o, "multifd_channel_bandwidth", UNITS_RATE, Q_POS, m->multifd_channel_Bps, false);
+    m->xen_min_rate_Bps = get_quantity(c, o, "xen_min_rate", UNITS_RATE, Q_POS, m->xen_min_rate_Bps, false);
+    m->xen_max_rate_Bps = get_quantity(c, o, "xen_max_rate", UNITS_RATE, Q_POS, m->xen_max_rate_Bps, false);
+    m->xen_rate_step_Bps = get_quantity(c, o, "xen_rate_step", UNITS_RATE, Q_NONNEG, m->xen_rate_step_Bps, false);
+    m->xen_max_rounds = (int)get_int(c, o, "xen_max_rounds", 1, 1000000, m->xen_max_rounds, false);
+    m->xen_max_factor = get_number(c, o, "xen_max_factor", 1, 1000, m->xen_max_factor);
+    m->xen_stop_pages = (int)get_int(c, o, "xen_stop_pages", 0, 1 << 30, m->xen_stop_pages, false);
+    if (m->xen_min_rate_Bps > m->xen_max_rate_Bps)
+        err_at(c, "xen_min_rate", "must not exceed xen_max_rate");
+}
+
+/* ------------------------------------------------------------------ VMs */
+
+static const char *const dirty_models[] = { "none", "uniform", "sequential", "hotcold", "trace", NULL };
+
+/* Page writes per second from a rate given in pages/s or bytes/s. */
+static double get_page_rate(ctx *c, json_object *o, const char *key, bool required)
+{
+    double Bps = get_quantity(c, o, key, UNITS_RATE, Q_NONNEG, 0, required);
+    return Bps / UNITS_PAGE_SIZE;
+}
+
+/* Trace CSV: one number per line (distinct pages dirtied in that interval);
+ * blank lines and lines starting with '#' are skipped, and a first line that
+ * is not a number is taken as a header. */
+static void load_trace(ctx *c, scn_dirty *d, const char *key)
+{
+    g_autofree char *path = g_path_is_absolute(d->trace_file) ? g_strdup(d->trace_file)
+                                                               : g_build_filename(c->dir, d->trace_file, NULL);
+    g_autofree char *text = NULL;
+    gsize len;
+    GError *e = NULL;
+    if (!g_file_get_contents(path, &text, &len, &e)) {
+        err_at(c, key, "cannot read trace file: %s", e->message);
+        g_error_free(e);
+        return;
+    }
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    GArray *vals = g_array_new(FALSE, FALSE, sizeof(double));
+    for (size_t i = 0; lines[i]; i++) {
+        char *l = g_strstrip(lines[i]);
+        if (!*l || *l == '#')
+            continue;
+        char *field = l;
+        char *comma = strrchr(l, ',');
+        if (comma)
+            field = comma + 1; /* last column: the count */
+        char *end;
+        double v = g_ascii_strtod(field, &end);
+        while (g_ascii_isspace(*end))
+            end++;
+        if (end == field || *end || !isfinite(v) || v < 0) {
+            if (vals->len == 0 && i == 0)
+                continue; /* header */
+            err_at(c, key, "%s:%zu: expected a non-negative page count, not \"%s\"", d->trace_file, i + 1, l);
+            break;
+        }
+        g_array_append_val(vals, v);
+    }
+    if (vals->len == 0)
+        err_at(c, key, "trace file %s has no values", d->trace_file);
+    d->ntrace = vals->len;
+    d->trace_pages = (double *)g_array_free(vals, FALSE);
+}
+
+static void load_dirty(ctx *c, json_object *vo, scn_vm *vm)
+{
+    json_object *o = get(vo, "dirty");
+    scn_dirty *d = &vm->dirty;
+    if (!o)
+        return;
+    size_t m = push_key(c, "dirty");
+    if (!expect_object(c, o, NULL)) {
+        pop_to(c, m);
+        return;
+    }
+    int model = get_enum(c, o, "model", dirty_models, -1);
+    if (!get(o, "model"))
+        err_at(c, "model", "missing (expected one of none | uniform | sequential | hotcold | trace)");
+    if (model < 0) {
+        pop_to(c, m); /* the other keys depend on the model: no point checking them */
+        return;
+    }
+    d->model = (scn_dirty_model)model;
+    switch (d->model) {
+    case DIRTY_NONE: {
+        static const char *const k[] = { "model", NULL };
+        check_keys(c, o, k);
+        break;
+    }
+    case DIRTY_UNIFORM:
+    case DIRTY_SEQUENTIAL: {
+        static const char *const k[] = { "model", "rate", "working_set", NULL };
+        check_keys(c, o, k);
+        d->rate_pps = get_page_rate(c, o, "rate", true);
+        d->working_set = get_quantity(c, o, "working_set", UNITS_SIZE, Q_POS, vm->memory, false);
+        break;
+    }
+    case DIRTY_HOTCOLD: {
+        static const char *const k[] = { "model", "hot_set", "hot_rate", "cold_rate", NULL };
+        check_keys(c, o, k);
+        d->working_set = get_quantity(c, o, "hot_set", UNITS_SIZE, Q_POS, 0, true);
+        d->rate_pps = get_page_rate(c, o, "hot_rate", true);
+        d->cold_rate_pps = get_page_rate(c, o, "cold_rate", false);
+        break;
+    }
+    case DIRTY_TRACE: {
+        static const char *const k[] = { "model", "file", "interval", NULL };
+        check_keys(c, o, k);
+        d->trace_file = get_string(c, o, "file", true, NULL);
+        d->trace_interval = get_time(c, o, "interval", Q_POS, SIM_S, false);
+        if (d->trace_file)
+            load_trace(c, d, "file");
+        break;
+    }
+    }
+    if (d->working_set > vm->memory && vm->memory > 0)
+        err_at(c, d->model == DIRTY_HOTCOLD ? "hot_set" : "working_set",
+               "larger than the VM's memory");
+    pop_to(c, m);
+}
+
+static const char *const service_names[] = { "none", "tcp", "udp-game", NULL };
+
+static void load_vms(ctx *c, scenario *s, json_object *root)
+{
+    json_object *arr = get_array(c, root, "vms", false);
+    if (!arr && get(root, "vms"))
+        c->broken_vms = true;
+    if (!arr)
+        return;
+    static const char *const keys[] = {
+        "name", "host", "memory", "vcpus", "zero", "dirty", "disk", "service", "migration", NULL,
+    };
+    size_t n = json_object_array_length(arr);
+    s->vms = g_new0(scn_vm, n);
+    size_t m0 = push_key(c, "vms");
+    for (size_t i = 0; i < n; i++) {
+        size_t m = push_index(c, i);
+        json_object *o = json_object_array_get_idx(arr, i);
+        if (!expect_object(c, o, NULL)) {
+            pop_to(c, m);
+            continue;
+        }
+        scn_vm *vm = &s->vms[s->nvms];
+        check_keys(c, o, keys);
+        vm->name = get_string(c, o, "name", true, NULL);
+        vm->host = get_ref(c, s, o, "host", REF_HOST, true);
+        vm->memory = get_quantity(c, o, "memory", UNITS_SIZE, Q_POS, 0, true);
+        vm->vcpus = (int)get_int(c, o, "vcpus", 1, 4096, 1, false);
+        vm->zero = get_quantity(c, o, "zero", UNITS_FRACTION, Q_ANY, 0, false);
+        load_dirty(c, o, vm);
+        json_object *disk = get(o, "disk");
+        if (disk) {
+            static const char *const dk[] = { "size", "write_rate", NULL };
+            size_t md = push_key(c, "disk");
+            if (expect_object(c, disk, NULL)) {
+                check_keys(c, disk, dk);
+                vm->disk_size = get_quantity(c, disk, "size", UNITS_SIZE, Q_NONNEG, 0, false);
+                vm->disk_write_Bps = get_quantity(c, disk, "write_rate", UNITS_RATE, Q_NONNEG, 0, false);
+            }
+            pop_to(c, md);
+        }
+        vm->service = (scn_service){ SERVICE_NONE, 50 * SIM_MS, 200 * SIM_MS };
+        json_object *svc = get(o, "service");
+        if (svc) {
+            static const char *const sk[] = { "type", "tick", "rto_min", NULL };
+            size_t ms = push_key(c, "service");
+            if (expect_object(c, svc, NULL)) {
+                check_keys(c, svc, sk);
+                vm->service.type = get_enum(c, svc, "type", service_names, SERVICE_NONE);
+                /* Quake 3 sv_fps 20: 50 ms frames (facts row 40) */
+                vm->service.tick = get_time(c, svc, "tick", Q_POS, 50 * SIM_MS, false);
+                /* Linux TCP_RTO_MIN 200 ms (facts row 39) */
+                vm->service.rto_min = get_time(c, svc, "rto_min", Q_POS, 200 * SIM_MS, false);
+            }
+            pop_to(c, ms);
+        }
+        vm->migration = s->migration;
+        json_object *mig = get(o, "migration");
+        if (mig) {
+            size_t mm = push_key(c, "migration");
+            if (expect_object(c, mig, NULL))
+                load_migration(c, s, mig, &vm->migration);
+            pop_to(c, mm);
+        }
+        const char **names = g_new0(const char *, s->nvms + 1);
+        for (size_t k = 0; k < s->nvms; k++)
+            names[k] = s->vms[k].name;
+        bool unique = check_unique(c, "vms", vm->name, names, s->nvms);
+        g_free(names);
+        if (vm->name && unique)
+            s->nvms++;
+        else {
+            g_free(vm->name);
+            g_free(vm->dirty.trace_file);
+            g_free(vm->dirty.trace_pages);
+            memset(vm, 0, sizeof *vm);
+        }
+        pop_to(c, m);
+    }
+    pop_to(c, m0);
+}
+
+/* ------------------------------------------------------------------ events, failures */
+
+static const char *const action_names[] = {
+    "migrate", "drain", "fail", "repair", "partition", "heal", "cancel", "set", NULL,
+};
+
+/* "host:NAME", "nic:HOST/NETWORK", "network:NAME", "disk:HOST/N", "osd:N",
+ * "mon:NAME", "nfs-server"; with wildcards ("host:*") for failures. */
+static void check_target(ctx *c, const scenario *s, const char *key, const char *t, bool wildcard)
+{
+    static const char *const kinds[] = { "host", "nic", "network", "disk", "osd", "mon", "nfs-server", NULL };
+    if (!strcmp(t, "nfs-server"))
+        return;
+    const char *colon = strchr(t, ':');
+    g_autofree char *kind = colon ? g_strndup(t, (gsize)(colon - t)) : g_strdup(t);
+    const char *arg = colon ? colon + 1 : "";
+    bool known = false;
+    for (int i = 0; kinds[i]; i++)
+        if (!strcmp(kinds[i], kind))
+            known = true;
+    if (!known || !colon || !*arg) {
+        err_at(c, key, "expected a target such as \"host:NAME\", \"nic:HOST/NETWORK\", \"network:NAME\", "
+                       "\"disk:HOST/N\", \"osd:N\", \"mon:NAME\" or \"nfs-server\", not \"%s\"", t);
+        return;
+    }
+    if (wildcard && !strcmp(arg, "*"))
+        return;
+    if (!strcmp(kind, "host"))
+        resolve(c, s, REF_HOST, key, arg);
+    else if (!strcmp(kind, "network"))
+        resolve(c, s, REF_NETWORK, key, arg);
+    else if (!strcmp(kind, "nic") || !strcmp(kind, "disk")) {
+        const char *slash = strchr(arg, '/');
+        if (!slash) {
+            err_at(c, key, "expected \"%s:HOST/%s\", not \"%s\"", kind, !strcmp(kind, "nic") ? "NETWORK" : "N", t);
+            return;
+        }
+        g_autofree char *host = g_strndup(arg, (gsize)(slash - arg));
+        if (!(wildcard && !strcmp(host, "*")))
+            resolve(c, s, REF_HOST, key, host);
+        if (!strcmp(kind, "nic") && strcmp(slash + 1, "*"))
+            resolve(c, s, REF_NETWORK, key, slash + 1);
+    }
+}
+
+static void load_events(ctx *c, scenario *s, json_object *root)
+{
+    json_object *arr = get_array(c, root, "events", false);
+    if (!arr)
+        return;
+    size_t n = json_object_array_length(arr);
+    s->events = g_new0(scn_event, n);
+    size_t m0 = push_key(c, "events");
+    for (size_t i = 0; i < n; i++) {
+        size_t m = push_index(c, i);
+        json_object *o = json_object_array_get_idx(arr, i);
+        if (!expect_object(c, o, NULL)) {
+            pop_to(c, m);
+            continue;
+        }
+        scn_event *ev = &s->events[s->nevents++];
+        ev->vm = ev->to = ev->host = -1;
+        ev->at = get_time(c, o, "at", Q_NONNEG, 0, true);
+        if (!get(o, "action"))
+            err_at(c, "action", "missing (expected one of migrate | drain | fail | repair | partition | heal | "
+                                "cancel | set)");
+        ev->action = get_enum(c, o, "action", action_names, -1);
+        switch ((int)ev->action) {
+        case EV_MIGRATE: {
+            static const char *const k[] = { "at", "action", "vm", "to", NULL };
+            check_keys(c, o, k);
+            ev->vm = get_ref(c, s, o, "vm", REF_VM, true);
+            ev->to = get_ref(c, s, o, "to", REF_HOST, false);
+            if (ev->vm >= 0 && ev->to >= 0 && s->vms[ev->vm].host == ev->to)
+                err_at(c, "to", "VM \"%s\" already runs on \"%s\"", s->vms[ev->vm].name, s->hosts[ev->to].name);
+            break;
+        }
+        case EV_DRAIN: {
+            static const char *const k[] = { "at", "action", "host", NULL };
+            check_keys(c, o, k);
+            ev->host = get_ref(c, s, o, "host", REF_HOST, true);
+            break;
+        }
+        case EV_FAIL:
+        case EV_REPAIR: {
+            static const char *const k[] = { "at", "action", "target", NULL };
+            check_keys(c, o, k);
+            ev->target = get_string(c, o, "target", true, NULL);
+            if (ev->target)
+                check_target(c, s, "target", ev->target, false);
+            break;
+        }
+        case EV_PARTITION: {
+            static const char *const k[] = { "at", "action", "groups", NULL };
+            check_keys(c, o, k);
+            json_object *groups = get_array(c, o, "groups", true);
+            if (!groups)
+                break;
+            ev->groups = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+            size_t mg = push_key(c, "groups");
+            size_t ng = json_object_array_length(groups);
+            if (ng < 2)
+                err_at(c, NULL, "expected at least two groups of hosts");
+            for (size_t g = 0; g < ng; g++) {
+                json_object *grp = json_object_array_get_idx(groups, g);
+                GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+                g_ptr_array_add(ev->groups, names);
+                size_t mi = push_index(c, g);
+                if (!json_object_is_type(grp, json_type_array)) {
+                    err_at(c, NULL, "expected an array of host names, not %s", type_name(grp));
+                    pop_to(c, mi);
+                    continue;
+                }
+                for (size_t h = 0; h < json_object_array_length(grp); h++) {
+                    json_object *hn = json_object_array_get_idx(grp, h);
+                    size_t mh = push_index(c, h);
+                    if (!json_object_is_type(hn, json_type_string))
+                        err_at(c, NULL, "expected a host name, not %s", type_name(hn));
+                    else if (resolve(c, s, REF_HOST, NULL, json_object_get_string(hn)) >= 0)
+                        g_ptr_array_add(names, g_strdup(json_object_get_string(hn)));
+                    pop_to(c, mh);
+                }
+                pop_to(c, mi);
+            }
+            pop_to(c, mg);
+            break;
+        }
+        case EV_HEAL: {
+            static const char *const k[] = { "at", "action", NULL };
+            check_keys(c, o, k);
+            break;
+        }
+        case EV_CANCEL: {
+            static const char *const k[] = { "at", "action", "vm", NULL };
+            check_keys(c, o, k);
+            ev->vm = get_ref(c, s, o, "vm", REF_VM, true);
+            break;
+        }
+        case EV_SET: {
+            static const char *const k[] = { "at", "action", "key", "value", "vm", NULL };
+            check_keys(c, o, k);
+            ev->key = get_string(c, o, "key", true, NULL);
+            json_object *v = get(o, "value");
+            if (!v)
+                err_at(c, "value", "missing (expected the new value)");
+            else
+                ev->value = g_strdup(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+            if (get(o, "vm"))
+                ev->vm = get_ref(c, s, o, "vm", REF_VM, true);
+            break;
+        }
+        default:
+            break; /* bad action already reported */
+        }
+        pop_to(c, m);
+    }
+    pop_to(c, m0);
+}
+
+static void load_failures(ctx *c, scenario *s, json_object *root)
+{
+    json_object *arr = get_array(c, root, "failures", false);
+    if (!arr)
+        return;
+    static const char *const keys[] = { "target", "mtbf", "mttr", "distribution", "shape", NULL };
+    static const char *const dists[] = { "exponential", "weibull", NULL };
+    size_t n = json_object_array_length(arr);
+    s->failures = g_new0(scn_failure, n);
+    size_t m0 = push_key(c, "failures");
+    for (size_t i = 0; i < n; i++) {
+        size_t m = push_index(c, i);
+        json_object *o = json_object_array_get_idx(arr, i);
+        if (expect_object(c, o, NULL)) {
+            scn_failure *f = &s->failures[s->nfailures++];
+            check_keys(c, o, keys);
+            f->target = get_string(c, o, "target", true, NULL);
+            if (f->target)
+                check_target(c, s, "target", f->target, true);
+            f->mtbf = get_time(c, o, "mtbf", Q_POS, SIM_YEAR, true);
+            f->mttr = get_time(c, o, "mttr", Q_POS, SIM_HOUR, true);
+            f->weibull = get_enum(c, o, "distribution", dists, 0) == 1;
+            f->shape = get_number(c, o, "shape", 0.01, 100, 1);
+        }
+        pop_to(c, m);
+    }
+    pop_to(c, m0);
+}
+
+/* ------------------------------------------------------------------ storage, cluster */
+
+static void load_storage(ctx *c, scenario *s, json_object *root)
+{
+    scn_storage *st = &s->storage;
+    st->network = -1;
+    st->size = 3;
+    st->min_size = 2;
+    json_object *o = get(root, "storage");
+    if (!o) {
+        st->type = g_strdup("local");
+        return;
+    }
+    size_t m = push_key(c, "storage");
+    if (!expect_object(c, o, NULL)) {
+        st->type = g_strdup("local");
+        pop_to(c, m);
+        return;
+    }
+    static const char *const keys[] = {
+        "type", "network", "lock", "version", "protocol", "dual_primary", "fencing", "size", "min_size", "server",
+        NULL,
+    };
+    static const char *const types[] = { "local", "nfs", "iscsi", "drbd", "ceph", NULL };
+    check_keys(c, o, keys);
+    st->type = g_strdup(types[get_enum(c, o, "type", types, 0)]);
+    if (get(o, "network"))
+        st->network = get_ref(c, s, o, "network", REF_NETWORK, true);
+    static const char *const locks[] = { "none", "clvm", "lvmlockd-sanlock", "gfs2", "ocfs2", "sanlock", NULL };
+    static const char *const versions[] = { "8.3", "8.4", "9", NULL };
+    static const char *const protocols[] = { "A", "B", "C", NULL };
+    static const char *const fencings[] = { "dont-care", "resource-only", "resource-and-stonith", NULL };
+    st->lock = g_strdup(locks[get_enum(c, o, "lock", locks, 0)]);
+    st->version = g_strdup(versions[get_enum(c, o, "version", versions, 1)]);
+    /* DRBD defaults: protocol C, fencing dont-care (drbd_limits.h, facts rows 1, 3) */
+    st->protocol = g_strdup(protocols[get_enum(c, o, "protocol", protocols, 2)]);
+    st->fencing = g_strdup(fencings[get_enum(c, o, "fencing", fencings, 0)]);
+    st->dual_primary = get_bool(c, o, "dual_primary", false);
+    /* Ceph pool defaults 3 / 2 (facts row 30) */
+    st->size = (int)get_int(c, o, "size", 1, 10, 3, false);
+    st->min_size = (int)get_int(c, o, "min_size", 1, 10, 2, false);
+    if (st->min_size > st->size)
+        err_at(c, "min_size", "must not exceed size (%d)", st->size);
+    if (get(o, "server"))
+        st->server = get_string(c, o, "server", true, NULL);
+    if (st->server && resolve(c, s, REF_HOST, "server", st->server) < 0) {
+        g_free(st->server);
+        st->server = NULL;
+    }
+    if (st->dual_primary && strcmp(st->protocol, "C") != 0)
+        err_at(c, "dual_primary", "DRBD dual-primary requires protocol C (DRBD 8.4 User's Guide 6.8)");
+    pop_to(c, m);
+}
+
+static void load_cluster(ctx *c, scenario *s, json_object *root)
+{
+    scn_cluster *cl = &s->cluster;
+    /* Pacemaker defaults: stonith-enabled true, no-quorum-policy stop,
+     * allow-migrate false, migration-limit -1 (facts rows 18, 19, 21) */
+    cl->stonith = true;
+    json_object *o = get(root, "cluster");
+    static const char *const managers[] = { "none", "pacemaker", NULL };
+    static const char *const nqp[] = { "stop", "freeze", "ignore", "fence", "demote", NULL };
+    if (!o) {
+        cl->manager = g_strdup("none");
+        cl->no_quorum_policy = g_strdup("stop");
+        return;
+    }
+    size_t m = push_key(c, "cluster");
+    if (!expect_object(c, o, NULL)) {
+        cl->manager = g_strdup("none");
+        cl->no_quorum_policy = g_strdup("stop");
+        pop_to(c, m);
+        return;
+    }
+    static const char *const keys[] = {
+        "manager", "stonith", "two_node", "no_quorum_policy", "allow_migrate", "migration_limit", NULL,
+    };
+    check_keys(c, o, keys);
+    cl->manager = g_strdup(managers[get_enum(c, o, "manager", managers, 0)]);
+    cl->stonith = get_bool(c, o, "stonith", true);
+    cl->two_node = get_bool(c, o, "two_node", false);
+    cl->allow_migrate = get_bool(c, o, "allow_migrate", false);
+    cl->no_quorum_policy = g_strdup(nqp[get_enum(c, o, "no_quorum_policy", nqp, 0)]);
+    cl->migration_limit = (int)get_int(c, o, "migration_limit", 0, 1 << 20, 0, false);
+    pop_to(c, m);
+}
+
+/* ------------------------------------------------------------------ top level */
+
+static void load_root(ctx *c, scenario *s, json_object *root)
+{
+    static const char *const keys[] = {
+        "golive", "name", "description", "seed", "until", "runs", "networks", "hosts", "vms",
+        "storage", "cluster", "migration", "events", "failures", NULL,
+    };
+    check_keys(c, root, keys);
+    json_object *ver = get(root, "golive");
+    if (!ver)
+        err_at(c, "golive", "missing (expected the format version, 1)");
+    else if (!json_object_is_type(ver, json_type_int) || json_object_get_int64(ver) != 1)
+        err_at(c, "golive", "expected the format version 1, not %s", json_object_to_json_string(ver));
+    g_autofree char *base = g_path_get_basename(c->file);
+    char *dot = strrchr(base, '.');
+    if (dot && dot != base)
+        *dot = '\0';
+    s->name = get_string(c, root, "name", false, base);
+    s->description = get_string(c, root, "description", false, NULL);
+    s->seed = (uint64_t)get_int(c, root, "seed", 0, INT64_MAX, 1, false);
+    json_object *until = get(root, "until");
+    s->until = until ? get_time(c, root, "until", Q_POS, SIM_NEVER, false) : SIM_NEVER;
+    s->runs = (int)get_int(c, root, "runs", 1, 100000000, 1, false);
+
+    load_networks(c, s, root);
+    load_hosts(c, s, root);
+    s->migration = scenario_migration_defaults(PROFILE_QEMU);
+    json_object *mig = get(root, "migration");
+    if (mig) {
+        size_t m = push_key(c, "migration");
+        if (expect_object(c, mig, NULL))
+            load_migration(c, s, mig, &s->migration);
+        pop_to(c, m);
+    }
+    load_storage(c, s, root);
+    load_cluster(c, s, root);
+    load_vms(c, s, root);
+    load_events(c, s, root);
+    load_failures(c, s, root);
+    if (s->nfailures && s->until == SIM_NEVER)
+        err_at(c, "until", "missing: random failures never stop, so the run needs an end time");
+}
+
+/* Line and column (1-based) of byte offset off in text. */
+static void line_col(const char *text, size_t off, int *line, int *col)
+{
+    *line = 1;
+    *col = 1;
+    for (size_t i = 0; i < off && text[i]; i++) {
+        if (text[i] == '\n') {
+            (*line)++;
+            *col = 1;
+        } else if (((unsigned char)text[i] & 0xc0) != 0x80) {
+            (*col)++; /* count characters, not UTF-8 continuation bytes */
+        }
+    }
+}
+
+scenario *scenario_load_text(const char *name, const char *text, size_t len, GPtrArray *errors)
+{
+    guint before = errors->len;
+    if (len == 0) {
+        g_ptr_array_add(errors, g_strdup_printf("%s: error: empty file (expected a JSON object)", name));
+        return NULL;
+    }
+    if (memchr(text, '\0', len)) {
+        g_ptr_array_add(errors, g_strdup_printf("%s: error: binary data (a NUL byte) in a JSON file", name));
+        return NULL;
+    }
+    if (!g_utf8_validate(text, (gssize)len, NULL)) {
+        const char *bad;
+        g_utf8_validate(text, (gssize)len, &bad);
+        int line, col;
+        line_col(text, (size_t)(bad - text), &line, &col);
+        g_ptr_array_add(errors, g_strdup_printf("%s:%d:%d: error: not valid UTF-8", name, line, col));
+        return NULL;
+    }
+    if (len > INT_MAX - 1) {
+        g_ptr_array_add(errors, g_strdup_printf("%s: error: file too large for a scenario", name));
+        return NULL;
+    }
+    g_autofree char *buf = g_strndup(text, len);
+    json_tokener *tok = json_tokener_new_ex(64);
+    /* Trailing characters are allowed by the tokener so that we can say
+     * precisely what is wrong with them below. */
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS);
+    /* Pass the terminating NUL too, so that a number at the very end ends. */
+    json_object *root = json_tokener_parse_ex(tok, buf, (int)len + 1);
+    enum json_tokener_error jerr = json_tokener_get_error(tok);
+    size_t end = json_tokener_get_parse_end(tok);
+    json_tokener_free(tok);
+    if (root && jerr == json_tokener_success) {
+        size_t k = end > len ? len : end;
+        while (k < len && g_ascii_isspace(buf[k]))
+            k++;
+        if (k < len) {
+            int line, col;
+            line_col(buf, k, &line, &col);
+            g_ptr_array_add(errors, g_strdup_printf("%s:%d:%d: error: unexpected text after the JSON object", name,
+                                                    line, col));
+            json_object_put(root);
+            return NULL;
+        }
+    }
+    if (!root || jerr != json_tokener_success) {
+        int line, col;
+        line_col(text, end > 0 ? end - 1 : 0, &line, &col);
+        size_t at = end > 0 ? end - 1 : 0;
+        /* the character the tokener stopped at, and the last one before it */
+        size_t h = at;
+        while (h < len && g_ascii_isspace(buf[h]))
+            h++;
+        char here = h < len ? buf[h] : '\0';
+        size_t p = h;
+        while (p > 0 && g_ascii_isspace(buf[p - 1]))
+            p--;
+        size_t nx = at + 1;
+        while (nx < len && g_ascii_isspace(buf[nx]))
+            nx++;
+        bool trailing_comma = ((here == '}' || here == ']') && p > 0 && buf[p - 1] == ',') ||
+                              (here == ',' && nx < len && (buf[nx] == '}' || buf[nx] == ']'));
+        const char *what = jerr == json_tokener_continue || jerr == json_tokener_error_parse_eof
+                               ? "unexpected end of file (truncated JSON?)"
+                           : jerr == json_tokener_error_depth ? "nesting too deep (more than 64 levels)"
+                           : trailing_comma                   ? "unexpected character (a trailing comma?)"
+                                                              : json_tokener_error_desc(jerr);
+        g_ptr_array_add(errors, g_strdup_printf("%s:%d:%d: error: %s", name, line, col, what));
+        json_object_put(root);
+        return NULL;
+    }
+    if (!json_object_is_type(root, json_type_object)) {
+        g_ptr_array_add(errors, g_strdup_printf("%s: error: expected a JSON object at the top level, not %s", name,
+                                                type_name(root)));
+        json_object_put(root);
+        return NULL;
+    }
+    scenario *s = g_new0(scenario, 1);
+    s->file = g_strdup(name);
+    ctx c = { .file = name, .errors = errors, .path = g_string_new(NULL) };
+    c.dir = g_path_get_dirname(name);
+    load_root(&c, s, root);
+    g_string_free(c.path, TRUE);
+    g_free(c.dir);
+    json_object_put(root);
+    if (errors->len > before) {
+        scenario_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+scenario *scenario_load(const char *path, GPtrArray *errors)
+{
+    if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
+        g_ptr_array_add(errors, g_strdup_printf("%s: error: is a directory, not a scenario file", path));
+        return NULL;
+    }
+    g_autofree char *text = NULL;
+    gsize len = 0;
+    GError *e = NULL;
+    if (!g_file_get_contents(path, &text, &len, &e)) {
+        g_ptr_array_add(errors, g_strdup_printf("%s: error: cannot read: %s", path, e->message));
+        g_error_free(e);
+        return NULL;
+    }
+    return scenario_load_text(path, text, len, errors);
+}
+
+
+void scenario_free(scenario *s)
+{
+    if (!s)
+        return;
+    g_free(s->file);
+    g_free(s->name);
+    g_free(s->description);
+    for (size_t i = 0; i < s->nnetworks; i++)
+        g_free(s->networks[i].name);
+    g_free(s->networks);
+    for (size_t i = 0; i < s->nhosts; i++) {
+        g_free(s->hosts[i].name);
+        g_free(s->hosts[i].rack);
+        g_free(s->hosts[i].nics);
+    }
+    g_free(s->hosts);
+    for (size_t i = 0; i < s->nvms; i++) {
+        g_free(s->vms[i].name);
+        g_free(s->vms[i].dirty.trace_file);
+        g_free(s->vms[i].dirty.trace_pages);
+    }
+    g_free(s->vms);
+    for (size_t i = 0; i < s->nevents; i++) {
+        g_free(s->events[i].target);
+        g_free(s->events[i].key);
+        g_free(s->events[i].value);
+        if (s->events[i].groups)
+            g_ptr_array_unref(s->events[i].groups);
+    }
+    g_free(s->events);
+    for (size_t i = 0; i < s->nfailures; i++)
+        g_free(s->failures[i].target);
+    g_free(s->failures);
+    g_free(s->storage.type);
+    g_free(s->storage.lock);
+    g_free(s->storage.version);
+    g_free(s->storage.protocol);
+    g_free(s->storage.fencing);
+    g_free(s->storage.server);
+    g_free(s->cluster.manager);
+    g_free(s->cluster.no_quorum_policy);
+    g_free(s);
+}

@@ -1,0 +1,175 @@
+/* scenario — the JSON scenario format (DESIGN section 4): loading, strict
+ * checking, and the plain data the models are built from.
+ *
+ * Every error of a file is collected, not only the first; each names the
+ * file, the JSON path and what was expected ("s.json: hosts[1].nics[0].bandwidth:
+ * expected a rate such as ..."), and syntax errors give line and column
+ * ("s.json:3:14: error: ..."). Quantities are in base units here: bytes,
+ * bytes/s, nanoseconds, fractions. */
+#ifndef GOLIVE_MODELS_SCENARIO_H
+#define GOLIVE_MODELS_SCENARIO_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/simtime.h"
+
+typedef struct {
+    char *name;
+    sim_time latency;
+} scn_network;
+
+typedef struct {
+    int network;          /* index into scenario.networks */
+    double bandwidth_Bps;
+} scn_nic;
+
+typedef struct {
+    char *name;
+    int cores;
+    double memory;
+    char *rack;           /* may be NULL */
+    scn_nic *nics;
+    size_t nnics;
+} scn_host;
+
+typedef enum { DIRTY_NONE, DIRTY_UNIFORM, DIRTY_SEQUENTIAL, DIRTY_HOTCOLD, DIRTY_TRACE } scn_dirty_model;
+
+typedef struct {
+    scn_dirty_model model;
+    double rate_pps;      /* page writes per second (uniform, sequential; hot set for hotcold) */
+    double working_set;   /* bytes (uniform, sequential; hot set for hotcold) */
+    double cold_rate_pps; /* hotcold: page writes per second outside the hot set */
+    /* trace: distinct pages dirtied per interval, from a CSV file */
+    char *trace_file;
+    sim_time trace_interval;
+    double *trace_pages;
+    size_t ntrace;
+} scn_dirty;
+
+typedef enum { SERVICE_NONE, SERVICE_TCP, SERVICE_UDP_GAME } scn_service_type;
+
+typedef struct {
+    scn_service_type type;
+    sim_time tick;        /* udp-game: server frame time */
+    sim_time rto_min;     /* tcp: minimum retransmission timeout */
+} scn_service;
+
+typedef enum { PROFILE_QEMU, PROFILE_XEN_2005 } scn_profile;
+
+typedef struct {
+    scn_profile profile;
+    int network;                 /* -1: the first network */
+    double max_bandwidth_Bps;    /* 0: unlimited */
+    sim_time downtime_limit;
+    sim_time setup;              /* before the first pass */
+    double device_state;         /* bytes sent while paused besides RAM */
+    sim_time resume;             /* destination resume after the last byte */
+    bool auto_converge;
+    double ac_initial, ac_increment, ac_threshold, ac_max;
+    bool xbzrle;
+    double xbzrle_cache, xbzrle_hit_ratio, xbzrle_compression;
+    bool postcopy;
+    int postcopy_after_syncs;    /* start postcopy once dirty-sync-count reaches this */
+    bool postcopy_recovery;
+    int multifd_channels;        /* 0: off */
+    double multifd_channel_Bps;  /* per-channel CPU limit */
+    /* xen-2005 */
+    double xen_min_rate_Bps, xen_max_rate_Bps, xen_rate_step_Bps;
+    int xen_max_rounds;
+    double xen_max_factor;
+    int xen_stop_pages;
+} scn_migration;
+
+typedef struct {
+    char *name;
+    int host;                /* index into scenario.hosts */
+    double memory;
+    int vcpus;
+    double zero;             /* fraction of memory that is zero pages at start */
+    scn_dirty dirty;
+    double disk_size, disk_write_Bps;
+    scn_service service;
+    scn_migration migration; /* scenario-wide values with the VM's overrides */
+} scn_vm;
+
+typedef enum {
+    EV_MIGRATE, EV_DRAIN, EV_FAIL, EV_REPAIR, EV_PARTITION, EV_HEAL, EV_CANCEL, EV_SET,
+} scn_action;
+
+typedef struct {
+    sim_time at;
+    scn_action action;
+    int vm;              /* -1 when not used */
+    int to;              /* host index; -1: let placement choose */
+    int host;
+    char *target;        /* fail/repair: "host:NAME", "network:NAME", ... */
+    GPtrArray *groups;   /* partition: GPtrArray of GPtrArray of host names */
+    char *key;           /* set */
+    char *value;         /* set: the value as JSON text */
+} scn_event;
+
+typedef struct {
+    char *target;        /* pattern, e.g. "host:*" */
+    sim_time mtbf, mttr;
+    bool weibull;
+    double shape;
+} scn_failure;
+
+typedef struct {
+    char *type;          /* local | nfs | iscsi | drbd | ceph */
+    int network;         /* -1: none */
+    char *lock, *version, *protocol, *fencing, *server;
+    bool dual_primary;
+    int size, min_size;
+} scn_storage;
+
+typedef struct {
+    char *manager;       /* none | pacemaker */
+    bool stonith, two_node, allow_migrate;
+    char *no_quorum_policy;
+    int migration_limit; /* per host; 0: unlimited */
+} scn_cluster;
+
+typedef struct {
+    char *file;          /* as given */
+    char *name;
+    char *description;
+    uint64_t seed;
+    sim_time until;      /* SIM_NEVER: until nothing is left to happen */
+    int runs;
+    scn_network *networks;
+    size_t nnetworks;
+    scn_host *hosts;
+    size_t nhosts;
+    scn_vm *vms;
+    size_t nvms;
+    scn_event *events;
+    size_t nevents;
+    scn_failure *failures;
+    size_t nfailures;
+    scn_storage storage;
+    scn_cluster cluster;
+    scn_migration migration;
+} scenario;
+
+/* Loads and checks a scenario file. On any error returns NULL and appends
+ * every message (g_free'd strings) to errors. */
+scenario *scenario_load(const char *path, GPtrArray *errors);
+/* The same from text in memory; name is used in messages and to resolve
+ * relative paths (trace files). */
+scenario *scenario_load_text(const char *name, const char *text, size_t len, GPtrArray *errors);
+void scenario_free(scenario *s);
+
+int scenario_find_host(const scenario *s, const char *name);
+int scenario_find_vm(const scenario *s, const char *name);
+int scenario_find_network(const scenario *s, const char *name);
+
+/* Default migration parameters of a profile (documented in docs/models.md). */
+scn_migration scenario_migration_defaults(scn_profile profile);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(scenario, scenario_free)
+
+#endif

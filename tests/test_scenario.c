@@ -1,0 +1,197 @@
+/* Scenario loader and units: good files load with the right values, bad
+ * files give exactly the expected messages (tests/scenarios/bad/NAME.err,
+ * where @FILE@ stands for the file's path). */
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <math.h>
+
+#include "models/scenario.h"
+#include "models/units.h"
+
+#define BAD_DIR "tests/scenarios/bad"
+
+static double parse_ok(units_kind k, const char *s)
+{
+    double v = NAN;
+    char *why = NULL;
+    cr_assert(units_parse(k, s, &v, &why), "\"%s\": %s", s, why ? why : "");
+    return v;
+}
+
+static void parse_bad(units_kind k, const char *s)
+{
+    double v;
+    char *why = NULL;
+    cr_assert_not(units_parse(k, s, &v, &why), "\"%s\" should be refused", s);
+    cr_assert_not_null(why);
+    g_free(why);
+}
+
+Test(units, sizes_rates_times_fractions)
+{
+    cr_assert_float_eq(parse_ok(UNITS_SIZE, "64MiB"), 64.0 * 1048576, 0);
+    cr_assert_float_eq(parse_ok(UNITS_SIZE, "1GB"), 1e9, 0);
+    cr_assert_float_eq(parse_ok(UNITS_SIZE, "1.5 KiB"), 1536, 0);
+    cr_assert_float_eq(parse_ok(UNITS_SIZE, "10pages"), 40960, 0);
+    cr_assert_float_eq(parse_ok(UNITS_SIZE, "4096"), 4096, 0);
+    cr_assert_float_eq(parse_ok(UNITS_RATE, "1Gbit/s"), 125e6, 0);
+    cr_assert_float_eq(parse_ok(UNITS_RATE, "125MB/s"), 125e6, 0);
+    cr_assert_float_eq(parse_ok(UNITS_RATE, "128MiB/s"), 128.0 * 1048576, 0);
+    cr_assert_float_eq(parse_ok(UNITS_RATE, "20000pages/s"), 20000.0 * 4096, 0);
+    cr_assert_float_eq(parse_ok(UNITS_RATE, "100Mbps"), 12.5e6, 0);
+    cr_assert_float_eq(parse_ok(UNITS_TIME, "300ms"), 0.3, 1e-15);
+    cr_assert_float_eq(parse_ok(UNITS_TIME, "4h"), 14400, 0);
+    cr_assert_float_eq(parse_ok(UNITS_TIME, "5y"), 5 * 31557600.0, 0);
+    cr_assert_float_eq(parse_ok(UNITS_TIME, "50us"), 50e-6, 1e-18);
+    cr_assert_float_eq(parse_ok(UNITS_FRACTION, "20%"), 0.2, 1e-15);
+    parse_bad(UNITS_SIZE, "64 MiB/s");
+    parse_bad(UNITS_SIZE, "MiB");
+    parse_bad(UNITS_SIZE, "nan");
+    parse_bad(UNITS_SIZE, "inf");
+    parse_bad(UNITS_SIZE, "0x10");
+    parse_bad(UNITS_SIZE, "1e30TiB");
+    parse_bad(UNITS_TIME, "300 years");
+    parse_bad(UNITS_TIME, "1000y");
+    parse_bad(UNITS_RATE, "10Gbit");
+    char *why = NULL;
+    cr_assert_not(units_check_number(UNITS_SIZE, INFINITY, &why));
+    g_free(why);
+}
+
+Test(scenario, design_example_loads_with_its_values)
+{
+    g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(scenario) s = scenario_load("tests/scenarios/good/design-example.json", errors);
+    cr_assert_not_null(s, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
+    cr_assert_str_eq(s->name, "two-node-drbd");
+    cr_assert_eq(s->until, 120 * SIM_S);
+    cr_assert_eq(s->nnetworks, 2);
+    cr_assert_eq(s->networks[1].latency, 20 * SIM_US);
+    cr_assert_eq(s->nhosts, 2);
+    cr_assert_float_eq(s->hosts[0].memory, 128.0 * (1 << 30), 0);
+    cr_assert_eq(s->hosts[1].nics[1].network, 1);
+    cr_assert_float_eq(s->hosts[1].nics[1].bandwidth_Bps, 1.25e9, 0);
+    cr_assert_eq(s->nvms, 1);
+    const scn_vm *vm = &s->vms[0];
+    cr_assert_eq(vm->host, 0);
+    cr_assert_float_eq(vm->zero, 0.3, 1e-15);
+    cr_assert_eq(vm->dirty.model, DIRTY_UNIFORM);
+    cr_assert_float_eq(vm->dirty.rate_pps, 20000, 1e-9);
+    cr_assert_float_eq(vm->dirty.working_set, 512.0 * (1 << 20), 0);
+    cr_assert_float_eq(vm->disk_write_Bps, 2.0 * (1 << 20), 0);
+    cr_assert_eq(vm->service.type, SERVICE_TCP);
+    cr_assert_eq(vm->service.rto_min, 200 * SIM_MS);
+    cr_assert_float_eq(vm->migration.max_bandwidth_Bps, (double)(1 << 30), 0);
+    cr_assert_eq(vm->migration.downtime_limit, 300 * SIM_MS);
+    cr_assert_eq(vm->migration.network, 0);
+    cr_assert_eq(s->nevents, 3);
+    cr_assert_eq(s->events[0].action, EV_MIGRATE);
+    cr_assert_eq(s->events[0].to, 1);
+    cr_assert_str_eq(s->events[1].target, "network:repl");
+    cr_assert_str_eq(s->storage.type, "drbd");
+    cr_assert_str_eq(s->storage.fencing, "resource-and-stonith");
+    cr_assert(s->storage.dual_primary);
+    cr_assert(s->cluster.two_node);
+    cr_assert_eq(s->nfailures, 1);
+    cr_assert_eq(s->failures[0].mtbf, 5 * SIM_YEAR);
+}
+
+Test(scenario, defaults_and_vm_overrides)
+{
+    const char *text = "{\"golive\":1,\"networks\":[{\"name\":\"n\"}],"
+                       "\"hosts\":[{\"name\":\"a\",\"nics\":[{\"network\":\"n\",\"bandwidth\":\"1Gbit/s\"}]}],"
+                       "\"migration\":{\"auto_converge\":true,\"downtime_limit\":\"100ms\"},"
+                       "\"vms\":[{\"name\":\"v\",\"host\":\"a\",\"memory\":\"1GiB\"},"
+                       "{\"name\":\"w\",\"host\":\"a\",\"memory\":\"1GiB\","
+                       "\"migration\":{\"profile\":\"xen-2005\"}},"
+                       "{\"name\":\"x\",\"host\":\"a\",\"memory\":\"1GiB\","
+                       "\"migration\":{\"max_bandwidth\":\"unlimited\",\"auto_converge\":{\"increment\":\"5%\"}}}]}";
+    g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(scenario) s = scenario_load_text("mem.json", text, strlen(text), errors);
+    cr_assert_not_null(s, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
+    cr_assert_str_eq(s->name, "mem", "the name defaults to the file name");
+    cr_assert_eq(s->seed, 1);
+    cr_assert_eq(s->until, SIM_NEVER);
+    cr_assert_eq(s->networks[0].latency, 50 * SIM_US);
+    const scn_migration *v = &s->vms[0].migration, *w = &s->vms[1].migration, *x = &s->vms[2].migration;
+    cr_assert(v->auto_converge);
+    cr_assert_eq(v->downtime_limit, 100 * SIM_MS);
+    cr_assert_float_eq(v->max_bandwidth_Bps, 128.0 * (1 << 20), 0, "QEMU >= 5.2 default");
+    cr_assert_eq(w->profile, PROFILE_XEN_2005);
+    cr_assert_float_eq(w->max_bandwidth_Bps, 500e6 / 8, 0);
+    cr_assert_eq(w->xen_max_rounds, 30);
+    cr_assert_float_eq(x->max_bandwidth_Bps, 0, 0);
+    cr_assert_float_eq(x->ac_increment, 0.05, 1e-15);
+    cr_assert_float_eq(x->ac_initial, 0.20, 1e-15);
+    cr_assert_eq(s->vms[0].dirty.model, DIRTY_NONE);
+}
+
+Test(scenario, trace_dirty_model_reads_its_csv)
+{
+    g_autofree char *dir = g_dir_make_tmp("golive-XXXXXX", NULL);
+    g_autofree char *csv = g_build_filename(dir, "pages.csv", NULL);
+    g_autofree char *json = g_build_filename(dir, "s.json", NULL);
+    cr_assert(g_file_set_contents(csv, "t,pages\n0,100\n1,250\n# pause\n2,0\n", -1, NULL));
+    cr_assert(g_file_set_contents(json,
+                                  "{\"golive\":1,\"networks\":[{\"name\":\"n\"}],"
+                                  "\"hosts\":[{\"name\":\"a\",\"nics\":[{\"network\":\"n\",\"bandwidth\":1e9}]}],"
+                                  "\"vms\":[{\"name\":\"v\",\"host\":\"a\",\"memory\":\"1GiB\","
+                                  "\"dirty\":{\"model\":\"trace\",\"file\":\"pages.csv\",\"interval\":\"500ms\"}}]}",
+                                  -1, NULL));
+    g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(scenario) s = scenario_load(json, errors);
+    cr_assert_not_null(s, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
+    cr_assert_eq(s->vms[0].dirty.ntrace, 3);
+    cr_assert_float_eq(s->vms[0].dirty.trace_pages[1], 250, 0);
+    cr_assert_eq(s->vms[0].dirty.trace_interval, 500 * SIM_MS);
+    cr_assert(g_file_set_contents(csv, "0,100\n1,lots\n", -1, NULL));
+    g_autoptr(scenario) s2 = scenario_load(json, errors);
+    cr_assert_null(s2);
+    cr_assert(strstr(g_ptr_array_index(errors, 0), "vms[0].dirty.file: pages.csv:2: expected a non-negative page count"),
+              "%s", (char *)g_ptr_array_index(errors, 0));
+    g_remove(csv);
+    g_remove(json);
+    g_rmdir(dir);
+}
+
+Test(scenario, every_bad_file_gives_exactly_its_messages)
+{
+    GDir *d = g_dir_open(BAD_DIR, 0, NULL);
+    cr_assert_not_null(d, "run the tests from the top of the source tree");
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    const char *n;
+    while ((n = g_dir_read_name(d)))
+        if (g_str_has_suffix(n, ".json"))
+            g_ptr_array_add(names, g_strdup(n));
+    g_dir_close(d);
+    cr_assert_geq(names->len, 30, "at least 30 malformed files");
+    for (guint i = 0; i < names->len; i++) {
+        const char *name = g_ptr_array_index(names, i);
+        g_autofree char *path = g_build_filename(BAD_DIR, name, NULL);
+        g_autofree char *base = g_strndup(path, strlen(path) - 5);
+        g_autofree char *errpath = g_strconcat(base, ".err", NULL);
+        g_autofree char *expect_raw = NULL;
+        cr_assert(g_file_get_contents(errpath, &expect_raw, NULL, NULL), "%s is missing", errpath);
+        g_auto(GStrv) parts = g_strsplit(expect_raw, "@FILE@", -1);
+        g_autofree char *expect = g_strjoinv(path, parts);
+        g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+        g_autoptr(scenario) s = scenario_load(path, errors);
+        cr_assert_null(s, "%s loaded but must not", path);
+        GString *got = g_string_new(NULL);
+        for (guint k = 0; k < errors->len; k++)
+            g_string_append_printf(got, "%s\n", (char *)g_ptr_array_index(errors, k));
+        cr_assert_str_eq(got->str, expect, "%s:\n--- got\n%s--- expected\n%s", path, got->str, expect);
+        g_string_free(got, TRUE);
+    }
+    g_ptr_array_free(names, TRUE);
+}
+
+Test(scenario, unreadable_and_directory)
+{
+    g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+    cr_assert_null(scenario_load("tests/scenarios", errors));
+    cr_assert_str_eq(g_ptr_array_index(errors, 0), "tests/scenarios: error: is a directory, not a scenario file");
+    cr_assert_null(scenario_load("tests/scenarios/no-such-file.json", errors));
+    cr_assert(g_str_has_prefix(g_ptr_array_index(errors, 1), "tests/scenarios/no-such-file.json: error: cannot read: "));
+}
