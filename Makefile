@@ -44,7 +44,7 @@ MODELS_SRC  := $(sort $(wildcard models/*.c models/*/*.c))
 PLOTS_SRC   := $(sort $(wildcard plots/*.c))
 CLI_SRC     := $(sort $(wildcard cli/*.c))
 LIB_SRC     := $(SIM_SRC) $(MODELS_SRC) $(PLOTS_SRC)
-TEST_SRC    := $(sort $(wildcard tests/*.c))
+TEST_SRC    := $(sort $(wildcard tests/*.c)) tests/validation/loopback.c
 BENCH_SRC   := $(sort $(wildcard bench/*.c))
 
 # $(call objs,VARIANT,SOURCES)
@@ -55,7 +55,7 @@ TESTS       := $(BUILD)/normal/golive-tests
 TESTS_SAN   := $(BUILD)/san/golive-tests
 BENCH       := $(BUILD)/bench/golive-bench
 
-.PHONY: FORCE check-pkgs all check check-run demo demo-run bench bench-run deps ensure-deps \
+.PHONY: validate validate-run FORCE check-pkgs all check check-run demo demo-run bench bench-run deps ensure-deps \
         install uninstall clean test
 
 all: $(GOLIVE)
@@ -171,6 +171,20 @@ bench: ensure-deps
 
 bench-run: $(BENCH)
 	$(BENCH) bench/results.json
+
+# ---------------------------------------------------------------- validation
+VALIDATE := $(BUILD)/golive-validate
+
+$(VALIDATE): $(call objs,normal,$(LIB_SRC) tests/validation/loopback.c tests/validation/validate_main.c)
+	$(CC) $^ -o $@ $(PKG_LIBS)
+
+validate: ensure-deps
+	@$(MAKE) --no-print-directory validate-run
+
+validate-run: $(VALIDATE)
+	$(VALIDATE) tests/validation/qemu-loopback.csv > docs/.validation.md.tmp
+	mv docs/.validation.md.tmp docs/validation.md
+	@sed -n '/| metric/,$$p' docs/validation.md
 
 # ---------------------------------------------------------------- install
 install: $(GOLIVE)

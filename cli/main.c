@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_run.h"
 #include "cli/cmd_validate.h"
 #include "version.h"
 
@@ -19,8 +20,7 @@ typedef struct {
 } subcommand;
 
 static const subcommand subcommands[] = {
-    { "run", "simulate a scenario and report migrations, downtime and incidents", NULL,
-      "the migration models and scenario loader (issue #3)" },
+    { "run", "simulate a scenario and report migrations, downtime and incidents", cli_run, NULL },
     { "sweep", "run a grid of scenario values (CSV, heatmap)", NULL, "issue #5" },
     { "compare", "compare designs side by side with confidence intervals", NULL, "issue #5" },
     { "validate", "check scenario files and print every error", cli_validate, NULL },

@@ -622,11 +622,14 @@ static void load_migration(ctx *c, const scenario *s, json_object *o, scn_migrat
     }
     m->postcopy = get_feature(c, o, "postcopy", m->postcopy, &p);
     if (p) {
-        static const char *const pk[] = { "after_syncs", "recovery", NULL };
+        static const char *const pk[] = { "after_syncs", "recovery", "bandwidth", NULL };
         size_t mk = push_key(c, "postcopy");
         check_keys(c, p, pk);
         m->postcopy_after_syncs = (int)get_int(c, p, "after_syncs", 1, 1000000, m->postcopy_after_syncs, false);
         m->postcopy_recovery = get_bool(c, p, "recovery", m->postcopy_recovery);
+        /* max-postcopy-bandwidth 0 = unlimited (facts 6.3) */
+        m->postcopy_bandwidth_Bps =
+            get_quantity(c, p, "bandwidth", UNITS_RATE, Q_NONNEG, m->postcopy_bandwidth_Bps, false);
         pop_to(c, mk);
     }
     m->multifd_channels = (int)get_int(c, o, "multifd_channels", 0, 256, m->multifd_channels, false);
@@ -723,14 +726,14 @@ static void load_dirty(ctx *c, json_object *vo, scn_vm *vm)
     }
     case DIRTY_UNIFORM:
     case DIRTY_SEQUENTIAL: {
-        static const char *const k[] = { "model", "rate", "working_set", NULL };
+        static const char *const k[] = { "model", "rate", "working_set", "cpu_share", NULL };
         check_keys(c, o, k);
         d->rate_pps = get_page_rate(c, o, "rate", true);
         d->working_set = get_quantity(c, o, "working_set", UNITS_SIZE, Q_POS, vm->memory, false);
         break;
     }
     case DIRTY_HOTCOLD: {
-        static const char *const k[] = { "model", "hot_set", "hot_rate", "cold_rate", NULL };
+        static const char *const k[] = { "model", "hot_set", "hot_rate", "cold_rate", "cpu_share", NULL };
         check_keys(c, o, k);
         d->working_set = get_quantity(c, o, "hot_set", UNITS_SIZE, Q_POS, 0, true);
         d->rate_pps = get_page_rate(c, o, "hot_rate", true);
@@ -738,7 +741,7 @@ static void load_dirty(ctx *c, json_object *vo, scn_vm *vm)
         break;
     }
     case DIRTY_TRACE: {
-        static const char *const k[] = { "model", "file", "interval", NULL };
+        static const char *const k[] = { "model", "file", "interval", "cpu_share", NULL };
         check_keys(c, o, k);
         d->trace_file = get_string(c, o, "file", true, NULL);
         d->trace_interval = get_time(c, o, "interval", Q_POS, SIM_S, false);
@@ -747,6 +750,8 @@ static void load_dirty(ctx *c, json_object *vo, scn_vm *vm)
         break;
     }
     }
+    /* Assumption: a writer is CPU-bound unless told otherwise. */
+    d->cpu_share = get_quantity(c, o, "cpu_share", UNITS_FRACTION, Q_POS, 1, false);
     if (d->working_set > vm->memory && vm->memory > 0)
         err_at(c, d->model == DIRTY_HOTCOLD ? "hot_set" : "working_set",
                "larger than the VM's memory");

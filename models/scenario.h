@@ -42,6 +42,7 @@ typedef struct {
     double rate_pps;      /* page writes per second (uniform, sequential; hot set for hotcold) */
     double working_set;   /* bytes (uniform, sequential; hot set for hotcold) */
     double cold_rate_pps; /* hotcold: page writes per second outside the hot set */
+    double cpu_share;     /* share of a vCPU the writing needs (throttling effect); 1 = all */
     /* trace: distinct pages dirtied per interval, from a CSV file */
     char *trace_file;
     sim_time trace_interval;
@@ -74,6 +75,7 @@ typedef struct {
     bool postcopy;
     int postcopy_after_syncs;    /* start postcopy once dirty-sync-count reaches this */
     bool postcopy_recovery;
+    double postcopy_bandwidth_Bps; /* max-postcopy-bandwidth; 0: unlimited */
     int multifd_channels;        /* 0: off */
     double multifd_channel_Bps;  /* per-channel CPU limit */
     /* xen-2005 */

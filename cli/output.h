@@ -1,0 +1,18 @@
+/* output — atomic output files: everything is written to a temporary file
+ * next to the target and renamed into place only when complete, so a failed
+ * or interrupted run never leaves a partial result that looks whole. */
+#ifndef GOLIVE_CLI_OUTPUT_H
+#define GOLIVE_CLI_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Writes len bytes of data to path ("-": standard output) atomically.
+ * On failure returns false and sets *err (g_free it). */
+bool output_write(const char *path, const char *data, size_t len, char **err);
+
+/* Checks early that path's directory is writable, so that a run does not
+ * compute for minutes and then fail to write. */
+bool output_check_writable(const char *path, char **err);
+
+#endif

@@ -1,0 +1,670 @@
+/* migration — QEMU precopy (with auto-converge and postcopy) and Xen 2005
+ * pre-copy over the fluid network.
+ *
+ * Memory is tracked as expected page counts per region (models/dirty.h):
+ * pend[i] pages of region i wait in the migration bitmap, writes[i] page
+ * writes happened since the last dirty-bitmap sync. A sync merges the pages
+ * written since the previous one into the bitmap; written pages are spread
+ * at random over their region, so a page already pending absorbs a new write
+ * with probability pend/size: pend' = pend + k - pend k / size.
+ *
+ * QEMU (migration/migration.c, ram.c; facts 6.3, validation README): the
+ * sender runs at most max-bandwidth in 100 ms windows (BUFFER_DELAY); at the
+ * start of each window, or at once when the bitmap runs dry, it compares the
+ * pending bytes (pages x 4 KiB) with threshold = bandwidth x downtime-limit;
+ * below it, it syncs the bitmap and, if still below, stops the VM and sends
+ * the rest without rate limit. A normal page costs 4104 bytes on the wire, a
+ * zero page 9. */
+#include "models/migration.h"
+
+#include <math.h>
+
+#include "models/client.h"
+#include "models/dirty.h"
+#include "models/units.h"
+
+#define PAGE UNITS_PAGE_SIZE
+#define PAGE_WIRE 4104.0          /* 4 KiB + 8-byte header: validation README fit */
+#define ZERO_WIRE 9.0             /* save_zero_page: header + 1 byte (facts 6.3) */
+#define WINDOW (100 * SIM_MS)     /* BUFFER_DELAY (facts row 36) */
+#define STALL_TIMEOUT (30 * SIM_S) /* libvirt keepalive 5 s x (5 + 1) (facts row 42) */
+#define WATCHDOG SIM_S
+#define FAULT_OVERHEAD (100 * SIM_US) /* assumption: userfaultfd round trip besides the network */
+#define NREG (DIRTY_MAX_REGIONS + 1)
+
+enum phase { PH_DISK, PH_SETUP, PH_PRECOPY, PH_STOPCOPY, PH_RESUME, PH_PC_SWITCH, PH_POSTCOPY, PH_DONE };
+
+struct mig {
+    sim *s;
+    flow_net *net;
+    flow_link **path;
+    size_t npath;
+    sim_time path_lat;
+    const scn_vm *vm;
+    const scn_migration *p;
+    mig_done_fn done;
+    void *arg;
+    dirty_model dm;
+    int nd;                          /* dirtied regions; region nd is the untouched rest */
+    double reg_pages[NREG], pend[NREG], writes[NREG];
+    sim_time writes_t, trace_t0;
+    double throttle;
+    double zero_pend;                /* zero pages not yet scanned (first pass) */
+    double cpu_cap;                  /* sender CPU limit, bytes/s */
+    flow *f;
+    flow_bg *mirror;                 /* disk writes mirrored during RAM migration */
+    double flow_sent_prev, sent_total;
+    double budget_left;              /* bytes the rate limiter still allows in this window */
+    sim_event tick, watchdog, timer;
+    sim_time t_bw;
+    double bytes_bw, bw;
+    sim_time ac_period_start;
+    double ac_bytes_start, ac_dirty_pages;
+    int ac_high;
+    sim_time it_start;
+    double it_bytes_start;
+    sim_time stall_since;
+    int phase;
+    bool postcopy_requested;
+    int xen_round;
+    double xen_rate, xen_prev_dirty;
+    mig_result r;
+};
+
+const char *mig_outcome_name(mig_outcome o)
+{
+    static const char *const names[] = { "running", "completed", "not-converged", "cancelled", "failed", "vm-lost" };
+    return names[o];
+}
+
+/* ------------------------------------------------------------------ memory state */
+
+static double total_pending(const mig *m)
+{
+    double t = m->zero_pend;
+    for (int i = 0; i <= m->nd; i++)
+        t += m->pend[i];
+    return t;
+}
+
+/* Bytes on the wire to send every pending page. */
+static double wire_bytes(const mig *m)
+{
+    return m->zero_pend * ZERO_WIRE + (total_pending(m) - m->zero_pend) * PAGE_WIRE;
+}
+
+static void accumulate(mig *m)
+{
+    sim_time now = sim_now(m->s);
+    if (now <= m->writes_t)
+        return;
+    double dt = sim_to_s(now - m->writes_t);
+    double f = dirty_throttle_factor(&m->dm, m->throttle);
+    for (int i = 0; i < m->dm.nregions; i++)
+        m->writes[i] += m->dm.r[i].rate_pps * f * dt;
+    m->writes_t = now;
+}
+
+/* Distinct pages of region i written since the last sync. */
+static double logged(const mig *m, int i)
+{
+    if (m->dm.ntrace)
+        return dirty_trace_pages(&m->dm, sim_to_s(m->trace_t0 - m->r.start), sim_to_s(sim_now(m->s) - m->r.start)) *
+               dirty_throttle_factor(&m->dm, m->throttle);
+    return dirty_region_distinct(&m->dm.r[i], m->writes[i]);
+}
+
+static void trace_mig(mig *m, const char *kind)
+{
+    trace *tr = sim_trace(m->s);
+    if (!trace_enabled(tr))
+        return;
+    trace_begin(tr, sim_now(m->s), kind, m->vm->name);
+    trace_dbl(tr, "pending_bytes", total_pending(m) * PAGE);
+    trace_int(tr, "syncs", m->r.syncs);
+    trace_dbl(tr, "sent_bytes", m->sent_total);
+    if (m->throttle > 0)
+        trace_dbl(tr, "throttle", m->throttle);
+    trace_end(tr);
+}
+
+/* Takes the bytes the sender has put on the wire since the last call off
+ * the pending pages (a cursor moving through memory: every region in
+ * proportion). */
+static void settle(mig *m)
+{
+    if (!m->f)
+        return;
+    double s = flow_sent(m->net, m->f);
+    double d = s - m->flow_sent_prev;
+    m->flow_sent_prev = s;
+    if (d <= 0)
+        return;
+    m->sent_total += d;
+    if (m->phase != PH_PRECOPY && m->phase != PH_POSTCOPY)
+        return; /* disk copy, stop-and-copy and device state are not pages */
+    /* zero pages first (see mig_start), at 9 bytes each */
+    double z = fmin(m->zero_pend, d / ZERO_WIRE);
+    m->zero_pend -= z;
+    d -= z * ZERO_WIRE;
+    double pages = d / PAGE_WIRE;
+    double tp = total_pending(m) - m->zero_pend;
+    if (tp <= 0 || pages <= 0)
+        return;
+    double frac = pages >= tp ? 1 : pages / tp;
+    for (int i = 0; i <= m->nd; i++)
+        m->pend[i] -= m->pend[i] * frac;
+}
+
+static void end_iteration(mig *m)
+{
+    sim_time now = sim_now(m->s);
+    mig_iteration it = { m->it_start, now - m->it_start, m->sent_total - m->it_bytes_start, total_pending(m) };
+    g_array_append_val(m->r.iterations, it);
+    m->it_start = now;
+    m->it_bytes_start = m->sent_total;
+}
+
+static void throttle_up(mig *m)
+{
+    const scn_migration *p = m->p;
+    m->throttle = m->throttle == 0 ? p->ac_initial : fmin(p->ac_max, m->throttle + p->ac_increment);
+    if (m->throttle > m->r.max_throttle)
+        m->r.max_throttle = m->throttle;
+    trace_mig(m, "cpu-throttle");
+}
+
+/* migration_bitmap_sync: merge the log into the bitmap, count it, and let
+ * auto-converge look at the last period (ram.c migration_trigger_throttle). */
+static void bitmap_sync(mig *m)
+{
+    accumulate(m);
+    double added = 0;
+    for (int i = 0; i < m->nd; i++) {
+        double k = logged(m, i);
+        double before = m->pend[i];
+        m->pend[i] = before + k - before * k / m->reg_pages[i];
+        added += m->pend[i] - before;
+        m->writes[i] = 0;
+    }
+    m->trace_t0 = sim_now(m->s);
+    m->r.syncs++;
+    m->ac_dirty_pages += added;
+    sim_time now = sim_now(m->s);
+    if (now - m->ac_period_start >= SIM_S) {
+        if (m->p->auto_converge) {
+            double xfer = m->sent_total - m->ac_bytes_start;
+            if (m->ac_dirty_pages * PAGE > m->p->ac_threshold * xfer && ++m->ac_high >= 2) {
+                m->ac_high = 0;
+                throttle_up(m);
+            }
+        }
+        m->ac_period_start = now;
+        m->ac_bytes_start = m->sent_total;
+        m->ac_dirty_pages = 0;
+    }
+}
+
+/* ------------------------------------------------------------------ flow plumbing */
+
+static void on_flow_done(flow_net *net, flow *f, void *arg);
+
+/* Makes the sender's flow carry `bytes` more from now on, at cap. */
+static void send(mig *m, double bytes, double cap)
+{
+    if (m->f) {
+        flow_set_cap(m->net, m->f, cap);
+        flow_set_size(m->net, m->f, m->flow_sent_prev + bytes);
+    } else {
+        m->flow_sent_prev = 0;
+        m->f = flow_start(m->net, m->path, m->npath, bytes, &(flow_params){ .cap_Bps = cap }, on_flow_done, m);
+    }
+}
+
+static void stop_sending(mig *m)
+{
+    if (m->f) {
+        settle(m);
+        flow_cancel(m->net, m->f);
+        m->f = NULL;
+    }
+}
+
+static double precopy_cap(const mig *m)
+{
+    double c = m->cpu_cap;
+    if (m->p->max_bandwidth_Bps > 0 && m->p->max_bandwidth_Bps < c)
+        c = m->p->max_bandwidth_Bps;
+    return c;
+}
+
+static void cancel_timers(mig *m)
+{
+    sim_cancel(m->s, m->tick);
+    sim_cancel(m->s, m->watchdog);
+    sim_cancel(m->s, m->timer);
+    m->tick = m->watchdog = m->timer = 0;
+}
+
+static void finish(mig *m, mig_outcome o)
+{
+    if (m->phase == PH_DONE)
+        return;
+    stop_sending(m);
+    if (m->mirror) {
+        flow_bg_free(m->net, m->mirror);
+        m->mirror = NULL;
+    }
+    cancel_timers(m);
+    m->phase = PH_DONE;
+    m->r.outcome = o;
+    m->r.end = sim_now(m->s);
+    m->r.transferred = m->sent_total;
+    if (m->r.downtime >= 0)
+        m->r.client_downtime = client_downtime(&m->vm->service, m->r.downtime);
+    trace *tr = sim_trace(m->s);
+    if (trace_enabled(tr)) {
+        trace_begin(tr, m->r.end, "migration-end", m->vm->name);
+        trace_str(tr, "outcome", mig_outcome_name(o));
+        trace_dbl(tr, "transferred_bytes", m->r.transferred);
+        trace_dbl(tr, "downtime", m->r.downtime >= 0 ? sim_to_s(m->r.downtime) : -1);
+        trace_end(tr);
+    }
+    if (m->done)
+        m->done(m, m->arg);
+}
+
+/* ------------------------------------------------------------------ QEMU */
+
+static void stop_and_copy(mig *m);
+static void start_postcopy(mig *m);
+static void disk_round_done(mig *m);
+
+/* QEMU's rate limiter (migration_rate_limit): in each 100 ms window the
+ * sender may queue max-bandwidth x 100 ms bytes, as fast as the CPU and the
+ * network take them, then sleeps until the window ends. The burst at the
+ * start of each window puts QEMU about one window ahead of a smooth stream. */
+static void precopy_continue(mig *m)
+{
+    double bytes = wire_bytes(m);
+    double burst = fmin(bytes, m->budget_left);
+    if (burst < 0.5)
+        return;
+    m->budget_left -= burst;
+    if (m->f) /* the network is slower than the budget: the socket backs up */
+        flow_set_size(m->net, m->f, flow_size(m->f) + burst);
+    else
+        send(m, burst, m->cpu_cap);
+}
+
+/* migration_iteration_run: the decision at a window start or when dry. */
+static void decide(mig *m, bool window_start)
+{
+    settle(m);
+    accumulate(m);
+    sim_time now = sim_now(m->s);
+    if (window_start && now - m->t_bw >= WINDOW) {
+        m->bw = (m->sent_total - m->bytes_bw) / sim_to_s(now - m->t_bw);
+        m->t_bw = now;
+        m->bytes_bw = m->sent_total;
+    }
+    if (m->postcopy_requested) {
+        start_postcopy(m);
+        return;
+    }
+    double threshold = m->bw * sim_to_s(m->p->downtime_limit);
+    if (total_pending(m) * PAGE <= threshold) {
+        bitmap_sync(m);
+        end_iteration(m);
+        trace_mig(m, "bitmap-sync");
+        if (total_pending(m) * PAGE < threshold) {
+            stop_and_copy(m);
+            return;
+        }
+        if (m->p->postcopy && m->r.syncs >= m->p->postcopy_after_syncs)
+            m->postcopy_requested = true;
+    }
+    precopy_continue(m);
+}
+
+static void tick_event(sim *s, void *arg)
+{
+    (void)s;
+    mig *m = arg;
+    m->budget_left = precopy_cap(m) * sim_to_s(WINDOW);
+    decide(m, true);
+    if (m->phase == PH_PRECOPY)
+        m->tick = sim_after(m->s, WINDOW, tick_event, m);
+}
+
+static void resume_done(sim *s, void *arg)
+{
+    mig *m = arg;
+    m->timer = 0;
+    m->r.resume = sim_now(s);
+    m->r.downtime = m->r.resume - m->r.stop;
+    trace_mig(m, "vm-resumed");
+    if (m->phase == PH_RESUME) {
+        finish(m, MIG_COMPLETED);
+        return;
+    }
+    /* postcopy: the VM runs on the destination; now pull the rest */
+    m->phase = PH_POSTCOPY;
+    double left = wire_bytes(m) / PAGE_WIRE;
+    /* Remote faults: the guest touches its dirtied pages while they are
+     * still on the source; a page missing half the postcopy phase on average. */
+    double rate = m->p->postcopy_bandwidth_Bps > 0 ? fmin(m->p->postcopy_bandwidth_Bps, m->cpu_cap) : m->cpu_cap;
+    double dur = left * PAGE_WIRE / rate;
+    double faults = 0;
+    for (int i = 0; i < m->dm.nregions; i++)
+        faults += 0.5 * m->pend[i] / m->reg_pages[i] *
+                  dirty_region_distinct(&m->dm.r[i], m->dm.r[i].rate_pps * dur);
+    sim_time per_fault = 2 * m->path_lat + sim_from_s(PAGE_WIRE / rate) + FAULT_OVERHEAD;
+    m->r.postcopy_fault_time = (sim_time)(faults * (double)per_fault);
+    if (left * PAGE_WIRE > 0.5)
+        send(m, left * PAGE_WIRE, rate);
+    else
+        finish(m, MIG_COMPLETED);
+}
+
+static void stop_and_copy(mig *m)
+{
+    sim_cancel(m->s, m->tick);
+    m->tick = 0;
+    m->phase = PH_STOPCOPY;
+    m->r.stop = sim_now(m->s);
+    m->r.remaining_before_stop = total_pending(m) * PAGE;
+    trace_mig(m, "vm-paused");
+    /* ram_save_complete syncs once more; nothing was written since the
+     * decision's sync, which happened at this same instant */
+    bitmap_sync(m);
+    double bytes = wire_bytes(m) + m->p->device_state;
+    for (int i = 0; i <= m->nd; i++)
+        m->pend[i] = 0;
+    m->zero_pend = 0;
+    send(m, bytes, m->cpu_cap);
+}
+
+static void start_postcopy(mig *m)
+{
+    sim_cancel(m->s, m->tick);
+    m->tick = 0;
+    m->phase = PH_PC_SWITCH;
+    m->r.stop = sim_now(m->s);
+    m->r.postcopy_switch = m->r.stop;
+    m->r.remaining_before_stop = total_pending(m) * PAGE;
+    trace_mig(m, "postcopy-start");
+    bitmap_sync(m);
+    end_iteration(m);
+    /* device state (and the discard bitmap) go first, then the VM runs */
+    send(m, m->p->device_state, m->cpu_cap);
+}
+
+/* ------------------------------------------------------------------ Xen 2005 */
+
+static void xen_round(mig *m)
+{
+    /* pages dirtied again before their turn are skipped this round: for a
+     * page sent at a uniform point u of a round of length D, the chance it
+     * was written first is 1 - exp(-R u D / S) */
+    double send_pages = 0;
+    double D = total_pending(m) * PAGE_WIRE / m->xen_rate;
+    for (int i = 0; i <= m->nd; i++) {
+        double skip = 0;
+        if (i < m->dm.nregions && D > 0) {
+            double x = m->dm.r[i].rate_pps * dirty_throttle_factor(&m->dm, 0) * D / m->reg_pages[i];
+            skip = x > 1e-9 ? 1 - (1 - exp(-x)) / x : 0;
+        }
+        send_pages += m->pend[i] * (1 - skip);
+    }
+    m->xen_round++;
+    send(m, send_pages * PAGE_WIRE, m->xen_rate);
+}
+
+static void xen_round_done(mig *m)
+{
+    const scn_migration *p = m->p;
+    sim_time now = sim_now(m->s);
+    double dur = sim_to_s(now - m->it_start);
+    for (int i = 0; i <= m->nd; i++)
+        m->pend[i] = 0;
+    bitmap_sync(m); /* the round's dirty log becomes the next round's pages */
+    end_iteration(m);
+    trace_mig(m, "xen-round-end");
+    double dirty = total_pending(m);
+    double dirty_rate = dur > 0 ? dirty * PAGE_WIRE / dur : 0;
+    double mem = m->vm->memory;
+    bool at_max = m->xen_rate >= p->xen_max_rate_Bps;
+    if (dirty < p->xen_stop_pages || m->xen_round >= p->xen_max_rounds || m->sent_total >= p->xen_max_factor * mem ||
+        (at_max && dirty >= m->xen_prev_dirty)) {
+        stop_and_copy(m);
+        return;
+    }
+    m->xen_prev_dirty = dirty;
+    m->xen_rate = fmin(p->xen_max_rate_Bps, fmax(p->xen_min_rate_Bps, dirty_rate + p->xen_rate_step_Bps));
+    xen_round(m);
+}
+
+/* ------------------------------------------------------------------ events */
+
+static void on_flow_done(flow_net *net, flow *f, void *arg)
+{
+    (void)net;
+    (void)f;
+    mig *m = arg;
+    settle(m);
+    m->f = NULL;
+    switch (m->phase) {
+    case PH_DISK:
+        disk_round_done(m);
+        break;
+    case PH_PRECOPY:
+        if (m->p->profile == PROFILE_XEN_2005)
+            xen_round_done(m);
+        else if (total_pending(m) < 0.5)
+            decide(m, false); /* the bitmap ran dry inside a window */
+        /* else: the window's budget is spent; wait for the next window */
+        break;
+    case PH_STOPCOPY:
+        m->r.qemu_downtime = sim_now(m->s) - m->r.stop;
+        m->phase = PH_RESUME;
+        m->r.end = sim_now(m->s);
+        m->timer = sim_after(m->s, m->p->resume, resume_done, m);
+        break;
+    case PH_PC_SWITCH:
+        m->r.qemu_downtime = sim_now(m->s) - m->r.stop;
+        m->timer = sim_after(m->s, m->p->resume, resume_done, m);
+        break;
+    case PH_POSTCOPY:
+        finish(m, MIG_COMPLETED);
+        break;
+    default:
+        break;
+    }
+}
+
+static void watchdog_event(sim *s, void *arg)
+{
+    mig *m = arg;
+    m->watchdog = 0;
+    sim_time now = sim_now(s);
+    if (m->f && flow_stalled(m->net, m->f)) {
+        if (m->stall_since < 0)
+            m->stall_since = now;
+        else if (now - m->stall_since >= STALL_TIMEOUT) {
+            trace_mig(m, "migration-connection-lost");
+            if (m->phase == PH_POSTCOPY && !m->p->postcopy_recovery) {
+                finish(m, MIG_VM_LOST);
+                return;
+            }
+            if (m->phase != PH_POSTCOPY) {
+                finish(m, MIG_FAILED);
+                return;
+            }
+            /* postcopy recovery: paused, waits for the network */
+        }
+    } else {
+        m->stall_since = -1;
+    }
+    m->watchdog = sim_after(s, WATCHDOG, watchdog_event, m);
+}
+
+static void setup_done(sim *s, void *arg);
+
+/* Non-shared storage (libvirt --copy-storage-all, facts 6.2): the disks are
+ * mirrored first; the mirror keeps copying new writes, and RAM migration
+ * starts once the bulk copy is done. The writes the guest makes meanwhile are
+ * sent again, round by round, until what is left is under a second of them. */
+static void disk_round_done(mig *m)
+{
+    sim_time now = sim_now(m->s);
+    double dur = sim_to_s(now - m->it_start);
+    double again = m->vm->disk_write_Bps * dur;
+    m->it_start = now;
+    if (again > m->vm->disk_write_Bps && again > 1e6) {
+        send(m, again, m->cpu_cap);
+        return;
+    }
+    trace_mig(m, "disk-mirror-ready");
+    if (m->vm->disk_write_Bps > 0)
+        m->mirror = flow_bg_new(m->net, m->path, m->npath, m->vm->disk_write_Bps);
+    m->phase = PH_SETUP;
+    m->timer = sim_after(m->s, m->p->setup, setup_done, m);
+}
+
+static void setup_done(sim *s, void *arg)
+{
+    mig *m = arg;
+    m->timer = 0;
+    m->phase = PH_PRECOPY;
+    m->t_bw = sim_now(s);
+    m->it_start = sim_now(s);
+    m->ac_period_start = sim_now(s);
+    m->writes_t = sim_now(s);
+    m->trace_t0 = sim_now(s);
+    if (m->p->profile == PROFILE_XEN_2005) {
+        m->xen_rate = m->p->xen_min_rate_Bps;
+        xen_round(m);
+        return;
+    }
+    m->budget_left = precopy_cap(m) * sim_to_s(WINDOW);
+    precopy_continue(m);
+    m->tick = sim_after(s, WINDOW, tick_event, m);
+}
+
+mig *mig_start(sim *s, flow_net *net, flow_link *const *path, size_t npath, const scn_vm *vm, int vm_index,
+               int src, int dst, bool copy_disk, mig_done_fn done, void *arg)
+{
+    mig *m = g_new0(mig, 1);
+    m->s = s;
+    m->net = net;
+    m->path = g_memdup2(path, npath * sizeof *path);
+    m->npath = npath;
+    for (size_t i = 0; i < npath; i++)
+        m->path_lat += flow_link_latency(path[i]);
+    m->vm = vm;
+    m->p = &vm->migration;
+    m->done = done;
+    m->arg = arg;
+    m->stall_since = -1;
+    dirty_model_init(&m->dm, &vm->dirty, vm->memory);
+    double mem = m->dm.mem_pages, used = 0;
+    if (m->dm.ntrace) {
+        m->nd = 1;
+        m->reg_pages[0] = mem;
+    } else {
+        m->nd = m->dm.nregions;
+        for (int i = 0; i < m->nd; i++)
+            used += m->reg_pages[i] = m->dm.r[i].pages;
+    }
+    /* Zero pages cost 9 bytes (QEMU) or a full page (Xen 2005, which had no
+     * zero-page detection). Assumption: the guest's used memory sits at the top
+     * of its address space (after boot, Linux hands out the highest free
+     * pages first), so QEMU's first pass, scanning upwards, meets the zero
+     * pages before the used ones. */
+    double zero_pages = m->p->profile == PROFILE_QEMU ? floor(mem * vm->zero) : 0;
+    m->reg_pages[m->nd] = fmax(0, mem - used);
+    for (int i = 0; i <= m->nd; i++)
+        m->pend[i] = m->reg_pages[i];
+    m->zero_pend = fmin(zero_pages, m->pend[m->nd]);
+    m->pend[m->nd] -= m->zero_pend;
+    int channels = m->p->multifd_channels > 0 ? m->p->multifd_channels : 1;
+    m->cpu_cap = channels * m->p->multifd_channel_Bps;
+    m->r = (mig_result){ .vm = vm_index, .from = src, .to = dst, .outcome = MIG_RUNNING, .start = sim_now(s),
+                         .end = -1, .stop = -1, .resume = -1, .downtime = -1, .qemu_downtime = -1,
+                         .client_downtime = -1, .postcopy_switch = -1 };
+    m->r.iterations = g_array_new(FALSE, FALSE, sizeof(mig_iteration));
+    m->r.syncs = m->p->profile == PROFILE_QEMU ? 1 : 0; /* ram_init_bitmaps syncs once */
+    trace_mig(m, "migration-start");
+    if (copy_disk && vm->disk_size > 0) {
+        m->phase = PH_DISK;
+        m->it_start = sim_now(s);
+        send(m, vm->disk_size, m->cpu_cap);
+    } else {
+        m->phase = PH_SETUP;
+        m->timer = sim_after(s, m->p->setup, setup_done, m);
+    }
+    m->watchdog = sim_after(s, WATCHDOG, watchdog_event, m);
+    return m;
+}
+
+void mig_cancel(mig *m)
+{
+    if (m->phase == PH_DONE)
+        return;
+    if (m->phase == PH_POSTCOPY || m->phase == PH_PC_SWITCH || m->phase == PH_RESUME) {
+        /* past the switchover there is no going back */
+        return;
+    }
+    bool stopped = m->phase == PH_STOPCOPY;
+    if (stopped) {
+        /* the source resumes */
+        m->r.resume = sim_now(m->s);
+        m->r.downtime = m->r.resume - m->r.stop;
+    }
+    /* A precopy still iterating after its first pass is what an operator
+     * cancels when it does not converge (QEMU has no iteration limit). */
+    bool iterating = m->phase == PH_PRECOPY && m->r.iterations->len > 0;
+    finish(m, iterating ? MIG_NOT_CONVERGED : MIG_CANCELLED);
+}
+
+void mig_host_failed(mig *m, bool source)
+{
+    if (m->phase == PH_DONE)
+        return;
+    bool postcopy = m->phase == PH_POSTCOPY || m->phase == PH_PC_SWITCH;
+    /* precopy: the VM stays where it runs, on the source (which, if it is the
+     * failed host, takes the VM down with it: not the migration's doing) */
+    (void)source;
+    finish(m, postcopy ? MIG_VM_LOST : MIG_FAILED);
+}
+
+bool mig_iterating(const mig *m)
+{
+    return m->phase == PH_SETUP || m->phase == PH_PRECOPY || m->phase == PH_DISK;
+}
+
+void mig_run_ended(mig *m)
+{
+    if (m->phase == PH_DONE)
+        return;
+    finish(m, m->phase == PH_DISK || m->r.iterations->len == 0 ? MIG_CANCELLED : MIG_NOT_CONVERGED);
+}
+
+const mig_result *mig_get_result(const mig *m) { return &m->r; }
+bool mig_active(const mig *m) { return m->phase != PH_DONE; }
+
+void mig_free(mig *m)
+{
+    if (!m)
+        return;
+    if (m->phase != PH_DONE) {
+        stop_sending(m);
+        cancel_timers(m);
+        if (m->mirror)
+            flow_bg_free(m->net, m->mirror);
+    }
+    g_array_free(m->r.iterations, TRUE);
+    g_free(m->path);
+    g_free(m);
+}

@@ -1,0 +1,70 @@
+/* migration — one live migration of one VM, as QEMU (precopy, with
+ * auto-converge and postcopy) or Xen 2005 would run it, over a path of the
+ * kernel's flow network. See docs/models.md for the algorithm and its sources. */
+#ifndef GOLIVE_MODELS_MIGRATION_H
+#define GOLIVE_MODELS_MIGRATION_H
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "models/scenario.h"
+#include "sim/flow.h"
+#include "sim/sim.h"
+
+typedef struct mig mig;
+
+typedef enum {
+    MIG_RUNNING,
+    MIG_COMPLETED,
+    MIG_NOT_CONVERGED, /* still iterating when the run ended, or cancelled while so */
+    MIG_CANCELLED,
+    MIG_FAILED,        /* the VM stays on the source */
+    MIG_VM_LOST,
+} mig_outcome;
+
+const char *mig_outcome_name(mig_outcome o);
+
+typedef struct {
+    sim_time start, duration;
+    double bytes;             /* sent in this iteration */
+    double dirty_pages_after; /* pages to send after the sync that ended it */
+} mig_iteration;
+
+typedef struct {
+    int vm, from, to;
+    mig_outcome outcome;
+    sim_time start, end;          /* end: completion (last byte in) or the outcome */
+    sim_time stop, resume;        /* VM paused on the source / running on the destination */
+    sim_time downtime;            /* stop -> resume, -1 if the VM never stopped */
+    sim_time qemu_downtime;       /* stop -> last byte (QEMU's own "downtime") */
+    sim_time client_downtime;
+    double transferred;           /* bytes on the wire */
+    int syncs;                    /* QEMU dirty-sync-count */
+    double remaining_before_stop; /* bytes pending when the VM stopped */
+    double max_throttle;          /* auto-converge, 0..1 */
+    sim_time postcopy_switch;     /* -1 if none */
+    sim_time postcopy_fault_time; /* guest time lost to remote page faults */
+    GArray *iterations;           /* mig_iteration */
+} mig_result;
+
+/* Called once when the migration reaches its outcome. */
+typedef void (*mig_done_fn)(mig *m, void *arg);
+
+/* Starts migrating vm (index vm_index in the scenario) from host src to dst
+ * over path now; copy_disk mirrors its disk first (non-shared storage). */
+mig *mig_start(sim *s, flow_net *net, flow_link *const *path, size_t npath, const scn_vm *vm, int vm_index,
+               int src, int dst, bool copy_disk, mig_done_fn done, void *arg);
+/* Still before the switchover (disk copy, setup or precopy iterations). */
+bool mig_iterating(const mig *m);
+/* Operator cancel: precopy stops, the VM stays on the source. */
+void mig_cancel(mig *m);
+/* A host of the migration failed (source: VM lost; destination: precopy
+ * fails, postcopy loses the VM). */
+void mig_host_failed(mig *m, bool source);
+/* The run ends: a migration still iterating has not converged. */
+void mig_run_ended(mig *m);
+const mig_result *mig_get_result(const mig *m);
+bool mig_active(const mig *m);
+void mig_free(mig *m);
+
+#endif

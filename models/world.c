@@ -1,0 +1,379 @@
+/* world — build, dispatch the timeline, place and queue migrations. */
+#include "models/world.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "sim/flow.h"
+
+typedef struct {
+    flow_link *tx, *rx;
+    double capacity;
+} nic_links;
+
+typedef struct {
+    int host;       /* where it runs; -1 when down */
+    mig *active;    /* its migration under way, if any */
+} vm_state;
+
+typedef struct pending_mig {
+    int vm, to;
+} pending_mig;
+
+struct world {
+    const scenario *sc;
+    sim *s;
+    flow_net *net;
+    nic_links *nics;           /* [host * nnetworks + network] */
+    vm_state *vms;
+    bool *host_up;
+    int *host_active;          /* migrations leaving each host */
+    GQueue *queue;             /* pending_mig waiting for a slot */
+    GPtrArray *migs;           /* every mig, in start order */
+    GPtrArray *warnings;
+};
+
+static nic_links *nic(world *w, int host, int network)
+{
+    return &w->nics[(size_t)host * w->sc->nnetworks + (size_t)network];
+}
+
+static int mig_network(const world *w, const scn_vm *vm)
+{
+    (void)w;
+    return vm->migration.network >= 0 ? vm->migration.network : 0;
+}
+
+static void warn(world *w, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void warn(world *w, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_ptr_array_add(w->warnings, g_strdup_vprintf(fmt, ap));
+    va_end(ap);
+}
+
+world *world_new(const scenario *sc, uint64_t run, char **err)
+{
+    world *w = g_new0(world, 1);
+    w->sc = sc;
+    w->s = sim_new(sc->seed, run);
+    w->net = flow_net_new(w->s);
+    w->warnings = g_ptr_array_new_with_free_func(g_free);
+    w->nics = g_new0(nic_links, sc->nhosts * sc->nnetworks);
+    for (size_t h = 0; h < sc->nhosts; h++)
+        for (size_t k = 0; k < sc->hosts[h].nnics; k++) {
+            const scn_nic *n = &sc->hosts[h].nics[k];
+            nic_links *l = nic(w, (int)h, n->network);
+            g_autofree char *tx = g_strdup_printf("%s/%s:tx", sc->hosts[h].name, sc->networks[n->network].name);
+            g_autofree char *rx = g_strdup_printf("%s/%s:rx", sc->hosts[h].name, sc->networks[n->network].name);
+            /* the network's one-way latency sits on the sending side */
+            l->tx = flow_link_new(w->net, tx, n->bandwidth_Bps, sc->networks[n->network].latency);
+            l->rx = flow_link_new(w->net, rx, n->bandwidth_Bps, 0);
+            l->capacity = n->bandwidth_Bps;
+        }
+    w->vms = g_new0(vm_state, sc->nvms);
+    for (size_t i = 0; i < sc->nvms; i++)
+        w->vms[i].host = sc->vms[i].host;
+    w->host_up = g_new(bool, sc->nhosts);
+    for (size_t h = 0; h < sc->nhosts; h++)
+        w->host_up[h] = true;
+    w->host_active = g_new0(int, sc->nhosts);
+    w->queue = g_queue_new();
+    w->migs = g_ptr_array_new_with_free_func((GDestroyNotify)mig_free);
+
+    /* every VM must be able to reach every other host on its migration network */
+    for (size_t i = 0; i < sc->nvms; i++) {
+        int net = mig_network(w, &sc->vms[i]);
+        for (size_t h = 0; h < sc->nhosts; h++)
+            if (!nic(w, (int)h, net)->tx) {
+                *err = g_strdup_printf("%s: host \"%s\" has no NIC on network \"%s\", which VM \"%s\" migrates over",
+                                       sc->file, sc->hosts[h].name, sc->networks[net].name, sc->vms[i].name);
+                world_free(w);
+                return NULL;
+            }
+    }
+    if (sc->nfailures)
+        warn(w, "random failures (failures[]) are not simulated yet: they are ignored in this version");
+    if (strcmp(sc->storage.type, "local") != 0)
+        warn(w, "storage type \"%s\" is not simulated yet: shared storage is assumed (no disk copy, no "
+                "switchover cost)", sc->storage.type);
+    if (strcmp(sc->cluster.manager, "none") != 0)
+        warn(w, "cluster manager \"%s\" is not simulated yet: migrations run as the timeline says",
+             sc->cluster.manager);
+    return w;
+}
+
+void world_free(world *w)
+{
+    if (!w)
+        return;
+    if (w->migs)
+        g_ptr_array_free(w->migs, TRUE);
+    if (w->queue)
+        g_queue_free_full(w->queue, g_free);
+    flow_net_free(w->net);
+    sim_free(w->s);
+    g_free(w->nics);
+    g_free(w->vms);
+    g_free(w->host_up);
+    g_free(w->host_active);
+    g_ptr_array_free(w->warnings, TRUE);
+    g_free(w);
+}
+
+sim *world_sim(world *w) { return w->s; }
+size_t world_nmigrations(const world *w) { return w->migs->len; }
+const GPtrArray *world_warnings(const world *w) { return w->warnings; }
+
+const mig_result *world_migration(const world *w, size_t i)
+{
+    return mig_get_result(g_ptr_array_index(w->migs, i));
+}
+
+static void note(world *w, const char *kind, const char *subject, const char *why)
+{
+    trace *tr = sim_trace(w->s);
+    if (!trace_enabled(tr))
+        return;
+    trace_begin(tr, sim_now(w->s), kind, subject);
+    if (why)
+        trace_str(tr, "reason", why);
+    trace_end(tr);
+}
+
+/* ------------------------------------------------------------------ placement */
+
+/* Memory of the VMs that run on h or are on their way to it. */
+static double host_used(const world *w, int h)
+{
+    double used = 0;
+    for (size_t i = 0; i < w->sc->nvms; i++) {
+        const mig_result *r = w->vms[i].active ? mig_get_result(w->vms[i].active) : NULL;
+        if (w->vms[i].host == h || (r && r->to == h))
+            used += w->sc->vms[i].memory;
+    }
+    return used;
+}
+
+/* The up host other than `except` with the most free memory that fits vm;
+ * ties go to the first in the scenario. -1 if none fits. */
+static int place(const world *w, int vm, int except)
+{
+    int best = -1;
+    double best_free = -1;
+    for (size_t h = 0; h < w->sc->nhosts; h++) {
+        if ((int)h == except || !w->host_up[h])
+            continue;
+        double free_mem = w->sc->hosts[h].memory - host_used(w, (int)h);
+        if (free_mem >= w->sc->vms[vm].memory && free_mem > best_free) {
+            best = (int)h;
+            best_free = free_mem;
+        }
+    }
+    return best;
+}
+
+/* ------------------------------------------------------------------ migrations */
+
+static void try_start(world *w, int vm, int to);
+
+static void start_queued(world *w)
+{
+    for (GList *l = w->queue->head; l;) {
+        GList *next = l->next;
+        pending_mig *p = l->data;
+        int src = w->vms[p->vm].host;
+        int limit = w->sc->cluster.migration_limit;
+        if (src < 0 || !limit || w->host_active[src] < limit) {
+            g_queue_delete_link(w->queue, l);
+            int vm = p->vm, to = p->to;
+            g_free(p);
+            try_start(w, vm, to);
+        }
+        l = next;
+    }
+}
+
+static void on_mig_done(mig *m, void *arg)
+{
+    world *w = arg;
+    const mig_result *r = mig_get_result(m);
+    w->vms[r->vm].active = NULL;
+    w->host_active[r->from]--;
+    if (r->outcome == MIG_COMPLETED)
+        w->vms[r->vm].host = r->to;
+    else if (r->outcome == MIG_VM_LOST)
+        w->vms[r->vm].host = -1;
+    start_queued(w);
+}
+
+static void try_start(world *w, int vm, int to)
+{
+    const scenario *sc = w->sc;
+    vm_state *st = &w->vms[vm];
+    const char *name = sc->vms[vm].name;
+    if (st->host < 0) {
+        note(w, "migration-refused", name, "the VM is down");
+        return;
+    }
+    if (st->active) {
+        note(w, "migration-refused", name, "a migration of this VM is under way");
+        return;
+    }
+    if (to < 0)
+        to = place(w, vm, st->host);
+    if (to < 0) {
+        note(w, "migration-refused", name, "no host has enough free memory");
+        return;
+    }
+    if (to == st->host || !w->host_up[to]) {
+        note(w, "migration-refused", name, to == st->host ? "already on that host" : "the destination is down");
+        return;
+    }
+    int limit = sc->cluster.migration_limit;
+    if (limit && w->host_active[st->host] >= limit) {
+        pending_mig *p = g_new(pending_mig, 1);
+        *p = (pending_mig){ vm, to };
+        g_queue_push_tail(w->queue, p);
+        note(w, "migration-queued", name, "the source host is at its migration limit");
+        return;
+    }
+    int net = mig_network(w, &sc->vms[vm]);
+    flow_link *path[2] = { nic(w, st->host, net)->tx, nic(w, to, net)->rx };
+    bool copy_disk = !strcmp(sc->storage.type, "local");
+    w->host_active[st->host]++;
+    st->active = mig_start(w->s, w->net, path, 2, &sc->vms[vm], vm, st->host, to, copy_disk, on_mig_done, w);
+    g_ptr_array_add(w->migs, st->active);
+}
+
+/* ------------------------------------------------------------------ faults */
+
+static void set_host_links(world *w, int h, bool up)
+{
+    for (size_t n = 0; n < w->sc->nnetworks; n++) {
+        nic_links *l = nic(w, h, (int)n);
+        if (l->tx) {
+            flow_link_set_capacity(w->net, l->tx, up ? l->capacity : 0);
+            flow_link_set_capacity(w->net, l->rx, up ? l->capacity : 0);
+        }
+    }
+}
+
+static void apply_target(world *w, const char *target, bool fail)
+{
+    const scenario *sc = w->sc;
+    const char *colon = strchr(target, ':');
+    const char *arg = colon ? colon + 1 : "";
+    if (g_str_has_prefix(target, "network:")) {
+        int n = scenario_find_network(sc, arg);
+        for (size_t h = 0; h < sc->nhosts; h++) {
+            nic_links *l = nic(w, (int)h, n);
+            if (l->tx) {
+                flow_link_set_capacity(w->net, l->tx, fail ? 0 : l->capacity);
+                flow_link_set_capacity(w->net, l->rx, fail ? 0 : l->capacity);
+            }
+        }
+    } else if (g_str_has_prefix(target, "nic:")) {
+        g_auto(GStrv) parts = g_strsplit(arg, "/", 2);
+        nic_links *l = nic(w, scenario_find_host(sc, parts[0]), scenario_find_network(sc, parts[1]));
+        if (l->tx) {
+            flow_link_set_capacity(w->net, l->tx, fail ? 0 : l->capacity);
+            flow_link_set_capacity(w->net, l->rx, fail ? 0 : l->capacity);
+        }
+    } else if (g_str_has_prefix(target, "host:")) {
+        int h = scenario_find_host(sc, arg);
+        w->host_up[h] = !fail;
+        set_host_links(w, h, !fail);
+        if (fail) {
+            for (size_t i = 0; i < w->migs->len; i++) {
+                mig *m = g_ptr_array_index(w->migs, i);
+                const mig_result *r = mig_get_result(m);
+                if (mig_active(m) && (r->from == h || r->to == h))
+                    mig_host_failed(m, r->from == h);
+            }
+            for (size_t i = 0; i < sc->nvms; i++)
+                if (w->vms[i].host == h) {
+                    w->vms[i].host = -1;
+                    note(w, "vm-down", sc->vms[i].name, "its host failed");
+                }
+        }
+    } else {
+        warn(w, "failure target \"%s\" is not simulated yet", target);
+    }
+}
+
+typedef struct {
+    world *w;
+    const scn_event *ev;
+} event_ctx;
+
+static void on_event(sim *s, void *arg)
+{
+    (void)s;
+    event_ctx *c = arg;
+    world *w = c->w;
+    const scn_event *ev = c->ev;
+    const scenario *sc = w->sc;
+    switch (ev->action) {
+    case EV_MIGRATE:
+        try_start(w, ev->vm, ev->to);
+        break;
+    case EV_DRAIN:
+        note(w, "drain", sc->hosts[ev->host].name, NULL);
+        for (size_t i = 0; i < sc->nvms; i++)
+            if (w->vms[i].host == ev->host)
+                try_start(w, (int)i, -1);
+        break;
+    case EV_CANCEL:
+        if (w->vms[ev->vm].active)
+            mig_cancel(w->vms[ev->vm].active);
+        for (GList *l = w->queue->head; l; l = l->next)
+            if (((pending_mig *)l->data)->vm == ev->vm) {
+                g_free(l->data);
+                g_queue_delete_link(w->queue, l);
+                break;
+            }
+        break;
+    case EV_FAIL:
+    case EV_REPAIR:
+        note(w, ev->action == EV_FAIL ? "fail" : "repair", ev->target, NULL);
+        apply_target(w, ev->target, ev->action == EV_FAIL);
+        break;
+    case EV_PARTITION:
+    case EV_HEAL:
+    case EV_SET:
+        break; /* reported as not simulated when the world was built */
+    }
+}
+
+void world_run(world *w)
+{
+    const scenario *sc = w->sc;
+    event_ctx *ctx = g_new(event_ctx, sc->nevents ? sc->nevents : 1);
+    for (size_t i = 0; i < sc->nevents; i++) {
+        ctx[i] = (event_ctx){ w, &sc->events[i] };
+        if (sc->events[i].action == EV_PARTITION || sc->events[i].action == EV_HEAL ||
+            sc->events[i].action == EV_SET)
+            warn(w, "events[%zu]: action \"%s\" is not simulated yet: ignored", i,
+                 sc->events[i].action == EV_PARTITION ? "partition"
+                 : sc->events[i].action == EV_HEAL    ? "heal"
+                                                      : "set");
+        if (sc->events[i].at <= sc->until)
+            sim_at(w->s, sc->events[i].at, on_event, &ctx[i]);
+    }
+    /* Until the end, or (without one) until nothing is left to happen. */
+    sim_run(w->s, sc->until);
+    /* switchovers under way finish; iterating migrations have not converged */
+    for (size_t i = 0; i < w->migs->len; i++) {
+        mig *m = g_ptr_array_index(w->migs, i);
+        if (mig_active(m) && mig_iterating(m))
+            mig_run_ended(m);
+    }
+    g_queue_free_full(w->queue, g_free);
+    w->queue = g_queue_new();
+    sim_run(w->s, sim_time_add(sim_now(w->s), SIM_HOUR));
+    for (size_t i = 0; i < w->migs->len; i++)
+        mig_run_ended(g_ptr_array_index(w->migs, i));
+    g_free(ctx);
+}

@@ -1,0 +1,32 @@
+/* world — one run of a scenario: the hosts' NICs as links of the flow
+ * network, the VMs and where they run, the scenario's timeline of events,
+ * and the migrations it causes (placement, per-host limits, queueing). */
+#ifndef GOLIVE_MODELS_WORLD_H
+#define GOLIVE_MODELS_WORLD_H
+
+#include <glib.h>
+#include <stdint.h>
+
+#include "models/migration.h"
+#include "models/scenario.h"
+#include "sim/sim.h"
+
+typedef struct world world;
+
+/* Builds run `run` of scenario sc (which must outlive the world). Returns
+ * NULL and sets *err (g_free it) when the scenario cannot be simulated (a
+ * host without a NIC on the migration network...). */
+world *world_new(const scenario *sc, uint64_t run, char **err);
+void world_free(world *w);
+
+/* Runs the timeline to the scenario's end (switchovers under way at that
+ * moment are allowed to finish). */
+void world_run(world *w);
+
+size_t world_nmigrations(const world *w);
+const mig_result *world_migration(const world *w, size_t i);
+sim *world_sim(world *w);
+/* Things the scenario asks for that this version does not simulate yet. */
+const GPtrArray *world_warnings(const world *w);
+
+#endif

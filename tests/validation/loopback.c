@@ -1,0 +1,141 @@
+/* loopback — one golive scenario per measured case, built from the case's
+ * own settings: memory, zero pages found by QEMU (the measured memory
+ * content, as the validation README prescribes), working set, write rate and
+ * pattern, max-bandwidth, downtime-limit and capabilities. Nothing in here
+ * knows a case by name. */
+#include "tests/validation/loopback.h"
+
+#include <glib.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <string.h>
+
+#include "models/world.h"
+
+enum { C_ID, C_REP, C_VER, C_MEM, C_WS, C_COLD, C_PATTERN, C_RATE, C_BW, C_DTL, C_CAPS, C_STATUS, C_CONV, C_TOTAL,
+       C_DOWN, C_RESUME, C_SETUP, C_XFER, C_NORMAL, C_DUP, C_SYNCS, C_PASS1, C_REMAIN, C_THROTTLE, C_PCSWITCH,
+       C_RAM, C_NCOLS };
+
+static double median(GArray *v)
+{
+    if (v->len == 0)
+        return NAN;
+    gsl_sort((double *)v->data, 1, v->len);
+    return gsl_stats_median_from_sorted_data((double *)v->data, 1, v->len);
+}
+
+static char *scenario_text(char **f)
+{
+    double ram = g_ascii_strtod(f[C_RAM], NULL);
+    double zero = g_ascii_strtod(f[C_DUP], NULL) / (ram / 4096);
+    double ws = g_ascii_strtod(f[C_WS], NULL), rate = g_ascii_strtod(f[C_RATE], NULL);
+    GString *dirty = g_string_new(NULL);
+    if (ws > 0 && rate > 0)
+        /* the workload needs under 5% of its vCPU (validation README) */
+        g_string_printf(dirty, ",\"dirty\":{\"model\":\"%s\",\"rate\":\"%gpages/s\",\"working_set\":\"%gMiB\","
+                               "\"cpu_share\":\"5%%\"}",
+                        !strcmp(f[C_PATTERN], "seq") ? "sequential" : "uniform", rate, ws);
+    GString *mg = g_string_new(NULL);
+    g_string_printf(mg, "\"max_bandwidth\":%s,\"downtime_limit\":\"%sms\"", f[C_BW], f[C_DTL]);
+    if (strstr(f[C_CAPS], "auto-converge"))
+        g_string_append(mg, ",\"auto_converge\":true");
+    if (strstr(f[C_CAPS], "postcopy-ram"))
+        /* postcopy started once dirty-sync-count >= 3, max-postcopy-bandwidth = max-bandwidth */
+        g_string_append_printf(mg, ",\"postcopy\":{\"after_syncs\":3,\"bandwidth\":%s}", f[C_BW]);
+    char *s = g_strdup_printf(
+        "{\"golive\":1,\"name\":\"%s\",\"until\":\"40s\","
+        "\"networks\":[{\"name\":\"lo\",\"latency\":\"10us\"}],"
+        "\"hosts\":[{\"name\":\"src\",\"nics\":[{\"network\":\"lo\",\"bandwidth\":\"100Gbit/s\"}]},"
+        "{\"name\":\"dst\",\"nics\":[{\"network\":\"lo\",\"bandwidth\":\"100Gbit/s\"}]}],"
+        "\"migration\":{%s},"
+        "\"vms\":[{\"name\":\"vm\",\"host\":\"src\",\"memory\":%.0f,\"zero\":%.6f%s}],"
+        "\"events\":[{\"at\":0,\"action\":\"migrate\",\"vm\":\"vm\",\"to\":\"dst\"}]}",
+        f[C_ID], mg->str, ram, zero, dirty->str);
+    g_string_free(dirty, TRUE);
+    g_string_free(mg, TRUE);
+    return s;
+}
+
+size_t loopback_run(const char *csv, loopback_case *out, size_t max, char **err)
+{
+    g_autofree char *text = NULL;
+    if (!g_file_get_contents(csv, &text, NULL, NULL)) {
+        *err = g_strdup_printf("cannot read %s", csv);
+        return 0;
+    }
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    size_t n = 0;
+    for (size_t i = 1; lines[i] && *lines[i]; i++) {
+        g_auto(GStrv) f = g_strsplit(lines[i], ",", -1);
+        if (g_strv_length(f) != C_NCOLS)
+            continue;
+        size_t k = 0;
+        while (k < n && strcmp(out[k].id, f[C_ID]))
+            k++;
+        if (k == n) {
+            if (n == max)
+                break;
+            n++;
+            memset(&out[k], 0, sizeof out[k]);
+            g_strlcpy(out[k].id, f[C_ID], sizeof out[k].id);
+            /* predict once per case (the model is deterministic) */
+            g_autofree char *scn = scenario_text(f);
+            GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+            scenario *sc = scenario_load_text(f[C_ID], scn, strlen(scn), errors);
+            if (!sc) {
+                *err = g_strdup_printf("%s: %s", f[C_ID], (char *)g_ptr_array_index(errors, 0));
+                g_ptr_array_free(errors, TRUE);
+                return 0;
+            }
+            g_ptr_array_free(errors, TRUE);
+            char *werr = NULL;
+            world *w = world_new(sc, 0, &werr);
+            world_run(w);
+            const mig_result *r = world_migration(w, 0);
+            out[k].p_converged = r->outcome == MIG_COMPLETED;
+            out[k].p_total_ms = sim_to_s(r->end - r->start) * 1e3;
+            out[k].p_downtime_ms = r->qemu_downtime >= 0 ? sim_to_s(r->qemu_downtime) * 1e3 : NAN;
+            out[k].p_syncs = r->syncs;
+            out[k].p_transferred = r->transferred;
+            world_free(w);
+            scenario_free(sc);
+        }
+        out[k].reps++;
+    }
+    /* medians of the repetitions */
+    for (size_t k = 0; k < n; k++) {
+        GArray *tot = g_array_new(FALSE, FALSE, sizeof(double)), *down = g_array_new(FALSE, FALSE, sizeof(double)),
+               *syn = g_array_new(FALSE, FALSE, sizeof(double)), *xf = g_array_new(FALSE, FALSE, sizeof(double)),
+               *cv = g_array_new(FALSE, FALSE, sizeof(double));
+        for (size_t i = 1; lines[i] && *lines[i]; i++) {
+            g_auto(GStrv) f = g_strsplit(lines[i], ",", -1);
+            if (g_strv_length(f) != C_NCOLS || strcmp(f[C_ID], out[k].id))
+                continue;
+            double v;
+            v = g_ascii_strtod(f[C_TOTAL], NULL), g_array_append_val(tot, v);
+            if (*f[C_DOWN])
+                v = g_ascii_strtod(f[C_DOWN], NULL), g_array_append_val(down, v);
+            v = g_ascii_strtod(f[C_SYNCS], NULL), g_array_append_val(syn, v);
+            v = g_ascii_strtod(f[C_XFER], NULL), g_array_append_val(xf, v);
+            v = g_ascii_strtod(f[C_CONV], NULL), g_array_append_val(cv, v);
+        }
+        double lo = INFINITY, hi = -INFINITY;
+        for (guint j = 0; j < tot->len; j++) {
+            lo = fmin(lo, g_array_index(tot, double, j));
+            hi = fmax(hi, g_array_index(tot, double, j));
+        }
+        out[k].total_ms = median(tot);
+        out[k].total_spread = (hi - lo) / out[k].total_ms;
+        out[k].downtime_ms = median(down);
+        out[k].syncs = median(syn);
+        out[k].transferred = median(xf);
+        out[k].converged = median(cv);
+        g_array_free(tot, TRUE);
+        g_array_free(down, TRUE);
+        g_array_free(syn, TRUE);
+        g_array_free(xf, TRUE);
+        g_array_free(cv, TRUE);
+    }
+    return n;
+}
