@@ -164,7 +164,16 @@ demo: ensure-deps
 	@$(MAKE) --no-print-directory demo-run
 
 demo-run: $(GOLIVE)
-	./$(GOLIVE) --help
+	@echo "== The Quake 3 live-migration demo (Clark et al., NSDI 2005) and today's QEMU"
+	@echo "   downtime: VM paused -> running on the destination; client: the gap the players see"
+	@echo
+	@./$(GOLIVE) run scenarios/quake3-xen-2005.json
+	@echo
+	@./$(GOLIVE) run scenarios/quake3-qemu.json
+	@echo
+	@echo "Xen 2005 paid a long, gentle pre-copy for a short pause; QEMU's defaults accept"
+	@echo "any pause under its 300 ms downtime-limit, and stop as soon as the rest fits in it."
+	@echo "Try: ./$(GOLIVE) run scenarios/quake3-qemu.json --json - | less"
 
 bench: ensure-deps
 	@$(MAKE) --no-print-directory bench-run

@@ -367,6 +367,19 @@ static void resume_done(sim *s, void *arg)
         finish(m, MIG_COMPLETED);
 }
 
+static void final_copy(sim *s, void *arg)
+{
+    (void)s;
+    mig *m = arg;
+    m->timer = 0;
+    double bytes = wire_bytes(m) + m->p->device_state;
+    for (int i = 0; i <= m->nd; i++)
+        m->pend[i] = 0;
+    m->zero_pend = 0;
+    double cap = m->p->profile == PROFILE_XEN_2005 ? m->p->xen_max_rate_Bps : m->cpu_cap;
+    send(m, bytes, cap);
+}
+
 static void stop_and_copy(mig *m)
 {
     sim_cancel(m->s, m->tick);
@@ -378,11 +391,16 @@ static void stop_and_copy(mig *m)
     /* ram_save_complete syncs once more; nothing was written since the
      * decision's sync, which happened at this same instant */
     bitmap_sync(m);
-    double bytes = wire_bytes(m) + m->p->device_state;
-    for (int i = 0; i <= m->nd; i++)
-        m->pend[i] = 0;
-    m->zero_pend = 0;
-    send(m, bytes, m->cpu_cap);
+    if (m->f) {
+        /* the live phase's last burst is part of the pages now sent paused */
+        settle(m);
+        flow_cancel(m->net, m->f);
+        m->f = NULL;
+    }
+    if (m->p->suspend > 0)
+        m->timer = sim_after(m->s, m->p->suspend, final_copy, m);
+    else
+        final_copy(m->s, m);
 }
 
 static void start_postcopy(mig *m)

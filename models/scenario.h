@@ -67,6 +67,7 @@ typedef struct {
     sim_time downtime_limit;
     sim_time setup;              /* before the first pass */
     double device_state;         /* bytes sent while paused besides RAM */
+    sim_time suspend;            /* pausing the VM before the final copy */
     sim_time resume;             /* destination resume after the last byte */
     bool auto_converge;
     double ac_initial, ac_increment, ac_threshold, ac_max;
