@@ -50,6 +50,7 @@ struct mig {
     sim_time writes_t, trace_t0;
     double throttle;
     double zero_pend;                /* zero pages not yet scanned (first pass) */
+    double page_cost;                /* wire bytes of a normal page: 4104, less with XBZRLE re-sends */
     double cpu_cap;                  /* sender CPU limit, bytes/s */
     flow *f;
     flow_bg *mirror;                 /* disk writes mirrored during RAM migration */
@@ -90,7 +91,27 @@ static double total_pending(const mig *m)
 /* Bytes on the wire to send every pending page. */
 static double wire_bytes(const mig *m)
 {
-    return m->zero_pend * ZERO_WIRE + (total_pending(m) - m->zero_pend) * PAGE_WIRE;
+    return m->zero_pend * ZERO_WIRE + (total_pending(m) - m->zero_pend) * m->page_cost;
+}
+
+/* XBZRLE (ram.c save_xbzrle_page; facts 6.3): a page sent again that is
+ * still in the cache goes as an encoded XOR delta; a miss, or a delta that
+ * does not pay, sends the whole page. The cache holds the most recently sent
+ * pages, so a working set that fits is always hit; hit and compression
+ * ratios can also be given. */
+static double xbzrle_page_cost(const mig *m)
+{
+    const scn_migration *p = m->p;
+    double hit = p->xbzrle_hit_ratio;
+    if (hit < 0) {
+        double ws = 0;
+        for (int i = 0; i < m->dm.nregions; i++)
+            ws += m->dm.r[i].pages;
+        hit = ws > 0 ? fmin(1, p->xbzrle_cache / PAGE / ws) : 1;
+    }
+    /* encoded delta plus the page header and a 2-byte length */
+    double delta = p->xbzrle_compression * PAGE + 10;
+    return hit * fmin(delta, PAGE_WIRE) + (1 - hit) * PAGE_WIRE;
 }
 
 static void accumulate(mig *m)
@@ -147,7 +168,7 @@ static void settle(mig *m)
     double z = fmin(m->zero_pend, d / ZERO_WIRE);
     m->zero_pend -= z;
     d -= z * ZERO_WIRE;
-    double pages = d / PAGE_WIRE;
+    double pages = d / m->page_cost;
     double tp = total_pending(m) - m->zero_pend;
     if (tp <= 0 || pages <= 0)
         return;
@@ -189,6 +210,9 @@ static void bitmap_sync(mig *m)
     }
     m->trace_t0 = sim_now(m->s);
     m->r.syncs++;
+    /* from now on pages go out a second time: XBZRLE can encode them */
+    if (m->p->xbzrle && m->p->profile == PROFILE_QEMU)
+        m->page_cost = xbzrle_page_cost(m);
     m->ac_dirty_pages += added;
     sim_time now = sim_now(m->s);
     if (now - m->ac_period_start >= SIM_S) {
@@ -212,6 +236,12 @@ static void on_flow_done(flow_net *net, flow *f, void *arg);
 /* Makes the sender's flow carry `bytes` more from now on, at cap. */
 static void send(mig *m, double bytes, double cap)
 {
+    if (m->f && flow_is_sent(m->f)) {
+        /* its last bytes are still on their way: they count as sent; the
+         * new bytes go in a new flow (the old one's arrival is ignored) */
+        settle(m);
+        m->f = NULL;
+    }
     if (m->f) {
         flow_set_cap(m->net, m->f, cap);
         flow_set_size(m->net, m->f, m->flow_sent_prev + bytes);
@@ -258,7 +288,10 @@ static void finish(mig *m, mig_outcome o)
     cancel_timers(m);
     m->phase = PH_DONE;
     m->r.outcome = o;
-    m->r.end = sim_now(m->s);
+    /* a completed precopy ended when its last byte arrived (QEMU's
+     * total-time); the destination's resume shows in the downtime */
+    if (m->r.end < 0)
+        m->r.end = sim_now(m->s);
     m->r.transferred = m->sent_total;
     if (m->r.downtime >= 0)
         m->r.client_downtime = client_downtime(&m->vm->service, m->r.downtime);
@@ -291,7 +324,7 @@ static void precopy_continue(mig *m)
     if (burst < 0.5)
         return;
     m->budget_left -= burst;
-    if (m->f) /* the network is slower than the budget: the socket backs up */
+    if (m->f && !flow_is_sent(m->f)) /* the network is slower than the budget: the socket backs up */
         flow_set_size(m->net, m->f, flow_size(m->f) + burst);
     else
         send(m, burst, m->cpu_cap);
@@ -468,8 +501,9 @@ static void xen_round_done(mig *m)
 static void on_flow_done(flow_net *net, flow *f, void *arg)
 {
     (void)net;
-    (void)f;
     mig *m = arg;
+    if (f != m->f)
+        return; /* an earlier flow whose bytes were already counted */
     settle(m);
     m->f = NULL;
     switch (m->phase) {
@@ -605,6 +639,7 @@ mig *mig_start(sim *s, flow_net *net, flow_link *const *path, size_t npath, cons
     for (int i = 0; i <= m->nd; i++)
         m->pend[i] = m->reg_pages[i];
     m->zero_pend = fmin(zero_pages, m->pend[m->nd]);
+    m->page_cost = PAGE_WIRE;
     m->pend[m->nd] -= m->zero_pend;
     int channels = m->p->multifd_channels > 0 ? m->p->multifd_channels : 1;
     m->cpu_cap = channels * m->p->multifd_channel_Bps;

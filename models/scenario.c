@@ -522,7 +522,7 @@ scn_migration scenario_migration_defaults(scn_profile profile)
         /* xbzrle-cache-size 64 MiB (facts 6.3); hit and compression ratios
          * depend on the workload: assumptions */
         .xbzrle_cache = 64 * MiB,
-        .xbzrle_hit_ratio = 0.5,
+        .xbzrle_hit_ratio = -1, /* derived from cache size vs working set */
         .xbzrle_compression = 0.25,
         /* libvirt --postcopy-after-precopy switches after the first pass,
          * i.e. at the second bitmap sync: assumption as a default */
@@ -622,6 +622,8 @@ static void load_migration(ctx *c, const scenario *s, json_object *o, scn_migrat
         check_keys(c, p, xk);
         m->xbzrle_cache = get_quantity(c, p, "cache_size", UNITS_SIZE, Q_POS, m->xbzrle_cache, false);
         m->xbzrle_hit_ratio = get_quantity(c, p, "hit_ratio", UNITS_FRACTION, Q_ANY, m->xbzrle_hit_ratio, false);
+        /* default compression ratio 25%: an assumption (sparse writes into a
+         * page encode small; the QEMU docs give no typical figure) */
         m->xbzrle_compression =
             get_quantity(c, p, "compression_ratio", UNITS_FRACTION, Q_POS, m->xbzrle_compression, false);
         pop_to(c, mk);

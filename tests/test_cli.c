@@ -2,6 +2,8 @@
 #include <criterion/criterion.h>
 #include <glib.h>
 #include <sys/wait.h>
+#include <glib/gstdio.h>
+#include <json-c/json.h>
 
 static int run_golive(const char *const *args, char **out, char **err)
 {
@@ -90,4 +92,121 @@ Test(cli, validate_reports_every_error_and_exits_2)
     cr_assert_eq(run_golive((const char *[]){ "validate", NULL }, &out, &err), 2);
     g_free(out);
     g_free(err);
+}
+
+static char *tmpdir(void)
+{
+    char *d = g_dir_make_tmp("golive-cli-XXXXXX", NULL);
+    cr_assert_not_null(d);
+    return d;
+}
+
+static void rmtree(const char *d)
+{
+    GDir *dir = g_dir_open(d, 0, NULL);
+    const char *n;
+    while (dir && (n = g_dir_read_name(dir))) {
+        g_autofree char *p = g_build_filename(d, n, NULL);
+        g_remove(p);
+    }
+    if (dir)
+        g_dir_close(dir);
+    g_rmdir(d);
+}
+
+Test(cli, run_writes_the_report_contract)
+{
+    g_autofree char *d = tmpdir();
+    g_autofree char *json = g_build_filename(d, "r.json", NULL);
+    g_autofree char *csv = g_build_filename(d, "r.csv", NULL);
+    g_autofree char *trace = g_build_filename(d, "r.jsonl", NULL);
+    char *out, *err;
+    int rc = run_golive((const char *[]){ "run", "scenarios/quake3-qemu.json", "--json", json, "--csv", csv,
+                                          "--trace", trace, NULL },
+                        &out, &err);
+    cr_assert_eq(rc, 0, "%s", err);
+    cr_assert(strstr(out, "quake3"), "the summary names the VM: %s", out);
+    g_autofree char *text = NULL;
+    cr_assert(g_file_get_contents(json, &text, NULL, NULL));
+    json_object *root = json_tokener_parse(text);
+    cr_assert_not_null(root);
+    json_object *v;
+    const char *top[] = { "golive", "scenario", "seed", "runs", "migrations", "incidents", "summary" };
+    for (size_t i = 0; i < G_N_ELEMENTS(top); i++)
+        cr_assert(json_object_object_get_ex(root, top[i], &v), "report lacks %s", top[i]);
+    json_object *migs = json_object_object_get(root, "migrations");
+    cr_assert_eq(json_object_array_length(migs), 1);
+    json_object *m = json_object_array_get_idx(migs, 0);
+    const char *keys[] = { "run", "vm", "from", "to", "start", "end", "outcome", "total_time", "downtime",
+                           "client_downtime", "transferred_bytes", "bitmap_syncs", "iterations" };
+    for (size_t i = 0; i < G_N_ELEMENTS(keys); i++)
+        cr_assert(json_object_object_get_ex(m, keys[i], &v), "migration lacks %s", keys[i]);
+    cr_assert_str_eq(json_object_get_string(json_object_object_get(m, "outcome")), "completed");
+    cr_assert(json_object_is_type(json_object_object_get(m, "transferred_bytes"), json_type_int));
+    json_object *it = json_object_array_get_idx(json_object_object_get(m, "iterations"), 0);
+    const char *ikeys[] = { "start", "duration", "bytes", "dirty_pages_after" };
+    for (size_t i = 0; i < G_N_ELEMENTS(ikeys); i++)
+        cr_assert(json_object_object_get_ex(it, ikeys[i], &v), "iteration lacks %s", ikeys[i]);
+    json_object *sb = json_object_object_get(json_object_object_get(root, "summary"), "split_brain");
+    cr_assert(json_object_object_get_ex(sb, "ci95", &v));
+    json_object_put(root);
+    g_autofree char *c = NULL;
+    cr_assert(g_file_get_contents(csv, &c, NULL, NULL));
+    cr_assert(g_str_has_prefix(c, "run,vm,from,to,start,end,outcome,total_time,downtime,client_downtime"));
+    cr_assert(strstr(c, "\n0,quake3,host-a,host-b,"));
+    g_autofree char *t = NULL;
+    cr_assert(g_file_get_contents(trace, &t, NULL, NULL));
+    cr_assert(strstr(t, "\"kind\":\"vm-paused\""));
+    g_free(out);
+    g_free(err);
+    rmtree(d);
+}
+
+Test(cli, run_bad_input_writes_nothing_and_exits_2)
+{
+    g_autofree char *d = tmpdir();
+    g_autofree char *json = g_build_filename(d, "r.json", NULL);
+    char *out, *err;
+    cr_assert_eq(run_golive((const char *[]){ "run", "tests/scenarios/bad/24-vm-unknown-host.json", "--json", json,
+                                              NULL },
+                            &out, &err),
+                 2);
+    cr_assert(strstr(err, "vms[0].host: unknown host \"h3\""), "%s", err);
+    cr_assert_not(g_file_test(json, G_FILE_TEST_EXISTS), "nothing is written for a bad scenario");
+    g_free(out);
+    g_free(err);
+    cr_assert_eq(run_golive((const char *[]){ "run", "scenarios/quake3-qemu.json", "--json",
+                                              "/nonexistent-dir/r.json", NULL },
+                            &out, &err),
+                 2);
+    cr_assert(strstr(err, "/nonexistent-dir/r.json"), "%s", err);
+    g_free(out);
+    g_free(err);
+    cr_assert_eq(run_golive((const char *[]){ "run", NULL }, &out, &err), 2);
+    g_free(out);
+    g_free(err);
+    /* only our own files were ever in the directory */
+    GDir *dir = g_dir_open(d, 0, NULL);
+    cr_assert_null(g_dir_read_name(dir), "no temporary file is left behind");
+    g_dir_close(dir);
+    rmtree(d);
+}
+
+Test(cli, runs_are_identical_for_any_thread_count, .timeout = 60)
+{
+    char *a, *b, *err;
+    cr_assert_eq(run_golive((const char *[]){ "run", "scenarios/web-server.json", "--runs", "4", "--threads", "1",
+                                              "--json", "-", NULL },
+                            &a, &err),
+                 0);
+    g_free(err);
+    cr_assert_eq(run_golive((const char *[]){ "run", "scenarios/web-server.json", "--runs", "4", "--threads", "2",
+                                              "--json", "-", NULL },
+                            &b, &err),
+                 0);
+    g_free(err);
+    cr_assert_str_eq(a, b);
+    cr_assert(strstr(a, "\"runs\":4") || strstr(a, "\"runs\": 4"));
+    g_free(a);
+    g_free(b);
 }

@@ -1,0 +1,254 @@
+/* Migration model and world: outcomes, timings and the effects of sharing,
+ * limits, placement and faults, on small scenarios with known answers. */
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <math.h>
+
+#include "models/client.h"
+#include "models/world.h"
+
+typedef struct {
+    scenario *sc;
+    world *w;
+} run_t;
+
+/* Two or three hosts on one 10 GbE LAN; vms and events are JSON fragments. */
+static run_t run_text(const char *until, const char *migration, const char *vms, const char *events,
+                      const char *extra)
+{
+    g_autofree char *text = g_strdup_printf(
+        "{\"golive\":1,\"until\":\"%s\",\"networks\":[{\"name\":\"lan\",\"latency\":\"50us\"}],"
+        "\"hosts\":[{\"name\":\"a\",\"memory\":\"64GiB\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]},"
+        "{\"name\":\"b\",\"memory\":\"64GiB\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]},"
+        "{\"name\":\"c\",\"memory\":\"32GiB\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]}],"
+        "\"migration\":%s,\"vms\":[%s],\"events\":[%s]%s}",
+        until, migration, vms, events, extra ? extra : "");
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    run_t r;
+    r.sc = scenario_load_text("test.json", text, strlen(text), errors);
+    cr_assert_not_null(r.sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
+    g_ptr_array_free(errors, TRUE);
+    char *err = NULL;
+    r.w = world_new(r.sc, 0, &err);
+    cr_assert_not_null(r.w, "%s", err ? err : "");
+    world_run(r.w);
+    return r;
+}
+
+static void done(run_t r)
+{
+    world_free(r.w);
+    scenario_free(r.sc);
+}
+
+#define VM(name, host, mem, dirty) \
+    "{\"name\":\"" name "\",\"host\":\"" host "\",\"memory\":\"" mem "\",\"zero\":\"50%\"" dirty "}"
+#define UNIFORM(rate, ws) ",\"dirty\":{\"model\":\"uniform\",\"rate\":\"" rate "\",\"working_set\":\"" ws "\"}"
+#define MIGRATE(at, vm, to) "{\"at\":\"" at "\",\"action\":\"migrate\",\"vm\":\"" vm "\",\"to\":\"" to "\"}"
+
+/* An idle 1 GiB VM, half zero pages, at 100 MB/s: the first pass is
+ * 512 MiB x 4104/4096 + 131072 x 9 bytes; QEMU's window bursts put it one
+ * window ahead, and it stops at the first window start where what is left
+ * (pages x 4 KiB) is under 100 MB/s x 300 ms = 30 MB. */
+Test(migration, idle_vm_rate_limited_timing)
+{
+    run_t r = run_text("1min", "{\"max_bandwidth\":\"100MB/s\"}", VM("v", "a", "1GiB", ""), MIGRATE("1s", "v", "b"),
+                       NULL);
+    cr_assert_eq(world_nmigrations(r.w), 1);
+    const mig_result *m = world_migration(r.w, 0);
+    cr_assert_eq(m->outcome, MIG_COMPLETED);
+    cr_assert_eq(m->syncs, 3, "setup, the decision, the final one");
+    /* windows of 10 MB from setup end (1 ms); at window k, 10k MB are out;
+     * it stops at the first k where the rest, counted in 4 KiB pages, is
+     * <= 30 MB, and sends it (+ 115 KB of state) at the sender's 1.2 GB/s */
+    double bytes = 512.0 * 1048576 * 4104 / 4096 + 131072 * 9;
+    double k = ceil((bytes - 30e6 * 4104 / 4096) / 10e6);
+    double rest = bytes - 10e6 * k;
+    double expect = 0.001 + 0.1 * k + (rest + 115000) / 1.2e9 + 50e-6;
+    double total = sim_to_s(m->end - m->start);
+    cr_assert_float_eq(total, expect, 2e-3, "total %.4f s, expected %.4f s", total, expect);
+    cr_assert_float_eq(m->remaining_before_stop, rest * 4096 / 4104, 1e5, "%g", m->remaining_before_stop);
+    double dt = sim_to_s(m->downtime);
+    cr_assert_float_eq(dt, (rest + 115000) / 1.2e9 + 50e-6 + 0.002, 1e-3, "downtime %.4f s", dt);
+    cr_assert_eq(m->client_downtime, m->downtime, "no service: the client sees the pause");
+    done(r);
+}
+
+Test(migration, without_a_cap_a_fast_writer_never_converges_and_auto_converge_fixes_it, .timeout = 60)
+{
+    const char *vm = VM("v", "a", "2GiB", UNIFORM("100000pages/s", "256MiB"));
+    run_t r = run_text("60s", "{\"max_bandwidth\":\"100MB/s\"}", vm, MIGRATE("1s", "v", "b"), NULL);
+    const mig_result *m = world_migration(r.w, 0);
+    cr_assert_eq(m->outcome, MIG_NOT_CONVERGED);
+    cr_assert_lt(m->downtime, 0, "the VM never stopped");
+    cr_assert_gt(m->iterations->len, 3);
+    done(r);
+    run_t r2 = run_text("10min", "{\"max_bandwidth\":\"100MB/s\",\"auto_converge\":true}", vm,
+                        MIGRATE("1s", "v", "b"), NULL);
+    const mig_result *m2 = world_migration(r2.w, 0);
+    cr_assert_eq(m2->outcome, MIG_COMPLETED);
+    cr_assert_gt(m2->max_throttle, 0.5, "throttled to %.2f", m2->max_throttle);
+    cr_assert_leq(m2->max_throttle, 0.99);
+    done(r2);
+}
+
+Test(migration, concurrent_migrations_share_the_link_fairly)
+{
+    const char *one = VM("v1", "a", "4GiB", "");
+    const char *two = VM("v1", "a", "4GiB", "") "," VM("v2", "a", "4GiB", "");
+    run_t r1 = run_text("5min", "{\"max_bandwidth\":\"unlimited\"}", one, MIGRATE("1s", "v1", "b"), NULL);
+    run_t r2 = run_text("5min", "{\"max_bandwidth\":\"unlimited\"}", two,
+                        MIGRATE("1s", "v1", "b") "," MIGRATE("1s", "v2", "b"), NULL);
+    double t1 = sim_to_s(world_migration(r1.w, 0)->end - world_migration(r1.w, 0)->start);
+    double ta = sim_to_s(world_migration(r2.w, 0)->end - world_migration(r2.w, 0)->start);
+    double tb = sim_to_s(world_migration(r2.w, 1)->end - world_migration(r2.w, 1)->start);
+    cr_assert_float_eq(ta, tb, 0.01 * ta, "equal VMs finish together: %.3f vs %.3f", ta, tb);
+    /* alone: the sender's 1.2 GB/s; together: 1.25 GB/s shared, 0.625 each */
+    cr_assert(ta > 1.7 * t1 && ta < 2.1 * t1, "alone %.3f s, shared %.3f s", t1, ta);
+    done(r1);
+    done(r2);
+}
+
+Test(migration, per_host_limit_queues_the_rest)
+{
+    const char *vms = VM("v1", "a", "1GiB", "") "," VM("v2", "a", "1GiB", "");
+    run_t r = run_text("5min", "{\"max_bandwidth\":\"unlimited\"}", vms,
+                       MIGRATE("1s", "v1", "b") "," MIGRATE("1s", "v2", "b"),
+                       ",\"cluster\":{\"migration_limit\":1}");
+    cr_assert_eq(world_nmigrations(r.w), 2);
+    const mig_result *a = world_migration(r.w, 0), *b = world_migration(r.w, 1);
+    cr_assert_eq(a->outcome, MIG_COMPLETED);
+    cr_assert_eq(b->outcome, MIG_COMPLETED);
+    cr_assert_eq(b->start, a->resume, "the second starts when the first is done (VM resumed)");
+    done(r);
+}
+
+Test(migration, drain_places_on_the_host_with_most_free_memory)
+{
+    /* b has 64 GiB, c 32 GiB: the first VM goes to b (64 - 0 > 32 - 0), and
+     * so do the next ones while b keeps more free memory than c */
+    const char *vms = VM("v1", "a", "20GiB", "") "," VM("v2", "a", "20GiB", "") "," VM("v3", "a", "20GiB", "");
+    run_t r = run_text("10min", "{\"max_bandwidth\":\"unlimited\"}", vms,
+                       "{\"at\":\"1s\",\"action\":\"drain\",\"host\":\"a\"}", NULL);
+    cr_assert_eq(world_nmigrations(r.w), 3);
+    /* b: 64 free -> v1 (44 left) -> v2 (24 left); c: 32 free > 24 -> v3 */
+    cr_assert_eq(world_migration(r.w, 0)->to, 1);
+    cr_assert_eq(world_migration(r.w, 1)->to, 1);
+    cr_assert_eq(world_migration(r.w, 2)->to, 2);
+    for (int i = 0; i < 3; i++)
+        cr_assert_eq(world_migration(r.w, i)->outcome, MIG_COMPLETED);
+    done(r);
+}
+
+Test(migration, link_cut_stalls_then_resumes_or_fails)
+{
+    const char *vm = VM("v", "a", "8GiB", "");
+    /* cut 2 s after the start for 10 s: the migration waits, then completes */
+    run_t r = run_text("5min", "{\"max_bandwidth\":\"unlimited\"}", vm,
+                       MIGRATE("1s", "v", "b") ",{\"at\":\"3s\",\"action\":\"fail\",\"target\":\"network:lan\"},"
+                                               "{\"at\":\"13s\",\"action\":\"repair\",\"target\":\"network:lan\"}",
+                       NULL);
+    const mig_result *m = world_migration(r.w, 0);
+    cr_assert_eq(m->outcome, MIG_COMPLETED);
+    cr_assert_gt(m->end, 13 * SIM_S);
+    done(r);
+    /* cut for good: libvirt's keepalive gives up after about 30 s */
+    run_t r2 = run_text("5min", "{\"max_bandwidth\":\"unlimited\"}", vm,
+                        MIGRATE("1s", "v", "b") ",{\"at\":\"3s\",\"action\":\"fail\",\"target\":\"nic:a/lan\"}", NULL);
+    const mig_result *m2 = world_migration(r2.w, 0);
+    cr_assert_eq(m2->outcome, MIG_FAILED);
+    cr_assert(m2->end >= 33 * SIM_S && m2->end <= 35 * SIM_S, "failed at %.1f s", sim_to_s(m2->end));
+    cr_assert_lt(m2->downtime, 0, "precopy: the VM kept running on the source");
+    done(r2);
+}
+
+Test(migration, destination_failure_and_postcopy_network_loss)
+{
+    const char *vm = VM("v", "a", "8GiB", UNIFORM("200000pages/s", "2GiB"));
+    run_t r = run_text("5min", "{\"max_bandwidth\":\"unlimited\"}", vm,
+                       MIGRATE("1s", "v", "b") ",{\"at\":\"2s\",\"action\":\"fail\",\"target\":\"host:b\"}", NULL);
+    cr_assert_eq(world_migration(r.w, 0)->outcome, MIG_FAILED);
+    done(r);
+    /* postcopy after the first pass; the network dies during postcopy */
+    const char *pc = "{\"max_bandwidth\":\"100MB/s\",\"postcopy\":{\"after_syncs\":2,\"bandwidth\":\"100MB/s\"}}";
+    const char *cut = MIGRATE("1s", "v", "b") ",{\"at\":\"60s\",\"action\":\"fail\",\"target\":\"network:lan\"}";
+    run_t r2 = run_text("10min", pc, vm, cut, NULL);
+    const mig_result *m2 = world_migration(r2.w, 0);
+    cr_assert_geq(m2->postcopy_switch, 0);
+    cr_assert_lt(m2->postcopy_switch, 60 * SIM_S);
+    cr_assert_eq(m2->outcome, MIG_VM_LOST, "postcopy without recovery loses the VM");
+    done(r2);
+    const char *pcr = "{\"max_bandwidth\":\"100MB/s\",\"postcopy\":{\"after_syncs\":2,\"bandwidth\":\"100MB/s\","
+                      "\"recovery\":true}}";
+    const char *cut_heal = MIGRATE("1s", "v", "b") ",{\"at\":\"60s\",\"action\":\"fail\",\"target\":\"network:lan\"},"
+                                                    "{\"at\":\"120s\",\"action\":\"repair\",\"target\":\"network:lan\"}";
+    run_t r3 = run_text("10min", pcr, vm, cut_heal, NULL);
+    cr_assert_eq(world_migration(r3.w, 0)->outcome, MIG_COMPLETED, "postcopy recovery waits for the network");
+    cr_assert_lt(world_migration(r3.w, 0)->downtime, 50 * SIM_MS, "postcopy: a short pause");
+    done(r3);
+}
+
+Test(migration, non_shared_storage_copies_the_disk_first)
+{
+    const char *vm = "{\"name\":\"v\",\"host\":\"a\",\"memory\":\"1GiB\",\"zero\":\"50%\","
+                     "\"disk\":{\"size\":\"12GB\",\"write_rate\":\"0\"}}";
+    run_t r = run_text("10min", "{\"max_bandwidth\":\"unlimited\"}", vm, MIGRATE("1s", "v", "b"), NULL);
+    const mig_result *m = world_migration(r.w, 0);
+    cr_assert_eq(m->outcome, MIG_COMPLETED);
+    /* 12 GB at the sender's 1.2 GB/s: 10 s before the RAM */
+    cr_assert_gt(m->end - m->start, 10 * SIM_S);
+    cr_assert_gt(m->transferred, 12e9);
+    done(r);
+}
+
+Test(migration, xbzrle_sends_fewer_bytes_for_a_cached_working_set)
+{
+    const char *vm = VM("v", "a", "2GiB", UNIFORM("5000pages/s", "32MiB"));
+    run_t a = run_text("5min", "{\"max_bandwidth\":\"32MiB/s\"}", vm, MIGRATE("1s", "v", "b"), NULL);
+    run_t b = run_text("5min", "{\"max_bandwidth\":\"32MiB/s\",\"xbzrle\":true}", vm, MIGRATE("1s", "v", "b"), NULL);
+    const mig_result *ma = world_migration(a.w, 0), *mb = world_migration(b.w, 0);
+    cr_assert_eq(mb->outcome, MIG_COMPLETED);
+    double resent_a = ma->transferred - ma->iterations->len * 0, resent_b = mb->transferred;
+    cr_assert_lt(resent_b, resent_a, "xbzrle %g >= plain %g", resent_b, resent_a);
+    done(a);
+    done(b);
+}
+
+Test(client, perceived_downtime)
+{
+    scn_service tcp = { SERVICE_TCP, 50 * SIM_MS, 200 * SIM_MS };
+    /* retransmissions at 0.2, 0.6, 1.4, 3.0 s (facts section 7) */
+    cr_assert_eq(client_downtime(&tcp, 100 * SIM_MS), 200 * SIM_MS);
+    cr_assert_eq(client_downtime(&tcp, 300 * SIM_MS), 600 * SIM_MS);
+    cr_assert_eq(client_downtime(&tcp, SIM_S), 1400 * SIM_MS);
+    cr_assert_eq(client_downtime(&tcp, 2 * SIM_S), 3000 * SIM_MS);
+    scn_service game = { SERVICE_UDP_GAME, 50 * SIM_MS, 200 * SIM_MS };
+    cr_assert_eq(client_downtime(&game, 60 * SIM_MS), 100 * SIM_MS);
+    cr_assert_eq(client_downtime(&game, 50 * SIM_MS), 50 * SIM_MS);
+    scn_service none = { SERVICE_NONE, 0, 0 };
+    cr_assert_eq(client_downtime(&none, 7), 7);
+}
+
+/* Clark et al. (NSDI 2005): the Quake 3 server's downtime was 60 ms. The
+ * workload's working set was chosen to give the paper's 88 MB total and
+ * 148 KB last round (calibration, see the scenario); the downtime is then
+ * predicted: 60 ms +- 20%. */
+Test(validation, clark_quake3_on_xen_2005)
+{
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    scenario *sc = scenario_load("scenarios/quake3-xen-2005.json", errors);
+    cr_assert_not_null(sc);
+    char *err = NULL;
+    world *w = world_new(sc, 0, &err);
+    world_run(w);
+    const mig_result *m = world_migration(w, 0);
+    cr_assert_eq(m->outcome, MIG_COMPLETED);
+    cr_assert(fabs(sim_to_s(m->downtime) - 0.060) <= 0.2 * 0.060, "downtime %.1f ms", 1e3 * sim_to_s(m->downtime));
+    cr_assert(fabs(m->transferred - 88e6) <= 0.1 * 88e6, "sent %.1f MB", m->transferred / 1e6);
+    const mig_iteration *last = &g_array_index(m->iterations, mig_iteration, m->iterations->len - 1);
+    cr_assert(fabs(last->dirty_pages_after * 4096 - 148e3) <= 0.3 * 148e3, "last round %.0f KB",
+              last->dirty_pages_after * 4.096);
+    world_free(w);
+    scenario_free(sc);
+    g_ptr_array_free(errors, TRUE);
+}
