@@ -252,3 +252,39 @@ Test(validation, clark_quake3_on_xen_2005)
     scenario_free(sc);
     g_ptr_array_free(errors, TRUE);
 }
+
+/* Every shipped scenario loads, runs, and ends each migration in exactly one
+ * of the reported outcomes. */
+Test(scenarios, every_shipped_scenario_runs, .timeout = 120)
+{
+    GDir *d = g_dir_open("scenarios", 0, NULL);
+    cr_assert_not_null(d);
+    const char *n;
+    int count = 0;
+    while ((n = g_dir_read_name(d))) {
+        if (!g_str_has_suffix(n, ".json") || !strcmp(n, "schema.json"))
+            continue;
+        g_autofree char *path = g_build_filename("scenarios", n, NULL);
+        GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+        scenario *sc = scenario_load(path, errors);
+        cr_assert_not_null(sc, "%s: %s", path, errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
+        char *err = NULL;
+        world *w = world_new(sc, 0, &err);
+        cr_assert_not_null(w, "%s: %s", path, err ? err : "");
+        world_run(w);
+        cr_assert_gt(world_nmigrations(w), 0, "%s migrates nothing", path);
+        for (size_t i = 0; i < world_nmigrations(w); i++) {
+            const mig_result *r = world_migration(w, i);
+            cr_assert_neq(r->outcome, MIG_RUNNING, "%s: migration %zu has no outcome", path, i);
+            cr_assert_geq(r->end, r->start);
+            if (r->outcome == MIG_COMPLETED)
+                cr_assert_geq(r->downtime, 0);
+        }
+        world_free(w);
+        scenario_free(sc);
+        g_ptr_array_free(errors, TRUE);
+        count++;
+    }
+    g_dir_close(d);
+    cr_assert_geq(count, 7);
+}
