@@ -409,8 +409,9 @@ static void final_copy(sim *s, void *arg)
     for (int i = 0; i <= m->nd; i++)
         m->pend[i] = 0;
     m->zero_pend = 0;
-    double cap = m->p->profile == PROFILE_XEN_2005 ? m->p->xen_max_rate_Bps : m->cpu_cap;
-    send(m, bytes, cap);
+    /* the final copy is not rate limited (QEMU RATE_LIMIT_DISABLED; Xen
+     * sent the last round at full speed) */
+    send(m, bytes, m->cpu_cap);
 }
 
 static void stop_and_copy(mig *m)

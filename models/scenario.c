@@ -542,10 +542,11 @@ scn_migration scenario_migration_defaults(scn_profile profile)
     if (profile == PROFILE_XEN_2005) {
         m.max_bandwidth_Bps = m.xen_max_rate_Bps;
         /* Clark et al. (NSDI 2005), Quake 3: of the 60 ms downtime about 40 ms
-         * was restart and 20 ms the final copy, of which 148 KB at 500 Mbit/s
-         * take 2.4 ms: the rest is suspending the domain (validation README) */
+         * was restart and 20 ms the final copy, of which 148 KB at gigabit
+         * speed take 1.2 ms: the rest is suspending the domain (validation
+         * README) */
         m.resume = 40 * SIM_MS;
-        m.suspend = 17 * SIM_MS;
+        m.suspend = 19 * SIM_MS;
         m.device_state = 0;
         m.setup = 0;
     }

@@ -288,3 +288,41 @@ Test(scenarios, every_shipped_scenario_runs, .timeout = 120)
     g_dir_close(d);
     cr_assert_geq(count, 7);
 }
+
+static mig_result run_file(const char *path, GArray **its)
+{
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    scenario *sc = scenario_load(path, errors);
+    cr_assert_not_null(sc);
+    char *err = NULL;
+    world *w = world_new(sc, 0, &err);
+    world_run(w);
+    mig_result r = *world_migration(w, 0);
+    *its = g_array_copy(r.iterations);
+    world_free(w);
+    scenario_free(sc);
+    g_ptr_array_free(errors, TRUE);
+    return r;
+}
+
+/* SPECweb (Clark et al.): 210 ms downtime, predicted within 20% once the
+ * working set approaches the published total and last round. MMuncher:
+ * the rate reaches 500 Mbit/s by round 3 and the whole region is sent with
+ * the VM stopped. */
+Test(validation, clark_specweb_and_mmuncher)
+{
+    GArray *its;
+    mig_result w = run_file("scenarios/clark-specweb.json", &its);
+    cr_assert_eq(w.outcome, MIG_COMPLETED);
+    cr_assert(fabs(sim_to_s(w.downtime) - 0.210) <= 0.2 * 0.210, "downtime %.0f ms", 1e3 * sim_to_s(w.downtime));
+    cr_assert(fabs(w.transferred - 960e6) <= 0.15 * 960e6, "sent %.0f MB", w.transferred / 1e6);
+    g_array_free(its, TRUE);
+    mig_result m = run_file("scenarios/clark-mmuncher.json", &its);
+    cr_assert_eq(m.outcome, MIG_COMPLETED);
+    cr_assert_geq(its->len, 3);
+    const mig_iteration *r3 = &g_array_index(its, mig_iteration, 2);
+    double rate_bits = r3->bytes * 8 / sim_to_s(r3->duration);
+    cr_assert_float_eq(rate_bits, 500e6, 5e6, "round 3 at %.0f Mbit/s", rate_bits / 1e6);
+    cr_assert_gt(m.downtime, SIM_S, "the region goes with the VM stopped");
+    g_array_free(its, TRUE);
+}

@@ -6,8 +6,70 @@
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
+#include "models/world.h"
 #include "tests/validation/loopback.h"
+
+/* Runs a shipped scenario and returns its first migration's result (copied). */
+static mig_result run_scenario(const char *path, double *last_round_bytes)
+{
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    scenario *sc = scenario_load(path, errors);
+    if (!sc) {
+        fprintf(stderr, "validate: %s\n", (char *)g_ptr_array_index(errors, 0));
+        exit(1);
+    }
+    char *err = NULL;
+    world *w = world_new(sc, 0, &err);
+    world_run(w);
+    mig_result r = *world_migration(w, 0);
+    const mig_iteration *last = &g_array_index(r.iterations, mig_iteration, r.iterations->len - 1);
+    *last_round_bytes = last->dirty_pages_after * 4096;
+    r.iterations = NULL;
+    world_free(w);
+    scenario_free(sc);
+    g_ptr_array_free(errors, TRUE);
+    return r;
+}
+
+static void row(const char *id, const char *metric, double meas, double pred, const char *unit, double scale,
+                const char *kind)
+{
+    printf("| %s | %s | %.4g %s | %.4g %s | %+.0f%% | %s |\n", id, metric, meas / scale, unit, pred / scale, unit,
+           100 * (pred - meas) / meas, kind);
+}
+
+static void published(void)
+{
+    printf("\n## Published measurements (Clark et al., NSDI 2005; Xen)\n\n"
+           "The workloads are described in the papers only in words, so each scenario's writable working set\n"
+           "(size and write rate) was chosen to approach the published total and last-round sizes\n"
+           "(*calibrated*); the downtime then follows from the model (*predicted*). The totals and last\n"
+           "rounds were read from the paper's figures by secondary accounts (validation README): treat them\n"
+           "with a wider tolerance than the downtimes, which the paper states in its text.\n\n"
+           "| case | metric | published | golive | error | |\n|---|---|---|---|---|---|\n");
+    double last;
+    mig_result q = run_scenario("scenarios/quake3-xen-2005.json", &last);
+    row("clark-quake3", "downtime", 60e-3, sim_to_s(q.downtime), "ms", 1e-3, "predicted");
+    row("clark-quake3", "total sent", 88e6, q.transferred, "MB", 1e6, "calibrated");
+    row("clark-quake3", "last round", 148e3, last, "KB", 1e3, "calibrated");
+    mig_result w = run_scenario("scenarios/clark-specweb.json", &last);
+    row("clark-specweb", "downtime", 210e-3, sim_to_s(w.downtime), "ms", 1e-3, "predicted");
+    row("clark-specweb", "total sent", 960e6, w.transferred, "MB", 1e6, "calibrated");
+    row("clark-specweb", "last round", 18.2e6, last, "MB", 1e6, "calibrated");
+    mig_result mm = run_scenario("scenarios/clark-mmuncher.json", &last);
+    row("clark-mmuncher", "downtime", 3.5, sim_to_s(mm.downtime), "s", 1, "predicted");
+    printf("\nclark-quake3's downtime is not an independent check: its parts (19 ms suspend, 40 ms restart)\n"
+           "are the profile's defaults, taken from the same paper's breakdown; clark-specweb's is.\n"
+           "clark-mmuncher: the published downtime lies between golive's final copy at gigabit speed\n"
+           "(%.1f s) and the same %.0f MB sent at Xen's 500 Mbit/s cap (%.1f s); the model sends the last\n"
+           "round unthrottled.\n\n",
+           sim_to_s(mm.downtime), last / 1e6, last / 62.5e6 + 0.059);
+    printf(
+           "Not run yet: `jin-zstd` (multi-thread zstd compression) and `xiang-zero` (the CPU cost of\n"
+           "zero-page detection): golive does not model compression or per-page CPU costs yet.\n");
+}
 
 static void summary(const char *what, double *e, size_t n)
 {
@@ -71,5 +133,6 @@ int main(int argc, char **argv)
     printf("\nConvergence predicted right in %zu of %zu cases.\n", right, n);
     printf("\nDowntimes are a few milliseconds here, so their relative errors are large while the absolute\n"
            "errors stay within the 15 ms tolerance (see tests/test_validation.c for the asserted targets).\n");
+    published();
     return 0;
 }
