@@ -12,5 +12,6 @@ double bench_median(double *v, int n);
 /* Each benchmark prints its table and adds its figures to results. */
 void bench_evq(json_object *results);
 void bench_flow(json_object *results);
+void bench_mig(json_object *results);
 
 #endif

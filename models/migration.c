@@ -55,7 +55,6 @@ struct mig {
     flow *f;
     flow_bg *mirror;                 /* disk writes mirrored during RAM migration */
     double flow_sent_prev, sent_total;
-    double budget_left;              /* bytes the rate limiter still allows in this window */
     sim_event tick, watchdog, timer;
     sim_time t_bw;
     double bytes_bw, bw;
@@ -313,21 +312,23 @@ static void stop_and_copy(mig *m);
 static void start_postcopy(mig *m);
 static void disk_round_done(mig *m);
 
-/* QEMU's rate limiter (migration_rate_limit): in each 100 ms window the
- * sender may queue max-bandwidth x 100 ms bytes, as fast as the CPU and the
- * network take them, then sleeps until the window ends. The burst at the
- * start of each window puts QEMU about one window ahead of a smooth stream. */
+/* QEMU's rate limiter (migration_rate_limit) lets the sender queue
+ * max-bandwidth x 100 ms bytes per window. At the window starts, where QEMU
+ * decides, a stream capped at max-bandwidth has sent exactly what the
+ * bursty limiter has, so the sender is one flow capped at max-bandwidth
+ * (and at its CPU speed), resized when a sync adds pages. */
 static void precopy_continue(mig *m)
 {
     double bytes = wire_bytes(m);
-    double burst = fmin(bytes, m->budget_left);
-    if (burst < 0.5)
+    if (bytes < 0.5)
         return;
-    m->budget_left -= burst;
-    if (m->f && !flow_is_sent(m->f)) /* the network is slower than the budget: the socket backs up */
-        flow_set_size(m->net, m->f, flow_size(m->f) + burst);
-    else
-        send(m, burst, m->cpu_cap);
+    if (m->f && !flow_is_sent(m->f)) {
+        double size = flow_size(m->f) - flow_remaining(m->net, m->f) + bytes;
+        if (fabs(size - flow_size(m->f)) > 0.5)
+            flow_set_size(m->net, m->f, size);
+    } else {
+        send(m, bytes, precopy_cap(m));
+    }
 }
 
 /* migration_iteration_run: the decision at a window start or when dry. */
@@ -364,7 +365,6 @@ static void tick_event(sim *s, void *arg)
 {
     (void)s;
     mig *m = arg;
-    m->budget_left = precopy_cap(m) * sim_to_s(WINDOW);
     decide(m, true);
     if (m->phase == PH_PRECOPY)
         m->tick = sim_after(m->s, WINDOW, tick_event, m);
@@ -514,9 +514,8 @@ static void on_flow_done(flow_net *net, flow *f, void *arg)
     case PH_PRECOPY:
         if (m->p->profile == PROFILE_XEN_2005)
             xen_round_done(m);
-        else if (total_pending(m) < 0.5)
+        else
             decide(m, false); /* the bitmap ran dry inside a window */
-        /* else: the window's budget is spent; wait for the next window */
         break;
     case PH_STOPCOPY:
         m->r.qemu_downtime = sim_now(m->s) - m->r.stop;
@@ -600,7 +599,6 @@ static void setup_done(sim *s, void *arg)
         xen_round(m);
         return;
     }
-    m->budget_left = precopy_cap(m) * sim_to_s(WINDOW);
     precopy_continue(m);
     m->tick = sim_after(s, WINDOW, tick_event, m);
 }

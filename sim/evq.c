@@ -57,7 +57,8 @@ typedef struct {
 
 struct evq {
     evq_bucket b[EVQ_NBUCKETS];
-    evq_key last;       /* key of the last pop (or renumbering base) */
+    evq_key last;       /* bucket base: every key is >= it (the next key due after a peek) */
+    sim_time floor;     /* time of the last pop: nothing may be pushed before it */
     size_t nkeys;       /* keys in buckets, live or not */
     size_t live;        /* pending events */
     evq_rec *rec;
@@ -275,11 +276,38 @@ static evq_rec *lookup(const evq *q, evq_handle h)
     return (r->gen == gen && r->state != REC_FREE) ? r : NULL;
 }
 
+/* A peek moves the bucket base up to the next key due; an event may still be
+ * pushed between the last pop and that key (a run that stopped at `until`
+ * and goes on): then the keys are re-bucketed against the new, lower base.
+ * That costs O(n) and happens at most once per stop of the engine. */
+static void rebase(evq *q, evq_key base)
+{
+    size_t n = 0;
+    for (int i = 0; i < EVQ_NBUCKETS; i++)
+        n += q->b[i].n;
+    evq_entry *all = g_new(evq_entry, n ? n : 1);
+    n = 0;
+    for (int i = 0; i < EVQ_NBUCKETS; i++) {
+        if (q->b[i].n)
+            memcpy(all + n, q->b[i].v, q->b[i].n * sizeof(evq_entry));
+        n += q->b[i].n;
+        q->b[i].n = 0;
+    }
+    q->last = base;
+    q->nkeys = 0;
+    for (size_t i = 0; i < n; i++)
+        add_key(q, all[i]);
+    g_free(all);
+}
+
 static void key_insert(evq *q, uint32_t id, sim_time t)
 {
     uint32_t seq = take_seq(q);
     /* a monotone queue: nothing may go before the last pop */
-    g_assert(t >= (sim_time)(uint64_t)(q->last >> 32));
+    g_assert(t >= q->floor);
+    evq_key k = ((evq_key)(uint64_t)t << 32) | seq;
+    if (k < q->last)
+        rebase(q, k);
     evq_rec *r = &q->rec[id];
     r->state = REC_PENDING;
     r->seq = seq;
@@ -343,6 +371,7 @@ bool evq_pop(evq *q, sim_time *t, evq_fn *fn, void **arg, evq_handle *h)
     q->b[0].n = 0;
     q->nkeys--;
     q->live--;
+    q->floor = top.t;
     q->gap_ns += ((int64_t)(top.t - q->last_pop) - q->gap_ns) / 16;
     q->last_pop = top.t;
     evq_rec *r = &q->rec[top.id];

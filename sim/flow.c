@@ -430,7 +430,7 @@ void flow_cancel(flow_net *net, flow *f)
 void flow_set_cap(flow_net *net, flow *f, double cap_Bps)
 {
     g_return_if_fail(cap_Bps >= 0);
-    if (f->state != FLOW_SENDING)
+    if (f->state != FLOW_SENDING || f->cap == cap_Bps)
         return;
     f->cap = cap_Bps;
     f->cap_eff = effective_cap(f);
@@ -439,7 +439,7 @@ void flow_set_cap(flow_net *net, flow *f, double cap_Bps)
 
 void flow_set_weight(flow_net *net, flow *f, double weight)
 {
-    if (f->state != FLOW_SENDING)
+    if (f->state != FLOW_SENDING || f->weight == (weight > 0 ? weight : 1))
         return;
     f->weight = weight > 0 ? weight : 1;
     seed_flow(net, f);

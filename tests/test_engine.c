@@ -361,3 +361,23 @@ Test(engine, scheduling_into_the_past_is_a_bug, .signal = SIGABRT, .init = cr_re
     sim_run(s, 5 * SIM_S);
     sim_at(s, SIM_S, cb_chain, NULL);
 }
+
+/* sim_run(until) peeks at the next event beyond until; an event scheduled
+ * afterwards between now and that event must still run first. */
+Test(engine, schedule_between_until_and_the_next_event)
+{
+    sim *s = sim_new(1, 0);
+    rec r = { 0 };
+    tag a = { &r, 1 }, b = { &r, 2 }, c = { &r, 3 };
+    sim_at(s, 10 * SIM_S, cb_log, &a);
+    cr_assert_eq(sim_run(s, 5 * SIM_S), SIM_RUN_UNTIL);
+    sim_at(s, 6 * SIM_S, cb_log, &b);
+    sim_at(s, 5 * SIM_S, cb_log, &c);
+    sim_run(s, SIM_NEVER);
+    cr_assert_eq(r.n, 3);
+    cr_assert_eq(r.log[0], 3);
+    cr_assert_eq(r.log[1], 2);
+    cr_assert_eq(r.log[2], 1);
+    cr_assert_eq(r.when[0], 5 * SIM_S);
+    sim_free(s);
+}
