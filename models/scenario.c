@@ -375,15 +375,20 @@ static int get_ref(ctx *c, const scenario *s, json_object *obj, const char *key,
     return name ? resolve(c, s, kind, key, name) : -1;
 }
 
-/* Names must be unique within their list; false (and reported) if not. */
-static bool check_unique(ctx *c, const char *list, const char *name, const char *const *earlier, size_t n)
+/* Names must be unique within their list; false (and reported) if the name
+ * is already taken by an earlier entry. */
+static bool name_is_new(ctx *c, const scenario *s, ref_kind kind, const char *name)
 {
-    for (size_t i = 0; i < n; i++)
-        if (earlier[i] && name && !strcmp(earlier[i], name)) {
-            err_at(c, "name", "duplicate name \"%s\" (already used by %s[%zu])", name, list, i);
-            return false;
-        }
-    return true;
+    if (!name)
+        return false;
+    int i = kind == REF_NETWORK ? scenario_find_network(s, name)
+          : kind == REF_HOST    ? scenario_find_host(s, name)
+                                : scenario_find_vm(s, name);
+    if (i < 0)
+        return true;
+    err_at(c, "name", "duplicate name \"%s\" (already used by %s[%d])", name,
+           kind == REF_NETWORK ? "networks" : kind == REF_HOST ? "hosts" : "vms", i);
+    return false;
 }
 
 /* ------------------------------------------------------------------ sections */
@@ -408,12 +413,7 @@ static void load_networks(ctx *c, scenario *s, json_object *root)
             net->name = get_string(c, o, "name", true, NULL);
             /* Assumption: one switch hop on a LAN, 50 us one way. */
             net->latency = get_time(c, o, "latency", Q_NONNEG, 50 * SIM_US, false);
-            const char **names = g_new0(const char *, s->nnetworks + 1);
-            for (size_t k = 0; k < s->nnetworks; k++)
-                names[k] = s->networks[k].name;
-            bool unique = check_unique(c, "networks", net->name, names, s->nnetworks);
-            g_free(names);
-            if (net->name && unique)
+            if (name_is_new(c, s, REF_NETWORK, net->name))
                 s->nnetworks++;
             else {
                 g_free(net->name);
@@ -476,12 +476,7 @@ static void load_hosts(ctx *c, scenario *s, json_object *root)
                 err_at(c, NULL, "expected at least one NIC");
             pop_to(c, mk);
         }
-        const char **names = g_new0(const char *, s->nhosts + 1);
-        for (size_t k = 0; k < s->nhosts; k++)
-            names[k] = s->hosts[k].name;
-        bool unique = check_unique(c, "hosts", h->name, names, s->nhosts);
-        g_free(names);
-        if (h->name && unique)
+        if (name_is_new(c, s, REF_HOST, h->name))
             s->nhosts++;
         else {
             g_free(h->name);
@@ -831,12 +826,7 @@ static void load_vms(ctx *c, scenario *s, json_object *root)
                 load_migration(c, s, mig, &vm->migration);
             pop_to(c, mm);
         }
-        const char **names = g_new0(const char *, s->nvms + 1);
-        for (size_t k = 0; k < s->nvms; k++)
-            names[k] = s->vms[k].name;
-        bool unique = check_unique(c, "vms", vm->name, names, s->nvms);
-        g_free(names);
-        if (vm->name && unique)
+        if (name_is_new(c, s, REF_VM, vm->name))
             s->nvms++;
         else {
             g_free(vm->name);
