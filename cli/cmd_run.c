@@ -194,7 +194,6 @@ int cli_run(int argc, char **argv)
                            sc->runs > 1 ? "s" : "", sc->seed);
     g_string_append_printf(txt, "%-4s %-12s %-22s %9s %10s %10s %10s %12s %5s  %s\n", "run", "vm", "from -> to",
                            "start", "total", "downtime", "client", "transferred", "syncs", "outcome");
-    int ok_count = 0;
     for (int k = 0; k < sc->runs; k++) {
         GArray *migs = b.outs[k].migs;
         for (guint i = 0; i < migs->len; i++) {
@@ -234,7 +233,6 @@ int cli_run(int argc, char **argv)
             json_object_object_add(o, "iterations", its);
             json_object_array_add(jm, o);
             if (r->outcome == MIG_COMPLETED) {
-                ok_count++;
                 stats_acc_add(dt, sim_to_s(r->downtime));
                 stats_acc_add(cdt, sim_to_s(r->client_downtime));
                 stats_acc_add(tt, sim_to_s(total));
@@ -312,7 +310,6 @@ int cli_run(int argc, char **argv)
     bool json_to_stdout = json_path && !strcmp(json_path, "-");
     if (!quiet && !json_to_stdout)
         fputs(txt->str, stdout);
-    (void)ok_count;
 
     g_string_free(txt, TRUE);
     g_string_free(csv, TRUE);

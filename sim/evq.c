@@ -365,7 +365,12 @@ size_t evq_size(const evq *q)
 
 bool evq_pop(evq *q, sim_time *t, evq_fn *fn, void **arg, evq_handle *h)
 {
-    if (!settle_min(q))
+    return evq_pop_due(q, SIM_NEVER, t, fn, arg, h);
+}
+
+bool evq_pop_due(evq *q, sim_time until, sim_time *t, evq_fn *fn, void **arg, evq_handle *h)
+{
+    if (!settle_min(q) || q->b[0].v[0].t > until)
         return false;
     evq_entry top = q->b[0].v[0];
     q->b[0].n = 0;

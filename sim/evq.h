@@ -53,6 +53,10 @@ size_t evq_size(const evq *q);
  * Returns false when empty. */
 bool evq_pop(evq *q, sim_time *t, evq_fn *fn, void **arg, evq_handle *h);
 
+/* evq_pop, but only an event due at or before until (one look at the queue
+ * instead of peek + pop: the engine's hot path). */
+bool evq_pop_due(evq *q, sim_time until, sim_time *t, evq_fn *fn, void **arg, evq_handle *h);
+
 /* Ends the running event h: frees its record unless it was re-armed. */
 void evq_done(evq *q, evq_handle h);
 

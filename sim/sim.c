@@ -66,23 +66,18 @@ sim_run_result sim_run(sim *s, sim_time until)
 {
     s->stopped = false;
     for (;;) {
-        sim_time t = evq_peek_time(s->q);
-        if (evq_size(s->q) == 0) {
+        if (s->max_events && s->nevents >= s->max_events && evq_peek_time(s->q) <= until)
+            return SIM_RUN_MAX_EVENTS;
+        sim_time t;
+        sim_event_fn fn;
+        void *arg;
+        evq_handle h;
+        if (!evq_pop_due(s->q, until, &t, &fn, &arg, &h)) {
             if (until == SIM_NEVER)
                 return SIM_RUN_EMPTY;
             s->now = until > s->now ? until : s->now;
             return SIM_RUN_UNTIL;
         }
-        if (t > until) {
-            s->now = until > s->now ? until : s->now;
-            return SIM_RUN_UNTIL;
-        }
-        if (s->max_events && s->nevents >= s->max_events)
-            return SIM_RUN_MAX_EVENTS;
-        sim_event_fn fn;
-        void *arg;
-        evq_handle h;
-        evq_pop(s->q, &t, &fn, &arg, &h);
         s->now = t;
         s->nevents++;
         fn(s, arg);
