@@ -1174,6 +1174,54 @@ static void line_col(const char *text, size_t off, int *line, int *col)
     }
 }
 
+/* json-c keeps the last of duplicate keys silently; a second "memory" in a
+ * VM is almost always a mistake, so valid JSON text is scanned once for
+ * keys repeated within one object. */
+static void check_duplicate_keys(const char *name, const char *t, size_t len, GPtrArray *errors)
+{
+    typedef struct {
+        bool is_obj, want_key;
+        GHashTable *keys;
+    } frame;
+    GArray *stack = g_array_new(FALSE, FALSE, sizeof(frame));
+    for (size_t i = 0; i < len; i++) {
+        char ch = t[i];
+        frame *top = stack->len ? &g_array_index(stack, frame, stack->len - 1) : NULL;
+        if (ch == '"') {
+            size_t start = ++i;
+            while (i < len && t[i] != '"')
+                i += t[i] == '\\' ? 2 : 1;
+            if (top && top->is_obj && top->want_key) {
+                char *key = g_strndup(t + start, i - start);
+                if (g_hash_table_contains(top->keys, key)) {
+                    int line, col;
+                    line_col(t, start - 1, &line, &col);
+                    g_ptr_array_add(errors, g_strdup_printf("%s:%d:%d: error: duplicate key \"%s\" in the same object "
+                                                            "(JSON keeps only one of them)",
+                                                            name, line, col, key));
+                    g_free(key);
+                } else {
+                    g_hash_table_add(top->keys, key);
+                }
+                top->want_key = false;
+            }
+        } else if (ch == '{' || ch == '[') {
+            frame f = { ch == '{', ch == '{', ch == '{' ? g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL) : NULL };
+            g_array_append_val(stack, f);
+        } else if ((ch == '}' || ch == ']') && top) {
+            if (top->keys)
+                g_hash_table_destroy(top->keys);
+            g_array_set_size(stack, stack->len - 1);
+        } else if (ch == ',' && top && top->is_obj) {
+            top->want_key = true;
+        }
+    }
+    for (guint k = 0; k < stack->len; k++)
+        if (g_array_index(stack, frame, k).keys)
+            g_hash_table_destroy(g_array_index(stack, frame, k).keys);
+    g_array_free(stack, TRUE);
+}
+
 scenario *scenario_load_text(const char *name, const char *text, size_t len, GPtrArray *errors)
 {
     guint before = errors->len;
@@ -1249,6 +1297,12 @@ scenario *scenario_load_text(const char *name, const char *text, size_t len, GPt
     if (!json_object_is_type(root, json_type_object)) {
         g_ptr_array_add(errors, g_strdup_printf("%s: error: expected a JSON object at the top level, not %s", name,
                                                 type_name(root)));
+        json_object_put(root);
+        return NULL;
+    }
+    guint before_dups = errors->len;
+    check_duplicate_keys(name, buf, len, errors);
+    if (errors->len > before_dups) {
         json_object_put(root);
         return NULL;
     }
