@@ -317,8 +317,33 @@ static void disk_round_done(mig *m);
  * decides, a stream capped at max-bandwidth has sent exactly what the
  * bursty limiter has, so the sender is one flow capped at max-bandwidth
  * (and at its CPU speed), resized when a sync adds pages. */
+/* Zero pages cost CPU, not bytes: the main thread walks each one
+ * (page_scan_cost) and someone checks that it is all zeros
+ * (zero_page_cost): the main thread itself ("legacy"), or the multifd
+ * sender threads in parallel ("multifd", QEMU >= 9.0). Their 9-byte records
+ * therefore leave at most at 9 bytes per that time. */
+static double zero_phase_cap(const mig *m)
+{
+    const scn_migration *p = m->p;
+    double per_page = sim_to_s(p->page_scan_cost);
+    double detect = sim_to_s(p->zero_page_cost);
+    if (p->zero_detection_multifd && p->multifd_channels > 0)
+        per_page += detect / p->multifd_channels;
+    else
+        per_page += detect;
+    double c = precopy_cap(m);
+    return per_page > 0 ? fmin(c, ZERO_WIRE / per_page) : c;
+}
+
 static void precopy_continue(mig *m)
 {
+    if (m->zero_pend >= 0.5) {
+        /* the first pass meets the zero pages first (see mig_start): send
+         * them at their CPU-bound pace, then the rest */
+        if (!m->f || flow_is_sent(m->f))
+            send(m, m->zero_pend * ZERO_WIRE, zero_phase_cap(m));
+        return;
+    }
     double bytes = wire_bytes(m);
     if (bytes < 0.5)
         return;
@@ -514,8 +539,10 @@ static void on_flow_done(flow_net *net, flow *f, void *arg)
     case PH_PRECOPY:
         if (m->p->profile == PROFILE_XEN_2005)
             xen_round_done(m);
-        else
+        else if (total_pending(m) - m->zero_pend < 0.5)
             decide(m, false); /* the bitmap ran dry inside a window */
+        else
+            precopy_continue(m); /* the zero pages are done: the used ones follow */
         break;
     case PH_STOPCOPY:
         m->r.qemu_downtime = sim_now(m->s) - m->r.stop;

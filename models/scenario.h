@@ -78,6 +78,9 @@ typedef struct {
     bool postcopy_recovery;
     double postcopy_bandwidth_Bps; /* max-postcopy-bandwidth; 0: unlimited */
     int multifd_channels;        /* 0: off */
+    bool zero_detection_multifd; /* zero-page-detection=multifd (else legacy, in the main thread) */
+    sim_time page_scan_cost;     /* main-thread time per zero page */
+    sim_time zero_page_cost;     /* time to find a page is all zeros */
     double multifd_channel_Bps;  /* per-channel CPU limit */
     /* xen-2005 */
     double xen_min_rate_Bps, xen_max_rate_Bps, xen_rate_step_Bps;
