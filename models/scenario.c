@@ -393,102 +393,101 @@ static bool name_is_new(ctx *c, const scenario *s, ref_kind kind, const char *na
 
 /* ------------------------------------------------------------------ sections */
 
+typedef void (*item_fn)(ctx *c, scenario *s, json_object *o);
+
+/* Calls fn for each element of the array arr (found under key) with the
+ * path set to key[i]; elements that are not objects are reported. */
+static void each_item(ctx *c, scenario *s, json_object *arr, const char *key, item_fn fn)
+{
+    size_t m0 = push_key(c, key);
+    for (size_t i = 0; i < json_object_array_length(arr); i++) {
+        size_t m = push_index(c, i);
+        json_object *o = json_object_array_get_idx(arr, i);
+        if (expect_object(c, o, NULL))
+            fn(c, s, o);
+        pop_to(c, m);
+    }
+    pop_to(c, m0);
+}
+
+static void load_network(ctx *c, scenario *s, json_object *o)
+{
+    static const char *const keys[] = { "name", "latency", NULL };
+    scn_network *net = &s->networks[s->nnetworks];
+    check_keys(c, o, keys);
+    net->name = get_string(c, o, "name", true, NULL);
+    /* Assumption: one switch hop on a LAN, 50 us one way. */
+    net->latency = get_time(c, o, "latency", Q_NONNEG, 50 * SIM_US, false);
+    if (name_is_new(c, s, REF_NETWORK, net->name))
+        s->nnetworks++;
+    else
+        g_clear_pointer(&net->name, g_free);
+}
+
 static void load_networks(ctx *c, scenario *s, json_object *root)
 {
     json_object *arr = get_array(c, root, "networks", true);
-    if (!arr || json_object_array_length(arr) == 0)
-        c->broken_networks = true;
+    size_t n = arr ? json_object_array_length(arr) : 0;
+    c->broken_networks = n == 0;
     if (!arr)
         return;
-    static const char *const keys[] = { "name", "latency", NULL };
-    size_t n = json_object_array_length(arr);
-    s->networks = g_new0(scn_network, n);
-    size_t m0 = push_key(c, "networks");
-    for (size_t i = 0; i < n; i++) {
-        size_t m = push_index(c, i);
-        json_object *o = json_object_array_get_idx(arr, i);
-        scn_network *net = &s->networks[s->nnetworks];
-        if (expect_object(c, o, NULL)) {
-            check_keys(c, o, keys);
-            net->name = get_string(c, o, "name", true, NULL);
-            /* Assumption: one switch hop on a LAN, 50 us one way. */
-            net->latency = get_time(c, o, "latency", Q_NONNEG, 50 * SIM_US, false);
-            if (name_is_new(c, s, REF_NETWORK, net->name))
-                s->nnetworks++;
-            else {
-                g_free(net->name);
-                net->name = NULL;
-            }
-        }
-        pop_to(c, m);
-    }
     if (n == 0)
-        err_at(c, NULL, "expected at least one network");
-    pop_to(c, m0);
+        err_at(c, "networks", "expected at least one network");
+    s->networks = g_new0(scn_network, n);
+    each_item(c, s, arr, "networks", load_network);
+}
+
+/* One NIC of the host being loaded (hosts[nhosts]). */
+static void load_nic(ctx *c, scenario *s, json_object *o)
+{
+    static const char *const keys[] = { "network", "bandwidth", NULL };
+    scn_host *h = &s->hosts[s->nhosts];
+    check_keys(c, o, keys);
+    scn_nic *nic = &h->nics[h->nnics++];
+    nic->network = get_ref(c, s, o, "network", REF_NETWORK, true);
+    nic->bandwidth_Bps = get_quantity(c, o, "bandwidth", UNITS_RATE, Q_POS, 0, true);
+    for (size_t j = 0; j + 1 < h->nnics; j++)
+        if (nic->network >= 0 && h->nics[j].network == nic->network)
+            err_at(c, "network", "host has two NICs on network \"%s\"", s->networks[nic->network].name);
+}
+
+static void load_host(ctx *c, scenario *s, json_object *o)
+{
+    static const char *const keys[] = { "name", "cores", "memory", "rack", "nics", NULL };
+    scn_host *h = &s->hosts[s->nhosts];
+    check_keys(c, o, keys);
+    h->name = get_string(c, o, "name", true, NULL);
+    h->cores = (int)get_int(c, o, "cores", 1, 1 << 20, 16, false);
+    h->memory = get_quantity(c, o, "memory", UNITS_SIZE, Q_POS, 256.0 * (1 << 30), false);
+    h->rack = get_string(c, o, "rack", false, NULL);
+    json_object *nics = get_array(c, o, "nics", true);
+    if (nics) {
+        h->nics = g_new0(scn_nic, json_object_array_length(nics));
+        each_item(c, s, nics, "nics", load_nic);
+        if (json_object_array_length(nics) == 0)
+            err_at(c, "nics", "expected at least one NIC");
+    }
+    if (name_is_new(c, s, REF_HOST, h->name)) {
+        s->nhosts++;
+    } else {
+        g_free(h->name);
+        g_free(h->rack);
+        g_free(h->nics);
+        memset(h, 0, sizeof *h);
+    }
 }
 
 static void load_hosts(ctx *c, scenario *s, json_object *root)
 {
     json_object *arr = get_array(c, root, "hosts", true);
-    if (!arr || json_object_array_length(arr) == 0)
-        c->broken_hosts = true;
+    size_t n = arr ? json_object_array_length(arr) : 0;
+    c->broken_hosts = n == 0;
     if (!arr)
         return;
-    static const char *const keys[] = { "name", "cores", "memory", "rack", "nics", NULL };
-    static const char *const nic_keys[] = { "network", "bandwidth", NULL };
-    size_t n = json_object_array_length(arr);
-    s->hosts = g_new0(scn_host, n);
-    size_t m0 = push_key(c, "hosts");
-    for (size_t i = 0; i < n; i++) {
-        size_t m = push_index(c, i);
-        json_object *o = json_object_array_get_idx(arr, i);
-        if (!expect_object(c, o, NULL)) {
-            pop_to(c, m);
-            continue;
-        }
-        scn_host *h = &s->hosts[s->nhosts];
-        check_keys(c, o, keys);
-        h->name = get_string(c, o, "name", true, NULL);
-        h->cores = (int)get_int(c, o, "cores", 1, 1 << 20, 16, false);
-        h->memory = get_quantity(c, o, "memory", UNITS_SIZE, Q_POS, 256.0 * (1 << 30), false);
-        h->rack = get_string(c, o, "rack", false, NULL);
-        json_object *nics = get_array(c, o, "nics", true);
-        if (nics) {
-            size_t nn = json_object_array_length(nics);
-            h->nics = g_new0(scn_nic, nn);
-            size_t mk = push_key(c, "nics");
-            for (size_t k = 0; k < nn; k++) {
-                size_t mi = push_index(c, k);
-                json_object *no = json_object_array_get_idx(nics, k);
-                if (expect_object(c, no, NULL)) {
-                    check_keys(c, no, nic_keys);
-                    scn_nic *nic = &h->nics[h->nnics++];
-                    nic->network = get_ref(c, s, no, "network", REF_NETWORK, true);
-                    nic->bandwidth_Bps = get_quantity(c, no, "bandwidth", UNITS_RATE, Q_POS, 0, true);
-                    for (size_t j = 0; j + 1 < h->nnics; j++)
-                        if (nic->network >= 0 && h->nics[j].network == nic->network)
-                            err_at(c, "network", "host has two NICs on network \"%s\"",
-                                   s->networks[nic->network].name);
-                }
-                pop_to(c, mi);
-            }
-            if (nn == 0)
-                err_at(c, NULL, "expected at least one NIC");
-            pop_to(c, mk);
-        }
-        if (name_is_new(c, s, REF_HOST, h->name))
-            s->nhosts++;
-        else {
-            g_free(h->name);
-            g_free(h->rack);
-            g_free(h->nics);
-            memset(h, 0, sizeof *h);
-        }
-        pop_to(c, m);
-    }
     if (n == 0)
-        err_at(c, NULL, "expected at least one host");
-    pop_to(c, m0);
+        err_at(c, "hosts", "expected at least one host");
+    s->hosts = g_new0(scn_host, n);
+    each_item(c, s, arr, "hosts", load_host);
 }
 
 /* ------------------------------------------------------------------ migration */
@@ -778,6 +777,63 @@ static void load_dirty(ctx *c, json_object *vo, scn_vm *vm)
 
 static const char *const service_names[] = { "none", "tcp", "udp-game", NULL };
 
+static void load_vm(ctx *c, scenario *s, json_object *o)
+{
+    static const char *const keys[] = {
+        "name", "host", "memory", "vcpus", "zero", "dirty", "disk", "service", "migration", NULL,
+    };
+    scn_vm *vm = &s->vms[s->nvms];
+    check_keys(c, o, keys);
+    vm->name = get_string(c, o, "name", true, NULL);
+    vm->host = get_ref(c, s, o, "host", REF_HOST, true);
+    vm->memory = get_quantity(c, o, "memory", UNITS_SIZE, Q_POS, 0, true);
+    vm->vcpus = (int)get_int(c, o, "vcpus", 1, 4096, 1, false);
+    vm->zero = get_quantity(c, o, "zero", UNITS_FRACTION, Q_ANY, 0, false);
+    load_dirty(c, o, vm);
+    json_object *disk = get(o, "disk");
+    if (disk) {
+        static const char *const dk[] = { "size", "write_rate", NULL };
+        size_t md = push_key(c, "disk");
+        if (expect_object(c, disk, NULL)) {
+            check_keys(c, disk, dk);
+            vm->disk_size = get_quantity(c, disk, "size", UNITS_SIZE, Q_NONNEG, 0, false);
+            vm->disk_write_Bps = get_quantity(c, disk, "write_rate", UNITS_RATE, Q_NONNEG, 0, false);
+        }
+        pop_to(c, md);
+    }
+    vm->service = (scn_service){ SERVICE_NONE, 50 * SIM_MS, 200 * SIM_MS };
+    json_object *svc = get(o, "service");
+    if (svc) {
+        static const char *const sk[] = { "type", "tick", "rto_min", NULL };
+        size_t ms = push_key(c, "service");
+        if (expect_object(c, svc, NULL)) {
+            check_keys(c, svc, sk);
+            vm->service.type = get_enum(c, svc, "type", service_names, SERVICE_NONE);
+            /* Quake 3 sv_fps 20: 50 ms frames (facts row 40) */
+            vm->service.tick = get_time(c, svc, "tick", Q_POS, 50 * SIM_MS, false);
+            /* Linux TCP_RTO_MIN 200 ms (facts row 39) */
+            vm->service.rto_min = get_time(c, svc, "rto_min", Q_POS, 200 * SIM_MS, false);
+        }
+        pop_to(c, ms);
+    }
+    vm->migration = s->migration;
+    json_object *mig = get(o, "migration");
+    if (mig) {
+        size_t mm = push_key(c, "migration");
+        if (expect_object(c, mig, NULL))
+            load_migration(c, s, mig, &vm->migration);
+        pop_to(c, mm);
+    }
+    if (name_is_new(c, s, REF_VM, vm->name))
+        s->nvms++;
+    else {
+        g_free(vm->name);
+        g_free(vm->dirty.trace_file);
+        g_free(vm->dirty.trace_pages);
+        memset(vm, 0, sizeof *vm);
+    }
+}
+
 static void load_vms(ctx *c, scenario *s, json_object *root)
 {
     json_object *arr = get_array(c, root, "vms", false);
@@ -785,72 +841,9 @@ static void load_vms(ctx *c, scenario *s, json_object *root)
         c->broken_vms = true;
     if (!arr)
         return;
-    static const char *const keys[] = {
-        "name", "host", "memory", "vcpus", "zero", "dirty", "disk", "service", "migration", NULL,
-    };
     size_t n = json_object_array_length(arr);
     s->vms = g_new0(scn_vm, n);
-    size_t m0 = push_key(c, "vms");
-    for (size_t i = 0; i < n; i++) {
-        size_t m = push_index(c, i);
-        json_object *o = json_object_array_get_idx(arr, i);
-        if (!expect_object(c, o, NULL)) {
-            pop_to(c, m);
-            continue;
-        }
-        scn_vm *vm = &s->vms[s->nvms];
-        check_keys(c, o, keys);
-        vm->name = get_string(c, o, "name", true, NULL);
-        vm->host = get_ref(c, s, o, "host", REF_HOST, true);
-        vm->memory = get_quantity(c, o, "memory", UNITS_SIZE, Q_POS, 0, true);
-        vm->vcpus = (int)get_int(c, o, "vcpus", 1, 4096, 1, false);
-        vm->zero = get_quantity(c, o, "zero", UNITS_FRACTION, Q_ANY, 0, false);
-        load_dirty(c, o, vm);
-        json_object *disk = get(o, "disk");
-        if (disk) {
-            static const char *const dk[] = { "size", "write_rate", NULL };
-            size_t md = push_key(c, "disk");
-            if (expect_object(c, disk, NULL)) {
-                check_keys(c, disk, dk);
-                vm->disk_size = get_quantity(c, disk, "size", UNITS_SIZE, Q_NONNEG, 0, false);
-                vm->disk_write_Bps = get_quantity(c, disk, "write_rate", UNITS_RATE, Q_NONNEG, 0, false);
-            }
-            pop_to(c, md);
-        }
-        vm->service = (scn_service){ SERVICE_NONE, 50 * SIM_MS, 200 * SIM_MS };
-        json_object *svc = get(o, "service");
-        if (svc) {
-            static const char *const sk[] = { "type", "tick", "rto_min", NULL };
-            size_t ms = push_key(c, "service");
-            if (expect_object(c, svc, NULL)) {
-                check_keys(c, svc, sk);
-                vm->service.type = get_enum(c, svc, "type", service_names, SERVICE_NONE);
-                /* Quake 3 sv_fps 20: 50 ms frames (facts row 40) */
-                vm->service.tick = get_time(c, svc, "tick", Q_POS, 50 * SIM_MS, false);
-                /* Linux TCP_RTO_MIN 200 ms (facts row 39) */
-                vm->service.rto_min = get_time(c, svc, "rto_min", Q_POS, 200 * SIM_MS, false);
-            }
-            pop_to(c, ms);
-        }
-        vm->migration = s->migration;
-        json_object *mig = get(o, "migration");
-        if (mig) {
-            size_t mm = push_key(c, "migration");
-            if (expect_object(c, mig, NULL))
-                load_migration(c, s, mig, &vm->migration);
-            pop_to(c, mm);
-        }
-        if (name_is_new(c, s, REF_VM, vm->name))
-            s->nvms++;
-        else {
-            g_free(vm->name);
-            g_free(vm->dirty.trace_file);
-            g_free(vm->dirty.trace_pages);
-            memset(vm, 0, sizeof *vm);
-        }
-        pop_to(c, m);
-    }
-    pop_to(c, m0);
+    each_item(c, s, arr, "vms", load_vm);
 }
 
 /* ------------------------------------------------------------------ events, failures */
@@ -898,6 +891,104 @@ static void check_target(ctx *c, const scenario *s, const char *key, const char 
     }
 }
 
+static void load_event(ctx *c, scenario *s, json_object *o)
+{
+    scn_event *ev = &s->events[s->nevents++];
+    ev->vm = ev->to = ev->host = -1;
+    ev->at = get_time(c, o, "at", Q_NONNEG, 0, true);
+    if (!get(o, "action"))
+        err_at(c, "action", "missing (expected one of migrate | drain | fail | repair | partition | heal | "
+                            "cancel | set)");
+    ev->action = get_enum(c, o, "action", action_names, -1);
+    switch ((int)ev->action) {
+    case EV_MIGRATE: {
+        static const char *const k[] = { "at", "action", "vm", "to", NULL };
+        check_keys(c, o, k);
+        ev->vm = get_ref(c, s, o, "vm", REF_VM, true);
+        ev->to = get_ref(c, s, o, "to", REF_HOST, false);
+        if (ev->vm >= 0 && ev->to >= 0 && s->vms[ev->vm].host == ev->to)
+            err_at(c, "to", "VM \"%s\" already runs on \"%s\"", s->vms[ev->vm].name, s->hosts[ev->to].name);
+        break;
+    }
+    case EV_DRAIN: {
+        static const char *const k[] = { "at", "action", "host", NULL };
+        check_keys(c, o, k);
+        ev->host = get_ref(c, s, o, "host", REF_HOST, true);
+        break;
+    }
+    case EV_FAIL:
+    case EV_REPAIR: {
+        static const char *const k[] = { "at", "action", "target", NULL };
+        check_keys(c, o, k);
+        ev->target = get_string(c, o, "target", true, NULL);
+        if (ev->target)
+            check_target(c, s, "target", ev->target, false);
+        break;
+    }
+    case EV_PARTITION: {
+        static const char *const k[] = { "at", "action", "groups", NULL };
+        check_keys(c, o, k);
+        json_object *groups = get_array(c, o, "groups", true);
+        if (!groups)
+            break;
+        ev->groups = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+        size_t mg = push_key(c, "groups");
+        size_t ng = json_object_array_length(groups);
+        if (ng < 2)
+            err_at(c, NULL, "expected at least two groups of hosts");
+        for (size_t g = 0; g < ng; g++) {
+            json_object *grp = json_object_array_get_idx(groups, g);
+            GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+            g_ptr_array_add(ev->groups, names);
+            size_t mi = push_index(c, g);
+            if (!json_object_is_type(grp, json_type_array)) {
+                err_at(c, NULL, "expected an array of host names, not %s", type_name(grp));
+                pop_to(c, mi);
+                continue;
+            }
+            for (size_t h = 0; h < json_object_array_length(grp); h++) {
+                json_object *hn = json_object_array_get_idx(grp, h);
+                size_t mh = push_index(c, h);
+                if (!json_object_is_type(hn, json_type_string))
+                    err_at(c, NULL, "expected a host name, not %s", type_name(hn));
+                else if (resolve(c, s, REF_HOST, NULL, json_object_get_string(hn)) >= 0)
+                    g_ptr_array_add(names, g_strdup(json_object_get_string(hn)));
+                pop_to(c, mh);
+            }
+            pop_to(c, mi);
+        }
+        pop_to(c, mg);
+        break;
+    }
+    case EV_HEAL: {
+        static const char *const k[] = { "at", "action", NULL };
+        check_keys(c, o, k);
+        break;
+    }
+    case EV_CANCEL: {
+        static const char *const k[] = { "at", "action", "vm", NULL };
+        check_keys(c, o, k);
+        ev->vm = get_ref(c, s, o, "vm", REF_VM, true);
+        break;
+    }
+    case EV_SET: {
+        static const char *const k[] = { "at", "action", "key", "value", "vm", NULL };
+        check_keys(c, o, k);
+        ev->key = get_string(c, o, "key", true, NULL);
+        json_object *v = get(o, "value");
+        if (!v)
+            err_at(c, "value", "missing (expected the new value)");
+        else
+            ev->value = g_strdup(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+        if (get(o, "vm"))
+            ev->vm = get_ref(c, s, o, "vm", REF_VM, true);
+        break;
+    }
+    default:
+        break; /* bad action already reported */
+    }
+}
+
 static void load_events(ctx *c, scenario *s, json_object *root)
 {
     json_object *arr = get_array(c, root, "events", false);
@@ -905,111 +996,22 @@ static void load_events(ctx *c, scenario *s, json_object *root)
         return;
     size_t n = json_object_array_length(arr);
     s->events = g_new0(scn_event, n);
-    size_t m0 = push_key(c, "events");
-    for (size_t i = 0; i < n; i++) {
-        size_t m = push_index(c, i);
-        json_object *o = json_object_array_get_idx(arr, i);
-        if (!expect_object(c, o, NULL)) {
-            pop_to(c, m);
-            continue;
-        }
-        scn_event *ev = &s->events[s->nevents++];
-        ev->vm = ev->to = ev->host = -1;
-        ev->at = get_time(c, o, "at", Q_NONNEG, 0, true);
-        if (!get(o, "action"))
-            err_at(c, "action", "missing (expected one of migrate | drain | fail | repair | partition | heal | "
-                                "cancel | set)");
-        ev->action = get_enum(c, o, "action", action_names, -1);
-        switch ((int)ev->action) {
-        case EV_MIGRATE: {
-            static const char *const k[] = { "at", "action", "vm", "to", NULL };
-            check_keys(c, o, k);
-            ev->vm = get_ref(c, s, o, "vm", REF_VM, true);
-            ev->to = get_ref(c, s, o, "to", REF_HOST, false);
-            if (ev->vm >= 0 && ev->to >= 0 && s->vms[ev->vm].host == ev->to)
-                err_at(c, "to", "VM \"%s\" already runs on \"%s\"", s->vms[ev->vm].name, s->hosts[ev->to].name);
-            break;
-        }
-        case EV_DRAIN: {
-            static const char *const k[] = { "at", "action", "host", NULL };
-            check_keys(c, o, k);
-            ev->host = get_ref(c, s, o, "host", REF_HOST, true);
-            break;
-        }
-        case EV_FAIL:
-        case EV_REPAIR: {
-            static const char *const k[] = { "at", "action", "target", NULL };
-            check_keys(c, o, k);
-            ev->target = get_string(c, o, "target", true, NULL);
-            if (ev->target)
-                check_target(c, s, "target", ev->target, false);
-            break;
-        }
-        case EV_PARTITION: {
-            static const char *const k[] = { "at", "action", "groups", NULL };
-            check_keys(c, o, k);
-            json_object *groups = get_array(c, o, "groups", true);
-            if (!groups)
-                break;
-            ev->groups = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
-            size_t mg = push_key(c, "groups");
-            size_t ng = json_object_array_length(groups);
-            if (ng < 2)
-                err_at(c, NULL, "expected at least two groups of hosts");
-            for (size_t g = 0; g < ng; g++) {
-                json_object *grp = json_object_array_get_idx(groups, g);
-                GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-                g_ptr_array_add(ev->groups, names);
-                size_t mi = push_index(c, g);
-                if (!json_object_is_type(grp, json_type_array)) {
-                    err_at(c, NULL, "expected an array of host names, not %s", type_name(grp));
-                    pop_to(c, mi);
-                    continue;
-                }
-                for (size_t h = 0; h < json_object_array_length(grp); h++) {
-                    json_object *hn = json_object_array_get_idx(grp, h);
-                    size_t mh = push_index(c, h);
-                    if (!json_object_is_type(hn, json_type_string))
-                        err_at(c, NULL, "expected a host name, not %s", type_name(hn));
-                    else if (resolve(c, s, REF_HOST, NULL, json_object_get_string(hn)) >= 0)
-                        g_ptr_array_add(names, g_strdup(json_object_get_string(hn)));
-                    pop_to(c, mh);
-                }
-                pop_to(c, mi);
-            }
-            pop_to(c, mg);
-            break;
-        }
-        case EV_HEAL: {
-            static const char *const k[] = { "at", "action", NULL };
-            check_keys(c, o, k);
-            break;
-        }
-        case EV_CANCEL: {
-            static const char *const k[] = { "at", "action", "vm", NULL };
-            check_keys(c, o, k);
-            ev->vm = get_ref(c, s, o, "vm", REF_VM, true);
-            break;
-        }
-        case EV_SET: {
-            static const char *const k[] = { "at", "action", "key", "value", "vm", NULL };
-            check_keys(c, o, k);
-            ev->key = get_string(c, o, "key", true, NULL);
-            json_object *v = get(o, "value");
-            if (!v)
-                err_at(c, "value", "missing (expected the new value)");
-            else
-                ev->value = g_strdup(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
-            if (get(o, "vm"))
-                ev->vm = get_ref(c, s, o, "vm", REF_VM, true);
-            break;
-        }
-        default:
-            break; /* bad action already reported */
-        }
-        pop_to(c, m);
-    }
-    pop_to(c, m0);
+    each_item(c, s, arr, "events", load_event);
+}
+
+static void load_failure(ctx *c, scenario *s, json_object *o)
+{
+    static const char *const keys[] = { "target", "mtbf", "mttr", "distribution", "shape", NULL };
+    static const char *const dists[] = { "exponential", "weibull", NULL };
+    scn_failure *f = &s->failures[s->nfailures++];
+    check_keys(c, o, keys);
+    f->target = get_string(c, o, "target", true, NULL);
+    if (f->target)
+        check_target(c, s, "target", f->target, true);
+    f->mtbf = get_time(c, o, "mtbf", Q_POS, SIM_YEAR, true);
+    f->mttr = get_time(c, o, "mttr", Q_POS, SIM_HOUR, true);
+    f->weibull = get_enum(c, o, "distribution", dists, 0) == 1;
+    f->shape = get_number(c, o, "shape", 0.01, 100, 1);
 }
 
 static void load_failures(ctx *c, scenario *s, json_object *root)
@@ -1017,28 +1019,9 @@ static void load_failures(ctx *c, scenario *s, json_object *root)
     json_object *arr = get_array(c, root, "failures", false);
     if (!arr)
         return;
-    static const char *const keys[] = { "target", "mtbf", "mttr", "distribution", "shape", NULL };
-    static const char *const dists[] = { "exponential", "weibull", NULL };
     size_t n = json_object_array_length(arr);
     s->failures = g_new0(scn_failure, n);
-    size_t m0 = push_key(c, "failures");
-    for (size_t i = 0; i < n; i++) {
-        size_t m = push_index(c, i);
-        json_object *o = json_object_array_get_idx(arr, i);
-        if (expect_object(c, o, NULL)) {
-            scn_failure *f = &s->failures[s->nfailures++];
-            check_keys(c, o, keys);
-            f->target = get_string(c, o, "target", true, NULL);
-            if (f->target)
-                check_target(c, s, "target", f->target, true);
-            f->mtbf = get_time(c, o, "mtbf", Q_POS, SIM_YEAR, true);
-            f->mttr = get_time(c, o, "mttr", Q_POS, SIM_HOUR, true);
-            f->weibull = get_enum(c, o, "distribution", dists, 0) == 1;
-            f->shape = get_number(c, o, "shape", 0.01, 100, 1);
-        }
-        pop_to(c, m);
-    }
-    pop_to(c, m0);
+    each_item(c, s, arr, "failures", load_failure);
 }
 
 /* ------------------------------------------------------------------ storage, cluster */
