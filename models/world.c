@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "models/failure.h"
 #include "sim/flow.h"
 
 typedef struct {
@@ -31,6 +32,7 @@ struct world {
     GQueue *queue;             /* pending_mig waiting for a slot */
     GPtrArray *migs;           /* every mig, in start order */
     GPtrArray *warnings;
+    failure_set *failures;
 };
 
 static nic_links *nic(world *w, int host, int network)
@@ -51,6 +53,20 @@ static void warn(world *w, const char *fmt, ...)
     va_start(ap, fmt);
     g_ptr_array_add(w->warnings, g_strdup_vprintf(fmt, ap));
     va_end(ap);
+}
+
+static void apply_target(world *w, const char *target, bool fail);
+
+/* The components whose failure this version simulates. */
+static bool simulated_target(const char *target)
+{
+    return g_str_has_prefix(target, "host:") || g_str_has_prefix(target, "nic:") ||
+           g_str_has_prefix(target, "network:");
+}
+
+static void on_random_failure(void *ctx, const char *target, bool fail)
+{
+    apply_target(ctx, target, fail);
 }
 
 world *world_new(const scenario *sc, uint64_t run, char **err)
@@ -93,8 +109,15 @@ world *world_new(const scenario *sc, uint64_t run, char **err)
                 return NULL;
             }
     }
-    if (sc->nfailures)
-        warn(w, "random failures (failures[]) are not simulated yet: they are ignored in this version");
+    if (sc->nfailures) {
+        g_autoptr(GPtrArray) skipped = g_ptr_array_new_with_free_func(g_free);
+        w->failures = failure_set_new(w->s, sc, simulated_target, on_random_failure, w, skipped);
+        if (skipped->len) {
+            g_ptr_array_add(skipped, NULL);
+            g_autofree char *list = g_strjoinv(", ", (char **)skipped->pdata);
+            warn(w, "random failures of %s are not simulated yet: ignored", list);
+        }
+    }
     if (strcmp(sc->storage.type, "local") != 0)
         warn(w, "storage type \"%s\" is not simulated yet: shared storage is assumed (no disk copy, no "
                 "switchover cost)", sc->storage.type);
@@ -108,6 +131,7 @@ void world_free(world *w)
 {
     if (!w)
         return;
+    failure_set_free(w->failures);
     if (w->migs)
         g_ptr_array_free(w->migs, TRUE);
     if (w->queue)
@@ -364,6 +388,8 @@ void world_run(world *w)
     }
     /* Until the end, or (without one) until nothing is left to happen. */
     sim_run(w->s, sc->until);
+    if (w->failures)
+        failure_set_stop(w->failures); /* nothing fails after the end */
     /* switchovers under way finish; iterating migrations have not converged */
     for (size_t i = 0; i < w->migs->len; i++) {
         mig *m = g_ptr_array_index(w->migs, i);

@@ -1,0 +1,98 @@
+/* Random failures: distributions, wildcard expansion, independence of the
+ * per-target streams. */
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+
+#include "models/failure.h"
+#include "models/world.h"
+#include "sim/stats.h"
+
+Test(failure, up_times_have_the_mtbf_as_mean)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 5);
+    const bool weibull[] = { false, true, true };
+    const double shape[] = { 1, 0.7, 2.5 };
+    for (int k = 0; k < 3; k++) {
+        stats_acc *a = stats_acc_new(false);
+        for (int i = 0; i < 200000; i++)
+            stats_acc_add(a, failure_draw_up(r, 1000, weibull[k], shape[k]));
+        stats_interval ci = stats_acc_ci(a, 0.999);
+        cr_assert(ci.lo <= 1000 && 1000 <= ci.hi, "case %d: mean %.1f, 99.9%% CI [%.1f, %.1f]", k, stats_acc_mean(a),
+                  ci.lo, ci.hi);
+        stats_acc_free(a);
+    }
+    gsl_rng_free(r);
+}
+
+static scenario *load(const char *text)
+{
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    scenario *sc = scenario_load_text("f.json", text, strlen(text), errors);
+    cr_assert_not_null(sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
+    g_ptr_array_free(errors, TRUE);
+    return sc;
+}
+
+#define HOSTS2 "{\"name\":\"a\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9},{\"network\":\"repl\",\"bandwidth\":1e9}]}," \
+               "{\"name\":\"b\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]}"
+
+Test(failure, wildcards_expand_over_the_scenario)
+{
+    scenario *sc = load("{\"golive\":1,\"until\":\"1d\",\"networks\":[{\"name\":\"lan\"},{\"name\":\"repl\"}],"
+                        "\"hosts\":[" HOSTS2 "]}");
+    GPtrArray *t = failure_expand(sc, "host:*");
+    cr_assert_eq(t->len, 2);
+    cr_assert_str_eq(g_ptr_array_index(t, 1), "host:b");
+    g_ptr_array_free(t, TRUE);
+    t = failure_expand(sc, "nic:*/lan");
+    cr_assert_eq(t->len, 2);
+    cr_assert_str_eq(g_ptr_array_index(t, 0), "nic:a/lan");
+    g_ptr_array_free(t, TRUE);
+    t = failure_expand(sc, "nic:a/*");
+    cr_assert_eq(t->len, 2);
+    cr_assert_str_eq(g_ptr_array_index(t, 1), "nic:a/repl");
+    g_ptr_array_free(t, TRUE);
+    t = failure_expand(sc, "network:*");
+    cr_assert_eq(t->len, 2);
+    g_ptr_array_free(t, TRUE);
+    t = failure_expand(sc, "host:b");
+    cr_assert_eq(t->len, 1);
+    g_ptr_array_free(t, TRUE);
+    scenario_free(sc);
+}
+
+/* The times host a fails, from the trace of one run. */
+static char *failures_of_a(const char *hosts, uint64_t seed)
+{
+    g_autofree char *text = g_strdup_printf(
+        "{\"golive\":1,\"seed\":%" G_GUINT64_FORMAT ",\"until\":\"365d\",\"networks\":[{\"name\":\"lan\"},{\"name\":\"repl\"}],"
+        "\"hosts\":[%s],\"failures\":[{\"target\":\"host:*\",\"mtbf\":\"30d\",\"mttr\":\"4h\"}]}",
+        seed, hosts);
+    scenario *sc = load(text);
+    char *err = NULL;
+    world *w = world_new(sc, 0, &err);
+    world_run(w);
+    GString *out = g_string_new(NULL);
+    trace_rec rec;
+    for (size_t i = 0; trace_get(sim_trace(world_sim(w)), i, &rec); i++)
+        if (!strcmp(rec.kind, "fail") && !strcmp(rec.subject, "host:a"))
+            g_string_append_printf(out, "%" G_GINT64_FORMAT ",", rec.t);
+    world_free(w);
+    scenario_free(sc);
+    return g_string_free(out, FALSE);
+}
+
+Test(failure, each_target_has_its_own_stream)
+{
+    g_autofree char *two = failures_of_a(HOSTS2, 9);
+    g_autofree char *again = failures_of_a(HOSTS2, 9);
+    g_autofree char *three = failures_of_a(HOSTS2 ",{\"name\":\"c\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]}", 9);
+    g_autofree char *other = failures_of_a(HOSTS2, 10);
+    cr_assert_gt(strlen(two), 20, "host a fails several times a year: %s", two);
+    cr_assert_str_eq(two, again, "same seed, same failures");
+    cr_assert_str_eq(two, three, "adding host c does not move host a's failures");
+    cr_assert_str_neq(two, other, "another seed, other failures");
+}
