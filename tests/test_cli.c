@@ -210,3 +210,35 @@ Test(cli, runs_are_identical_for_any_thread_count, .timeout = 60)
     g_free(a);
     g_free(b);
 }
+
+/* Every long option that a command's --help lists is documented in the man
+ * page (docs/golive.1). */
+Test(cli, man_page_covers_every_option)
+{
+    g_autofree char *man = NULL;
+    cr_assert(g_file_get_contents("docs/golive.1", &man, NULL, NULL));
+    const char *cmds[][2] = { { "--help", NULL }, { "run", "--help" }, { "validate", "--help" } };
+    for (size_t i = 0; i < G_N_ELEMENTS(cmds); i++) {
+        char *out, *err;
+        const char *args[3] = { cmds[i][0], cmds[i][1], NULL };
+        cr_assert_eq(run_golive(args, &out, &err), 0);
+        GRegex *re = g_regex_new("--([a-z][a-z-]+)", 0, 0, NULL);
+        GMatchInfo *mi;
+        g_regex_match(re, out, 0, &mi);
+        int n = 0;
+        while (g_match_info_matches(mi)) {
+            g_autofree char *opt = g_match_info_fetch(mi, 1);
+            /* groff writes "--" as "\-\-" */
+            g_autofree char *roff = g_strdup_printf("\\-\\-%s", opt);
+            if (strcmp(opt, "help-all") && strcmp(opt, "help"))
+                cr_assert(strstr(man, roff), "option --%s of '%s' is missing from docs/golive.1", opt, cmds[i][0]);
+            n++;
+            g_match_info_next(mi, NULL);
+        }
+        cr_assert_gt(n, 0);
+        g_match_info_free(mi);
+        g_regex_unref(re);
+        g_free(out);
+        g_free(err);
+    }
+}
