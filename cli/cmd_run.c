@@ -192,8 +192,8 @@ int cli_run(int argc, char **argv)
     GString *txt = g_string_new(NULL);
     g_string_append_printf(txt, "%s: %d run%s, seed %" G_GUINT64_FORMAT "\n", sc->name, sc->runs,
                            sc->runs > 1 ? "s" : "", sc->seed);
-    g_string_append_printf(txt, "%-4s %-12s %-22s %9s %10s %10s %10s %12s %5s  %s\n", "run", "vm", "from -> to",
-                           "start", "total", "downtime", "client", "transferred", "syncs", "outcome");
+    g_string_append_printf(txt, "%-4s %-12s %-22s %9s %10s %10s %10s %12s %5s %5s  %s\n", "run", "vm", "from -> to",
+                           "start", "total", "downtime", "client", "transferred", "iters", "syncs", "outcome");
     for (int k = 0; k < sc->runs; k++) {
         GArray *migs = b.outs[k].migs;
         for (guint i = 0; i < migs->len; i++) {
@@ -248,8 +248,8 @@ int cli_run(int argc, char **argv)
                                 *fc = fmt_time(r->client_downtime), *fb = units_format(UNITS_SIZE, r->transferred),
                                 *fs = fmt_time(r->start);
                 g_autofree char *route = g_strdup_printf("%s -> %s", from, to);
-                g_string_append_printf(txt, "%-4d %-12s %-22s %9s %10s %10s %10s %12s %5d  %s\n", k, vm, route, fs,
-                                       ft, fd, fc, fb, r->syncs, mig_outcome_name(r->outcome));
+                g_string_append_printf(txt, "%-4d %-12s %-22s %9s %10s %10s %10s %12s %5u %5d  %s\n", k, vm, route, fs,
+                                       ft, fd, fc, fb, r->iterations->len, r->syncs, mig_outcome_name(r->outcome));
             }
         }
     }
