@@ -312,11 +312,6 @@ static void stop_and_copy(mig *m);
 static void start_postcopy(mig *m);
 static void disk_round_done(mig *m);
 
-/* QEMU's rate limiter (migration_rate_limit) lets the sender queue
- * max-bandwidth x 100 ms bytes per window. At the window starts, where QEMU
- * decides, a stream capped at max-bandwidth has sent exactly what the
- * bursty limiter has, so the sender is one flow capped at max-bandwidth
- * (and at its CPU speed), resized when a sync adds pages. */
 /* Zero pages cost CPU, not bytes: the main thread walks each one
  * (page_scan_cost) and someone checks that it is all zeros
  * (zero_page_cost): the main thread itself ("legacy"), or the multifd
@@ -335,6 +330,11 @@ static double zero_phase_cap(const mig *m)
     return per_page > 0 ? fmin(c, ZERO_WIRE / per_page) : c;
 }
 
+/* QEMU's rate limiter (migration_rate_limit) lets the sender queue
+ * max-bandwidth x 100 ms bytes per window. At the window starts, where QEMU
+ * decides, a stream capped at max-bandwidth has sent exactly what the
+ * bursty limiter has, so the sender is one flow capped at max-bandwidth
+ * (and at its CPU speed), resized when a sync adds pages. */
 static void precopy_continue(mig *m)
 {
     if (m->zero_pend >= 0.5) {
