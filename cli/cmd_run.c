@@ -19,7 +19,13 @@ typedef struct {
 } run_mig;
 
 typedef struct {
+    int run;
+    world_incident in; /* resource owned here */
+} run_incident;
+
+typedef struct {
     GArray *migs;  /* run_mig */
+    GArray *incidents; /* run_incident */
     char *trace;   /* JSON Lines, NULL unless asked */
     GPtrArray *warnings;
 } run_out;
@@ -36,6 +42,7 @@ static void run_one(batch *b, int k)
     char *err = NULL;
     world *w = world_new(b->sc, (uint64_t)k, &err);
     o->migs = g_array_new(FALSE, FALSE, sizeof(run_mig));
+    o->incidents = g_array_new(FALSE, FALSE, sizeof(run_incident));
     o->warnings = g_ptr_array_new_with_free_func(g_free);
     if (!w) {
         g_ptr_array_add(o->warnings, err);
@@ -47,6 +54,11 @@ static void run_one(batch *b, int k)
         run_mig rm = { k, *world_migration(w, i) };
         rm.r.iterations = g_array_copy(rm.r.iterations);
         g_array_append_val(o->migs, rm);
+    }
+    for (size_t i = 0; i < world_nincidents(w); i++) {
+        run_incident ri = { k, *world_incident_get(w, i) };
+        ri.in.resource = g_strdup(ri.in.resource);
+        g_array_append_val(o->incidents, ri);
     }
     if (b->want_trace) {
         g_autofree char *jl = trace_to_jsonl(sim_trace(world_sim(w)));
@@ -254,7 +266,30 @@ int cli_run(int argc, char **argv)
         }
     }
     json_object_object_add(root, "migrations", jm);
-    json_object_object_add(root, "incidents", json_object_new_array());
+    json_object *ji = json_object_new_array();
+    size_t shown = 0;
+    for (int k = 0; k < sc->runs; k++) {
+        GArray *ins = b.outs[k].incidents;
+        for (guint i = 0; i < ins->len; i++) {
+            const world_incident *in = &g_array_index(ins, run_incident, i).in;
+            json_object *o = json_object_new_object();
+            json_object_object_add(o, "run", json_object_new_int(k));
+            json_object_object_add(o, "kind", json_object_new_string(in->kind));
+            json_object_object_add(o, "resource", json_object_new_string(in->resource));
+            json_object_object_add(o, "vm", in->vm >= 0 ? json_object_new_string(sc->vms[in->vm].name) : NULL);
+            json_object_object_add(o, "start", jtime(in->start));
+            json_object_object_add(o, "end", jtime(in->end));
+            json_object_object_add(o, "diverged_bytes", json_object_new_int64((int64_t)llround(in->diverged_bytes)));
+            json_object_object_add(o, "discarded_bytes", json_object_new_int64((int64_t)llround(in->discarded_bytes)));
+            json_object_array_add(ji, o);
+            if (shown++ < 20) {
+                g_autofree char *fs = fmt_time(in->start), *fd = fmt_time(in->end - in->start);
+                g_string_append_printf(txt, "%s %-12s %-10s %-16s at %9s for %10s\n", shown == 1 ? "incidents:\n " : " ",
+                                       in->kind, in->vm >= 0 ? sc->vms[in->vm].name : "-", in->resource, fs, fd);
+            }
+        }
+    }
+    json_object_object_add(root, "incidents", ji);
     json_object *summ = json_object_new_object();
     json_object_object_add(summ, "downtime", stat_obj(dt));
     json_object_object_add(summ, "client_downtime", stat_obj(cdt));
@@ -321,6 +356,9 @@ int cli_run(int argc, char **argv)
         for (guint i = 0; i < b.outs[k].migs->len; i++)
             g_array_free(g_array_index(b.outs[k].migs, run_mig, i).r.iterations, TRUE);
         g_array_free(b.outs[k].migs, TRUE);
+        for (guint i = 0; i < b.outs[k].incidents->len; i++)
+            g_free(g_array_index(b.outs[k].incidents, run_incident, i).in.resource);
+        g_array_free(b.outs[k].incidents, TRUE);
         g_ptr_array_free(b.outs[k].warnings, TRUE);
         g_free(b.outs[k].trace);
     }

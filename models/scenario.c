@@ -1030,6 +1030,9 @@ static void load_storage(ctx *c, scenario *s, json_object *root)
 {
     scn_storage *st = &s->storage;
     st->network = -1;
+    st->server_host = -1;
+    st->timeo = 60 * SIM_S;
+    st->retrans = 2;
     st->size = 3;
     st->min_size = 2;
     json_object *o = get(root, "storage");
@@ -1045,7 +1048,7 @@ static void load_storage(ctx *c, scenario *s, json_object *root)
     }
     static const char *const keys[] = {
         "type", "network", "lock", "version", "protocol", "dual_primary", "fencing", "size", "min_size", "server",
-        NULL,
+        "mount", "timeo", "retrans", "failover", NULL,
     };
     static const char *const types[] = { "local", "nfs", "iscsi", "drbd", "ceph", NULL };
     check_keys(c, o, keys);
@@ -1069,10 +1072,19 @@ static void load_storage(ctx *c, scenario *s, json_object *root)
         err_at(c, "min_size", "must not exceed size (%d)", st->size);
     if (get(o, "server"))
         st->server = get_string(c, o, "server", true, NULL);
-    if (st->server && resolve(c, s, REF_HOST, "server", st->server) < 0) {
-        g_free(st->server);
-        st->server = NULL;
+    if (st->server) {
+        st->server_host = resolve(c, s, REF_HOST, "server", st->server);
+        if (st->server_host < 0)
+            g_clear_pointer(&st->server, g_free);
     }
+    static const char *const mounts[] = { "hard", "soft", NULL };
+    st->soft = get_enum(c, o, "mount", mounts, 0) == 1;
+    /* Linux NFS over TCP: timeo 600 (60 s), retrans 2 (facts row 26) */
+    st->timeo = get_time(c, o, "timeo", Q_POS, 60 * SIM_S, false);
+    st->retrans = (int)get_int(c, o, "retrans", 0, 100, 2, false);
+    st->failover = get_time(c, o, "failover", Q_NONNEG, 0, false);
+    if (!strcmp(st->type, "nfs") && !get(o, "server"))
+        err_at(c, "server", "missing: an NFS design needs its server host");
     if (st->dual_primary && strcmp(st->protocol, "C") != 0)
         err_at(c, "dual_primary", "DRBD dual-primary requires protocol C (DRBD 8.4 User's Guide 6.8)");
     pop_to(c, m);

@@ -130,6 +130,12 @@ typedef struct {
     char *lock, *version, *protocol, *fencing, *server;
     bool dual_primary;
     int size, min_size;
+    /* nfs */
+    int server_host;     /* index of the server host; -1 if none */
+    bool soft;           /* soft mount: IO errors after timeo x (retrans + 1) */
+    sim_time timeo;
+    int retrans;
+    sim_time failover;   /* HA failover time; 0: none, the server must be repaired */
 } scn_storage;
 
 typedef struct {

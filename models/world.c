@@ -15,6 +15,12 @@ typedef struct {
 typedef struct {
     int host;       /* where it runs; -1 when down */
     mig *active;    /* its migration under way, if any */
+    int io_blocked; /* open incident indexes, -1 if none */
+    int io_error;
+    sim_event soft_timer;
+    flow_bg *io;     /* its disk writes on the way to shared storage */
+    struct world *w; /* back to the world, for the VM's own timers */
+    int index;
 } vm_state;
 
 typedef struct pending_mig {
@@ -33,6 +39,11 @@ struct world {
     GPtrArray *migs;           /* every mig, in start order */
     GPtrArray *warnings;
     failure_set *failures;
+    GArray *incidents;         /* world_incident */
+    bool nfs;                  /* the VMs' disks are on the NFS server */
+    bool nfs_service_down;     /* "nfs-server" failed */
+    bool nfs_failed_over;      /* an HA standby took over */
+    sim_event nfs_failover_ev;
 };
 
 static nic_links *nic(world *w, int host, int network)
@@ -89,8 +100,14 @@ world *world_new(const scenario *sc, uint64_t run, char **err)
             l->capacity = n->bandwidth_Bps;
         }
     w->vms = g_new0(vm_state, sc->nvms);
-    for (size_t i = 0; i < sc->nvms; i++)
+    for (size_t i = 0; i < sc->nvms; i++) {
         w->vms[i].host = sc->vms[i].host;
+        w->vms[i].io_blocked = w->vms[i].io_error = -1;
+        w->vms[i].w = w;
+        w->vms[i].index = (int)i;
+    }
+    w->incidents = g_array_new(FALSE, TRUE, sizeof(world_incident));
+    w->nfs = !strcmp(sc->storage.type, "nfs") && sc->storage.server_host >= 0;
     w->host_up = g_new(bool, sc->nhosts);
     for (size_t h = 0; h < sc->nhosts; h++)
         w->host_up[h] = true;
@@ -118,7 +135,7 @@ world *world_new(const scenario *sc, uint64_t run, char **err)
             warn(w, "random failures of %s are not simulated yet: ignored", list);
         }
     }
-    if (strcmp(sc->storage.type, "local") != 0)
+    if (strcmp(sc->storage.type, "local") != 0 && !w->nfs)
         warn(w, "storage type \"%s\" is not simulated yet: shared storage is assumed (no disk copy, no "
                 "switchover cost)", sc->storage.type);
     if (strcmp(sc->cluster.manager, "none") != 0)
@@ -143,6 +160,10 @@ void world_free(world *w)
     g_free(w->host_up);
     g_free(w->host_active);
     g_ptr_array_free(w->warnings, TRUE);
+    for (guint i = 0; w->incidents && i < w->incidents->len; i++)
+        g_free(g_array_index(w->incidents, world_incident, i).resource);
+    if (w->incidents)
+        g_array_free(w->incidents, TRUE);
     g_free(w);
 }
 
@@ -201,6 +222,7 @@ static int place(const world *w, int vm, int except)
 /* ------------------------------------------------------------------ migrations */
 
 static void try_start(world *w, int vm, int to);
+static void nfs_io_attach(world *w, int vm);
 
 static void start_queued(world *w)
 {
@@ -229,6 +251,7 @@ static void on_mig_done(mig *m, void *arg)
         w->vms[r->vm].host = r->to;
     else if (r->outcome == MIG_VM_LOST)
         w->vms[r->vm].host = -1;
+    nfs_io_attach(w, r->vm);
     start_queued(w);
 }
 
@@ -269,6 +292,158 @@ static void try_start(world *w, int vm, int to)
     w->host_active[st->host]++;
     st->active = mig_start(w->s, w->net, path, 2, &sc->vms[vm], vm, st->host, to, copy_disk, on_mig_done, w);
     g_ptr_array_add(w->migs, st->active);
+}
+
+/* ------------------------------------------------------------------ incidents */
+
+size_t world_nincidents(const world *w) { return w->incidents->len; }
+
+const world_incident *world_incident_get(const world *w, size_t i)
+{
+    return &g_array_index(w->incidents, world_incident, i);
+}
+
+static int incident_open(world *w, const char *kind, const char *resource, int vm)
+{
+    world_incident in = { kind, g_strdup(resource), vm, sim_now(w->s), -1, 0, 0 };
+    g_array_append_val(w->incidents, in);
+    trace *tr = sim_trace(w->s);
+    if (trace_enabled(tr)) {
+        trace_begin(tr, in.start, kind, vm >= 0 ? w->sc->vms[vm].name : resource);
+        trace_str(tr, "resource", resource);
+        trace_end(tr);
+    }
+    return (int)w->incidents->len - 1;
+}
+
+static void incident_close(world *w, int *idx)
+{
+    if (*idx < 0)
+        return;
+    world_incident *in = &g_array_index(w->incidents, world_incident, *idx);
+    in->end = sim_now(w->s);
+    trace *tr = sim_trace(w->s);
+    if (trace_enabled(tr)) {
+        g_autofree char *kind = g_strconcat(in->kind, "-end", NULL);
+        trace_begin(tr, in->end, kind, in->vm >= 0 ? w->sc->vms[in->vm].name : in->resource);
+        trace_end(tr);
+    }
+    *idx = -1;
+}
+
+/* ------------------------------------------------------------------ NFS
+ *
+ * Every VM's disk IO goes to the NFS server (facts section 4). A client that
+ * cannot reach it (server down, its NIC or the network cut) blocks its IO:
+ * a hard mount (the default) retries forever, so the guest hangs until the
+ * server is back or an HA standby has taken over (`failover`); a soft mount
+ * returns errors after timeo x (retrans + 1), which the guest sees as failed
+ * writes (nfs(5) warns of silent data corruption). */
+
+static bool link_up(const nic_links *l) { return l->tx && flow_link_capacity(l->tx) > 0; }
+
+static int storage_network(const world *w)
+{
+    return w->sc->storage.network >= 0 ? w->sc->storage.network : 0;
+}
+
+static bool nfs_reachable(world *w, int h)
+{
+    int srv = w->sc->storage.server_host;
+    bool server_ok = (w->host_up[srv] && !w->nfs_service_down) || w->nfs_failed_over;
+    if (!server_ok)
+        return false;
+    int net = storage_network(w);
+    if (w->nfs_failed_over) /* the standby (not a modelled host) is reached over the client's NIC */
+        return w->host_up[h] && link_up(nic(w, h, net));
+    if (h == srv)
+        return w->host_up[h];
+    return link_up(nic(w, srv, net)) && link_up(nic(w, h, net));
+}
+
+static void soft_timeout(sim *s, void *arg);
+
+static void nfs_update(world *w)
+{
+    if (!w->nfs)
+        return;
+    g_autofree char *res = g_strdup_printf("nfs:%s", w->sc->storage.server);
+    for (size_t i = 0; i < w->sc->nvms; i++) {
+        vm_state *v = &w->vms[i];
+        bool blocked = v->host >= 0 && !nfs_reachable(w, v->host);
+        if (blocked && v->io_blocked < 0) {
+            v->io_blocked = incident_open(w, "io-blocked", res, (int)i);
+            if (w->sc->storage.soft) {
+                sim_time give_up = w->sc->storage.timeo * (w->sc->storage.retrans + 1);
+                v->soft_timer = sim_after(w->s, give_up, soft_timeout, v);
+            }
+        } else if (!blocked && v->io_blocked >= 0) {
+            incident_close(w, &v->io_blocked);
+            incident_close(w, &v->io_error);
+            sim_cancel(w->s, v->soft_timer);
+            v->soft_timer = 0;
+        }
+    }
+}
+
+static void soft_timeout(sim *s, void *arg)
+{
+    (void)s;
+    vm_state *v = arg;
+    world *w = v->w;
+    v->soft_timer = 0;
+    if (v->io_blocked >= 0 && v->io_error < 0) {
+        g_autofree char *res = g_strdup_printf("nfs:%s", w->sc->storage.server);
+        v->io_error = incident_open(w, "io-error", res, v->index);
+    }
+}
+
+/* The VM's disk writes cross its host's NIC and the server's on the storage
+ * network: a steady background load (facts section 4: every VM's IO goes
+ * through the server's NIC). Re-attached when the VM moves. */
+static void nfs_io_attach(world *w, int vm)
+{
+    vm_state *v = &w->vms[vm];
+    if (v->io) {
+        flow_bg_free(w->net, v->io);
+        v->io = NULL;
+    }
+    double rate = w->sc->vms[vm].disk_write_Bps;
+    int srv = w->sc->storage.server_host, net = storage_network(w);
+    if (!w->nfs || rate <= 0 || v->host < 0 || v->host == srv)
+        return;
+    nic_links *c = nic(w, v->host, net), *s = nic(w, srv, net);
+    if (!c->tx || !s->rx)
+        return;
+    flow_link *path[2] = { c->tx, s->rx };
+    v->io = flow_bg_new(w->net, path, 2, rate);
+}
+
+static void nfs_failover_done(sim *s, void *arg)
+{
+    (void)s;
+    world *w = arg;
+    w->nfs_failover_ev = 0;
+    w->nfs_failed_over = true;
+    trace *tr = sim_trace(w->s);
+    if (trace_enabled(tr)) {
+        trace_begin(tr, sim_now(w->s), "nfs-failover", w->sc->storage.server);
+        trace_end(tr);
+    }
+    nfs_update(w);
+}
+
+/* The server (host or service) went down or came back. */
+static void nfs_server_changed(world *w, bool down)
+{
+    if (down && w->sc->storage.failover > 0 && !w->nfs_failover_ev && !w->nfs_failed_over)
+        w->nfs_failover_ev = sim_after(w->s, w->sc->storage.failover, nfs_failover_done, w);
+    if (!down) {
+        w->nfs_failed_over = false;
+        if (w->nfs_failover_ev)
+            sim_cancel(w->s, w->nfs_failover_ev);
+        w->nfs_failover_ev = 0;
+    }
 }
 
 /* ------------------------------------------------------------------ faults */
@@ -319,12 +494,22 @@ static void apply_target(world *w, const char *target, bool fail)
             for (size_t i = 0; i < sc->nvms; i++)
                 if (w->vms[i].host == h) {
                     w->vms[i].host = -1;
-                    note(w, "vm-down", sc->vms[i].name, "its host failed");
+                    incident_close(w, &w->vms[i].io_blocked);
+                    incident_close(w, &w->vms[i].io_error);
+                    nfs_io_attach(w, (int)i);
+                    /* without a cluster manager nothing restarts it */
+                    incident_open(w, "vm-down", target, (int)i);
                 }
         }
+    } else if (!strcmp(target, "nfs-server") && w->nfs) {
+        w->nfs_service_down = fail;
+        nfs_server_changed(w, fail);
     } else {
         warn(w, "failure target \"%s\" is not simulated yet", target);
     }
+    if (w->nfs && g_str_has_prefix(target, "host:") && scenario_find_host(sc, arg) == sc->storage.server_host)
+        nfs_server_changed(w, fail);
+    nfs_update(w);
 }
 
 typedef struct {
@@ -387,9 +572,23 @@ void world_run(world *w)
             sim_at(w->s, sc->events[i].at, on_event, &ctx[i]);
     }
     /* Until the end, or (without one) until nothing is left to happen. */
+    for (size_t i = 0; i < sc->nvms; i++)
+        nfs_io_attach(w, (int)i);
+    nfs_update(w);
     sim_run(w->s, sc->until);
     if (w->failures)
         failure_set_stop(w->failures); /* nothing fails after the end */
+    for (size_t i = 0; i < sc->nvms; i++) {
+        sim_cancel(w->s, w->vms[i].soft_timer);
+        w->vms[i].soft_timer = 0;
+    }
+    sim_cancel(w->s, w->nfs_failover_ev);
+    w->nfs_failover_ev = 0;
+    for (guint i = 0; i < w->incidents->len; i++) {
+        world_incident *in = &g_array_index(w->incidents, world_incident, i);
+        if (in->end < 0)
+            in->end = sim_now(w->s);
+    }
     /* switchovers under way finish; iterating migrations have not converged */
     for (size_t i = 0; i < w->migs->len; i++) {
         mig *m = g_ptr_array_index(w->migs, i);

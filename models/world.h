@@ -23,6 +23,18 @@ void world_free(world *w);
  * moment are allowed to finish). */
 void world_run(world *w);
 
+/* Something users of a VM or its data suffered (DESIGN 3.4). */
+typedef struct {
+    const char *kind;     /* "io-blocked", "io-error", "vm-down", ... */
+    char *resource;       /* what failed: "nfs:srv", "host:node1" */
+    int vm;               /* the VM affected, -1 for a cluster-wide incident */
+    sim_time start, end;  /* end: when it was over, or the end of the run */
+    double diverged_bytes, discarded_bytes;
+} world_incident;
+
+size_t world_nincidents(const world *w);
+const world_incident *world_incident_get(const world *w, size_t i);
+
 size_t world_nmigrations(const world *w);
 const mig_result *world_migration(const world *w, size_t i);
 sim *world_sim(world *w);

@@ -1,0 +1,101 @@
+/* Storage semantics: NFS (hard and soft mounts, HA failover), and the VMs a
+ * failed host takes down. */
+#include <criterion/criterion.h>
+#include <glib.h>
+
+#include "models/world.h"
+
+static world *run(const char *storage, const char *events, scenario **out)
+{
+    g_autofree char *text = g_strdup_printf(
+        "{\"golive\":1,\"until\":\"20min\",\"networks\":[{\"name\":\"lan\"},{\"name\":\"san\"}],"
+        "\"hosts\":[{\"name\":\"a\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9},{\"network\":\"san\",\"bandwidth\":1e9}]},"
+        "{\"name\":\"b\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9},{\"network\":\"san\",\"bandwidth\":1e9}]},"
+        "{\"name\":\"srv\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9},{\"network\":\"san\",\"bandwidth\":1e9}]}],"
+        "\"storage\":%s,"
+        "\"vms\":[{\"name\":\"v1\",\"host\":\"a\",\"memory\":\"1GiB\"},{\"name\":\"v2\",\"host\":\"b\",\"memory\":\"1GiB\"}],"
+        "\"events\":[%s]}",
+        storage, events);
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    scenario *sc = scenario_load_text("s.json", text, strlen(text), errors);
+    cr_assert_not_null(sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
+    g_ptr_array_free(errors, TRUE);
+    char *err = NULL;
+    world *w = world_new(sc, 0, &err);
+    cr_assert_not_null(w, "%s", err ? err : "");
+    world_run(w);
+    *out = sc;
+    return w;
+}
+
+static size_t count(const world *w, const char *kind)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < world_nincidents(w); i++)
+        n += !strcmp(world_incident_get(w, i)->kind, kind);
+    return n;
+}
+
+#define FAIL(at, t) "{\"at\":\"" at "\",\"action\":\"fail\",\"target\":\"" t "\"}"
+#define REPAIR(at, t) "{\"at\":\"" at "\",\"action\":\"repair\",\"target\":\"" t "\"}"
+
+Test(storage, nfs_server_failure_blocks_every_vm_until_repair)
+{
+    scenario *sc;
+    world *w = run("{\"type\":\"nfs\",\"server\":\"srv\",\"network\":\"san\"}",
+                   FAIL("60s", "host:srv") "," REPAIR("180s", "host:srv"), &sc);
+    cr_assert_eq(count(w, "io-blocked"), 2, "both VMs block");
+    for (size_t i = 0; i < world_nincidents(w); i++) {
+        const world_incident *in = world_incident_get(w, i);
+        cr_assert_eq(in->start, 60 * SIM_S);
+        cr_assert_eq(in->end, 180 * SIM_S, "a hard mount waits for the server");
+        cr_assert_str_eq(in->resource, "nfs:srv");
+    }
+    cr_assert_eq(count(w, "io-error"), 0);
+    world_free(w);
+    scenario_free(sc);
+}
+
+Test(storage, nfs_failover_and_client_side_cuts)
+{
+    scenario *sc;
+    world *w = run("{\"type\":\"nfs\",\"server\":\"srv\",\"network\":\"san\",\"failover\":\"45s\"}",
+                   FAIL("60s", "nfs-server") "," FAIL("300s", "nic:a/san") "," REPAIR("310s", "nic:a/san"), &sc);
+    cr_assert_eq(count(w, "io-blocked"), 3);
+    const world_incident *first = world_incident_get(w, 0);
+    cr_assert_eq(first->end - first->start, 45 * SIM_S, "the standby takes over after the failover time");
+    const world_incident *cut = world_incident_get(w, 2);
+    cr_assert_str_eq(sc->vms[cut->vm].name, "v1", "only the cut client blocks");
+    cr_assert_eq(cut->end - cut->start, 10 * SIM_S);
+    world_free(w);
+    scenario_free(sc);
+}
+
+Test(storage, nfs_soft_mount_gives_up_with_errors)
+{
+    scenario *sc;
+    /* timeo 60 s, retrans 2: errors after 180 s of outage */
+    world *w = run("{\"type\":\"nfs\",\"server\":\"srv\",\"mount\":\"soft\"}",
+                   FAIL("60s", "nfs-server") "," REPAIR("600s", "nfs-server"), &sc);
+    cr_assert_eq(count(w, "io-error"), 2);
+    for (size_t i = 0; i < world_nincidents(w); i++) {
+        const world_incident *in = world_incident_get(w, i);
+        if (!strcmp(in->kind, "io-error"))
+            cr_assert_eq(in->start, 240 * SIM_S);
+    }
+    world_free(w);
+    scenario_free(sc);
+}
+
+Test(storage, a_failed_host_takes_its_vms_down)
+{
+    scenario *sc;
+    world *w = run("{\"type\":\"nfs\",\"server\":\"srv\"}", FAIL("100s", "host:a"), &sc);
+    cr_assert_eq(count(w, "vm-down"), 1);
+    const world_incident *in = world_incident_get(w, 0);
+    cr_assert_str_eq(in->kind, "vm-down");
+    cr_assert_eq(in->start, 100 * SIM_S);
+    cr_assert_eq(in->end, 20 * SIM_MIN, "nothing restarts it without a cluster manager");
+    world_free(w);
+    scenario_free(sc);
+}
