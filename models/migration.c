@@ -50,6 +50,9 @@ struct mig {
     sim_time writes_t, trace_t0;
     double throttle;
     double zero_pend;                /* zero pages not yet scanned (first pass) */
+    double zero_rate;                /* zero pages scanned per second while scanning, else 0 */
+    sim_time zero_t;                 /* zero_pend is settled up to this time */
+    sim_event zero_timer;
     double page_cost;                /* wire bytes of a normal page: 4104, less with XBZRLE re-sends */
     double cpu_cap;                  /* sender CPU limit, bytes/s */
     flow *f;
@@ -153,6 +156,14 @@ static void trace_mig(mig *m, const char *kind)
  * proportion). */
 static void settle(mig *m)
 {
+    if (m->zero_rate > 0) {
+        /* the zero-page scan: CPU time, 9-byte records (see zero_phase_rate) */
+        sim_time now = sim_now(m->s);
+        double z = fmin(m->zero_pend, m->zero_rate * sim_to_s(now - m->zero_t));
+        m->zero_pend -= z;
+        m->sent_total += z * ZERO_WIRE;
+        m->zero_t = now;
+    }
     if (!m->f)
         return;
     double s = flow_sent(m->net, m->f);
@@ -163,10 +174,6 @@ static void settle(mig *m)
     m->sent_total += d;
     if (m->phase != PH_PRECOPY && m->phase != PH_POSTCOPY)
         return; /* disk copy, stop-and-copy and device state are not pages */
-    /* zero pages first (see mig_start), at 9 bytes each */
-    double z = fmin(m->zero_pend, d / ZERO_WIRE);
-    m->zero_pend -= z;
-    d -= z * ZERO_WIRE;
     double pages = d / m->page_cost;
     double tp = total_pending(m) - m->zero_pend;
     if (tp <= 0 || pages <= 0)
@@ -272,7 +279,9 @@ static void cancel_timers(mig *m)
     sim_cancel(m->s, m->tick);
     sim_cancel(m->s, m->watchdog);
     sim_cancel(m->s, m->timer);
-    m->tick = m->watchdog = m->timer = 0;
+    sim_cancel(m->s, m->zero_timer);
+    m->tick = m->watchdog = m->timer = m->zero_timer = 0;
+    m->zero_rate = 0;
 }
 
 static void finish(mig *m, mig_outcome o)
@@ -316,8 +325,10 @@ static void disk_round_done(mig *m);
  * (page_scan_cost) and someone checks that it is all zeros
  * (zero_page_cost): the main thread itself ("legacy"), or the multifd
  * sender threads in parallel ("multifd", QEMU >= 9.0). Their 9-byte records
- * therefore leave at most at 9 bytes per that time. */
-static double zero_phase_cap(const mig *m)
+ * are negligible on the network, so the scan is a stretch of sender time
+ * (no flow) at this many pages per second, at most the cap's worth of
+ * 9-byte records. */
+static double zero_phase_rate(const mig *m)
 {
     const scn_migration *p = m->p;
     double per_page = sim_to_s(p->page_scan_cost);
@@ -326,8 +337,22 @@ static double zero_phase_cap(const mig *m)
         per_page += detect / p->multifd_channels;
     else
         per_page += detect;
-    double c = precopy_cap(m);
-    return per_page > 0 ? fmin(c, ZERO_WIRE / per_page) : c;
+    double by_cap = precopy_cap(m) / ZERO_WIRE;
+    return per_page > 0 ? fmin(by_cap, 1 / per_page) : by_cap;
+}
+
+static void precopy_continue(mig *m);
+
+static void zero_scan_done(sim *s, void *arg)
+{
+    (void)s;
+    mig *m = arg;
+    m->zero_timer = 0;
+    settle(m);
+    m->sent_total += m->zero_pend * ZERO_WIRE; /* rounding leftovers */
+    m->zero_pend = 0;
+    m->zero_rate = 0;
+    precopy_continue(m);
 }
 
 /* QEMU's rate limiter (migration_rate_limit) lets the sender queue
@@ -338,10 +363,13 @@ static double zero_phase_cap(const mig *m)
 static void precopy_continue(mig *m)
 {
     if (m->zero_pend >= 0.5) {
-        /* the first pass meets the zero pages first (see mig_start): send
-         * them at their CPU-bound pace, then the rest */
-        if (!m->f || flow_is_sent(m->f))
-            send(m, m->zero_pend * ZERO_WIRE, zero_phase_cap(m));
+        /* the first pass meets the zero pages first (see mig_start): scan
+         * them, then send the rest */
+        if (!m->zero_timer) {
+            m->zero_rate = zero_phase_rate(m);
+            m->zero_t = sim_now(m->s);
+            m->zero_timer = sim_after(m->s, sim_from_s(m->zero_pend / m->zero_rate), zero_scan_done, m);
+        }
         return;
     }
     double bytes = wire_bytes(m);
@@ -439,10 +467,21 @@ static void final_copy(sim *s, void *arg)
     send(m, bytes, m->cpu_cap);
 }
 
+/* The VM stops (or moves): a zero-page scan under way ends here; the zero
+ * pages left go with the rest. */
+static void end_zero_scan(mig *m)
+{
+    settle(m);
+    sim_cancel(m->s, m->zero_timer);
+    m->zero_timer = 0;
+    m->zero_rate = 0;
+}
+
 static void stop_and_copy(mig *m)
 {
     sim_cancel(m->s, m->tick);
     m->tick = 0;
+    end_zero_scan(m);
     m->phase = PH_STOPCOPY;
     m->r.stop = sim_now(m->s);
     m->r.remaining_before_stop = total_pending(m) * PAGE;
@@ -466,6 +505,7 @@ static void start_postcopy(mig *m)
 {
     sim_cancel(m->s, m->tick);
     m->tick = 0;
+    end_zero_scan(m);
     m->phase = PH_PC_SWITCH;
     m->r.stop = sim_now(m->s);
     m->r.postcopy_switch = m->r.stop;
@@ -539,10 +579,8 @@ static void on_flow_done(flow_net *net, flow *f, void *arg)
     case PH_PRECOPY:
         if (m->p->profile == PROFILE_XEN_2005)
             xen_round_done(m);
-        else if (total_pending(m) - m->zero_pend < 0.5)
-            decide(m, false); /* the bitmap ran dry inside a window */
         else
-            precopy_continue(m); /* the zero pages are done: the used ones follow */
+            decide(m, false); /* the bitmap ran dry inside a window */
         break;
     case PH_STOPCOPY:
         m->r.qemu_downtime = sim_now(m->s) - m->r.stop;
