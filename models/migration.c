@@ -467,34 +467,33 @@ static void final_copy(sim *s, void *arg)
     send(m, bytes, m->cpu_cap);
 }
 
-/* The VM stops (or moves): a zero-page scan under way ends here; the zero
- * pages left go with the rest. */
-static void end_zero_scan(mig *m)
+/* The VM stops on the source, for the stop-and-copy or the postcopy
+ * switch. What the live phase sent is settled first (while pages still count
+ * as pages); a zero-page scan under way ends, its pages go with the rest;
+ * ram_save_complete syncs the bitmap once more (nothing was written since the
+ * decision's sync at this same instant, but it counts). */
+static void pause_vm(mig *m, int phase, const char *kind)
 {
+    sim_cancel(m->s, m->tick);
+    m->tick = 0;
     settle(m);
     sim_cancel(m->s, m->zero_timer);
     m->zero_timer = 0;
     m->zero_rate = 0;
+    if (m->f) {
+        flow_cancel(m->net, m->f);
+        m->f = NULL;
+    }
+    m->phase = phase;
+    m->r.stop = sim_now(m->s);
+    m->r.remaining_before_stop = total_pending(m) * PAGE;
+    trace_mig(m, kind);
+    bitmap_sync(m);
 }
 
 static void stop_and_copy(mig *m)
 {
-    sim_cancel(m->s, m->tick);
-    m->tick = 0;
-    end_zero_scan(m);
-    m->phase = PH_STOPCOPY;
-    m->r.stop = sim_now(m->s);
-    m->r.remaining_before_stop = total_pending(m) * PAGE;
-    trace_mig(m, "vm-paused");
-    /* ram_save_complete syncs once more; nothing was written since the
-     * decision's sync, which happened at this same instant */
-    bitmap_sync(m);
-    if (m->f) {
-        /* the live phase's last burst is part of the pages now sent paused */
-        settle(m);
-        flow_cancel(m->net, m->f);
-        m->f = NULL;
-    }
+    pause_vm(m, PH_STOPCOPY, "vm-paused");
     if (m->p->suspend > 0)
         m->timer = sim_after(m->s, m->p->suspend, final_copy, m);
     else
@@ -503,15 +502,8 @@ static void stop_and_copy(mig *m)
 
 static void start_postcopy(mig *m)
 {
-    sim_cancel(m->s, m->tick);
-    m->tick = 0;
-    end_zero_scan(m);
-    m->phase = PH_PC_SWITCH;
-    m->r.stop = sim_now(m->s);
+    pause_vm(m, PH_PC_SWITCH, "postcopy-start");
     m->r.postcopy_switch = m->r.stop;
-    m->r.remaining_before_stop = total_pending(m) * PAGE;
-    trace_mig(m, "postcopy-start");
-    bitmap_sync(m);
     end_iteration(m);
     /* device state (and the discard bitmap) go first, then the VM runs */
     send(m, m->p->device_state, m->cpu_cap);
