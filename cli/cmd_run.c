@@ -200,7 +200,7 @@ int cli_run(int argc, char **argv)
     json_object_object_add(root, "runs", json_object_new_int(sc->runs));
     json_object *jm = json_object_new_array();
     GString *csv = g_string_new("run,vm,from,to,start,end,outcome,total_time,downtime,client_downtime,"
-                                "qemu_downtime,transferred_bytes,bitmap_syncs,iterations,max_cpu_throttle\n");
+                                "qemu_downtime,transferred_bytes,bitmap_syncs,iterations,max_cpu_throttle,mode\n");
     GString *txt = g_string_new(NULL);
     g_string_append_printf(txt, "%s: %d run%s, seed %" G_GUINT64_FORMAT "\n", sc->name, sc->runs,
                            sc->runs > 1 ? "s" : "", sc->seed);
@@ -220,6 +220,7 @@ int cli_run(int argc, char **argv)
             json_object_object_add(o, "start", jtime(r->start));
             json_object_object_add(o, "end", jtime(r->end));
             json_object_object_add(o, "outcome", json_object_new_string(mig_outcome_name(r->outcome)));
+            json_object_object_add(o, "mode", json_object_new_string(r->restart ? "restart" : "live"));
             json_object_object_add(o, "total_time", jtime(total));
             json_object_object_add(o, "downtime", jtime(r->downtime));
             json_object_object_add(o, "client_downtime", jtime(r->client_downtime));
@@ -249,12 +250,12 @@ int cli_run(int argc, char **argv)
                 stats_acc_add(cdt, sim_to_s(r->client_downtime));
                 stats_acc_add(tt, sim_to_s(total));
             }
-            g_string_append_printf(csv, "%d,%s,%s,%s,%.9f,%.9f,%s,%.9f,%.9f,%.9f,%.9f,%.0f,%d,%u,%.4f\n", k, vm, from,
+            g_string_append_printf(csv, "%d,%s,%s,%s,%.9f,%.9f,%s,%.9f,%.9f,%.9f,%.9f,%.0f,%d,%u,%.4f,%s\n", k, vm, from,
                                    to, sim_to_s(r->start), sim_to_s(r->end), mig_outcome_name(r->outcome),
                                    total >= 0 ? sim_to_s(total) : NAN, r->downtime >= 0 ? sim_to_s(r->downtime) : NAN,
                                    r->client_downtime >= 0 ? sim_to_s(r->client_downtime) : NAN,
                                    r->qemu_downtime >= 0 ? sim_to_s(r->qemu_downtime) : NAN, r->transferred,
-                                   r->syncs, r->iterations->len, r->max_throttle);
+                                   r->syncs, r->iterations->len, r->max_throttle, r->restart ? "restart" : "live");
             if (k < 20) {
                 g_autofree char *ft = fmt_time(total), *fd = fmt_time(r->downtime),
                                 *fc = fmt_time(r->client_downtime), *fb = units_format(UNITS_SIZE, r->transferred),

@@ -71,6 +71,7 @@ struct mig {
     bool postcopy_requested;
     int xen_round;
     double xen_rate, xen_prev_dirty;
+    sim_time restart_start;          /* cold moves: boot time on the destination */
     mig_result r;
 };
 
@@ -714,6 +715,44 @@ mig *mig_start(sim *s, flow_net *net, flow_link *const *path, size_t npath, cons
         m->timer = sim_after(s, m->p->setup, setup_done, m);
     }
     m->watchdog = sim_after(s, WATCHDOG, watchdog_event, m);
+    return m;
+}
+
+static void restart_started(sim *s, void *arg)
+{
+    mig *m = arg;
+    m->timer = 0;
+    m->r.resume = sim_now(s);
+    m->r.downtime = m->r.resume - m->r.stop;
+    trace_mig(m, "vm-started");
+    finish(m, MIG_COMPLETED);
+}
+
+static void restart_stopped(sim *s, void *arg)
+{
+    mig *m = arg;
+    trace_mig(m, "vm-stopped");
+    m->timer = sim_after(s, m->restart_start, restart_started, m);
+}
+
+mig *mig_start_restart(sim *s, const scn_vm *vm, int vm_index, int src, int dst, sim_time stop, sim_time start,
+                       mig_done_fn done, void *arg)
+{
+    mig *m = g_new0(mig, 1);
+    m->s = s;
+    m->vm = vm;
+    m->p = &vm->migration;
+    m->done = done;
+    m->arg = arg;
+    m->stall_since = -1;
+    m->restart_start = start;
+    m->r = (mig_result){ .vm = vm_index, .from = src, .to = dst, .restart = true, .outcome = MIG_RUNNING,
+                         .start = sim_now(s), .end = -1, .stop = sim_now(s), .resume = -1, .downtime = -1,
+                         .qemu_downtime = -1, .client_downtime = -1, .postcopy_switch = -1 };
+    m->r.iterations = g_array_new(FALSE, FALSE, sizeof(mig_iteration));
+    m->phase = PH_RESUME; /* past the point of no return from the first moment */
+    trace_mig(m, "vm-stopping");
+    m->timer = sim_after(s, stop, restart_stopped, m);
     return m;
 }
 

@@ -32,6 +32,7 @@ typedef struct {
 
 typedef struct {
     int vm, from, to;
+    bool restart;                 /* a cold move: stop, then start elsewhere (no live migration) */
     mig_outcome outcome;
     sim_time start, end;          /* end: completion (last byte in) or the outcome */
     sim_time stop, resume;        /* VM paused on the source / running on the destination */
@@ -56,6 +57,11 @@ mig *mig_start(sim *s, flow_net *net, flow_link *const *path, size_t npath, cons
                int src, int dst, bool copy_disk, mig_done_fn done, void *arg);
 /* Still before the switchover (disk copy, setup or precopy iterations). */
 bool mig_iterating(const mig *m);
+/* A cold move, as Pacemaker does it for a VirtualDomain without
+ * allow-migrate (facts row 21-22): the VM shuts down (stop), then boots on
+ * dst (start); its downtime is both. */
+mig *mig_start_restart(sim *s, const scn_vm *vm, int vm_index, int src, int dst, sim_time stop, sim_time start,
+                       mig_done_fn done, void *arg);
 /* Operator cancel: precopy stops, the VM stays on the source. */
 void mig_cancel(mig *m);
 /* A host of the migration failed (source: VM lost; destination: precopy

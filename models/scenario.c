@@ -1096,6 +1096,8 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
     /* Pacemaker defaults: stonith-enabled true, no-quorum-policy stop,
      * allow-migrate false, migration-limit -1 (facts rows 18, 19, 21) */
     cl->stonith = true;
+    cl->vm_stop = 20 * SIM_S;
+    cl->vm_start = 30 * SIM_S;
     json_object *o = get(root, "cluster");
     static const char *const managers[] = { "none", "pacemaker", NULL };
     static const char *const nqp[] = { "stop", "freeze", "ignore", "fence", "demote", NULL };
@@ -1112,7 +1114,8 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
         return;
     }
     static const char *const keys[] = {
-        "manager", "stonith", "two_node", "no_quorum_policy", "allow_migrate", "migration_limit", NULL,
+        "manager", "stonith", "two_node", "no_quorum_policy", "allow_migrate", "migration_limit", "vm_stop",
+        "vm_start", NULL,
     };
     check_keys(c, o, keys);
     cl->manager = g_strdup(managers[get_enum(c, o, "manager", managers, 0)]);
@@ -1121,6 +1124,10 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
     cl->allow_migrate = get_bool(c, o, "allow_migrate", false);
     cl->no_quorum_policy = g_strdup(nqp[get_enum(c, o, "no_quorum_policy", nqp, 0)]);
     cl->migration_limit = (int)get_int(c, o, "migration_limit", 0, 1 << 20, 0, false);
+    /* Assumptions: a guest shuts down in 20 s and boots in 30 s (VirtualDomain
+     * bounds them by its 90 s stop/start op timeouts, facts row 22) */
+    cl->vm_stop = get_time(c, o, "vm_stop", Q_NONNEG, 20 * SIM_S, false);
+    cl->vm_start = get_time(c, o, "vm_start", Q_NONNEG, 30 * SIM_S, false);
     pop_to(c, m);
 }
 

@@ -143,6 +143,7 @@ typedef struct {
     bool stonith, two_node, allow_migrate;
     char *no_quorum_policy;
     int migration_limit; /* per host; 0: unlimited */
+    sim_time vm_stop, vm_start; /* a VM's shutdown and boot (moves without allow-migrate) */
 } scn_cluster;
 
 typedef struct {

@@ -139,7 +139,8 @@ world *world_new(const scenario *sc, uint64_t run, char **err)
         warn(w, "storage type \"%s\" is not simulated yet: shared storage is assumed (no disk copy, no "
                 "switchover cost)", sc->storage.type);
     if (strcmp(sc->cluster.manager, "none") != 0)
-        warn(w, "cluster manager \"%s\" is not simulated yet: migrations run as the timeline says",
+        warn(w, "cluster manager \"%s\": only its way of moving VMs (live with allow-migrate, else stop and "
+                "start) and migration-limit are simulated yet; no failure detection, fencing or restarts",
              sc->cluster.manager);
     return w;
 }
@@ -286,11 +287,18 @@ static void try_start(world *w, int vm, int to)
         note(w, "migration-queued", name, "the source host is at its migration limit");
         return;
     }
-    int net = mig_network(w, &sc->vms[vm]);
-    flow_link *path[2] = { nic(w, st->host, net)->tx, nic(w, to, net)->rx };
-    bool copy_disk = !strcmp(sc->storage.type, "local");
     w->host_active[st->host]++;
-    st->active = mig_start(w->s, w->net, path, 2, &sc->vms[vm], vm, st->host, to, copy_disk, on_mig_done, w);
+    if (!strcmp(sc->cluster.manager, "pacemaker") && !sc->cluster.allow_migrate) {
+        /* Pacemaker moves a VirtualDomain without allow-migrate by stopping
+         * it and starting it elsewhere (facts row 21) */
+        st->active = mig_start_restart(w->s, &sc->vms[vm], vm, st->host, to, sc->cluster.vm_stop,
+                                       sc->cluster.vm_start, on_mig_done, w);
+    } else {
+        int net = mig_network(w, &sc->vms[vm]);
+        flow_link *path[2] = { nic(w, st->host, net)->tx, nic(w, to, net)->rx };
+        bool copy_disk = !strcmp(sc->storage.type, "local");
+        st->active = mig_start(w->s, w->net, path, 2, &sc->vms[vm], vm, st->host, to, copy_disk, on_mig_done, w);
+    }
     g_ptr_array_add(w->migs, st->active);
 }
 

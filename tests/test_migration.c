@@ -330,3 +330,26 @@ Test(validation, clark_specweb_and_mmuncher)
     cr_assert_gt(m.downtime, SIM_S, "the region goes with the VM stopped");
     g_array_free(its, TRUE);
 }
+
+/* Pacemaker moves a VirtualDomain without allow-migrate by stopping and
+ * starting it: the downtime is both; with allow-migrate it is a live
+ * migration's. */
+Test(migration, pacemaker_without_allow_migrate_restarts_the_vm)
+{
+    const char *vm = VM("v", "a", "4GiB", "");
+    run_t cold = run_text("10min", "{}", vm, MIGRATE("1s", "v", "b"),
+                          ",\"cluster\":{\"manager\":\"pacemaker\",\"vm_stop\":\"25s\",\"vm_start\":\"40s\"}");
+    const mig_result *c = world_migration(cold.w, 0);
+    cr_assert(c->restart);
+    cr_assert_eq(c->outcome, MIG_COMPLETED);
+    cr_assert_eq(c->downtime, 65 * SIM_S, "stop + start");
+    cr_assert_float_eq(c->transferred, 0, 0, "nothing migrates");
+    done(cold);
+    run_t live = run_text("10min", "{}", vm, MIGRATE("1s", "v", "b"),
+                          ",\"cluster\":{\"manager\":\"pacemaker\",\"allow_migrate\":true}");
+    const mig_result *l = world_migration(live.w, 0);
+    cr_assert_not(l->restart);
+    cr_assert_eq(l->outcome, MIG_COMPLETED);
+    cr_assert_lt(l->downtime, SIM_S);
+    done(live);
+}
