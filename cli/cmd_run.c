@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "models/lint.h"
 #include "models/units.h"
 #include "models/world.h"
 #include "sim/stats.h"
@@ -189,6 +190,10 @@ int cli_run(int argc, char **argv)
     }
 
     /* warnings of run 0 stand for all runs: they come from the scenario */
+    GPtrArray *risks = g_ptr_array_new_with_free_func(g_free);
+    lint_scenario(sc, risks);
+    for (guint i = 0; i < risks->len; i++)
+        fprintf(stderr, "golive run: warning: %s\n", (char *)g_ptr_array_index(risks, i));
     for (guint i = 0; i < b.outs[0].warnings->len; i++)
         fprintf(stderr, "golive run: warning: %s\n", (char *)g_ptr_array_index(b.outs[0].warnings, i));
 
@@ -306,6 +311,8 @@ int cli_run(int argc, char **argv)
     json_object_object_add(summ, "split_brain", sb);
     json_object_object_add(root, "summary", summ);
     json_object *jw = json_object_new_array();
+    for (guint i = 0; i < risks->len; i++)
+        json_object_array_add(jw, json_object_new_string(g_ptr_array_index(risks, i)));
     for (guint i = 0; i < b.outs[0].warnings->len; i++)
         json_object_array_add(jw, json_object_new_string(g_ptr_array_index(b.outs[0].warnings, i)));
     json_object_object_add(root, "warnings", jw);
@@ -364,6 +371,7 @@ int cli_run(int argc, char **argv)
         g_free(b.outs[k].trace);
     }
     g_free(b.outs);
+    g_ptr_array_free(risks, TRUE);
     scenario_free(sc);
 out_free_opts:
     if (errors)

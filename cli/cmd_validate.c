@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "models/lint.h"
 #include "models/scenario.h"
 
 int cli_validate(int argc, char **argv)
@@ -39,6 +40,10 @@ int cli_validate(int argc, char **argv)
         if (!quiet)
             printf("%s: ok (%zu networks, %zu hosts, %zu VMs, %zu events, %zu failure classes)\n", argv[i],
                    s->nnetworks, s->nhosts, s->nvms, s->nevents, s->nfailures);
+        g_autoptr(GPtrArray) risks = g_ptr_array_new_with_free_func(g_free);
+        lint_scenario(s, risks);
+        for (guint k = 0; k < risks->len; k++)
+            fprintf(stderr, "%s: warning: %s\n", argv[i], (char *)g_ptr_array_index(risks, k));
     }
     if (bad && argc > 2)
         fprintf(stderr, "golive validate: %d of %d files have errors\n", bad, argc - 1);

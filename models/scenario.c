@@ -1096,6 +1096,10 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
     /* Pacemaker defaults: stonith-enabled true, no-quorum-policy stop,
      * allow-migrate false, migration-limit -1 (facts rows 18, 19, 21) */
     cl->stonith = true;
+    /* libvirt's default migration channel: ssh (qemu+ssh); auth_tcp's
+     * commented default is sasl (facts 6.1) */
+    cl->libvirt_transport = g_strdup("ssh");
+    cl->libvirt_auth = g_strdup("sasl");
     cl->vm_stop = 20 * SIM_S;
     cl->vm_start = 30 * SIM_S;
     json_object *o = get(root, "cluster");
@@ -1115,7 +1119,7 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
     }
     static const char *const keys[] = {
         "manager", "stonith", "two_node", "no_quorum_policy", "allow_migrate", "migration_limit", "vm_stop",
-        "vm_start", NULL,
+        "vm_start", "libvirt", NULL,
     };
     check_keys(c, o, keys);
     cl->manager = g_strdup(managers[get_enum(c, o, "manager", managers, 0)]);
@@ -1128,6 +1132,21 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
      * bounds them by its 90 s stop/start op timeouts, facts row 22) */
     cl->vm_stop = get_time(c, o, "vm_stop", Q_NONNEG, 20 * SIM_S, false);
     cl->vm_start = get_time(c, o, "vm_start", Q_NONNEG, 30 * SIM_S, false);
+    json_object *lv = get(o, "libvirt");
+    if (lv) {
+        static const char *const lk[] = { "transport", "auth", NULL };
+        static const char *const transports[] = { "tcp", "tls", "ssh", NULL };
+        static const char *const auths[] = { "none", "sasl", NULL };
+        size_t ml = push_key(c, "libvirt");
+        if (expect_object(c, lv, NULL)) {
+            check_keys(c, lv, lk);
+            g_free(cl->libvirt_transport);
+            g_free(cl->libvirt_auth);
+            cl->libvirt_transport = g_strdup(transports[get_enum(c, lv, "transport", transports, 2)]);
+            cl->libvirt_auth = g_strdup(auths[get_enum(c, lv, "auth", auths, 1)]);
+        }
+        pop_to(c, ml);
+    }
     pop_to(c, m);
 }
 
@@ -1396,5 +1415,7 @@ void scenario_free(scenario *s)
     g_free(s->storage.server);
     g_free(s->cluster.manager);
     g_free(s->cluster.no_quorum_policy);
+    g_free(s->cluster.libvirt_transport);
+    g_free(s->cluster.libvirt_auth);
     g_free(s);
 }

@@ -144,6 +144,8 @@ typedef struct {
     char *no_quorum_policy;
     int migration_limit; /* per host; 0: unlimited */
     sim_time vm_stop, vm_start; /* a VM's shutdown and boot (moves without allow-migrate) */
+    char *libvirt_transport;     /* tcp | tls | ssh */
+    char *libvirt_auth;          /* none | sasl */
 } scn_cluster;
 
 typedef struct {

@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 
+#include "models/lint.h"
 #include "models/scenario.h"
 #include "models/units.h"
 
@@ -194,4 +195,50 @@ Test(scenario, unreadable_and_directory)
     cr_assert_str_eq(g_ptr_array_index(errors, 0), "tests/scenarios: error: is a directory, not a scenario file");
     cr_assert_null(scenario_load("tests/scenarios/no-such-file.json", errors));
     cr_assert(g_str_has_prefix(g_ptr_array_index(errors, 1), "tests/scenarios/no-such-file.json: error: cannot read: "));
+}
+
+static GPtrArray *lint_text(const char *storage, const char *cluster, const char *migration)
+{
+    g_autofree char *text = g_strdup_printf(
+        "{\"golive\":1,\"networks\":[{\"name\":\"n\"}],"
+        "\"hosts\":[{\"name\":\"a\",\"nics\":[{\"network\":\"n\",\"bandwidth\":1e9}]}],"
+        "\"storage\":%s,\"cluster\":%s,\"migration\":%s}",
+        storage, cluster, migration);
+    g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(scenario) s = scenario_load_text("l.json", text, strlen(text), errors);
+    cr_assert_not_null(s, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
+    GPtrArray *w = g_ptr_array_new_with_free_func(g_free);
+    lint_scenario(s, w);
+    return w;
+}
+
+static bool has(GPtrArray *w, const char *needle)
+{
+    for (guint i = 0; i < w->len; i++)
+        if (strstr(g_ptr_array_index(w, i), needle))
+            return true;
+    return false;
+}
+
+Test(lint, risky_designs_are_named_with_their_source)
+{
+    GPtrArray *w = lint_text("{\"type\":\"drbd\",\"dual_primary\":true}",
+                             "{\"manager\":\"pacemaker\",\"stonith\":false,\"two_node\":true,\"allow_migrate\":true,"
+                             "\"libvirt\":{\"transport\":\"tcp\",\"auth\":\"none\"}}",
+                             "{\"postcopy\":true}");
+    cr_assert(has(w, "DRBD dual-primary with fencing dont-care"));
+    cr_assert(has(w, "two_node without STONITH"));
+    cr_assert(has(w, "auth_tcp=none"));
+    cr_assert(has(w, "postcopy without recovery"));
+    cr_assert_not(has(w, "allow-migrate"), "allow_migrate is on");
+    g_ptr_array_free(w, TRUE);
+    w = lint_text("{\"type\":\"iscsi\",\"lock\":\"none\"}", "{\"manager\":\"pacemaker\"}", "{}");
+    cr_assert(has(w, "iSCSI LUN without a lock layer"));
+    cr_assert(has(w, "without allow-migrate"));
+    cr_assert_eq(w->len, 2);
+    g_ptr_array_free(w, TRUE);
+    w = lint_text("{\"type\":\"drbd\",\"dual_primary\":true,\"fencing\":\"resource-and-stonith\"}",
+                  "{\"manager\":\"pacemaker\",\"allow_migrate\":true}", "{\"postcopy\":{\"recovery\":true}}");
+    cr_assert_eq(w->len, 0, "a careful design has nothing to say: %s", w->len ? (char *)g_ptr_array_index(w, 0) : "");
+    g_ptr_array_free(w, TRUE);
 }

@@ -1,0 +1,51 @@
+/* lint — the checks, in the order an operator would read them. */
+#include "models/lint.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+G_GNUC_PRINTF(2, 3)
+static void add(GPtrArray *w, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_ptr_array_add(w, g_strdup_vprintf(fmt, ap));
+    va_end(ap);
+}
+
+void lint_scenario(const scenario *sc, GPtrArray *w)
+{
+    const scn_storage *st = &sc->storage;
+    const scn_cluster *cl = &sc->cluster;
+    bool pacemaker = !strcmp(cl->manager, "pacemaker");
+    if (!strcmp(st->type, "drbd") && st->dual_primary && !strcmp(st->fencing, "dont-care"))
+        add(w, "storage: DRBD dual-primary with fencing dont-care: a cut replication link leaves both nodes "
+               "primary and writing - split brain (DRBD 8.4 User's Guide 6.8; facts 1.5)");
+    if (pacemaker && !cl->stonith && cl->two_node)
+        add(w, "cluster: two_node without STONITH: after a split both halves stay quorate and nothing stops the "
+               "other from running the same VMs (votequorum(5); facts 5.2)");
+    if (pacemaker && !cl->stonith && !strcmp(cl->no_quorum_policy, "ignore"))
+        add(w, "cluster: no-quorum-policy=ignore without STONITH: a partition without quorum keeps starting "
+               "resources - split brain (Pacemaker Explained, cluster options; facts 5.3)");
+    else if (pacemaker && !cl->stonith)
+        add(w, "cluster: STONITH disabled: unresponsive nodes are assumed to run nothing and their VMs are "
+               "started elsewhere at once (Pacemaker Explained, stonith-enabled; facts 5.3)");
+    if (!strcmp(st->type, "iscsi") && !strcmp(st->lock, "none"))
+        add(w, "storage: a shared iSCSI LUN without a lock layer: nothing stops two hosts from activating the "
+               "same volume and writing the same disk (lvmlockd(8); facts 3.1)");
+    if (pacemaker && !cl->allow_migrate)
+        add(w, "cluster: Pacemaker without allow-migrate: every move of a VirtualDomain is a stop and a start, "
+               "not a live migration (Pacemaker Explained, resource meta allow-migrate; facts 5.5)");
+    bool pc_norecovery = sc->migration.postcopy && !sc->migration.postcopy_recovery;
+    for (size_t i = 0; i < sc->nvms; i++)
+        pc_norecovery |= sc->vms[i].migration.postcopy && !sc->vms[i].migration.postcopy_recovery;
+    if (pc_norecovery)
+        add(w, "migration: postcopy without recovery: a network failure after the switch loses the VM, whose "
+               "memory is split between two hosts (QEMU postcopy; facts 6.5)");
+    if (!strcmp(cl->libvirt_transport, "tcp") && !strcmp(cl->libvirt_auth, "none"))
+        add(w, "cluster: libvirt over tcp with auth_tcp=none: anyone who reaches TCP 16509 controls libvirtd "
+               "as root, and the migration stream is cleartext (libvirtd.conf; facts 6.1)");
+    else if (!strcmp(cl->libvirt_transport, "tcp"))
+        add(w, "cluster: libvirt migration over plain tcp: the QEMU migration stream is unencrypted "
+               "(use tls; facts 6.1)");
+}
