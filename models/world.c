@@ -1,6 +1,7 @@
 /* world — build, dispatch the timeline, place and queue migrations. */
 #include "models/world.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@ typedef struct {
     int io_error;
     sim_event soft_timer;
     flow_bg *io;     /* its disk writes on the way to shared storage */
+    flow_link *reach; /* its migration's private link, cut while a partition separates the hosts */
     struct world *w; /* back to the world, for the VM's own timers */
     int index;
 } vm_state;
@@ -40,6 +42,8 @@ struct world {
     GPtrArray *warnings;
     failure_set *failures;
     GArray *incidents;         /* world_incident */
+    int *group;                /* partition group of each host; 0: reaches every host */
+    bool partitions;           /* the timeline partitions hosts */
     bool nfs;                  /* the VMs' disks are on the NFS server */
     bool nfs_service_down;     /* "nfs-server" failed */
     bool nfs_failed_over;      /* an HA standby took over */
@@ -112,6 +116,9 @@ world *world_new(const scenario *sc, uint64_t run, char **err)
     for (size_t h = 0; h < sc->nhosts; h++)
         w->host_up[h] = true;
     w->host_active = g_new0(int, sc->nhosts);
+    w->group = g_new0(int, sc->nhosts);
+    for (size_t i = 0; i < sc->nevents; i++)
+        w->partitions |= sc->events[i].action == EV_PARTITION;
     w->queue = g_queue_new();
     w->migs = g_ptr_array_new_with_free_func((GDestroyNotify)mig_free);
 
@@ -160,6 +167,7 @@ void world_free(world *w)
     g_free(w->vms);
     g_free(w->host_up);
     g_free(w->host_active);
+    g_free(w->group);
     g_ptr_array_free(w->warnings, TRUE);
     for (guint i = 0; w->incidents && i < w->incidents->len; i++)
         g_free(g_array_index(w->incidents, world_incident, i).resource);
@@ -186,6 +194,13 @@ static void note(world *w, const char *kind, const char *subject, const char *wh
     if (why)
         trace_str(tr, "reason", why);
     trace_end(tr);
+}
+
+/* Hosts in different groups of a partition cannot reach each other on any
+ * network; a host in no group keeps reaching everyone. */
+static bool hosts_reach(const world *w, int a, int b)
+{
+    return w->group[a] == 0 || w->group[b] == 0 || w->group[a] == w->group[b];
 }
 
 /* ------------------------------------------------------------------ placement */
@@ -295,9 +310,18 @@ static void try_start(world *w, int vm, int to)
                                        sc->cluster.vm_start, on_mig_done, w);
     } else {
         int net = mig_network(w, &sc->vms[vm]);
-        flow_link *path[2] = { nic(w, st->host, net)->tx, nic(w, to, net)->rx };
+        flow_link *path[3] = { nic(w, st->host, net)->tx, nic(w, to, net)->rx, NULL };
+        size_t npath = 2;
+        if (w->partitions) {
+            /* a partition must be able to cut this one pair of hosts: a
+             * private link, never a bottleneck, cut while they are apart */
+            if (!st->reach)
+                st->reach = flow_link_new(w->net, "reach", INFINITY, 0);
+            flow_link_set_capacity(w->net, st->reach, hosts_reach(w, st->host, to) ? INFINITY : 0);
+            path[npath++] = st->reach;
+        }
         bool copy_disk = !strcmp(sc->storage.type, "local");
-        st->active = mig_start(w->s, w->net, path, 2, &sc->vms[vm], vm, st->host, to, copy_disk, on_mig_done, w);
+        st->active = mig_start(w->s, w->net, path, npath, &sc->vms[vm], vm, st->host, to, copy_disk, on_mig_done, w);
     }
     g_ptr_array_add(w->migs, st->active);
 }
@@ -366,7 +390,7 @@ static bool nfs_reachable(world *w, int h)
         return w->host_up[h] && link_up(nic(w, h, net));
     if (h == srv)
         return w->host_up[h];
-    return link_up(nic(w, srv, net)) && link_up(nic(w, h, net));
+    return hosts_reach(w, h, srv) && link_up(nic(w, srv, net)) && link_up(nic(w, h, net));
 }
 
 static void soft_timeout(sim *s, void *arg);
@@ -559,6 +583,24 @@ static void on_event(sim *s, void *arg)
         break;
     case EV_PARTITION:
     case EV_HEAL:
+        for (size_t h = 0; h < sc->nhosts; h++)
+            w->group[h] = 0;
+        if (ev->action == EV_PARTITION)
+            for (guint g = 0; g < ev->groups->len; g++) {
+                GPtrArray *names = g_ptr_array_index(ev->groups, g);
+                for (guint k = 0; k < names->len; k++)
+                    w->group[scenario_find_host(sc, g_ptr_array_index(names, k))] = (int)g + 1;
+            }
+        note(w, ev->action == EV_PARTITION ? "partition" : "heal", "network", NULL);
+        for (size_t i = 0; i < sc->nvms; i++) {
+            vm_state *v = &w->vms[i];
+            if (v->active && v->reach) {
+                const mig_result *r = mig_get_result(v->active);
+                flow_link_set_capacity(w->net, v->reach, hosts_reach(w, r->from, r->to) ? INFINITY : 0);
+            }
+        }
+        nfs_update(w);
+        break;
     case EV_SET:
         break; /* reported as not simulated when the world was built */
     }
@@ -570,12 +612,8 @@ void world_run(world *w)
     event_ctx *ctx = g_new(event_ctx, sc->nevents ? sc->nevents : 1);
     for (size_t i = 0; i < sc->nevents; i++) {
         ctx[i] = (event_ctx){ w, &sc->events[i] };
-        if (sc->events[i].action == EV_PARTITION || sc->events[i].action == EV_HEAL ||
-            sc->events[i].action == EV_SET)
-            warn(w, "events[%zu]: action \"%s\" is not simulated yet: ignored", i,
-                 sc->events[i].action == EV_PARTITION ? "partition"
-                 : sc->events[i].action == EV_HEAL    ? "heal"
-                                                      : "set");
+        if (sc->events[i].action == EV_SET)
+            warn(w, "events[%zu]: action \"set\" is not simulated yet: ignored", i);
         if (sc->events[i].at <= sc->until)
             sim_at(w->s, sc->events[i].at, on_event, &ctx[i]);
     }

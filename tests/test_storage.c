@@ -13,7 +13,7 @@ static world *run(const char *storage, const char *events, scenario **out)
         "{\"name\":\"b\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9},{\"network\":\"san\",\"bandwidth\":1e9}]},"
         "{\"name\":\"srv\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9},{\"network\":\"san\",\"bandwidth\":1e9}]}],"
         "\"storage\":%s,"
-        "\"vms\":[{\"name\":\"v1\",\"host\":\"a\",\"memory\":\"1GiB\"},{\"name\":\"v2\",\"host\":\"b\",\"memory\":\"1GiB\"}],"
+        "\"vms\":[{\"name\":\"v1\",\"host\":\"a\",\"memory\":\"8GiB\"},{\"name\":\"v2\",\"host\":\"b\",\"memory\":\"1GiB\"}],"
         "\"events\":[%s]}",
         storage, events);
     GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
@@ -96,6 +96,29 @@ Test(storage, a_failed_host_takes_its_vms_down)
     cr_assert_str_eq(in->kind, "vm-down");
     cr_assert_eq(in->start, 100 * SIM_S);
     cr_assert_eq(in->end, 20 * SIM_MIN, "nothing restarts it without a cluster manager");
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* A partition separates hosts on every network: a migration across it
+ * stalls and fails after libvirt's keepalive; NFS clients cut off from the
+ * server block until the heal. */
+Test(storage, partition_cuts_migrations_and_nfs_clients)
+{
+    scenario *sc;
+    world *w = run("{\"type\":\"nfs\",\"server\":\"srv\"}",
+                   "{\"at\":\"1s\",\"action\":\"migrate\",\"vm\":\"v1\",\"to\":\"b\"},"
+                   "{\"at\":\"1500ms\",\"action\":\"partition\",\"groups\":[[\"a\",\"srv\"],[\"b\"]]},"
+                   "{\"at\":\"60s\",\"action\":\"heal\"}",
+                   &sc);
+    const mig_result *m = world_migration(w, 0);
+    cr_assert_eq(m->outcome, MIG_FAILED, "%s", mig_outcome_name(m->outcome));
+    cr_assert(m->end >= 31 * SIM_S && m->end <= 33 * SIM_S, "failed at %.1f s", sim_to_s(m->end));
+    cr_assert_eq(count(w, "io-blocked"), 1);
+    const world_incident *in = world_incident_get(w, 0);
+    cr_assert_str_eq(sc->vms[in->vm].name, "v2", "b is cut off from the server, a is not");
+    cr_assert_eq(in->start, 1500 * SIM_MS);
+    cr_assert_eq(in->end, 60 * SIM_S);
     world_free(w);
     scenario_free(sc);
 }
