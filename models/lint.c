@@ -27,7 +27,7 @@ void lint_scenario(const scenario *sc, GPtrArray *w)
     if (pacemaker && !cl->stonith && !strcmp(cl->no_quorum_policy, "ignore"))
         add(w, "cluster: no-quorum-policy=ignore without STONITH: a partition without quorum keeps starting "
                "resources - split brain (Pacemaker Explained, cluster options; facts 5.3)");
-    else if (pacemaker && !cl->stonith)
+    else if (pacemaker && !cl->stonith && !cl->two_node)
         add(w, "cluster: STONITH disabled: unresponsive nodes are assumed to run nothing and their VMs are "
                "started elsewhere at once (Pacemaker Explained, stonith-enabled; facts 5.3)");
     if (!strcmp(st->type, "iscsi") && !strcmp(st->lock, "none"))

@@ -1102,6 +1102,9 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
     cl->libvirt_auth = g_strdup("sasl");
     cl->vm_stop = 20 * SIM_S;
     cl->vm_start = 30 * SIM_S;
+    cl->token = 3 * SIM_S;
+    cl->token_coefficient = 650 * SIM_MS;
+    cl->fence_time = 10 * SIM_S;
     json_object *o = get(root, "cluster");
     static const char *const managers[] = { "none", "pacemaker", NULL };
     static const char *const nqp[] = { "stop", "freeze", "ignore", "fence", "demote", NULL };
@@ -1119,7 +1122,7 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
     }
     static const char *const keys[] = {
         "manager", "stonith", "two_node", "no_quorum_policy", "allow_migrate", "migration_limit", "vm_stop",
-        "vm_start", "libvirt", NULL,
+        "vm_start", "libvirt", "token", "token_coefficient", "fence_time", NULL,
     };
     check_keys(c, o, keys);
     cl->manager = g_strdup(managers[get_enum(c, o, "manager", managers, 0)]);
@@ -1132,6 +1135,12 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
      * bounds them by its 90 s stop/start op timeouts, facts row 22) */
     cl->vm_stop = get_time(c, o, "vm_stop", Q_NONNEG, 20 * SIM_S, false);
     cl->vm_start = get_time(c, o, "vm_start", Q_NONNEG, 30 * SIM_S, false);
+    /* corosync 3: token 3000 ms + 650 ms per node beyond two (facts row 12) */
+    cl->token = get_time(c, o, "token", Q_POS, 3 * SIM_S, false);
+    cl->token_coefficient = get_time(c, o, "token_coefficient", Q_NONNEG, 650 * SIM_MS, false);
+    /* Assumption: an IPMI power-off takes about 10 s (facts 5.4: 3-15 s,
+     * bounded by stonith-timeout 60 s) */
+    cl->fence_time = get_time(c, o, "fence_time", Q_NONNEG, 10 * SIM_S, false);
     json_object *lv = get(o, "libvirt");
     if (lv) {
         static const char *const lk[] = { "transport", "auth", NULL };

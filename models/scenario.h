@@ -144,6 +144,9 @@ typedef struct {
     char *no_quorum_policy;
     int migration_limit; /* per host; 0: unlimited */
     sim_time vm_stop, vm_start; /* a VM's shutdown and boot (moves without allow-migrate) */
+    sim_time token;              /* corosync token timeout (before the per-node coefficient) */
+    sim_time token_coefficient;
+    sim_time fence_time;         /* how long fencing a node takes */
     char *libvirt_transport;     /* tcp | tls | ssh */
     char *libvirt_auth;          /* none | sasl */
 } scn_cluster;

@@ -5,6 +5,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include <gsl/gsl_rng.h>
+
 #include "models/failure.h"
 #include "sim/flow.h"
 
@@ -21,6 +23,11 @@ typedef struct {
     sim_event soft_timer;
     flow_bg *io;     /* its disk writes on the way to shared storage */
     flow_link *reach; /* its migration's private link, cut while a partition separates the hosts */
+    int home;        /* the host it ran on before it went down */
+    int down;        /* open vm-down incident, -1 if none */
+    int dup_host;    /* a second instance started elsewhere (split brain), -1 if none */
+    int dup_inc;     /* its double-writer incident */
+    bool restarting;
     struct world *w; /* back to the world, for the VM's own timers */
     int index;
 } vm_state;
@@ -47,6 +54,8 @@ struct world {
     bool nfs;                  /* the VMs' disks are on the NFS server */
     bool nfs_service_down;     /* "nfs-server" failed */
     bool nfs_failed_over;      /* an HA standby took over */
+    bool pacemaker;
+    sim_event membership_ev;   /* corosync re-forms the membership after a change */
     sim_event nfs_failover_ev;
 };
 
@@ -109,9 +118,12 @@ world *world_new(const scenario *sc, uint64_t run, char **err)
         w->vms[i].io_blocked = w->vms[i].io_error = -1;
         w->vms[i].w = w;
         w->vms[i].index = (int)i;
+        w->vms[i].home = w->vms[i].host;
+        w->vms[i].down = w->vms[i].dup_inc = w->vms[i].dup_host = -1;
     }
     w->incidents = g_array_new(FALSE, TRUE, sizeof(world_incident));
     w->nfs = !strcmp(sc->storage.type, "nfs") && sc->storage.server_host >= 0;
+    w->pacemaker = !strcmp(sc->cluster.manager, "pacemaker");
     w->host_up = g_new(bool, sc->nhosts);
     for (size_t h = 0; h < sc->nhosts; h++)
         w->host_up[h] = true;
@@ -145,10 +157,6 @@ world *world_new(const scenario *sc, uint64_t run, char **err)
     if (strcmp(sc->storage.type, "local") != 0 && !w->nfs)
         warn(w, "storage type \"%s\" is not simulated yet: shared storage is assumed (no disk copy, no "
                 "switchover cost)", sc->storage.type);
-    if (strcmp(sc->cluster.manager, "none") != 0)
-        warn(w, "cluster manager \"%s\": only its way of moving VMs (live with allow-migrate, else stop and "
-                "start) and migration-limit are simulated yet; no failure detection, fencing or restarts",
-             sc->cluster.manager);
     return w;
 }
 
@@ -478,6 +486,222 @@ static void nfs_server_changed(world *w, bool down)
     }
 }
 
+/* ------------------------------------------------------------------ Pacemaker
+ *
+ * After a node dies or the network splits, corosync re-forms the membership
+ * once the token times out (token + coefficient per node beyond two, plus
+ * about 50 ms to re-form: facts rows 12-14). Each partition with quorum
+ * (majority of the nodes, or any one node with two_node: facts 5.2) recovers
+ * the VMs of the nodes it lost: with STONITH it first fences them (a node that
+ * is only cut off is killed; two quorate halves race to fence each other),
+ * then starts their VMs on its own nodes (facts 5.4). Without STONITH it
+ * starts them at once, so a VM whose node was only cut off runs twice and
+ * both copies write its disk: a double-writer incident until the heal, when
+ * Pacemaker stops the extra copy (multiple-active=stop_start, facts 5.5).
+ * A partition without quorum stops its VMs under no-quorum-policy=stop.
+ * The cluster's nodes are the hosts other than the NFS server. */
+
+static bool is_node(const world *w, int h)
+{
+    return !(w->nfs && h == w->sc->storage.server_host);
+}
+
+static int nnodes(const world *w)
+{
+    int n = 0;
+    for (size_t h = 0; h < w->sc->nhosts; h++)
+        n += is_node(w, (int)h);
+    return n;
+}
+
+static sim_time detection_time(const world *w)
+{
+    int n = nnodes(w);
+    return w->sc->cluster.token + (n > 2 ? (n - 2) * w->sc->cluster.token_coefficient : 0) + 50 * SIM_MS;
+}
+
+static void membership_check(sim *s, void *arg);
+
+static void cluster_changed(world *w)
+{
+    if (!w->pacemaker)
+        return;
+    if (w->membership_ev)
+        sim_cancel(w->s, w->membership_ev);
+    w->membership_ev = sim_after(w->s, detection_time(w), membership_check, w);
+}
+
+typedef struct {
+    world *w;
+    int vm, target;
+} start_job;
+
+static void vm_started(sim *s, void *arg)
+{
+    (void)s;
+    start_job *j = arg;
+    world *w = j->w;
+    vm_state *v = &w->vms[j->vm];
+    v->restarting = false;
+    if (w->host_up[j->target]) {
+        if (v->host >= 0) {
+            /* the original still runs, cut off: two copies write the disk */
+            v->dup_host = j->target;
+            v->dup_inc = incident_open(w, "double-writer", w->sc->vms[j->vm].name, j->vm);
+        } else {
+            v->host = j->target;
+            incident_close(w, &v->down);
+            nfs_io_attach(w, j->vm);
+            nfs_update(w);
+        }
+        note(w, "vm-started", w->sc->vms[j->vm].name, "recovered by Pacemaker");
+    }
+    g_free(j);
+}
+
+/* Starts vm on a node of group g with the most free memory (vm_start later). */
+static void recover_vm(world *w, int vm, int g)
+{
+    vm_state *v = &w->vms[vm];
+    if (v->restarting || v->dup_host >= 0 || !strcmp(w->sc->storage.type, "local"))
+        return; /* local disks cannot be started elsewhere */
+    int best = -1;
+    double best_free = -1;
+    for (size_t h = 0; h < w->sc->nhosts; h++) {
+        if (!is_node(w, (int)h) || !w->host_up[h] || w->group[h] != g || (int)h == v->host)
+            continue;
+        double free_mem = w->sc->hosts[h].memory - host_used(w, (int)h);
+        if (free_mem >= w->sc->vms[vm].memory && free_mem > best_free) {
+            best = (int)h;
+            best_free = free_mem;
+        }
+    }
+    if (best < 0)
+        return;
+    start_job *j = g_new(start_job, 1);
+    *j = (start_job){ w, vm, best };
+    v->restarting = true;
+    sim_after(w->s, w->sc->cluster.vm_start, vm_started, j);
+}
+
+typedef struct {
+    world *w;
+    int group;
+} group_job;
+
+static void fence_host(world *w, int h)
+{
+    g_autofree char *t = g_strdup_printf("host:%s", w->sc->hosts[h].name);
+    note(w, "fenced", t, "STONITH");
+    incident_close(w, &(int){ incident_open(w, "fenced", t, -1) });
+    apply_target(w, t, true);
+}
+
+/* After fencing (or at once without STONITH): recover the lost nodes' VMs. */
+static void recover_group(sim *s, void *arg)
+{
+    (void)s;
+    group_job *j = arg;
+    world *w = j->w;
+    for (size_t i = 0; i < w->sc->nvms; i++) {
+        vm_state *v = &w->vms[i];
+        /* down (its node died, was fenced or lost quorum), or on a node this
+         * partition lost */
+        bool lost = v->host < 0 ? v->home >= 0 && is_node(w, v->home)
+                                : is_node(w, v->host) && w->group[v->host] != j->group;
+        if (lost)
+            recover_vm(w, (int)i, j->group);
+    }
+    g_free(j);
+}
+
+static void membership_check(sim *s, void *arg)
+{
+    world *w = arg;
+    const scn_cluster *cl = &w->sc->cluster;
+    w->membership_ev = 0;
+    int n = nnodes(w);
+    /* the groups that have live nodes, in host order */
+    int groups[64], ng = 0;
+    for (size_t h = 0; h < w->sc->nhosts && ng < 64; h++) {
+        if (!is_node(w, (int)h) || !w->host_up[h])
+            continue;
+        bool seen = false;
+        for (int k = 0; k < ng; k++)
+            seen |= groups[k] == w->group[h];
+        if (!seen)
+            groups[ng++] = w->group[h];
+    }
+    bool healed = ng <= 1;
+    for (size_t i = 0; healed && i < w->sc->nvms; i++) {
+        vm_state *v = &w->vms[i];
+        if (v->dup_host >= 0) {
+            /* multiple-active: the extra copy is stopped */
+            world_incident *in = &g_array_index(w->incidents, world_incident, v->dup_inc);
+            double secs = sim_to_s(sim_now(s) - in->start);
+            in->diverged_bytes = 2 * w->sc->vms[i].disk_write_Bps * secs;
+            in->discarded_bytes = w->sc->vms[i].disk_write_Bps * secs;
+            incident_close(w, &v->dup_inc);
+            v->dup_host = -1;
+        }
+    }
+    int quorate[64];
+    for (int k = 0; k < ng; k++) {
+        int size = 0;
+        for (size_t h = 0; h < w->sc->nhosts; h++)
+            size += is_node(w, (int)h) && w->host_up[h] && w->group[h] == groups[k];
+        quorate[k] = cl->two_node ? size >= 1 : 2 * size > n;
+        if (!strcmp(cl->no_quorum_policy, "ignore"))
+            quorate[k] = 1;
+    }
+    int nq = 0;
+    for (int k = 0; k < ng; k++)
+        nq += quorate[k];
+    if (cl->stonith && nq > 1) {
+        /* quorate halves race to fence each other: one survives (facts 5.2) */
+        int winner = (int)gsl_rng_uniform_int(sim_stream(s, "fence-race"), (unsigned long)nq);
+        for (int k = 0, q = 0; k < ng; k++) {
+            if (!quorate[k])
+                continue;
+            if (q++ != winner) {
+                for (size_t h = 0; h < w->sc->nhosts; h++)
+                    if (is_node(w, (int)h) && w->host_up[h] && w->group[h] == groups[k])
+                        fence_host(w, (int)h);
+                quorate[k] = 0;
+            }
+        }
+    }
+    for (int k = 0; k < ng; k++) {
+        if (!quorate[k]) {
+            if (!strcmp(cl->no_quorum_policy, "stop"))
+                for (size_t i = 0; i < w->sc->nvms; i++) {
+                    vm_state *v = &w->vms[i];
+                    if (v->host >= 0 && w->group[v->host] == groups[k] && is_node(w, v->host)) {
+                        v->home = v->host;
+                        v->host = -1;
+                        nfs_io_attach(w, (int)i);
+                        v->down = incident_open(w, "quorum-lost", w->sc->hosts[v->home].name, (int)i);
+                    }
+                }
+            continue;
+        }
+        group_job *j = g_new(group_job, 1);
+        *j = (group_job){ w, groups[k] };
+        sim_time wait = 0;
+        if (cl->stonith) {
+            /* fence the lost nodes that are still alive elsewhere */
+            for (size_t h = 0; h < w->sc->nhosts; h++)
+                if (is_node(w, (int)h) && w->host_up[h] && w->group[h] != groups[k]) {
+                    fence_host(w, (int)h);
+                    wait = cl->fence_time;
+                }
+            /* a dead node must be fenced too before its VMs move */
+            wait = cl->fence_time;
+        }
+        sim_after(s, wait, recover_group, j);
+    }
+}
+
 /* ------------------------------------------------------------------ faults */
 
 static void set_host_links(world *w, int h, bool up)
@@ -529,8 +753,8 @@ static void apply_target(world *w, const char *target, bool fail)
                     incident_close(w, &w->vms[i].io_blocked);
                     incident_close(w, &w->vms[i].io_error);
                     nfs_io_attach(w, (int)i);
-                    /* without a cluster manager nothing restarts it */
-                    incident_open(w, "vm-down", target, (int)i);
+                    w->vms[i].home = h;
+                    w->vms[i].down = incident_open(w, "vm-down", target, (int)i);
                 }
         }
     } else if (!strcmp(target, "nfs-server") && w->nfs) {
@@ -542,6 +766,8 @@ static void apply_target(world *w, const char *target, bool fail)
     if (w->nfs && g_str_has_prefix(target, "host:") && scenario_find_host(sc, arg) == sc->storage.server_host)
         nfs_server_changed(w, fail);
     nfs_update(w);
+    if (g_str_has_prefix(target, "host:") && fail)
+        cluster_changed(w);
 }
 
 typedef struct {
@@ -600,6 +826,7 @@ static void on_event(sim *s, void *arg)
             }
         }
         nfs_update(w);
+        cluster_changed(w);
         break;
     case EV_SET:
         break; /* reported as not simulated when the world was built */

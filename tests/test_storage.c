@@ -122,3 +122,95 @@ Test(storage, partition_cuts_migrations_and_nfs_clients)
     world_free(w);
     scenario_free(sc);
 }
+
+static world *cluster_run(const char *cluster, const char *events, int nodes, scenario **out)
+{
+    GString *hosts = g_string_new(NULL);
+    for (int i = 0; i < nodes; i++)
+        g_string_append_printf(hosts, "{\"name\":\"n%d\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]},", i + 1);
+    g_autofree char *text = g_strdup_printf(
+        "{\"golive\":1,\"seed\":3,\"until\":\"10min\",\"networks\":[{\"name\":\"lan\"}],"
+        "\"hosts\":[%s{\"name\":\"filer\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]}],"
+        "\"storage\":{\"type\":\"nfs\",\"server\":\"filer\"},\"cluster\":%s,"
+        "\"vms\":[{\"name\":\"v1\",\"host\":\"n1\",\"memory\":\"1GiB\",\"disk\":{\"write_rate\":\"1MB/s\"}},"
+        "{\"name\":\"v2\",\"host\":\"n2\",\"memory\":\"1GiB\",\"disk\":{\"write_rate\":\"1MB/s\"}}],"
+        "\"events\":[%s]}",
+        hosts->str, cluster, events);
+    g_string_free(hosts, TRUE);
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    scenario *sc = scenario_load_text("c.json", text, strlen(text), errors);
+    cr_assert_not_null(sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
+    g_ptr_array_free(errors, TRUE);
+    char *err = NULL;
+    world *w = world_new(sc, 0, &err);
+    world_run(w);
+    *out = sc;
+    return w;
+}
+
+static const world_incident *find(const world *w, const char *kind, int k)
+{
+    for (size_t i = 0; i < world_nincidents(w); i++)
+        if (!strcmp(world_incident_get(w, i)->kind, kind) && k-- == 0)
+            return world_incident_get(w, i);
+    return NULL;
+}
+
+/* Three nodes, STONITH on: n1 dies at 100 s; corosync notices after
+ * 3 s + 650 ms + 50 ms, the node is fenced (10 s), its VM boots on a
+ * survivor (30 s): down from 100 s to 143.7 s. */
+Test(cluster, node_failure_detect_fence_restart)
+{
+    scenario *sc;
+    world *w = cluster_run("{\"manager\":\"pacemaker\",\"allow_migrate\":true}", FAIL("100s", "host:n1"), 3, &sc);
+    const world_incident *d = find(w, "vm-down", 0);
+    cr_assert_not_null(d);
+    cr_assert_eq(d->start, 100 * SIM_S);
+    cr_assert_eq(d->end, 143700 * SIM_MS, "restarted at %.3f s", sim_to_s(d->end));
+    cr_assert_null(find(w, "double-writer", 0));
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* two_node without STONITH: after a split both halves are quorate and each
+ * starts the other's VM: both VMs run twice and write their disks from two
+ * places until the heal (facts 5.2). */
+Test(cluster, two_node_without_stonith_split_brain)
+{
+    scenario *sc;
+    world *w = cluster_run("{\"manager\":\"pacemaker\",\"two_node\":true,\"stonith\":false,\"allow_migrate\":true}",
+                           "{\"at\":\"100s\",\"action\":\"partition\",\"groups\":[[\"n1\",\"filer\"],[\"n2\"]]},"
+                           "{\"at\":\"200s\",\"action\":\"heal\"}",
+                           2, &sc);
+    const world_incident *a = find(w, "double-writer", 0), *b = find(w, "double-writer", 1);
+    cr_assert_not_null(a);
+    cr_assert_not_null(b);
+    /* detection 3.05 s + boot 30 s; over at heal + detection */
+    cr_assert_eq(a->start, 133050 * SIM_MS);
+    cr_assert_eq(a->end, 203050 * SIM_MS);
+    cr_assert_float_eq(a->diverged_bytes, 2 * 1e6 * 70, 1, "both copies wrote for 70 s");
+    cr_assert_float_eq(a->discarded_bytes, 1e6 * 70, 1);
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* two_node with STONITH: the halves race to fence each other; one node
+ * survives and runs both VMs, nothing runs twice. */
+Test(cluster, two_node_with_stonith_fence_race)
+{
+    scenario *sc;
+    world *w = cluster_run("{\"manager\":\"pacemaker\",\"two_node\":true,\"allow_migrate\":true}",
+                           "{\"at\":\"100s\",\"action\":\"partition\",\"groups\":[[\"n1\",\"filer\"],[\"n2\"]]}", 2,
+                           &sc);
+    cr_assert_null(find(w, "double-writer", 0));
+    const world_incident *f = find(w, "fenced", 0);
+    cr_assert_not_null(f, "one node is fenced");
+    cr_assert_null(find(w, "fenced", 1), "only one");
+    cr_assert_eq(f->start, 103050 * SIM_MS);
+    const world_incident *d = find(w, "vm-down", 0);
+    cr_assert_not_null(d);
+    cr_assert_eq(d->start, 103050 * SIM_MS);
+    cr_assert_eq(d->end, (103050 + 10000 + 30000) * SIM_MS, "fence, then boot on the survivor");
+    world_free(w);
+    scenario_free(sc);
+}
