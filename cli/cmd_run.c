@@ -300,10 +300,21 @@ int cli_run(int argc, char **argv)
     json_object_object_add(summ, "downtime", stat_obj(dt));
     json_object_object_add(summ, "client_downtime", stat_obj(cdt));
     json_object_object_add(summ, "total_time", stat_obj(tt));
+    /* a run has split brain when some data was written from two places */
+    uint64_t sb_runs = 0;
+    for (int k = 0; k < sc->runs; k++) {
+        GArray *ins = b.outs[k].incidents;
+        bool any = false;
+        for (guint i = 0; i < ins->len; i++) {
+            const char *kind = g_array_index(ins, run_incident, i).in.kind;
+            any |= !strcmp(kind, "double-writer") || !strcmp(kind, "split-brain");
+        }
+        sb_runs += any;
+    }
     json_object *sb = json_object_new_object();
-    stats_interval w = stats_wilson(0, (uint64_t)sc->runs, 0.95);
-    json_object_object_add(sb, "runs_with", json_object_new_int(0));
-    json_object_object_add(sb, "probability", json_object_new_double(0));
+    stats_interval w = stats_wilson(sb_runs, (uint64_t)sc->runs, 0.95);
+    json_object_object_add(sb, "runs_with", json_object_new_int64((int64_t)sb_runs));
+    json_object_object_add(sb, "probability", json_object_new_double((double)sb_runs / sc->runs));
     json_object *sbci = json_object_new_array();
     json_object_array_add(sbci, json_object_new_double(w.lo));
     json_object_array_add(sbci, json_object_new_double(w.hi));

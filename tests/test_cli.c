@@ -242,3 +242,25 @@ Test(cli, man_page_covers_every_option)
         g_free(err);
     }
 }
+
+Test(cli, split_brain_is_counted_in_the_summary)
+{
+    char *out, *err;
+    cr_assert_eq(run_golive((const char *[]){ "run", "scenarios/two-node-no-stonith.json", "--json", "-", NULL },
+                            &out, &err),
+                 0);
+    json_object *root = json_tokener_parse(out);
+    cr_assert_not_null(root);
+    json_object *sb = json_object_object_get(json_object_object_get(root, "summary"), "split_brain");
+    cr_assert_eq(json_object_get_int(json_object_object_get(sb, "runs_with")), 1);
+    cr_assert_float_eq(json_object_get_double(json_object_object_get(sb, "probability")), 1.0, 0);
+    json_object *ins = json_object_object_get(root, "incidents");
+    cr_assert_eq(json_object_array_length(ins), 2);
+    json_object *in = json_object_array_get_idx(ins, 0);
+    cr_assert_str_eq(json_object_get_string(json_object_object_get(in, "kind")), "double-writer");
+    cr_assert_gt(json_object_get_int64(json_object_object_get(in, "diverged_bytes")), 0);
+    cr_assert(strstr(err, "two_node without STONITH"), "the lint warns: %s", err);
+    json_object_put(root);
+    g_free(out);
+    g_free(err);
+}
