@@ -1085,6 +1085,8 @@ static void load_storage(ctx *c, scenario *s, json_object *root)
     st->failover = get_time(c, o, "failover", Q_NONNEG, 0, false);
     if (!strcmp(st->type, "nfs") && !get(o, "server"))
         err_at(c, "server", "missing: an NFS design needs its server host");
+    if (!strcmp(st->type, "iscsi") && !get(o, "server"))
+        err_at(c, "server", "missing: an iSCSI design needs its target host");
     if (st->dual_primary && strcmp(st->protocol, "C") != 0)
         err_at(c, "dual_primary", "DRBD dual-primary requires protocol C (DRBD 8.4 User's Guide 6.8)");
     pop_to(c, m);

@@ -55,6 +55,8 @@ struct world {
     bool nfs_service_down;     /* "nfs-server" failed */
     bool nfs_failed_over;      /* an HA standby took over */
     bool pacemaker;
+    bool sanlock;              /* iSCSI with sanlock leases on the LUN */
+    sim_time *lost_at;         /* when each host last lost the storage (died or was cut off) */
     sim_event membership_ev;   /* corosync re-forms the membership after a change */
     sim_event nfs_failover_ev;
 };
@@ -122,7 +124,11 @@ world *world_new(const scenario *sc, uint64_t run, char **err)
         w->vms[i].down = w->vms[i].dup_inc = w->vms[i].dup_host = -1;
     }
     w->incidents = g_array_new(FALSE, TRUE, sizeof(world_incident));
-    w->nfs = !strcmp(sc->storage.type, "nfs") && sc->storage.server_host >= 0;
+    /* NFS and iSCSI are both served by one host here: the filer or the target */
+    w->nfs = (!strcmp(sc->storage.type, "nfs") || !strcmp(sc->storage.type, "iscsi")) && sc->storage.server_host >= 0;
+    w->sanlock = !strcmp(sc->storage.type, "iscsi") &&
+                 (!strcmp(sc->storage.lock, "sanlock") || !strcmp(sc->storage.lock, "lvmlockd-sanlock"));
+    w->lost_at = g_new0(sim_time, sc->nhosts);
     w->pacemaker = !strcmp(sc->cluster.manager, "pacemaker");
     w->host_up = g_new(bool, sc->nhosts);
     for (size_t h = 0; h < sc->nhosts; h++)
@@ -176,6 +182,7 @@ void world_free(world *w)
     g_free(w->host_up);
     g_free(w->host_active);
     g_free(w->group);
+    g_free(w->lost_at);
     g_ptr_array_free(w->warnings, TRUE);
     for (guint i = 0; w->incidents && i < w->incidents->len; i++)
         g_free(g_array_index(w->incidents, world_incident, i).resource);
@@ -407,7 +414,12 @@ static void nfs_update(world *w)
 {
     if (!w->nfs)
         return;
-    g_autofree char *res = g_strdup_printf("nfs:%s", w->sc->storage.server);
+    g_autofree char *res = g_strdup_printf("%s:%s", w->sc->storage.type, w->sc->storage.server);
+    for (size_t h = 0; h < w->sc->nhosts; h++)
+        if (!nfs_reachable(w, (int)h) && (w->lost_at[h] == 0 || w->lost_at[h] < 0))
+            w->lost_at[h] = sim_now(w->s) ? sim_now(w->s) : 1;
+        else if (nfs_reachable(w, (int)h))
+            w->lost_at[h] = 0;
     for (size_t i = 0; i < w->sc->nvms; i++) {
         vm_state *v = &w->vms[i];
         bool blocked = v->host >= 0 && !nfs_reachable(w, v->host);
@@ -433,7 +445,7 @@ static void soft_timeout(sim *s, void *arg)
     world *w = v->w;
     v->soft_timer = 0;
     if (v->io_blocked >= 0 && v->io_error < 0) {
-        g_autofree char *res = g_strdup_printf("nfs:%s", w->sc->storage.server);
+        g_autofree char *res = g_strdup_printf("%s:%s", w->sc->storage.type, w->sc->storage.server);
         v->io_error = incident_open(w, "io-error", res, v->index);
     }
 }
@@ -578,10 +590,35 @@ static void recover_vm(world *w, int vm, int g)
     }
     if (best < 0)
         return;
+    sim_time wait = 0;
+    if (w->sanlock) {
+        /* sanlock (facts 3.2): the VM's lease is free only 140 s (8 x io_timeout
+         * + watchdog 60 s) after its holder last renewed it; a holder that
+         * still reaches the LUN keeps it forever. The holder's own sanlock
+         * kills the VM 80 s after it lost the LUN. */
+        int holder = v->host >= 0 ? v->host : v->home;
+        if (holder >= 0 && w->host_up[holder] && nfs_reachable(w, holder)) {
+            note(w, "start-blocked", w->sc->vms[vm].name, "its sanlock lease is held by a live host");
+            return;
+        }
+        sim_time lost = holder >= 0 && w->lost_at[holder] > 0 ? w->lost_at[holder] : sim_now(w->s);
+        sim_time free_at = lost + 140 * SIM_S;
+        wait = free_at > sim_now(w->s) ? free_at - sim_now(w->s) : 0;
+        if (v->host >= 0) {
+            /* killed by sanlock on the cut-off host before the lease frees */
+            v->home = v->host;
+            v->host = -1;
+            nfs_io_attach(w, vm);
+            v->down = incident_open(w, "vm-down", "sanlock", vm);
+            world_incident *in = &g_array_index(w->incidents, world_incident, v->down);
+            if (lost + 80 * SIM_S < in->start)
+                in->start = lost + 80 * SIM_S;
+        }
+    }
     start_job *j = g_new(start_job, 1);
     *j = (start_job){ w, vm, best };
     v->restarting = true;
-    sim_after(w->s, w->sc->cluster.vm_start, vm_started, j);
+    sim_after(w->s, wait + w->sc->cluster.vm_start, vm_started, j);
 }
 
 typedef struct {

@@ -276,7 +276,6 @@ Test(scenarios, every_shipped_scenario_runs, .timeout = 120)
         world *w = world_new(sc, 0, &err);
         cr_assert_not_null(w, "%s: %s", path, err ? err : "");
         world_run(w);
-        cr_assert_gt(world_nmigrations(w), 0, "%s migrates nothing", path);
         for (size_t i = 0; i < world_nmigrations(w); i++) {
             const mig_result *r = world_migration(w, i);
             cr_assert_neq(r->outcome, MIG_RUNNING, "%s: migration %zu has no outcome", path, i);

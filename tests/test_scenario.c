@@ -232,7 +232,7 @@ Test(lint, risky_designs_are_named_with_their_source)
     cr_assert(has(w, "postcopy without recovery"));
     cr_assert_not(has(w, "allow-migrate"), "allow_migrate is on");
     g_ptr_array_free(w, TRUE);
-    w = lint_text("{\"type\":\"iscsi\",\"lock\":\"none\"}", "{\"manager\":\"pacemaker\"}", "{}");
+    w = lint_text("{\"type\":\"iscsi\",\"server\":\"a\",\"lock\":\"none\"}", "{\"manager\":\"pacemaker\"}", "{}");
     cr_assert(has(w, "iSCSI LUN without a lock layer"));
     cr_assert(has(w, "without allow-migrate"));
     cr_assert_eq(w->len, 2);

@@ -214,3 +214,60 @@ Test(cluster, two_node_with_stonith_fence_race)
     world_free(w);
     scenario_free(sc);
 }
+
+static world *iscsi_run(const char *lock, const char *cluster, const char *events, scenario **out)
+{
+    g_autofree char *text = g_strdup_printf(
+        "{\"golive\":1,\"until\":\"15min\",\"networks\":[{\"name\":\"lan\"}],"
+        "\"hosts\":[{\"name\":\"n1\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]},"
+        "{\"name\":\"n2\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]},"
+        "{\"name\":\"san\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]}],"
+        "\"storage\":{\"type\":\"iscsi\",\"server\":\"san\",\"lock\":\"%s\"},\"cluster\":%s,"
+        "\"vms\":[{\"name\":\"v1\",\"host\":\"n1\",\"memory\":\"1GiB\",\"disk\":{\"write_rate\":\"1MB/s\"}}],"
+        "\"events\":[%s]}",
+        lock, cluster, events);
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    scenario *sc = scenario_load_text("i.json", text, strlen(text), errors);
+    cr_assert_not_null(sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
+    g_ptr_array_free(errors, TRUE);
+    char *err = NULL;
+    world *w = world_new(sc, 0, &err);
+    world_run(w);
+    *out = sc;
+    return w;
+}
+
+#define NO_STONITH "{\"manager\":\"pacemaker\",\"two_node\":true,\"stonith\":false,\"allow_migrate\":true}"
+#define SPLIT "{\"at\":\"100s\",\"action\":\"partition\",\"groups\":[[\"n1\"],[\"n2\"]]},{\"at\":\"400s\",\"action\":\"heal\"}"
+
+/* The nodes lose each other but both still reach the LUN. Without a lock
+ * layer the other node boots the VM too and both write its disk; with
+ * sanlock the live holder keeps the lease and the second start never
+ * happens (facts 3.1, 3.2). */
+Test(storage, iscsi_lock_layer_prevents_the_double_writer)
+{
+    scenario *sc;
+    world *w = iscsi_run("none", NO_STONITH, SPLIT, &sc);
+    cr_assert_not_null(find(w, "double-writer", 0), "no lock: two writers");
+    world_free(w);
+    scenario_free(sc);
+    w = iscsi_run("sanlock", NO_STONITH, SPLIT, &sc);
+    cr_assert_null(find(w, "double-writer", 0), "sanlock: the lease is held");
+    cr_assert_null(find(w, "vm-down", 0), "and the VM keeps running");
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* With sanlock, the VM of a dead node boots elsewhere only once its lease
+ * is free: 140 s after the last renewal (8 x io_timeout + watchdog 60 s). */
+Test(storage, sanlock_restart_waits_for_the_lease)
+{
+    scenario *sc;
+    world *w = iscsi_run("sanlock", NO_STONITH, FAIL("100s", "host:n1"), &sc);
+    const world_incident *d = find(w, "vm-down", 0);
+    cr_assert_not_null(d);
+    cr_assert_eq(d->start, 100 * SIM_S);
+    cr_assert_eq(d->end, (100 + 140 + 30) * SIM_S, "lease free at 240 s, boot 30 s: %.1f", sim_to_s(d->end));
+    world_free(w);
+    scenario_free(sc);
+}
