@@ -906,7 +906,11 @@ static void load_event(ctx *c, scenario *s, json_object *o)
         check_keys(c, o, k);
         ev->vm = get_ref(c, s, o, "vm", REF_VM, true);
         ev->to = get_ref(c, s, o, "to", REF_HOST, false);
-        if (ev->vm >= 0 && ev->to >= 0 && s->vms[ev->vm].host == ev->to)
+        /* only a VM's first move can be checked against where it starts */
+        bool first = true;
+        for (size_t e = 0; e + 1 < s->nevents; e++)
+            first &= !(s->events[e].action == EV_MIGRATE && s->events[e].vm == ev->vm);
+        if (first && ev->vm >= 0 && ev->to >= 0 && s->vms[ev->vm].host == ev->to)
             err_at(c, "to", "VM \"%s\" already runs on \"%s\"", s->vms[ev->vm].name, s->hosts[ev->to].name);
         break;
     }
@@ -1197,6 +1201,11 @@ static void load_root(ctx *c, scenario *s, json_object *root)
         pop_to(c, m);
     }
     load_storage(c, s, root);
+    if (!strcmp(s->storage.type, "drbd") && g_str_has_prefix(s->storage.version, "8") && s->nhosts > 2)
+        err_at(c, "storage.version",
+               "DRBD %s replicates a resource between exactly two nodes, and this scenario has %zu hosts "
+               "(a third copy needs a stacked resource, or DRBD 9; facts 1.3)",
+               s->storage.version, s->nhosts);
     load_cluster(c, s, root);
     load_vms(c, s, root);
     load_events(c, s, root);

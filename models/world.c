@@ -56,6 +56,11 @@ struct world {
     bool nfs_failed_over;      /* an HA standby took over */
     bool pacemaker;
     bool sanlock;              /* iSCSI with sanlock leases on the LUN */
+    bool drbd;                 /* two-node DRBD replication between the hosts */
+    bool drbd_connected, drbd_standalone;
+    int drbd_sb;               /* open split-brain incident, -1 if none */
+    double drbd_sb_rate;       /* bytes/s written on both sides while split */
+    GPtrArray *drbd_bgs;       /* replication streams */
     sim_time *lost_at;         /* when each host last lost the storage (died or was cut off) */
     sim_event membership_ev;   /* corosync re-forms the membership after a change */
     sim_event nfs_failover_ev;
@@ -129,6 +134,10 @@ world *world_new(const scenario *sc, uint64_t run, char **err)
     w->sanlock = !strcmp(sc->storage.type, "iscsi") &&
                  (!strcmp(sc->storage.lock, "sanlock") || !strcmp(sc->storage.lock, "lvmlockd-sanlock"));
     w->lost_at = g_new0(sim_time, sc->nhosts);
+    w->drbd = !strcmp(sc->storage.type, "drbd") && sc->nhosts == 2;
+    w->drbd_connected = true;
+    w->drbd_sb = -1;
+    w->drbd_bgs = g_ptr_array_new();
     w->pacemaker = !strcmp(sc->cluster.manager, "pacemaker");
     w->host_up = g_new(bool, sc->nhosts);
     for (size_t h = 0; h < sc->nhosts; h++)
@@ -160,7 +169,9 @@ world *world_new(const scenario *sc, uint64_t run, char **err)
             warn(w, "random failures of %s are not simulated yet: ignored", list);
         }
     }
-    if (strcmp(sc->storage.type, "local") != 0 && !w->nfs)
+    if (w->drbd && strcmp(sc->storage.fencing, "resource-only") == 0)
+        warn(w, "DRBD fencing resource-only is not simulated yet: treated as dont-care");
+    if (strcmp(sc->storage.type, "local") != 0 && !w->nfs && !w->drbd)
         warn(w, "storage type \"%s\" is not simulated yet: shared storage is assumed (no disk copy, no "
                 "switchover cost)", sc->storage.type);
     return w;
@@ -183,6 +194,8 @@ void world_free(world *w)
     g_free(w->host_active);
     g_free(w->group);
     g_free(w->lost_at);
+    if (w->drbd_bgs)
+        g_ptr_array_free(w->drbd_bgs, TRUE);
     g_ptr_array_free(w->warnings, TRUE);
     for (guint i = 0; w->incidents && i < w->incidents->len; i++)
         g_free(g_array_index(w->incidents, world_incident, i).resource);
@@ -254,6 +267,7 @@ static int place(const world *w, int vm, int except)
 
 static void try_start(world *w, int vm, int to);
 static void nfs_io_attach(world *w, int vm);
+static void drbd_streams(world *w);
 
 static void start_queued(world *w)
 {
@@ -283,6 +297,7 @@ static void on_mig_done(mig *m, void *arg)
     else if (r->outcome == MIG_VM_LOST)
         w->vms[r->vm].host = -1;
     nfs_io_attach(w, r->vm);
+    drbd_streams(w);
     start_queued(w);
 }
 
@@ -317,8 +332,15 @@ static void try_start(world *w, int vm, int to)
         note(w, "migration-queued", name, "the source host is at its migration limit");
         return;
     }
+    bool cold = !strcmp(sc->cluster.manager, "pacemaker") && !sc->cluster.allow_migrate;
+    if (w->drbd && !sc->storage.dual_primary && !cold) {
+        /* the destination QEMU must open the disk while the source still
+         * runs: only a second primary may (facts 1.2) */
+        note(w, "migration-refused", name, "DRBD without dual-primary: the destination cannot open the disk");
+        return;
+    }
     w->host_active[st->host]++;
-    if (!strcmp(sc->cluster.manager, "pacemaker") && !sc->cluster.allow_migrate) {
+    if (cold) {
         /* Pacemaker moves a VirtualDomain without allow-migrate by stopping
          * it and starting it elsewhere (facts row 21) */
         st->active = mig_start_restart(w->s, &sc->vms[vm], vm, st->host, to, sc->cluster.vm_stop,
@@ -739,6 +761,111 @@ static void membership_check(sim *s, void *arg)
     }
 }
 
+/* ------------------------------------------------------------------ DRBD
+ *
+ * Two nodes replicate every VM's disk (facts section 1): a VM's writes are a
+ * steady stream from its node to the peer on the replication network. When
+ * the peers lose each other (both alive), the fencing policy decides:
+ * dont-care lets both primaries go on writing: if VMs write on both sides the
+ * data diverges, a split brain from the cut. DRBD only notices at
+ * reconnection; with the default after-sb-2pri disconnect the resource then
+ * stays disconnected (StandAlone) for an operator to resolve: the incident
+ * ends there with both sides' writes as diverged bytes. resource-and-stonith
+ * freezes IO at once and has the peer fenced (facts 1.5): IO resumes on the
+ * survivor after the fence, the other node is down and a cluster manager
+ * restarts its VMs. */
+
+static bool drbd_link_up(world *w)
+{
+    int net = storage_network(w);
+    return w->host_up[0] && w->host_up[1] && hosts_reach(w, 0, 1) && link_up(nic(w, 0, net)) &&
+           link_up(nic(w, 1, net));
+}
+
+static double writes_on(const world *w, int h)
+{
+    double r = 0;
+    for (size_t i = 0; i < w->sc->nvms; i++)
+        if (w->vms[i].host == h)
+            r += w->sc->vms[i].disk_write_Bps;
+    return r;
+}
+
+static void drbd_streams(world *w)
+{
+    for (guint i = 0; i < w->drbd_bgs->len; i++)
+        flow_bg_free(w->net, g_ptr_array_index(w->drbd_bgs, i));
+    g_ptr_array_set_size(w->drbd_bgs, 0);
+    if (!w->drbd || !w->drbd_connected || w->drbd_standalone)
+        return;
+    int net = storage_network(w);
+    for (int h = 0; h < 2; h++) {
+        double r = writes_on(w, h);
+        nic_links *a = nic(w, h, net), *b = nic(w, 1 - h, net);
+        if (r > 0 && a->tx && b->rx) {
+            flow_link *path[2] = { a->tx, b->rx };
+            g_ptr_array_add(w->drbd_bgs, flow_bg_new(w->net, path, 2, r));
+        }
+    }
+}
+
+typedef struct {
+    world *w;
+    int survivor;
+} drbd_fence_job;
+
+static void drbd_fenced(sim *s, void *arg)
+{
+    (void)s;
+    drbd_fence_job *j = arg;
+    world *w = j->w;
+    for (size_t i = 0; i < w->sc->nvms; i++)
+        if (w->vms[i].host == j->survivor)
+            incident_close(w, &w->vms[i].io_blocked);
+    g_free(j);
+}
+
+static void drbd_update(world *w)
+{
+    if (!w->drbd || w->drbd_standalone)
+        return;
+    bool up = drbd_link_up(w);
+    if (up == w->drbd_connected)
+        return;
+    w->drbd_connected = up;
+    const scn_storage *st = &w->sc->storage;
+    if (!up && w->host_up[0] && w->host_up[1]) {
+        note(w, "drbd-disconnected", "r0", st->fencing);
+        if (!strcmp(st->fencing, "resource-and-stonith")) {
+            /* both primaries freeze their IO and call fence-peer; one
+             * fence goes through (a race, as in the cluster) */
+            int survivor = (int)gsl_rng_uniform_int(sim_stream(w->s, "drbd-fence-race"), 2);
+            for (size_t i = 0; i < w->sc->nvms; i++)
+                if (w->vms[i].host >= 0 && w->vms[i].io_blocked < 0)
+                    w->vms[i].io_blocked = incident_open(w, "io-frozen", "r0", (int)i);
+            g_autofree char *t = g_strdup_printf("host:%s", w->sc->hosts[1 - survivor].name);
+            incident_close(w, &(int){ incident_open(w, "fenced", t, -1) });
+            drbd_fence_job *j = g_new(drbd_fence_job, 1);
+            *j = (drbd_fence_job){ w, survivor };
+            sim_after(w->s, w->sc->cluster.fence_time, drbd_fenced, j);
+            /* the fenced node goes down when the fence completes */
+            apply_target(w, t, true);
+        } else if (st->dual_primary && writes_on(w, 0) > 0 && writes_on(w, 1) > 0) {
+            w->drbd_sb = incident_open(w, "split-brain", "r0", -1);
+            w->drbd_sb_rate = writes_on(w, 0) + writes_on(w, 1);
+        }
+    } else if (up && w->drbd_sb >= 0) {
+        world_incident *in = &g_array_index(w->incidents, world_incident, w->drbd_sb);
+        in->diverged_bytes = w->drbd_sb_rate * sim_to_s(sim_now(w->s) - in->start);
+        incident_close(w, &w->drbd_sb);
+        /* after-sb-2pri disconnect (the default, facts row 4): no automatic
+         * resolution, the resource stays StandAlone */
+        note(w, "drbd-standalone", "r0", "split brain detected at reconnection; after-sb-2pri disconnect");
+        w->drbd_standalone = true;
+    }
+    drbd_streams(w);
+}
+
 /* ------------------------------------------------------------------ faults */
 
 static void set_host_links(world *w, int h, bool up)
@@ -803,6 +930,7 @@ static void apply_target(world *w, const char *target, bool fail)
     if (w->nfs && g_str_has_prefix(target, "host:") && scenario_find_host(sc, arg) == sc->storage.server_host)
         nfs_server_changed(w, fail);
     nfs_update(w);
+    drbd_update(w);
     if (g_str_has_prefix(target, "host:") && fail)
         cluster_changed(w);
 }
@@ -863,6 +991,7 @@ static void on_event(sim *s, void *arg)
             }
         }
         nfs_update(w);
+        drbd_update(w);
         cluster_changed(w);
         break;
     case EV_SET:
@@ -885,6 +1014,7 @@ void world_run(world *w)
     for (size_t i = 0; i < sc->nvms; i++)
         nfs_io_attach(w, (int)i);
     nfs_update(w);
+    drbd_streams(w);
     sim_run(w->s, sc->until);
     if (w->failures)
         failure_set_stop(w->failures); /* nothing fails after the end */
