@@ -10,10 +10,22 @@
 #include "models/failure.h"
 #include "sim/flow.h"
 
+/* Ceph timers (facts section 2): heartbeat grace + report, down -> out,
+ * RBD watch timeout; recovery rate per image: assumption. */
+#define CEPH_GRACE (25 * SIM_S)
+#define CEPH_OUT (600 * SIM_S)
+#define CEPH_WATCH (30 * SIM_S)
+#define CEPH_RECOVERY_BPS 100e6
+
 typedef struct {
     flow_link *tx, *rx;
     double capacity;
 } nic_links;
+
+typedef struct {
+    struct world *w;
+    int h;
+} host_ref;
 
 typedef struct {
     int host;       /* where it runs; -1 when down */
@@ -28,6 +40,10 @@ typedef struct {
     int dup_host;    /* a second instance started elsewhere (split brain), -1 if none */
     int dup_inc;     /* its double-writer incident */
     bool restarting;
+    int replicas[10];  /* ceph: the hosts holding its objects (CRUSH-like placement) */
+    int nreplicas;
+    int ceph_usable;   /* replicas it could reach at the last check */
+    int ceph_stall;    /* open io-blocked incident of an OSD failover stall, -1 if none */
     struct world *w; /* back to the world, for the VM's own timers */
     int index;
 } vm_state;
@@ -61,6 +77,13 @@ struct world {
     int drbd_sb;               /* open split-brain incident, -1 if none */
     double drbd_sb_rate;       /* bytes/s written on both sides while split */
     GPtrArray *drbd_bgs;       /* replication streams */
+    bool ceph;
+    bool *mon_up;              /* ceph monitors, on the first hosts */
+    int nmons;
+    bool mon_quorum;
+    int mon_inc;               /* open quorum-lost incident */
+    sim_event *out_ev;         /* per host: down -> out after mon_osd_down_out_interval */
+    host_ref *hrefs;           /* per host, as event arguments */
     sim_time *lost_at;         /* when each host last lost the storage (died or was cut off) */
     sim_event membership_ev;   /* corosync re-forms the membership after a change */
     sim_event nfs_failover_ev;
@@ -87,6 +110,7 @@ static void warn(world *w, const char *fmt, ...)
 }
 
 static void apply_target(world *w, const char *target, bool fail);
+static void ceph_place(world *w, int vm);
 
 /* The components whose failure this version simulates. */
 static bool simulated_target(const char *target)
@@ -138,6 +162,19 @@ world *world_new(const scenario *sc, uint64_t run, char **err)
     w->drbd_connected = true;
     w->drbd_sb = -1;
     w->drbd_bgs = g_ptr_array_new();
+    w->ceph = !strcmp(sc->storage.type, "ceph");
+    w->mon_up = g_new(bool, sc->nhosts);
+    w->out_ev = g_new0(sim_event, sc->nhosts);
+    w->hrefs = g_new(host_ref, sc->nhosts);
+    for (size_t h = 0; h < sc->nhosts; h++)
+        w->hrefs[h] = (host_ref){ w, (int)h };
+    w->nmons = sc->nhosts < 3 ? (int)sc->nhosts : 3;
+    for (size_t h = 0; h < sc->nhosts; h++)
+        w->mon_up[h] = true;
+    w->mon_quorum = true;
+    w->mon_inc = -1;
+    for (size_t i = 0; w->ceph && i < sc->nvms; i++)
+        ceph_place(w, (int)i);
     w->pacemaker = !strcmp(sc->cluster.manager, "pacemaker");
     w->host_up = g_new(bool, sc->nhosts);
     for (size_t h = 0; h < sc->nhosts; h++)
@@ -171,7 +208,7 @@ world *world_new(const scenario *sc, uint64_t run, char **err)
     }
     if (w->drbd && strcmp(sc->storage.fencing, "resource-only") == 0)
         warn(w, "DRBD fencing resource-only is not simulated yet: treated as dont-care");
-    if (strcmp(sc->storage.type, "local") != 0 && !w->nfs && !w->drbd)
+    if (strcmp(sc->storage.type, "local") != 0 && !w->nfs && !w->drbd && !w->ceph)
         warn(w, "storage type \"%s\" is not simulated yet: shared storage is assumed (no disk copy, no "
                 "switchover cost)", sc->storage.type);
     return w;
@@ -194,6 +231,9 @@ void world_free(world *w)
     g_free(w->host_active);
     g_free(w->group);
     g_free(w->lost_at);
+    g_free(w->mon_up);
+    g_free(w->out_ev);
+    g_free(w->hrefs);
     if (w->drbd_bgs)
         g_ptr_array_free(w->drbd_bgs, TRUE);
     g_ptr_array_free(w->warnings, TRUE);
@@ -637,6 +677,12 @@ static void recover_vm(world *w, int vm, int g)
                 in->start = lost + 80 * SIM_S;
         }
     }
+    if (w->ceph && v->host < 0 && v->down >= 0) {
+        /* the dead owner's RBD lock is broken once its watch times out */
+        sim_time free_at = g_array_index(w->incidents, world_incident, v->down).start + CEPH_WATCH;
+        if (free_at > sim_now(w->s) + wait)
+            wait = free_at - sim_now(w->s);
+    }
     start_job *j = g_new(start_job, 1);
     *j = (start_job){ w, vm, best };
     v->restarting = true;
@@ -738,6 +784,9 @@ static void membership_check(sim *s, void *arg)
                     if (v->host >= 0 && w->group[v->host] == groups[k] && is_node(w, v->host)) {
                         v->home = v->host;
                         v->host = -1;
+                        incident_close(w, &v->io_blocked);
+                        incident_close(w, &v->io_error);
+                        incident_close(w, &v->ceph_stall);
                         nfs_io_attach(w, (int)i);
                         v->down = incident_open(w, "quorum-lost", w->sc->hosts[v->home].name, (int)i);
                     }
@@ -866,6 +915,202 @@ static void drbd_update(world *w)
     drbd_streams(w);
 }
 
+/* ------------------------------------------------------------------ Ceph RBD
+ *
+ * Every host runs OSDs; the first three run the monitors (assumption). A VM's
+ * image lives on `size` replicas on distinct hosts, chosen by rendezvous
+ * hashing of (VM, host) (deterministic and CRUSH-like: adding a host moves
+ * only what it takes). Facts section 2:
+ * - a replica lost while at least min_size remain stalls IO for the heartbeat
+ *   grace plus a report (20 s + 5 s) until the OSD is marked down, then IO goes
+ *   on degraded; fewer than min_size replicas block IO (PG "peered") until one
+ *   comes back: Ceph blocks, it never splits;
+ * - without a monitor majority no map can change: IO that needs one (a
+ *   replica lost meanwhile) hangs until quorum returns;
+ * - a host down for mon_osd_down_out_interval (600 s) is marked out and its
+ *   data re-replicated to another host, if there is one, at a recovery rate
+ *   (100 MB/s per image, assumption);
+ * - a VM restarted after its host died waits for its RBD lock holder's watch to
+ *   time out (30 s) before it can take the exclusive lock. */
+
+
+static uint64_t ceph_score(const char *vm, const char *host)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (const char *p = vm; *p; p++)
+        h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+    h = (h ^ '/') * 0x100000001b3ULL;
+    for (const char *p = host; *p; p++)
+        h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    return h ^ (h >> 33);
+}
+
+/* The best-scoring host not already holding a replica of vm, -1 if none
+ * (up hosts only when up_only). */
+static int ceph_pick(const world *w, int vm, bool up_only)
+{
+    const vm_state *v = &w->vms[vm];
+    int best = -1;
+    uint64_t bs = 0;
+    for (size_t h = 0; h < w->sc->nhosts; h++) {
+        bool taken = false;
+        for (int k = 0; k < v->nreplicas; k++)
+            taken |= v->replicas[k] == (int)h;
+        if (taken || (up_only && !w->host_up[h]))
+            continue;
+        uint64_t sc = ceph_score(w->sc->vms[vm].name, w->sc->hosts[h].name);
+        if (best < 0 || sc > bs) {
+            best = (int)h;
+            bs = sc;
+        }
+    }
+    return best;
+}
+
+static void ceph_place(world *w, int vm)
+{
+    vm_state *v = &w->vms[vm];
+    v->nreplicas = 0;
+    v->ceph_stall = -1;
+    int size = w->sc->storage.size < 10 ? w->sc->storage.size : 10;
+    while (v->nreplicas < size) {
+        int h = ceph_pick(w, vm, false);
+        if (h < 0)
+            break;
+        v->replicas[v->nreplicas++] = h;
+    }
+    v->ceph_usable = v->nreplicas;
+}
+
+static int ceph_usable(const world *w, int vm)
+{
+    const vm_state *v = &w->vms[vm];
+    int u = 0;
+    for (int k = 0; k < v->nreplicas; k++) {
+        int r = v->replicas[k];
+        u += w->host_up[r] && (v->host < 0 || hosts_reach(w, v->host, r));
+    }
+    return u;
+}
+
+static bool ceph_mon_quorum(const world *w)
+{
+    int up = 0;
+    for (int m = 0; m < w->nmons; m++)
+        up += w->mon_up[m] && w->host_up[m];
+    return 2 * up > w->nmons;
+}
+
+static void ceph_stall_over(sim *s, void *arg)
+{
+    (void)s;
+    vm_state *v = arg;
+    incident_close(v->w, &v->ceph_stall);
+}
+
+static void ceph_update(world *w)
+{
+    if (!w->ceph)
+        return;
+    bool q = ceph_mon_quorum(w);
+    if (!q && w->mon_quorum)
+        w->mon_inc = incident_open(w, "quorum-lost", "ceph:mon", -1);
+    else if (q && !w->mon_quorum)
+        incident_close(w, &w->mon_inc);
+    w->mon_quorum = q;
+    int min_size = w->sc->storage.min_size;
+    for (size_t i = 0; i < w->sc->nvms; i++) {
+        vm_state *v = &w->vms[i];
+        if (v->host < 0)
+            continue;
+        int u = ceph_usable(w, (int)i);
+        bool lost_one = u < v->ceph_usable;
+        if (u < min_size || (lost_one && !q) || (v->io_blocked >= 0 && !q)) {
+            /* peered PGs, or a map change that cannot be committed */
+            if (v->io_blocked < 0)
+                v->io_blocked = incident_open(w, "io-blocked", u < min_size ? "ceph:pg" : "ceph:mon", (int)i);
+        } else {
+            incident_close(w, &v->io_blocked);
+            if (lost_one && v->ceph_stall < 0) {
+                v->ceph_stall = incident_open(w, "io-blocked", "ceph:osd-failover", (int)i);
+                sim_after(w->s, CEPH_GRACE, ceph_stall_over, v);
+            }
+        }
+        v->ceph_usable = u;
+    }
+}
+
+typedef struct {
+    world *w;
+    int vm, from, to;
+} ceph_recovery;
+
+static void ceph_recovered(flow_net *net, flow *f, void *arg)
+{
+    (void)net;
+    (void)f;
+    ceph_recovery *r = arg;
+    world *w = r->w;
+    vm_state *v = &w->vms[r->vm];
+    for (int k = 0; k < v->nreplicas; k++)
+        if (v->replicas[k] == r->from)
+            v->replicas[k] = r->to;
+    note(w, "ceph-recovery-done", w->sc->vms[r->vm].name, NULL);
+    v->ceph_usable = ceph_usable(w, r->vm);
+    ceph_update(w);
+    g_free(r);
+}
+
+/* mon_osd_down_out_interval: the host's OSDs are out; re-replicate. */
+static void ceph_out(sim *s, void *arg)
+{
+    (void)s;
+    host_ref *ref = arg;
+    world *w = ref->w;
+    int h = ref->h;
+    w->out_ev[h] = 0;
+    if (w->host_up[h])
+        return;
+    int net = storage_network(w);
+    for (size_t i = 0; i < w->sc->nvms; i++) {
+        vm_state *v = &w->vms[i];
+        bool holds = false;
+        int src = -1;
+        for (int k = 0; k < v->nreplicas; k++) {
+            holds |= v->replicas[k] == h;
+            if (v->replicas[k] != h && w->host_up[v->replicas[k]] && src < 0)
+                src = v->replicas[k];
+        }
+        if (!holds)
+            continue;
+        int to = ceph_pick(w, (int)i, true);
+        if (to < 0 || src < 0) {
+            note(w, "ceph-undersized", w->sc->vms[i].name, "no other host for the lost copy");
+            continue;
+        }
+        note(w, "ceph-recovery-start", w->sc->vms[i].name, "down -> out after 600 s");
+        ceph_recovery *r = g_new(ceph_recovery, 1);
+        *r = (ceph_recovery){ w, (int)i, h, to };
+        flow_link *path[2] = { nic(w, src, net)->tx, nic(w, to, net)->rx };
+        double bytes = w->sc->vms[i].disk_size > 0 ? w->sc->vms[i].disk_size : 1;
+        flow_start(w->net, path, 2, bytes, &(flow_params){ .cap_Bps = CEPH_RECOVERY_BPS }, ceph_recovered, r);
+    }
+}
+
+static void ceph_host_changed(world *w, int h, bool down)
+{
+    if (!w->ceph || h < 0)
+        return;
+    if (down && !w->out_ev[h])
+        w->out_ev[h] = sim_after(w->s, CEPH_OUT, ceph_out, &w->hrefs[h]);
+    else if (!down && w->out_ev[h]) {
+        sim_cancel(w->s, w->out_ev[h]);
+        w->out_ev[h] = 0;
+    }
+}
+
 /* ------------------------------------------------------------------ faults */
 
 static void set_host_links(world *w, int h, bool up)
@@ -921,6 +1166,10 @@ static void apply_target(world *w, const char *target, bool fail)
                     w->vms[i].down = incident_open(w, "vm-down", target, (int)i);
                 }
         }
+    } else if (g_str_has_prefix(target, "mon:") && w->ceph) {
+        int h = scenario_find_host(sc, arg);
+        if (h >= 0)
+            w->mon_up[h] = !fail;
     } else if (!strcmp(target, "nfs-server") && w->nfs) {
         w->nfs_service_down = fail;
         nfs_server_changed(w, fail);
@@ -931,8 +1180,11 @@ static void apply_target(world *w, const char *target, bool fail)
         nfs_server_changed(w, fail);
     nfs_update(w);
     drbd_update(w);
-    if (g_str_has_prefix(target, "host:") && fail)
-        cluster_changed(w);
+    if (g_str_has_prefix(target, "host:"))
+        ceph_host_changed(w, scenario_find_host(sc, arg), fail);
+    ceph_update(w);
+    if (g_str_has_prefix(target, "host:"))
+        cluster_changed(w); /* a node left or came back */
 }
 
 typedef struct {
@@ -992,6 +1244,7 @@ static void on_event(sim *s, void *arg)
         }
         nfs_update(w);
         drbd_update(w);
+        ceph_update(w);
         cluster_changed(w);
         break;
     case EV_SET:
@@ -1024,11 +1277,21 @@ void world_run(world *w)
     }
     sim_cancel(w->s, w->nfs_failover_ev);
     w->nfs_failover_ev = 0;
+    for (size_t h = 0; h < sc->nhosts; h++) {
+        sim_cancel(w->s, w->out_ev[h]);
+        w->out_ev[h] = 0;
+    }
     for (guint i = 0; i < w->incidents->len; i++) {
         world_incident *in = &g_array_index(w->incidents, world_incident, i);
         if (in->end < 0)
             in->end = sim_now(w->s);
     }
+    /* what is still open ends with the run; nothing reopens it */
+    for (size_t i = 0; i < sc->nvms; i++) {
+        vm_state *v = &w->vms[i];
+        v->io_blocked = v->io_error = v->down = v->dup_inc = v->ceph_stall = -1;
+    }
+    w->drbd_sb = w->mon_inc = -1;
     /* switchovers under way finish; iterating migrations have not converged */
     for (size_t i = 0; i < w->migs->len; i++) {
         mig *m = g_ptr_array_index(w->migs, i);

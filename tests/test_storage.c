@@ -355,3 +355,95 @@ Test(storage, drbd_8_refuses_three_nodes_and_needs_dual_primary_to_migrate)
     world_free(w);
     scenario_free(sc);
 }
+
+static world *ceph_run(int hosts, const char *events, scenario **out)
+{
+    GString *hs = g_string_new(NULL);
+    for (int i = 0; i < hosts; i++)
+        g_string_append_printf(hs, "%s{\"name\":\"c%d\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1.25e9}]}",
+                               i ? "," : "", i + 1);
+    g_autofree char *text = g_strdup_printf(
+        "{\"golive\":1,\"until\":\"30min\",\"networks\":[{\"name\":\"lan\"}],\"hosts\":[%s],"
+        "\"storage\":{\"type\":\"ceph\",\"size\":3,\"min_size\":2},"
+        "\"vms\":[{\"name\":\"v1\",\"host\":\"c1\",\"memory\":\"1GiB\",\"disk\":{\"size\":\"20GB\"}}],"
+        "\"events\":[%s]}",
+        hs->str, events);
+    g_string_free(hs, TRUE);
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    scenario *sc = scenario_load_text("ceph.json", text, strlen(text), errors);
+    cr_assert_not_null(sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
+    g_ptr_array_free(errors, TRUE);
+    char *err = NULL;
+    world *w = world_new(sc, 0, &err);
+    world_run(w);
+    *out = sc;
+    return w;
+}
+
+/* Three hosts, size 3 / min_size 2 (every host holds a copy): one host down
+ * stalls IO for the heartbeat grace + report (25 s), then IO goes on; a
+ * second host down leaves one copy, under min_size: IO blocks until a host
+ * returns. Ceph never splits. */
+Test(storage, ceph_one_then_two_hosts_down)
+{
+    scenario *sc;
+    world *w = ceph_run(3, FAIL("100s", "host:c2") "," FAIL("300s", "host:c3") "," REPAIR("500s", "host:c3"), &sc);
+    const world_incident *stall = find(w, "io-blocked", 0);
+    cr_assert_not_null(stall);
+    cr_assert_str_eq(stall->resource, "ceph:osd-failover");
+    cr_assert_eq(stall->end - stall->start, 25 * SIM_S);
+    const world_incident *blocked = find(w, "io-blocked", 1);
+    cr_assert_not_null(blocked);
+    cr_assert_str_eq(blocked->resource, "ceph:pg");
+    cr_assert_eq(blocked->start, 300 * SIM_S);
+    cr_assert_eq(blocked->end, 500 * SIM_S);
+    cr_assert_null(find(w, "split-brain", 0));
+    cr_assert_null(find(w, "double-writer", 0));
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* Monitors on c1-c3: two of them down is no quorum. IO needing no map change
+ * goes on; a copy lost meanwhile (c3's OSDs) blocks IO until quorum returns. */
+Test(storage, ceph_mon_quorum_loss_blocks_map_changes)
+{
+    scenario *sc;
+    world *w = ceph_run(3, FAIL("100s", "mon:c2") "," FAIL("110s", "mon:c3") "," FAIL("200s", "host:c3") ","
+                               REPAIR("300s", "mon:c2"),
+                        &sc);
+    const world_incident *q = find(w, "quorum-lost", 0);
+    cr_assert_not_null(q);
+    cr_assert_eq(q->start, 110 * SIM_S);
+    cr_assert_eq(q->end, 300 * SIM_S);
+    const world_incident *b = find(w, "io-blocked", 0);
+    cr_assert_not_null(b, "a copy lost without quorum: the map cannot change");
+    cr_assert_str_eq(b->resource, "ceph:mon");
+    cr_assert_eq(b->start, 200 * SIM_S);
+    cr_assert_eq(b->end, 300 * SIM_S);
+    cr_assert_null(find(w, "split-brain", 0));
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* Four hosts: a host down for mon_osd_down_out_interval (600 s) is marked
+ * out and its copies are rebuilt on the fourth host: recovery traffic. */
+Test(storage, ceph_down_out_starts_recovery)
+{
+    scenario *sc;
+    /* fail every host holding a copy except c1 in turn is not needed: fail
+     * each of c2..c4 in separate runs until one holds v1's copy */
+    bool seen = false;
+    for (int victim = 2; victim <= 4 && !seen; victim++) {
+        g_autofree char *ev = g_strdup_printf("{\"at\":\"100s\",\"action\":\"fail\",\"target\":\"host:c%d\"}", victim);
+        world *w = ceph_run(4, ev, &sc);
+        trace_rec rec;
+        for (size_t i = 0; trace_get(sim_trace(world_sim(w)), i, &rec); i++)
+            if (!strcmp(rec.kind, "ceph-recovery-start")) {
+                cr_assert_eq(rec.t, 700 * SIM_S);
+                seen = true;
+            }
+        world_free(w);
+        scenario_free(sc);
+    }
+    cr_assert(seen, "recovery after the down-out interval");
+}
