@@ -150,7 +150,7 @@ world *world_new(const scenario *sc, uint64_t run, char **err)
         w->vms[i].w = w;
         w->vms[i].index = (int)i;
         w->vms[i].home = w->vms[i].host;
-        w->vms[i].down = w->vms[i].dup_inc = w->vms[i].dup_host = -1;
+        w->vms[i].down = w->vms[i].dup_inc = w->vms[i].dup_host = w->vms[i].ceph_stall = -1;
     }
     w->incidents = g_array_new(FALSE, TRUE, sizeof(world_incident));
     /* NFS and iSCSI are both served by one host here: the filer or the target */
@@ -973,7 +973,6 @@ static void ceph_place(world *w, int vm)
 {
     vm_state *v = &w->vms[vm];
     v->nreplicas = 0;
-    v->ceph_stall = -1;
     int size = w->sc->storage.size < 10 ? w->sc->storage.size : 10;
     while (v->nreplicas < size) {
         int h = ceph_pick(w, vm, false);

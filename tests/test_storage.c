@@ -447,3 +447,18 @@ Test(storage, ceph_down_out_starts_recovery)
     }
     cr_assert(seen, "recovery after the down-out interval");
 }
+
+/* Two nodes without two_node: a split leaves neither half a majority, so
+ * both stop their VMs (no-quorum-policy stop) until the heal. (Found by
+ * fuzzing: a stop before any incident existed read a stale index.) */
+Test(cluster, split_without_quorum_stops_the_vms)
+{
+    scenario *sc;
+    world *w = iscsi_run("none", "{\"manager\":\"pacemaker\",\"allow_migrate\":true}", SPLIT, &sc);
+    const world_incident *q = find(w, "quorum-lost", 0);
+    cr_assert_not_null(q);
+    cr_assert_eq(q->start, 103050 * SIM_MS);
+    cr_assert_null(find(w, "double-writer", 0), "without quorum nobody starts anything");
+    world_free(w);
+    scenario_free(sc);
+}
