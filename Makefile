@@ -55,7 +55,7 @@ TESTS       := $(BUILD)/normal/golive-tests
 TESTS_SAN   := $(BUILD)/san/golive-tests
 BENCH       := $(BUILD)/bench/golive-bench
 
-.PHONY: validate validate-run FORCE check-pkgs all check check-run demo demo-run bench bench-run deps ensure-deps \
+.PHONY: docs docs-run validate validate-run FORCE check-pkgs all check check-run demo demo-run bench bench-run deps ensure-deps \
         install uninstall clean test
 
 all: $(GOLIVE)
@@ -199,6 +199,21 @@ validate-run: $(VALIDATE)
 	$(VALIDATE) tests/validation/qemu-loopback.csv > docs/.validation.md.tmp
 	mv docs/.validation.md.tmp docs/validation.md
 	@sed -n '/| metric/,$$p' docs/validation.md
+
+# ---------------------------------------------------------------- docs
+TRADEOFFS := $(BUILD)/golive-tradeoffs
+
+$(TRADEOFFS): $(call objs,normal,$(LIB_SRC) tests/docs/tradeoffs_main.c)
+	$(CC) $^ -o $@ $(PKG_LIBS)
+
+docs: ensure-deps
+	@$(MAKE) --no-print-directory docs-run
+
+docs-run: $(TRADEOFFS) $(VALIDATE)
+	$(TRADEOFFS) > docs/.storage-tradeoffs.md.tmp
+	mv docs/.storage-tradeoffs.md.tmp docs/storage-tradeoffs.md
+	$(VALIDATE) tests/validation/qemu-loopback.csv > docs/.validation.md.tmp
+	mv docs/.validation.md.tmp docs/validation.md
 
 # ---------------------------------------------------------------- install
 install: $(GOLIVE)
