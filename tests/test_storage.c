@@ -5,6 +5,21 @@
 
 #include "models/world.h"
 
+/* Loads a scenario from text, runs it, and hands back both. */
+static world *load_and_run(const char *text, scenario **out)
+{
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    scenario *sc = scenario_load_text("test.json", text, strlen(text), errors);
+    cr_assert_not_null(sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
+    g_ptr_array_free(errors, TRUE);
+    char *err = NULL;
+    world *w = world_new(sc, 0, &err);
+    cr_assert_not_null(w, "%s", err ? err : "");
+    world_run(w);
+    *out = sc;
+    return w;
+}
+
 static world *run(const char *storage, const char *events, scenario **out)
 {
     g_autofree char *text = g_strdup_printf(
@@ -16,16 +31,7 @@ static world *run(const char *storage, const char *events, scenario **out)
         "\"vms\":[{\"name\":\"v1\",\"host\":\"a\",\"memory\":\"8GiB\"},{\"name\":\"v2\",\"host\":\"b\",\"memory\":\"1GiB\"}],"
         "\"events\":[%s]}",
         storage, events);
-    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
-    scenario *sc = scenario_load_text("s.json", text, strlen(text), errors);
-    cr_assert_not_null(sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
-    g_ptr_array_free(errors, TRUE);
-    char *err = NULL;
-    world *w = world_new(sc, 0, &err);
-    cr_assert_not_null(w, "%s", err ? err : "");
-    world_run(w);
-    *out = sc;
-    return w;
+    return load_and_run(text, out);
 }
 
 static size_t count(const world *w, const char *kind)
@@ -137,15 +143,7 @@ static world *cluster_run(const char *cluster, const char *events, int nodes, sc
         "\"events\":[%s]}",
         hosts->str, cluster, events);
     g_string_free(hosts, TRUE);
-    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
-    scenario *sc = scenario_load_text("c.json", text, strlen(text), errors);
-    cr_assert_not_null(sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
-    g_ptr_array_free(errors, TRUE);
-    char *err = NULL;
-    world *w = world_new(sc, 0, &err);
-    world_run(w);
-    *out = sc;
-    return w;
+    return load_and_run(text, out);
 }
 
 static const world_incident *find(const world *w, const char *kind, int k)
@@ -226,15 +224,7 @@ static world *iscsi_run(const char *lock, const char *cluster, const char *event
         "\"vms\":[{\"name\":\"v1\",\"host\":\"n1\",\"memory\":\"1GiB\",\"disk\":{\"write_rate\":\"1MB/s\"}}],"
         "\"events\":[%s]}",
         lock, cluster, events);
-    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
-    scenario *sc = scenario_load_text("i.json", text, strlen(text), errors);
-    cr_assert_not_null(sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
-    g_ptr_array_free(errors, TRUE);
-    char *err = NULL;
-    world *w = world_new(sc, 0, &err);
-    world_run(w);
-    *out = sc;
-    return w;
+    return load_and_run(text, out);
 }
 
 #define NO_STONITH "{\"manager\":\"pacemaker\",\"two_node\":true,\"stonith\":false,\"allow_migrate\":true}"
@@ -283,15 +273,7 @@ static world *drbd_run(const char *storage, const char *cluster, const char *eve
         "{\"name\":\"v2\",\"host\":\"n2\",\"memory\":\"1GiB\",\"disk\":{\"write_rate\":\"3MB/s\"}}],"
         "\"events\":[%s]}",
         storage, cluster, events);
-    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
-    scenario *sc = scenario_load_text("d.json", text, strlen(text), errors);
-    cr_assert_not_null(sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
-    g_ptr_array_free(errors, TRUE);
-    char *err = NULL;
-    world *w = world_new(sc, 0, &err);
-    world_run(w);
-    *out = sc;
-    return w;
+    return load_and_run(text, out);
 }
 
 #define REPL_CUT FAIL("60s", "network:repl") "," REPAIR("90s", "network:repl")
@@ -369,15 +351,7 @@ static world *ceph_run(int hosts, const char *events, scenario **out)
         "\"events\":[%s]}",
         hs->str, events);
     g_string_free(hs, TRUE);
-    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
-    scenario *sc = scenario_load_text("ceph.json", text, strlen(text), errors);
-    cr_assert_not_null(sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
-    g_ptr_array_free(errors, TRUE);
-    char *err = NULL;
-    world *w = world_new(sc, 0, &err);
-    world_run(w);
-    *out = sc;
-    return w;
+    return load_and_run(text, out);
 }
 
 /* Three hosts, size 3 / min_size 2 (every host holds a copy): one host down
