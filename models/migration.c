@@ -430,7 +430,7 @@ static void resume_done(sim *s, void *arg)
     m->timer = 0;
     m->r.resume = sim_now(s);
     m->r.downtime = m->r.resume - m->r.stop;
-    trace_mig(m, "vm-resumed");
+    trace_mig(m, m->r.restart ? "vm-started" : "vm-resumed");
     if (m->phase == PH_RESUME) {
         finish(m, MIG_COMPLETED);
         return;
@@ -718,21 +718,11 @@ mig *mig_start(sim *s, flow_net *net, flow_link *const *path, size_t npath, cons
     return m;
 }
 
-static void restart_started(sim *s, void *arg)
-{
-    mig *m = arg;
-    m->timer = 0;
-    m->r.resume = sim_now(s);
-    m->r.downtime = m->r.resume - m->r.stop;
-    trace_mig(m, "vm-started");
-    finish(m, MIG_COMPLETED);
-}
-
 static void restart_stopped(sim *s, void *arg)
 {
     mig *m = arg;
     trace_mig(m, "vm-stopped");
-    m->timer = sim_after(s, m->restart_start, restart_started, m);
+    m->timer = sim_after(s, m->restart_start, resume_done, m);
 }
 
 mig *mig_start_restart(sim *s, const scn_vm *vm, int vm_index, int src, int dst, sim_time stop, sim_time start,
@@ -776,14 +766,13 @@ void mig_cancel(mig *m)
     finish(m, iterating ? MIG_NOT_CONVERGED : MIG_CANCELLED);
 }
 
-void mig_host_failed(mig *m, bool source)
+void mig_host_failed(mig *m)
 {
     if (m->phase == PH_DONE)
         return;
     bool postcopy = m->phase == PH_POSTCOPY || m->phase == PH_PC_SWITCH;
     /* precopy: the VM stays where it runs, on the source (which, if it is the
      * failed host, takes the VM down with it: not the migration's doing) */
-    (void)source;
     finish(m, postcopy ? MIG_VM_LOST : MIG_FAILED);
 }
 

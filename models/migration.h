@@ -64,9 +64,9 @@ mig *mig_start_restart(sim *s, const scn_vm *vm, int vm_index, int src, int dst,
                        mig_done_fn done, void *arg);
 /* Operator cancel: precopy stops, the VM stays on the source. */
 void mig_cancel(mig *m);
-/* A host of the migration failed (source: VM lost; destination: precopy
- * fails, postcopy loses the VM). */
-void mig_host_failed(mig *m, bool source);
+/* A host of the migration failed: precopy fails (the VM stays, or died,
+ * with its source), postcopy loses the VM. */
+void mig_host_failed(mig *m);
 /* The run ends: a migration still iterating has not converged. */
 void mig_run_ended(mig *m);
 const mig_result *mig_get_result(const mig *m);

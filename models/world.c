@@ -285,14 +285,21 @@ static double host_used(const world *w, int h)
     return used;
 }
 
-/* The up host other than `except` with the most free memory that fits vm;
- * ties go to the first in the scenario. -1 if none fits. */
-static int place(const world *w, int vm, int except)
+/* Hosts that run VMs: all but the NFS server or iSCSI target. */
+static bool is_node(const world *w, int h)
+{
+    return !(w->nfs && h == w->sc->storage.server_host);
+}
+
+/* The up node other than `except` (and in partition group `group`, unless it
+ * is -1) with the most free memory that fits vm; ties go to the first in the
+ * scenario. -1 if none fits. */
+static int place(const world *w, int vm, int except, int group)
 {
     int best = -1;
     double best_free = -1;
     for (size_t h = 0; h < w->sc->nhosts; h++) {
-        if ((int)h == except || !w->host_up[h])
+        if ((int)h == except || !w->host_up[h] || !is_node(w, (int)h) || (group >= 0 && w->group[h] != group))
             continue;
         double free_mem = w->sc->hosts[h].memory - host_used(w, (int)h);
         if (free_mem >= w->sc->vms[vm].memory && free_mem > best_free) {
@@ -355,7 +362,7 @@ static void try_start(world *w, int vm, int to)
         return;
     }
     if (to < 0)
-        to = place(w, vm, st->host);
+        to = place(w, vm, st->host, -1);
     if (to < 0) {
         note(w, "migration-refused", name, "no host has enough free memory");
         return;
@@ -575,11 +582,6 @@ static void nfs_server_changed(world *w, bool down)
  * A partition without quorum stops its VMs under no-quorum-policy=stop.
  * The cluster's nodes are the hosts other than the NFS server. */
 
-static bool is_node(const world *w, int h)
-{
-    return !(w->nfs && h == w->sc->storage.server_host);
-}
-
 static int nnodes(const world *w)
 {
     int n = 0;
@@ -633,23 +635,13 @@ static void vm_started(sim *s, void *arg)
     g_free(j);
 }
 
-/* Starts vm on a node of group g with the most free memory (vm_start later). */
+/* Starts vm on the node of group g with the most free memory (vm_start later). */
 static void recover_vm(world *w, int vm, int g)
 {
     vm_state *v = &w->vms[vm];
     if (v->restarting || v->dup_host >= 0 || !strcmp(w->sc->storage.type, "local"))
         return; /* local disks cannot be started elsewhere */
-    int best = -1;
-    double best_free = -1;
-    for (size_t h = 0; h < w->sc->nhosts; h++) {
-        if (!is_node(w, (int)h) || !w->host_up[h] || w->group[h] != g || (int)h == v->host)
-            continue;
-        double free_mem = w->sc->hosts[h].memory - host_used(w, (int)h);
-        if (free_mem >= w->sc->vms[vm].memory && free_mem > best_free) {
-            best = (int)h;
-            best_free = free_mem;
-        }
-    }
+    int best = place(w, vm, v->host, g);
     if (best < 0)
         return;
     sim_time wait = 0;
@@ -1112,15 +1104,13 @@ static void ceph_host_changed(world *w, int h, bool down)
 
 /* ------------------------------------------------------------------ faults */
 
-static void set_host_links(world *w, int h, bool up)
+/* Cuts or restores both directions of a NIC (if the host has one there). */
+static void set_nic(world *w, nic_links *l, bool up)
 {
-    for (size_t n = 0; n < w->sc->nnetworks; n++) {
-        nic_links *l = nic(w, h, (int)n);
-        if (l->tx) {
-            flow_link_set_capacity(w->net, l->tx, up ? l->capacity : 0);
-            flow_link_set_capacity(w->net, l->rx, up ? l->capacity : 0);
-        }
-    }
+    if (!l->tx)
+        return;
+    flow_link_set_capacity(w->net, l->tx, up ? l->capacity : 0);
+    flow_link_set_capacity(w->net, l->rx, up ? l->capacity : 0);
 }
 
 static void apply_target(world *w, const char *target, bool fail)
@@ -1130,30 +1120,22 @@ static void apply_target(world *w, const char *target, bool fail)
     const char *arg = colon ? colon + 1 : "";
     if (g_str_has_prefix(target, "network:")) {
         int n = scenario_find_network(sc, arg);
-        for (size_t h = 0; h < sc->nhosts; h++) {
-            nic_links *l = nic(w, (int)h, n);
-            if (l->tx) {
-                flow_link_set_capacity(w->net, l->tx, fail ? 0 : l->capacity);
-                flow_link_set_capacity(w->net, l->rx, fail ? 0 : l->capacity);
-            }
-        }
+        for (size_t h = 0; h < sc->nhosts; h++)
+            set_nic(w, nic(w, (int)h, n), !fail);
     } else if (g_str_has_prefix(target, "nic:")) {
         g_auto(GStrv) parts = g_strsplit(arg, "/", 2);
-        nic_links *l = nic(w, scenario_find_host(sc, parts[0]), scenario_find_network(sc, parts[1]));
-        if (l->tx) {
-            flow_link_set_capacity(w->net, l->tx, fail ? 0 : l->capacity);
-            flow_link_set_capacity(w->net, l->rx, fail ? 0 : l->capacity);
-        }
+        set_nic(w, nic(w, scenario_find_host(sc, parts[0]), scenario_find_network(sc, parts[1])), !fail);
     } else if (g_str_has_prefix(target, "host:")) {
         int h = scenario_find_host(sc, arg);
         w->host_up[h] = !fail;
-        set_host_links(w, h, !fail);
+        for (size_t n = 0; n < sc->nnetworks; n++)
+            set_nic(w, nic(w, h, (int)n), !fail);
         if (fail) {
             for (size_t i = 0; i < w->migs->len; i++) {
                 mig *m = g_ptr_array_index(w->migs, i);
                 const mig_result *r = mig_get_result(m);
                 if (mig_active(m) && (r->from == h || r->to == h))
-                    mig_host_failed(m, r->from == h);
+                    mig_host_failed(m);
             }
             for (size_t i = 0; i < sc->nvms; i++)
                 if (w->vms[i].host == h) {
