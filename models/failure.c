@@ -34,9 +34,10 @@ GPtrArray *failure_expand(const scenario *sc, const char *pattern)
     }
     g_autofree char *kind = g_strndup(pattern, (gsize)(colon - pattern));
     const char *arg = colon + 1;
-    if (!strcmp(kind, "host") && !strcmp(arg, "*")) {
+    if ((!strcmp(kind, "host") || !strcmp(kind, "mon")) && !strcmp(arg, "*")) {
+        /* monitors are named by their hosts */
         for (size_t h = 0; h < sc->nhosts; h++)
-            g_ptr_array_add(out, g_strdup_printf("host:%s", sc->hosts[h].name));
+            g_ptr_array_add(out, g_strdup_printf("%s:%s", kind, sc->hosts[h].name));
     } else if (!strcmp(kind, "network") && !strcmp(arg, "*")) {
         for (size_t n = 0; n < sc->nnetworks; n++)
             g_ptr_array_add(out, g_strdup_printf("network:%s", sc->networks[n].name));

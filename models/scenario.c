@@ -873,7 +873,7 @@ static void check_target(ctx *c, const scenario *s, const char *key, const char 
     }
     if (wildcard && !strcmp(arg, "*"))
         return;
-    if (!strcmp(kind, "host"))
+    if (!strcmp(kind, "host") || !strcmp(kind, "mon")) /* a Ceph monitor is named by its host */
         resolve(c, s, REF_HOST, key, arg);
     else if (!strcmp(kind, "network"))
         resolve(c, s, REF_NETWORK, key, arg);

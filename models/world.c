@@ -116,7 +116,8 @@ static void ceph_place(world *w, int vm);
 static bool simulated_target(const char *target)
 {
     return g_str_has_prefix(target, "host:") || g_str_has_prefix(target, "nic:") ||
-           g_str_has_prefix(target, "network:");
+           g_str_has_prefix(target, "network:") || g_str_has_prefix(target, "mon:") ||
+           !strcmp(target, "nfs-server");
 }
 
 static void on_random_failure(void *ctx, const char *target, bool fail)
