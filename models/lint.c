@@ -18,7 +18,9 @@ void lint_scenario(const scenario *sc, GPtrArray *w)
     const scn_storage *st = &sc->storage;
     const scn_cluster *cl = &sc->cluster;
     bool pacemaker = !strcmp(cl->manager, "pacemaker");
-    if (!strcmp(st->type, "drbd") && st->dual_primary && !strcmp(st->fencing, "dont-care"))
+    /* DRBD 9 quorum freezes the minority instead (facts 1.4) */
+    bool quorum = !strcmp(st->type, "drbd") && st->quorum != 0;
+    if (!strcmp(st->type, "drbd") && st->dual_primary && !strcmp(st->fencing, "dont-care") && !quorum)
         add(w, "storage: DRBD dual-primary with fencing dont-care: a cut replication link leaves both nodes "
                "primary and writing - split brain (DRBD 8.4 User's Guide 6.8; facts 1.5)");
     if (pacemaker && !cl->stonith && cl->two_node)
@@ -33,6 +35,12 @@ void lint_scenario(const scenario *sc, GPtrArray *w)
     if (!strcmp(st->type, "iscsi") && !strcmp(st->lock, "none"))
         add(w, "storage: a shared iSCSI LUN without a lock layer: nothing stops two hosts from activating the "
                "same volume and writing the same disk (lvmlockd(8); facts 3.1)");
+    if (!strcmp(st->type, "drbd") && st->quorum == -1 && sc->nhosts == 2)
+        add(w, "storage: DRBD quorum majority with two nodes: losing either node or the link freezes the other's "
+               "IO; add a third (diskless tiebreaker) node (drbdsetup quorum; facts 1.4)");
+    if (!strcmp(st->type, "drbd") && !strcmp(st->fencing, "resource-only") && st->dual_primary)
+        add(w, "storage: DRBD dual-primary with fencing resource-only: IO is not frozen while both nodes race to "
+               "outdate each other, so writes in that window diverge (crm-fence-peer.9.sh; facts 1.9)");
     if (pacemaker && !cl->allow_migrate)
         add(w, "cluster: Pacemaker without allow-migrate: every move of a VirtualDomain is a stop and a start, "
                "not a live migration (Pacemaker Explained, resource meta allow-migrate; facts 5.5)");

@@ -1030,6 +1030,39 @@ static void load_failures(ctx *c, scenario *s, json_object *root)
 
 /* ------------------------------------------------------------------ storage, cluster */
 
+/* DRBD's own keys; defaults from drbd_limits.h (facts rows 4-10). */
+static void load_drbd(ctx *c, scn_storage *st, json_object *o)
+{
+    static const char *const sb0[] = { "disconnect", "discard-younger-primary", "discard-older-primary",
+                                       "discard-zero-changes", "discard-least-changes", NULL };
+    static const char *const sb1[] = { "disconnect", "consensus", "violently-as0p", "discard-secondary",
+                                       "call-pri-lost-after-sb", NULL };
+    static const char *const sb2[] = { "disconnect", "violently-as0p", "call-pri-lost-after-sb", NULL };
+    st->after_sb[0] = g_strdup(sb0[get_enum(c, o, "after_sb_0pri", sb0, 0)]);
+    st->after_sb[1] = g_strdup(sb1[get_enum(c, o, "after_sb_1pri", sb1, 0)]);
+    st->after_sb[2] = g_strdup(sb2[get_enum(c, o, "after_sb_2pri", sb2, 0)]);
+    json_object *q = get(o, "quorum");
+    if (q && json_object_is_type(q, json_type_int)) {
+        st->quorum = (int)get_int(c, o, "quorum", 1, 32, 1, false);
+    } else {
+        static const char *const qs[] = { "off", "majority", "all", NULL };
+        int k = get_enum(c, o, "quorum", qs, 0);
+        st->quorum = k == 0 ? 0 : k == 1 ? -1 : -2;
+    }
+    if (st->quorum && strcmp(st->version, "9") != 0)
+        err_at(c, "quorum", "DRBD quorum needs version 9 (since 9.0.7; facts 1.4)");
+    static const char *const onq[] = { "suspend-io", "io-error", NULL };
+    st->on_no_quorum_io_error = get_enum(c, o, "on_no_quorum", onq, 0) == 1;
+    /* timeout 6 s, ping-int 10 s, ping-timeout 0.5 s, c-max-rate 100 MiB/s */
+    st->drbd_timeout = get_time(c, o, "timeout", Q_POS, 6 * SIM_S, false);
+    st->ping_int = get_time(c, o, "ping_int", Q_POS, 10 * SIM_S, false);
+    st->ping_timeout = get_time(c, o, "ping_timeout", Q_POS, 500 * SIM_MS, false);
+    st->resync_rate_Bps = get_quantity(c, o, "resync_rate", UNITS_RATE, Q_POS, 100.0 * (1 << 20), false);
+    /* Assumption: crm-fence-peer places its constraint about 1 s after the
+     * disconnect when the cluster itself is intact (facts 1.5) */
+    st->fence_peer = get_time(c, o, "fence_peer_time", Q_NONNEG, 1 * SIM_S, false);
+}
+
 static void load_storage(ctx *c, scenario *s, json_object *root)
 {
     scn_storage *st = &s->storage;
@@ -1052,7 +1085,8 @@ static void load_storage(ctx *c, scenario *s, json_object *root)
     }
     static const char *const keys[] = {
         "type", "network", "lock", "version", "protocol", "dual_primary", "fencing", "size", "min_size", "server",
-        "mount", "timeo", "retrans", "failover", NULL,
+        "mount", "timeo", "retrans", "failover", "quorum", "on_no_quorum", "after_sb_0pri", "after_sb_1pri",
+        "after_sb_2pri", "timeout", "ping_int", "ping_timeout", "resync_rate", "fence_peer_time", NULL,
     };
     static const char *const types[] = { "local", "nfs", "iscsi", "drbd", "ceph", NULL };
     check_keys(c, o, keys);
@@ -1091,6 +1125,7 @@ static void load_storage(ctx *c, scenario *s, json_object *root)
         err_at(c, "server", "missing: an NFS design needs its server host");
     if (!strcmp(st->type, "iscsi") && !get(o, "server"))
         err_at(c, "server", "missing: an iSCSI design needs its target host");
+    load_drbd(c, st, o);
     if (st->dual_primary && strcmp(st->protocol, "C") != 0)
         err_at(c, "dual_primary", "DRBD dual-primary requires protocol C (DRBD 8.4 User's Guide 6.8)");
     pop_to(c, m);
@@ -1206,6 +1241,9 @@ static void load_root(ctx *c, scenario *s, json_object *root)
                "DRBD %s replicates a resource between exactly two nodes, and this scenario has %zu hosts "
                "(a third copy needs a stacked resource, or DRBD 9; facts 1.3)",
                s->storage.version, s->nhosts);
+    if (!strcmp(s->storage.type, "drbd") && !strcmp(s->storage.version, "9") && s->nhosts > 32)
+        err_at(c, "storage.version", "DRBD 9 connects at most 32 nodes (DRBD_PEERS_MAX), and this scenario has %zu hosts",
+               s->nhosts);
     load_cluster(c, s, root);
     load_vms(c, s, root);
     load_events(c, s, root);
@@ -1433,6 +1471,8 @@ void scenario_free(scenario *s)
     g_free(s->storage.protocol);
     g_free(s->storage.fencing);
     g_free(s->storage.server);
+    for (int k = 0; k < 3; k++)
+        g_free(s->storage.after_sb[k]);
     g_free(s->cluster.manager);
     g_free(s->cluster.no_quorum_policy);
     g_free(s->cluster.libvirt_transport);

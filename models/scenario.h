@@ -136,6 +136,13 @@ typedef struct {
     sim_time timeo;
     int retrans;
     sim_time failover;   /* HA failover time; 0: none, the server must be repaired */
+    /* drbd */
+    int quorum;          /* DRBD 9: 0 off, -1 majority, -2 all, else that many nodes */
+    bool on_no_quorum_io_error; /* else suspend-io */
+    char *after_sb[3];   /* after-sb-0pri, -1pri, -2pri */
+    sim_time drbd_timeout, ping_int, ping_timeout;
+    double resync_rate_Bps; /* c-max-rate */
+    sim_time fence_peer; /* resource-only: how long crm-fence-peer takes to place its constraint */
 } scn_storage;
 
 typedef struct {

@@ -4,21 +4,11 @@
 #include <glib.h>
 
 #include "models/world.h"
+#include "tests/support.h"
 
-/* Loads a scenario from text, runs it, and hands back both. */
-static world *load_and_run(const char *text, scenario **out)
-{
-    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
-    scenario *sc = scenario_load_text("test.json", text, strlen(text), errors);
-    cr_assert_not_null(sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
-    g_ptr_array_free(errors, TRUE);
-    char *err = NULL;
-    world *w = world_new(sc, 0, &err);
-    cr_assert_not_null(w, "%s", err ? err : "");
-    world_run(w);
-    *out = sc;
-    return w;
-}
+#define load_and_run support_run
+#define count support_count
+#define find support_find
 
 static world *run(const char *storage, const char *events, scenario **out)
 {
@@ -32,14 +22,6 @@ static world *run(const char *storage, const char *events, scenario **out)
         "\"events\":[%s]}",
         storage, events);
     return load_and_run(text, out);
-}
-
-static size_t count(const world *w, const char *kind)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < world_nincidents(w); i++)
-        n += !strcmp(world_incident_get(w, i)->kind, kind);
-    return n;
 }
 
 #define FAIL(at, t) "{\"at\":\"" at "\",\"action\":\"fail\",\"target\":\"" t "\"}"
@@ -146,14 +128,6 @@ static world *cluster_run(const char *cluster, const char *events, int nodes, sc
     return load_and_run(text, out);
 }
 
-static const world_incident *find(const world *w, const char *kind, int k)
-{
-    for (size_t i = 0; i < world_nincidents(w); i++)
-        if (!strcmp(world_incident_get(w, i)->kind, kind) && k-- == 0)
-            return world_incident_get(w, i);
-    return NULL;
-}
-
 /* Three nodes, STONITH on: n1 dies at 100 s; corosync notices after
  * 3 s + 650 ms + 50 ms, the node is fenced (10 s), its VM boots on a
  * survivor (30 s): down from 100 s to 143.7 s. */
@@ -258,82 +232,6 @@ Test(storage, sanlock_restart_waits_for_the_lease)
     cr_assert_not_null(d);
     cr_assert_eq(d->start, 100 * SIM_S);
     cr_assert_eq(d->end, (100 + 140 + 30) * SIM_S, "lease free at 240 s, boot 30 s: %.1f", sim_to_s(d->end));
-    world_free(w);
-    scenario_free(sc);
-}
-
-static world *drbd_run(const char *storage, const char *cluster, const char *events, scenario **out)
-{
-    g_autofree char *text = g_strdup_printf(
-        "{\"golive\":1,\"seed\":2,\"until\":\"10min\",\"networks\":[{\"name\":\"lan\"},{\"name\":\"repl\"}],"
-        "\"hosts\":[{\"name\":\"n1\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9},{\"network\":\"repl\",\"bandwidth\":1e9}]},"
-        "{\"name\":\"n2\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9},{\"network\":\"repl\",\"bandwidth\":1e9}]}],"
-        "\"storage\":%s,\"cluster\":%s,"
-        "\"vms\":[{\"name\":\"v1\",\"host\":\"n1\",\"memory\":\"1GiB\",\"disk\":{\"write_rate\":\"2MB/s\"}},"
-        "{\"name\":\"v2\",\"host\":\"n2\",\"memory\":\"1GiB\",\"disk\":{\"write_rate\":\"3MB/s\"}}],"
-        "\"events\":[%s]}",
-        storage, cluster, events);
-    return load_and_run(text, out);
-}
-
-#define REPL_CUT FAIL("60s", "network:repl") "," REPAIR("90s", "network:repl")
-
-/* DRBD 8.4 dual-primary with fencing dont-care: the replication link is cut
- * while both nodes write: split brain from the cut; at reconnection
- * (after-sb-2pri disconnect) the resource stays disconnected; diverged bytes
- * are both sides' writes during the cut (2 + 3 MB/s for 30 s). */
-Test(storage, drbd_dont_care_split_brain)
-{
-    scenario *sc;
-    world *w = drbd_run("{\"type\":\"drbd\",\"version\":\"8.4\",\"dual_primary\":true,\"network\":\"repl\"}",
-                        "{\"manager\":\"none\"}", REPL_CUT, &sc);
-    const world_incident *sb = find(w, "split-brain", 0);
-    cr_assert_not_null(sb);
-    cr_assert_eq(sb->start, 60 * SIM_S);
-    cr_assert_eq(sb->end, 90 * SIM_S);
-    cr_assert_float_eq(sb->diverged_bytes, 5e6 * 30, 1);
-    cr_assert_null(find(w, "split-brain", 1), "it stays StandAlone: no second incident");
-    world_free(w);
-    scenario_free(sc);
-}
-
-/* The same with resource-and-stonith: IO freezes, one node is fenced, no
- * split brain; Pacemaker restarts the fenced node's VM on the survivor. */
-Test(storage, drbd_resource_and_stonith_freezes_and_fences)
-{
-    scenario *sc;
-    world *w = drbd_run("{\"type\":\"drbd\",\"version\":\"8.4\",\"dual_primary\":true,\"network\":\"repl\","
-                        "\"fencing\":\"resource-and-stonith\"}",
-                        "{\"manager\":\"pacemaker\",\"two_node\":true,\"allow_migrate\":true}", REPL_CUT, &sc);
-    cr_assert_null(find(w, "split-brain", 0));
-    cr_assert_not_null(find(w, "io-frozen", 0));
-    const world_incident *f = find(w, "fenced", 0);
-    cr_assert_not_null(f);
-    cr_assert_eq(f->start, 60 * SIM_S);
-    const world_incident *d = find(w, "vm-down", 0);
-    cr_assert_not_null(d, "the fenced node's VM goes down");
-    cr_assert_gt(d->end, d->start, "and is restarted on the survivor");
-    cr_assert_lt(d->end, 10 * SIM_MIN);
-    world_free(w);
-    scenario_free(sc);
-}
-
-Test(storage, drbd_8_refuses_three_nodes_and_needs_dual_primary_to_migrate)
-{
-    const char *text =
-        "{\"golive\":1,\"networks\":[{\"name\":\"n\"}],\"storage\":{\"type\":\"drbd\",\"version\":\"8.4\"},"
-        "\"hosts\":[{\"name\":\"a\",\"nics\":[{\"network\":\"n\",\"bandwidth\":1e9}]},"
-        "{\"name\":\"b\",\"nics\":[{\"network\":\"n\",\"bandwidth\":1e9}]},"
-        "{\"name\":\"c\",\"nics\":[{\"network\":\"n\",\"bandwidth\":1e9}]}]}";
-    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
-    cr_assert_null(scenario_load_text("three.json", text, strlen(text), errors));
-    cr_assert(strstr(g_ptr_array_index(errors, 0), "storage.version: DRBD 8.4 replicates a resource between exactly two nodes"),
-              "%s", (char *)g_ptr_array_index(errors, 0));
-    g_ptr_array_free(errors, TRUE);
-    scenario *sc;
-    world *w = drbd_run("{\"type\":\"drbd\",\"network\":\"repl\"}", "{\"manager\":\"none\"}",
-                        "{\"at\":\"1s\",\"action\":\"migrate\",\"vm\":\"v1\",\"to\":\"n2\"}", &sc);
-    cr_assert_eq(world_nmigrations(w), 0, "refused without dual-primary");
     world_free(w);
     scenario_free(sc);
 }

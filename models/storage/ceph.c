@@ -1,0 +1,218 @@
+/* ceph — RBD on a replicated pool. */
+#include "models/storage/ceph.h"
+
+/* Ceph timers (facts section 2): heartbeat grace + report, down -> out,
+ * RBD watch timeout; recovery rate per image: assumption. */
+#define CEPH_GRACE (25 * SIM_S)
+#define CEPH_OUT (600 * SIM_S)
+#define CEPH_WATCH (30 * SIM_S)
+#define CEPH_RECOVERY_BPS 100e6
+
+/* ------------------------------------------------------------------ Ceph RBD
+ *
+ * Every host runs OSDs; the first three run the monitors (assumption). A VM's
+ * image lives on `size` replicas on distinct hosts, chosen by rendezvous
+ * hashing of (VM, host) (deterministic and CRUSH-like: adding a host moves
+ * only what it takes). Facts section 2:
+ * - a replica lost while at least min_size remain stalls IO for the heartbeat
+ *   grace plus a report (20 s + 5 s) until the OSD is marked down, then IO goes
+ *   on degraded; fewer than min_size replicas block IO (PG "peered") until one
+ *   comes back: Ceph blocks, it never splits;
+ * - without a monitor majority no map can change: IO that needs one (a
+ *   replica lost meanwhile) hangs until quorum returns;
+ * - a host down for mon_osd_down_out_interval (600 s) is marked out and its
+ *   data re-replicated to another host, if there is one, at a recovery rate
+ *   (100 MB/s per image, assumption);
+ * - a VM restarted after its host died waits for its RBD lock holder's watch to
+ *   time out (30 s) before it can take the exclusive lock. */
+
+
+static uint64_t ceph_score(const char *vm, const char *host)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (const char *p = vm; *p; p++)
+        h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+    h = (h ^ '/') * 0x100000001b3ULL;
+    for (const char *p = host; *p; p++)
+        h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    return h ^ (h >> 33);
+}
+
+/* The best-scoring host not already holding a replica of vm, -1 if none
+ * (up hosts only when up_only). */
+static int ceph_pick(const world *w, int vm, bool up_only)
+{
+    const vm_state *v = &w->vms[vm];
+    int best = -1;
+    uint64_t bs = 0;
+    for (size_t h = 0; h < w->sc->nhosts; h++) {
+        bool taken = false;
+        for (int k = 0; k < v->nreplicas; k++)
+            taken |= v->replicas[k] == (int)h;
+        if (taken || (up_only && !w->host_up[h]))
+            continue;
+        uint64_t sc = ceph_score(w->sc->vms[vm].name, w->sc->hosts[h].name);
+        if (best < 0 || sc > bs) {
+            best = (int)h;
+            bs = sc;
+        }
+    }
+    return best;
+}
+
+void ceph_place(world *w, int vm)
+{
+    vm_state *v = &w->vms[vm];
+    v->nreplicas = 0;
+    int size = w->sc->storage.size < 10 ? w->sc->storage.size : 10;
+    while (v->nreplicas < size) {
+        int h = ceph_pick(w, vm, false);
+        if (h < 0)
+            break;
+        v->replicas[v->nreplicas++] = h;
+    }
+    v->ceph_usable = v->nreplicas;
+}
+
+static int ceph_usable(const world *w, int vm)
+{
+    const vm_state *v = &w->vms[vm];
+    int u = 0;
+    for (int k = 0; k < v->nreplicas; k++) {
+        int r = v->replicas[k];
+        u += w->host_up[r] && (v->host < 0 || world_hosts_reach(w, v->host, r));
+    }
+    return u;
+}
+
+static bool ceph_mon_quorum(const world *w)
+{
+    int up = 0;
+    for (int m = 0; m < w->nmons; m++)
+        up += w->mon_up[m] && w->host_up[m];
+    return 2 * up > w->nmons;
+}
+
+static void ceph_stall_over(sim *s, void *arg)
+{
+    (void)s;
+    vm_state *v = arg;
+    world_incident_close(v->w, &v->ceph_stall);
+}
+
+void ceph_update(world *w)
+{
+    if (!w->ceph)
+        return;
+    bool q = ceph_mon_quorum(w);
+    if (!q && w->mon_quorum)
+        w->mon_inc = world_incident_open(w, "quorum-lost", "ceph:mon", -1);
+    else if (q && !w->mon_quorum)
+        world_incident_close(w, &w->mon_inc);
+    w->mon_quorum = q;
+    int min_size = w->sc->storage.min_size;
+    for (size_t i = 0; i < w->sc->nvms; i++) {
+        vm_state *v = &w->vms[i];
+        if (v->host < 0)
+            continue;
+        int u = ceph_usable(w, (int)i);
+        bool lost_one = u < v->ceph_usable;
+        if (u < min_size || (lost_one && !q) || (v->io_blocked >= 0 && !q)) {
+            /* peered PGs, or a map change that cannot be committed */
+            if (v->io_blocked < 0)
+                v->io_blocked = world_incident_open(w, "io-blocked", u < min_size ? "ceph:pg" : "ceph:mon", (int)i);
+        } else {
+            world_incident_close(w, &v->io_blocked);
+            if (lost_one && v->ceph_stall < 0) {
+                v->ceph_stall = world_incident_open(w, "io-blocked", "ceph:osd-failover", (int)i);
+                sim_after(w->s, CEPH_GRACE, ceph_stall_over, v);
+            }
+        }
+        v->ceph_usable = u;
+    }
+}
+
+typedef struct {
+    world *w;
+    int vm, from, to;
+} ceph_recovery;
+
+static void ceph_recovered(flow_net *net, flow *f, void *arg)
+{
+    (void)net;
+    (void)f;
+    ceph_recovery *r = arg;
+    world *w = r->w;
+    vm_state *v = &w->vms[r->vm];
+    for (int k = 0; k < v->nreplicas; k++)
+        if (v->replicas[k] == r->from)
+            v->replicas[k] = r->to;
+    world_note(w, "ceph-recovery-done", w->sc->vms[r->vm].name, NULL);
+    v->ceph_usable = ceph_usable(w, r->vm);
+    ceph_update(w);
+}
+
+/* mon_osd_down_out_interval: the host's OSDs are out; re-replicate. */
+static void ceph_out(sim *s, void *arg)
+{
+    (void)s;
+    host_ref *ref = arg;
+    world *w = ref->w;
+    int h = ref->h;
+    w->out_ev[h] = 0;
+    if (w->host_up[h])
+        return;
+    int net = world_storage_network(w);
+    for (size_t i = 0; i < w->sc->nvms; i++) {
+        vm_state *v = &w->vms[i];
+        bool holds = false;
+        int src = -1;
+        for (int k = 0; k < v->nreplicas; k++) {
+            holds |= v->replicas[k] == h;
+            if (v->replicas[k] != h && w->host_up[v->replicas[k]] && src < 0)
+                src = v->replicas[k];
+        }
+        if (!holds)
+            continue;
+        int to = ceph_pick(w, (int)i, true);
+        if (to < 0 || src < 0) {
+            world_note(w, "ceph-undersized", w->sc->vms[i].name, "no other host for the lost copy");
+            continue;
+        }
+        world_note(w, "ceph-recovery-start", w->sc->vms[i].name, "down -> out after 600 s");
+        ceph_recovery *r = world_job(w, sizeof(ceph_recovery));
+        *r = (ceph_recovery){ w, (int)i, h, to };
+        flow_link *path[2] = { world_nic(w, src, net)->tx, world_nic(w, to, net)->rx };
+        double bytes = w->sc->vms[i].disk_size > 0 ? w->sc->vms[i].disk_size : 1;
+        flow_start(w->net, path, 2, bytes, &(flow_params){ .cap_Bps = CEPH_RECOVERY_BPS }, ceph_recovered, r);
+    }
+}
+
+void ceph_host_changed(world *w, int h, bool down)
+{
+    if (!w->ceph || h < 0)
+        return;
+    if (down && !w->out_ev[h])
+        w->out_ev[h] = sim_after(w->s, CEPH_OUT, ceph_out, &w->hrefs[h]);
+    else if (!down && w->out_ev[h]) {
+        sim_cancel(w->s, w->out_ev[h]);
+        w->out_ev[h] = 0;
+    }
+}
+
+sim_time ceph_lock_free_at(const world *w, sim_time down_since)
+{
+    (void)w;
+    /* the dead owner's RBD lock is broken once its watch times out */
+    return down_since + CEPH_WATCH;
+}
+
+void ceph_stop(world *w)
+{
+    for (size_t h = 0; h < w->sc->nhosts; h++) {
+        sim_cancel(w->s, w->out_ev[h]);
+        w->out_ev[h] = 0;
+    }
+}

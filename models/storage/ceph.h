@@ -1,0 +1,23 @@
+/* ceph — RBD images on a replicated pool (DESIGN 3.2, facts section 2):
+ * CRUSH-like placement of each VM's replicas, OSD failover stalls, PGs below
+ * min_size blocking IO, the monitors' quorum, down -> out and recovery
+ * traffic, and the RBD lock of a dead client. Ceph blocks; it never splits. */
+#ifndef GOLIVE_MODELS_STORAGE_CEPH_H
+#define GOLIVE_MODELS_STORAGE_CEPH_H
+
+#include <stdbool.h>
+
+#include "models/world_priv.h"
+
+/* Chooses the hosts holding vm's replicas. */
+void ceph_place(world *w, int vm);
+/* Re-checks every VM's IO and the monitors' quorum after a change. */
+void ceph_update(world *w);
+/* Host h went down or came back: starts or stops its down -> out timer. */
+void ceph_host_changed(world *w, int h, bool down);
+/* When a restart of vm (down since `down_since`) may take its RBD lock. */
+sim_time ceph_lock_free_at(const world *w, sim_time down_since);
+/* Stops its timers at the end of a run. */
+void ceph_stop(world *w);
+
+#endif

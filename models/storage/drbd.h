@@ -1,0 +1,25 @@
+/* drbd — one DRBD resource replicating the VMs' disks between the hosts
+ * (DESIGN 3.2, facts section 1): 8.x with two nodes, 9 with a full mesh of
+ * any number. Replication and resync traffic on the replication network,
+ * disconnect detection, fencing policies, DRBD 9 quorum, split brain and the
+ * after-sb policies at reconnection. */
+#ifndef GOLIVE_MODELS_STORAGE_DRBD_H
+#define GOLIVE_MODELS_STORAGE_DRBD_H
+
+#include <stdbool.h>
+
+#include "models/world_priv.h"
+
+/* NULL unless the scenario's storage is DRBD. */
+drbd_state *drbd_new(world *w);
+void drbd_free(drbd_state *d);
+/* Re-checks connections, quorum and replication after anything changed
+ * (a host, a link, a partition, where the VMs run). */
+void drbd_update(world *w);
+/* Whether a live migration between two nodes may open the disk on both:
+ * only with dual-primary (facts 1.2). */
+bool drbd_allows_live_migration(const world *w);
+/* Stops its timers at the end of a run; what is still open stays open. */
+void drbd_stop(world *w);
+
+#endif

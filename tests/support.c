@@ -1,0 +1,61 @@
+/* support — helpers shared by the model tests. */
+#include "tests/support.h"
+
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <string.h>
+
+world *support_run(const char *text, scenario **out)
+{
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    scenario *sc = scenario_load_text("test.json", text, strlen(text), errors);
+    cr_assert_not_null(sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
+    g_ptr_array_free(errors, TRUE);
+    char *err = NULL;
+    world *w = world_new(sc, 0, &err);
+    cr_assert_not_null(w, "%s", err ? err : "");
+    world_run(w);
+    *out = sc;
+    return w;
+}
+
+size_t support_count(const world *w, const char *kind)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < world_nincidents(w); i++)
+        n += !strcmp(world_incident_get(w, i)->kind, kind);
+    return n;
+}
+
+const world_incident *support_find(const world *w, const char *kind, int k)
+{
+    for (size_t i = 0; i < world_nincidents(w); i++)
+        if (!strcmp(world_incident_get(w, i)->kind, kind) && k-- == 0)
+            return world_incident_get(w, i);
+    return NULL;
+}
+
+static bool trace_find(world *w, const char *kind, const char *subject, int k, trace_rec *rec)
+{
+    for (size_t i = 0; trace_get(sim_trace(world_sim(w)), i, rec); i++)
+        if (!strcmp(rec->kind, kind) && (!subject || !strcmp(rec->subject, subject)) && k-- == 0)
+            return true;
+    return false;
+}
+
+sim_time support_trace_at(world *w, const char *kind, const char *subject, int k)
+{
+    trace_rec rec;
+    return trace_find(w, kind, subject, k, &rec) ? rec.t : -1;
+}
+
+const char *support_trace_reason(world *w, const char *kind, int k)
+{
+    trace_rec rec;
+    if (!trace_find(w, kind, NULL, k, &rec))
+        return NULL;
+    for (size_t i = 0; i < rec.nkv; i++)
+        if (!strcmp(rec.kv[i].key, "reason") && rec.kv[i].type == TRACE_STR)
+            return rec.kv[i].v.s;
+    return NULL;
+}

@@ -1,0 +1,23 @@
+/* support — helpers shared by the model tests: load a scenario from text and
+ * run it, find incidents and trace records. */
+#ifndef GOLIVE_TESTS_SUPPORT_H
+#define GOLIVE_TESTS_SUPPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "models/world.h"
+
+/* Loads a scenario from text (asserting it is valid), runs it, hands back both. */
+world *support_run(const char *text, scenario **out);
+/* Incidents of a kind. */
+size_t support_count(const world *w, const char *kind);
+/* The k-th incident of a kind, NULL if there are fewer. */
+const world_incident *support_find(const world *w, const char *kind, int k);
+/* The time of the k-th trace record of a kind (and subject, unless NULL);
+ * -1 if none. */
+sim_time support_trace_at(world *w, const char *kind, const char *subject, int k);
+/* The reason of that record, NULL if none. */
+const char *support_trace_reason(world *w, const char *kind, int k);
+
+#endif

@@ -1,0 +1,222 @@
+/* DRBD: disconnect verdicts, fencing policies, DRBD 9 quorum, split brain
+ * and the after-sb policies, resync (facts section 1). */
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "models/world.h"
+#include "tests/support.h"
+
+#define FAIL(at, t) "{\"at\":\"" at "\",\"action\":\"fail\",\"target\":\"" t "\"}"
+#define REPAIR(at, t) "{\"at\":\"" at "\",\"action\":\"repair\",\"target\":\"" t "\"}"
+#define REPL_CUT FAIL("60s", "network:repl") "," REPAIR("90s", "network:repl")
+
+/* nodes n1..nN on a lan and a replication network; VM vK on nK writes K+1 MB/s. */
+static world *drbd_run(int nodes, const char *storage, const char *cluster, const char *events, scenario **out)
+{
+    GString *hosts = g_string_new(NULL), *vms = g_string_new(NULL);
+    for (int k = 1; k <= nodes; k++) {
+        g_string_append_printf(hosts,
+                               "%s{\"name\":\"n%d\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9},"
+                               "{\"network\":\"repl\",\"bandwidth\":1e9}]}",
+                               k > 1 ? "," : "", k);
+        g_string_append_printf(vms,
+                               "%s{\"name\":\"v%d\",\"host\":\"n%d\",\"memory\":\"1GiB\","
+                               "\"disk\":{\"size\":\"20GB\",\"write_rate\":\"%dMB/s\"}}",
+                               k > 1 ? "," : "", k, k, k + 1);
+    }
+    g_autofree char *text = g_strdup_printf(
+        "{\"golive\":1,\"seed\":2,\"until\":\"10min\",\"networks\":[{\"name\":\"lan\"},{\"name\":\"repl\"}],"
+        "\"hosts\":[%s],\"storage\":%s,\"cluster\":%s,\"vms\":[%s],\"events\":[%s]}",
+        hosts->str, storage, cluster, vms->str, events);
+    g_string_free(hosts, TRUE);
+    g_string_free(vms, TRUE);
+    return support_run(text, out);
+}
+
+#define DP84 "{\"type\":\"drbd\",\"version\":\"8.4\",\"dual_primary\":true,\"network\":\"repl\""
+#define NONE "{\"manager\":\"none\"}"
+
+/* DRBD 8.4 dual-primary, fencing dont-care, replication link cut from 60 to
+ * 90 s while both nodes write: protocol C writes block until the loss is
+ * declared (timeout 6 s); from then both primaries write alone: split brain
+ * from the cut. At reconnection after-sb-2pri disconnect leaves the
+ * resource StandAlone; diverged bytes are both sides' writes while split
+ * ((2 + 3) MB/s for 24 s); the operator discards the side with fewer changes. */
+Test(drbd, dont_care_split_brain)
+{
+    scenario *sc;
+    world *w = drbd_run(2, DP84 "}", NONE, REPL_CUT "," FAIL("200s", "network:repl"), &sc);
+    cr_assert_eq(support_count(w, "io-blocked"), 2);
+    const world_incident *b = support_find(w, "io-blocked", 0);
+    cr_assert_eq(b->start, 60 * SIM_S);
+    cr_assert_eq(b->end, 66 * SIM_S, "the timeout verdict: %.3f", sim_to_s(b->end));
+    const world_incident *sb = support_find(w, "split-brain", 0);
+    cr_assert_not_null(sb);
+    cr_assert_eq(sb->start, 60 * SIM_S);
+    cr_assert_eq(sb->end, 90 * SIM_S);
+    cr_assert_float_eq(sb->diverged_bytes, 5e6 * 24, 1);
+    cr_assert_float_eq(sb->discarded_bytes, 2e6 * 24, 1);
+    cr_assert_eq(support_trace_at(w, "drbd-standalone", NULL, 0), 90 * SIM_S);
+    cr_assert(strstr(support_trace_reason(w, "drbd-standalone", 0), "after-sb-2pri disconnect"));
+    cr_assert_null(support_find(w, "split-brain", 1), "StandAlone: the second cut changes nothing");
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* resource-and-stonith: at the verdict (66 s) both primaries freeze and call
+ * fence-peer; after fence_time (10 s) the loser is fenced and the survivor
+ * resumes. Pacemaker notices the dead node (token 3 s + 50 ms), fences it
+ * (10 s) and boots its VM on the survivor (30 s). No split brain. */
+Test(drbd, resource_and_stonith_freezes_and_fences)
+{
+    scenario *sc;
+    world *w = drbd_run(2, DP84 ",\"fencing\":\"resource-and-stonith\"}",
+                        "{\"manager\":\"pacemaker\",\"two_node\":true,\"allow_migrate\":true}", REPL_CUT, &sc);
+    cr_assert_null(support_find(w, "split-brain", 0));
+    cr_assert_eq(support_count(w, "io-frozen"), 2);
+    for (int k = 0; k < 2; k++) {
+        const world_incident *fz = support_find(w, "io-frozen", k);
+        cr_assert_eq(fz->start, 66 * SIM_S);
+        cr_assert_eq(fz->end, 76 * SIM_S, "frozen until the fence: %.3f", sim_to_s(fz->end));
+    }
+    const world_incident *f = support_find(w, "fenced", 0);
+    cr_assert_not_null(f);
+    cr_assert_eq(f->start, 76 * SIM_S);
+    const world_incident *d = support_find(w, "vm-down", 0);
+    cr_assert_not_null(d, "the fenced node's VM goes down");
+    cr_assert_eq(d->start, 76 * SIM_S);
+    cr_assert_eq(d->end, 76 * SIM_S + 3050 * SIM_MS + 40 * SIM_S, "restarted: %.3f", sim_to_s(d->end));
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* resource-only with Pacemaker, only the replication link cut (the cluster
+ * still talks): crm-fence-peer's race is won 1 s after the verdict; the
+ * loser's VM stops and boots on the winner 30 s later. The loser's writes in
+ * that second diverge and are what the operator discards. */
+Test(drbd, resource_only_outdates_the_loser)
+{
+    scenario *sc;
+    world *w = drbd_run(2, DP84 ",\"fencing\":\"resource-only\"}",
+                        "{\"manager\":\"pacemaker\",\"two_node\":true,\"allow_migrate\":true}",
+                        FAIL("60s", "network:repl") "," REPAIR("200s", "network:repl"), &sc);
+    const world_incident *d = support_find(w, "vm-down", 0);
+    cr_assert_not_null(d);
+    cr_assert_str_eq(d->resource, "drbd:outdated");
+    cr_assert_eq(d->start, 67 * SIM_S);
+    cr_assert_eq(d->end, 97 * SIM_S);
+    cr_assert_null(support_find(w, "fenced", 0), "no node is killed");
+    const world_incident *sb = support_find(w, "split-brain", 0);
+    cr_assert_not_null(sb, "writes during the race diverge");
+    double loser_rate = d->vm == 0 ? 2e6 : 3e6, winner_rate = 5e6 - loser_rate;
+    cr_assert_float_eq(sb->discarded_bytes, loser_rate * 1, 1);
+    cr_assert_float_eq(sb->diverged_bytes, loser_rate * 1 + winner_rate * 134 + loser_rate * (200 - 97), 1);
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* DRBD 9, three nodes, quorum majority: n3's replication NIC is cut from 60
+ * to 120 s. After the verdict n3 has no quorum: its VM's IO is suspended
+ * until it reconnects, then resyncs what n1 and n2 wrote meanwhile. No split
+ * brain. With quorum off the same cut is a split brain. */
+Test(drbd, drbd9_quorum_suspends_the_minority)
+{
+    const char *cut = FAIL("60s", "nic:n3/repl") "," REPAIR("120s", "nic:n3/repl");
+    scenario *sc;
+    world *w = drbd_run(3, "{\"type\":\"drbd\",\"version\":\"9\",\"quorum\":\"majority\",\"network\":\"repl\"}", NONE,
+                        cut, &sc);
+    cr_assert_null(support_find(w, "split-brain", 0));
+    cr_assert_eq(support_count(w, "io-frozen"), 1);
+    const world_incident *fz = support_find(w, "io-frozen", 0);
+    cr_assert_eq(fz->vm, 2);
+    cr_assert_str_eq(fz->resource, "drbd:quorum");
+    cr_assert_eq(fz->start, 66 * SIM_S);
+    cr_assert_eq(fz->end, 120 * SIM_S);
+    cr_assert_eq(support_trace_at(w, "drbd-resync-start", "n3", 0), 120 * SIM_S);
+    cr_assert(strstr(support_trace_reason(w, "drbd-resync-start", 0), "270000000 bytes"),
+                "(2 + 3) MB/s for 54 s: %s", support_trace_reason(w, "drbd-resync-start", 0));
+    world_free(w);
+    scenario_free(sc);
+
+    w = drbd_run(3, "{\"type\":\"drbd\",\"version\":\"9\",\"quorum\":2,\"on_no_quorum\":\"io-error\",\"network\":\"repl\"}",
+                 NONE, cut, &sc);
+    cr_assert_null(support_find(w, "split-brain", 0));
+    cr_assert_eq(support_count(w, "io-error"), 1);
+    world_free(w);
+    scenario_free(sc);
+
+    w = drbd_run(3, "{\"type\":\"drbd\",\"version\":\"9\",\"network\":\"repl\"}", NONE, cut, &sc);
+    const world_incident *sb = support_find(w, "split-brain", 0);
+    cr_assert_not_null(sb, "without quorum the isolated node diverges");
+    cr_assert_float_eq(sb->diverged_bytes, (2e6 + 3e6 + 4e6) * 54, 1);
+    cr_assert_float_eq(sb->discarded_bytes, 4e6 * 54, 1);
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* after-sb-2pri violently-as0p with after-sb-0pri discard-least-changes: the
+ * node that wrote less (n1) is discarded at reconnection and both sides'
+ * changes resync to it; the resource stays connected, so a second cut is a
+ * second split brain. call-pri-lost-after-sb reboots the victim instead. */
+Test(drbd, after_sb_policies_resolve_automatically)
+{
+    scenario *sc;
+    world *w = drbd_run(2,
+                        DP84 ",\"after_sb_0pri\":\"discard-least-changes\",\"after_sb_2pri\":\"violently-as0p\"}",
+                        NONE, REPL_CUT "," FAIL("200s", "network:repl") "," REPAIR("230s", "network:repl"), &sc);
+    const world_incident *sb = support_find(w, "split-brain", 0);
+    cr_assert_float_eq(sb->discarded_bytes, 2e6 * 24, 1);
+    cr_assert_eq(support_trace_at(w, "drbd-split-brain-resolved", "n1", 0), 90 * SIM_S);
+    cr_assert_eq(support_trace_at(w, "drbd-resync-start", "n1", 0), 90 * SIM_S);
+    cr_assert_not_null(support_find(w, "split-brain", 1));
+    world_free(w);
+    scenario_free(sc);
+
+    w = drbd_run(2,
+                 DP84 ",\"after_sb_0pri\":\"discard-least-changes\",\"after_sb_2pri\":\"call-pri-lost-after-sb\"}",
+                 NONE, REPL_CUT, &sc);
+    const world_incident *d = support_find(w, "vm-down", 0);
+    cr_assert_not_null(d, "the victim reboots");
+    cr_assert_eq(d->vm, 0);
+    cr_assert_eq(d->start, 90 * SIM_S);
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* A node that was down resyncs what its peer wrote meanwhile at c-max-rate
+ * (100 MiB/s): n2 down 60-120 s, n1 writes 2 MB/s from the verdict (66 s). */
+Test(drbd, resync_after_a_node_returns)
+{
+    scenario *sc;
+    world *w = drbd_run(2, "{\"type\":\"drbd\",\"network\":\"repl\"}", NONE,
+                        FAIL("60s", "host:n2") "," REPAIR("120s", "host:n2"), &sc);
+    cr_assert_eq(support_trace_at(w, "drbd-resync-start", "n2", 0), 120 * SIM_S);
+    sim_time done = support_trace_at(w, "drbd-resync-done", "n2", 0);
+    double expect = 120 + 2e6 * 54 / (100.0 * 1048576);
+    cr_assert(fabs(sim_to_s(done) - expect) < 1e-3, "done at %.4f, expected %.4f", sim_to_s(done), expect);
+    cr_assert_null(support_find(w, "split-brain", 0));
+    world_free(w);
+    scenario_free(sc);
+}
+
+Test(drbd, drbd_8_refuses_three_nodes_and_needs_dual_primary_to_migrate)
+{
+    const char *text =
+        "{\"golive\":1,\"networks\":[{\"name\":\"n\"}],\"storage\":{\"type\":\"drbd\",\"version\":\"8.4\"},"
+        "\"hosts\":[{\"name\":\"a\",\"nics\":[{\"network\":\"n\",\"bandwidth\":1e9}]},"
+        "{\"name\":\"b\",\"nics\":[{\"network\":\"n\",\"bandwidth\":1e9}]},"
+        "{\"name\":\"c\",\"nics\":[{\"network\":\"n\",\"bandwidth\":1e9}]}]}";
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    cr_assert_null(scenario_load_text("three.json", text, strlen(text), errors));
+    cr_assert(strstr(g_ptr_array_index(errors, 0), "storage.version: DRBD 8.4 replicates a resource between exactly two nodes"),
+              "%s", (char *)g_ptr_array_index(errors, 0));
+    g_ptr_array_free(errors, TRUE);
+    scenario *sc;
+    world *w = drbd_run(2, "{\"type\":\"drbd\",\"network\":\"repl\"}", NONE,
+                        "{\"at\":\"1s\",\"action\":\"migrate\",\"vm\":\"v1\",\"to\":\"n2\"}", &sc);
+    cr_assert_eq(world_nmigrations(w), 0, "refused without dual-primary");
+    world_free(w);
+    scenario_free(sc);
+}
