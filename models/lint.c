@@ -41,7 +41,16 @@ void lint_scenario(const scenario *sc, GPtrArray *w)
     if (!strcmp(st->type, "drbd") && !strcmp(st->fencing, "resource-only") && st->dual_primary)
         add(w, "storage: DRBD dual-primary with fencing resource-only: IO is not frozen while both nodes race to "
                "outdate each other, so writes in that window diverge (crm-fence-peer.9.sh; facts 1.9)");
-    if (pacemaker && !cl->allow_migrate)
+    bool dlm = !strcmp(st->type, "iscsi") &&
+               (!strcmp(st->lock, "clvm") || !strcmp(st->lock, "gfs2") || !strcmp(st->lock, "ocfs2"));
+    if (dlm && !pacemaker)
+        add(w, "storage: lock %s runs on the DLM, which needs corosync: without a cluster manager nothing grants "
+               "its locks (dlm_controld(8); facts 3.1)", st->lock);
+    else if (dlm && !cl->stonith)
+        add(w, "storage: lock %s without STONITH: after a node is lost the DLM waits for a fence that never comes; "
+               "%s (dlm_controld enable_fencing; facts 3.1)", st->lock,
+            strcmp(st->lock, "clvm") ? "the file system stays frozen on every node" : "no VM can be activated elsewhere");
+    if (pacemaker && !cl->allow_migrate && !cl->maintenance_mode)
         add(w, "cluster: Pacemaker without allow-migrate: every move of a VirtualDomain is a stop and a start, "
                "not a live migration (Pacemaker Explained, resource meta allow-migrate; facts 5.5)");
     bool pc_norecovery = sc->migration.postcopy && !sc->migration.postcopy_recovery;

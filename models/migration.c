@@ -42,6 +42,7 @@ struct mig {
     sim_time path_lat;
     const scn_vm *vm;
     const scn_migration *p;
+    sim_time handover;               /* storage switchover (locks, flush), part of the downtime */
     mig_done_fn done;
     void *arg;
     dirty_model dm;
@@ -579,11 +580,11 @@ static void on_flow_done(flow_net *net, flow *f, void *arg)
         m->r.qemu_downtime = sim_now(m->s) - m->r.stop;
         m->phase = PH_RESUME;
         m->r.end = sim_now(m->s);
-        m->timer = sim_after(m->s, m->p->resume, resume_done, m);
+        m->timer = sim_after(m->s, m->p->resume + m->handover, resume_done, m);
         break;
     case PH_PC_SWITCH:
         m->r.qemu_downtime = sim_now(m->s) - m->r.stop;
-        m->timer = sim_after(m->s, m->p->resume, resume_done, m);
+        m->timer = sim_after(m->s, m->p->resume + m->handover, resume_done, m);
         break;
     case PH_POSTCOPY:
         finish(m, MIG_COMPLETED);
@@ -804,4 +805,9 @@ void mig_free(mig *m)
     g_array_free(m->r.iterations, TRUE);
     g_free(m->path);
     g_free(m);
+}
+
+void mig_set_handover(mig *m, sim_time t)
+{
+    m->handover = t;
 }

@@ -55,6 +55,9 @@ typedef void (*mig_done_fn)(mig *m, void *arg);
  * over path now; copy_disk mirrors its disk first (non-shared storage). */
 mig *mig_start(sim *s, flow_net *net, flow_link *const *path, size_t npath, const scn_vm *vm, int vm_index,
                int src, int dst, bool copy_disk, mig_done_fn done, void *arg);
+/* Time the storage adds to the switchover (releasing and taking the disk's
+ * lock, flushing), between the last byte and the resume. */
+void mig_set_handover(mig *m, sim_time t);
 /* Still before the switchover (disk copy, setup or precopy iterations). */
 bool mig_iterating(const mig *m);
 /* A cold move, as Pacemaker does it for a VirtualDomain without

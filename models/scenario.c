@@ -1086,7 +1086,8 @@ static void load_storage(ctx *c, scenario *s, json_object *root)
     static const char *const keys[] = {
         "type", "network", "lock", "version", "protocol", "dual_primary", "fencing", "size", "min_size", "server",
         "mount", "timeo", "retrans", "failover", "quorum", "on_no_quorum", "after_sb_0pri", "after_sb_1pri",
-        "after_sb_2pri", "timeout", "ping_int", "ping_timeout", "resync_rate", "fence_peer_time", NULL,
+        "after_sb_2pri", "timeout", "ping_int", "ping_timeout", "resync_rate", "fence_peer_time", "switchover", "journal_recovery",
+        "replacement_timeout", "no_path_retry", NULL,
     };
     static const char *const types[] = { "local", "nfs", "iscsi", "drbd", "ceph", NULL };
     check_keys(c, o, keys);
@@ -1121,6 +1122,32 @@ static void load_storage(ctx *c, scenario *s, json_object *root)
     st->timeo = get_time(c, o, "timeo", Q_POS, 60 * SIM_S, false);
     st->retrans = (int)get_int(c, o, "retrans", 0, 100, 2, false);
     st->failover = get_time(c, o, "failover", Q_NONNEG, 0, false);
+    st->give_up = st->timeo * (st->retrans + 1);
+    if (!strcmp(st->type, "iscsi")) {
+        /* open-iscsi replacement_timeout 120 s, then the IO fails up unless
+         * multipath queues it (no_path_retry queue); multipath's default is
+         * fail (facts rows 24-25) */
+        static const char *const npr[] = { "fail", "queue", NULL };
+        st->soft = get_enum(c, o, "no_path_retry", npr, 0) == 0;
+        st->give_up = get_time(c, o, "replacement_timeout", Q_NONNEG, 120 * SIM_S, false);
+        if (get(o, "mount"))
+            err_at(c, "mount", "is an NFS key; an iSCSI LUN uses replacement_timeout and no_path_retry");
+    } else if (get(o, "replacement_timeout") || get(o, "no_path_retry")) {
+        err_at(c, get(o, "replacement_timeout") ? "replacement_timeout" : "no_path_retry",
+               "is an iSCSI key (storage.type is \"%s\")", st->type);
+    }
+    /* Switchover costs, assumptions (docs/models.md): an NFS COMMIT or a
+     * flush 5 ms; sanlock releases and acquires a lease with a few disk IOs,
+     * 30 ms; an RBD exclusive-lock hand-over is a few RADOS round trips,
+     * 5 ms (facts 2.5, 3.2, 4); DRBD dual-primary and local disks, none. */
+    sim_time sw = 0;
+    if (!strcmp(st->type, "nfs") || !strcmp(st->type, "ceph"))
+        sw = 5 * SIM_MS;
+    else if (!strcmp(st->type, "iscsi"))
+        sw = !strcmp(st->lock, "sanlock") || !strcmp(st->lock, "lvmlockd-sanlock") ? 30 * SIM_MS : 5 * SIM_MS;
+    st->switchover = get_time(c, o, "switchover", Q_NONNEG, sw, false);
+    /* Assumption: DLM recovery and a GFS2/OCFS2 journal replay take 5 s */
+    st->journal_recovery = get_time(c, o, "journal_recovery", Q_NONNEG, 5 * SIM_S, false);
     if (!strcmp(st->type, "nfs") && !get(o, "server"))
         err_at(c, "server", "missing: an NFS design needs its server host");
     if (!strcmp(st->type, "iscsi") && !get(o, "server"))
@@ -1146,6 +1173,7 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
     cl->token = 3 * SIM_S;
     cl->token_coefficient = 650 * SIM_MS;
     cl->fence_time = 10 * SIM_S;
+    cl->qdevice_host = -1;
     json_object *o = get(root, "cluster");
     static const char *const managers[] = { "none", "pacemaker", NULL };
     static const char *const nqp[] = { "stop", "freeze", "ignore", "fence", "demote", NULL };
@@ -1163,13 +1191,30 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
     }
     static const char *const keys[] = {
         "manager", "stonith", "two_node", "no_quorum_policy", "allow_migrate", "migration_limit", "vm_stop",
-        "vm_start", "libvirt", "token", "token_coefficient", "fence_time", NULL,
+        "vm_start", "libvirt", "token", "token_coefficient", "fence_time", "wait_for_all", "last_man_standing",
+        "last_man_standing_window", "auto_tie_breaker", "qdevice", "maintenance_mode", NULL,
     };
     check_keys(c, o, keys);
     cl->manager = g_strdup(managers[get_enum(c, o, "manager", managers, 0)]);
     cl->stonith = get_bool(c, o, "stonith", true);
     cl->two_node = get_bool(c, o, "two_node", false);
     cl->allow_migrate = get_bool(c, o, "allow_migrate", false);
+    /* votequorum(5): two_node implies wait_for_all; last_man_standing_window
+     * 10 s; qdevice cannot be combined with last_man_standing (facts 5.2) */
+    cl->wait_for_all = get_bool(c, o, "wait_for_all", cl->two_node);
+    cl->last_man_standing = get_bool(c, o, "last_man_standing", false);
+    cl->lms_window = get_time(c, o, "last_man_standing_window", Q_POS, 10 * SIM_S, false);
+    cl->auto_tie_breaker = get_bool(c, o, "auto_tie_breaker", false);
+    cl->maintenance_mode = get_bool(c, o, "maintenance_mode", false);
+    if (get(o, "qdevice")) {
+        g_autofree char *q = get_string(c, o, "qdevice", true, NULL);
+        if (q)
+            cl->qdevice_host = resolve(c, s, REF_HOST, "qdevice", q);
+        if (cl->last_man_standing)
+            err_at(c, "qdevice", "cannot be combined with last_man_standing (votequorum(5))");
+        if (cl->two_node)
+            err_at(c, "qdevice", "replaces two_node: set one of them (votequorum(5))");
+    }
     cl->no_quorum_policy = g_strdup(nqp[get_enum(c, o, "no_quorum_policy", nqp, 0)]);
     cl->migration_limit = (int)get_int(c, o, "migration_limit", 0, 1 << 20, 0, false);
     /* Assumptions: a guest shuts down in 20 s and boots in 30 s (VirtualDomain

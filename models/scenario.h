@@ -142,6 +142,9 @@ typedef struct {
     char *after_sb[3];   /* after-sb-0pri, -1pri, -2pri */
     sim_time drbd_timeout, ping_int, ping_timeout;
     double resync_rate_Bps; /* c-max-rate */
+    sim_time switchover; /* added to a live migration's downtime by the storage (locks, flush) */
+    sim_time journal_recovery; /* GFS2/OCFS2: DLM recovery and journal replay after a fence */
+    sim_time give_up;    /* nfs soft mount / iscsi without queueing: IO errors after this */
     sim_time fence_peer; /* resource-only: how long crm-fence-peer takes to place its constraint */
 } scn_storage;
 
@@ -154,6 +157,9 @@ typedef struct {
     sim_time token;              /* corosync token timeout (before the per-node coefficient) */
     sim_time token_coefficient;
     sim_time fence_time;         /* how long fencing a node takes */
+    bool wait_for_all, last_man_standing, auto_tie_breaker, maintenance_mode;
+    sim_time lms_window;         /* last_man_standing_window */
+    int qdevice_host;            /* host running corosync-qnetd (ffsplit), -1 if none */
     char *libvirt_transport;     /* tcp | tls | ssh */
     char *libvirt_auth;          /* none | sasl */
 } scn_cluster;

@@ -11,6 +11,7 @@
 #include "models/failure.h"
 #include "models/storage/ceph.h"
 #include "models/storage/drbd.h"
+#include "models/storage/locks.h"
 #include "models/storage/nfs.h"
 #include "sim/flow.h"
 
@@ -96,10 +97,17 @@ world *world_new(const scenario *sc, uint64_t run, char **err)
     for (size_t i = 0; w->ceph && i < sc->nvms; i++)
         ceph_place(w, (int)i);
     w->pacemaker = !strcmp(sc->cluster.manager, "pacemaker");
+    w->expected_votes = 0;
+    for (size_t h = 0; h < sc->nhosts; h++)
+        w->expected_votes += world_is_node(w, (int)h);
     w->host_up = g_new(bool, sc->nhosts);
     for (size_t h = 0; h < sc->nhosts; h++)
         w->host_up[h] = true;
     w->host_active = g_new0(int, sc->nhosts);
+    w->seen_all = g_new(bool, sc->nhosts);
+    w->fenced = g_new0(bool, sc->nhosts);
+    for (size_t h = 0; h < sc->nhosts; h++)
+        w->seen_all[h] = true; /* the cluster formed before the scenario begins */
     w->group = g_new0(int, sc->nhosts);
     for (size_t i = 0; i < sc->nevents; i++)
         w->partitions |= sc->events[i].action == EV_PARTITION;
@@ -151,6 +159,8 @@ void world_free(world *w)
     g_free(w->vms);
     g_free(w->host_up);
     g_free(w->host_active);
+    g_free(w->seen_all);
+    g_free(w->fenced);
     g_free(w->group);
     g_free(w->lost_at);
     g_free(w->mon_up);
@@ -207,10 +217,11 @@ static double host_used(const world *w, int h)
     return used;
 }
 
-/* Hosts that run VMs: all but the NFS server or iSCSI target. */
+/* Hosts that run VMs: all but the NFS server or iSCSI target and the
+ * quorum device's host. */
 bool world_is_node(const world *w, int h)
 {
-    return !(w->nfs && h == w->sc->storage.server_host);
+    return !(w->nfs && h == w->sc->storage.server_host) && h != w->sc->cluster.qdevice_host;
 }
 
 /* The up node other than `except` (and in partition group `group`, unless it
@@ -298,7 +309,8 @@ static void try_start(world *w, int vm, int to)
         world_note(w, "migration-queued", name, "the source host is at its migration limit");
         return;
     }
-    bool cold = !strcmp(sc->cluster.manager, "pacemaker") && !sc->cluster.allow_migrate;
+    /* in maintenance mode the operator migrates with virsh, outside Pacemaker */
+    bool cold = w->pacemaker && !sc->cluster.allow_migrate && !sc->cluster.maintenance_mode;
     if (!drbd_allows_live_migration(w) && !cold) {
         /* the destination QEMU must open the disk while the source still
          * runs: only a second primary may (facts 1.2) */
@@ -325,6 +337,7 @@ static void try_start(world *w, int vm, int to)
         }
         bool copy_disk = !strcmp(sc->storage.type, "local");
         st->active = mig_start(w->s, w->net, path, npath, &sc->vms[vm], vm, st->host, to, copy_disk, on_mig_done, w);
+        mig_set_handover(st->active, locks_switchover(w));
     }
     g_ptr_array_add(w->migs, st->active);
 }

@@ -79,6 +79,10 @@ struct world {
     host_ref *hrefs;           /* per host, as event arguments */
     sim_time *lost_at;         /* when each host last lost the storage (died or was cut off) */
     sim_event membership_ev;   /* corosync re-forms the membership after a change */
+    bool *fenced;              /* fenced and not seen since: clean offline to the cluster */
+    bool *seen_all;            /* votequorum wait_for_all: the node saw every node together since it booted */
+    int expected_votes;        /* votequorum, lowered by last_man_standing */
+    sim_event lms_ev;
     sim_event nfs_failover_ev;
     GPtrArray *jobs;           /* world_job allocations */
     bool ended;                /* past the scenario's end: only switchovers finish */

@@ -236,6 +236,85 @@ Test(storage, sanlock_restart_waits_for_the_lease)
     scenario_free(sc);
 }
 
+#define STONITH2 "{\"manager\":\"pacemaker\",\"two_node\":true,\"allow_migrate\":true}"
+
+/* GFS2 on the LUN: n2 dies; from the membership change (3.05 s) until n2 is
+ * fenced (10 s) and its journal replayed (5 s) the DLM grants nothing and
+ * the file system freezes on n1 too (facts 3.1). */
+Test(storage, gfs2_freezes_until_fence_and_journal_replay)
+{
+    scenario *sc;
+    world *w = iscsi_run("gfs2", STONITH2, FAIL("100s", "host:n2"), &sc);
+    const world_incident *fz = find(w, "io-frozen", 0);
+    cr_assert_not_null(fz);
+    cr_assert_str_eq(fz->resource, "dlm:gfs2");
+    cr_assert_eq(fz->start, 103050 * SIM_MS);
+    cr_assert_eq(fz->end, 118050 * SIM_MS, "thawed at %.3f", sim_to_s(fz->end));
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* Without STONITH the DLM waits for a fence that never comes: a split
+ * freezes GFS2 until the heal, and no node may start the other's VM (no
+ * double writer). clvm freezes nothing (it locks only LVM metadata and
+ * activation) but blocks the restart the same way. */
+Test(storage, dlm_without_stonith_waits_for_the_heal)
+{
+    scenario *sc;
+    world *w = iscsi_run("gfs2", NO_STONITH, SPLIT, &sc);
+    cr_assert_null(find(w, "double-writer", 0));
+    const world_incident *fz = find(w, "io-frozen", 0);
+    cr_assert_not_null(fz);
+    cr_assert_eq(fz->start, 103050 * SIM_MS);
+    cr_assert_eq(fz->end, 403050 * SIM_MS);
+    world_free(w);
+    scenario_free(sc);
+    w = iscsi_run("clvm", NO_STONITH, SPLIT, &sc);
+    cr_assert_null(find(w, "double-writer", 0));
+    cr_assert_null(find(w, "io-frozen", 0));
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* The target fails: open-iscsi holds the IO for replacement_timeout (120 s)
+ * and then fails it (multipath no_path_retry fail, the default); with
+ * no_path_retry queue it waits for the target (facts 3.3). */
+Test(storage, iscsi_replacement_timeout)
+{
+    scenario *sc;
+    const char *ev = FAIL("100s", "host:san") "," REPAIR("400s", "host:san");
+    world *w = iscsi_run("sanlock", NO_STONITH, ev, &sc);
+    const world_incident *b = find(w, "io-blocked", 0), *e = find(w, "io-error", 0);
+    cr_assert_eq(b->start, 100 * SIM_S);
+    cr_assert_eq(b->end, 400 * SIM_S);
+    cr_assert_not_null(e);
+    cr_assert_eq(e->start, 220 * SIM_S);
+    world_free(w);
+    scenario_free(sc);
+    w = iscsi_run("sanlock\",\"no_path_retry\":\"queue", NO_STONITH, ev, &sc);
+    cr_assert_null(find(w, "io-error", 0));
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* A live migration's downtime includes the storage switchover: sanlock
+ * releases the lease at the pause and the destination acquires it before
+ * the resume (30 ms, facts 3.2) where a plain LUN only flushes (5 ms). */
+Test(storage, lease_handover_adds_to_the_downtime)
+{
+    scenario *sc;
+    const char *ev = "{\"at\":\"10s\",\"action\":\"migrate\",\"vm\":\"v1\",\"to\":\"n2\"}";
+    world *w = iscsi_run("sanlock", NO_STONITH, ev, &sc);
+    sim_time with_lease = world_migration(w, 0)->downtime;
+    world_free(w);
+    scenario_free(sc);
+    w = iscsi_run("none", NO_STONITH, ev, &sc);
+    sim_time plain = world_migration(w, 0)->downtime;
+    world_free(w);
+    scenario_free(sc);
+    cr_assert_eq(with_lease - plain, 25 * SIM_MS, "%.4f vs %.4f s", sim_to_s(with_lease), sim_to_s(plain));
+}
+
 static world *ceph_run(int hosts, const char *events, scenario **out)
 {
     GString *hs = g_string_new(NULL);

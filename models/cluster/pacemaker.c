@@ -6,6 +6,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "models/storage/ceph.h"
+#include "models/storage/locks.h"
 #include "models/storage/nfs.h"
 
 /* ------------------------------------------------------------------ Pacemaker
@@ -87,27 +88,8 @@ void pcmk_recover_vm(world *w, int vm, int g, int except)
     if (best < 0)
         return;
     sim_time wait = 0;
-    if (w->sanlock) {
-        /* sanlock (facts 3.2): the VM's lease is free only 140 s (8 x io_timeout
-         * + watchdog 60 s) after its holder last renewed it; a holder that
-         * still reaches the LUN keeps it forever. The holder's own sanlock
-         * kills the VM 80 s after it lost the LUN. */
-        int holder = v->host >= 0 ? v->host : v->home;
-        if (holder >= 0 && w->host_up[holder] && nfs_reachable(w, holder)) {
-            world_note(w, "start-blocked", w->sc->vms[vm].name, "its sanlock lease is held by a live host");
-            return;
-        }
-        sim_time lost = holder >= 0 && w->lost_at[holder] > 0 ? w->lost_at[holder] : sim_now(w->s);
-        sim_time free_at = lost + 140 * SIM_S;
-        wait = free_at > sim_now(w->s) ? free_at - sim_now(w->s) : 0;
-        if (v->host >= 0) {
-            /* killed by sanlock on the cut-off host before the lease frees */
-            world_vm_down(w, vm, "vm-down", "sanlock");
-            world_incident *in = world_incident_at(w, v->down);
-            if (lost + 80 * SIM_S < in->start)
-                in->start = lost + 80 * SIM_S;
-        }
-    }
+    if (!locks_restart_wait(w, vm, &wait))
+        return;
     if (w->ceph && v->host < 0 && v->down >= 0) {
         sim_time free_at = ceph_lock_free_at(w, world_incident_at(w, v->down)->start);
         if (free_at > sim_now(w->s) + wait)
@@ -126,6 +108,7 @@ typedef struct {
 
 static void fence_host(world *w, int h)
 {
+    w->fenced[h] = true;
     g_autofree char *t = g_strdup_printf("host:%s", w->sc->hosts[h].name);
     world_note(w, "fenced", t, "STONITH");
     world_incident_close(w, &(int){ world_incident_open(w, "fenced", t, -1) });
@@ -140,6 +123,10 @@ static void recover_group(sim *s, void *arg)
     world *w = j->w;
     if (w->ended)
         return;
+    if (w->sc->cluster.stonith)
+        locks_fenced(w, j->group);
+    if (w->sc->cluster.maintenance_mode)
+        return; /* Pacemaker starts and stops nothing (facts 5.3) */
     for (size_t i = 0; i < w->sc->nvms; i++) {
         vm_state *v = &w->vms[i];
         /* down (its node died, was fenced or lost quorum), or on a node this
@@ -151,6 +138,82 @@ static void recover_group(sim *s, void *arg)
     }
 }
 
+static int group_size(const world *w, int g)
+{
+    int size = 0;
+    for (size_t h = 0; h < w->sc->nhosts; h++)
+        size += world_is_node(w, (int)h) && w->host_up[h] && w->group[h] == g;
+    return size;
+}
+
+static bool in_group(const world *w, int h, int g)
+{
+    return world_is_node(w, h) && w->host_up[h] && w->group[h] == g;
+}
+
+/* The group corosync-qnetd gives its vote to (ffsplit: the larger partition
+ * that reaches it, a tie to the one with the lowest node id), -1 if none. */
+static int qdevice_vote(const world *w, const int *groups, int ng)
+{
+    int q = w->sc->cluster.qdevice_host, best = -1, best_size = 0;
+    if (q < 0 || !w->host_up[q])
+        return -1;
+    for (int k = 0; k < ng; k++) {
+        bool reach = false;
+        for (size_t h = 0; h < w->sc->nhosts && !reach; h++)
+            reach = in_group(w, (int)h, groups[k]) && world_hosts_reach(w, (int)h, q);
+        int size = group_size(w, groups[k]);
+        if (reach && size > best_size) { /* groups are in order of their lowest node */
+            best = groups[k];
+            best_size = size;
+        }
+    }
+    return best;
+}
+
+/* votequorum (facts 5.2) for a partition of size nodes. */
+static bool quorate(const world *w, int g, int size, int n, int qvote, int lowest)
+{
+    const scn_cluster *cl = &w->sc->cluster;
+    if (!strcmp(cl->no_quorum_policy, "ignore"))
+        return true;
+    if (cl->wait_for_all) {
+        /* quorate only once every node has been seen together */
+        bool seen = false;
+        for (size_t h = 0; h < w->sc->nhosts; h++)
+            seen |= in_group(w, (int)h, g) && w->seen_all[h];
+        if (!seen)
+            return false;
+    }
+    if (cl->two_node)
+        return size >= 1;
+    if (cl->qdevice_host >= 0)
+        return 2 * (size + (qvote == g)) > n + 1;
+    int expected = cl->last_man_standing ? w->expected_votes : n;
+    if (2 * size > expected)
+        return true;
+    /* auto_tie_breaker: an even split goes to the side of the lowest node id */
+    return cl->auto_tie_breaker && 2 * size == expected && lowest >= 0 && in_group(w, lowest, g);
+}
+
+typedef struct {
+    world *w;
+    int size;
+} lms_job;
+
+/* last_man_standing: the membership held for the window; expected votes
+ * follow it down (to 2, or 1 with auto_tie_breaker). */
+static void lms_expire(sim *s, void *arg)
+{
+    (void)s;
+    lms_job *j = arg;
+    world *w = j->w;
+    w->lms_ev = 0;
+    int floor = w->sc->cluster.auto_tie_breaker ? 1 : 2;
+    w->expected_votes = j->size > floor ? j->size : floor;
+    world_note(w, "quorum-expected-votes", "corosync", "last_man_standing window passed");
+}
+
 static void membership_check(sim *s, void *arg)
 {
     world *w = arg;
@@ -158,22 +221,36 @@ static void membership_check(sim *s, void *arg)
     w->membership_ev = 0;
     int n = nnodes(w);
     /* the groups that have live nodes, in host order */
-    int groups[64], ng = 0;
+    int groups[64], ng = 0, lowest = -1, up = 0;
     for (size_t h = 0; h < w->sc->nhosts && ng < 64; h++) {
-        if (!world_is_node(w, (int)h) || !w->host_up[h])
+        if (!world_is_node(w, (int)h) || !w->host_up[h]) {
+            if (world_is_node(w, (int)h))
+                w->seen_all[h] = false; /* it must see everyone again after its reboot */
             continue;
+        }
+        up++;
+        if (lowest < 0)
+            lowest = (int)h;
         bool seen = false;
         for (int k = 0; k < ng; k++)
             seen |= groups[k] == w->group[h];
         if (!seen)
             groups[ng++] = w->group[h];
     }
+    bool whole = ng <= 1 && up == n;
+    if (whole) {
+        for (size_t h = 0; h < w->sc->nhosts; h++) {
+            w->seen_all[h] = true;
+            w->fenced[h] = false;
+        }
+        locks_healed(w);
+    }
     bool healed = ng <= 1;
     for (size_t i = 0; healed && i < w->sc->nvms; i++) {
         vm_state *v = &w->vms[i];
         if (v->dup_host >= 0) {
             /* multiple-active: the extra copy is stopped */
-            world_incident *in = &g_array_index(w->incidents, world_incident, v->dup_inc);
+            world_incident *in = world_incident_at(w, v->dup_inc);
             double secs = sim_to_s(sim_now(s) - in->start);
             in->diverged_bytes = 2 * w->sc->vms[i].disk_write_Bps * secs;
             in->discarded_bytes = w->sc->vms[i].disk_write_Bps * secs;
@@ -181,35 +258,56 @@ static void membership_check(sim *s, void *arg)
             v->dup_host = -1;
         }
     }
-    int quorate[64];
-    for (int k = 0; k < ng; k++) {
-        int size = 0;
-        for (size_t h = 0; h < w->sc->nhosts; h++)
-            size += world_is_node(w, (int)h) && w->host_up[h] && w->group[h] == groups[k];
-        quorate[k] = cl->two_node ? size >= 1 : 2 * size > n;
-        if (!strcmp(cl->no_quorum_policy, "ignore"))
-            quorate[k] = 1;
+    if (w->lms_ev) {
+        sim_cancel(s, w->lms_ev);
+        w->lms_ev = 0;
     }
+    int biggest = 0;
+    for (int k = 0; k < ng; k++)
+        if (group_size(w, groups[k]) > biggest)
+            biggest = group_size(w, groups[k]);
+    if (biggest > w->expected_votes)
+        w->expected_votes = biggest; /* nodes that join raise it again */
+    int qvote = qdevice_vote(w, groups, ng);
+    int quorate_of[64];
+    for (int k = 0; k < ng; k++)
+        quorate_of[k] = quorate(w, groups[k], group_size(w, groups[k]), n, qvote, lowest);
     int nq = 0;
     for (int k = 0; k < ng; k++)
-        nq += quorate[k];
+        nq += quorate_of[k];
+    if (cl->last_man_standing && nq == 1) {
+        for (int k = 0; k < ng; k++)
+            if (quorate_of[k] && group_size(w, groups[k]) < w->expected_votes) {
+                lms_job *j = world_job(w, sizeof(lms_job));
+                *j = (lms_job){ w, group_size(w, groups[k]) };
+                w->lms_ev = sim_after(s, cl->lms_window, lms_expire, j);
+            }
+    }
     if (cl->stonith && nq > 1) {
         /* quorate halves race to fence each other: one survives (facts 5.2) */
         int winner = (int)gsl_rng_uniform_int(sim_stream(s, "fence-race"), (unsigned long)nq);
         for (int k = 0, q = 0; k < ng; k++) {
-            if (!quorate[k])
+            if (!quorate_of[k])
                 continue;
             if (q++ != winner) {
                 for (size_t h = 0; h < w->sc->nhosts; h++)
-                    if (world_is_node(w, (int)h) && w->host_up[h] && w->group[h] == groups[k])
+                    if (in_group(w, (int)h, groups[k]))
                         fence_host(w, (int)h);
-                quorate[k] = 0;
+                quorate_of[k] = 0;
             }
         }
     }
     for (int k = 0; k < ng; k++) {
-        if (!quorate[k]) {
-            if (!strcmp(cl->no_quorum_policy, "stop"))
+        if (!whole)
+            locks_members_lost(w, groups[k]);
+        if (!quorate_of[k]) {
+            const char *nqp = cl->no_quorum_policy;
+            if (!strcmp(nqp, "fence") && cl->stonith) {
+                /* the partition fences itself (Pacemaker >= 2.1.9) */
+                for (size_t h = 0; h < w->sc->nhosts; h++)
+                    if (in_group(w, (int)h, groups[k]))
+                        fence_host(w, (int)h);
+            } else if ((!strcmp(nqp, "stop") || !strcmp(nqp, "demote")) && !cl->maintenance_mode) {
                 for (size_t i = 0; i < w->sc->nvms; i++) {
                     vm_state *v = &w->vms[i];
                     if (v->host >= 0 && w->group[v->host] == groups[k] && world_is_node(w, v->host)) {
@@ -217,6 +315,7 @@ static void membership_check(sim *s, void *arg)
                         world_vm_placed(w, (int)i);
                     }
                 }
+            } /* freeze: what runs keeps running, nothing is recovered */
             continue;
         }
         group_job *j = world_job(w, sizeof(group_job));
@@ -225,10 +324,8 @@ static void membership_check(sim *s, void *arg)
         if (cl->stonith) {
             /* fence the lost nodes that are still alive elsewhere */
             for (size_t h = 0; h < w->sc->nhosts; h++)
-                if (world_is_node(w, (int)h) && w->host_up[h] && w->group[h] != groups[k]) {
-                    fence_host(w, (int)h);
-                    wait = cl->fence_time;
-                }
+                if (world_is_node(w, (int)h) && w->host_up[h] && w->group[h] != groups[k] && !w->fenced[h])
+                    fence_host(w, (int)h); /* a node fenced before and booted apart is not a member */
             /* a dead node must be fenced too before its VMs move */
             wait = cl->fence_time;
         }
@@ -240,4 +337,6 @@ void pcmk_stop(world *w)
 {
     sim_cancel(w->s, w->membership_ev);
     w->membership_ev = 0;
+    sim_cancel(w->s, w->lms_ev);
+    w->lms_ev = 0;
 }

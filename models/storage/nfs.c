@@ -44,8 +44,7 @@ void nfs_update(world *w)
         if (blocked && v->io_blocked < 0) {
             v->io_blocked = world_incident_open(w, "io-blocked", res, (int)i);
             if (w->sc->storage.soft) {
-                sim_time give_up = w->sc->storage.timeo * (w->sc->storage.retrans + 1);
-                v->soft_timer = sim_after(w->s, give_up, soft_timeout, v);
+                v->soft_timer = sim_after(w->s, w->sc->storage.give_up, soft_timeout, v);
             }
         } else if (!blocked && v->io_blocked >= 0) {
             world_incident_close(w, &v->io_blocked);

@@ -1,0 +1,158 @@
+/* Corosync votequorum and Pacemaker options: wait_for_all, last_man_standing,
+ * auto_tie_breaker, qdevice, no-quorum-policy, maintenance mode (facts 5.2,
+ * 5.3). Every node runs one VM on an NFS filer. */
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <string.h>
+
+#include "models/world.h"
+#include "tests/support.h"
+
+#define FAIL(at, t) "{\"at\":\"" at "\",\"action\":\"fail\",\"target\":\"" t "\"}"
+#define REPAIR(at, t) "{\"at\":\"" at "\",\"action\":\"repair\",\"target\":\"" t "\"}"
+
+/* nodes n1..nN (VM vK on nK), a filer, and a qnetd host "q" when asked. */
+static world *crun(int nodes, bool qnetd, const char *cluster, const char *events, scenario **out)
+{
+    GString *hosts = g_string_new(NULL), *vms = g_string_new(NULL);
+    for (int k = 1; k <= nodes; k++) {
+        g_string_append_printf(hosts, "{\"name\":\"n%d\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]},", k);
+        g_string_append_printf(vms, "%s{\"name\":\"v%d\",\"host\":\"n%d\",\"memory\":\"1GiB\",\"disk\":{\"write_rate\":\"1MB/s\"}}",
+                               k > 1 ? "," : "", k, k);
+    }
+    if (qnetd)
+        g_string_append(hosts, "{\"name\":\"q\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]},");
+    g_autofree char *text = g_strdup_printf(
+        "{\"golive\":1,\"seed\":3,\"until\":\"10min\",\"networks\":[{\"name\":\"lan\"}],"
+        "\"hosts\":[%s{\"name\":\"filer\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]}],"
+        "\"storage\":{\"type\":\"nfs\",\"server\":\"filer\"},\"cluster\":%s,\"vms\":[%s],\"events\":[%s]}",
+        hosts->str, cluster, vms->str, events);
+    g_string_free(hosts, TRUE);
+    g_string_free(vms, TRUE);
+    return support_run(text, out);
+}
+
+/* two_node (so wait_for_all): the fence race kills one node; when it boots
+ * again while the split lasts it has not seen its peer, so it is not quorate
+ * and does not fence back. With wait_for_all off it does: a fence loop. */
+Test(cluster, wait_for_all_stops_the_fence_loop)
+{
+    const char *ev = "{\"at\":\"100s\",\"action\":\"partition\",\"groups\":[[\"n1\",\"filer\"],[\"n2\"]]},";
+    scenario *sc;
+    g_autofree char *events = NULL;
+    world *w = crun(2, false, "{\"manager\":\"pacemaker\",\"two_node\":true,\"allow_migrate\":true}",
+                    "{\"at\":\"100s\",\"action\":\"partition\",\"groups\":[[\"n1\",\"filer\"],[\"n2\"]]}", &sc);
+    const world_incident *f = support_find(w, "fenced", 0);
+    cr_assert_not_null(f);
+    g_autofree char *victim = g_strdup(f->resource);
+    world_free(w);
+    scenario_free(sc);
+    events = g_strdup_printf("%s{\"at\":\"200s\",\"action\":\"repair\",\"target\":\"%s\"}", ev, victim);
+    w = crun(2, false, "{\"manager\":\"pacemaker\",\"two_node\":true,\"allow_migrate\":true}", events, &sc);
+    cr_assert_eq(support_count(w, "fenced"), 1, "the rebooted node waits for all");
+    world_free(w);
+    scenario_free(sc);
+    w = crun(2, false, "{\"manager\":\"pacemaker\",\"two_node\":true,\"wait_for_all\":false,\"allow_migrate\":true}",
+             events, &sc);
+    cr_assert_geq(support_count(w, "fenced"), 2, "without wait_for_all it fences its peer in turn");
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* Five nodes lose three, one every 30 s. Plain majority: the last two have
+ * 2 of 5 votes and stop their VMs. last_man_standing lowers the expected
+ * votes after each 10 s window, so they stay quorate. */
+Test(cluster, last_man_standing_keeps_the_last_two_quorate)
+{
+    const char *ev = FAIL("100s", "host:n3") "," FAIL("130s", "host:n4") "," FAIL("160s", "host:n5");
+    scenario *sc;
+    world *w = crun(5, false, "{\"manager\":\"pacemaker\",\"stonith\":false,\"allow_migrate\":true}", ev, &sc);
+    cr_assert_geq(support_count(w, "quorum-lost"), 2, "v1 and v2 stop when 2 of 5 remain");
+    const world_incident *q = support_find(w, "quorum-lost", 0);
+    cr_assert_eq(q->start, 160 * SIM_S + 3 * SIM_S + 3 * 650 * SIM_MS + 50 * SIM_MS);
+    world_free(w);
+    scenario_free(sc);
+    w = crun(5, false, "{\"manager\":\"pacemaker\",\"stonith\":false,\"allow_migrate\":true,\"last_man_standing\":true}",
+             ev, &sc);
+    cr_assert_eq(support_count(w, "quorum-lost"), 0);
+    cr_assert_geq(support_trace_at(w, "quorum-expected-votes", NULL, 0), 0);
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* Four nodes split 2/2: without help neither half is quorate; with
+ * auto_tie_breaker the half holding n1 (the lowest node id) is. */
+Test(cluster, auto_tie_breaker_picks_the_lowest_node)
+{
+    const char *ev = "{\"at\":\"100s\",\"action\":\"partition\",\"groups\":[[\"n1\",\"n2\",\"filer\"],[\"n3\",\"n4\"]]}";
+    scenario *sc;
+    world *w = crun(4, false, "{\"manager\":\"pacemaker\",\"stonith\":false,\"allow_migrate\":true}", ev, &sc);
+    cr_assert_eq(support_count(w, "quorum-lost"), 4, "every VM stops");
+    world_free(w);
+    scenario_free(sc);
+    w = crun(4, false, "{\"manager\":\"pacemaker\",\"stonith\":false,\"allow_migrate\":true,\"auto_tie_breaker\":true}",
+             ev, &sc);
+    cr_assert_eq(support_count(w, "quorum-lost"), 2);
+    for (int k = 0; k < 2; k++)
+        cr_assert_geq(support_find(w, "quorum-lost", k)->vm, 2, "v3 and v4 stop");
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* Two nodes and a qnetd host (ffsplit): after a split the quorum device
+ * votes for one side (a tie goes to the lowest node id), which fences the
+ * other: no race, n2 is the one fenced. */
+Test(cluster, qdevice_breaks_the_tie)
+{
+    scenario *sc;
+    world *w = crun(2, true, "{\"manager\":\"pacemaker\",\"qdevice\":\"q\",\"allow_migrate\":true}",
+                    "{\"at\":\"100s\",\"action\":\"partition\",\"groups\":[[\"n1\",\"filer\"],[\"n2\"]]}", &sc);
+    cr_assert_eq(support_count(w, "fenced"), 1);
+    cr_assert_str_eq(support_find(w, "fenced", 0)->resource, "host:n2");
+    const world_incident *d = support_find(w, "vm-down", 0);
+    cr_assert_eq(d->vm, 1);
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* Three nodes without STONITH, n3 cut off. stop: n3 stops its VM while the
+ * majority starts it: no double writer. freeze: n3 keeps running it, so it
+ * runs twice. fence: n3 fences itself (needs STONITH). */
+Test(cluster, no_quorum_policies)
+{
+    const char *ev = "{\"at\":\"100s\",\"action\":\"partition\",\"groups\":[[\"n1\",\"n2\",\"filer\"],[\"n3\"]]}";
+    scenario *sc;
+    world *w = crun(3, false, "{\"manager\":\"pacemaker\",\"stonith\":false,\"allow_migrate\":true}", ev, &sc);
+    cr_assert_eq(support_count(w, "quorum-lost"), 1);
+    cr_assert_eq(support_count(w, "double-writer"), 0);
+    world_free(w);
+    scenario_free(sc);
+    w = crun(3, false, "{\"manager\":\"pacemaker\",\"stonith\":false,\"no_quorum_policy\":\"freeze\",\"allow_migrate\":true}",
+             ev, &sc);
+    cr_assert_eq(support_count(w, "quorum-lost"), 0);
+    cr_assert_eq(support_count(w, "double-writer"), 1);
+    world_free(w);
+    scenario_free(sc);
+    w = crun(3, false, "{\"manager\":\"pacemaker\",\"no_quorum_policy\":\"fence\",\"allow_migrate\":true}", ev, &sc);
+    cr_assert_geq(support_count(w, "fenced"), 1);
+    cr_assert_str_eq(support_find(w, "fenced", 0)->resource, "host:n3");
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* maintenance-mode: Pacemaker starts and stops nothing: a dead node's VM
+ * stays down, and a move without allow-migrate is the operator's live
+ * migration, not a stop and start. */
+Test(cluster, maintenance_mode_recovers_nothing)
+{
+    scenario *sc;
+    world *w = crun(3, false, "{\"manager\":\"pacemaker\",\"maintenance_mode\":true}",
+                    "{\"at\":\"10s\",\"action\":\"migrate\",\"vm\":\"v2\",\"to\":\"n3\"}," FAIL("100s", "host:n1"), &sc);
+    const world_incident *d = support_find(w, "vm-down", 0);
+    cr_assert_not_null(d);
+    cr_assert_eq(d->end, 600 * SIM_S, "down until the end of the run");
+    const mig_result *m = world_migration(w, 0);
+    cr_assert_lt(m->downtime, SIM_S, "a live migration: %.3f s", sim_to_s(m->downtime));
+    world_free(w);
+    scenario_free(sc);
+}
