@@ -1174,6 +1174,7 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
     cl->token_coefficient = 650 * SIM_MS;
     cl->fence_time = 10 * SIM_S;
     cl->qdevice_host = -1;
+    cl->network = -1;
     json_object *o = get(root, "cluster");
     static const char *const managers[] = { "none", "pacemaker", NULL };
     static const char *const nqp[] = { "stop", "freeze", "ignore", "fence", "demote", NULL };
@@ -1192,7 +1193,7 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
     static const char *const keys[] = {
         "manager", "stonith", "two_node", "no_quorum_policy", "allow_migrate", "migration_limit", "vm_stop",
         "vm_start", "libvirt", "token", "token_coefficient", "fence_time", "wait_for_all", "last_man_standing",
-        "last_man_standing_window", "auto_tie_breaker", "qdevice", "maintenance_mode", NULL,
+        "last_man_standing_window", "auto_tie_breaker", "qdevice", "maintenance_mode", "network", NULL,
     };
     check_keys(c, o, keys);
     cl->manager = g_strdup(managers[get_enum(c, o, "manager", managers, 0)]);
@@ -1206,6 +1207,8 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
     cl->lms_window = get_time(c, o, "last_man_standing_window", Q_POS, 10 * SIM_S, false);
     cl->auto_tie_breaker = get_bool(c, o, "auto_tie_breaker", false);
     cl->maintenance_mode = get_bool(c, o, "maintenance_mode", false);
+    if (get(o, "network"))
+        cl->network = get_ref(c, s, o, "network", REF_NETWORK, true);
     if (get(o, "qdevice")) {
         g_autofree char *q = get_string(c, o, "qdevice", true, NULL);
         if (q)

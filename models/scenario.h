@@ -159,6 +159,7 @@ typedef struct {
     sim_time fence_time;         /* how long fencing a node takes */
     bool wait_for_all, last_man_standing, auto_tie_breaker, maintenance_mode;
     sim_time lms_window;         /* last_man_standing_window */
+    int network;                 /* corosync's network; -1: the first */
     int qdevice_host;            /* host running corosync-qnetd (ffsplit), -1 if none */
     char *libvirt_transport;     /* tcp | tls | ssh */
     char *libvirt_auth;          /* none | sasl */

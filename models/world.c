@@ -15,7 +15,7 @@
 #include "models/storage/nfs.h"
 #include "sim/flow.h"
 
-nic_links *world_nic(world *w, int host, int network)
+nic_links *world_nic(const world *w, int host, int network)
 {
     return &w->nics[(size_t)host * w->sc->nnetworks + (size_t)network];
 }
@@ -109,6 +109,7 @@ world *world_new(const scenario *sc, uint64_t run, char **err)
     for (size_t h = 0; h < sc->nhosts; h++)
         w->seen_all[h] = true; /* the cluster formed before the scenario begins */
     w->group = g_new0(int, sc->nhosts);
+    w->part = g_new0(int, sc->nhosts);
     for (size_t i = 0; i < sc->nevents; i++)
         w->partitions |= sc->events[i].action == EV_PARTITION;
     w->drbd = drbd_new(w);
@@ -162,6 +163,7 @@ void world_free(world *w)
     g_free(w->seen_all);
     g_free(w->fenced);
     g_free(w->group);
+    g_free(w->part);
     g_free(w->lost_at);
     g_free(w->mon_up);
     g_free(w->out_ev);
@@ -232,7 +234,7 @@ int world_place(const world *w, int vm, int except, int group)
     int best = -1;
     double best_free = -1;
     for (size_t h = 0; h < w->sc->nhosts; h++) {
-        if ((int)h == except || !w->host_up[h] || !world_is_node(w, (int)h) || (group >= 0 && w->group[h] != group))
+        if ((int)h == except || !w->host_up[h] || !world_is_node(w, (int)h) || (group >= 0 && w->part[h] != group))
             continue;
         double free_mem = w->sc->hosts[h].memory - host_used(w, (int)h);
         if (free_mem >= w->sc->vms[vm].memory && free_mem > best_free) {
@@ -478,8 +480,7 @@ void world_apply_target(world *w, const char *target, bool fail)
     if (g_str_has_prefix(target, "host:"))
         ceph_host_changed(w, scenario_find_host(sc, arg), fail);
     ceph_update(w);
-    if (g_str_has_prefix(target, "host:"))
-        pcmk_cluster_changed(w); /* a node left or came back */
+    pcmk_cluster_changed(w); /* a node, or the links between nodes, changed */
 }
 
 typedef struct {

@@ -63,6 +63,7 @@ struct world {
     failure_set *failures;
     GArray *incidents;         /* world_incident */
     int *group;                /* partition group of each host; 0: reaches every host */
+    int *part;                 /* the corosync partition of each node at the last membership check */
     bool partitions;           /* the timeline partitions hosts */
     bool nfs;                  /* the VMs' disks are on the NFS server (or iSCSI target) */
     bool nfs_service_down;     /* "nfs-server" failed */
@@ -92,7 +93,7 @@ struct world {
  * (freed with it, so events still pending at the end leak nothing). */
 void *world_job(world *w, size_t size);
 /* The links of host's NIC on network (tx NULL if it has none there). */
-nic_links *world_nic(world *w, int host, int network);
+nic_links *world_nic(const world *w, int host, int network);
 bool world_link_up(const nic_links *l);
 /* The storage or replication network (the first network if unset). */
 int world_storage_network(const world *w);
@@ -100,8 +101,8 @@ int world_storage_network(const world *w);
 bool world_hosts_reach(const world *w, int a, int b);
 /* Hosts that run VMs: all but the NFS server or iSCSI target. */
 bool world_is_node(const world *w, int h);
-/* The up node other than `except` (and in partition group `group`, unless
- * -1) with the most free memory that fits vm; -1 if none. */
+/* The up node other than `except` (and in corosync partition `group`
+ * (w->part), unless -1) with the most free memory that fits vm; -1 if none. */
 int world_place(const world *w, int vm, int except, int group);
 /* A trace record of something that happened, with its reason. */
 void world_note(world *w, const char *kind, const char *subject, const char *why);

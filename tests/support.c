@@ -4,6 +4,7 @@
 #include <criterion/criterion.h>
 #include <glib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 world *support_run(const char *text, scenario **out)
 {
@@ -58,4 +59,22 @@ const char *support_trace_reason(world *w, const char *kind, int k)
         if (!strcmp(rec.kv[i].key, "reason") && rec.kv[i].type == TRACE_STR)
             return rec.kv[i].v.s;
     return NULL;
+}
+
+int support_golive(const char *const *args, char **out, char **err)
+{
+    const char *bin = g_getenv("GOLIVE_BIN");
+    cr_assert_not_null(bin, "GOLIVE_BIN must point at build/golive (make check sets it)");
+    GPtrArray *argv = g_ptr_array_new();
+    g_ptr_array_add(argv, (char *)bin);
+    for (; *args; args++)
+        g_ptr_array_add(argv, (char *)*args);
+    g_ptr_array_add(argv, NULL);
+    int status = -1;
+    GError *e = NULL;
+    gboolean ok = g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err,
+                               &status, &e);
+    cr_assert(ok, "spawn failed: %s", e ? e->message : "?");
+    g_ptr_array_free(argv, TRUE);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

@@ -20,4 +20,8 @@ sim_time support_trace_at(world *w, const char *kind, const char *subject, int k
 /* The reason of that record, NULL if none. */
 const char *support_trace_reason(world *w, const char *kind, int k);
 
+/* Runs build/golive (GOLIVE_BIN) with args (NULL-terminated); returns its
+ * exit status and hands back stdout and stderr (g_free them). */
+int support_golive(const char *const *args, char **out, char **err);
+
 #endif

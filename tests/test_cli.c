@@ -5,23 +5,9 @@
 #include <glib/gstdio.h>
 #include <json-c/json.h>
 
-static int run_golive(const char *const *args, char **out, char **err)
-{
-    const char *bin = g_getenv("GOLIVE_BIN");
-    cr_assert_not_null(bin, "GOLIVE_BIN must point at build/golive (make check sets it)");
-    GPtrArray *argv = g_ptr_array_new();
-    g_ptr_array_add(argv, (char *)bin);
-    for (; *args; args++)
-        g_ptr_array_add(argv, (char *)*args);
-    g_ptr_array_add(argv, NULL);
-    int status = -1;
-    GError *e = NULL;
-    gboolean ok = g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err,
-                               &status, &e);
-    cr_assert(ok, "spawn failed: %s", e ? e->message : "?");
-    g_ptr_array_free(argv, TRUE);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
+#include "tests/support.h"
+
+#define run_golive support_golive
 
 Test(cli, help_lists_every_subcommand)
 {
@@ -119,10 +105,10 @@ Test(cli, run_writes_the_report_contract)
     g_autofree char *d = tmpdir();
     g_autofree char *json = g_build_filename(d, "r.json", NULL);
     g_autofree char *csv = g_build_filename(d, "r.csv", NULL);
-    g_autofree char *trace = g_build_filename(d, "r.jsonl", NULL);
+    g_autofree char *trace_path = g_build_filename(d, "r.jsonl", NULL);
     char *out, *err;
     int rc = run_golive((const char *[]){ "run", "scenarios/quake3-qemu.json", "--json", json, "--csv", csv,
-                                          "--trace", trace, NULL },
+                                          "--trace", trace_path, NULL },
                         &out, &err);
     cr_assert_eq(rc, 0, "%s", err);
     cr_assert(strstr(out, "quake3"), "the summary names the VM: %s", out);
@@ -155,7 +141,7 @@ Test(cli, run_writes_the_report_contract)
     cr_assert(g_str_has_prefix(c, "run,vm,from,to,start,end,outcome,total_time,downtime,client_downtime"));
     cr_assert(strstr(c, "\n0,quake3,host-a,host-b,"));
     g_autofree char *t = NULL;
-    cr_assert(g_file_get_contents(trace, &t, NULL, NULL));
+    cr_assert(g_file_get_contents(trace_path, &t, NULL, NULL));
     cr_assert(strstr(t, "\"kind\":\"vm-paused\""));
     g_free(out);
     g_free(err);

@@ -156,3 +156,18 @@ Test(cluster, maintenance_mode_recovers_nothing)
     world_free(w);
     scenario_free(sc);
 }
+
+/* Corosync runs on the cluster network (the first one unless
+ * cluster.network says otherwise): a node whose NIC there fails is cut off,
+ * exactly like a partition. */
+Test(cluster, a_failed_cluster_nic_splits_the_membership)
+{
+    scenario *sc;
+    world *w = crun(3, false, "{\"manager\":\"pacemaker\",\"allow_migrate\":true}", FAIL("100s", "nic:n3/lan"), &sc);
+    const world_incident *f = support_find(w, "fenced", 0);
+    cr_assert_not_null(f);
+    cr_assert_str_eq(f->resource, "host:n3");
+    cr_assert_eq(f->start, 103700 * SIM_MS, "token 3 s + 650 ms + 50 ms");
+    world_free(w);
+    scenario_free(sc);
+}

@@ -132,9 +132,47 @@ static void recover_group(sim *s, void *arg)
         /* down (its node died, was fenced or lost quorum), or on a node this
          * partition lost */
         bool lost = v->host < 0 ? v->home >= 0 && world_is_node(w, v->home)
-                                : world_is_node(w, v->host) && w->group[v->host] != j->group;
+                                : world_is_node(w, v->host) && w->part[v->host] != j->group;
         if (lost)
             pcmk_recover_vm(w, (int)i, j->group, w->vms[i].host);
+    }
+}
+
+static int cluster_network(const world *w)
+{
+    return w->sc->cluster.network >= 0 ? w->sc->cluster.network : 0;
+}
+
+bool pcmk_connected(const world *w, int a, int b)
+{
+    int net = cluster_network(w);
+    return w->host_up[a] && w->host_up[b] && world_hosts_reach(w, a, b) && world_link_up(world_nic(w, a, net)) &&
+           world_link_up(world_nic(w, b, net));
+}
+
+/* Corosync's partitions: the connected sets of up nodes over the cluster
+ * network, numbered in host order; -1 for the others. */
+static void compute_parts(world *w)
+{
+    int n = (int)w->sc->nhosts, next = 0;
+    for (int h = 0; h < n; h++)
+        w->part[h] = -1;
+    int *stack = g_newa(int, n);
+    for (int h = 0; h < n; h++) {
+        if (!world_is_node(w, h) || !w->host_up[h] || w->part[h] >= 0)
+            continue;
+        int top = 0;
+        w->part[h] = next;
+        stack[top++] = h;
+        while (top) {
+            int a = stack[--top];
+            for (int b = 0; b < n; b++)
+                if (w->part[b] < 0 && world_is_node(w, b) && pcmk_connected(w, a, b)) {
+                    w->part[b] = next;
+                    stack[top++] = b;
+                }
+        }
+        next++;
     }
 }
 
@@ -142,13 +180,13 @@ static int group_size(const world *w, int g)
 {
     int size = 0;
     for (size_t h = 0; h < w->sc->nhosts; h++)
-        size += world_is_node(w, (int)h) && w->host_up[h] && w->group[h] == g;
+        size += world_is_node(w, (int)h) && w->host_up[h] && w->part[h] == g;
     return size;
 }
 
 static bool in_group(const world *w, int h, int g)
 {
-    return world_is_node(w, h) && w->host_up[h] && w->group[h] == g;
+    return world_is_node(w, h) && w->host_up[h] && w->part[h] == g;
 }
 
 /* The group corosync-qnetd gives its vote to (ffsplit: the larger partition
@@ -161,7 +199,7 @@ static int qdevice_vote(const world *w, const int *groups, int ng)
     for (int k = 0; k < ng; k++) {
         bool reach = false;
         for (size_t h = 0; h < w->sc->nhosts && !reach; h++)
-            reach = in_group(w, (int)h, groups[k]) && world_hosts_reach(w, (int)h, q);
+            reach = in_group(w, (int)h, groups[k]) && pcmk_connected(w, (int)h, q);
         int size = group_size(w, groups[k]);
         if (reach && size > best_size) { /* groups are in order of their lowest node */
             best = groups[k];
@@ -220,6 +258,7 @@ static void membership_check(sim *s, void *arg)
     const scn_cluster *cl = &w->sc->cluster;
     w->membership_ev = 0;
     int n = nnodes(w);
+    compute_parts(w);
     /* the groups that have live nodes, in host order */
     int groups[64], ng = 0, lowest = -1, up = 0;
     for (size_t h = 0; h < w->sc->nhosts && ng < 64; h++) {
@@ -233,9 +272,9 @@ static void membership_check(sim *s, void *arg)
             lowest = (int)h;
         bool seen = false;
         for (int k = 0; k < ng; k++)
-            seen |= groups[k] == w->group[h];
+            seen |= groups[k] == w->part[h];
         if (!seen)
-            groups[ng++] = w->group[h];
+            groups[ng++] = w->part[h];
     }
     bool whole = ng <= 1 && up == n;
     if (whole) {
@@ -310,7 +349,7 @@ static void membership_check(sim *s, void *arg)
             } else if ((!strcmp(nqp, "stop") || !strcmp(nqp, "demote")) && !cl->maintenance_mode) {
                 for (size_t i = 0; i < w->sc->nvms; i++) {
                     vm_state *v = &w->vms[i];
-                    if (v->host >= 0 && w->group[v->host] == groups[k] && world_is_node(w, v->host)) {
+                    if (v->host >= 0 && w->part[v->host] == groups[k] && world_is_node(w, v->host)) {
                         world_vm_down(w, (int)i, "quorum-lost", w->sc->hosts[v->host].name);
                         world_vm_placed(w, (int)i);
                     }
@@ -324,7 +363,7 @@ static void membership_check(sim *s, void *arg)
         if (cl->stonith) {
             /* fence the lost nodes that are still alive elsewhere */
             for (size_t h = 0; h < w->sc->nhosts; h++)
-                if (world_is_node(w, (int)h) && w->host_up[h] && w->group[h] != groups[k] && !w->fenced[h])
+                if (world_is_node(w, (int)h) && w->host_up[h] && w->part[h] != groups[k] && !w->fenced[h])
                     fence_host(w, (int)h); /* a node fenced before and booted apart is not a member */
             /* a dead node must be fenced too before its VMs move */
             wait = cl->fence_time;

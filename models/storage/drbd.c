@@ -619,7 +619,7 @@ void drbd_update(world *w)
         for (int a = 0; a < n; a++)
             for (int b = a + 1; b < n; b++)
                 if (lost_peer[a] && lost_peer[b] && comp[a] != comp[b] && comp[a] >= 0 && comp[b] >= 0 &&
-                    world_hosts_reach(w, a, b) && runs_vms(w, a) && runs_vms(w, b)) {
+                    pcmk_connected(w, a, b) && runs_vms(w, a) && runs_vms(w, b)) {
                     int loser = gsl_rng_uniform_int(sim_stream(w->s, "drbd-fence-race"), 2) ? a : b;
                     outdate_job *j = world_job(w, sizeof(outdate_job));
                     *j = (outdate_job){ w, loser, loser == a ? b : a };

@@ -64,7 +64,7 @@ static void freeze(world *w, int g, bool on)
     g_autofree char *res = g_strdup_printf("dlm:%s", w->sc->storage.lock);
     for (size_t i = 0; i < w->sc->nvms; i++) {
         vm_state *v = &w->vms[i];
-        bool here = v->host >= 0 && (g < 0 || w->group[v->host] == g);
+        bool here = v->host >= 0 && (g < 0 || w->part[v->host] == g);
         if (on && here && v->frozen < 0)
             v->frozen = world_incident_open(w, "io-frozen", res, (int)i);
         else if (!on && (here || v->host < 0))

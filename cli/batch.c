@@ -1,0 +1,579 @@
+/* batch — runs of a scenario and their report. */
+#include "cli/batch.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "models/lint.h"
+#include "models/units.h"
+#include "models/world.h"
+#include "sim/stats.h"
+
+typedef struct {
+    int run;
+    mig_result r; /* iterations owned here */
+} run_mig;
+
+typedef struct {
+    int run;
+    world_incident in; /* resource owned here */
+} run_incident;
+
+typedef struct {
+    GArray *migs;  /* run_mig */
+    GArray *incidents; /* run_incident */
+    char *trace;   /* JSON Lines, NULL unless asked */
+    GPtrArray *warnings;
+} run_out;
+
+struct batch {
+    const scenario *sc;
+    bool want_trace;
+    run_out *outs;
+    GPtrArray *risks; /* lint warnings */
+};
+
+static void run_one(batch *b, int k)
+{
+    run_out *o = &b->outs[k];
+    char *err = NULL;
+    world *w = world_new(b->sc, (uint64_t)k, &err);
+    o->migs = g_array_new(FALSE, FALSE, sizeof(run_mig));
+    o->incidents = g_array_new(FALSE, FALSE, sizeof(run_incident));
+    o->warnings = g_ptr_array_new_with_free_func(g_free);
+    if (!w) {
+        g_ptr_array_add(o->warnings, err);
+        return;
+    }
+    trace_set_keep(sim_trace(world_sim(w)), b->want_trace);
+    world_run(w);
+    for (size_t i = 0; i < world_nmigrations(w); i++) {
+        run_mig rm = { k, *world_migration(w, i) };
+        rm.r.iterations = g_array_copy(rm.r.iterations);
+        g_array_append_val(o->migs, rm);
+    }
+    for (size_t i = 0; i < world_nincidents(w); i++) {
+        run_incident ri = { k, *world_incident_get(w, i) };
+        ri.in.resource = g_strdup(ri.in.resource);
+        g_array_append_val(o->incidents, ri);
+    }
+    if (b->want_trace) {
+        g_autofree char *jl = trace_to_jsonl(sim_trace(world_sim(w)));
+        GString *withrun = g_string_new(NULL);
+        g_auto(GStrv) lines = g_strsplit(jl, "\n", -1);
+        for (size_t i = 0; lines[i] && *lines[i]; i++)
+            g_string_append_printf(withrun, "{\"run\":%d,%s\n", k, lines[i] + 1);
+        o->trace = g_string_free(withrun, FALSE);
+    }
+    const GPtrArray *wn = world_warnings(w);
+    for (guint i = 0; i < wn->len; i++)
+        g_ptr_array_add(o->warnings, g_strdup(g_ptr_array_index(wn, i)));
+    world_free(w);
+}
+
+static void pool_fn(gpointer data, gpointer user)
+{
+    run_one(user, GPOINTER_TO_INT(data) - 1);
+}
+
+static json_object *jtime(sim_time t)
+{
+    return t < 0 ? NULL : json_object_new_double(sim_to_s(t));
+}
+
+static json_object *stat_obj(stats_acc *a)
+{
+    json_object *o = json_object_new_object();
+    size_t n = stats_acc_n(a);
+    json_object_object_add(o, "n", json_object_new_int64((int64_t)n));
+    if (n == 0)
+        return o;
+    json_object_object_add(o, "mean", json_object_new_double(stats_acc_mean(a)));
+    json_object *ci = json_object_new_array();
+    stats_interval iv = stats_acc_ci(a, 0.95);
+    if (n < 2)
+        iv.lo = iv.hi = stats_acc_mean(a);
+    json_object_array_add(ci, json_object_new_double(iv.lo));
+    json_object_array_add(ci, json_object_new_double(iv.hi));
+    json_object_object_add(o, "ci95", ci);
+    json_object_object_add(o, "p50", json_object_new_double(stats_acc_quantile(a, 0.5)));
+    json_object_object_add(o, "p99", json_object_new_double(stats_acc_quantile(a, 0.99)));
+    json_object_object_add(o, "min", json_object_new_double(stats_acc_min(a)));
+    json_object_object_add(o, "max", json_object_new_double(stats_acc_max(a)));
+    return o;
+}
+
+static char *fmt_time(sim_time t)
+{
+    if (t < 0)
+        return g_strdup("-");
+    return units_format(UNITS_TIME, sim_to_s(t));
+}
+
+
+batch *batch_run(const scenario *sc, int threads, bool want_trace)
+{
+    batch *b = g_new0(batch, 1);
+    b->sc = sc;
+    b->want_trace = want_trace;
+    b->outs = g_new0(run_out, (size_t)sc->runs);
+    b->risks = g_ptr_array_new_with_free_func(g_free);
+    lint_scenario(sc, b->risks);
+    int nthreads = threads > 0 ? threads : (int)g_get_num_processors();
+    if (nthreads > 1 && sc->runs > 1) {
+        GThreadPool *pool = g_thread_pool_new(pool_fn, b, nthreads, TRUE, NULL);
+        for (int k = 0; k < sc->runs; k++)
+            g_thread_pool_push(pool, GINT_TO_POINTER(k + 1), NULL);
+        g_thread_pool_free(pool, FALSE, TRUE);
+    } else {
+        for (int k = 0; k < sc->runs; k++)
+            run_one(b, k);
+    }
+    return b;
+}
+
+void batch_free(batch *b)
+{
+    if (!b)
+        return;
+    for (int k = 0; k < b->sc->runs; k++) {
+        for (guint i = 0; i < b->outs[k].migs->len; i++)
+            g_array_free(g_array_index(b->outs[k].migs, run_mig, i).r.iterations, TRUE);
+        g_array_free(b->outs[k].migs, TRUE);
+        for (guint i = 0; i < b->outs[k].incidents->len; i++)
+            g_free(g_array_index(b->outs[k].incidents, run_incident, i).in.resource);
+        g_array_free(b->outs[k].incidents, TRUE);
+        g_ptr_array_free(b->outs[k].warnings, TRUE);
+        g_free(b->outs[k].trace);
+    }
+    g_free(b->outs);
+    g_ptr_array_free(b->risks, TRUE);
+    g_free(b);
+}
+
+GPtrArray *batch_warnings(const batch *b)
+{
+    /* the models' warnings of run 0 stand for all runs: they come from the scenario */
+    GPtrArray *w = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i < b->risks->len; i++)
+        g_ptr_array_add(w, g_strdup(g_ptr_array_index(b->risks, i)));
+    for (guint i = 0; b->sc->runs > 0 && i < b->outs[0].warnings->len; i++)
+        g_ptr_array_add(w, g_strdup(g_ptr_array_index(b->outs[0].warnings, i)));
+    return w;
+}
+
+char *batch_trace(const batch *b)
+{
+    GString *t = g_string_new(NULL);
+    for (int k = 0; k < b->sc->runs; k++)
+        if (b->outs[k].trace)
+            g_string_append(t, b->outs[k].trace);
+    return g_string_free(t, FALSE);
+}
+
+/* ------------------------------------------------------------------ availability
+ *
+ * A VM is unavailable while it is down (vm-down, quorum-lost), while its IO
+ * is blocked, frozen or failing, and while a migration has it paused. Its
+ * availability in a run is 1 - (union of those intervals) / simulated time. */
+
+static const char *const unavailable_kinds[] = { "vm-down", "quorum-lost", "io-frozen", "io-error", "io-blocked",
+                                                 "migration", NULL };
+
+typedef struct {
+    double s, e;
+} span;
+
+static int span_cmp(const void *a, const void *b)
+{
+    const span *x = a, *y = b;
+    return x->s < y->s ? -1 : x->s > y->s;
+}
+
+static int kind_index(const char *kind)
+{
+    for (int i = 0; unavailable_kinds[i]; i++)
+        if (!strcmp(unavailable_kinds[i], kind))
+            return i;
+    return -1;
+}
+
+/* Seconds vm was unavailable in run k; by_cause[kind] gets each cause's own
+ * total (causes may overlap). */
+static double unavailable(const batch *b, int k, int vm, double *by_cause)
+{
+    double T = sim_to_s(b->sc->until);
+    GArray *spans = g_array_new(FALSE, FALSE, sizeof(span));
+    GArray *ins = b->outs[k].incidents;
+    for (guint i = 0; i < ins->len; i++) {
+        const world_incident *in = &g_array_index(ins, run_incident, i).in;
+        int c = kind_index(in->kind);
+        if (in->vm != vm || c < 0)
+            continue;
+        span sp = { sim_to_s(in->start), in->end >= 0 ? sim_to_s(in->end) : T };
+        g_array_append_val(spans, sp);
+        by_cause[c] += fmin(sp.e, T) - fmin(sp.s, T);
+    }
+    GArray *migs = b->outs[k].migs;
+    for (guint i = 0; i < migs->len; i++) {
+        const mig_result *r = &g_array_index(migs, run_mig, i).r;
+        if (r->vm != vm || r->stop < 0)
+            continue;
+        span sp = { sim_to_s(r->stop), r->resume >= 0 ? sim_to_s(r->resume) : T };
+        g_array_append_val(spans, sp);
+        by_cause[kind_index("migration")] += fmin(sp.e, T) - fmin(sp.s, T);
+    }
+    g_array_sort(spans, span_cmp);
+    double total = 0, cs = 0, ce = -1;
+    for (guint i = 0; i < spans->len; i++) {
+        span sp = g_array_index(spans, span, i);
+        sp.s = fmin(fmax(sp.s, 0), T);
+        sp.e = fmin(fmax(sp.e, 0), T);
+        if (sp.s > ce) {
+            total += ce > cs ? ce - cs : 0;
+            cs = sp.s;
+            ce = sp.e;
+        } else if (sp.e > ce) {
+            ce = sp.e;
+        }
+    }
+    total += ce > cs ? ce - cs : 0;
+    g_array_free(spans, TRUE);
+    return total;
+}
+
+static bool split_brain_run(const batch *b, int k, double *diverged, double *discarded)
+{
+    GArray *ins = b->outs[k].incidents;
+    bool any = false;
+    *diverged = *discarded = 0;
+    for (guint i = 0; i < ins->len; i++) {
+        const world_incident *in = &g_array_index(ins, run_incident, i).in;
+        /* a run has split brain when some data was written from two places */
+        if (!strcmp(in->kind, "double-writer") || !strcmp(in->kind, "split-brain"))
+            any = true;
+        *diverged += in->diverged_bytes;
+        *discarded += in->discarded_bytes;
+    }
+    return any;
+}
+
+static double years_of(const batch *b)
+{
+    return sim_to_s(b->sc->until) / sim_to_s(SIM_YEAR);
+}
+
+/* P(at least one per year) from p per run of `years` years (independent periods). */
+static double per_year(double p, double years)
+{
+    if (p >= 1)
+        return 1;
+    return 1 - pow(1 - p, 1 / years);
+}
+
+static batch_figure figure(stats_acc *a)
+{
+    batch_figure f = { NAN, NAN, NAN, stats_acc_n(a) };
+    if (f.n == 0)
+        return f;
+    f.mean = stats_acc_mean(a);
+    stats_interval iv = stats_acc_ci(a, 0.95);
+    if (f.n < 2 || !isfinite(iv.lo))
+        iv.lo = iv.hi = f.mean;
+    f.lo = iv.lo;
+    f.hi = iv.hi;
+    return f;
+}
+
+void batch_get_figures(const batch *b, batch_figures *f)
+{
+    const scenario *sc = b->sc;
+    int runs = sc->runs;
+    double T = sim_to_s(sc->until);
+    f->years = years_of(b);
+    stats_acc *av = stats_acc_new(false), *un = stats_acc_new(false), *risk = stats_acc_new(false),
+              *div = stats_acc_new(false), *dt = stats_acc_new(true);
+    double *causes = g_newa(double, G_N_ELEMENTS(unavailable_kinds));
+    uint64_t sb = 0;
+    for (int k = 0; k < runs; k++) {
+        double a = 0, u = 0;
+        for (size_t i = 0; i < sc->nvms; i++) {
+            memset(causes, 0, sizeof(double) * G_N_ELEMENTS(unavailable_kinds));
+            double s = unavailable(b, k, (int)i, causes);
+            a += 1 - s / T;
+            u += s;
+        }
+        if (sc->nvms) {
+            stats_acc_add(av, a / sc->nvms);
+            stats_acc_add(un, u / sc->nvms / f->years);
+        }
+        double d, x;
+        sb += split_brain_run(b, k, &d, &x);
+        stats_acc_add(div, d);
+        stats_acc_add(risk, x);
+        GArray *migs = b->outs[k].migs;
+        for (guint i = 0; i < migs->len; i++) {
+            const mig_result *r = &g_array_index(migs, run_mig, i).r;
+            if (r->outcome == MIG_COMPLETED)
+                stats_acc_add(dt, sim_to_s(r->downtime));
+        }
+    }
+    f->availability = figure(av);
+    f->unavailable_s = figure(un);
+    f->at_risk = figure(risk);
+    f->diverged = figure(div);
+    f->downtime = figure(dt);
+    f->downtime_p99 = stats_acc_n(dt) ? stats_acc_quantile(dt, 0.99) : NAN;
+    stats_interval w = stats_wilson(sb, (uint64_t)runs, 0.95);
+    f->split_brain = (batch_figure){ (double)sb / runs, w.lo, w.hi, (size_t)runs };
+    f->split_brain_year = (batch_figure){ per_year(f->split_brain.mean, f->years), per_year(w.lo, f->years),
+                                          per_year(w.hi, f->years), (size_t)runs };
+    stats_acc_free(av);
+    stats_acc_free(un);
+    stats_acc_free(risk);
+    stats_acc_free(div);
+    stats_acc_free(dt);
+}
+
+static json_object *ci_array(double lo, double hi)
+{
+    json_object *a = json_object_new_array();
+    json_object_array_add(a, json_object_new_double(lo));
+    json_object_array_add(a, json_object_new_double(hi));
+    return a;
+}
+
+static json_object *fig_obj(batch_figure f)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "mean", isfinite(f.mean) ? json_object_new_double(f.mean) : NULL);
+    json_object_object_add(o, "ci95", isfinite(f.mean) ? ci_array(f.lo, f.hi) : NULL);
+    return o;
+}
+
+/* -log10 of the unavailability: 0.999 -> 3 nines; null when never unavailable. */
+static json_object *nines(double a)
+{
+    return a < 1 ? json_object_new_double(-log10(1 - a)) : NULL;
+}
+
+json_object *batch_summary(const batch *b)
+{
+    const scenario *sc = b->sc;
+    int runs = sc->runs;
+    json_object *summ = json_object_new_object();
+    stats_acc *dt = stats_acc_new(true), *cdt = stats_acc_new(true), *tt = stats_acc_new(true);
+    for (int k = 0; k < runs; k++) {
+        GArray *migs = b->outs[k].migs;
+        for (guint i = 0; i < migs->len; i++) {
+            const mig_result *r = &g_array_index(migs, run_mig, i).r;
+            if (r->outcome != MIG_COMPLETED)
+                continue;
+            stats_acc_add(dt, sim_to_s(r->downtime));
+            stats_acc_add(cdt, sim_to_s(r->client_downtime));
+            stats_acc_add(tt, sim_to_s(r->end - r->start));
+        }
+    }
+    json_object_object_add(summ, "downtime", stat_obj(dt));
+    json_object_object_add(summ, "client_downtime", stat_obj(cdt));
+    json_object_object_add(summ, "total_time", stat_obj(tt));
+    stats_acc_free(dt);
+    stats_acc_free(cdt);
+    stats_acc_free(tt);
+
+    batch_figures f;
+    batch_get_figures(b, &f);
+    json_object *sb = json_object_new_object();
+    uint64_t sb_runs = (uint64_t)llround(f.split_brain.mean * runs);
+    json_object_object_add(sb, "runs_with", json_object_new_int64((int64_t)sb_runs));
+    json_object_object_add(sb, "probability", json_object_new_double(f.split_brain.mean));
+    json_object_object_add(sb, "ci95", ci_array(f.split_brain.lo, f.split_brain.hi));
+    json_object_object_add(sb, "per_year", json_object_new_double(f.split_brain_year.mean));
+    json_object_object_add(sb, "per_year_ci95", ci_array(f.split_brain_year.lo, f.split_brain_year.hi));
+    json_object_object_add(summ, "split_brain", sb);
+
+    json_object *risk = json_object_new_object();
+    json_object_object_add(risk, "discarded_bytes", fig_obj(f.at_risk));
+    json_object_object_add(risk, "diverged_bytes", fig_obj(f.diverged));
+    json_object_object_add(summ, "data_at_risk", risk);
+
+    json_object *av = fig_obj(f.availability);
+    json_object_object_add(av, "nines", nines(f.availability.mean));
+    json_object_object_add(av, "nines_ci95", isfinite(f.availability.mean) && f.availability.hi < 1
+                                                  ? ci_array(-log10(1 - f.availability.lo), -log10(1 - f.availability.hi))
+                                                  : NULL);
+    json_object_object_add(av, "unavailable_seconds_per_year", fig_obj(f.unavailable_s));
+    json_object *byvm = json_object_new_object(), *bycause = json_object_new_object();
+    size_t nk = G_N_ELEMENTS(unavailable_kinds) - 1;
+    double *cause_tot = g_newa(double, nk + 1), *causes = g_newa(double, nk + 1);
+    memset(cause_tot, 0, sizeof(double) * (nk + 1));
+    double T = sim_to_s(sc->until);
+    for (size_t i = 0; i < sc->nvms; i++) {
+        double a = 0;
+        for (int k = 0; k < runs; k++) {
+            memset(causes, 0, sizeof(double) * (nk + 1));
+            a += 1 - unavailable(b, k, (int)i, causes) / T;
+            for (size_t c = 0; c < nk; c++)
+                cause_tot[c] += causes[c];
+        }
+        a /= runs;
+        json_object *v = json_object_new_object();
+        json_object_object_add(v, "mean", json_object_new_double(a));
+        json_object_object_add(v, "nines", nines(a));
+        json_object_object_add(byvm, sc->vms[i].name, v);
+    }
+    for (size_t c = 0; c < nk; c++)
+        json_object_object_add(bycause, unavailable_kinds[c],
+                               json_object_new_double(sc->nvms ? cause_tot[c] / runs / sc->nvms : 0));
+    json_object_object_add(av, "by_vm", byvm);
+    json_object_object_add(av, "seconds_by_cause", bycause);
+    json_object_object_add(summ, "availability", av);
+    json_object_object_add(summ, "simulated_seconds", json_object_new_double(T));
+    return summ;
+}
+
+static void summary_text(const batch *b, GString *txt, stats_acc *dt)
+{
+    const scenario *sc = b->sc;
+    batch_figures f;
+    batch_get_figures(b, &f);
+    bool mc = sc->runs > 1;
+    if (mc && stats_acc_n(dt) > 0) {
+        stats_interval ci = stats_acc_ci(dt, 0.95);
+        g_string_append_printf(txt, "downtime over %zu completed migrations: mean %.1f ms (95%% CI %.1f-%.1f), p99 %.1f ms\n",
+                               stats_acc_n(dt), 1e3 * stats_acc_mean(dt), 1e3 * ci.lo, 1e3 * ci.hi,
+                               1e3 * stats_acc_quantile(dt, 0.99));
+    }
+    if (sc->nvms && f.availability.mean < 1) {
+        g_autofree char *per = units_format(UNITS_TIME, f.unavailable_s.mean);
+        g_string_append_printf(txt, "VM availability: %.5f%% (%.2f nines", 100 * f.availability.mean,
+                               -log10(1 - f.availability.mean));
+        if (mc)
+            g_string_append_printf(txt, "; 95%% CI %.5f-%.5f%%", 100 * f.availability.lo, 100 * fmin(1, f.availability.hi));
+        g_string_append_printf(txt, "), unavailable %s per VM-year\n", per);
+    }
+    if (mc || f.split_brain.mean > 0)
+        g_string_append_printf(txt, "split brain: %.0f of %d runs (%.2f%%, 95%% CI %.2f-%.2f%%); per year %.2f%% (%.2f-%.2f%%)\n",
+                               f.split_brain.mean * sc->runs, sc->runs, 100 * f.split_brain.mean,
+                               100 * f.split_brain.lo, 100 * f.split_brain.hi, 100 * f.split_brain_year.mean,
+                               100 * f.split_brain_year.lo, 100 * f.split_brain_year.hi);
+    if (f.diverged.mean > 0) {
+        g_autofree char *d = units_format(UNITS_SIZE, f.diverged.mean), *x = units_format(UNITS_SIZE, f.at_risk.mean);
+        g_string_append_printf(txt, "data at risk per run: %s diverged, %s discarded at recovery (means)\n", d, x);
+    }
+}
+
+json_object *batch_report(const batch *b, char **csv_out, char **txt_out)
+{
+    const scenario *sc = b->sc;
+    stats_acc *dt = stats_acc_new(true);
+    json_object *root = json_object_new_object();
+    json_object_object_add(root, "golive", json_object_new_int(1));
+    json_object_object_add(root, "scenario", json_object_new_string(sc->name));
+    json_object_object_add(root, "seed", json_object_new_int64((int64_t)sc->seed));
+    json_object_object_add(root, "runs", json_object_new_int(sc->runs));
+    json_object *jm = json_object_new_array();
+    GString *csv = g_string_new("run,vm,from,to,start,end,outcome,total_time,downtime,client_downtime,"
+                                "qemu_downtime,transferred_bytes,bitmap_syncs,iterations,max_cpu_throttle,mode\n");
+    GString *txt = g_string_new(NULL);
+    g_string_append_printf(txt, "%s: %d run%s, seed %" G_GUINT64_FORMAT "\n", sc->name, sc->runs,
+                           sc->runs > 1 ? "s" : "", sc->seed);
+    g_string_append_printf(txt, "%-4s %-12s %-22s %9s %10s %10s %10s %12s %5s %5s  %s\n", "run", "vm", "from -> to",
+                           "start", "total", "downtime", "client", "transferred", "iters", "syncs", "outcome");
+    for (int k = 0; k < sc->runs; k++) {
+        GArray *migs = b->outs[k].migs;
+        for (guint i = 0; i < migs->len; i++) {
+            const mig_result *r = &g_array_index(migs, run_mig, i).r;
+            const char *vm = sc->vms[r->vm].name, *from = sc->hosts[r->from].name, *to = sc->hosts[r->to].name;
+            sim_time total = r->end >= 0 ? r->end - r->start : -1;
+            json_object *o = json_object_new_object();
+            json_object_object_add(o, "run", json_object_new_int(k));
+            json_object_object_add(o, "vm", json_object_new_string(vm));
+            json_object_object_add(o, "from", json_object_new_string(from));
+            json_object_object_add(o, "to", json_object_new_string(to));
+            json_object_object_add(o, "start", jtime(r->start));
+            json_object_object_add(o, "end", jtime(r->end));
+            json_object_object_add(o, "outcome", json_object_new_string(mig_outcome_name(r->outcome)));
+            json_object_object_add(o, "mode", json_object_new_string(r->restart ? "restart" : "live"));
+            json_object_object_add(o, "total_time", jtime(total));
+            json_object_object_add(o, "downtime", jtime(r->downtime));
+            json_object_object_add(o, "client_downtime", jtime(r->client_downtime));
+            json_object_object_add(o, "qemu_downtime", jtime(r->qemu_downtime));
+            json_object_object_add(o, "transferred_bytes", json_object_new_int64((int64_t)llround(r->transferred)));
+            json_object_object_add(o, "bitmap_syncs", json_object_new_int(r->syncs));
+            json_object_object_add(o, "remaining_before_stop_bytes",
+                                   json_object_new_int64((int64_t)llround(r->remaining_before_stop)));
+            json_object_object_add(o, "max_cpu_throttle", json_object_new_double(r->max_throttle));
+            json_object_object_add(o, "postcopy_switch", jtime(r->postcopy_switch));
+            json_object_object_add(o, "postcopy_fault_time", jtime(r->postcopy_switch >= 0 ? r->postcopy_fault_time : -1));
+            json_object *its = json_object_new_array();
+            for (guint j = 0; j < r->iterations->len; j++) {
+                const mig_iteration *it = &g_array_index(r->iterations, mig_iteration, j);
+                json_object *io = json_object_new_object();
+                json_object_object_add(io, "start", jtime(it->start));
+                json_object_object_add(io, "duration", jtime(it->duration));
+                json_object_object_add(io, "bytes", json_object_new_int64((int64_t)llround(it->bytes)));
+                json_object_object_add(io, "dirty_pages_after",
+                                       json_object_new_int64((int64_t)llround(it->dirty_pages_after)));
+                json_object_array_add(its, io);
+            }
+            json_object_object_add(o, "iterations", its);
+            json_object_array_add(jm, o);
+            if (r->outcome == MIG_COMPLETED)
+                stats_acc_add(dt, sim_to_s(r->downtime));
+            g_string_append_printf(csv, "%d,%s,%s,%s,%.9f,%.9f,%s,%.9f,%.9f,%.9f,%.9f,%.0f,%d,%u,%.4f,%s\n", k, vm, from,
+                                   to, sim_to_s(r->start), sim_to_s(r->end), mig_outcome_name(r->outcome),
+                                   total >= 0 ? sim_to_s(total) : NAN, r->downtime >= 0 ? sim_to_s(r->downtime) : NAN,
+                                   r->client_downtime >= 0 ? sim_to_s(r->client_downtime) : NAN,
+                                   r->qemu_downtime >= 0 ? sim_to_s(r->qemu_downtime) : NAN, r->transferred,
+                                   r->syncs, r->iterations->len, r->max_throttle, r->restart ? "restart" : "live");
+            if (k < 20) {
+                g_autofree char *ft = fmt_time(total), *fd = fmt_time(r->downtime),
+                                *fc = fmt_time(r->client_downtime), *fb = units_format(UNITS_SIZE, r->transferred),
+                                *fs = fmt_time(r->start);
+                g_autofree char *route = g_strdup_printf("%s -> %s", from, to);
+                g_string_append_printf(txt, "%-4d %-12s %-22s %9s %10s %10s %10s %12s %5u %5d  %s\n", k, vm, route, fs,
+                                       ft, fd, fc, fb, r->iterations->len, r->syncs, mig_outcome_name(r->outcome));
+            }
+        }
+    }
+    json_object_object_add(root, "migrations", jm);
+    json_object *ji = json_object_new_array();
+    size_t shown = 0;
+    for (int k = 0; k < sc->runs; k++) {
+        GArray *ins = b->outs[k].incidents;
+        for (guint i = 0; i < ins->len; i++) {
+            const world_incident *in = &g_array_index(ins, run_incident, i).in;
+            json_object *o = json_object_new_object();
+            json_object_object_add(o, "run", json_object_new_int(k));
+            json_object_object_add(o, "kind", json_object_new_string(in->kind));
+            json_object_object_add(o, "resource", json_object_new_string(in->resource));
+            json_object_object_add(o, "vm", in->vm >= 0 ? json_object_new_string(sc->vms[in->vm].name) : NULL);
+            json_object_object_add(o, "start", jtime(in->start));
+            json_object_object_add(o, "end", jtime(in->end));
+            json_object_object_add(o, "diverged_bytes", json_object_new_int64((int64_t)llround(in->diverged_bytes)));
+            json_object_object_add(o, "discarded_bytes", json_object_new_int64((int64_t)llround(in->discarded_bytes)));
+            json_object_array_add(ji, o);
+            if (shown++ < 20) {
+                g_autofree char *fs = fmt_time(in->start), *fd = fmt_time(in->end - in->start);
+                g_string_append_printf(txt, "%s %-12s %-10s %-16s at %9s for %10s\n", shown == 1 ? "incidents:\n " : " ",
+                                       in->kind, in->vm >= 0 ? sc->vms[in->vm].name : "-", in->resource, fs, fd);
+            }
+        }
+    }
+    json_object_object_add(root, "incidents", ji);
+    json_object *summ = batch_summary(b);
+    json_object_object_add(root, "summary", summ);
+    json_object *jw = json_object_new_array();
+    GPtrArray *warns = batch_warnings(b);
+    for (guint i = 0; i < warns->len; i++)
+        json_object_array_add(jw, json_object_new_string(g_ptr_array_index(warns, i)));
+    g_ptr_array_free(warns, TRUE);
+    json_object_object_add(root, "warnings", jw);
+    summary_text(b, txt, dt);
+    stats_acc_free(dt);
+    *csv_out = g_string_free(csv, FALSE);
+    *txt_out = g_string_free(txt, FALSE);
+    return root;
+}

@@ -1,0 +1,53 @@
+/* batch — the runs of one scenario (in parallel GLib threads, identical for
+ * any thread count) and the report built from them (DESIGN section 6):
+ * migrations, incidents, and the Monte Carlo summary (downtime, VM
+ * availability, split brain per run and per year, data at risk). Shared by
+ * `golive run` and `golive compare`. */
+#ifndef GOLIVE_CLI_BATCH_H
+#define GOLIVE_CLI_BATCH_H
+
+#include <glib.h>
+#include <json-c/json.h>
+#include <stdbool.h>
+
+#include "models/scenario.h"
+
+typedef struct batch batch;
+
+/* Runs sc->runs runs of sc on `threads` threads (0: all cores). */
+batch *batch_run(const scenario *sc, int threads, bool want_trace);
+void batch_free(batch *b);
+
+/* Warnings of the scenario's design (lint) and of what the models could
+ * not simulate (g_free'd strings). */
+GPtrArray *batch_warnings(const batch *b);
+
+/* The summary object of the report ("summary"). */
+json_object *batch_summary(const batch *b);
+/* The whole report; *csv gets one row per migration, *txt the text summary
+ * (both g_free'd). */
+json_object *batch_report(const batch *b, char **csv, char **txt);
+/* The runs' traces as JSON Lines, each record with its "run". */
+char *batch_trace(const batch *b);
+
+/* Summary figures for comparisons. */
+typedef struct {
+    double mean, lo, hi; /* 95% confidence interval */
+    size_t n;
+} batch_figure;
+
+typedef struct {
+    batch_figure availability;  /* mean VM availability, per run */
+    batch_figure unavailable_s; /* seconds a VM is unavailable per year */
+    batch_figure downtime;      /* completed migrations' downtime, s */
+    double downtime_p99;
+    batch_figure split_brain;   /* probability per run (Wilson) */
+    batch_figure split_brain_year;
+    batch_figure at_risk;       /* bytes discarded per run */
+    batch_figure diverged;      /* bytes diverged per run */
+    double years;               /* simulated time of one run */
+} batch_figures;
+
+void batch_get_figures(const batch *b, batch_figures *f);
+
+#endif
