@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_compare.h"
 #include "cli/cmd_run.h"
 #include "cli/cmd_validate.h"
 #include "version.h"
@@ -22,7 +23,7 @@ typedef struct {
 static const subcommand subcommands[] = {
     { "run", "simulate a scenario and report migrations, downtime and incidents", cli_run, NULL },
     { "sweep", "run a grid of scenario values (CSV, heatmap)", NULL, "issue #5" },
-    { "compare", "compare designs side by side with confidence intervals", NULL, "issue #5" },
+    { "compare", "compare designs side by side with confidence intervals", cli_compare, NULL },
     { "validate", "check scenario files and print every error", cli_validate, NULL },
     { "explain", "narrate a run's timeline in plain sentences", NULL, "issue #5" },
 };

@@ -1174,6 +1174,7 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
     cl->token_coefficient = 650 * SIM_MS;
     cl->fence_time = 10 * SIM_S;
     cl->qdevice_host = -1;
+    cl->reboot_time = 180 * SIM_S;
     cl->network = -1;
     json_object *o = get(root, "cluster");
     static const char *const managers[] = { "none", "pacemaker", NULL };
@@ -1193,7 +1194,7 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
     static const char *const keys[] = {
         "manager", "stonith", "two_node", "no_quorum_policy", "allow_migrate", "migration_limit", "vm_stop",
         "vm_start", "libvirt", "token", "token_coefficient", "fence_time", "wait_for_all", "last_man_standing",
-        "last_man_standing_window", "auto_tie_breaker", "qdevice", "maintenance_mode", "network", NULL,
+        "last_man_standing_window", "auto_tie_breaker", "qdevice", "maintenance_mode", "network", "reboot_time", NULL,
     };
     check_keys(c, o, keys);
     cl->manager = g_strdup(managers[get_enum(c, o, "manager", managers, 0)]);
@@ -1230,6 +1231,9 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
     /* Assumption: an IPMI power-off takes about 10 s (facts 5.4: 3-15 s,
      * bounded by stonith-timeout 60 s) */
     cl->fence_time = get_time(c, o, "fence_time", Q_NONNEG, 10 * SIM_S, false);
+    /* stonith-action reboot (facts row 19): the node comes back; assumption:
+     * a server's firmware and OS boot take 3 min */
+    cl->reboot_time = get_time(c, o, "reboot_time", Q_NONNEG, 180 * SIM_S, false);
     json_object *lv = get(o, "libvirt");
     if (lv) {
         static const char *const lk[] = { "transport", "auth", NULL };

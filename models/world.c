@@ -104,6 +104,7 @@ world *world_new(const scenario *sc, uint64_t run, char **err)
     for (size_t h = 0; h < sc->nhosts; h++)
         w->host_up[h] = true;
     w->host_active = g_new0(int, sc->nhosts);
+    w->host_down = g_new0(int, sc->nhosts);
     w->seen_all = g_new(bool, sc->nhosts);
     w->fenced = g_new0(bool, sc->nhosts);
     for (size_t h = 0; h < sc->nhosts; h++)
@@ -160,6 +161,7 @@ void world_free(world *w)
     g_free(w->vms);
     g_free(w->host_up);
     g_free(w->host_active);
+    g_free(w->host_down);
     g_free(w->seen_all);
     g_free(w->fenced);
     g_free(w->group);
@@ -234,7 +236,8 @@ int world_place(const world *w, int vm, int except, int group)
     int best = -1;
     double best_free = -1;
     for (size_t h = 0; h < w->sc->nhosts; h++) {
-        if ((int)h == except || !w->host_up[h] || !world_is_node(w, (int)h) || (group >= 0 && w->part[h] != group))
+        if ((int)h == except || !w->host_up[h] || !world_is_node(w, (int)h) || (group >= 0 && w->part[h] != group) ||
+            !drbd_can_be_primary(w, (int)h))
             continue;
         double free_mem = w->sc->hosts[h].memory - host_used(w, (int)h);
         if (free_mem >= w->sc->vms[vm].memory && free_mem > best_free) {
@@ -313,6 +316,10 @@ static void try_start(world *w, int vm, int to)
     }
     /* in maintenance mode the operator migrates with virsh, outside Pacemaker */
     bool cold = w->pacemaker && !sc->cluster.allow_migrate && !sc->cluster.maintenance_mode;
+    if (!drbd_can_be_primary(w, to)) {
+        world_note(w, "migration-refused", name, "DRBD: the destination may not become primary (outdated or without quorum)");
+        return;
+    }
     if (!drbd_allows_live_migration(w) && !cold) {
         /* the destination QEMU must open the disk while the source still
          * runs: only a second primary may (facts 1.2) */
@@ -426,13 +433,46 @@ int world_storage_network(const world *w)
 
 /* ------------------------------------------------------------------ faults */
 
-/* Cuts or restores both directions of a NIC (if the host has one there). */
+/* One more (or one less) failure holding both directions of a NIC down (if
+ * the host has one there): a NIC is up when nothing holds it down. */
 static void set_nic(world *w, nic_links *l, bool up)
 {
     if (!l->tx)
         return;
-    flow_link_set_capacity(w->net, l->tx, up ? l->capacity : 0);
-    flow_link_set_capacity(w->net, l->rx, up ? l->capacity : 0);
+    if (!up)
+        l->down++;
+    else if (l->down > 0)
+        l->down--;
+    flow_link_set_capacity(w->net, l->tx, l->down ? 0 : l->capacity);
+    flow_link_set_capacity(w->net, l->rx, l->down ? 0 : l->capacity);
+}
+
+typedef struct {
+    world *w;
+    char *target;
+} reboot_job;
+
+static void rebooted(sim *s, void *arg)
+{
+    (void)s;
+    reboot_job *j = arg;
+    if (!j->w->ended) {
+        world_note(j->w, "rebooted", j->target, "after STONITH (stonith-action reboot)");
+        world_apply_target(j->w, j->target, false);
+    }
+    g_free(j->target);
+    j->target = NULL;
+}
+
+void world_fence(world *w, int h, const char *why)
+{
+    g_autofree char *t = g_strdup_printf("host:%s", w->sc->hosts[h].name);
+    world_note(w, "fenced", t, why);
+    world_incident_close(w, &(int){ world_incident_open(w, "fenced", t, -1) });
+    world_apply_target(w, t, true);
+    reboot_job *j = world_job(w, sizeof(reboot_job));
+    *j = (reboot_job){ w, g_strdup(t) };
+    sim_after(w->s, w->sc->cluster.fence_time + w->sc->cluster.reboot_time, rebooted, j);
 }
 
 void world_apply_target(world *w, const char *target, bool fail)
@@ -449,7 +489,14 @@ void world_apply_target(world *w, const char *target, bool fail)
         set_nic(w, world_nic(w, scenario_find_host(sc, parts[0]), scenario_find_network(sc, parts[1])), !fail);
     } else if (g_str_has_prefix(target, "host:")) {
         int h = scenario_find_host(sc, arg);
-        w->host_up[h] = !fail;
+        bool was_up = w->host_up[h];
+        if (fail)
+            w->host_down[h]++;
+        else if (w->host_down[h] > 0)
+            w->host_down[h]--;
+        w->host_up[h] = w->host_down[h] == 0;
+        if (was_up == w->host_up[h])
+            return; /* still down for another reason, or already up */
         for (size_t n = 0; n < sc->nnetworks; n++)
             set_nic(w, world_nic(w, h, (int)n), !fail);
         if (fail) {

@@ -16,6 +16,7 @@ typedef struct drbd_state drbd_state;
 typedef struct {
     flow_link *tx, *rx;
     double capacity;
+    int down; /* failures holding it down (its own, its network's, its host's) */
 } nic_links;
 
 typedef struct {
@@ -56,6 +57,7 @@ struct world {
     nic_links *nics;           /* [host * nnetworks + network] */
     vm_state *vms;
     bool *host_up;
+    int *host_down;            /* failures holding each host down (crash, fence) */
     int *host_active;          /* migrations leaving each host */
     GQueue *queue;             /* pending_mig waiting for a slot */
     GPtrArray *migs;           /* every mig, in start order */
@@ -112,6 +114,9 @@ void world_warn(world *w, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 int world_incident_open(world *w, const char *kind, const char *resource, int vm);
 void world_incident_close(world *w, int *idx);
 world_incident *world_incident_at(world *w, int idx);
+/* STONITH: host h is fenced now (a `fenced` incident) and, as
+ * stonith-action reboot does, boots again after fence_time + reboot_time. */
+void world_fence(world *w, int h, const char *why);
 /* Fails or repairs a target ("host:NAME", "nic:HOST/NET", ...). */
 void world_apply_target(world *w, const char *target, bool fail);
 /* The VM on it stopped (down, fenced, stopped for lack of quorum): it records

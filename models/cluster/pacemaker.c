@@ -68,6 +68,10 @@ static void vm_started(sim *s, void *arg)
             /* the original still runs, cut off: two copies write the disk */
             v->dup_host = j->target;
             v->dup_inc = world_incident_open(w, "double-writer", w->sc->vms[j->vm].name, j->vm);
+            /* if the split healed meanwhile, Pacemaker finds it active twice
+             * at its next membership check (multiple-active) */
+            if (pcmk_connected(w, v->host, j->target))
+                pcmk_cluster_changed(w);
         } else {
             v->host = j->target;
             world_incident_close(w, &v->down);
@@ -109,10 +113,7 @@ typedef struct {
 static void fence_host(world *w, int h)
 {
     w->fenced[h] = true;
-    g_autofree char *t = g_strdup_printf("host:%s", w->sc->hosts[h].name);
-    world_note(w, "fenced", t, "STONITH");
-    world_incident_close(w, &(int){ world_incident_open(w, "fenced", t, -1) });
-    world_apply_target(w, t, true);
+    world_fence(w, h, "STONITH");
 }
 
 /* After fencing (or at once without STONITH): recover the lost nodes' VMs. */

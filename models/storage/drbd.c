@@ -281,9 +281,7 @@ static void pri_lost(sim *s, void *arg)
     int h = j->host;
     if (w->ended)
         return;
-    g_autofree char *t = g_strdup_printf("host:%s", w->sc->hosts[h].name);
-    world_note(w, "drbd-pri-lost-after-sb", t, "the pri-lost-after-sb handler reboots the split-brain victim");
-    world_apply_target(w, t, true);
+    world_fence(w, h, "DRBD pri-lost-after-sb handler: the split-brain victim reboots");
 }
 
 /* The sides that wrote during the split brain see each other again. */
@@ -383,11 +381,8 @@ static void fence_done(sim *s, void *arg)
         return;
     for (int h = 0; h < d->n; h++) {
         if (j->losers >> h & 1 && w->host_up[h]) {
-            g_autofree char *t = g_strdup_printf("host:%s", w->sc->hosts[h].name);
-            world_note(w, "fenced", t, "DRBD fence-peer (resource-and-stonith)");
-            world_incident_close(w, &(int){ world_incident_open(w, "fenced", t, -1) });
             d->ffrozen[h] = false;
-            world_apply_target(w, t, true);
+            world_fence(w, h, "DRBD fence-peer (resource-and-stonith)");
         }
     }
     for (int h = 0; h < d->n; h++)
@@ -659,6 +654,26 @@ void drbd_update(world *w)
                 d->sb_written[h] += d->rate[h] * sim_to_s(now - start);
     }
     streams(w);
+}
+
+bool drbd_can_be_primary(const world *w, int h)
+{
+    const drbd_state *d = w->drbd;
+    const scn_storage *st = &w->sc->storage;
+    if (!d)
+        return true;
+    bool connected = false;
+    int size = 1;
+    for (int b = 0; b < d->n; b++)
+        if (b != h && w->host_up[b] && d->conn[idx(d, h, b)]) {
+            connected = true;
+            size++; /* direct peers: enough for a quorum count in a mesh */
+        }
+    if (st->quorum && !has_quorum(w, size))
+        return false; /* promotion needs quorum (facts 1.4) */
+    /* with fencing, a node that missed writes is Outdated until it resyncs
+     * (crm-fence-peer's constraint stays until after-resync-target) */
+    return !strcmp(st->fencing, "dont-care") || d->behind[h] <= 0 || connected;
 }
 
 void drbd_stop(world *w)

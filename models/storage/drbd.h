@@ -19,6 +19,10 @@ void drbd_update(world *w);
 /* Whether a live migration between two nodes may open the disk on both:
  * only with dual-primary (facts 1.2). */
 bool drbd_allows_live_migration(const world *w);
+/* Whether node h may become primary now: it has quorum (DRBD 9) and, with
+ * fencing, it is not Outdated (it missed no writes, or it is connected and
+ * resyncing). Pacemaker places no VM on it otherwise. */
+bool drbd_can_be_primary(const world *w, int h);
 /* Stops its timers at the end of a run; what is still open stays open. */
 void drbd_stop(world *w);
 

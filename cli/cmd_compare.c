@@ -1,0 +1,227 @@
+/* golive compare FILE... — designs side by side (DESIGN section 5). */
+#include "cli/cmd_compare.h"
+
+#include <glib.h>
+#include <json-c/json.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/batch.h"
+#include "cli/cli.h"
+#include "cli/output.h"
+#include "models/units.h"
+
+static json_object *ci(double lo, double hi)
+{
+    json_object *a = json_object_new_array();
+    json_object_array_add(a, isfinite(lo) ? json_object_new_double(lo) : NULL);
+    json_object_array_add(a, isfinite(hi) ? json_object_new_double(hi) : NULL);
+    return a;
+}
+
+static json_object *num(double x)
+{
+    return isfinite(x) ? json_object_new_double(x) : NULL;
+}
+
+static json_object *fig(batch_figure f)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "mean", num(f.mean));
+    json_object_object_add(o, "ci95", ci(f.lo, f.hi));
+    return o;
+}
+
+/* -log10(1 - a): 0.999 is 3 nines */
+static double nines(double a)
+{
+    return a < 1 ? -log10(1 - a) : INFINITY;
+}
+
+static char *pct(double p, int digits)
+{
+    return isfinite(p) ? g_strdup_printf("%.*f%%", digits, 100 * p) : g_strdup("-");
+}
+
+static char *dur(double s)
+{
+    return isfinite(s) ? units_format(UNITS_TIME, s) : g_strdup("-");
+}
+
+int cli_compare(int argc, char **argv)
+{
+    gint64 seed = -1;
+    gint runs = 0, threads = 0;
+    gchar *json_path = NULL, *csv_path = NULL;
+    gboolean quiet = FALSE;
+    GOptionEntry entries[] = {
+        { "runs", 'n', 0, G_OPTION_ARG_INT, &runs, "Runs of every design (default: each scenario's \"runs\")", "N" },
+        { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed of every design (default: each scenario's \"seed\")", "S" },
+        { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Threads for the runs (default: all cores)", "T" },
+        { "json", 0, 0, G_OPTION_ARG_FILENAME, &json_path, "Write the comparison as JSON to PATH (- for stdout)",
+          "PATH" },
+        { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_path, "Write one CSV row per design to PATH", "PATH" },
+        { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No table on stdout", NULL },
+        { NULL, 0, 0, 0, NULL, NULL, NULL },
+    };
+    g_autoptr(GOptionContext) ctx = g_option_context_new("FILE...");
+    g_option_context_set_summary(ctx, "Run each scenario (a design) and compare availability, split-brain "
+                                      "probability, data at risk and migration downtime, each with its 95% "
+                                      "confidence interval.");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_autoptr(GError) gerr = NULL;
+    if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
+        fprintf(stderr, "golive compare: %s\n", gerr->message);
+        return CLI_EXIT_USAGE;
+    }
+    int rc = CLI_EXIT_OK;
+    GPtrArray *scs = g_ptr_array_new_with_free_func((GDestroyNotify)scenario_free);
+    if (argc < 2) {
+        fprintf(stderr, "golive compare: expected one or more scenario files\nUsage: golive compare FILE... [OPTION...]\n");
+        rc = CLI_EXIT_USAGE;
+        goto out;
+    }
+    if (runs < 0 || threads < 0) {
+        fprintf(stderr, "golive compare: --runs and --threads must be positive\n");
+        rc = CLI_EXIT_USAGE;
+        goto out;
+    }
+    const char *paths[] = { json_path, csv_path };
+    for (size_t i = 0; i < G_N_ELEMENTS(paths); i++) {
+        char *err = NULL;
+        if (paths[i] && !output_check_writable(paths[i], &err)) {
+            fprintf(stderr, "golive compare: %s\n", err);
+            g_free(err);
+            rc = CLI_EXIT_USAGE;
+            goto out;
+        }
+    }
+    /* every file is checked before anything runs */
+    for (int i = 1; i < argc; i++) {
+        GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+        scenario *sc = scenario_load(argv[i], errors);
+        for (guint k = 0; k < errors->len; k++)
+            fprintf(stderr, "%s\n", (char *)g_ptr_array_index(errors, k));
+        g_ptr_array_free(errors, TRUE);
+        if (!sc) {
+            rc = CLI_EXIT_USAGE;
+            continue;
+        }
+        if (seed >= 0)
+            sc->seed = (uint64_t)seed;
+        if (runs > 0)
+            sc->runs = runs;
+        if (sc->until == SIM_NEVER)
+            sc->until = SIM_DAY;
+        g_ptr_array_add(scs, sc);
+    }
+    if (rc != CLI_EXIT_OK)
+        goto out;
+
+    json_object *root = json_object_new_object();
+    json_object_object_add(root, "golive", json_object_new_int(1));
+    json_object *jd = json_object_new_array();
+    GString *csv = g_string_new("scenario,file,runs,seed,years,availability,availability_lo,availability_hi,nines,"
+                                "unavailable_s_per_vm_year,split_brain_per_run,split_brain_per_run_lo,"
+                                "split_brain_per_run_hi,split_brain_per_year,split_brain_per_year_lo,"
+                                "split_brain_per_year_hi,discarded_bytes,discarded_bytes_lo,discarded_bytes_hi,"
+                                "diverged_bytes,downtime_mean,downtime_lo,downtime_hi,downtime_p99,migrations\n");
+    GString *txt = g_string_new(NULL);
+    g_string_append_printf(txt, "%-24s %5s  %-44s %11s  %-28s %-22s %s\n", "design", "runs",
+                           "VM availability (95% CI)", "down/VM-yr", "split brain per year (95% CI)",
+                           "data discarded per run", "migration downtime mean / p99");
+    for (guint i = 0; i < scs->len; i++) {
+        const scenario *sc = g_ptr_array_index(scs, i);
+        batch *b = batch_run(sc, threads, false);
+        GPtrArray *warns = batch_warnings(b);
+        for (guint k = 0; k < warns->len; k++)
+            fprintf(stderr, "golive compare: %s: warning: %s\n", sc->name, (char *)g_ptr_array_index(warns, k));
+        batch_figures f;
+        batch_get_figures(b, &f);
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "scenario", json_object_new_string(sc->name));
+        json_object_object_add(o, "file", json_object_new_string(sc->file));
+        json_object_object_add(o, "runs", json_object_new_int(sc->runs));
+        json_object_object_add(o, "seed", json_object_new_int64((int64_t)sc->seed));
+        json_object_object_add(o, "simulated_years", json_object_new_double(f.years));
+        json_object *av = fig(f.availability);
+        json_object_object_add(av, "nines", num(nines(f.availability.mean)));
+        json_object_object_add(o, "availability", av);
+        json_object_object_add(o, "unavailable_seconds_per_vm_year", fig(f.unavailable_s));
+        json_object *sb = json_object_new_object();
+        json_object_object_add(sb, "probability", num(f.split_brain.mean));
+        json_object_object_add(sb, "ci95", ci(f.split_brain.lo, f.split_brain.hi));
+        json_object_object_add(sb, "per_year", num(f.split_brain_year.mean));
+        json_object_object_add(sb, "per_year_ci95", ci(f.split_brain_year.lo, f.split_brain_year.hi));
+        json_object_object_add(o, "split_brain", sb);
+        json_object *risk = json_object_new_object();
+        json_object_object_add(risk, "discarded_bytes", fig(f.at_risk));
+        json_object_object_add(risk, "diverged_bytes", fig(f.diverged));
+        json_object_object_add(o, "data_at_risk", risk);
+        json_object *md = fig(f.downtime);
+        json_object_object_add(md, "p99", num(f.downtime_p99));
+        json_object_object_add(md, "n", json_object_new_int64((int64_t)f.downtime.n));
+        json_object_object_add(o, "migration_downtime", md);
+        json_object *jw = json_object_new_array();
+        for (guint k = 0; k < warns->len; k++)
+            json_object_array_add(jw, json_object_new_string(g_ptr_array_index(warns, k)));
+        json_object_object_add(o, "warnings", jw);
+        json_object_array_add(jd, o);
+        g_ptr_array_free(warns, TRUE);
+
+        g_string_append_printf(csv, "%s,%s,%d,%" G_GUINT64_FORMAT ",%.9g,%.9g,%.9g,%.9g,%.6g,%.6g,%.9g,%.9g,%.9g,"
+                               "%.9g,%.9g,%.9g,%.6g,%.6g,%.6g,%.6g,%.9g,%.9g,%.9g,%.9g,%zu\n",
+                               sc->name, sc->file, sc->runs, sc->seed, f.years, f.availability.mean,
+                               f.availability.lo, f.availability.hi, nines(f.availability.mean),
+                               f.unavailable_s.mean, f.split_brain.mean, f.split_brain.lo, f.split_brain.hi,
+                               f.split_brain_year.mean, f.split_brain_year.lo, f.split_brain_year.hi, f.at_risk.mean,
+                               f.at_risk.lo, f.at_risk.hi, f.diverged.mean, f.downtime.mean, f.downtime.lo,
+                               f.downtime.hi, f.downtime_p99, f.downtime.n);
+        g_autofree char *a = pct(f.availability.mean, 4), *alo = pct(f.availability.lo, 4),
+                        *ahi = pct(fmin(1, f.availability.hi), 4), *un = dur(f.unavailable_s.mean),
+                        *s = pct(f.split_brain_year.mean, 1), *slo = pct(f.split_brain_year.lo, 1),
+                        *shi = pct(f.split_brain_year.hi, 1),
+                        *risk_s = isfinite(f.at_risk.mean) ? units_format(UNITS_SIZE, f.at_risk.mean) : g_strdup("-"),
+                        *dm = dur(f.downtime.mean), *dp = dur(f.downtime_p99);
+        g_autofree char *nn = isfinite(nines(f.availability.mean)) ? g_strdup_printf("%.2f nines", nines(f.availability.mean))
+                                                                    : g_strdup("never down");
+        g_autofree char *avs = g_strdup_printf("%s, %s (%s-%s)", a, nn, alo, ahi);
+        g_autofree char *sbs = g_strdup_printf("%s (%s-%s)", s, slo, shi);
+        g_string_append_printf(txt, "%-24s %5d  %-44s %11s  %-28s %-22s %s / %s\n", sc->name, sc->runs, avs, un, sbs,
+                               risk_s, dm, dp);
+        batch_free(b);
+    }
+    json_object_object_add(root, "designs", jd);
+    g_string_append(txt, "CIs: availability and data at risk, Student t over runs; split brain, Wilson over runs, "
+                         "per year = 1 - (1 - p)^(1/years simulated).\n");
+
+    struct {
+        const char *path;
+        char *data;
+    } files[2] = { { json_path, NULL }, { csv_path, NULL } };
+    files[0].data = json_path ? g_strconcat(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+                                                                                     JSON_C_TO_STRING_NOSLASHESCAPE),
+                                            "\n", NULL)
+                              : NULL;
+    files[1].data = csv_path ? g_strdup(csv->str) : NULL;
+    for (int i = 0; i < 2; i++) {
+        char *err = NULL;
+        if (files[i].path && !output_write(files[i].path, files[i].data, strlen(files[i].data), &err)) {
+            fprintf(stderr, "golive compare: %s\n", err);
+            g_free(err);
+            rc = CLI_EXIT_FAILURE;
+        }
+        g_free(files[i].data);
+    }
+    if (!quiet && !(json_path && !strcmp(json_path, "-")))
+        fputs(txt->str, stdout);
+    g_string_free(txt, TRUE);
+    g_string_free(csv, TRUE);
+    json_object_put(root);
+out:
+    g_ptr_array_free(scs, TRUE);
+    g_free(json_path);
+    g_free(csv_path);
+    return rc;
+}

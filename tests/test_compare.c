@@ -1,0 +1,82 @@
+/* golive compare: designs side by side with their confidence intervals. */
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <json-c/json.h>
+#include <string.h>
+
+#include "tests/support.h"
+
+static json_object *design(json_object *root, const char *name)
+{
+    json_object *ds = json_object_object_get(root, "designs");
+    for (size_t i = 0; i < json_object_array_length(ds); i++) {
+        json_object *d = json_object_array_get_idx(ds, i);
+        if (!strcmp(json_object_get_string(json_object_object_get(d, "scenario")), name))
+            return d;
+    }
+    return NULL;
+}
+
+static double get(json_object *o, const char *a, const char *b)
+{
+    return json_object_get_double(json_object_object_get(json_object_object_get(o, a), b));
+}
+
+/* DRBD dual-primary without fencing splits its brain when the replication
+ * network fails; with resource-and-stonith it never does; both reach the
+ * table with every column and its interval. */
+Test(compare, drbd_with_and_without_fencing, .timeout = 120)
+{
+    char *out, *err;
+    cr_assert_eq(support_golive((const char *[]){ "compare", "scenarios/drbd84-year.json",
+                                                  "scenarios/drbd84-no-fencing-year.json", "--runs", "200", "--json",
+                                                  "-", NULL },
+                                &out, &err),
+                 0, "%s", err);
+    json_object *root = json_tokener_parse(out);
+    cr_assert_not_null(root);
+    json_object *safe = design(root, "drbd84-year"), *risky = design(root, "drbd84-no-fencing-year");
+    cr_assert_not_null(safe);
+    cr_assert_not_null(risky);
+    cr_assert_eq(get(safe, "split_brain", "per_year"), 0);
+    cr_assert_gt(get(risky, "split_brain", "per_year"), 0.2, "a repl network fails every 2 years");
+    json_object *ci = json_object_object_get(json_object_object_get(risky, "split_brain"), "per_year_ci95");
+    cr_assert_lt(json_object_get_double(json_object_array_get_idx(ci, 0)), get(risky, "split_brain", "per_year"));
+    cr_assert_gt(json_object_get_double(json_object_array_get_idx(ci, 1)), get(risky, "split_brain", "per_year"));
+    cr_assert_gt(get(json_object_object_get(risky, "data_at_risk"), "discarded_bytes", "mean"), 0);
+    double a = get(safe, "availability", "mean");
+    cr_assert(a > 0.999 && a < 1, "availability %.6f", a);
+    cr_assert_gt(get(safe, "availability", "nines"), 3);
+    cr_assert_gt(get(safe, "migration_downtime", "mean"), 0.1);
+    cr_assert_gt(get(safe, "migration_downtime", "n"), 1000, "24 maintenance moves a year");
+    json_object_put(root);
+    g_free(out);
+    g_free(err);
+    /* the text table names every design */
+    cr_assert_eq(support_golive((const char *[]){ "compare", "scenarios/drbd84-year.json", "scenarios/nfs-year.json",
+                                                  "--runs", "20", NULL },
+                                &out, &err),
+                 0);
+    cr_assert(strstr(out, "drbd84-year") && strstr(out, "nfs-year") && strstr(out, "nines"), "%s", out);
+    g_free(out);
+    g_free(err);
+}
+
+/* One bad file: every error printed, exit 2, nothing run or written. */
+Test(compare, a_bad_file_stops_everything)
+{
+    g_autofree char *dir = g_dir_make_tmp("golive-cmp-XXXXXX", NULL);
+    g_autofree char *bad = g_build_filename(dir, "bad.json", NULL), *csv = g_build_filename(dir, "c.csv", NULL);
+    cr_assert(g_file_set_contents(bad, "{\"golive\":1,\"hosts\":[{\"name\":3}]}", -1, NULL));
+    char *out, *err;
+    cr_assert_eq(support_golive((const char *[]){ "compare", "scenarios/drbd84-year.json", bad, "--csv", csv, NULL },
+                                &out, &err),
+                 2);
+    cr_assert(strstr(err, "bad.json") && strstr(err, "hosts[0].name"), "%s", err);
+    cr_assert(!g_file_test(csv, G_FILE_TEST_EXISTS));
+    g_free(out);
+    g_free(err);
+    g_remove(bad);
+    g_rmdir(dir);
+}
