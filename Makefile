@@ -209,8 +209,11 @@ $(TRADEOFFS): $(call objs,normal,$(LIB_SRC) tests/docs/tradeoffs_main.c)
 docs: ensure-deps
 	@$(MAKE) --no-print-directory docs-run
 
-docs-run: $(TRADEOFFS) $(VALIDATE)
+docs-run: $(TRADEOFFS) $(VALIDATE) $(GOLIVE)
 	$(TRADEOFFS) > docs/.storage-tradeoffs.md.tmp
+	printf '\n## A year of each design\n\n`golive compare scenarios/*-year.json` (the same VMs, maintenance moves and\nfailure rates for every design; see each file'"'"'s description):\n\n```\n' >> docs/.storage-tradeoffs.md.tmp
+	$(GOLIVE) compare scenarios/*-year.json 2>/dev/null >> docs/.storage-tradeoffs.md.tmp
+	printf '```\n' >> docs/.storage-tradeoffs.md.tmp
 	mv docs/.storage-tradeoffs.md.tmp docs/storage-tradeoffs.md
 	$(VALIDATE) tests/validation/qemu-loopback.csv > docs/.validation.md.tmp
 	mv docs/.validation.md.tmp docs/validation.md

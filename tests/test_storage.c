@@ -413,3 +413,27 @@ Test(cluster, split_without_quorum_stops_the_vms)
     world_free(w);
     scenario_free(sc);
 }
+
+/* Ceph traffic needs the storage network: when it fails, no copy and no
+ * monitor can be reached (quorum lost, IO blocked until the repair); one
+ * host's NIC failing costs one copy (a failover stall). */
+Test(storage, ceph_needs_its_network)
+{
+    scenario *sc;
+    world *w = ceph_run(3, FAIL("100s", "network:lan") "," REPAIR("200s", "network:lan"), &sc);
+    const world_incident *q = find(w, "quorum-lost", 0), *b = find(w, "io-blocked", 0);
+    cr_assert_not_null(q);
+    cr_assert_not_null(b);
+    cr_assert_eq(b->start, 100 * SIM_S);
+    cr_assert_eq(b->end, 200 * SIM_S);
+    world_free(w);
+    scenario_free(sc);
+    w = ceph_run(3, FAIL("100s", "nic:c2/lan"), &sc);
+    b = find(w, "io-blocked", 0);
+    cr_assert_not_null(b);
+    cr_assert_str_eq(b->resource, "ceph:osd-failover");
+    cr_assert_eq(b->end - b->start, 25 * SIM_S);
+    cr_assert_null(find(w, "quorum-lost", 0), "two of three monitors still talk");
+    world_free(w);
+    scenario_free(sc);
+}

@@ -124,8 +124,13 @@ static void recover_group(sim *s, void *arg)
     world *w = j->w;
     if (w->ended)
         return;
-    if (w->sc->cluster.stonith)
+    if (w->sc->cluster.stonith) {
         locks_fenced(w, j->group);
+        /* every node this partition lost is fenced now: clean offline */
+        for (size_t h = 0; h < w->sc->nhosts; h++)
+            if (world_is_node(w, (int)h) && w->part[h] != j->group)
+                w->fenced[h] = true;
+    }
     if (w->sc->cluster.maintenance_mode)
         return; /* Pacemaker starts and stops nothing (facts 5.3) */
     for (size_t i = 0; i < w->sc->nvms; i++) {
@@ -152,10 +157,11 @@ bool pcmk_connected(const world *w, int a, int b)
 }
 
 /* Corosync's partitions: the connected sets of up nodes over the cluster
- * network, numbered in host order; -1 for the others. */
+ * network, each named by its first host (stable while that host stays);
+ * -1 for the others. */
 static void compute_parts(world *w)
 {
-    int n = (int)w->sc->nhosts, next = 0;
+    int n = (int)w->sc->nhosts;
     for (int h = 0; h < n; h++)
         w->part[h] = -1;
     int *stack = g_newa(int, n);
@@ -163,17 +169,16 @@ static void compute_parts(world *w)
         if (!world_is_node(w, h) || !w->host_up[h] || w->part[h] >= 0)
             continue;
         int top = 0;
-        w->part[h] = next;
+        w->part[h] = h;
         stack[top++] = h;
         while (top) {
             int a = stack[--top];
             for (int b = 0; b < n; b++)
                 if (w->part[b] < 0 && world_is_node(w, b) && pcmk_connected(w, a, b)) {
-                    w->part[b] = next;
+                    w->part[b] = h;
                     stack[top++] = b;
                 }
         }
-        next++;
     }
 }
 
@@ -233,6 +238,16 @@ static bool quorate(const world *w, int g, int size, int n, int qvote, int lowes
         return true;
     /* auto_tie_breaker: an even split goes to the side of the lowest node id */
     return cl->auto_tie_breaker && 2 * size == expected && lowest >= 0 && in_group(w, lowest, g);
+}
+
+/* Whether partition g misses a node that is not known clean offline (the
+ * DLM must wait for its fence). */
+static bool lost_unfenced(const world *w, int g)
+{
+    for (size_t h = 0; h < w->sc->nhosts; h++)
+        if (world_is_node(w, (int)h) && !in_group(w, (int)h, g) && !w->fenced[h])
+            return true;
+    return false;
 }
 
 typedef struct {
@@ -338,8 +353,9 @@ static void membership_check(sim *s, void *arg)
         }
     }
     for (int k = 0; k < ng; k++) {
-        if (!whole)
-            locks_members_lost(w, groups[k]);
+        /* the DLM stops granting until the lost nodes are fenced (after
+         * the partition's own VMs have stopped, if it must stop them) */
+        bool dlm_waits = lost_unfenced(w, groups[k]);
         if (!quorate_of[k]) {
             const char *nqp = cl->no_quorum_policy;
             if (!strcmp(nqp, "fence") && cl->stonith) {
@@ -356,8 +372,12 @@ static void membership_check(sim *s, void *arg)
                     }
                 }
             } /* freeze: what runs keeps running, nothing is recovered */
+            if (dlm_waits)
+                locks_members_lost(w, groups[k]);
             continue;
         }
+        if (dlm_waits)
+            locks_members_lost(w, groups[k]);
         group_job *j = world_job(w, sizeof(group_job));
         *j = (group_job){ w, groups[k] };
         sim_time wait = 0;

@@ -76,23 +76,43 @@ void ceph_place(world *w, int vm)
     v->ceph_usable = v->nreplicas;
 }
 
+/* Whether a and b talk over the Ceph network (a host talks to itself). */
+static bool ceph_link(const world *w, int a, int b)
+{
+    int net = world_storage_network(w);
+    if (!w->host_up[a] || !w->host_up[b])
+        return false;
+    if (a == b)
+        return true;
+    return world_hosts_reach(w, a, b) && world_link_up(world_nic(w, a, net)) && world_link_up(world_nic(w, b, net));
+}
+
+/* The copies of vm its host can reach (any that are up and connected when
+ * the VM is down). */
 static int ceph_usable(const world *w, int vm)
 {
     const vm_state *v = &w->vms[vm];
     int u = 0;
     for (int k = 0; k < v->nreplicas; k++) {
         int r = v->replicas[k];
-        u += w->host_up[r] && (v->host < 0 || world_hosts_reach(w, v->host, r));
+        u += v->host >= 0 ? ceph_link(w, v->host, r) : ceph_link(w, r, r);
     }
     return u;
 }
 
+/* A majority of the monitors that reach one another (Paxos, facts 2.1). */
 static bool ceph_mon_quorum(const world *w)
 {
-    int up = 0;
-    for (int m = 0; m < w->nmons; m++)
-        up += w->mon_up[m] && w->host_up[m];
-    return 2 * up > w->nmons;
+    for (int m = 0; m < w->nmons; m++) {
+        if (!w->mon_up[m] || !w->host_up[m])
+            continue;
+        int with = 0;
+        for (int k = 0; k < w->nmons; k++)
+            with += w->mon_up[k] && ceph_link(w, m, k);
+        if (2 * with > w->nmons)
+            return true;
+    }
+    return false;
 }
 
 static void ceph_stall_over(sim *s, void *arg)
