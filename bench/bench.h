@@ -13,5 +13,6 @@ double bench_median(double *v, int n);
 void bench_evq(json_object *results);
 void bench_flow(json_object *results);
 void bench_mig(json_object *results);
+void bench_mc(json_object *results);
 
 #endif
