@@ -3,6 +3,7 @@
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_sf_gamma.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct failure_set failure_set;
@@ -38,6 +39,22 @@ GPtrArray *failure_expand(const scenario *sc, const char *pattern)
         /* monitors are named by their hosts */
         for (size_t h = 0; h < sc->nhosts; h++)
             g_ptr_array_add(out, g_strdup_printf("%s:%s", kind, sc->hosts[h].name));
+    } else if (!strcmp(kind, "osd") && !strcmp(arg, "*")) {
+        for (size_t h = 0; h < sc->nhosts; h++)
+            for (int k = 0; k < sc->hosts[h].disks; k++)
+                g_ptr_array_add(out, g_strdup_printf("osd:%d", sc->hosts[h].first_osd + k));
+    } else if (!strcmp(kind, "disk") && strchr(arg, '*')) {
+        /* every disk, every disk of a host, or disk N of every host */
+        const char *slash = strchr(arg, '/');
+        g_autofree char *hp = slash ? g_strndup(arg, (gsize)(slash - arg)) : g_strdup(arg);
+        const char *np = slash ? slash + 1 : "*";
+        for (size_t h = 0; h < sc->nhosts; h++) {
+            if (strcmp(hp, "*") && strcmp(hp, sc->hosts[h].name))
+                continue;
+            for (int k = 0; k < sc->hosts[h].disks; k++)
+                if (!strcmp(np, "*") || atoi(np) == k)
+                    g_ptr_array_add(out, g_strdup_printf("disk:%s/%d", sc->hosts[h].name, k));
+        }
     } else if (!strcmp(kind, "network") && !strcmp(arg, "*")) {
         for (size_t n = 0; n < sc->nnetworks; n++)
             g_ptr_array_add(out, g_strdup_printf("network:%s", sc->networks[n].name));

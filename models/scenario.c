@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "models/units.h"
@@ -453,13 +454,14 @@ static void load_nic(ctx *c, scenario *s, json_object *o)
 
 static void load_host(ctx *c, scenario *s, json_object *o)
 {
-    static const char *const keys[] = { "name", "cores", "memory", "rack", "nics", NULL };
+    static const char *const keys[] = { "name", "cores", "memory", "rack", "nics", "disks", NULL };
     scn_host *h = &s->hosts[s->nhosts];
     check_keys(c, o, keys);
     h->name = get_string(c, o, "name", true, NULL);
     h->cores = (int)get_int(c, o, "cores", 1, 1 << 20, 16, false);
     h->memory = get_quantity(c, o, "memory", UNITS_SIZE, Q_POS, 256.0 * (1 << 30), false);
     h->rack = get_string(c, o, "rack", false, NULL);
+    h->disks = (int)get_int(c, o, "disks", 1, 64, 1, false);
     json_object *nics = get_array(c, o, "nics", true);
     if (nics) {
         h->nics = g_new0(scn_nic, json_object_array_length(nics));
@@ -888,6 +890,24 @@ static void check_target(ctx *c, const scenario *s, const char *key, const char 
             resolve(c, s, REF_HOST, key, host);
         if (!strcmp(kind, "nic") && strcmp(slash + 1, "*"))
             resolve(c, s, REF_NETWORK, key, slash + 1);
+        if (!strcmp(kind, "disk") && strcmp(slash + 1, "*")) {
+            int hi = strcmp(host, "*") ? scenario_find_host(s, host) : -1;
+            char *end = NULL;
+            long k = strtol(slash + 1, &end, 10);
+            int n = hi >= 0 ? s->hosts[hi].disks : 64;
+            if (!*(slash + 1) || *end || k < 0 || k >= n)
+                err_at(c, key, "expected a disk number from 0 to %d after \"%s/\", not \"%s\"", n - 1, host,
+                       slash + 1);
+        }
+    } else if (!strcmp(kind, "osd")) {
+        int total = 0;
+        for (size_t h = 0; h < s->nhosts; h++)
+            total += s->hosts[h].disks;
+        char *end = NULL;
+        long k = strtol(arg, &end, 10);
+        if (*end || k < 0 || k >= total)
+            err_at(c, key, "expected an OSD number from 0 to %d (one per disk, hosts in order), not \"%s\"",
+                   total - 1, arg);
     }
 }
 
@@ -1279,6 +1299,8 @@ static void load_root(ctx *c, scenario *s, json_object *root)
 
     load_networks(c, s, root);
     load_hosts(c, s, root);
+    for (size_t h = 0, osd = 0; h < s->nhosts; osd += (size_t)s->hosts[h].disks, h++)
+        s->hosts[h].first_osd = (int)osd;
     s->migration = scenario_migration_defaults(PROFILE_QEMU);
     json_object *mig = get(root, "migration");
     if (mig) {

@@ -31,6 +31,8 @@ typedef struct {
     int cores;
     double memory;
     char *rack;           /* may be NULL */
+    int disks;            /* data disks (Ceph: one OSD each) */
+    int first_osd;        /* Ceph id of its first OSD: hosts number their disks in order */
     scn_nic *nics;
     size_t nnics;
 } scn_host;

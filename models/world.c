@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_rng.h>
@@ -39,6 +40,7 @@ void world_warn(world *w, const char *fmt, ...)
 static bool simulated_target(const char *target)
 {
     return g_str_has_prefix(target, "host:") || g_str_has_prefix(target, "nic:") ||
+           g_str_has_prefix(target, "disk:") || g_str_has_prefix(target, "osd:") ||
            g_str_has_prefix(target, "network:") || g_str_has_prefix(target, "mon:") ||
            !strcmp(target, "nfs-server");
 }
@@ -105,6 +107,11 @@ world *world_new(const scenario *sc, uint64_t run, char **err)
         w->host_up[h] = true;
     w->host_active = g_new0(int, sc->nhosts);
     w->host_down = g_new0(int, sc->nhosts);
+    int nosd = 0;
+    for (size_t h = 0; h < sc->nhosts; h++)
+        nosd += sc->hosts[h].disks;
+    w->disk_down = g_new0(int, nosd > 0 ? nosd : 1);
+    w->osd_out_ev = g_new0(sim_event, nosd > 0 ? nosd : 1);
     w->seen_all = g_new(bool, sc->nhosts);
     w->fenced = g_new0(bool, sc->nhosts);
     for (size_t h = 0; h < sc->nhosts; h++)
@@ -162,6 +169,8 @@ void world_free(world *w)
     g_free(w->host_up);
     g_free(w->host_active);
     g_free(w->host_down);
+    g_free(w->disk_down);
+    g_free(w->osd_out_ev);
     g_free(w->seen_all);
     g_free(w->fenced);
     g_free(w->group);
@@ -464,6 +473,64 @@ static void rebooted(sim *s, void *arg)
     j->target = NULL;
 }
 
+bool world_disk_up(const world *w, int h, int k)
+{
+    return w->disk_down[w->sc->hosts[h].first_osd + k] == 0;
+}
+
+int world_disk_of(const world *w, int vm, int h)
+{
+    int n = w->sc->hosts[h].disks;
+    if (n <= 1)
+        return 0;
+    guint x = g_str_hash(w->sc->vms[vm].name) * 31u + g_str_hash(w->sc->hosts[h].name);
+    return (int)(x % (guint)n);
+}
+
+typedef struct {
+    world *w;
+    int vm, h;
+} restore_job;
+
+/* A local disk is back: its VMs boot again from it (restored). */
+static void restored(sim *s, void *arg)
+{
+    (void)s;
+    restore_job *j = arg;
+    world *w = j->w;
+    vm_state *v = &w->vms[j->vm];
+    if (w->ended || v->host >= 0 || !w->host_up[j->h] || !world_disk_up(w, j->h, world_disk_of(w, j->vm, j->h)))
+        return;
+    v->host = j->h;
+    world_incident_close(w, &v->down);
+    world_note(w, "vm-started", w->sc->vms[j->vm].name, "its local disk is back");
+    world_vm_placed(w, j->vm);
+}
+
+/* Disk k of host h failed or came back: the storage model that uses it
+ * decides; on local storage the VMs whose image is on it stop until it is
+ * back (restored), then boot. */
+static void disk_changed(world *w, int h, int k, bool down, const char *target)
+{
+    const scenario *sc = w->sc;
+    ceph_disk_changed(w, h, k, down);
+    drbd_disk_changed(w, h, k, down);
+    if (strcmp(sc->storage.type, "local") != 0)
+        return;
+    for (size_t i = 0; i < sc->nvms; i++) {
+        vm_state *v = &w->vms[i];
+        if (down && v->host == h && world_disk_of(w, (int)i, h) == k) {
+            if (v->active)
+                mig_host_failed(v->active);
+            world_vm_down(w, (int)i, "vm-down", target);
+        } else if (!down && v->host < 0 && v->home == h && world_disk_of(w, (int)i, h) == k) {
+            restore_job *j = world_job(w, sizeof(restore_job));
+            *j = (restore_job){ w, (int)i, h };
+            sim_after(w->s, sc->cluster.vm_start, restored, j);
+        }
+    }
+}
+
 void world_fence(world *w, int h, const char *why)
 {
     g_autofree char *t = g_strdup_printf("host:%s", w->sc->hosts[h].name);
@@ -509,6 +576,30 @@ void world_apply_target(world *w, const char *target, bool fail)
             for (size_t i = 0; i < sc->nvms; i++)
                 if (w->vms[i].host == h)
                     world_vm_down(w, (int)i, "vm-down", target);
+        }
+    } else if (g_str_has_prefix(target, "disk:") || g_str_has_prefix(target, "osd:")) {
+        int h = -1, k = 0;
+        if (g_str_has_prefix(target, "disk:")) {
+            g_auto(GStrv) parts = g_strsplit(arg, "/", 2);
+            h = scenario_find_host(sc, parts[0]);
+            k = atoi(parts[1]);
+        } else {
+            int osd = atoi(arg);
+            for (size_t x = 0; x < sc->nhosts; x++)
+                if (osd >= sc->hosts[x].first_osd && osd < sc->hosts[x].first_osd + sc->hosts[x].disks)
+                    h = (int)x, k = osd - sc->hosts[x].first_osd;
+        }
+        int *cnt = &w->disk_down[sc->hosts[h].first_osd + k];
+        bool was_up = *cnt == 0;
+        if (fail)
+            (*cnt)++;
+        else if (*cnt > 0)
+            (*cnt)--;
+        if (was_up != (*cnt == 0)) {
+            g_autofree char *dt = g_strdup_printf("disk:%s/%d", sc->hosts[h].name, k);
+            disk_changed(w, h, k, fail, dt);
+            if (w->nfs && h == sc->storage.server_host)
+                nfs_server_changed(w, fail);
         }
     } else if (g_str_has_prefix(target, "mon:") && w->ceph) {
         int h = scenario_find_host(sc, arg);

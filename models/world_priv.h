@@ -58,6 +58,7 @@ struct world {
     vm_state *vms;
     bool *host_up;
     int *host_down;            /* failures holding each host down (crash, fence) */
+    int *disk_down;            /* failures holding each disk down, by OSD id (hosts[h].first_osd + k) */
     int *host_active;          /* migrations leaving each host */
     GQueue *queue;             /* pending_mig waiting for a slot */
     GPtrArray *migs;           /* every mig, in start order */
@@ -79,6 +80,7 @@ struct world {
     bool mon_quorum;
     int mon_inc;               /* open quorum-lost incident */
     sim_event *out_ev;         /* per host: down -> out after mon_osd_down_out_interval */
+    sim_event *osd_out_ev;     /* per OSD (disk), the same */
     host_ref *hrefs;           /* per host, as event arguments */
     sim_time *lost_at;         /* when each host last lost the storage (died or was cut off) */
     sim_event membership_ev;   /* corosync re-forms the membership after a change */
@@ -114,6 +116,11 @@ void world_warn(world *w, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 int world_incident_open(world *w, const char *kind, const char *resource, int vm);
 void world_incident_close(world *w, int *idx);
 world_incident *world_incident_at(world *w, int idx);
+/* Whether disk k of host h works. */
+bool world_disk_up(const world *w, int h, int k);
+/* The disk of host h that holds vm's data there (its image on local
+ * storage, its Ceph copy): spread by a hash of the names. */
+int world_disk_of(const world *w, int vm, int h);
 /* STONITH: host h is fenced now (a `fenced` incident) and, as
  * stonith-action reboot does, boots again after fence_time + reboot_time. */
 void world_fence(world *w, int h, const char *why);

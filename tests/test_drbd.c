@@ -220,3 +220,28 @@ Test(drbd, drbd_8_refuses_three_nodes_and_needs_dual_primary_to_migrate)
     world_free(w);
     scenario_free(sc);
 }
+
+/* DRBD's backing disk (disk 0) fails: the node detaches and goes on
+ * diskless, reading and writing through its peer - no incident - until it
+ * also loses the peer: then its VM's IO fails. A new disk is fully synced. */
+Test(drbd, a_failed_backing_disk_detaches)
+{
+    scenario *sc;
+    world *w = drbd_run(2, DP84 "}", NONE,
+                        FAIL("60s", "disk:n1/0") "," FAIL("100s", "network:repl") "," REPAIR("150s", "network:repl")
+                        "," REPAIR("200s", "disk:n1/0"),
+                        &sc);
+    cr_assert_eq(support_trace_at(w, "drbd-detached", "n1", 0), 60 * SIM_S);
+    const world_incident *e = support_find(w, "io-error", 0);
+    cr_assert_not_null(e, "diskless and alone");
+    cr_assert_eq(e->vm, 0);
+    cr_assert_str_eq(e->resource, "drbd:diskless");
+    cr_assert_eq(e->start, 106 * SIM_S);
+    cr_assert_eq(e->end, 150 * SIM_S);
+    cr_assert_eq(support_trace_at(w, "drbd-resync-start", "n1", 0), 200 * SIM_S);
+    cr_assert(strstr(support_trace_reason(w, "drbd-resync-start", 0), "40000000000 bytes"), "the whole disk: %s",
+              support_trace_reason(w, "drbd-resync-start", 0));
+    cr_assert_null(support_find(w, "split-brain", 0), "a diskless node has no copy to diverge");
+    world_free(w);
+    scenario_free(sc);
+}

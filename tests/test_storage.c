@@ -437,3 +437,48 @@ Test(storage, ceph_needs_its_network)
     world_free(w);
     scenario_free(sc);
 }
+
+/* Disks (DESIGN 4: disk:HOST/N, osd:N). A Ceph OSD is one disk: losing the
+ * one holding a copy stalls IO like losing its host, and after the down-out
+ * interval the copy is rebuilt elsewhere. */
+Test(storage, ceph_osd_failure_is_a_lost_copy)
+{
+    scenario *sc;
+    bool seen = false;
+    for (int osd = 1; osd <= 3 && !seen; osd++) {
+        g_autofree char *ev = g_strdup_printf("{\"at\":\"100s\",\"action\":\"fail\",\"target\":\"osd:%d\"}", osd);
+        world *w = ceph_run(4, ev, &sc);
+        const world_incident *b = find(w, "io-blocked", 0);
+        if (b) {
+            seen = true;
+            cr_assert_str_eq(b->resource, "ceph:osd-failover");
+            cr_assert_eq(b->start, 100 * SIM_S);
+            cr_assert_eq(support_trace_at(w, "ceph-recovery-start", NULL, 0), 700 * SIM_S);
+        }
+        cr_assert_null(find(w, "vm-down", 0), "the host stays up");
+        world_free(w);
+        scenario_free(sc);
+    }
+    cr_assert(seen, "one of c2..c4 holds a copy of v1");
+}
+
+/* A failed disk on local storage takes down the VMs whose image is on it
+ * until it is back (restored), then they boot (vm_start). On NFS the
+ * filer's disk failing blocks every VM's IO (no RAID modelled). */
+Test(storage, local_and_filer_disks)
+{
+    scenario *sc;
+    world *w = run("{\"type\":\"local\"}", FAIL("60s", "disk:a/0") "," REPAIR("200s", "disk:a/0"), &sc);
+    const world_incident *d = find(w, "vm-down", 0);
+    cr_assert_not_null(d);
+    cr_assert_str_eq(d->resource, "disk:a/0");
+    cr_assert_eq(d->start, 60 * SIM_S);
+    cr_assert_eq(d->end, 230 * SIM_S);
+    world_free(w);
+    scenario_free(sc);
+    w = run("{\"type\":\"nfs\",\"server\":\"srv\"}", FAIL("60s", "disk:srv/0") "," REPAIR("90s", "disk:srv/0"), &sc);
+    cr_assert_eq(count(w, "io-blocked"), 2);
+    cr_assert_eq(find(w, "io-blocked", 0)->end, 90 * SIM_S);
+    world_free(w);
+    scenario_free(sc);
+}

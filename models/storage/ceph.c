@@ -95,7 +95,8 @@ static int ceph_usable(const world *w, int vm)
     int u = 0;
     for (int k = 0; k < v->nreplicas; k++) {
         int r = v->replicas[k];
-        u += v->host >= 0 ? ceph_link(w, v->host, r) : ceph_link(w, r, r);
+        bool osd = world_disk_up(w, r, world_disk_of(w, vm, r));
+        u += osd && (v->host >= 0 ? ceph_link(w, v->host, r) : ceph_link(w, r, r));
     }
     return u;
 }
@@ -174,25 +175,20 @@ static void ceph_recovered(flow_net *net, flow *f, void *arg)
     ceph_update(w);
 }
 
-/* mon_osd_down_out_interval: the host's OSDs are out; re-replicate. */
-static void ceph_out(sim *s, void *arg)
+/* Re-replicates the copies on host h (on its OSD k only, unless k < 0)
+ * that are still down, to another host, from a copy that is up. */
+static void rereplicate(world *w, int h, int osd_k)
 {
-    (void)s;
-    host_ref *ref = arg;
-    world *w = ref->w;
-    int h = ref->h;
-    w->out_ev[h] = 0;
-    if (w->host_up[h])
-        return;
     int net = world_storage_network(w);
     for (size_t i = 0; i < w->sc->nvms; i++) {
         vm_state *v = &w->vms[i];
         bool holds = false;
         int src = -1;
         for (int k = 0; k < v->nreplicas; k++) {
-            holds |= v->replicas[k] == h;
-            if (v->replicas[k] != h && w->host_up[v->replicas[k]] && src < 0)
-                src = v->replicas[k];
+            int r = v->replicas[k];
+            holds |= r == h && (osd_k < 0 || world_disk_of(w, (int)i, h) == osd_k);
+            if (r != h && w->host_up[r] && world_disk_up(w, r, world_disk_of(w, (int)i, r)) && src < 0)
+                src = r;
         }
         if (!holds)
             continue;
@@ -207,6 +203,49 @@ static void ceph_out(sim *s, void *arg)
         flow_link *path[2] = { world_nic(w, src, net)->tx, world_nic(w, to, net)->rx };
         double bytes = w->sc->vms[i].disk_size > 0 ? w->sc->vms[i].disk_size : 1;
         flow_start(w->net, path, 2, bytes, &(flow_params){ .cap_Bps = CEPH_RECOVERY_BPS }, ceph_recovered, r);
+    }
+}
+
+/* mon_osd_down_out_interval: the host's OSDs are out; re-replicate. */
+static void ceph_out(sim *s, void *arg)
+{
+    (void)s;
+    host_ref *ref = arg;
+    world *w = ref->w;
+    w->out_ev[ref->h] = 0;
+    if (!w->host_up[ref->h])
+        rereplicate(w, ref->h, -1);
+}
+
+typedef struct {
+    world *w;
+    int h, k;
+} osd_ref;
+
+static void ceph_osd_out(sim *s, void *arg)
+{
+    (void)s;
+    osd_ref *o = arg;
+    world *w = o->w;
+    w->osd_out_ev[w->sc->hosts[o->h].first_osd + o->k] = 0;
+    if (!w->ended && !world_disk_up(w, o->h, o->k))
+        rereplicate(w, o->h, o->k);
+}
+
+/* An OSD's disk failed or came back: its copies are lost like a host's,
+ * and it is marked out after the same interval (facts 2.2). */
+void ceph_disk_changed(world *w, int h, int k, bool down)
+{
+    if (!w->ceph)
+        return;
+    sim_event *ev = &w->osd_out_ev[w->sc->hosts[h].first_osd + k];
+    if (down && !*ev) {
+        osd_ref *o = world_job(w, sizeof(osd_ref));
+        *o = (osd_ref){ w, h, k };
+        *ev = sim_after(w->s, CEPH_OUT, ceph_osd_out, o);
+    } else if (!down && *ev) {
+        sim_cancel(w->s, *ev);
+        *ev = 0;
     }
 }
 
@@ -234,5 +273,9 @@ void ceph_stop(world *w)
     for (size_t h = 0; h < w->sc->nhosts; h++) {
         sim_cancel(w->s, w->out_ev[h]);
         w->out_ev[h] = 0;
+        for (int k = 0; k < w->sc->hosts[h].disks; k++) {
+            sim_cancel(w->s, w->osd_out_ev[w->sc->hosts[h].first_osd + k]);
+            w->osd_out_ev[w->sc->hosts[h].first_osd + k] = 0;
+        }
     }
 }

@@ -15,6 +15,8 @@ void ceph_place(world *w, int vm);
 void ceph_update(world *w);
 /* Host h went down or came back: starts or stops its down -> out timer. */
 void ceph_host_changed(world *w, int h, bool down);
+/* Disk k of host h (an OSD) failed or came back. */
+void ceph_disk_changed(world *w, int h, int k, bool down);
 /* When a restart of vm (down since `down_since`) may take its RBD lock. */
 sim_time ceph_lock_free_at(const world *w, sim_time down_since);
 /* Stops its timers at the end of a run. */

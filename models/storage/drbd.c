@@ -52,6 +52,7 @@ struct drbd_state {
     bool *qfrozen;       /* the node lacks DRBD 9 quorum */
     bool *ffrozen;       /* the node froze its IO for fencing */
     bool *pending;       /* the node waits for a lost peer's verdict */
+    bool *diskless;      /* its backing disk failed: detached (on-io-error detach) */
     sim_time last;
     sim_event detect_ev;
     int sb;              /* open split-brain incident, -1 if none */
@@ -83,6 +84,7 @@ drbd_state *drbd_new(world *w)
     d->qfrozen = g_new0(bool, n);
     d->ffrozen = g_new0(bool, n);
     d->pending = g_new0(bool, n);
+    d->diskless = g_new0(bool, n);
     d->sb = -1;
     for (size_t i = 0; i < sc->nvms; i++)
         d->disk_total += sc->vms[i].disk_size;
@@ -104,6 +106,7 @@ void drbd_free(drbd_state *d)
     g_free(d->qfrozen);
     g_free(d->ffrozen);
     g_free(d->pending);
+    g_free(d->diskless);
     g_ptr_array_free(d->bgs, TRUE);
     g_free(d);
 }
@@ -425,6 +428,16 @@ static void detect(sim *s, void *arg)
     drbd_update(w);
 }
 
+/* Whether node h is connected to a peer that has its disk. */
+static bool has_disk_peer(const world *w, int h)
+{
+    const drbd_state *d = w->drbd;
+    for (int b = 0; b < d->n; b++)
+        if (b != h && w->host_up[b] && d->conn[idx(d, h, b)] && !d->diskless[b])
+            return true;
+    return false;
+}
+
 /* Freezes, blocks or fails the IO of each VM as its node's state says. */
 static void sync_vm_io(world *w)
 {
@@ -434,14 +447,16 @@ static void sync_vm_io(world *w)
         vm_state *v = &w->vms[i];
         int h = v->host;
         bool q = h >= 0 && d->qfrozen[h], f = h >= 0 && d->ffrozen[h];
-        bool freeze = f || (q && !io_error), fail = q && io_error && !f;
+        /* a diskless primary reads and writes through a peer's disk */
+        bool no_data = h >= 0 && d->diskless[h] && !has_disk_peer(w, h);
+        bool freeze = f || (q && !io_error), fail = (q && io_error && !f) || no_data;
         bool block = h >= 0 && d->pending[h] && !freeze && !fail;
         if (freeze && v->frozen < 0)
             v->frozen = world_incident_open(w, "io-frozen", f ? "drbd:fencing" : "drbd:quorum", (int)i);
         else if (!freeze)
             world_incident_close(w, &v->frozen);
         if (fail && v->io_error < 0)
-            v->io_error = world_incident_open(w, "io-error", "drbd:quorum", (int)i);
+            v->io_error = world_incident_open(w, "io-error", no_data ? "drbd:diskless" : "drbd:quorum", (int)i);
         else if (!fail)
             world_incident_close(w, &v->io_error);
         if (block && v->io_blocked < 0)
@@ -552,12 +567,12 @@ void drbd_update(world *w)
             resolve_split_brain(w);
     }
     for (int x = 0; x < n && d->sb < 0 && !d->standalone; x++) {
-        if (comp[x] < 0 || d->behind[x] <= 0)
-            continue;
+        if (comp[x] < 0 || d->behind[x] <= 0 || d->diskless[x])
+            continue; /* a diskless node has nothing to resync into */
         /* x rejoined peers that wrote without it */
         int src = -1;
         for (int y = 0; y < n; y++)
-            if (y != x && comp[y] == comp[x] && old_comp[y] != old_comp[x])
+            if (y != x && comp[y] == comp[x] && old_comp[y] != old_comp[x] && !d->diskless[y])
                 src = y;
         if (src >= 0) {
             resync(w, src, x, d->behind[x]);
@@ -671,9 +686,34 @@ bool drbd_can_be_primary(const world *w, int h)
         }
     if (st->quorum && !has_quorum(w, size))
         return false; /* promotion needs quorum (facts 1.4) */
+    if (d->diskless[h] && !connected)
+        return false; /* no data at all */
     /* with fencing, a node that missed writes is Outdated until it resyncs
      * (crm-fence-peer's constraint stays until after-resync-target) */
     return !strcmp(st->fencing, "dont-care") || d->behind[h] <= 0 || connected;
+}
+
+void drbd_disk_changed(world *w, int h, int k, bool down)
+{
+    drbd_state *d = w->drbd;
+    if (!d || k != 0)
+        return; /* the backing device is the node's disk 0 (assumption) */
+    advance(w);
+    d->diskless[h] = down;
+    if (down) {
+        world_note(w, "drbd-detached", w->sc->hosts[h].name, "backing disk failed: on-io-error detach, now diskless");
+    } else {
+        /* a new disk starts Inconsistent: full sync from a peer */
+        world_note(w, "drbd-attached", w->sc->hosts[h].name, "new backing disk: full sync");
+        d->behind[h] = d->disk_total > 0 ? d->disk_total : d->behind[h];
+        for (int b = 0; b < d->n; b++)
+            if (b != h && w->host_up[b] && d->conn[idx(d, h, b)] && !d->diskless[b]) {
+                resync(w, b, h, d->behind[h]);
+                d->behind[h] = 0;
+                break;
+            }
+    }
+    drbd_update(w);
 }
 
 void drbd_stop(world *w)

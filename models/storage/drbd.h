@@ -23,6 +23,10 @@ bool drbd_allows_live_migration(const world *w);
  * fencing, it is not Outdated (it missed no writes, or it is connected and
  * resyncing). Pacemaker places no VM on it otherwise. */
 bool drbd_can_be_primary(const world *w, int h);
+/* Disk k of host h failed or came back: disk 0 is the node's backing
+ * device; DRBD detaches it (the node goes on diskless, through a peer) and
+ * fully resyncs a new one. */
+void drbd_disk_changed(world *w, int h, int k, bool down);
 /* Stops its timers at the end of a run; what is still open stays open. */
 void drbd_stop(world *w);
 

@@ -15,7 +15,11 @@
 bool nfs_reachable(world *w, int h)
 {
     int srv = w->sc->storage.server_host;
-    bool server_ok = (w->host_up[srv] && !w->nfs_service_down) || w->nfs_failed_over;
+    /* no RAID is modelled: the server's data needs every one of its disks */
+    bool disks_ok = true;
+    for (int k = 0; k < w->sc->hosts[srv].disks; k++)
+        disks_ok &= world_disk_up(w, srv, k);
+    bool server_ok = (w->host_up[srv] && !w->nfs_service_down && disks_ok) || w->nfs_failed_over;
     if (!server_ok)
         return false;
     int net = world_storage_network(w);
