@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "models/lint.h"
+#include "models/storage/iolat.h"
 #include "models/units.h"
 #include "models/world.h"
 #include "sim/stats.h"
@@ -430,6 +431,10 @@ json_object *batch_summary(const batch *b)
     json_object_object_add(av, "seconds_by_cause", bycause);
     json_object_object_add(summ, "availability", av);
     json_object_object_add(summ, "simulated_seconds", json_object_new_double(T));
+    json_object *io = json_object_new_object();
+    json_object_object_add(io, "type", json_object_new_string(sc->storage.type));
+    json_object_object_add(io, "write_latency", json_object_new_double(iolat_write(sc)));
+    json_object_object_add(summ, "storage", io);
     return summ;
 }
 
@@ -458,6 +463,12 @@ static void summary_text(const batch *b, GString *txt, stats_acc *dt)
                                f.split_brain.mean * sc->runs, sc->runs, 100 * f.split_brain.mean,
                                100 * f.split_brain.lo, 100 * f.split_brain.hi, 100 * f.split_brain_year.mean,
                                100 * f.split_brain_year.lo, 100 * f.split_brain_year.hi);
+    if (strcmp(sc->storage.type, "local") != 0) {
+        g_autofree char *lat = units_format(UNITS_TIME, iolat_write(sc));
+        g_string_append_printf(txt, "storage %s%s%s: a small synchronous write takes about %s\n", sc->storage.type,
+                               !strcmp(sc->storage.type, "drbd") ? " protocol " : "",
+                               !strcmp(sc->storage.type, "drbd") ? sc->storage.protocol : "", lat);
+    }
     if (f.diverged.mean > 0) {
         g_autofree char *d = units_format(UNITS_SIZE, f.diverged.mean), *x = units_format(UNITS_SIZE, f.at_risk.mean);
         g_string_append_printf(txt, "data at risk per run: %s diverged, %s discarded at recovery (means)\n", d, x);

@@ -700,7 +700,9 @@ mig *mig_start(sim *s, flow_net *net, flow_link *const *path, size_t npath, cons
     m->page_cost = PAGE_WIRE;
     m->pend[m->nd] -= m->zero_pend;
     int channels = m->p->multifd_channels > 0 ? m->p->multifd_channels : 1;
-    m->cpu_cap = channels * m->p->multifd_channel_Bps;
+    /* a sending thread copies and, with TLS, encrypts: the costs add */
+    double per_byte = 1 / m->p->multifd_channel_Bps + (m->p->tls_Bps > 0 ? 1 / m->p->tls_Bps : 0);
+    m->cpu_cap = channels / per_byte;
     m->r = (mig_result){ .vm = vm_index, .from = src, .to = dst, .outcome = MIG_RUNNING, .start = sim_now(s),
                          .end = -1, .stop = -1, .resume = -1, .downtime = -1, .qemu_downtime = -1,
                          .client_downtime = -1, .postcopy_switch = -1 };

@@ -1092,6 +1092,7 @@ static void load_storage(ctx *c, scenario *s, json_object *root)
     st->retrans = 2;
     st->size = 3;
     st->min_size = 2;
+    st->disk_latency = 100 * SIM_US;
     json_object *o = get(root, "storage");
     if (!o) {
         st->type = g_strdup("local");
@@ -1107,7 +1108,7 @@ static void load_storage(ctx *c, scenario *s, json_object *root)
         "type", "network", "lock", "version", "protocol", "dual_primary", "fencing", "size", "min_size", "server",
         "mount", "timeo", "retrans", "failover", "quorum", "on_no_quorum", "after_sb_0pri", "after_sb_1pri",
         "after_sb_2pri", "timeout", "ping_int", "ping_timeout", "resync_rate", "fence_peer_time", "switchover", "journal_recovery",
-        "replacement_timeout", "no_path_retry", NULL,
+        "replacement_timeout", "no_path_retry", "disk_latency", NULL,
     };
     static const char *const types[] = { "local", "nfs", "iscsi", "drbd", "ceph", NULL };
     check_keys(c, o, keys);
@@ -1166,6 +1167,8 @@ static void load_storage(ctx *c, scenario *s, json_object *root)
     else if (!strcmp(st->type, "iscsi"))
         sw = !strcmp(st->lock, "sanlock") || !strcmp(st->lock, "lvmlockd-sanlock") ? 30 * SIM_MS : 5 * SIM_MS;
     st->switchover = get_time(c, o, "switchover", Q_NONNEG, sw, false);
+    /* Assumption: a datacentre SSD commits a small write in about 100 us */
+    st->disk_latency = get_time(c, o, "disk_latency", Q_NONNEG, 100 * SIM_US, false);
     /* Assumption: DLM recovery and a GFS2/OCFS2 journal replay take 5 s */
     st->journal_recovery = get_time(c, o, "journal_recovery", Q_NONNEG, 5 * SIM_S, false);
     if (!strcmp(st->type, "nfs") && !get(o, "server"))
@@ -1195,6 +1198,8 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
     cl->fence_time = 10 * SIM_S;
     cl->qdevice_host = -1;
     cl->reboot_time = 180 * SIM_S;
+    /* Assumption: one core encrypts about 2 GB/s with AES-GCM and AES-NI */
+    cl->tls_Bps = 2e9;
     cl->network = -1;
     json_object *o = get(root, "cluster");
     static const char *const managers[] = { "none", "pacemaker", NULL };
@@ -1256,7 +1261,7 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
     cl->reboot_time = get_time(c, o, "reboot_time", Q_NONNEG, 180 * SIM_S, false);
     json_object *lv = get(o, "libvirt");
     if (lv) {
-        static const char *const lk[] = { "transport", "auth", NULL };
+        static const char *const lk[] = { "transport", "auth", "tls_bandwidth", NULL };
         static const char *const transports[] = { "tcp", "tls", "ssh", NULL };
         static const char *const auths[] = { "none", "sasl", NULL };
         size_t ml = push_key(c, "libvirt");
@@ -1266,6 +1271,7 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
             g_free(cl->libvirt_auth);
             cl->libvirt_transport = g_strdup(transports[get_enum(c, lv, "transport", transports, 2)]);
             cl->libvirt_auth = g_strdup(auths[get_enum(c, lv, "auth", auths, 1)]);
+            cl->tls_Bps = get_quantity(c, lv, "tls_bandwidth", UNITS_RATE, Q_POS, cl->tls_Bps, false);
         }
         pop_to(c, ml);
     }
@@ -1320,6 +1326,12 @@ static void load_root(ctx *c, scenario *s, json_object *root)
                s->nhosts);
     load_cluster(c, s, root);
     load_vms(c, s, root);
+    if (s->cluster.libvirt_transport && !strcmp(s->cluster.libvirt_transport, "tls")) {
+        /* QEMU's native TLS encrypts the migration stream on its sending threads */
+        s->migration.tls_Bps = s->cluster.tls_Bps;
+        for (size_t i = 0; i < s->nvms; i++)
+            s->vms[i].migration.tls_Bps = s->cluster.tls_Bps;
+    }
     load_events(c, s, root);
     load_failures(c, s, root);
     if (s->nfailures && s->until == SIM_NEVER)

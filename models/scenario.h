@@ -84,6 +84,7 @@ typedef struct {
     sim_time page_scan_cost;     /* main-thread time per zero page */
     sim_time zero_page_cost;     /* time to find a page is all zeros */
     double multifd_channel_Bps;  /* per-channel CPU limit */
+    double tls_Bps;              /* per-channel encryption speed with libvirt/QEMU TLS; 0: no TLS */
     /* xen-2005 */
     double xen_min_rate_Bps, xen_max_rate_Bps, xen_rate_step_Bps;
     int xen_max_rounds;
@@ -144,6 +145,7 @@ typedef struct {
     char *after_sb[3];   /* after-sb-0pri, -1pri, -2pri */
     sim_time drbd_timeout, ping_int, ping_timeout;
     double resync_rate_Bps; /* c-max-rate */
+    sim_time disk_latency; /* one small write's commit on a disk */
     sim_time switchover; /* added to a live migration's downtime by the storage (locks, flush) */
     sim_time journal_recovery; /* GFS2/OCFS2: DLM recovery and journal replay after a fence */
     sim_time give_up;    /* nfs soft mount / iscsi without queueing: IO errors after this */
@@ -166,6 +168,7 @@ typedef struct {
     int qdevice_host;            /* host running corosync-qnetd (ffsplit), -1 if none */
     char *libvirt_transport;     /* tcp | tls | ssh */
     char *libvirt_auth;          /* none | sasl */
+    double tls_Bps;              /* one core's TLS (AES-GCM) throughput */
 } scn_cluster;
 
 typedef struct {

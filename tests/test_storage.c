@@ -2,8 +2,10 @@
  * failed host takes down. */
 #include <criterion/criterion.h>
 #include <glib.h>
+#include <stdlib.h>
 
 #include "models/world.h"
+#include "models/storage/iolat.h"
 #include "tests/support.h"
 
 #define load_and_run support_run
@@ -481,4 +483,32 @@ Test(storage, local_and_filer_disks)
     cr_assert_eq(find(w, "io-blocked", 0)->end, 90 * SIM_S);
     world_free(w);
     scenario_free(sc);
+}
+
+/* Write latency by design (facts 1.1, 2.7), with 20 us one way on the
+ * storage network and 100 us disks. */
+Test(storage, write_latency_by_design)
+{
+    const char *designs[][2] = {
+        { "{\"type\":\"local\"}", "100" },
+        { "{\"type\":\"nfs\",\"server\":\"s\",\"network\":\"n\"}", "140" },
+        { "{\"type\":\"ceph\",\"network\":\"n\"}", "180" },
+        { "{\"type\":\"drbd\",\"protocol\":\"A\",\"network\":\"n\"}", "100" },
+        { "{\"type\":\"drbd\",\"protocol\":\"B\",\"network\":\"n\",\"disk_latency\":\"10us\"}", "40" },
+        { "{\"type\":\"drbd\",\"protocol\":\"C\",\"network\":\"n\"}", "140" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(designs); i++) {
+        g_autofree char *text = g_strdup_printf(
+            "{\"golive\":1,\"networks\":[{\"name\":\"n\",\"latency\":\"20us\"}],"
+            "\"hosts\":[{\"name\":\"s\",\"nics\":[{\"network\":\"n\",\"bandwidth\":1e9}]},"
+            "{\"name\":\"t\",\"nics\":[{\"network\":\"n\",\"bandwidth\":1e9}]}],\"storage\":%s}",
+            designs[i][0]);
+        GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+        scenario *sc = scenario_load_text("lat.json", text, strlen(text), errors);
+        cr_assert_not_null(sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
+        cr_assert_float_eq(iolat_write(sc) * 1e6, atof(designs[i][1]), 1e-6, "%s: %.3f us", designs[i][0],
+                           iolat_write(sc) * 1e6);
+        scenario_free(sc);
+        g_ptr_array_free(errors, TRUE);
+    }
 }

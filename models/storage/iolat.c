@@ -1,0 +1,34 @@
+/* iolat — write latency by design.
+ *
+ * With one-way network latency l and a disk commit d:
+ * - local: d;
+ * - NFS, iSCSI: a round trip to the server and its commit, 2l + d;
+ * - DRBD protocol A: the local disk only (the peer may lose the last
+ *   writes), d; B: the local disk or the peer's receipt, max(d, 2l); C: the
+ *   local disk and the peer's disk, max(d, 2l + d) (facts 1.1);
+ * - Ceph: client to primary, primary to replicas, the slowest commit, 4l + d
+ *   (facts 2.7). */
+#include "models/storage/iolat.h"
+
+#include <math.h>
+#include <string.h>
+
+double iolat_write(const scenario *sc)
+{
+    const scn_storage *st = &sc->storage;
+    double d = sim_to_s(st->disk_latency);
+    int net = st->network >= 0 ? st->network : 0;
+    double l = sc->nnetworks ? sim_to_s(sc->networks[net].latency) : 0;
+    if (!strcmp(st->type, "nfs") || !strcmp(st->type, "iscsi"))
+        return 2 * l + d;
+    if (!strcmp(st->type, "ceph"))
+        return 4 * l + d;
+    if (!strcmp(st->type, "drbd")) {
+        if (!strcmp(st->protocol, "A"))
+            return d;
+        if (!strcmp(st->protocol, "B"))
+            return fmax(d, 2 * l);
+        return fmax(d, 2 * l + d);
+    }
+    return d;
+}
