@@ -451,12 +451,18 @@ static void summary_text(const batch *b, GString *txt, stats_acc *dt)
                                1e3 * stats_acc_quantile(dt, 0.99));
     }
     if (sc->nvms && f.availability.mean < 1) {
-        g_autofree char *per = units_format(UNITS_TIME, f.unavailable_s.mean);
+        g_autofree char *run = units_format(UNITS_TIME, f.unavailable_s.mean * f.years),
+                        *simulated = units_format(UNITS_TIME, sim_to_s(sc->until));
         g_string_append_printf(txt, "VM availability: %.5f%% (%.2f nines", 100 * f.availability.mean,
                                -log10(1 - f.availability.mean));
         if (mc)
             g_string_append_printf(txt, "; 95%% CI %.5f-%.5f%%", 100 * f.availability.lo, 100 * fmin(1, f.availability.hi));
-        g_string_append_printf(txt, "), unavailable %s per VM-year\n", per);
+        g_string_append_printf(txt, "): a VM is unavailable %s of %s on average", run, simulated);
+        if (f.years >= 30.0 / 365.25) {
+            g_autofree char *per = units_format(UNITS_TIME, f.unavailable_s.mean);
+            g_string_append_printf(txt, " (%s per VM-year)", per);
+        }
+        g_string_append(txt, "\n");
     }
     if (mc || f.split_brain.mean > 0)
         g_string_append_printf(txt, "split brain: %.0f of %d runs (%.2f%%, 95%% CI %.2f-%.2f%%); per year %.2f%% (%.2f-%.2f%%)\n",

@@ -1198,6 +1198,7 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
     cl->fence_time = 10 * SIM_S;
     cl->qdevice_host = -1;
     cl->reboot_time = 180 * SIM_S;
+    cl->stonith_timeout = 60 * SIM_S;
     /* Assumption: one core encrypts about 2 GB/s with AES-GCM and AES-NI */
     cl->tls_Bps = 2e9;
     cl->network = -1;
@@ -1219,7 +1220,7 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
     static const char *const keys[] = {
         "manager", "stonith", "two_node", "no_quorum_policy", "allow_migrate", "migration_limit", "vm_stop",
         "vm_start", "libvirt", "token", "token_coefficient", "fence_time", "wait_for_all", "last_man_standing",
-        "last_man_standing_window", "auto_tie_breaker", "qdevice", "maintenance_mode", "network", "reboot_time", NULL,
+        "last_man_standing_window", "auto_tie_breaker", "qdevice", "maintenance_mode", "network", "reboot_time", "stonith_timeout", NULL,
     };
     check_keys(c, o, keys);
     cl->manager = g_strdup(managers[get_enum(c, o, "manager", managers, 0)]);
@@ -1259,6 +1260,8 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
     /* stonith-action reboot (facts row 19): the node comes back; assumption:
      * a server's firmware and OS boot take 3 min */
     cl->reboot_time = get_time(c, o, "reboot_time", Q_NONNEG, 180 * SIM_S, false);
+    /* stonith-timeout 60 s (facts row 19) */
+    cl->stonith_timeout = get_time(c, o, "stonith_timeout", Q_POS, 60 * SIM_S, false);
     json_object *lv = get(o, "libvirt");
     if (lv) {
         static const char *const lk[] = { "transport", "auth", "tls_bandwidth", NULL };

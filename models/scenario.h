@@ -161,6 +161,7 @@ typedef struct {
     sim_time token;              /* corosync token timeout (before the per-node coefficient) */
     sim_time token_coefficient;
     sim_time fence_time;         /* how long fencing a node takes */
+    sim_time stonith_timeout;    /* a fence that takes longer fails */
     sim_time reboot_time;        /* a fenced node boots again after fence_time + this */
     bool wait_for_all, last_man_standing, auto_tie_breaker, maintenance_mode;
     sim_time lms_window;         /* last_man_standing_window */

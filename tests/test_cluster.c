@@ -199,3 +199,23 @@ Test(cluster, tls_costs_cpu)
     cr_assert(fabs(total[1] / total[0] - expect) < 0.03, "TLS %.3f s vs %.3f s: ratio %.3f, expected %.3f", total[1],
               total[0], total[1] / total[0], expect);
 }
+
+/* A fence agent slower than stonith-timeout never succeeds: Pacemaker
+ * recovers nothing from the lost node (its VM stays down), and kills no one. */
+Test(cluster, fencing_slower_than_stonith_timeout_fails)
+{
+    scenario *sc;
+    world *w = crun(3, false, "{\"manager\":\"pacemaker\",\"allow_migrate\":true,\"fence_time\":\"90s\"}",
+                    FAIL("100s", "host:n1"), &sc);
+    const world_incident *d = support_find(w, "vm-down", 0);
+    cr_assert_not_null(d);
+    cr_assert_eq(d->end, 600 * SIM_S, "down to the end");
+    cr_assert_geq(support_trace_at(w, "fence-failed", NULL, 0), 0);
+    world_free(w);
+    scenario_free(sc);
+    w = crun(3, false, "{\"manager\":\"pacemaker\",\"allow_migrate\":true,\"fence_time\":\"90s\",\"stonith_timeout\":\"2min\"}",
+             FAIL("100s", "host:n1"), &sc);
+    cr_assert_eq(support_find(w, "vm-down", 0)->end, 100 * SIM_S + 3700 * SIM_MS + 120 * SIM_S, "fenced in 90 s, booted in 30 s");
+    world_free(w);
+    scenario_free(sc);
+}

@@ -338,7 +338,12 @@ static void membership_check(sim *s, void *arg)
                 w->lms_ev = sim_after(s, cl->lms_window, lms_expire, j);
             }
     }
-    if (cl->stonith && nq > 1) {
+    /* a fence agent slower than stonith-timeout fails, every retry too: with
+     * requires=fencing nothing of a lost node is recovered (facts 5.3) */
+    bool fence_works = cl->fence_time <= cl->stonith_timeout;
+    if (cl->stonith && !fence_works && (nq > 1 || up < n))
+        world_note(w, "fence-failed", "stonith", "the fence agent does not finish within stonith-timeout");
+    if (cl->stonith && fence_works && nq > 1) {
         /* quorate halves race to fence each other: one survives (facts 5.2) */
         int winner = (int)gsl_rng_uniform_int(sim_stream(s, "fence-race"), (unsigned long)nq);
         for (int k = 0, q = 0; k < ng; k++) {
@@ -358,7 +363,7 @@ static void membership_check(sim *s, void *arg)
         bool dlm_waits = lost_unfenced(w, groups[k]);
         if (!quorate_of[k]) {
             const char *nqp = cl->no_quorum_policy;
-            if (!strcmp(nqp, "fence") && cl->stonith) {
+            if (!strcmp(nqp, "fence") && cl->stonith && fence_works) {
                 /* the partition fences itself (Pacemaker >= 2.1.9) */
                 for (size_t h = 0; h < w->sc->nhosts; h++)
                     if (in_group(w, (int)h, groups[k]))
@@ -381,6 +386,8 @@ static void membership_check(sim *s, void *arg)
         group_job *j = world_job(w, sizeof(group_job));
         *j = (group_job){ w, groups[k] };
         sim_time wait = 0;
+        if (cl->stonith && !fence_works)
+            continue;
         if (cl->stonith) {
             /* fence the lost nodes that are still alive elsewhere */
             for (size_t h = 0; h < w->sc->nhosts; h++)
