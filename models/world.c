@@ -603,8 +603,11 @@ void world_apply_target(world *w, const char *target, bool fail)
         }
     } else if (g_str_has_prefix(target, "mon:") && w->ceph) {
         int h = scenario_find_host(sc, arg);
-        if (h >= 0)
+        if (h >= 0 && h < w->nmons && w->mon_up[h] == fail) {
             w->mon_up[h] = !fail;
+            if (w->host_up[h])
+                ceph_mon_changed(w, fail);
+        }
     } else if (!strcmp(target, "nfs-server") && w->nfs) {
         w->nfs_service_down = fail;
         nfs_server_changed(w, fail);
@@ -615,8 +618,12 @@ void world_apply_target(world *w, const char *target, bool fail)
         nfs_server_changed(w, fail);
     nfs_update(w);
     drbd_update(w);
-    if (g_str_has_prefix(target, "host:"))
-        ceph_host_changed(w, scenario_find_host(sc, arg), fail);
+    if (g_str_has_prefix(target, "host:")) {
+        int h = scenario_find_host(sc, arg);
+        ceph_host_changed(w, h, fail);
+        if (h < w->nmons && w->mon_up[h])
+            ceph_mon_changed(w, fail);
+    }
     ceph_update(w);
     pcmk_cluster_changed(w); /* a node, or the links between nodes, changed */
 }

@@ -79,6 +79,8 @@ struct world {
     int nmons;
     bool mon_quorum;
     int mon_inc;               /* open quorum-lost incident */
+    sim_time mon_electing_until; /* a monitor election lasts until then: no map change before */
+    bool ceph_fast_fail;       /* the copy being lost is a dead OSD on a live host */
     sim_event *out_ev;         /* per host: down -> out after mon_osd_down_out_interval */
     sim_event *osd_out_ev;     /* per OSD (disk), the same */
     host_ref *hrefs;           /* per host, as event arguments */

@@ -455,6 +455,7 @@ Test(storage, ceph_osd_failure_is_a_lost_copy)
             seen = true;
             cr_assert_str_eq(b->resource, "ceph:osd-failover");
             cr_assert_eq(b->start, 100 * SIM_S);
+            cr_assert_eq(b->end - b->start, 2 * SIM_S, "a dead OSD on a live host fails fast");
             cr_assert_eq(support_trace_at(w, "ceph-recovery-start", NULL, 0), 700 * SIM_S);
         }
         cr_assert_null(find(w, "vm-down", 0), "the host stays up");
@@ -511,4 +512,19 @@ Test(storage, write_latency_by_design)
         scenario_free(sc);
         g_ptr_array_free(errors, TRUE);
     }
+}
+
+/* A monitor election under way stretches a failover stall to its end:
+ * marking the OSD down is a map change. */
+Test(storage, ceph_election_stretches_a_stall)
+{
+    scenario *sc;
+    /* monitor c2 lost at 100 s: lease acks 10 s + election 5 s; c3's disk at 101 s */
+    world *w = ceph_run(3, FAIL("100s", "mon:c2") "," FAIL("101s", "osd:2"), &sc);
+    const world_incident *b = find(w, "io-blocked", 0);
+    cr_assert_not_null(b);
+    cr_assert_eq(b->start, 101 * SIM_S);
+    cr_assert_eq(b->end, 115 * SIM_S, "the election ends at %.1f s", sim_to_s(b->end));
+    world_free(w);
+    scenario_free(sc);
 }

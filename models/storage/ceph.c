@@ -7,6 +7,15 @@
 #define CEPH_OUT (600 * SIM_S)
 #define CEPH_WATCH (30 * SIM_S)
 #define CEPH_RECOVERY_BPS 100e6
+/* A failed disk kills its OSD daemon on a live host: connection refused
+ * marks it down at once (osd_fast_fail_on_connection_refused); assumption:
+ * 2 s of map propagation and peering. */
+#define CEPH_FAST_FAIL (2 * SIM_S)
+/* A monitor lost: the leader waits mon_lease x 2 for lease acks (10 s),
+ * then the election (mon_election_timeout 5 s); one that joins: an
+ * election (facts 2.1). */
+#define CEPH_LEASE_WAIT (10 * SIM_S)
+#define CEPH_ELECTION (5 * SIM_S)
 
 /* ------------------------------------------------------------------ Ceph RBD
  *
@@ -123,6 +132,16 @@ static void ceph_stall_over(sim *s, void *arg)
     world_incident_close(v->w, &v->ceph_stall);
 }
 
+void ceph_mon_changed(world *w, bool lost)
+{
+    if (!w->ceph)
+        return;
+    sim_time until = sim_now(w->s) + (lost ? CEPH_LEASE_WAIT : 0) + CEPH_ELECTION;
+    if (until > w->mon_electing_until)
+        w->mon_electing_until = until;
+    world_note(w, "ceph-mon-election", "ceph:mon", lost ? "a monitor was lost" : "a monitor joined");
+}
+
 void ceph_update(world *w)
 {
     if (!w->ceph)
@@ -148,7 +167,12 @@ void ceph_update(world *w)
             world_incident_close(w, &v->io_blocked);
             if (lost_one && v->ceph_stall < 0) {
                 v->ceph_stall = world_incident_open(w, "io-blocked", "ceph:osd-failover", (int)i);
-                sim_after(w->s, CEPH_GRACE, ceph_stall_over, v);
+                /* until the OSD is marked down, and a monitor election
+                 * under way is over (marking it down is a map change) */
+                sim_time d = w->ceph_fast_fail ? CEPH_FAST_FAIL : CEPH_GRACE;
+                if (w->mon_electing_until - sim_now(w->s) > d)
+                    d = w->mon_electing_until - sim_now(w->s);
+                sim_after(w->s, d, ceph_stall_over, v);
             }
         }
         v->ceph_usable = u;
@@ -238,6 +262,11 @@ void ceph_disk_changed(world *w, int h, int k, bool down)
 {
     if (!w->ceph)
         return;
+    if (down) {
+        w->ceph_fast_fail = true;
+        ceph_update(w);
+        w->ceph_fast_fail = false;
+    }
     sim_event *ev = &w->osd_out_ev[w->sc->hosts[h].first_osd + k];
     if (down && !*ev) {
         osd_ref *o = world_job(w, sizeof(osd_ref));

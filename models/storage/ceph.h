@@ -15,6 +15,10 @@ void ceph_place(world *w, int vm);
 void ceph_update(world *w);
 /* Host h went down or came back: starts or stops its down -> out timer. */
 void ceph_host_changed(world *w, int h, bool down);
+/* A monitor (or its host) went down (lost) or came back: an election,
+ * during which no map can change (an OSD failover stall lasts at least
+ * until it is over). */
+void ceph_mon_changed(world *w, bool lost);
 /* Disk k of host h (an OSD) failed or came back. */
 void ceph_disk_changed(world *w, int h, int k, bool down);
 /* When a restart of vm (down since `down_since`) may take its RBD lock. */
