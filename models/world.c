@@ -305,6 +305,15 @@ static void try_start(world *w, int vm, int to)
         world_note(w, "migration-refused", name, "a migration of this VM is under way");
         return;
     }
+    int limit = sc->cluster.migration_limit;
+    if (limit && w->host_active[st->host] >= limit) {
+        /* a destination left to placement is chosen when it leaves the queue */
+        pending_mig *p = g_new(pending_mig, 1);
+        *p = (pending_mig){ vm, to };
+        g_queue_push_tail(w->queue, p);
+        world_note(w, "migration-queued", name, "the source host is at its migration limit");
+        return;
+    }
     if (to < 0)
         to = world_place(w, vm, st->host, -1);
     if (to < 0) {
@@ -313,14 +322,6 @@ static void try_start(world *w, int vm, int to)
     }
     if (to == st->host || !w->host_up[to]) {
         world_note(w, "migration-refused", name, to == st->host ? "already on that host" : "the destination is down");
-        return;
-    }
-    int limit = sc->cluster.migration_limit;
-    if (limit && w->host_active[st->host] >= limit) {
-        pending_mig *p = g_new(pending_mig, 1);
-        *p = (pending_mig){ vm, to };
-        g_queue_push_tail(w->queue, p);
-        world_note(w, "migration-queued", name, "the source host is at its migration limit");
         return;
     }
     /* in maintenance mode the operator migrates with virsh, outside Pacemaker */
