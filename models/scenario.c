@@ -1220,7 +1220,7 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
     static const char *const keys[] = {
         "manager", "stonith", "two_node", "no_quorum_policy", "allow_migrate", "migration_limit", "vm_stop",
         "vm_start", "libvirt", "token", "token_coefficient", "fence_time", "wait_for_all", "last_man_standing",
-        "last_man_standing_window", "auto_tie_breaker", "qdevice", "maintenance_mode", "network", "reboot_time", "stonith_timeout", NULL,
+        "last_man_standing_window", "auto_tie_breaker", "qdevice", "maintenance_mode", "network", "reboot_time", "stonith_timeout", "consensus", NULL,
     };
     check_keys(c, o, keys);
     cl->manager = g_strdup(managers[get_enum(c, o, "manager", managers, 0)]);
@@ -1254,6 +1254,8 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
     /* corosync 3: token 3000 ms + 650 ms per node beyond two (facts row 12) */
     cl->token = get_time(c, o, "token", Q_POS, 3 * SIM_S, false);
     cl->token_coefficient = get_time(c, o, "token_coefficient", Q_NONNEG, 650 * SIM_MS, false);
+    /* consensus: 1.2 x token unless set (facts row 13) */
+    cl->consensus = get_time(c, o, "consensus", Q_POS, 0, false);
     /* Assumption: an IPMI power-off takes about 10 s (facts 5.4: 3-15 s,
      * bounded by stonith-timeout 60 s) */
     cl->fence_time = get_time(c, o, "fence_time", Q_NONNEG, 10 * SIM_S, false);

@@ -160,6 +160,7 @@ typedef struct {
     sim_time vm_stop, vm_start; /* a VM's shutdown and boot (moves without allow-migrate) */
     sim_time token;              /* corosync token timeout (before the per-node coefficient) */
     sim_time token_coefficient;
+    sim_time consensus;          /* 0: 1.2 x the effective token */
     sim_time fence_time;         /* how long fencing a node takes */
     sim_time stonith_timeout;    /* a fence that takes longer fails */
     sim_time reboot_time;        /* a fenced node boots again after fence_time + this */

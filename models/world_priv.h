@@ -86,6 +86,7 @@ struct world {
     host_ref *hrefs;           /* per host, as event arguments */
     sim_time *lost_at;         /* when each host last lost the storage (died or was cut off) */
     sim_event membership_ev;   /* corosync re-forms the membership after a change */
+    sim_time membership_at;    /* when */
     bool *fenced;              /* fenced and not seen since: clean offline to the cluster */
     bool *seen_all;            /* votequorum wait_for_all: the node saw every node together since it booted */
     int expected_votes;        /* votequorum, lowered by last_man_standing */

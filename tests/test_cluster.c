@@ -70,7 +70,8 @@ Test(cluster, last_man_standing_keeps_the_last_two_quorate)
     world *w = crun(5, false, "{\"manager\":\"pacemaker\",\"stonith\":false,\"allow_migrate\":true}", ev, &sc);
     cr_assert_geq(support_count(w, "quorum-lost"), 2, "v1 and v2 stop when 2 of 5 remain");
     const world_incident *q = support_find(w, "quorum-lost", 0);
-    cr_assert_eq(q->start, 160 * SIM_S + 3 * SIM_S + 3 * 650 * SIM_MS + 50 * SIM_MS);
+    /* token 3 s + 3 x 650 ms, consensus 1.2 x that, join 50 ms */
+    cr_assert_eq(q->start, 160 * SIM_S + 4950 * SIM_MS + 5940 * SIM_MS + 50 * SIM_MS);
     world_free(w);
     scenario_free(sc);
     w = crun(5, false, "{\"manager\":\"pacemaker\",\"stonith\":false,\"allow_migrate\":true,\"last_man_standing\":true}",
@@ -168,7 +169,12 @@ Test(cluster, a_failed_cluster_nic_splits_the_membership)
     const world_incident *f = support_find(w, "fenced", 0);
     cr_assert_not_null(f);
     cr_assert_str_eq(f->resource, "host:n3");
-    cr_assert_eq(f->start, 103700 * SIM_MS, "token 3 s + 650 ms + 50 ms");
+    cr_assert_eq(f->start, 108080 * SIM_MS, "token 3.65 s + consensus 4.38 s + join 50 ms");
+    world_free(w);
+    scenario_free(sc);
+    w = crun(3, false, "{\"manager\":\"pacemaker\",\"allow_migrate\":true,\"consensus\":\"1s\"}",
+             FAIL("100s", "nic:n3/lan"), &sc);
+    cr_assert_eq(support_find(w, "fenced", 0)->start, 104700 * SIM_MS, "consensus set to 1 s");
     world_free(w);
     scenario_free(sc);
 }
@@ -215,7 +221,7 @@ Test(cluster, fencing_slower_than_stonith_timeout_fails)
     scenario_free(sc);
     w = crun(3, false, "{\"manager\":\"pacemaker\",\"allow_migrate\":true,\"fence_time\":\"90s\",\"stonith_timeout\":\"2min\"}",
              FAIL("100s", "host:n1"), &sc);
-    cr_assert_eq(support_find(w, "vm-down", 0)->end, 100 * SIM_S + 3700 * SIM_MS + 120 * SIM_S, "fenced in 90 s, booted in 30 s");
+    cr_assert_eq(support_find(w, "vm-down", 0)->end, 100 * SIM_S + 8080 * SIM_MS + 120 * SIM_S, "fenced in 90 s, booted in 30 s");
     world_free(w);
     scenario_free(sc);
 }

@@ -67,8 +67,9 @@ Test(drbd, dont_care_split_brain)
 
 /* resource-and-stonith: at the verdict (66 s) both primaries freeze and call
  * fence-peer; after fence_time (10 s) the loser is fenced and the survivor
- * resumes. Pacemaker notices the dead node (token 3 s + 50 ms), fences it
- * (10 s) and boots its VM on the survivor (30 s). No split brain. */
+ * resumes. Pacemaker notices the dead node (token 3 s + consensus 3.6 s +
+ * join 50 ms), fences it (10 s) and boots its VM on the survivor (30 s). No
+ * split brain. */
 Test(drbd, resource_and_stonith_freezes_and_fences)
 {
     scenario *sc;
@@ -87,7 +88,7 @@ Test(drbd, resource_and_stonith_freezes_and_fences)
     const world_incident *d = support_find(w, "vm-down", 0);
     cr_assert_not_null(d, "the fenced node's VM goes down");
     cr_assert_eq(d->start, 76 * SIM_S);
-    cr_assert_eq(d->end, 76 * SIM_S + 3050 * SIM_MS + 40 * SIM_S, "restarted: %.3f", sim_to_s(d->end));
+    cr_assert_eq(d->end, 76 * SIM_S + 6650 * SIM_MS + 40 * SIM_S, "restarted: %.3f", sim_to_s(d->end));
     world_free(w);
     scenario_free(sc);
 }

@@ -130,9 +130,10 @@ static world *cluster_run(const char *cluster, const char *events, int nodes, sc
     return load_and_run(text, out);
 }
 
-/* Three nodes, STONITH on: n1 dies at 100 s; corosync notices after
- * 3 s + 650 ms + 50 ms, the node is fenced (10 s), its VM boots on a
- * survivor (30 s): down from 100 s to 143.7 s. */
+/* Three nodes, STONITH on: n1 dies at 100 s; corosync notices after the
+ * token (3 s + 650 ms), the consensus timeout (1.2 x 3.65 s) and a join
+ * (50 ms), the node is fenced (10 s), its VM boots on a survivor (30 s):
+ * down from 100 s to 148.08 s. */
 Test(cluster, node_failure_detect_fence_restart)
 {
     scenario *sc;
@@ -140,7 +141,7 @@ Test(cluster, node_failure_detect_fence_restart)
     const world_incident *d = find(w, "vm-down", 0);
     cr_assert_not_null(d);
     cr_assert_eq(d->start, 100 * SIM_S);
-    cr_assert_eq(d->end, 143700 * SIM_MS, "restarted at %.3f s", sim_to_s(d->end));
+    cr_assert_eq(d->end, 148080 * SIM_MS, "restarted at %.3f s", sim_to_s(d->end));
     cr_assert_null(find(w, "double-writer", 0));
     world_free(w);
     scenario_free(sc);
@@ -159,11 +160,12 @@ Test(cluster, two_node_without_stonith_split_brain)
     const world_incident *a = find(w, "double-writer", 0), *b = find(w, "double-writer", 1);
     cr_assert_not_null(a);
     cr_assert_not_null(b);
-    /* detection 3.05 s + boot 30 s; over at heal + detection */
-    cr_assert_eq(a->start, 133050 * SIM_MS);
-    cr_assert_eq(a->end, 203050 * SIM_MS);
-    cr_assert_float_eq(a->diverged_bytes, 2 * 1e6 * 70, 1, "both copies wrote for 70 s");
-    cr_assert_float_eq(a->discarded_bytes, 1e6 * 70, 1);
+    /* detection 6.65 s (token 3 s + consensus 3.6 s + join) + boot 30 s;
+     * over when the heal merges the halves (merge 200 ms + join 50 ms) */
+    cr_assert_eq(a->start, 136650 * SIM_MS);
+    cr_assert_eq(a->end, 200250 * SIM_MS);
+    cr_assert_float_eq(a->diverged_bytes, 2 * 1e6 * 63.6, 1, "both copies wrote for 63.6 s");
+    cr_assert_float_eq(a->discarded_bytes, 1e6 * 63.6, 1);
     world_free(w);
     scenario_free(sc);
 }
@@ -180,11 +182,11 @@ Test(cluster, two_node_with_stonith_fence_race)
     const world_incident *f = find(w, "fenced", 0);
     cr_assert_not_null(f, "one node is fenced");
     cr_assert_null(find(w, "fenced", 1), "only one");
-    cr_assert_eq(f->start, 103050 * SIM_MS);
+    cr_assert_eq(f->start, 106650 * SIM_MS);
     const world_incident *d = find(w, "vm-down", 0);
     cr_assert_not_null(d);
-    cr_assert_eq(d->start, 103050 * SIM_MS);
-    cr_assert_eq(d->end, (103050 + 10000 + 30000) * SIM_MS, "fence, then boot on the survivor");
+    cr_assert_eq(d->start, 106650 * SIM_MS);
+    cr_assert_eq(d->end, (106650 + 10000 + 30000) * SIM_MS, "fence, then boot on the survivor");
     world_free(w);
     scenario_free(sc);
 }
@@ -240,7 +242,7 @@ Test(storage, sanlock_restart_waits_for_the_lease)
 
 #define STONITH2 "{\"manager\":\"pacemaker\",\"two_node\":true,\"allow_migrate\":true}"
 
-/* GFS2 on the LUN: n2 dies; from the membership change (3.05 s) until n2 is
+/* GFS2 on the LUN: n2 dies; from the membership change (6.65 s) until n2 is
  * fenced (10 s) and its journal replayed (5 s) the DLM grants nothing and
  * the file system freezes on n1 too (facts 3.1). */
 Test(storage, gfs2_freezes_until_fence_and_journal_replay)
@@ -250,8 +252,8 @@ Test(storage, gfs2_freezes_until_fence_and_journal_replay)
     const world_incident *fz = find(w, "io-frozen", 0);
     cr_assert_not_null(fz);
     cr_assert_str_eq(fz->resource, "dlm:gfs2");
-    cr_assert_eq(fz->start, 103050 * SIM_MS);
-    cr_assert_eq(fz->end, 118050 * SIM_MS, "thawed at %.3f", sim_to_s(fz->end));
+    cr_assert_eq(fz->start, 106650 * SIM_MS);
+    cr_assert_eq(fz->end, 121650 * SIM_MS, "thawed at %.3f", sim_to_s(fz->end));
     world_free(w);
     scenario_free(sc);
 }
@@ -267,8 +269,8 @@ Test(storage, dlm_without_stonith_waits_for_the_heal)
     cr_assert_null(find(w, "double-writer", 0));
     const world_incident *fz = find(w, "io-frozen", 0);
     cr_assert_not_null(fz);
-    cr_assert_eq(fz->start, 103050 * SIM_MS);
-    cr_assert_eq(fz->end, 403050 * SIM_MS);
+    cr_assert_eq(fz->start, 106650 * SIM_MS);
+    cr_assert_eq(fz->end, 400250 * SIM_MS, "the heal merges in 250 ms");
     world_free(w);
     scenario_free(sc);
     w = iscsi_run("clvm", NO_STONITH, SPLIT, &sc);
@@ -410,7 +412,7 @@ Test(cluster, split_without_quorum_stops_the_vms)
     world *w = iscsi_run("none", "{\"manager\":\"pacemaker\",\"allow_migrate\":true}", SPLIT, &sc);
     const world_incident *q = find(w, "quorum-lost", 0);
     cr_assert_not_null(q);
-    cr_assert_eq(q->start, 103050 * SIM_MS);
+    cr_assert_eq(q->start, 106650 * SIM_MS);
     cr_assert_null(find(w, "double-writer", 0), "without quorum nobody starts anything");
     world_free(w);
     scenario_free(sc);

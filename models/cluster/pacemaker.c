@@ -32,10 +32,37 @@ static int nnodes(const world *w)
     return n;
 }
 
-static sim_time detection_time(const world *w)
+/* corosync (facts rows 12-14): the effective token grows by
+ * token_coefficient per node beyond two; consensus defaults to 1.2 x that
+ * (exec/totemconfig.c). A silent node never sends a join, so after the token
+ * is lost the others wait for the consensus timeout before they exclude it
+ * (exec/totemsrp.c memb_state_consensus_timeout_expired; Red Hat solution
+ * 57788), then form the new membership (join, 50 ms). Nodes that only join
+ * are merged without a token loss: merge 200 ms + join 50 ms. */
+static sim_time detection_time(const world *w, bool lost)
 {
+    const scn_cluster *cl = &w->sc->cluster;
+    if (!lost)
+        return 250 * SIM_MS;
     int n = nnodes(w);
-    return w->sc->cluster.token + (n > 2 ? (n - 2) * w->sc->cluster.token_coefficient : 0) + 50 * SIM_MS;
+    sim_time token = cl->token + (n > 2 ? (n - 2) * cl->token_coefficient : 0);
+    sim_time consensus = cl->consensus > 0 ? cl->consensus : token * 6 / 5;
+    return token + consensus + 50 * SIM_MS;
+}
+
+/* Whether a node of the current membership has gone or lost a peer. */
+static bool membership_lost(const world *w)
+{
+    for (size_t a = 0; a < w->sc->nhosts; a++) {
+        if (!world_is_node(w, (int)a) || w->part[a] < 0)
+            continue;
+        if (!w->host_up[a])
+            return true;
+        for (size_t b = a + 1; b < w->sc->nhosts; b++)
+            if (world_is_node(w, (int)b) && w->part[b] == w->part[a] && !pcmk_connected(w, (int)a, (int)b))
+                return true;
+    }
+    return false;
 }
 
 static void membership_check(sim *s, void *arg);
@@ -44,9 +71,13 @@ void pcmk_cluster_changed(world *w)
 {
     if (!w->pacemaker)
         return;
+    sim_time at = sim_now(w->s) + detection_time(w, membership_lost(w));
+    if (w->membership_ev && w->membership_at >= at)
+        return; /* a loss under detection is not detected sooner by a join */
     if (w->membership_ev)
         sim_cancel(w->s, w->membership_ev);
-    w->membership_ev = sim_after(w->s, detection_time(w), membership_check, w);
+    w->membership_at = at;
+    w->membership_ev = sim_at(w->s, at, membership_check, w);
 }
 
 typedef struct {
