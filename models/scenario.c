@@ -942,11 +942,18 @@ static void load_event(ctx *c, scenario *s, json_object *o)
     }
     case EV_FAIL:
     case EV_REPAIR: {
-        static const char *const k[] = { "at", "action", "target", NULL };
+        static const char *const k[] = { "at", "action", "target", "mode", NULL };
         check_keys(c, o, k);
         ev->target = get_string(c, o, "target", true, NULL);
         if (ev->target)
             check_target(c, s, "target", ev->target, false);
+        static const char *const modes[] = { "dead", "hang", NULL };
+        ev->hang = get_enum(c, o, "mode", modes, 0) == 1;
+        if (get(o, "mode") && ev->action == EV_REPAIR)
+            err_at(c, "mode", "belongs to a fail event");
+        else if (ev->hang && ev->target && !g_str_has_prefix(ev->target, "disk:") &&
+                 !g_str_has_prefix(ev->target, "osd:"))
+            err_at(c, "mode", "\"hang\" applies to disks (disk:HOST/N, osd:N), not to \"%s\"", ev->target);
         break;
     }
     case EV_PARTITION: {
@@ -1078,6 +1085,8 @@ static void load_drbd(ctx *c, scn_storage *st, json_object *o)
     st->ping_int = get_time(c, o, "ping_int", Q_POS, 10 * SIM_S, false);
     st->ping_timeout = get_time(c, o, "ping_timeout", Q_POS, 500 * SIM_MS, false);
     st->resync_rate_Bps = get_quantity(c, o, "resync_rate", UNITS_RATE, Q_POS, 100.0 * (1 << 20), false);
+    /* ko-count 7 (facts row 7) */
+    st->ko_count = (int)get_int(c, o, "ko_count", 0, 200, 7, false);
     /* Assumption: crm-fence-peer places its constraint about 1 s after the
      * disconnect when the cluster itself is intact (facts 1.5) */
     st->fence_peer = get_time(c, o, "fence_peer_time", Q_NONNEG, 1 * SIM_S, false);
@@ -1107,7 +1116,7 @@ static void load_storage(ctx *c, scenario *s, json_object *root)
     static const char *const keys[] = {
         "type", "network", "lock", "version", "protocol", "dual_primary", "fencing", "size", "min_size", "server",
         "mount", "timeo", "retrans", "failover", "quorum", "on_no_quorum", "after_sb_0pri", "after_sb_1pri",
-        "after_sb_2pri", "timeout", "ping_int", "ping_timeout", "resync_rate", "fence_peer_time", "switchover", "journal_recovery",
+        "after_sb_2pri", "timeout", "ping_int", "ping_timeout", "resync_rate", "ko_count", "fence_peer_time", "switchover", "journal_recovery",
         "replacement_timeout", "no_path_retry", "disk_latency", NULL,
     };
     static const char *const types[] = { "local", "nfs", "iscsi", "drbd", "ceph", NULL };

@@ -115,6 +115,7 @@ typedef struct {
     int to;              /* host index; -1: let placement choose */
     int host;
     char *target;        /* fail/repair: "host:NAME", "network:NAME", ... */
+    bool hang;           /* fail with mode "hang": a disk whose IO never completes */
     GPtrArray *groups;   /* partition: GPtrArray of GPtrArray of host names */
     char *key;           /* set */
     char *value;         /* set: the value as JSON text */
@@ -145,6 +146,7 @@ typedef struct {
     char *after_sb[3];   /* after-sb-0pri, -1pri, -2pri */
     sim_time drbd_timeout, ping_int, ping_timeout;
     double resync_rate_Bps; /* c-max-rate */
+    int ko_count;        /* a peer that completes no write in ko_count x timeout is dropped */
     sim_time disk_latency; /* one small write's commit on a disk */
     sim_time switchover; /* added to a live migration's downtime by the storage (locks, flush) */
     sim_time journal_recovery; /* GFS2/OCFS2: DLM recovery and journal replay after a fence */

@@ -112,6 +112,7 @@ world *world_new(const scenario *sc, uint64_t run, char **err)
         nosd += sc->hosts[h].disks;
     w->disk_down = g_new0(int, nosd > 0 ? nosd : 1);
     w->osd_out_ev = g_new0(sim_event, nosd > 0 ? nosd : 1);
+    w->disk_hung = g_new0(bool, nosd > 0 ? nosd : 1);
     w->seen_all = g_new(bool, sc->nhosts);
     w->fenced = g_new0(bool, sc->nhosts);
     for (size_t h = 0; h < sc->nhosts; h++)
@@ -171,6 +172,7 @@ void world_free(world *w)
     g_free(w->host_down);
     g_free(w->disk_down);
     g_free(w->osd_out_ev);
+    g_free(w->disk_hung);
     g_free(w->seen_all);
     g_free(w->fenced);
     g_free(w->group);
@@ -425,6 +427,13 @@ void world_vm_down(world *w, int vm, const char *kind, const char *resource)
     v->down = world_incident_open(w, kind, resource, vm);
 }
 
+static void storage_update(world *w)
+{
+    nfs_update(w);
+    drbd_update(w);
+    ceph_update(w);
+}
+
 void world_vm_placed(world *w, int vm)
 {
     nfs_io_attach(w, vm);
@@ -476,7 +485,65 @@ static void rebooted(sim *s, void *arg)
 
 bool world_disk_up(const world *w, int h, int k)
 {
-    return w->disk_down[w->sc->hosts[h].first_osd + k] == 0;
+    int osd = w->sc->hosts[h].first_osd + k;
+    return w->disk_down[osd] == 0 && !w->disk_hung[osd];
+}
+
+bool world_disk_hung(const world *w, int h, int k)
+{
+    return w->disk_hung[w->sc->hosts[h].first_osd + k];
+}
+
+/* "disk:HOST/N" or "osd:N" -> host and disk; false if it is neither. */
+static bool disk_target(const scenario *sc, const char *target, int *h, int *k)
+{
+    *h = -1;
+    *k = 0;
+    if (g_str_has_prefix(target, "disk:")) {
+        g_auto(GStrv) parts = g_strsplit(target + 5, "/", 2);
+        *h = scenario_find_host(sc, parts[0]);
+        *k = atoi(parts[1]);
+    } else if (g_str_has_prefix(target, "osd:")) {
+        int osd = atoi(target + 4);
+        for (size_t x = 0; x < sc->nhosts; x++)
+            if (osd >= sc->hosts[x].first_osd && osd < sc->hosts[x].first_osd + sc->hosts[x].disks) {
+                *h = (int)x;
+                *k = osd - sc->hosts[x].first_osd;
+            }
+    }
+    return *h >= 0;
+}
+
+static void storage_update(world *w);
+
+/* A disk hangs (mode "hang") or its hang ends (repair): its IO waits
+ * instead of failing; the storage model decides what that stalls. */
+static void disk_hang(world *w, const char *target, bool hung)
+{
+    int h, k;
+    if (!disk_target(w->sc, target, &h, &k))
+        return;
+    bool *flag = &w->disk_hung[w->sc->hosts[h].first_osd + k];
+    if (*flag == hung)
+        return;
+    *flag = hung;
+    ceph_disk_hung(w, h, k, hung);
+    drbd_disk_hung(w, h, k, hung);
+    if (!strcmp(w->sc->storage.type, "local")) {
+        g_autofree char *res = g_strdup_printf("%s (hung)", target);
+        for (size_t i = 0; i < w->sc->nvms; i++) {
+            vm_state *v = &w->vms[i];
+            if (v->host != h || world_disk_of(w, (int)i, h) != k)
+                continue;
+            if (hung && v->io_blocked < 0)
+                v->io_blocked = world_incident_open(w, "io-blocked", res, (int)i);
+            else if (!hung)
+                world_incident_close(w, &v->io_blocked);
+        }
+    }
+    if (w->nfs && h == w->sc->storage.server_host)
+        nfs_server_changed(w, hung);
+    storage_update(w);
 }
 
 int world_disk_of(const world *w, int vm, int h)
@@ -579,17 +646,8 @@ void world_apply_target(world *w, const char *target, bool fail)
                     world_vm_down(w, (int)i, "vm-down", target);
         }
     } else if (g_str_has_prefix(target, "disk:") || g_str_has_prefix(target, "osd:")) {
-        int h = -1, k = 0;
-        if (g_str_has_prefix(target, "disk:")) {
-            g_auto(GStrv) parts = g_strsplit(arg, "/", 2);
-            h = scenario_find_host(sc, parts[0]);
-            k = atoi(parts[1]);
-        } else {
-            int osd = atoi(arg);
-            for (size_t x = 0; x < sc->nhosts; x++)
-                if (osd >= sc->hosts[x].first_osd && osd < sc->hosts[x].first_osd + sc->hosts[x].disks)
-                    h = (int)x, k = osd - sc->hosts[x].first_osd;
-        }
+        int h, k;
+        disk_target(sc, target, &h, &k);
         int *cnt = &w->disk_down[sc->hosts[h].first_osd + k];
         bool was_up = *cnt == 0;
         if (fail)
@@ -663,8 +721,14 @@ static void on_event(sim *s, void *arg)
         break;
     case EV_FAIL:
     case EV_REPAIR:
-        world_note(w, ev->action == EV_FAIL ? "fail" : "repair", ev->target, NULL);
-        world_apply_target(w, ev->target, ev->action == EV_FAIL);
+        world_note(w, ev->action == EV_FAIL ? "fail" : "repair", ev->target, ev->hang ? "hang" : NULL);
+        int dh, dk;
+        if (ev->hang)
+            disk_hang(w, ev->target, true);
+        else if (ev->action == EV_REPAIR && disk_target(sc, ev->target, &dh, &dk) && world_disk_hung(w, dh, dk))
+            disk_hang(w, ev->target, false);
+        else
+            world_apply_target(w, ev->target, ev->action == EV_FAIL);
         break;
     case EV_PARTITION:
     case EV_HEAL:

@@ -59,6 +59,7 @@ struct world {
     bool *host_up;
     int *host_down;            /* failures holding each host down (crash, fence) */
     int *disk_down;            /* failures holding each disk down, by OSD id (hosts[h].first_osd + k) */
+    bool *disk_hung;           /* disks whose IO never completes (mode "hang"), by OSD id */
     int *host_active;          /* migrations leaving each host */
     GQueue *queue;             /* pending_mig waiting for a slot */
     GPtrArray *migs;           /* every mig, in start order */
@@ -81,6 +82,7 @@ struct world {
     int mon_inc;               /* open quorum-lost incident */
     sim_time mon_electing_until; /* a monitor election lasts until then: no map change before */
     bool ceph_fast_fail;       /* the copy being lost is a dead OSD on a live host */
+    bool ceph_hang;            /* the copy being lost is on a hung disk */
     sim_event *out_ev;         /* per host: down -> out after mon_osd_down_out_interval */
     sim_event *osd_out_ev;     /* per OSD (disk), the same */
     host_ref *hrefs;           /* per host, as event arguments */
@@ -119,8 +121,10 @@ void world_warn(world *w, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 int world_incident_open(world *w, const char *kind, const char *resource, int vm);
 void world_incident_close(world *w, int *idx);
 world_incident *world_incident_at(world *w, int idx);
-/* Whether disk k of host h works. */
+/* Whether disk k of host h works (neither failed nor hung). */
 bool world_disk_up(const world *w, int h, int k);
+/* Whether it is hung: its IO never completes, no error is returned. */
+bool world_disk_hung(const world *w, int h, int k);
 /* The disk of host h that holds vm's data there (its image on local
  * storage, its Ceph copy): spread by a hash of the names. */
 int world_disk_of(const world *w, int vm, int h);

@@ -246,3 +246,34 @@ Test(drbd, a_failed_backing_disk_detaches)
     world_free(w);
     scenario_free(sc);
 }
+
+/* n2's backing disk hangs at 60 s (it answers pings, completes nothing):
+ * its own VM's IO waits until the disk is back; n1's protocol C writes wait
+ * for n2's acks until ko-count x timeout (7 x 6 s = 42 s) drops n2; when
+ * the disk is back at 200 s, n2 reconnects and resyncs what it missed. */
+Test(drbd, a_hung_peer_is_dropped_after_ko_count)
+{
+    scenario *sc;
+    world *w = drbd_run(2, DP84 "}", NONE,
+                        "{\"at\":\"60s\",\"action\":\"fail\",\"target\":\"disk:n2/0\",\"mode\":\"hang\"},"
+                        REPAIR("200s", "disk:n2/0"),
+                        &sc);
+    const world_incident *a = NULL, *b = NULL;
+    for (int k = 0; support_find(w, "io-blocked", k); k++) {
+        const world_incident *in = support_find(w, "io-blocked", k);
+        if (in->vm == 0)
+            a = in;
+        else
+            b = in;
+    }
+    cr_assert_not_null(a);
+    cr_assert_eq(a->start, 60 * SIM_S);
+    cr_assert_eq(a->end, 102 * SIM_S, "n1 waits 42 s: %.1f", sim_to_s(a->end));
+    cr_assert_not_null(b);
+    cr_assert_str_eq(b->resource, "drbd:disk-hang");
+    cr_assert_eq(b->end, 200 * SIM_S);
+    cr_assert_null(support_find(w, "split-brain", 0), "the hung side writes nothing");
+    cr_assert_eq(support_trace_at(w, "drbd-resync-start", "n2", 0), 200 * SIM_S);
+    world_free(w);
+    scenario_free(sc);
+}

@@ -530,3 +530,35 @@ Test(storage, ceph_election_stretches_a_stall)
     world_free(w);
     scenario_free(sc);
 }
+
+/* A hung disk (mode "hang": IO never completes, no error): on local storage
+ * its VMs' IO waits until it is back; a Ceph OSD on it stalls its copies
+ * until it kills itself (osd_op_thread_suicide_timeout 150 s) and is marked
+ * down (2 s). "hang" is for disks only. */
+Test(storage, hung_disks)
+{
+    scenario *sc;
+    world *w = run("{\"type\":\"local\"}",
+                   "{\"at\":\"60s\",\"action\":\"fail\",\"target\":\"disk:a/0\",\"mode\":\"hang\"}," REPAIR("90s", "disk:a/0"),
+                   &sc);
+    const world_incident *b = find(w, "io-blocked", 0);
+    cr_assert_not_null(b);
+    cr_assert_eq(b->start, 60 * SIM_S);
+    cr_assert_eq(b->end, 90 * SIM_S);
+    cr_assert_null(find(w, "vm-down", 0));
+    world_free(w);
+    scenario_free(sc);
+    w = ceph_run(3, "{\"at\":\"100s\",\"action\":\"fail\",\"target\":\"osd:1\",\"mode\":\"hang\"}", &sc);
+    b = find(w, "io-blocked", 0);
+    cr_assert_not_null(b);
+    cr_assert_eq(b->end - b->start, 152 * SIM_S);
+    world_free(w);
+    scenario_free(sc);
+    const char *bad = "{\"golive\":1,\"networks\":[{\"name\":\"n\"}],\"hosts\":[{\"name\":\"a\",\"nics\":[{\"network\":\"n\","
+                      "\"bandwidth\":1e9}]}],\"events\":[{\"at\":1,\"action\":\"fail\",\"target\":\"host:a\",\"mode\":\"hang\"}]}";
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    cr_assert_null(scenario_load_text("hang.json", bad, strlen(bad), errors));
+    cr_assert(strstr(g_ptr_array_index(errors, 0), "events[0].mode: \"hang\" applies to disks"), "%s",
+              (char *)g_ptr_array_index(errors, 0));
+    g_ptr_array_free(errors, TRUE);
+}

@@ -11,6 +11,10 @@
  * marks it down at once (osd_fast_fail_on_connection_refused); assumption:
  * 2 s of map propagation and peering. */
 #define CEPH_FAST_FAIL (2 * SIM_S)
+/* A hung disk stalls its OSD's op threads; the OSD kills itself after
+ * osd_op_thread_suicide_timeout (150 s, ceph global.yaml.in) and is then
+ * marked down at once (assumption: as a dead OSD, 2 s). */
+#define CEPH_HANG (150 * SIM_S + CEPH_FAST_FAIL)
 /* A monitor lost: the leader waits mon_lease x 2 for lease acks (10 s),
  * then the election (mon_election_timeout 5 s); one that joins: an
  * election (facts 2.1). */
@@ -169,7 +173,7 @@ void ceph_update(world *w)
                 v->ceph_stall = world_incident_open(w, "io-blocked", "ceph:osd-failover", (int)i);
                 /* until the OSD is marked down, and a monitor election
                  * under way is over (marking it down is a map change) */
-                sim_time d = w->ceph_fast_fail ? CEPH_FAST_FAIL : CEPH_GRACE;
+                sim_time d = w->ceph_hang ? CEPH_HANG : w->ceph_fast_fail ? CEPH_FAST_FAIL : CEPH_GRACE;
                 if (w->mon_electing_until - sim_now(w->s) > d)
                     d = w->mon_electing_until - sim_now(w->s);
                 sim_after(w->s, d, ceph_stall_over, v);
@@ -258,6 +262,18 @@ static void ceph_osd_out(sim *s, void *arg)
 
 /* An OSD's disk failed or came back: its copies are lost like a host's,
  * and it is marked out after the same interval (facts 2.2). */
+void ceph_disk_hung(world *w, int h, int k, bool hung)
+{
+    if (!w->ceph)
+        return;
+    if (hung) {
+        w->ceph_hang = true;
+        ceph_update(w);
+        w->ceph_hang = false;
+    }
+    ceph_disk_changed(w, h, k, hung);
+}
+
 void ceph_disk_changed(world *w, int h, int k, bool down)
 {
     if (!w->ceph)

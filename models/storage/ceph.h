@@ -21,6 +21,9 @@ void ceph_host_changed(world *w, int h, bool down);
 void ceph_mon_changed(world *w, bool lost);
 /* Disk k of host h (an OSD) failed or came back. */
 void ceph_disk_changed(world *w, int h, int k, bool down);
+/* Disk k of host h hangs (or recovers): its OSD stalls until it kills
+ * itself, then its copies are lost as with a failed disk. */
+void ceph_disk_hung(world *w, int h, int k, bool hung);
 /* When a restart of vm (down since `down_since`) may take its RBD lock. */
 sim_time ceph_lock_free_at(const world *w, sim_time down_since);
 /* Stops its timers at the end of a run. */

@@ -53,6 +53,7 @@ struct drbd_state {
     bool *ffrozen;       /* the node froze its IO for fencing */
     bool *pending;       /* the node waits for a lost peer's verdict */
     bool *diskless;      /* its backing disk failed: detached (on-io-error detach) */
+    bool *hung;          /* its backing disk hangs (disk-timeout 0: DRBD waits) */
     sim_time last;
     sim_event detect_ev;
     int sb;              /* open split-brain incident, -1 if none */
@@ -85,6 +86,7 @@ drbd_state *drbd_new(world *w)
     d->ffrozen = g_new0(bool, n);
     d->pending = g_new0(bool, n);
     d->diskless = g_new0(bool, n);
+    d->hung = g_new0(bool, n);
     d->sb = -1;
     for (size_t i = 0; i < sc->nvms; i++)
         d->disk_total += sc->vms[i].disk_size;
@@ -107,6 +109,7 @@ void drbd_free(drbd_state *d)
     g_free(d->ffrozen);
     g_free(d->pending);
     g_free(d->diskless);
+    g_free(d->hung);
     g_ptr_array_free(d->bgs, TRUE);
     g_free(d);
 }
@@ -119,8 +122,9 @@ bool drbd_allows_live_migration(const world *w)
 static bool path_up(world *w, int a, int b)
 {
     int net = world_storage_network(w);
-    return w->host_up[a] && w->host_up[b] && world_hosts_reach(w, a, b) && world_link_up(world_nic(w, a, net)) &&
-           world_link_up(world_nic(w, b, net));
+    const drbd_state *d = w->drbd;
+    return w->host_up[a] && w->host_up[b] && !d->hung[a] && !d->hung[b] && world_hosts_reach(w, a, b) &&
+           world_link_up(world_nic(w, a, net)) && world_link_up(world_nic(w, b, net));
 }
 
 static bool vm_writes(const vm_state *v)
@@ -450,7 +454,7 @@ static void sync_vm_io(world *w)
         /* a diskless primary reads and writes through a peer's disk */
         bool no_data = h >= 0 && d->diskless[h] && !has_disk_peer(w, h);
         bool freeze = f || (q && !io_error), fail = (q && io_error && !f) || no_data;
-        bool block = h >= 0 && d->pending[h] && !freeze && !fail;
+        bool block = h >= 0 && (d->pending[h] || d->hung[h]) && !freeze && !fail;
         if (freeze && v->frozen < 0)
             v->frozen = world_incident_open(w, "io-frozen", f ? "drbd:fencing" : "drbd:quorum", (int)i);
         else if (!freeze)
@@ -460,7 +464,7 @@ static void sync_vm_io(world *w)
         else if (!fail)
             world_incident_close(w, &v->io_error);
         if (block && v->io_blocked < 0)
-            v->io_blocked = world_incident_open(w, "io-blocked", "drbd:r0", (int)i);
+            v->io_blocked = world_incident_open(w, "io-blocked", d->hung[h] ? "drbd:disk-hang" : "drbd:r0", (int)i);
         else if (!block)
             world_incident_close(w, &v->io_blocked);
     }
@@ -493,6 +497,13 @@ static sim_time verdict_at(const world *w, int a, int b)
 {
     const drbd_state *d = w->drbd;
     const scn_storage *st = &w->sc->storage;
+    if (d->hung[a] || d->hung[b]) {
+        /* the peer answers pings but completes no write: dropped after
+         * ko-count x timeout (facts 1.7); ko-count 0 never drops it */
+        if (!st->ko_count)
+            return SIM_NEVER;
+        return d->since[idx(d, a, b)] + st->ko_count * st->drbd_timeout;
+    }
     bool busy = wants_to_write(w, a) || wants_to_write(w, b);
     return d->since[idx(d, a, b)] + (busy ? st->drbd_timeout : st->ping_int + st->ping_timeout);
 }
@@ -691,6 +702,17 @@ bool drbd_can_be_primary(const world *w, int h)
     /* with fencing, a node that missed writes is Outdated until it resyncs
      * (crm-fence-peer's constraint stays until after-resync-target) */
     return !strcmp(st->fencing, "dont-care") || d->behind[h] <= 0 || connected;
+}
+
+void drbd_disk_hung(world *w, int h, int k, bool hung)
+{
+    drbd_state *d = w->drbd;
+    if (!d || k != 0)
+        return;
+    d->hung[h] = hung;
+    world_note(w, hung ? "drbd-disk-hung" : "drbd-disk-back", w->sc->hosts[h].name,
+               hung ? "disk-timeout 0: DRBD waits for the backing disk" : NULL);
+    drbd_update(w);
 }
 
 void drbd_disk_changed(world *w, int h, int k, bool down)

@@ -27,6 +27,10 @@ bool drbd_can_be_primary(const world *w, int h);
  * device; DRBD detaches it (the node goes on diskless, through a peer) and
  * fully resyncs a new one. */
 void drbd_disk_changed(world *w, int h, int k, bool down);
+/* Disk 0 of host h hangs or recovers: the node's own IO waits (DRBD's
+ * disk-timeout is off by default) and its peers' protocol B/C writes wait
+ * for it until ko-count x timeout drops it. */
+void drbd_disk_hung(world *w, int h, int k, bool hung);
 /* Stops its timers at the end of a run; what is still open stays open. */
 void drbd_stop(world *w);
 
