@@ -25,6 +25,9 @@ DEB_cairo       := libcairo2-dev
 DEB_criterion   := libcriterion-dev
 # also needed on a bare machine: the tools themselves
 DEB_TOOLS       := pkg-config gcc make
+# the plots' font (DejaVu Sans; cairo finds it through fontconfig)
+DEB_FONT        := fonts-dejavu-core
+FONT_FILE       := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 
 CC          ?= cc
 OPT         ?= -O2
@@ -76,6 +79,7 @@ deps:
 	  esac; \
 	  case " $$debs " in *" $$d "*) ;; *) debs="$$debs $$d";; esac; \
 	done; \
+	[ -e $(FONT_FILE) ] || debs="$$debs $(DEB_FONT)"; \
 	if [ -z "$$debs" ]; then echo "deps: all build dependencies are present"; exit 0; fi; \
 	if ! command -v apt-get >/dev/null 2>&1; then \
 	  echo "deps: missing:$$debs — install them with your package manager (no apt-get here)" >&2; exit 1; fi; \
@@ -86,7 +90,7 @@ deps:
 
 # Run `deps` only when something is missing.
 ensure-deps:
-	@if [ -n "$(strip $(missing_mods))" ] || ! command -v pkg-config >/dev/null 2>&1; then \
+	@if [ -n "$(strip $(missing_mods))" ] || ! command -v pkg-config >/dev/null 2>&1 || [ ! -e $(FONT_FILE) ]; then \
 	  $(MAKE) --no-print-directory deps; fi
 
 check-pkgs:
@@ -154,7 +158,7 @@ check-run: $(TESTS) $(TESTS_SAN)
 	GOLIVE_BIN=$(abspath $(GOLIVE)) $(TESTS) $(CRITERION_ARGS)
 	@echo "== criterion suite (ASan + UBSan build)"
 	GOLIVE_BIN=$(abspath $(GOLIVE_SAN)) \
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(TESTS_SAN) $(CRITERION_ARGS)
 
 test: check

@@ -153,6 +153,22 @@ void batch_free(batch *b)
     g_free(b);
 }
 
+const scenario *batch_scenario(const batch *b) { return b->sc; }
+
+size_t batch_nmigrations(const batch *b, int run) { return b->outs[run].migs->len; }
+
+const mig_result *batch_migration(const batch *b, int run, size_t i)
+{
+    return &g_array_index(b->outs[run].migs, run_mig, i).r;
+}
+
+size_t batch_nincidents(const batch *b, int run) { return b->outs[run].incidents->len; }
+
+const world_incident *batch_incident(const batch *b, int run, size_t i)
+{
+    return &g_array_index(b->outs[run].incidents, run_incident, i).in;
+}
+
 GPtrArray *batch_warnings(const batch *b)
 {
     /* the models' warnings of run 0 stand for all runs: they come from the scenario */

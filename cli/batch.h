@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "models/scenario.h"
+#include "models/world.h"
 
 typedef struct batch batch;
 
@@ -29,6 +30,13 @@ json_object *batch_summary(const batch *b);
 json_object *batch_report(const batch *b, char **csv, char **txt);
 /* The runs' traces as JSON Lines, each record with its "run". */
 char *batch_trace(const batch *b);
+
+/* The runs' results, for plots. */
+const scenario *batch_scenario(const batch *b);
+size_t batch_nmigrations(const batch *b, int run);
+const mig_result *batch_migration(const batch *b, int run, size_t i);
+size_t batch_nincidents(const batch *b, int run);
+const world_incident *batch_incident(const batch *b, int run, size_t i);
 
 /* Summary figures for comparisons. */
 typedef struct {

@@ -10,6 +10,7 @@
 #include "cli/batch.h"
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "cli/run_plots.h"
 #include "models/lint.h"
 #include "models/units.h"
 #include "models/world.h"
@@ -19,7 +20,7 @@ int cli_run(int argc, char **argv)
 {
     gint64 seed = -1;
     gint runs = 0, threads = 0;
-    gchar *json_path = NULL, *csv_path = NULL, *trace_path = NULL;
+    gchar *json_path = NULL, *csv_path = NULL, *trace_path = NULL, *plots_dir = NULL, *plot_format = NULL;
     gboolean quiet = FALSE;
     GOptionEntry entries[] = {
         { "runs", 'n', 0, G_OPTION_ARG_INT, &runs, "Number of runs (default: the scenario's \"runs\")", "N" },
@@ -29,6 +30,9 @@ int cli_run(int argc, char **argv)
         { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_path, "Write one CSV row per migration to PATH", "PATH" },
         { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace_path, "Write the event trace as JSON Lines to PATH",
           "PATH" },
+        { "plots", 0, 0, G_OPTION_ARG_FILENAME, &plots_dir,
+          "Draw the run's charts into DIR (migration progress, timeline, downtime CDFs)", "DIR" },
+        { "plot-format", 0, 0, G_OPTION_ARG_STRING, &plot_format, "png (default), svg or pdf", "FMT" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No summary on stdout", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
@@ -50,6 +54,16 @@ int cli_run(int argc, char **argv)
     }
     if (runs < 0 || threads < 0) {
         fprintf(stderr, "golive run: --runs and --threads must be positive\n");
+        rc = CLI_EXIT_USAGE;
+        goto out_free_opts;
+    }
+    if (plot_format && strcmp(plot_format, "png") && strcmp(plot_format, "svg") && strcmp(plot_format, "pdf")) {
+        fprintf(stderr, "golive run: --plot-format: expected png, svg or pdf, not \"%s\"\n", plot_format);
+        rc = CLI_EXIT_USAGE;
+        goto out_free_opts;
+    }
+    if (plot_format && !plots_dir) {
+        fprintf(stderr, "golive run: --plot-format needs --plots DIR\n");
         rc = CLI_EXIT_USAGE;
         goto out_free_opts;
     }
@@ -106,6 +120,24 @@ int cli_run(int argc, char **argv)
         }
         g_free(files[i].data);
     }
+    if (plots_dir && rc == CLI_EXIT_OK) {
+        GError *perr = NULL;
+        GPtrArray *written = g_ptr_array_new_with_free_func(g_free);
+        if (!run_plots(b, plots_dir, plot_format ? plot_format : "png", written, &perr)) {
+            fprintf(stderr, "golive run: %s\n", perr->message);
+            g_error_free(perr);
+            rc = CLI_EXIT_FAILURE;
+        } else {
+            GString *list = g_string_new(NULL);
+            for (guint i = 0; i < written->len; i++)
+                g_string_append_printf(list, "plot: %s\n", (char *)g_ptr_array_index(written, i));
+            char *joined = g_strconcat(txt, list->str, NULL);
+            g_free(txt);
+            txt = joined;
+            g_string_free(list, TRUE);
+        }
+        g_ptr_array_free(written, TRUE);
+    }
     bool json_to_stdout = json_path && !strcmp(json_path, "-");
     if (!quiet && !json_to_stdout)
         fputs(txt, stdout);
@@ -120,5 +152,7 @@ out_free_opts:
     g_free(json_path);
     g_free(csv_path);
     g_free(trace_path);
+    g_free(plots_dir);
+    g_free(plot_format);
     return rc;
 }

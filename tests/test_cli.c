@@ -250,3 +250,36 @@ Test(cli, split_brain_is_counted_in_the_summary)
     g_free(out);
     g_free(err);
 }
+
+/* --plots DIR draws the run's charts; a bad format is a usage error and
+ * nothing is drawn. */
+Test(cli, run_draws_plots)
+{
+    g_autofree char *dir = g_dir_make_tmp("golive-plots-XXXXXX", NULL);
+    g_autofree char *sub = g_build_filename(dir, "p", NULL);
+    char *out, *err;
+    cr_assert_eq(run_golive((const char *[]){ "run", "scenarios/quake3-qemu.json", "--runs", "3", "--plots", sub,
+                                              "--quiet", NULL },
+                            &out, &err),
+                 0, "%s", err);
+    const char *files[] = { "migration-progress.png", "timeline.png", "downtime-cdf.png", "client-downtime-cdf.png" };
+    for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
+        g_autofree char *p = g_build_filename(sub, files[i], NULL);
+        g_autofree char *data = NULL;
+        gsize len = 0;
+        cr_assert(g_file_get_contents(p, &data, &len, NULL), "%s missing", files[i]);
+        cr_assert(len > 1000 && !memcmp(data, "\x89PNG", 4), "%s is a PNG", files[i]);
+        g_remove(p);
+    }
+    g_free(out);
+    g_free(err);
+    cr_assert_eq(run_golive((const char *[]){ "run", "scenarios/quake3-qemu.json", "--plots", sub, "--plot-format",
+                                              "gif", NULL },
+                            &out, &err),
+                 2);
+    cr_assert(strstr(err, "png, svg or pdf"), "%s", err);
+    g_free(out);
+    g_free(err);
+    g_rmdir(sub);
+    g_rmdir(dir);
+}

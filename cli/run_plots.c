@@ -1,0 +1,193 @@
+/* run_plots — the pictures of `golive run --plots DIR`: the data of a batch
+ * turned into plain series for plots/chart. */
+#include "cli/run_plots.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "plots/chart.h"
+
+#define W 960
+#define H 540
+#define PAGE 4096.0
+#define MAX_SERIES 8
+
+static bool save(chart *c, const char *dir, const char *name, const char *fmt, GPtrArray *written, GError **err)
+{
+    g_autofree char *file = g_strdup_printf("%s.%s", name, fmt);
+    g_autofree char *path = g_build_filename(dir, file, NULL);
+    bool ok = chart_save(c, path, fmt, W, H, err);
+    if (ok)
+        g_ptr_array_add(written, g_strdup(path));
+    chart_free(c);
+    return ok;
+}
+
+/* Bytes still to send against the time since each migration of the first
+ * run started (so that migrations hours apart overlay): each pass starts
+ * with what it will send and ends with what the guest dirtied meanwhile;
+ * the first migration's passes are marked, the pauses shaded, and the bytes
+ * that fit in the downtime limit at the last pass's rate drawn as the
+ * threshold. */
+static chart *progress(const batch *b)
+{
+    const scenario *sc = batch_scenario(b);
+    chart *c = chart_new(CHART_XY, "Migration progress (run 0)");
+    chart_axis(c, 'x', "time since the migration started", "s", false);
+    chart_axis(c, 'y', "still to send", "B", false);
+    size_t shown = 0;
+    double threshold = NAN;
+    for (size_t i = 0; i < batch_nmigrations(b, 0) && shown < MAX_SERIES; i++) {
+        const mig_result *m = batch_migration(b, 0, i);
+        if (m->restart || !m->iterations->len)
+            continue;
+        GArray *xs = g_array_new(FALSE, FALSE, sizeof(double)), *ys = g_array_new(FALSE, FALSE, sizeof(double));
+        for (guint k = 0; k < m->iterations->len; k++) {
+            const mig_iteration *it = &g_array_index(m->iterations, mig_iteration, k);
+            double t0 = sim_to_s(it->start - m->start), t1 = sim_to_s(it->start + it->duration - m->start);
+            double left = it->dirty_pages_after * PAGE;
+            g_array_append_val(xs, t0);
+            g_array_append_val(ys, it->bytes);
+            g_array_append_val(xs, t1);
+            g_array_append_val(ys, left);
+            if (shown == 0)
+                chart_vmark(c, t0);
+            if (k + 1 == m->iterations->len && it->duration > 0 && !isfinite(threshold)) {
+                double rate = it->bytes / sim_to_s(it->duration);
+                threshold = rate * sim_to_s(sc->vms[m->vm].migration.downtime_limit);
+            }
+        }
+        if (m->stop >= 0) {
+            /* the final copy empties what was left, then the VM resumes */
+            double s = sim_to_s(m->stop - m->start), zero = 0, left = m->remaining_before_stop;
+            double last = m->end >= 0 ? sim_to_s(m->end - m->start) : s;
+            double e = m->resume >= 0 ? sim_to_s(m->resume - m->start) : last;
+            g_array_append_val(xs, s);
+            g_array_append_val(ys, left);
+            g_array_append_val(xs, last);
+            g_array_append_val(ys, zero);
+            g_array_append_val(xs, e);
+            g_array_append_val(ys, zero);
+            chart_shade(c, s, e, "VM paused");
+        }
+        g_autofree char *name = g_strdup_printf("%s %s -> %s", sc->vms[m->vm].name, sc->hosts[m->from].name,
+                                                sc->hosts[m->to].name);
+        chart_series(c, name, (double *)xs->data, (double *)ys->data, xs->len, false);
+        g_array_free(xs, TRUE);
+        g_array_free(ys, TRUE);
+        shown++;
+    }
+    if (!shown) {
+        chart_free(c);
+        return NULL;
+    }
+    if (isfinite(threshold))
+        chart_hline(c, threshold, "stop-and-copy threshold (rate x downtime limit)");
+    return c;
+}
+
+/* Every VM's states over run 0, and a row for cluster-wide incidents. */
+static chart *timeline(const batch *b)
+{
+    const scenario *sc = batch_scenario(b);
+    double end = sim_to_s(sc->until);
+    chart *c = chart_new(CHART_TIMELINE, "What each VM went through (run 0)");
+    chart_axis(c, 'x', "time", "s", false);
+    chart_range(c, 'x', 0, end);
+    int *row = g_new(int, sc->nvms);
+    for (size_t i = 0; i < sc->nvms; i++) {
+        row[i] = chart_row(c, sc->vms[i].name);
+        chart_span(c, row[i], 0, end, "running");
+    }
+    int cluster = -1;
+    for (size_t i = 0; i < batch_nmigrations(b, 0); i++) {
+        const mig_result *m = batch_migration(b, 0, i);
+        double s = sim_to_s(m->start), stop = m->stop >= 0 ? sim_to_s(m->stop) : (m->end >= 0 ? sim_to_s(m->end) : end);
+        if (stop > s)
+            chart_span(c, row[m->vm], s, stop, "migrating");
+        if (m->stop >= 0)
+            chart_span(c, row[m->vm], stop, m->resume >= 0 ? sim_to_s(m->resume) : end, "paused");
+    }
+    for (size_t i = 0; i < batch_nincidents(b, 0); i++) {
+        const world_incident *in = batch_incident(b, 0, i);
+        double s = sim_to_s(in->start), e = in->end >= 0 ? sim_to_s(in->end) : end;
+        const char *state = NULL;
+        if (!strcmp(in->kind, "vm-down") || !strcmp(in->kind, "quorum-lost"))
+            state = "down";
+        else if (!strcmp(in->kind, "io-blocked") || !strcmp(in->kind, "io-error"))
+            state = "IO blocked or failing";
+        else if (!strcmp(in->kind, "io-frozen"))
+            state = "IO frozen";
+        else if (!strcmp(in->kind, "double-writer"))
+            state = "running twice";
+        if (in->vm >= 0 && state) {
+            chart_span(c, row[in->vm], s, e, state);
+            continue;
+        }
+        if (in->vm >= 0)
+            continue;
+        if (cluster < 0)
+            cluster = chart_row(c, "cluster");
+        if (!strcmp(in->kind, "split-brain"))
+            chart_span(c, cluster, s, e, "split brain");
+        else if (!strcmp(in->kind, "quorum-lost"))
+            chart_span(c, cluster, s, e, "quorum lost");
+        else {
+            g_autofree char *what = g_strdup_printf("%s %s", in->kind, in->resource);
+            chart_marker(c, cluster, s, what);
+        }
+    }
+    g_free(row);
+    return c;
+}
+
+/* The CDF of one downtime over every run's completed migrations. */
+static chart *cdf(const batch *b, bool client)
+{
+    const scenario *sc = batch_scenario(b);
+    GArray *v = g_array_new(FALSE, FALSE, sizeof(double));
+    for (int k = 0; k < sc->runs; k++)
+        for (size_t i = 0; i < batch_nmigrations(b, k); i++) {
+            const mig_result *m = batch_migration(b, k, i);
+            sim_time t = client ? m->client_downtime : m->downtime;
+            if (m->outcome == MIG_COMPLETED && t >= 0) {
+                double s = sim_to_s(t);
+                g_array_append_val(v, s);
+            }
+        }
+    chart *c = NULL;
+    if (v->len >= 2) {
+        g_autofree char *title = g_strdup_printf("%s over %d runs (%u migrations)",
+                                                 client ? "Client-perceived downtime" : "Migration downtime", sc->runs,
+                                                 v->len);
+        c = chart_new(CHART_CDF, title);
+        chart_axis(c, 'x', client ? "client-perceived downtime" : "downtime", "s", false);
+        chart_series(c, sc->name, (double *)v->data, NULL, v->len, true);
+    }
+    g_array_free(v, TRUE);
+    return c;
+}
+
+bool run_plots(const batch *b, const char *dir, const char *format, GPtrArray *written, GError **err)
+{
+    if (g_mkdir_with_parents(dir, 0777) != 0) {
+        g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: cannot create the directory: %s", dir,
+                    g_strerror(errno));
+        return false;
+    }
+    chart *c = progress(b);
+    if (c && !save(c, dir, "migration-progress", format, written, err))
+        return false;
+    if (!save(timeline(b), dir, "timeline", format, written, err))
+        return false;
+    if (batch_scenario(b)->runs > 1) {
+        for (int client = 0; client < 2; client++) {
+            c = cdf(b, client);
+            if (c && !save(c, dir, client ? "client-downtime-cdf" : "downtime-cdf", format, written, err))
+                return false;
+        }
+    }
+    return true;
+}

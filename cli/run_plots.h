@@ -1,0 +1,15 @@
+/* run_plots — `golive run --plots DIR`: migration progress, the VMs'
+ * timeline and, over several runs, the CDFs of downtime (DESIGN 5). */
+#ifndef GOLIVE_CLI_RUN_PLOTS_H
+#define GOLIVE_CLI_RUN_PLOTS_H
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "cli/batch.h"
+
+/* Draws the plots of b into dir (created if missing) as png, svg or pdf;
+ * appends each file written to `written`. */
+bool run_plots(const batch *b, const char *dir, const char *format, GPtrArray *written, GError **err);
+
+#endif

@@ -1,0 +1,182 @@
+/* plots: nice ticks and units, legend placement, contours, and the three
+ * output formats. */
+#include <cairo.h>
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "plots/chart.h"
+#include "plots/ticks.h"
+
+Test(plots, nice_ticks)
+{
+    double t[64], step;
+    size_t n = ticks_linear(0, 97, 6, t, 64, &step);
+    cr_assert_eq(step, 20);
+    cr_assert_eq(n, 5);
+    cr_assert_eq(t[0], 0);
+    cr_assert_eq(t[4], 80);
+    n = ticks_linear(0.0013, 0.0271, 6, t, 64, &step);
+    cr_assert_float_eq(step, 0.005, 1e-12);
+    cr_assert_float_eq(t[0], 0.005, 1e-12);
+    g_autofree char *lab = ticks_label(t[0], step);
+    cr_assert_str_eq(lab, "0.005");
+    n = ticks_linear(-3, 3, 7, t, 64, &step);
+    cr_assert_eq(step, 1);
+    cr_assert_eq(t[3], 0, "zero is exactly zero");
+    n = ticks_log(1, 1000, t, 64);
+    cr_assert_eq(n, 10 - 6, "decades only when the range is wide: %zu", n);
+    n = ticks_log(1, 50, t, 64);
+    double want[] = { 1, 2, 5, 10, 20, 50 };
+    cr_assert_eq(n, 6);
+    for (size_t i = 0; i < n; i++)
+        cr_assert_float_eq(t[i], want[i], 1e-9);
+}
+
+Test(plots, display_units)
+{
+    ticks_unit u = ticks_pick_unit("B", 3e9);
+    cr_assert_str_eq(u.unit, "GiB");
+    cr_assert_eq(u.scale, 1024.0 * 1024 * 1024);
+    u = ticks_pick_unit("B/s", 1.25e9);
+    cr_assert_str_eq(u.unit, "Gbit/s");
+    cr_assert_float_eq(1.25e9 / u.scale, 10, 1e-9);
+    u = ticks_pick_unit("s", 0.05);
+    cr_assert_str_eq(u.unit, "ms");
+    u = ticks_pick_unit("s", 7200);
+    cr_assert_str_eq(u.unit, "min");
+    u = ticks_pick_unit("%", 0.5);
+    cr_assert_float_eq(0.5 / u.scale, 50, 1e-9);
+}
+
+static cairo_surface_t *render(chart *c, double w, double h)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)w, (int)h);
+    cairo_t *cr = cairo_create(s);
+    chart_draw(c, cr, w, h);
+    cairo_destroy(cr);
+    cairo_surface_flush(s);
+    return s;
+}
+
+/* Whether some pixel has this colour (8-bit, exact). */
+static bool has_colour(cairo_surface_t *s, int r, int g, int b)
+{
+    unsigned char *d = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s), w = cairo_image_surface_get_width(s),
+        h = cairo_image_surface_get_height(s);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            uint32_t p = *(uint32_t *)(d + y * stride + 4 * x);
+            if ((int)(p >> 16 & 255) == r && (int)(p >> 8 & 255) == g && (int)(p & 255) == b)
+                return true;
+        }
+    return false;
+}
+
+/* A rising line leaves the top-left and bottom-right corners free: the
+ * legend goes there and covers nothing. A series through every corner sends
+ * it outside the plot. */
+Test(plots, legend_never_covers_data)
+{
+    double x[100], y[100];
+    for (int i = 0; i < 100; i++) {
+        x[i] = i;
+        y[i] = i * i;
+    }
+    chart *c = chart_new(CHART_XY, "rising");
+    chart_axis(c, 'x', "time", "s", false);
+    chart_axis(c, 'y', "bytes", "B", false);
+    chart_series(c, "a long legend entry", x, y, 100, false);
+    cairo_surface_t *s = render(c, 800, 480);
+    double box[4];
+    int cov;
+    chart_legend_box(c, box, &cov);
+    cr_assert_eq(cov, 0);
+    cr_assert_gt(box[2], 0);
+    cr_assert(has_colour(s, 0, 114, 178), "the first series is drawn in Okabe-Ito blue");
+    cairo_surface_destroy(s);
+    chart_free(c);
+
+    double cx[] = { 0, 0, 1, 1, 0.5 }, cy[] = { 0, 1, 1, 0, 0.5 };
+    c = chart_new(CHART_XY, "corners");
+    chart_series(c, "everywhere", cx, cy, 5, false);
+    double more[400], morey[400];
+    for (int i = 0; i < 400; i++) { /* points in every corner */
+        more[i] = (i % 20) / 19.0;
+        morey[i] = (i / 20) / 19.0;
+    }
+    chart_series(c, "grid", more, morey, 400, false);
+    s = render(c, 800, 480);
+    chart_legend_box(c, box, &cov);
+    cr_assert_eq(cov, 0);
+    cr_assert_gt(box[0], 600, "outside, to the right of the plot: x = %.0f", box[0]);
+    cairo_surface_destroy(s);
+    chart_free(c);
+}
+
+/* z = x + y on a grid: the contour at the middle crosses it; a level
+ * outside the values draws nothing. */
+Test(plots, heatmap_contour)
+{
+    double x[10], y[8], z[80];
+    for (int i = 0; i < 10; i++)
+        x[i] = i;
+    for (int j = 0; j < 8; j++)
+        y[j] = j;
+    for (int j = 0; j < 8; j++)
+        for (int i = 0; i < 10; i++)
+            z[j * 10 + i] = i + j;
+    chart *c = chart_new(CHART_HEATMAP, "x + y");
+    chart_grid(c, x, 10, y, 8, z, "sum", "s");
+    chart_contour(c, 8.5, "8.5");
+    cairo_surface_t *s = render(c, 800, 480);
+    size_t segs = chart_contour_segments(c);
+    cr_assert_gt(segs, 5);
+    cr_assert_lt(segs, 20, "one line across the grid: %zu", segs);
+    cairo_surface_destroy(s);
+    chart_free(c);
+    c = chart_new(CHART_HEATMAP, "x + y");
+    chart_grid(c, x, 10, y, 8, z, "sum", "s");
+    chart_contour(c, 100, "far");
+    s = render(c, 800, 480);
+    cr_assert_eq(chart_contour_segments(c), 0);
+    cairo_surface_destroy(s);
+    chart_free(c);
+}
+
+/* One code path, three formats, each file complete or absent. */
+Test(plots, png_svg_pdf)
+{
+    g_autofree char *dir = g_dir_make_tmp("golive-plots-XXXXXX", NULL);
+    double v[] = { 0.2, 0.25, 0.31, 0.22, 0.27 };
+    const char *formats[][2] = { { "png", "\x89PNG" }, { "svg", "<?xml" }, { "pdf", "%PDF" } };
+    for (size_t i = 0; i < G_N_ELEMENTS(formats); i++) {
+        chart *c = chart_new(CHART_CDF, "downtime");
+        chart_axis(c, 'x', "downtime", "s", false);
+        chart_series(c, "web", v, NULL, 5, true);
+        g_autofree char *path = g_strdup_printf("%s/cdf.%s", dir, formats[i][0]);
+        GError *err = NULL;
+        cr_assert(chart_save(c, path, formats[i][0], 640, 400, &err), "%s", err ? err->message : "");
+        g_autofree char *data = NULL;
+        gsize len;
+        cr_assert(g_file_get_contents(path, &data, &len, NULL));
+        cr_assert_gt(len, 100);
+        cr_assert(!memcmp(data, formats[i][1], strlen(formats[i][1])), "%s header", formats[i][0]);
+        g_remove(path);
+        chart_free(c);
+    }
+    chart *c = chart_new(CHART_BARS, "bars");
+    chart_bar(c, "nfs", 0.9996, 0.9995, 0.9997);
+    GError *err = NULL;
+    g_autofree char *bad = g_strdup_printf("%s/x.gif", dir);
+    cr_assert(!chart_save(c, bad, "gif", 640, 400, &err));
+    cr_assert(strstr(err->message, "png, svg or pdf"));
+    cr_assert(!g_file_test(bad, G_FILE_TEST_EXISTS));
+    g_error_free(err);
+    chart_free(c);
+    g_rmdir(dir);
+}
