@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "models/units.h"
+#include "plots/chart.h"
 
 static json_object *ci(double lo, double hi)
 {
@@ -53,7 +54,7 @@ int cli_compare(int argc, char **argv)
 {
     gint64 seed = -1;
     gint runs = 0, threads = 0;
-    gchar *json_path = NULL, *csv_path = NULL;
+    gchar *json_path = NULL, *csv_path = NULL, *plots_dir = NULL, *plot_format = NULL;
     gboolean quiet = FALSE;
     GOptionEntry entries[] = {
         { "runs", 'n', 0, G_OPTION_ARG_INT, &runs, "Runs of every design (default: each scenario's \"runs\")", "N" },
@@ -62,6 +63,9 @@ int cli_compare(int argc, char **argv)
         { "json", 0, 0, G_OPTION_ARG_FILENAME, &json_path, "Write the comparison as JSON to PATH (- for stdout)",
           "PATH" },
         { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_path, "Write one CSV row per design to PATH", "PATH" },
+        { "plots", 0, 0, G_OPTION_ARG_FILENAME, &plots_dir,
+          "Draw the comparison into DIR (bars with CIs, overlaid downtime CDFs)", "DIR" },
+        { "plot-format", 0, 0, G_OPTION_ARG_STRING, &plot_format, "png (default), svg or pdf", "FMT" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No table on stdout", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
@@ -84,6 +88,11 @@ int cli_compare(int argc, char **argv)
     }
     if (runs < 0 || threads < 0) {
         fprintf(stderr, "golive compare: --runs and --threads must be positive\n");
+        rc = CLI_EXIT_USAGE;
+        goto out;
+    }
+    if (plot_format && strcmp(plot_format, "png") && strcmp(plot_format, "svg") && strcmp(plot_format, "pdf")) {
+        fprintf(stderr, "golive compare: --plot-format: expected png, svg or pdf, not \"%s\"\n", plot_format);
         rc = CLI_EXIT_USAGE;
         goto out;
     }
@@ -128,6 +137,16 @@ int cli_compare(int argc, char **argv)
                                 "split_brain_per_year_hi,discarded_bytes,discarded_bytes_lo,discarded_bytes_hi,"
                                 "diverged_bytes,downtime_mean,downtime_lo,downtime_hi,downtime_p99,migrations\n");
     GString *txt = g_string_new(NULL);
+    chart *bars_un = chart_new(CHART_BARS, "Unavailable time per VM-year (95% CI)");
+    chart_axis(bars_un, 'y', "unavailable per VM-year", "s", false);
+    chart *bars_sb = chart_new(CHART_BARS, "Split-brain probability per year (95% CI)");
+    chart_axis(bars_sb, 'y', "P(split brain in a year)", "%", false);
+    chart *bars_risk = chart_new(CHART_BARS, "Data discarded at recovery, per run (95% CI)");
+    chart_axis(bars_risk, 'y', "discarded", "B", false);
+    chart *cdfs = chart_new(CHART_CDF, "Migration downtime, every completed migration");
+    chart_axis(cdfs, 'x', "downtime", "s", false);
+    bool any_cdf = false;
+    double un_max = 0, un_min_pos = INFINITY;
     g_string_append_printf(txt, "%-24s %5s  %-44s %11s  %-28s %-22s %s\n", "design", "runs",
                            "VM availability (95% CI)", "down/VM-yr", "split brain per year (95% CI)",
                            "data discarded per run", "migration downtime mean / p99");
@@ -169,6 +188,27 @@ int cli_compare(int argc, char **argv)
         json_object_object_add(o, "warnings", jw);
         json_object_array_add(jd, o);
         g_ptr_array_free(warns, TRUE);
+        chart_bar(bars_un, sc->name, f.unavailable_s.mean, f.unavailable_s.lo, f.unavailable_s.hi);
+        if (f.unavailable_s.mean > 0) {
+            un_max = fmax(un_max, f.unavailable_s.mean);
+            un_min_pos = fmin(un_min_pos, f.unavailable_s.mean);
+        }
+        chart_bar(bars_sb, sc->name, f.split_brain_year.mean, f.split_brain_year.lo, f.split_brain_year.hi);
+        chart_bar(bars_risk, sc->name, f.at_risk.mean, f.at_risk.lo, f.at_risk.hi);
+        GArray *dts = g_array_new(FALSE, FALSE, sizeof(double));
+        for (int k = 0; k < sc->runs; k++)
+            for (size_t m = 0; m < batch_nmigrations(b, k); m++) {
+                const mig_result *r = batch_migration(b, k, m);
+                if (r->outcome == MIG_COMPLETED) {
+                    double s = sim_to_s(r->downtime);
+                    g_array_append_val(dts, s);
+                }
+            }
+        if (dts->len) {
+            chart_series(cdfs, sc->name, (double *)dts->data, NULL, dts->len, true);
+            any_cdf = true;
+        }
+        g_array_free(dts, TRUE);
 
         g_string_append_printf(csv, "%s,%s,%d,%" G_GUINT64_FORMAT ",%.9g,%.9g,%.9g,%.9g,%.6g,%.6g,%.9g,%.9g,%.9g,"
                                "%.9g,%.9g,%.9g,%.6g,%.6g,%.6g,%.6g,%.9g,%.9g,%.9g,%.9g,%zu\n",
@@ -214,6 +254,39 @@ int cli_compare(int argc, char **argv)
         }
         g_free(files[i].data);
     }
+    if (plots_dir && rc == CLI_EXIT_OK) {
+        const char *fmt = plot_format ? plot_format : "png";
+        /* designs decades apart: a log axis shows them all */
+        if (un_max > 100 * un_min_pos)
+            chart_axis(bars_un, 'y', "unavailable per VM-year", "s", true);
+        struct {
+            chart *c;
+            const char *name;
+        } charts[] = { { bars_un, "unavailability" }, { bars_sb, "split-brain" }, { bars_risk, "data-at-risk" },
+                       { any_cdf ? cdfs : NULL, "downtime-cdf" } };
+        if (g_mkdir_with_parents(plots_dir, 0777) != 0) {
+            fprintf(stderr, "golive compare: %s: cannot create the directory\n", plots_dir);
+            rc = CLI_EXIT_FAILURE;
+        }
+        for (size_t i = 0; i < G_N_ELEMENTS(charts) && rc == CLI_EXIT_OK; i++) {
+            if (!charts[i].c)
+                continue;
+            g_autofree char *file = g_strdup_printf("%s.%s", charts[i].name, fmt);
+            g_autofree char *path = g_build_filename(plots_dir, file, NULL);
+            GError *perr = NULL;
+            if (!chart_save(charts[i].c, path, fmt, 960, 540, &perr)) {
+                fprintf(stderr, "golive compare: %s\n", perr->message);
+                g_error_free(perr);
+                rc = CLI_EXIT_FAILURE;
+            } else {
+                g_string_append_printf(txt, "plot: %s\n", path);
+            }
+        }
+    }
+    chart_free(bars_un);
+    chart_free(bars_sb);
+    chart_free(bars_risk);
+    chart_free(cdfs);
     if (!quiet && !(json_path && !strcmp(json_path, "-")))
         fputs(txt->str, stdout);
     g_string_free(txt, TRUE);
@@ -223,5 +296,7 @@ out:
     g_ptr_array_free(scs, TRUE);
     g_free(json_path);
     g_free(csv_path);
+    g_free(plots_dir);
+    g_free(plot_format);
     return rc;
 }

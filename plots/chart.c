@@ -326,12 +326,24 @@ static void data_range(const chart *c, int a, double *lo, double *hi)
             mx = fmax(mx, g_array_index(c->spans, span, i).x1);
         }
     }
-    if (c->kind == CHART_BARS && a == 1)
+    if (c->kind == CHART_BARS && a == 1) {
         for (guint i = 0; i < c->bars->len; i++) {
             const bar *b = &g_array_index(c->bars, bar, i);
-            mn = fmin(mn, fmin(0, b->v));
+            if (c->ax[1].log) {
+                if (b->v > 0)
+                    mn = fmin(mn, isfinite(b->lo) && b->lo > 0 ? fmin(b->lo, b->v) : b->v);
+            } else {
+                mn = fmin(mn, fmin(0, b->v));
+            }
             mx = fmax(mx, isfinite(b->hi) ? fmax(b->hi, b->v) : b->v);
         }
+        if (c->ax[1].log && isfinite(mn)) {
+            mn = pow(10, floor(log10(mn)));
+            mx = pow(10, ceil(log10(mx * 1.0001)));
+        } else if (isfinite(mx)) {
+            mx += (mx - fmin(mn, 0)) * 0.05; /* room above the highest whisker */
+        }
+    }
     if (c->kind == CHART_HEATMAP)
         for (size_t k = 0; k < (a ? c->ny : c->nx); k++) {
             double v = a ? c->gy[k] : c->gx[k];
@@ -410,7 +422,9 @@ static void draw_axis(cairo_t *cr, const chart *c, int a, const scale *s, const 
     double t[64], step = 0;
     size_t n;
     if (s->log) {
-        n = ticks_log(s->lo, s->hi, t, 64);
+        n = ticks_log(s->lo / s->unit.scale, s->hi / s->unit.scale, t, 64);
+        for (size_t i = 0; i < n; i++)
+            t[i] *= s->unit.scale;
     } else {
         size_t want = a == 0 ? 7 : 6;
         n = ticks_linear(s->lo / s->unit.scale, s->hi / s->unit.scale, (int)want, t, 64, &step);
@@ -594,15 +608,21 @@ static void draw_bars(cairo_t *cr, const chart *c, const scale *sx, const scale 
         cairo_fill(cr);
         if (isfinite(b->lo) && isfinite(b->hi)) {
             double a = to_px(sy, b->lo), z = to_px(sy, b->hi), m = x + w / 2;
-            cairo_set_source_rgb(cr, 0, 0, 0);
-            cairo_set_line_width(cr, 1.5);
-            cairo_move_to(cr, m, a);
-            cairo_line_to(cr, m, z);
-            cairo_move_to(cr, m - w * 0.2, a);
-            cairo_line_to(cr, m + w * 0.2, a);
-            cairo_move_to(cr, m - w * 0.2, z);
-            cairo_line_to(cr, m + w * 0.2, z);
-            cairo_stroke(cr);
+            /* a white halo keeps the whisker visible on any bar colour */
+            for (int pass = 0; pass < 2; pass++) {
+                if (pass == 0)
+                    cairo_set_source_rgb(cr, 1, 1, 1);
+                else
+                    cairo_set_source_rgb(cr, 0, 0, 0);
+                cairo_set_line_width(cr, pass == 0 ? 4 : 1.5);
+                cairo_move_to(cr, m, a);
+                cairo_line_to(cr, m, z);
+                cairo_move_to(cr, m - w * 0.2, a);
+                cairo_line_to(cr, m + w * 0.2, a);
+                cairo_move_to(cr, m - w * 0.2, z);
+                cairo_line_to(cr, m + w * 0.2, z);
+                cairo_stroke(cr);
+            }
         }
         cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
         g_autofree char *lab = g_strdup(b->label);
@@ -849,6 +869,12 @@ void chart_draw(chart *c, cairo_t *cr, double w, double h)
     for (int a = 0; a < 2; a++) {
         scale *s = a ? &sy : &sx;
         s->unit = ticks_pick_unit(c->ax[a].unit, fmax(fabs(s->lo), fabs(s->hi)));
+        if (s->log && !isfinite(c->ax[a].lo) && !isfinite(c->ax[a].hi)) {
+            /* whole decades of the displayed unit */
+            double k = s->unit.scale;
+            s->lo = k * pow(10, floor(log10(s->lo / k) + 1e-9));
+            s->hi = k * pow(10, ceil(log10(s->hi / k) - 1e-9));
+        }
     }
     if (c->kind == CHART_CDF && (!c->ax[1].label || !*c->ax[1].label))
         chart_axis(c, 'y', "fraction of runs", NULL, false);

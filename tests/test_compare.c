@@ -80,3 +80,26 @@ Test(compare, a_bad_file_stops_everything)
     g_remove(bad);
     g_rmdir(dir);
 }
+
+/* --plots DIR: bars with intervals and the overlaid CDFs, as SVG here. */
+Test(compare, plots, .timeout = 120)
+{
+    g_autofree char *dir = g_dir_make_tmp("golive-cmp-plots-XXXXXX", NULL);
+    char *out, *err;
+    cr_assert_eq(support_golive((const char *[]){ "compare", "scenarios/drbd84-year.json", "scenarios/nfs-year.json",
+                                                  "--runs", "30", "--plots", dir, "--plot-format", "svg", "--quiet",
+                                                  NULL },
+                                &out, &err),
+                 0, "%s", err);
+    const char *files[] = { "unavailability.svg", "split-brain.svg", "data-at-risk.svg", "downtime-cdf.svg" };
+    for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
+        g_autofree char *p = g_build_filename(dir, files[i], NULL);
+        g_autofree char *data = NULL;
+        cr_assert(g_file_get_contents(p, &data, NULL, NULL), "%s missing", files[i]);
+        cr_assert(strstr(data, "<svg"), "%s is SVG", files[i]);
+        g_remove(p);
+    }
+    g_free(out);
+    g_free(err);
+    g_rmdir(dir);
+}
