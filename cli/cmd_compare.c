@@ -287,7 +287,7 @@ int cli_compare(int argc, char **argv)
     chart_free(bars_sb);
     chart_free(bars_risk);
     chart_free(cdfs);
-    if (!quiet && !(json_path && !strcmp(json_path, "-")))
+    if (!quiet && !(json_path && !strcmp(json_path, "-")) && !(csv_path && !strcmp(csv_path, "-")))
         fputs(txt->str, stdout);
     g_string_free(txt, TRUE);
     g_string_free(csv, TRUE);

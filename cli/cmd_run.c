@@ -138,7 +138,7 @@ int cli_run(int argc, char **argv)
         }
         g_ptr_array_free(written, TRUE);
     }
-    bool json_to_stdout = json_path && !strcmp(json_path, "-");
+    bool json_to_stdout = (json_path && !strcmp(json_path, "-")) || (csv_path && !strcmp(csv_path, "-"));
     if (!quiet && !json_to_stdout)
         fputs(txt, stdout);
     g_free(txt);

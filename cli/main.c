@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/cmd_compare.h"
 #include "cli/cmd_run.h"
+#include "cli/cmd_sweep.h"
 #include "cli/cmd_validate.h"
 #include "version.h"
 
@@ -23,7 +24,7 @@ typedef struct {
 
 static const subcommand subcommands[] = {
     { "run", "simulate a scenario and report migrations, downtime and incidents", cli_run, NULL },
-    { "sweep", "run a grid of scenario values (CSV, heatmap)", NULL, "issue #5" },
+    { "sweep", "run a grid of scenario values (CSV, heatmap)", cli_sweep, NULL },
     { "compare", "compare designs side by side with confidence intervals", cli_compare, NULL },
     { "validate", "check scenario files and print every error", cli_validate, NULL },
     { "explain", "narrate a run's timeline in plain sentences", NULL, "issue #5" },

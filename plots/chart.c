@@ -82,6 +82,7 @@ typedef struct {
 typedef struct {
     double level;
     char *label;
+    double *field; /* NULL: the grid's own values */
 } contour;
 
 struct chart {
@@ -144,8 +145,10 @@ void chart_free(chart *c)
         g_free(g_array_index(c->hlines, hline, i).label);
     for (guint i = 0; i < c->shades->len; i++)
         g_free(g_array_index(c->shades, shade, i).label);
-    for (guint i = 0; i < c->contours->len; i++)
+    for (guint i = 0; i < c->contours->len; i++) {
         g_free(g_array_index(c->contours, contour, i).label);
+        g_free(g_array_index(c->contours, contour, i).field);
+    }
     g_array_free(c->bars, TRUE);
     g_ptr_array_free(c->rows, TRUE);
     g_ptr_array_free(c->states, TRUE);
@@ -276,7 +279,13 @@ void chart_grid(chart *c, const double *x, size_t nx, const double *y, size_t ny
 
 void chart_contour(chart *c, double level, const char *label)
 {
-    contour k = { level, g_strdup(label) };
+    contour k = { level, g_strdup(label), NULL };
+    g_array_append_val(c->contours, k);
+}
+
+void chart_contour_of(chart *c, const double *field, double level, const char *label)
+{
+    contour k = { level, g_strdup(label), g_memdup2(field, c->nx * c->ny * sizeof(double)) };
     g_array_append_val(c->contours, k);
 }
 
@@ -344,12 +353,21 @@ static void data_range(const chart *c, int a, double *lo, double *hi)
             mx += (mx - fmin(mn, 0)) * 0.05; /* room above the highest whisker */
         }
     }
-    if (c->kind == CHART_HEATMAP)
-        for (size_t k = 0; k < (a ? c->ny : c->nx); k++) {
-            double v = a ? c->gy[k] : c->gx[k];
-            mn = fmin(mn, v);
-            mx = fmax(mx, v);
+    if (c->kind == CHART_HEATMAP) {
+        /* the outer edges of the cells, which are centred on the values */
+        const double *v = a ? c->gy : c->gx;
+        size_t n = a ? c->ny : c->nx;
+        if (n == 1) {
+            mn = c->ax[a].log ? v[0] / 2 : v[0] - 0.5;
+            mx = c->ax[a].log ? v[0] * 2 : v[0] + 0.5;
+        } else if (c->ax[a].log) {
+            mn = v[0] / sqrt(v[1] / v[0]);
+            mx = v[n - 1] * sqrt(v[n - 1] / v[n - 2]);
+        } else {
+            mn = v[0] - (v[1] - v[0]) / 2;
+            mx = v[n - 1] + (v[n - 1] - v[n - 2]) / 2;
         }
+    }
     if (c->kind == CHART_CDF && a == 1) {
         mn = 0;
         mx = 1;
@@ -688,13 +706,13 @@ static void cell_edges(const double *v, size_t n, size_t k, const scale *s, doub
 
 /* Contour at level by marching squares over the cell centres, with linear
  * interpolation along each edge; returns the segments drawn. */
-static size_t draw_contour(cairo_t *cr, const chart *c, const scale *sx, const scale *sy, double level)
+static size_t draw_contour(cairo_t *cr, const chart *c, const scale *sx, const scale *sy, const double *f,
+                           double level)
 {
     size_t segs = 0;
     for (size_t j = 0; j + 1 < c->ny; j++)
         for (size_t i = 0; i + 1 < c->nx; i++) {
-            double z[4] = { c->gz[j * c->nx + i], c->gz[j * c->nx + i + 1], c->gz[(j + 1) * c->nx + i + 1],
-                            c->gz[(j + 1) * c->nx + i] };
+            double z[4] = { f[j * c->nx + i], f[j * c->nx + i + 1], f[(j + 1) * c->nx + i + 1], f[(j + 1) * c->nx + i] };
             double px[4] = { to_px(sx, c->gx[i]), to_px(sx, c->gx[i + 1]), to_px(sx, c->gx[i + 1]), to_px(sx, c->gx[i]) };
             double py[4] = { to_px(sy, c->gy[j]), to_px(sy, c->gy[j]), to_px(sy, c->gy[j + 1]), to_px(sy, c->gy[j + 1]) };
             bool ok = true;
@@ -737,6 +755,9 @@ static void draw_heatmap(cairo_t *cr, chart *c, const scale *sx, const scale *sy
     }
     if (zmax <= zmin)
         zmax = zmin + 1;
+    cairo_save(cr);
+    cairo_rectangle(cr, sx->p0, sy->p1, sx->p1 - sx->p0, sy->p0 - sy->p1);
+    cairo_clip(cr);
     for (size_t j = 0; j < c->ny; j++)
         for (size_t i = 0; i < c->nx; i++) {
             double v = c->gz[j * c->nx + i], x0, x1, y0, y1, rgb[3];
@@ -756,11 +777,13 @@ static void draw_heatmap(cairo_t *cr, chart *c, const scale *sx, const scale *sy
         const contour *ct = &g_array_index(c->contours, contour, k);
         cairo_set_source_rgb(cr, 1, 1, 1);
         cairo_set_line_width(cr, 3.5);
-        draw_contour(cr, c, sx, sy, ct->level);
+        const double *f = ct->field ? ct->field : c->gz;
+        draw_contour(cr, c, sx, sy, f, ct->level);
         cairo_set_source_rgb(cr, 0.05, 0.05, 0.05);
         cairo_set_line_width(cr, 1.6);
-        c->segments += draw_contour(cr, c, sx, sy, ct->level);
+        c->segments += draw_contour(cr, c, sx, sy, f, ct->level);
     }
+    cairo_restore(cr);
     /* colour bar */
     double top = sy->p1, bottom = sy->p0, w = 16;
     for (int k = 0; k < 100; k++) {
@@ -783,8 +806,8 @@ static void draw_heatmap(cairo_t *cr, chart *c, const scale *sx, const scale *sy
     }
     for (guint k = 0; k < c->contours->len; k++) {
         const contour *ct = &g_array_index(c->contours, contour, k);
-        if (ct->level < zmin || ct->level > zmax)
-            continue;
+        if (ct->field || ct->level < zmin || ct->level > zmax)
+            continue; /* a level of another field has no place on this bar */
         double p = to_px(&sz, ct->level);
         cairo_set_source_rgb(cr, 0, 0, 0);
         cairo_set_line_width(cr, 2);
@@ -869,7 +892,7 @@ void chart_draw(chart *c, cairo_t *cr, double w, double h)
     for (int a = 0; a < 2; a++) {
         scale *s = a ? &sy : &sx;
         s->unit = ticks_pick_unit(c->ax[a].unit, fmax(fabs(s->lo), fabs(s->hi)));
-        if (s->log && !isfinite(c->ax[a].lo) && !isfinite(c->ax[a].hi)) {
+        if (s->log && !isfinite(c->ax[a].lo) && !isfinite(c->ax[a].hi) && c->kind != CHART_HEATMAP) {
             /* whole decades of the displayed unit */
             double k = s->unit.scale;
             s->lo = k * pow(10, floor(log10(s->lo / k) + 1e-9));
@@ -899,8 +922,13 @@ void chart_draw(chart *c, cairo_t *cr, double w, double h)
     cairo_restore(cr);
     if (c->kind == CHART_BARS) /* labels sit below the plot */
         draw_bars(cr, c, &sx, &sy), cairo_new_path(cr);
-    if (c->kind == CHART_HEATMAP)
+    if (c->kind == CHART_HEATMAP) {
+        cairo_save(cr);
+        cairo_rectangle(cr, 0, sy.p1, w, sy.p0 - sy.p1);
+        cairo_clip(cr);
         draw_heatmap(cr, c, &sx, &sy, sx.p1 + 14);
+        cairo_restore(cr);
+    }
     if (c->kind == CHART_TIMELINE) {
         cairo_save(cr);
         draw_timeline(cr, c, &sx, sy.p1, sy.p0);

@@ -54,6 +54,8 @@ void chart_marker(chart *c, int row, double x, const char *label);
 void chart_grid(chart *c, const double *x, size_t nx, const double *y, size_t ny, const double *z, const char *zlabel,
                 const char *zunit);
 void chart_contour(chart *c, double level, const char *label);
+/* A contour of another field over the same grid (call after chart_grid). */
+void chart_contour_of(chart *c, const double *field, double level, const char *label);
 
 /* Draws the chart into cr over a w x h area. */
 void chart_draw(chart *c, cairo_t *cr, double w, double h);

@@ -79,7 +79,7 @@ size_t ticks_log(double lo, double hi, double *out, size_t max)
         return 0;
     double d0 = floor(log10(lo)), d1 = ceil(log10(hi));
     static const double fine[] = { 1, 2, 5 };
-    bool few = d1 - d0 < 3;
+    bool few = log10(hi / lo) < 2.5;
     for (double d = d0; d <= d1 && n < max; d++)
         for (size_t k = 0; k < (few ? 3u : 1u) && n < max; k++) {
             double v = fine[k] * pow(10, d);

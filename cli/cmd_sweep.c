@@ -1,0 +1,562 @@
+/* golive sweep FILE --set KEY=V1,V2,... — a grid of scenario values
+ * (DESIGN section 5). Each point is the scenario with the keys set (JSON
+ * paths such as vms[0].dirty.rate or migration.max_bandwidth, values with
+ * units), checked by the scenario loader before anything runs, then run in
+ * parallel threads; every point is independent and seeded as the scenario
+ * says, so results do not depend on the thread count. */
+#include "cli/cmd_sweep.h"
+
+#include <glib.h>
+#include <json-c/json.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/batch.h"
+#include "cli/cli.h"
+#include "cli/output.h"
+#include "models/units.h"
+#include "plots/chart.h"
+
+typedef struct {
+    char *key;
+    GPtrArray *values; /* char*, as given */
+    double *num;       /* numeric value in base units, NAN if none */
+    const char *unit;  /* base unit of the values for plots */
+} sweep_key;
+
+typedef struct {
+    size_t *idx;       /* value index per key */
+    scenario *sc;
+    batch *b;
+    batch_figures f;
+    double converged;  /* completed / started migrations */
+    double total_mean, client_mean;
+} point;
+
+/* A value as JSON: a number or boolean when it reads as one, else a string
+ * (a quantity with its unit, an enum). */
+static json_object *value_json(const char *v)
+{
+    char *end = NULL;
+    double d = strtod(v, &end);
+    if (*v && end && !*end && isfinite(d))
+        return strchr(v, '.') || strchr(v, 'e') || strchr(v, 'E') ? json_object_new_double(d)
+                                                                  : json_object_new_int64((int64_t)d);
+    if (!strcmp(v, "true") || !strcmp(v, "false"))
+        return json_object_new_boolean(!strcmp(v, "true"));
+    return json_object_new_string(v);
+}
+
+/* Sets the value at a JSON path ("a.b[2].c") of root, creating missing
+ * object members; false and *why when the path cannot be followed. */
+static bool set_path(json_object *root, const char *path, json_object *value, char **why)
+{
+    json_object *cur = root;
+    g_auto(GStrv) parts = g_strsplit(path, ".", -1);
+    for (size_t i = 0; parts[i]; i++) {
+        char *p = parts[i], *br = strchr(p, '[');
+        g_autofree char *name = br ? g_strndup(p, (gsize)(br - p)) : g_strdup(p);
+        bool last = !parts[i + 1];
+        if (!*name) {
+            *why = g_strdup_printf("empty name in \"%s\"", path);
+            return false;
+        }
+        if (!json_object_is_type(cur, json_type_object)) {
+            *why = g_strdup_printf("\"%s\" is not inside an object", name);
+            return false;
+        }
+        json_object *next = NULL;
+        if (!br && last) {
+            json_object_object_add(cur, name, value);
+            return true;
+        }
+        if (!json_object_object_get_ex(cur, name, &next)) {
+            if (br) {
+                *why = g_strdup_printf("the scenario has no \"%s\" to index", name);
+                return false;
+            }
+            next = json_object_new_object();
+            json_object_object_add(cur, name, next);
+        }
+        while (br) {
+            char *end = NULL;
+            long k = strtol(br + 1, &end, 10);
+            if (end == br + 1 || *end != ']' || k < 0) {
+                *why = g_strdup_printf("expected [N] after \"%s\"", name);
+                return false;
+            }
+            if (!json_object_is_type(next, json_type_array) || (size_t)k >= json_object_array_length(next)) {
+                *why = g_strdup_printf("%s[%ld]: %s has %zu item%s", name, k, name,
+                                       json_object_is_type(next, json_type_array) ? json_object_array_length(next) : 0,
+                                       json_object_is_type(next, json_type_array) && json_object_array_length(next) == 1
+                                           ? ""
+                                           : "s");
+                return false;
+            }
+            br = strchr(end, '[');
+            if (!br && last) {
+                json_object_array_put_idx(next, (size_t)k, value);
+                return true;
+            }
+            next = json_object_array_get_idx(next, (size_t)k);
+        }
+        cur = next;
+    }
+    *why = g_strdup_printf("cannot set \"%s\"", path);
+    return false;
+}
+
+/* The value in base units and its unit, for plotting; NAN if not a quantity. */
+static double numeric(const char *v, const char **unit)
+{
+    char *end = NULL, *why = NULL;
+    double d = strtod(v, &end);
+    if (*v && end && !*end && isfinite(d)) {
+        *unit = NULL;
+        return d;
+    }
+    static const struct {
+        units_kind k;
+        const char *unit;
+    } kinds[] = { { UNITS_RATE, "B/s" }, { UNITS_SIZE, "B" }, { UNITS_TIME, "s" }, { UNITS_FRACTION, "%" } };
+    for (size_t i = 0; i < G_N_ELEMENTS(kinds); i++) {
+        if (units_parse(kinds[i].k, v, &d, &why)) {
+            *unit = kinds[i].unit;
+            return d;
+        }
+        g_free(why);
+        why = NULL;
+    }
+    *unit = NULL;
+    return NAN;
+}
+
+static void run_point(gpointer data, gpointer user)
+{
+    (void)user;
+    point *p = data;
+    p->b = batch_run(p->sc, 1, false);
+    batch_get_figures(p->b, &p->f);
+    size_t started = 0, done = 0;
+    double tot = 0, cli = 0;
+    for (int k = 0; k < p->sc->runs; k++)
+        for (size_t i = 0; i < batch_nmigrations(p->b, k); i++) {
+            const mig_result *m = batch_migration(p->b, k, i);
+            if (m->restart)
+                continue;
+            started++;
+            if (m->outcome == MIG_COMPLETED) {
+                done++;
+                tot += sim_to_s(m->end - m->start);
+                cli += sim_to_s(m->client_downtime);
+            }
+        }
+    p->converged = started ? (double)done / (double)started : NAN;
+    p->total_mean = done ? tot / (double)done : NAN;
+    p->client_mean = done ? cli / (double)done : NAN;
+}
+
+static json_object *num(double x)
+{
+    return isfinite(x) ? json_object_new_double(x) : NULL;
+}
+
+static void csv_num(GString *s, double x)
+{
+    if (isfinite(x))
+        g_string_append_printf(s, ",%.9g", x);
+    else
+        g_string_append(s, ",");
+}
+
+static bool save_chart(chart *c, const char *dir, const char *name, const char *fmt, GString *txt)
+{
+    g_autofree char *file = g_strdup_printf("%s.%s", name, fmt);
+    g_autofree char *path = g_build_filename(dir, file, NULL);
+    GError *err = NULL;
+    bool ok = chart_save(c, path, fmt, 960, 540, &err);
+    if (!ok) {
+        fprintf(stderr, "golive sweep: %s\n", err->message);
+        g_error_free(err);
+    } else {
+        g_string_append_printf(txt, "plot: %s\n", path);
+    }
+    chart_free(c);
+    return ok;
+}
+
+/* Positive values spanning a factor of 8 or more read best on a log axis. */
+static bool geometric(const sweep_key *k)
+{
+    double mn = INFINITY, mx = 0;
+    for (guint i = 0; i < k->values->len; i++) {
+        if (!(k->num[i] > 0))
+            return false;
+        mn = fmin(mn, k->num[i]);
+        mx = fmax(mx, k->num[i]);
+    }
+    return k->values->len > 2 && mx >= 8 * mn;
+}
+
+/* One key: downtime and total time against it. Two keys: heatmaps of both
+ * with the convergence boundary (half the migrations converge) drawn. */
+static bool sweep_plots(GPtrArray *keys, point *pts, size_t npts, const char *dir, const char *fmt, GString *txt)
+{
+    if (g_mkdir_with_parents(dir, 0777) != 0) {
+        fprintf(stderr, "golive sweep: %s: cannot create the directory\n", dir);
+        return false;
+    }
+    sweep_key *k0 = g_ptr_array_index(keys, 0);
+    size_t n0 = k0->values->len;
+    for (size_t i = 0; i < n0; i++)
+        if (!isfinite(k0->num[i])) {
+            g_string_append_printf(txt, "no plot: the values of %s are not numbers or quantities\n", k0->key);
+            return true;
+        }
+    if (keys->len == 1) {
+        for (int which = 0; which < 2; which++) {
+            chart *c = chart_new(CHART_XY, which ? "Total migration time" : "Migration downtime");
+            chart_axis(c, 'x', k0->key, k0->unit, geometric(k0));
+            chart_axis(c, 'y', which ? "total time (mean)" : "downtime (mean)", "s", false);
+            double *x = g_new(double, n0), *y = g_new(double, n0);
+            for (size_t i = 0; i < npts; i++) {
+                x[i] = k0->num[pts[i].idx[0]];
+                y[i] = which ? pts[i].total_mean : pts[i].f.downtime.mean;
+            }
+            chart_series(c, batch_scenario(pts[0].b)->name, x, y, npts, false);
+            g_free(x);
+            g_free(y);
+            if (!save_chart(c, dir, which ? "sweep-total-time" : "sweep-downtime", fmt, txt))
+                return false;
+        }
+        return true;
+    }
+    sweep_key *k1 = g_ptr_array_index(keys, 1);
+    size_t n1 = k1->values->len;
+    for (size_t j = 0; j < n1; j++)
+        if (!isfinite(k1->num[j])) {
+            g_string_append_printf(txt, "no plot: the values of %s are not numbers or quantities\n", k1->key);
+            return true;
+        }
+    if (keys->len > 2)
+        g_string_append_printf(txt, "heatmaps over the first two keys, at the first value of the others\n");
+    for (int which = 0; which < 2; which++) {
+        double *z = g_new(double, n0 * n1), *conv = g_new(double, n0 * n1);
+        for (size_t i = 0; i < n0 * n1; i++)
+            z[i] = conv[i] = NAN;
+        for (size_t p = 0; p < npts; p++) {
+            bool first = true;
+            for (guint k = 2; k < keys->len; k++)
+                first &= pts[p].idx[k] == 0;
+            if (!first)
+                continue;
+            size_t at = pts[p].idx[1] * n0 + pts[p].idx[0];
+            z[at] = which ? pts[p].total_mean : pts[p].f.downtime.mean;
+            conv[at] = pts[p].converged;
+        }
+        chart *c = chart_new(CHART_HEATMAP, which ? "Total migration time (mean; grey: never converges)"
+                                                   : "Migration downtime (mean; grey: never converges)");
+        chart_axis(c, 'x', k0->key, k0->unit, geometric(k0));
+        chart_axis(c, 'y', k1->key, k1->unit, geometric(k1));
+        /* grey cells: no migration converged there */
+        chart_grid(c, k0->num, n0, k1->num, n1, z, which ? "total time" : "downtime", "s");
+        chart_contour_of(c, conv, 0.5, "convergence boundary");
+        g_free(z);
+        g_free(conv);
+        if (!save_chart(c, dir, which ? "sweep-total-time" : "sweep-downtime", fmt, txt))
+            return false;
+    }
+    /* the convergence share, with its 50% boundary */
+    double *conv = g_new(double, n0 * n1);
+    for (size_t i = 0; i < n0 * n1; i++)
+        conv[i] = NAN;
+    for (size_t p = 0; p < npts; p++) {
+        bool first = true;
+        for (guint k = 2; k < keys->len; k++)
+            first &= pts[p].idx[k] == 0;
+        if (first)
+            conv[pts[p].idx[1] * n0 + pts[p].idx[0]] = pts[p].converged;
+    }
+    chart *c = chart_new(CHART_HEATMAP, "Share of migrations that converge (boundary at 50%)");
+    chart_axis(c, 'x', k0->key, k0->unit, geometric(k0));
+    chart_axis(c, 'y', k1->key, k1->unit, geometric(k1));
+    chart_grid(c, k0->num, n0, k1->num, n1, conv, "converged", "%");
+    chart_contour(c, 0.5, "50%");
+    g_free(conv);
+    return save_chart(c, dir, "sweep-convergence", fmt, txt);
+}
+
+int cli_sweep(int argc, char **argv)
+{
+    gchar **sets = NULL, *json_path = NULL, *csv_path = NULL, *plots_dir = NULL, *plot_format = NULL;
+    gint runs = 0, threads = 0;
+    gint64 seed = -1;
+    gboolean quiet = FALSE;
+    GOptionEntry entries[] = {
+        { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
+          "A key (JSON path, e.g. vms[0].dirty.rate) and its values: KEY=V1,V2,... (repeat for a grid)",
+          "KEY=V1,V2,..." },
+        { "runs", 'n', 0, G_OPTION_ARG_INT, &runs, "Runs per point (default: the scenario's \"runs\")", "N" },
+        { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed (default: the scenario's \"seed\")", "S" },
+        { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Threads (default: all cores)", "T" },
+        { "json", 0, 0, G_OPTION_ARG_FILENAME, &json_path, "Write the points as JSON to PATH (- for stdout)", "PATH" },
+        { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_path, "Write one CSV row per point to PATH", "PATH" },
+        { "plots", 0, 0, G_OPTION_ARG_FILENAME, &plots_dir,
+          "Draw the sweep into DIR: lines for one key, heatmaps with the convergence boundary for two", "DIR" },
+        { "plot-format", 0, 0, G_OPTION_ARG_STRING, &plot_format, "png (default), svg or pdf", "FMT" },
+        { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No table on stdout", NULL },
+        { NULL, 0, 0, 0, NULL, NULL, NULL },
+    };
+    g_autoptr(GOptionContext) ctx = g_option_context_new("FILE");
+    g_option_context_set_summary(ctx, "Run a scenario over a grid of values and report every point's migration "
+                                      "downtime, total time, convergence, availability and split-brain risk.");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_autoptr(GError) gerr = NULL;
+    int rc = CLI_EXIT_OK;
+    GPtrArray *keys = g_ptr_array_new();
+    point *pts = NULL;
+    size_t npts = 0;
+    json_object *base = NULL;
+    if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
+        fprintf(stderr, "golive sweep: %s\n", gerr->message);
+        rc = CLI_EXIT_USAGE;
+        goto out;
+    }
+    if (argc != 2 || !sets || !sets[0]) {
+        fprintf(stderr, "golive sweep: expected one scenario file and at least one --set KEY=V1,V2,...\n"
+                        "Usage: golive sweep FILE --set KEY=V1,V2,... [--set ...] [OPTION...]\n");
+        rc = CLI_EXIT_USAGE;
+        goto out;
+    }
+    if (runs < 0 || threads < 0 ||
+        (plot_format && strcmp(plot_format, "png") && strcmp(plot_format, "svg") && strcmp(plot_format, "pdf"))) {
+        fprintf(stderr, "golive sweep: %s\n", runs < 0 || threads < 0 ? "--runs and --threads must be positive"
+                                                                     : "--plot-format: expected png, svg or pdf");
+        rc = CLI_EXIT_USAGE;
+        goto out;
+    }
+    for (size_t i = 0; sets[i]; i++) {
+        const char *eq = strchr(sets[i], '=');
+        if (!eq || eq == sets[i] || !eq[1]) {
+            fprintf(stderr, "golive sweep: --set %s: expected KEY=V1,V2,...\n", sets[i]);
+            rc = CLI_EXIT_USAGE;
+            goto out;
+        }
+        sweep_key *k = g_new0(sweep_key, 1);
+        k->key = g_strndup(sets[i], (gsize)(eq - sets[i]));
+        k->values = g_ptr_array_new_with_free_func(g_free);
+        g_auto(GStrv) vs = g_strsplit(eq + 1, ",", -1);
+        for (size_t v = 0; vs[v]; v++)
+            g_ptr_array_add(k->values, g_strstrip(g_strdup(vs[v])));
+        k->num = g_new(double, k->values->len);
+        for (guint v = 0; v < k->values->len; v++) {
+            const char *u = NULL;
+            k->num[v] = numeric(g_ptr_array_index(k->values, v), &u);
+            if (u)
+                k->unit = u;
+        }
+        g_ptr_array_add(keys, k);
+    }
+    const char *paths[] = { json_path, csv_path };
+    for (size_t i = 0; i < G_N_ELEMENTS(paths); i++) {
+        char *err = NULL;
+        if (paths[i] && !output_check_writable(paths[i], &err)) {
+            fprintf(stderr, "golive sweep: %s\n", err);
+            g_free(err);
+            rc = CLI_EXIT_USAGE;
+            goto out;
+        }
+    }
+    /* the base scenario must be valid on its own */
+    {
+        GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+        scenario *sc = scenario_load(argv[1], errors);
+        for (guint i = 0; i < errors->len; i++)
+            fprintf(stderr, "%s\n", (char *)g_ptr_array_index(errors, i));
+        g_ptr_array_free(errors, TRUE);
+        if (!sc) {
+            rc = CLI_EXIT_USAGE;
+            goto out;
+        }
+        scenario_free(sc);
+        base = json_object_from_file(argv[1]);
+    }
+    npts = 1;
+    for (guint k = 0; k < keys->len; k++)
+        npts *= ((sweep_key *)g_ptr_array_index(keys, k))->values->len;
+    if (npts > 100000) {
+        fprintf(stderr, "golive sweep: %zu points is more than 100000; split the grid\n", npts);
+        rc = CLI_EXIT_USAGE;
+        goto out;
+    }
+    pts = g_new0(point, npts);
+    /* build and check every point before running any */
+    for (size_t p = 0; p < npts; p++) {
+        pts[p].idx = g_new0(size_t, keys->len);
+        size_t rest = p;
+        for (guint k = 0; k < keys->len; k++) {
+            sweep_key *key = g_ptr_array_index(keys, k);
+            pts[p].idx[k] = rest % key->values->len;
+            rest /= key->values->len;
+        }
+        json_object *copy = NULL;
+        json_object_deep_copy(base, &copy, NULL);
+        GString *label = g_string_new(NULL);
+        for (guint k = 0; k < keys->len && rc == CLI_EXIT_OK; k++) {
+            sweep_key *key = g_ptr_array_index(keys, k);
+            const char *v = g_ptr_array_index(key->values, pts[p].idx[k]);
+            g_string_append_printf(label, "%s%s=%s", k ? ", " : "", key->key, v);
+            char *why = NULL;
+            json_object *jv = value_json(v);
+            if (!set_path(copy, key->key, jv, &why)) {
+                fprintf(stderr, "golive sweep: --set %s: %s\n", key->key, why);
+                g_free(why);
+                json_object_put(jv);
+                rc = CLI_EXIT_USAGE;
+            }
+        }
+        if (rc == CLI_EXIT_OK) {
+            const char *text = json_object_to_json_string(copy);
+            g_autofree char *name = g_strdup_printf("%s (%s)", argv[1], label->str);
+            GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+            pts[p].sc = scenario_load_text(name, text, strlen(text), errors);
+            for (guint i = 0; i < errors->len; i++)
+                fprintf(stderr, "%s\n", (char *)g_ptr_array_index(errors, i));
+            g_ptr_array_free(errors, TRUE);
+            if (!pts[p].sc)
+                rc = CLI_EXIT_USAGE;
+            else {
+                if (seed >= 0)
+                    pts[p].sc->seed = (uint64_t)seed;
+                if (runs > 0)
+                    pts[p].sc->runs = runs;
+                if (pts[p].sc->until == SIM_NEVER)
+                    pts[p].sc->until = SIM_DAY;
+            }
+        }
+        g_string_free(label, TRUE);
+        json_object_put(copy);
+        if (rc != CLI_EXIT_OK)
+            goto out;
+    }
+
+    GThreadPool *pool = g_thread_pool_new(run_point, NULL, threads > 0 ? threads : (int)g_get_num_processors(), TRUE,
+                                          NULL);
+    for (size_t p = 0; p < npts; p++)
+        g_thread_pool_push(pool, &pts[p], NULL);
+    g_thread_pool_free(pool, FALSE, TRUE);
+
+    GString *csv = g_string_new(NULL), *txt = g_string_new(NULL);
+    for (guint k = 0; k < keys->len; k++)
+        g_string_append_printf(csv, "%s,", ((sweep_key *)g_ptr_array_index(keys, k))->key);
+    g_string_append(csv, "migrations,converged,downtime_mean,downtime_lo,downtime_hi,downtime_p99,client_downtime_mean,"
+                         "total_time_mean,availability,unavailable_s_per_vm_year,split_brain_per_year,discarded_bytes\n");
+    for (guint k = 0; k < keys->len; k++)
+        g_string_append_printf(txt, "%-22s ", ((sweep_key *)g_ptr_array_index(keys, k))->key);
+    g_string_append_printf(txt, "%10s %10s %10s %10s %10s\n", "converged", "downtime", "p99", "total", "client");
+    json_object *root = json_object_new_object(), *jpts = json_object_new_array();
+    json_object_object_add(root, "golive", json_object_new_int(1));
+    json_object_object_add(root, "scenario", json_object_new_string(pts[0].sc->name));
+    json_object *jkeys = json_object_new_array();
+    for (guint k = 0; k < keys->len; k++)
+        json_object_array_add(jkeys, json_object_new_string(((sweep_key *)g_ptr_array_index(keys, k))->key));
+    json_object_object_add(root, "keys", jkeys);
+    for (size_t p = 0; p < npts; p++) {
+        const point *pt = &pts[p];
+        json_object *o = json_object_new_object(), *vals = json_object_new_object();
+        for (guint k = 0; k < keys->len; k++) {
+            sweep_key *key = g_ptr_array_index(keys, k);
+            const char *v = g_ptr_array_index(key->values, pt->idx[k]);
+            g_string_append_printf(csv, "%s,", v);
+            g_string_append_printf(txt, "%-22s ", v);
+            json_object_object_add(vals, key->key, json_object_new_string(v));
+        }
+        g_string_append_printf(csv, "%zu", pt->f.downtime.n);
+        csv_num(csv, pt->converged);
+        csv_num(csv, pt->f.downtime.mean);
+        csv_num(csv, pt->f.downtime.lo);
+        csv_num(csv, pt->f.downtime.hi);
+        csv_num(csv, pt->f.downtime_p99);
+        csv_num(csv, pt->client_mean);
+        csv_num(csv, pt->total_mean);
+        csv_num(csv, pt->f.availability.mean);
+        csv_num(csv, pt->f.unavailable_s.mean);
+        csv_num(csv, pt->f.split_brain_year.mean);
+        csv_num(csv, pt->f.at_risk.mean);
+        g_string_append_c(csv, '\n');
+        g_autofree char *cv = isfinite(pt->converged) ? g_strdup_printf("%.0f%%", 100 * pt->converged) : g_strdup("-");
+        g_autofree char *dm = isfinite(pt->f.downtime.mean) ? units_format(UNITS_TIME, pt->f.downtime.mean) : g_strdup("-");
+        g_autofree char *dp = isfinite(pt->f.downtime_p99) ? units_format(UNITS_TIME, pt->f.downtime_p99) : g_strdup("-");
+        g_autofree char *tm = isfinite(pt->total_mean) ? units_format(UNITS_TIME, pt->total_mean) : g_strdup("-");
+        g_autofree char *cm = isfinite(pt->client_mean) ? units_format(UNITS_TIME, pt->client_mean) : g_strdup("-");
+        g_string_append_printf(txt, "%10s %10s %10s %10s %10s\n", cv, dm, dp, tm, cm);
+        json_object_object_add(o, "values", vals);
+        json_object_object_add(o, "migrations", json_object_new_int64((int64_t)pt->f.downtime.n));
+        json_object_object_add(o, "converged", num(pt->converged));
+        json_object *dt = json_object_new_object();
+        json_object_object_add(dt, "mean", num(pt->f.downtime.mean));
+        json_object *ci = json_object_new_array();
+        json_object_array_add(ci, num(pt->f.downtime.lo));
+        json_object_array_add(ci, num(pt->f.downtime.hi));
+        json_object_object_add(dt, "ci95", ci);
+        json_object_object_add(dt, "p99", num(pt->f.downtime_p99));
+        json_object_object_add(o, "downtime", dt);
+        json_object_object_add(o, "client_downtime_mean", num(pt->client_mean));
+        json_object_object_add(o, "total_time_mean", num(pt->total_mean));
+        json_object_object_add(o, "availability", num(pt->f.availability.mean));
+        json_object_object_add(o, "split_brain_per_year", num(pt->f.split_brain_year.mean));
+        json_object_object_add(o, "discarded_bytes", num(pt->f.at_risk.mean));
+        json_object_array_add(jpts, o);
+    }
+    json_object_object_add(root, "points", jpts);
+    struct {
+        const char *path;
+        char *data;
+    } files[2] = { { json_path, NULL }, { csv_path, NULL } };
+    files[0].data = json_path ? g_strconcat(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+                                                                                     JSON_C_TO_STRING_NOSLASHESCAPE),
+                                            "\n", NULL)
+                              : NULL;
+    files[1].data = csv_path ? g_strdup(csv->str) : NULL;
+    for (int i = 0; i < 2; i++) {
+        char *err = NULL;
+        if (files[i].path && !output_write(files[i].path, files[i].data, strlen(files[i].data), &err)) {
+            fprintf(stderr, "golive sweep: %s\n", err);
+            g_free(err);
+            rc = CLI_EXIT_FAILURE;
+        }
+        g_free(files[i].data);
+    }
+    if (plots_dir && rc == CLI_EXIT_OK && !sweep_plots(keys, pts, npts, plots_dir, plot_format ? plot_format : "png", txt))
+        rc = CLI_EXIT_FAILURE;
+    if (!quiet && !(json_path && !strcmp(json_path, "-")) && !(csv_path && !strcmp(csv_path, "-")))
+        fputs(txt->str, stdout);
+    json_object_put(root);
+    g_string_free(csv, TRUE);
+    g_string_free(txt, TRUE);
+out:
+    for (size_t p = 0; pts && p < npts; p++) {
+        batch_free(pts[p].b);
+        scenario_free(pts[p].sc);
+        g_free(pts[p].idx);
+    }
+    g_free(pts);
+    for (guint k = 0; k < keys->len; k++) {
+        sweep_key *key = g_ptr_array_index(keys, k);
+        g_free(key->key);
+        g_ptr_array_free(key->values, TRUE);
+        g_free(key->num);
+        g_free(key);
+    }
+    g_ptr_array_free(keys, TRUE);
+    if (base)
+        json_object_put(base);
+    g_strfreev(sets);
+    g_free(json_path);
+    g_free(csv_path);
+    g_free(plots_dir);
+    g_free(plot_format);
+    return rc;
+}
