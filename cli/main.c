@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "cli/cmd_compare.h"
+#include "cli/cmd_explain.h"
 #include "cli/cmd_run.h"
 #include "cli/cmd_sweep.h"
 #include "cli/cmd_validate.h"
@@ -19,23 +20,21 @@ typedef struct {
     const char *name;
     const char *summary;
     int (*fn)(int argc, char **argv);
-    const char *planned; /* why it is not there yet; NULL when available */
 } subcommand;
 
 static const subcommand subcommands[] = {
-    { "run", "simulate a scenario and report migrations, downtime and incidents", cli_run, NULL },
-    { "sweep", "run a grid of scenario values (CSV, heatmap)", cli_sweep, NULL },
-    { "compare", "compare designs side by side with confidence intervals", cli_compare, NULL },
-    { "validate", "check scenario files and print every error", cli_validate, NULL },
-    { "explain", "narrate a run's timeline in plain sentences", NULL, "issue #5" },
+    { "run", "simulate a scenario and report migrations, downtime and incidents", cli_run },
+    { "sweep", "run a grid of scenario values (CSV, heatmap)", cli_sweep },
+    { "compare", "compare designs side by side with confidence intervals", cli_compare },
+    { "validate", "check scenario files and print every error", cli_validate },
+    { "explain", "narrate a run's timeline in plain sentences", cli_explain },
 };
 
 static char *commands_help(void)
 {
     GString *s = g_string_new("Commands:\n");
     for (size_t i = 0; i < G_N_ELEMENTS(subcommands); i++)
-        g_string_append_printf(s, "  %-10s %s%s\n", subcommands[i].name, subcommands[i].summary,
-                               subcommands[i].fn ? "" : " [not available yet]");
+        g_string_append_printf(s, "  %-10s %s\n", subcommands[i].name, subcommands[i].summary);
     g_string_append(s, "\nRun 'golive COMMAND --help' for a command's options.\n"
                        "Exit status: 0 success, 1 internal failure, 2 bad usage or bad scenario.");
     return g_string_free(s, FALSE);
@@ -84,11 +83,6 @@ int main(int argc, char **argv)
         const subcommand *sc = &subcommands[i];
         if (strcmp(cmd, sc->name) != 0)
             continue;
-        if (!sc->fn) {
-            fprintf(stderr, "golive: '%s' is not available yet in golive %s: it needs %s.\n", cmd,
-                    GOLIVE_VERSION, sc->planned);
-            return CLI_EXIT_FAILURE;
-        }
         int rc = sc->fn(argc - 1, argv + 1);
         cairo_debug_reset_static_data(); /* cairo's font caches, for leak checkers */
         return rc;

@@ -1,0 +1,356 @@
+/* golive explain FILE — one run's timeline told in plain sentences for a
+ * student: one line per meaningful event with the model's reason, grouped
+ * in phases (each begins with something the scenario does or breaks), and a
+ * short summary. */
+#include "cli/cmd_explain.h"
+
+#include <glib.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "models/units.h"
+#include "models/world.h"
+
+typedef struct {
+    sim_time t;
+    size_t order;
+    const char *kind, *subject, *reason, *resource, *outcome;
+    double pending, sent, downtime;
+    int64_t syncs;
+} rec;
+
+static int rec_cmp(const void *a, const void *b)
+{
+    const rec *x = a, *y = b;
+    if (x->t != y->t)
+        return x->t < y->t ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static char *size_s(double b) { return units_format(UNITS_SIZE, b); }
+static char *time_s(double s) { return units_format(UNITS_TIME, s); }
+
+/* Why a VM's IO stopped, by the resource the model names. */
+static const char *io_reason(const scenario *sc, const char *kind, const char *res)
+{
+    if (!res)
+        return "";
+    if (g_str_has_prefix(res, "nfs:"))
+        return sc->storage.soft ? "the NFS server cannot be reached; a soft mount gives up after timeo x (retrans + 1)"
+                                : "the NFS server cannot be reached, and a hard mount retries for ever";
+    if (g_str_has_prefix(res, "iscsi:"))
+        return !strcmp(kind, "io-error") ? "open-iscsi held the IO for replacement_timeout and then failed it"
+                                         : "the iSCSI target cannot be reached; open-iscsi holds the IO";
+    if (!strcmp(res, "drbd:r0"))
+        return "with protocol C a write needs the peer's acknowledgement, and the peer is silent: DRBD waits for its "
+               "timeout before declaring the peer lost";
+    if (!strcmp(res, "drbd:fencing"))
+        return "fencing resource-and-stonith freezes IO while fence-peer makes sure the other side is dead";
+    if (!strcmp(res, "drbd:quorum"))
+        return !strcmp(kind, "io-error") ? "this node lost DRBD quorum and on-no-quorum is io-error"
+                                         : "this node lost DRBD quorum, so it suspends IO instead of diverging";
+    if (!strcmp(res, "drbd:diskless"))
+        return "its backing disk is gone and no peer with a disk is connected";
+    if (!strcmp(res, "drbd:disk-hang"))
+        return "its backing disk hangs, and DRBD's disk-timeout is off";
+    if (!strcmp(res, "ceph:osd-failover"))
+        return "a copy of its data was lost; IO to it waits until the monitors mark the OSD down";
+    if (!strcmp(res, "ceph:pg"))
+        return "fewer than min_size copies are reachable: the placement groups block IO (Ceph blocks, it never "
+               "splits)";
+    if (!strcmp(res, "ceph:mon"))
+        return "a map change is needed but the monitors have no quorum";
+    if (g_str_has_prefix(res, "dlm:"))
+        return "the DLM grants no lock until the lost node is fenced, and the cluster file system needs locks for "
+               "its IO";
+    if (g_str_has_prefix(res, "disk:"))
+        return "its disk hangs";
+    return res;
+}
+
+static void line(GString *out, sim_time t, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+static void line(GString *out, sim_time t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *s = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_string_append_printf(out, "  t=%.3fs  %s\n", sim_to_s(t), s);
+}
+
+/* Things the scenario itself does: each begins a phase. */
+static bool is_cause(const char *kind)
+{
+    return !strcmp(kind, "fail") || !strcmp(kind, "repair") || !strcmp(kind, "partition") || !strcmp(kind, "heal") ||
+           !strcmp(kind, "drain") || !strcmp(kind, "migration-start");
+}
+
+static void narrate(GString *out, const scenario *sc, world *w, const rec *r)
+{
+    const char *s = r->subject ? r->subject : "";
+    const char *k = r->kind;
+    const scn_storage *st = &sc->storage;
+    if (!strcmp(k, "migration-start")) {
+        for (size_t i = 0; i < world_nmigrations(w); i++) {
+            const mig_result *m = world_migration(w, i);
+            if (m->start == r->t && !strcmp(sc->vms[m->vm].name, s)) {
+                g_autofree char *mem = size_s(r->pending);
+                if (m->restart)
+                    line(out, r->t, "%s is moved from %s to %s by a stop and a start (Pacemaker without "
+                                    "allow-migrate): it shuts down now.",
+                         s, sc->hosts[m->from].name, sc->hosts[m->to].name);
+                else
+                    line(out, r->t, "%s starts migrating live from %s to %s: %s of memory to copy while it runs "
+                                    "(%s).",
+                         s, sc->hosts[m->from].name, sc->hosts[m->to].name, mem,
+                         sc->vms[m->vm].migration.profile == PROFILE_XEN_2005 ? "Xen 2005 pre-copy rounds"
+                                                                              : "QEMU pre-copy");
+                return;
+            }
+        }
+        line(out, r->t, "%s starts migrating.", s);
+    } else if (!strcmp(k, "bitmap-sync")) {
+        g_autofree char *p = size_s(r->pending);
+        line(out, r->t, "%s: a pass over memory ends; the guest dirtied %s meanwhile, which must be sent again "
+                        "(dirty-sync-count %" G_GINT64_FORMAT ").",
+             s, p, r->syncs);
+    } else if (!strcmp(k, "vm-paused")) {
+        g_autofree char *p = size_s(r->pending);
+        line(out, r->t, "%s pauses: the %s left can be sent within the downtime limit at the current rate, so "
+                        "QEMU stops the guest and copies the rest (stop-and-copy, no rate limit).",
+             s, p);
+    } else if (!strcmp(k, "vm-resumed")) {
+        line(out, r->t, "%s runs again on its new host.", s);
+    } else if (!strcmp(k, "migration-end")) {
+        g_autofree char *b = size_s(r->sent), *d = r->downtime >= 0 ? time_s(r->downtime) : g_strdup("-");
+        if (r->outcome && !strcmp(r->outcome, "completed"))
+            line(out, r->t, "%s's migration completes: %s sent; the guest was paused %s.", s, b, d);
+        else if (r->outcome && !strcmp(r->outcome, "not-converged"))
+            line(out, r->t, "%s's migration never converged: the guest dirties memory faster than it can be sent.",
+                 s);
+        else if (r->outcome && !strcmp(r->outcome, "vm-lost"))
+            line(out, r->t, "%s is lost: its memory was split between two hosts when the migration broke (postcopy).",
+                 s);
+        else
+            line(out, r->t, "%s's migration ends: %s (the VM stays where it was).", s, r->outcome ? r->outcome : "?");
+    } else if (!strcmp(k, "fail")) {
+        line(out, r->t, "%s %s.", s, r->reason && !strcmp(r->reason, "hang") ? "hangs: its IO never completes"
+                                                                               : "fails");
+    } else if (!strcmp(k, "repair")) {
+        line(out, r->t, "%s is back.", s);
+    } else if (!strcmp(k, "partition")) {
+        line(out, r->t, "the network splits: hosts in different groups can no longer reach each other.");
+    } else if (!strcmp(k, "heal")) {
+        line(out, r->t, "the network heals: every host reaches every other again.");
+    } else if (!strcmp(k, "drain")) {
+        line(out, r->t, "%s is drained for maintenance: every VM on it is moved away.", s);
+    } else if (!strcmp(k, "io-blocked") || !strcmp(k, "io-error") || !strcmp(k, "io-frozen")) {
+        const char *what = !strcmp(k, "io-error") ? "IO now fails" : !strcmp(k, "io-frozen") ? "IO is frozen"
+                                                                                               : "IO waits";
+        line(out, r->t, "%s's %s: %s.", s, what, io_reason(sc, k, r->resource));
+    } else if (!strcmp(k, "io-blocked-end") || !strcmp(k, "io-frozen-end") || !strcmp(k, "io-error-end")) {
+        line(out, r->t, "%s's IO goes on.", s);
+    } else if (!strcmp(k, "vm-down")) {
+        const char *res = r->resource ? r->resource : "";
+        if (g_str_has_prefix(res, "host:"))
+            line(out, r->t, "%s is down: its host %s is gone.", s, res + 5);
+        else if (!strcmp(res, "sanlock"))
+            line(out, r->t, "%s is killed by sanlock on its cut-off host: it lost the LUN and its lease is expiring.",
+                 s);
+        else if (!strcmp(res, "drbd:outdated"))
+            line(out, r->t, "%s is stopped: its node lost the crm-fence-peer race, so Pacemaker demotes it.", s);
+        else
+            line(out, r->t, "%s is down (%s).", s, res);
+    } else if (!strcmp(k, "vm-down-end") || !strcmp(k, "quorum-lost-end")) {
+        /* told by vm-started */
+    } else if (!strcmp(k, "quorum-lost")) {
+        if (r->resource && !strcmp(r->resource, "ceph:mon"))
+            line(out, r->t, "the Ceph monitors lose their majority: no map can change until they have it again.");
+        else
+            line(out, r->t, "%s is stopped: its node is in a partition without quorum (no-quorum-policy %s).", s,
+                 sc->cluster.no_quorum_policy);
+    } else if (!strcmp(k, "split-brain")) {
+        line(out, r->t, "split brain begins: both sides keep writing %s, each to its own copy, with no common view "
+                        "(fencing %s). DRBD will notice only when they reconnect.",
+             s, st->fencing);
+    } else if (!strcmp(k, "split-brain-end")) {
+        line(out, r->t, "the peers see each other again: DRBD detects the split brain now.");
+    } else if (!strcmp(k, "double-writer")) {
+        line(out, r->t, "%s runs twice: it was started on another node while its first copy still runs and writes "
+                        "the same disk.",
+             s);
+    } else if (!strcmp(k, "double-writer-end")) {
+        line(out, r->t, "Pacemaker sees %s active twice (multiple-active) and stops the extra copy.", s);
+    } else if (!strcmp(k, "fenced")) {
+        if (r->reason)
+            line(out, r->t, "%s is fenced (%s): powered off, it will boot again.", s + (g_str_has_prefix(s, "host:") ? 5 : 0),
+                 r->reason);
+    } else if (!strcmp(k, "fenced-end")) {
+        /* a fence is an instant */
+    } else if (!strcmp(k, "vm-started")) {
+        line(out, r->t, "%s boots again (%s).", s, r->reason ? r->reason : "restarted");
+    } else if (!strcmp(k, "drbd-standalone")) {
+        line(out, r->t, "DRBD goes StandAlone (%s): it stops replicating until an operator picks the side whose "
+                        "writes are thrown away.",
+             r->reason ? r->reason : "split brain");
+    } else if (!strcmp(k, "drbd-split-brain-resolved")) {
+        line(out, r->t, "DRBD resolves the split brain by itself: %s's writes are discarded (%s).", s,
+             r->reason ? r->reason : "");
+    } else if (!strcmp(k, "drbd-resync-start")) {
+        line(out, r->t, "%s resyncs what it missed (%s), at DRBD's resync rate.", s, r->reason ? r->reason : "");
+    } else if (!strcmp(k, "drbd-resync-done")) {
+        line(out, r->t, "%s is up to date again.", s);
+    } else if (!strcmp(k, "migration-refused") || !strcmp(k, "migration-queued")) {
+        line(out, r->t, "%s %s: %s.", s, !strcmp(k, "migration-refused") ? "cannot migrate" : "waits to migrate",
+             r->reason ? r->reason : "");
+    } else if (!strcmp(k, "drbd-disconnected")) {
+        line(out, r->t, "DRBD declares the peer lost (%s).", r->reason ? r->reason : st->fencing);
+    } else {
+        g_autofree char *kind = g_strdup(k);
+        g_strdelimit(kind, "-", ' ');
+        line(out, r->t, "%s%s%s%s%s.", kind, *s ? " " : "", s, r->reason ? ": " : "", r->reason ? r->reason : "");
+    }
+}
+
+int cli_explain(int argc, char **argv)
+{
+    gint64 seed = -1;
+    gint run = 0;
+    GOptionEntry entries[] = {
+        { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed (default: the scenario's \"seed\")", "S" },
+        { "run", 'r', 0, G_OPTION_ARG_INT, &run, "Which run to tell (default 0)", "K" },
+        { NULL, 0, 0, 0, NULL, NULL, NULL },
+    };
+    g_autoptr(GOptionContext) ctx = g_option_context_new("FILE");
+    g_option_context_set_summary(ctx, "Tell one run's timeline in plain sentences, with the reasons the models give.");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_autoptr(GError) gerr = NULL;
+    if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
+        fprintf(stderr, "golive explain: %s\n", gerr->message);
+        return CLI_EXIT_USAGE;
+    }
+    if (argc != 2 || run < 0) {
+        fprintf(stderr, "golive explain: expected one scenario file\nUsage: golive explain FILE [OPTION...]\n");
+        return CLI_EXIT_USAGE;
+    }
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    scenario *sc = scenario_load(argv[1], errors);
+    for (guint i = 0; i < errors->len; i++)
+        fprintf(stderr, "%s\n", (char *)g_ptr_array_index(errors, i));
+    g_ptr_array_free(errors, TRUE);
+    if (!sc)
+        return CLI_EXIT_USAGE;
+    if (seed >= 0)
+        sc->seed = (uint64_t)seed;
+    if (sc->until == SIM_NEVER)
+        sc->until = SIM_DAY;
+    char *err = NULL;
+    world *w = world_new(sc, (uint64_t)run, &err);
+    if (!w) {
+        fprintf(stderr, "golive explain: %s\n", err);
+        g_free(err);
+        scenario_free(sc);
+        return CLI_EXIT_USAGE;
+    }
+    world_run(w);
+    trace *tr = sim_trace(world_sim(w));
+    GArray *recs = g_array_new(FALSE, TRUE, sizeof(rec));
+    trace_rec tr_rec;
+    for (size_t i = 0; trace_get(tr, i, &tr_rec); i++) {
+        rec r = { .t = tr_rec.t, .order = i, .kind = tr_rec.kind, .subject = tr_rec.subject, .downtime = -1 };
+        for (size_t k = 0; k < tr_rec.nkv; k++) {
+            const trace_kv *kv = &tr_rec.kv[k];
+            if (!strcmp(kv->key, "reason") && kv->type == TRACE_STR)
+                r.reason = kv->v.s;
+            else if (!strcmp(kv->key, "resource") && kv->type == TRACE_STR)
+                r.resource = kv->v.s;
+            else if (!strcmp(kv->key, "outcome") && kv->type == TRACE_STR)
+                r.outcome = kv->v.s;
+            else if (!strcmp(kv->key, "pending_bytes") && kv->type == TRACE_DBL)
+                r.pending = kv->v.d;
+            else if ((!strcmp(kv->key, "sent_bytes") || !strcmp(kv->key, "transferred_bytes")) && kv->type == TRACE_DBL)
+                r.sent = kv->v.d;
+            else if (!strcmp(kv->key, "downtime") && kv->type == TRACE_DBL)
+                r.downtime = kv->v.d;
+            else if (!strcmp(kv->key, "syncs") && kv->type == TRACE_INT)
+                r.syncs = kv->v.i;
+        }
+        g_array_append_val(recs, r);
+    }
+    g_array_sort(recs, rec_cmp);
+
+    GString *out = g_string_new(NULL);
+    g_string_append_printf(out, "%s (run %d, seed %" G_GUINT64_FORMAT ")\n", sc->name, run, sc->seed);
+    if (sc->description)
+        g_string_append_printf(out, "%s\n", sc->description);
+    g_string_append_printf(out, "\nPhase 1 - the cluster runs: %zu host%s, %zu VM%s, storage %s, cluster manager %s.\n",
+                           sc->nhosts, sc->nhosts == 1 ? "" : "s", sc->nvms, sc->nvms == 1 ? "" : "s", sc->storage.type,
+                           sc->cluster.manager);
+    int phase = 1;
+    sim_time last_cause = -1;
+    size_t told = 0;
+    for (guint i = 0; i < recs->len; i++) {
+        const rec *r = &g_array_index(recs, rec, i);
+        if (r->t > sc->until)
+            break;
+        if (is_cause(r->kind) && r->t != last_cause) {
+            g_string_append_printf(out, "\nPhase %d - from t=%.3fs:\n", ++phase, sim_to_s(r->t));
+            last_cause = r->t;
+        }
+        if (++told > 2000) {
+            g_string_append(out, "  ... (the rest of the run is not told; use golive run --trace)\n");
+            break;
+        }
+        narrate(out, sc, w, r);
+    }
+
+    /* summary */
+    size_t done = 0, nmig = world_nmigrations(w);
+    double worst = 0;
+    for (size_t i = 0; i < nmig; i++) {
+        const mig_result *m = world_migration(w, i);
+        if (m->outcome == MIG_COMPLETED) {
+            done++;
+            worst = fmax(worst, sim_to_s(m->downtime));
+        }
+    }
+    g_string_append(out, "\nSummary:\n");
+    if (nmig) {
+        g_autofree char *wd = time_s(worst);
+        g_string_append_printf(out, "  %zu of %zu migration%s completed; the longest pause was %s.\n", done, nmig,
+                               nmig == 1 ? "" : "s", wd);
+    }
+    double diverged = 0, discarded = 0, down = 0;
+    bool split = false;
+    for (size_t i = 0; i < world_nincidents(w); i++) {
+        const world_incident *in = world_incident_get(w, i);
+        diverged += in->diverged_bytes;
+        discarded += in->discarded_bytes;
+        split |= !strcmp(in->kind, "split-brain") || !strcmp(in->kind, "double-writer");
+        if (in->vm >= 0 && (!strcmp(in->kind, "vm-down") || !strcmp(in->kind, "quorum-lost") ||
+                            g_str_has_prefix(in->kind, "io-")))
+            down += sim_to_s(in->end - in->start);
+    }
+    if (!world_nincidents(w))
+        g_string_append(out, "  No incident: the VMs' users noticed nothing beyond the migrations' pauses.\n");
+    else {
+        g_autofree char *dd = time_s(down);
+        g_string_append_printf(out, "  %zu incident%s; VMs were down or without IO for %s in all.\n",
+                               world_nincidents(w), world_nincidents(w) == 1 ? "" : "s", dd);
+    }
+    if (split) {
+        g_autofree char *d = size_s(diverged), *x = size_s(discarded);
+        g_string_append_printf(out, "  Split brain: %s diverged; recovering throws %s away.\n", d, x);
+    } else {
+        g_string_append(out, "  No data was written from two places: no split brain.\n");
+    }
+    fputs(out->str, stdout);
+    g_string_free(out, TRUE);
+    g_array_free(recs, TRUE);
+    world_free(w);
+    scenario_free(sc);
+    return CLI_EXIT_OK;
+}
