@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/progress.h"
 #include "models/lint.h"
 #include "models/storage/iolat.h"
 #include "models/units.h"
@@ -25,6 +26,7 @@ typedef struct {
     GArray *migs;  /* run_mig */
     GArray *incidents; /* run_incident */
     char *trace;   /* JSON Lines, NULL unless asked */
+    world_link_samples *links; /* run 0's link load, when plots want it */
     GPtrArray *warnings;
 } run_out;
 
@@ -32,6 +34,8 @@ struct batch {
     const scenario *sc;
     bool want_trace;
     run_out *outs;
+    progress *bar;
+    bool want_links;
     GPtrArray *risks; /* lint warnings */
 };
 
@@ -48,7 +52,11 @@ static void run_one(batch *b, int k)
         return;
     }
     trace_set_keep(sim_trace(world_sim(w)), b->want_trace);
+    if (k == 0 && b->want_links) /* about 400 samples over the run */
+        world_sample_links(w, b->sc->until / 400 > SIM_MS ? b->sc->until / 400 : SIM_MS);
     world_run(w);
+    if (k == 0)
+        o->links = world_take_link_samples(w);
     for (size_t i = 0; i < world_nmigrations(w); i++) {
         run_mig rm = { k, *world_migration(w, i) };
         rm.r.iterations = g_array_copy(rm.r.iterations);
@@ -75,7 +83,9 @@ static void run_one(batch *b, int k)
 
 static void pool_fn(gpointer data, gpointer user)
 {
-    run_one(user, GPOINTER_TO_INT(data) - 1);
+    batch *b = user;
+    run_one(b, GPOINTER_TO_INT(data) - 1);
+    progress_tick(b->bar);
 }
 
 static json_object *jtime(sim_time t)
@@ -113,24 +123,31 @@ static char *fmt_time(sim_time t)
 }
 
 
-batch *batch_run(const scenario *sc, int threads, bool want_trace)
+batch *batch_run(const scenario *sc, int threads, unsigned flags)
 {
     batch *b = g_new0(batch, 1);
     b->sc = sc;
-    b->want_trace = want_trace;
+    b->want_trace = flags & BATCH_TRACE;
+    b->want_links = flags & BATCH_LINKS;
+    bool show_progress = flags & BATCH_PROGRESS;
     b->outs = g_new0(run_out, (size_t)sc->runs);
     b->risks = g_ptr_array_new_with_free_func(g_free);
     lint_scenario(sc, b->risks);
     int nthreads = threads > 0 ? threads : (int)g_get_num_processors();
+    b->bar = show_progress ? progress_new("runs", (size_t)sc->runs) : NULL;
     if (nthreads > 1 && sc->runs > 1) {
         GThreadPool *pool = g_thread_pool_new(pool_fn, b, nthreads, TRUE, NULL);
         for (int k = 0; k < sc->runs; k++)
             g_thread_pool_push(pool, GINT_TO_POINTER(k + 1), NULL);
         g_thread_pool_free(pool, FALSE, TRUE);
     } else {
-        for (int k = 0; k < sc->runs; k++)
+        for (int k = 0; k < sc->runs; k++) {
             run_one(b, k);
+            progress_tick(b->bar);
+        }
     }
+    progress_free(b->bar);
+    b->bar = NULL;
     return b;
 }
 
@@ -147,6 +164,7 @@ void batch_free(batch *b)
         g_array_free(b->outs[k].incidents, TRUE);
         g_ptr_array_free(b->outs[k].warnings, TRUE);
         g_free(b->outs[k].trace);
+        world_link_samples_free(b->outs[k].links);
     }
     g_free(b->outs);
     g_ptr_array_free(b->risks, TRUE);
@@ -154,6 +172,8 @@ void batch_free(batch *b)
 }
 
 const scenario *batch_scenario(const batch *b) { return b->sc; }
+
+const world_link_samples *batch_link_samples(const batch *b) { return b->sc->runs > 0 ? b->outs[0].links : NULL; }
 
 size_t batch_nmigrations(const batch *b, int run) { return b->outs[run].migs->len; }
 

@@ -15,8 +15,14 @@
 
 typedef struct batch batch;
 
+enum {
+    BATCH_TRACE = 1,    /* keep every run's trace (batch_trace) */
+    BATCH_PROGRESS = 2, /* a progress bar on a terminal */
+    BATCH_LINKS = 4,    /* sample run 0's link load (batch_link_samples) */
+};
+
 /* Runs sc->runs runs of sc on `threads` threads (0: all cores). */
-batch *batch_run(const scenario *sc, int threads, bool want_trace);
+batch *batch_run(const scenario *sc, int threads, unsigned flags);
 void batch_free(batch *b);
 
 /* Warnings of the scenario's design (lint) and of what the models could
@@ -37,6 +43,8 @@ size_t batch_nmigrations(const batch *b, int run);
 const mig_result *batch_migration(const batch *b, int run, size_t i);
 size_t batch_nincidents(const batch *b, int run);
 const world_incident *batch_incident(const batch *b, int run, size_t i);
+/* Run 0's link load over time, when the batch kept it (NULL if not). */
+const world_link_samples *batch_link_samples(const batch *b);
 
 /* Summary figures for comparisons. */
 typedef struct {

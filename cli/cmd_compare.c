@@ -152,7 +152,7 @@ int cli_compare(int argc, char **argv)
                            "data discarded per run", "migration downtime mean / p99");
     for (guint i = 0; i < scs->len; i++) {
         const scenario *sc = g_ptr_array_index(scs, i);
-        batch *b = batch_run(sc, threads, false);
+        batch *b = batch_run(sc, threads, BATCH_PROGRESS);
         GPtrArray *warns = batch_warnings(b);
         for (guint k = 0; k < warns->len; k++)
             fprintf(stderr, "golive compare: %s: warning: %s\n", sc->name, (char *)g_ptr_array_index(warns, k));

@@ -92,7 +92,7 @@ int cli_run(int argc, char **argv)
     if (sc->until == SIM_NEVER)
         sc->until = SIM_DAY; /* a bound for migrations that never converge */
 
-    batch *b = batch_run(sc, threads, trace_path != NULL);
+    batch *b = batch_run(sc, threads, (trace_path ? BATCH_TRACE : 0u) | BATCH_PROGRESS | (plots_dir ? BATCH_LINKS : 0u));
     GPtrArray *warns = batch_warnings(b);
     for (guint i = 0; i < warns->len; i++)
         fprintf(stderr, "golive run: warning: %s\n", (char *)g_ptr_array_index(warns, i));

@@ -16,6 +16,7 @@
 #include "cli/batch.h"
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "cli/progress.h"
 #include "models/units.h"
 #include "plots/chart.h"
 
@@ -135,9 +136,8 @@ static double numeric(const char *v, const char **unit)
 
 static void run_point(gpointer data, gpointer user)
 {
-    (void)user;
     point *p = data;
-    p->b = batch_run(p->sc, 1, false);
+    p->b = batch_run(p->sc, 1, 0);
     batch_get_figures(p->b, &p->f);
     size_t started = 0, done = 0;
     double tot = 0, cli = 0;
@@ -156,6 +156,7 @@ static void run_point(gpointer data, gpointer user)
     p->converged = started ? (double)done / (double)started : NAN;
     p->total_mean = done ? tot / (double)done : NAN;
     p->client_mean = done ? cli / (double)done : NAN;
+    progress_tick(user);
 }
 
 static json_object *num(double x)
@@ -442,11 +443,13 @@ int cli_sweep(int argc, char **argv)
             goto out;
     }
 
-    GThreadPool *pool = g_thread_pool_new(run_point, NULL, threads > 0 ? threads : (int)g_get_num_processors(), TRUE,
+    progress *bar = progress_new("points", npts);
+    GThreadPool *pool = g_thread_pool_new(run_point, bar, threads > 0 ? threads : (int)g_get_num_processors(), TRUE,
                                           NULL);
     for (size_t p = 0; p < npts; p++)
         g_thread_pool_push(pool, &pts[p], NULL);
     g_thread_pool_free(pool, FALSE, TRUE);
+    progress_free(bar);
 
     GString *csv = g_string_new(NULL), *txt = g_string_new(NULL);
     for (guint k = 0; k < keys->len; k++)

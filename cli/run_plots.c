@@ -143,6 +143,55 @@ static chart *timeline(const batch *b)
     return c;
 }
 
+/* Throughput of the busiest NICs (their sending side) over run 0:
+ * transfers (migrations, resyncs, recoveries) and steady loads (storage IO,
+ * replication) apart. */
+static chart *links(const batch *b)
+{
+    const world_link_samples *s = batch_link_samples(b);
+    if (!s || s->nt < 2)
+        return NULL;
+    enum { TOP = 3 };
+    int top[TOP];
+    double peak[TOP];
+    for (int k = 0; k < TOP; k++) {
+        top[k] = -1;
+        peak[k] = 0;
+    }
+    for (size_t i = 0; i < s->nlinks; i++) {
+        double p = 0;
+        for (size_t k = 0; k < s->nt; k++)
+            p = fmax(p, s->transfer[i * s->nt + k] + s->steady[i * s->nt + k]);
+        for (int k = 0; k < TOP; k++)
+            if (p > peak[k]) {
+                for (int m = TOP - 1; m > k; m--) {
+                    peak[m] = peak[m - 1];
+                    top[m] = top[m - 1];
+                }
+                peak[k] = p;
+                top[k] = (int)i;
+                break;
+            }
+    }
+    if (top[0] < 0)
+        return NULL;
+    chart *c = chart_new(CHART_XY, "Busiest links (sending side, run 0)");
+    chart_axis(c, 'x', "time", "s", false);
+    chart_axis(c, 'y', "throughput", "B/s", false);
+    for (int k = 0; k < TOP && top[k] >= 0; k++) {
+        size_t i = (size_t)top[k];
+        g_autofree char *a = g_strdup_printf("%s: transfers", s->names[i]);
+        g_autofree char *st = g_strdup_printf("%s: storage and replication", s->names[i]);
+        chart_series(c, a, s->t, s->transfer + i * s->nt, s->nt, true);
+        bool any = false;
+        for (size_t m = 0; m < s->nt; m++)
+            any |= s->steady[i * s->nt + m] > 0;
+        if (any)
+            chart_series(c, st, s->t, s->steady + i * s->nt, s->nt, true);
+    }
+    return c;
+}
+
 /* The CDF of one downtime over every run's completed migrations. */
 static chart *cdf(const batch *b, bool client)
 {
@@ -181,6 +230,9 @@ bool run_plots(const batch *b, const char *dir, const char *format, GPtrArray *w
     if (c && !save(c, dir, "migration-progress", format, written, err))
         return false;
     if (!save(timeline(b), dir, "timeline", format, written, err))
+        return false;
+    c = links(b);
+    if (c && !save(c, dir, "links", format, written, err))
         return false;
     if (batch_scenario(b)->runs > 1) {
         for (int client = 0; client < 2; client++) {

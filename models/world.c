@@ -183,6 +183,11 @@ void world_free(world *w)
     g_free(w->hrefs);
     drbd_free(w->drbd);
     g_ptr_array_free(w->jobs, TRUE);
+    if (w->st) {
+        g_array_free(w->st, TRUE);
+        g_array_free(w->s_transfer, TRUE);
+        g_array_free(w->s_steady, TRUE);
+    }
     g_ptr_array_free(w->warnings, TRUE);
     for (guint i = 0; w->incidents && i < w->incidents->len; i++)
         g_free(g_array_index(w->incidents, world_incident, i).resource);
@@ -758,6 +763,71 @@ static void on_event(sim *s, void *arg)
     }
 }
 
+/* ------------------------------------------------------------------ link samples */
+
+static void sample_links(sim *s, void *arg)
+{
+    world *w = arg;
+    const scenario *sc = w->sc;
+    double now = sim_to_s(sim_now(s));
+    g_array_append_val(w->st, now);
+    for (size_t i = 0; i < sc->nhosts * sc->nnetworks; i++) {
+        nic_links *l = &w->nics[i];
+        double tr = l->tx ? flow_link_flow_rate(w->net, l->tx) : 0, bg = l->tx ? flow_link_background_rate(l->tx) : 0;
+        g_array_append_val(w->s_transfer, tr);
+        g_array_append_val(w->s_steady, bg);
+    }
+    if (!w->ended && sim_now(s) + w->sample_every <= sc->until)
+        sim_after(s, w->sample_every, sample_links, w);
+}
+
+void world_sample_links(world *w, sim_time interval)
+{
+    w->sample_every = interval > 0 ? interval : SIM_S;
+    w->st = g_array_new(FALSE, FALSE, sizeof(double));
+    w->s_transfer = g_array_new(FALSE, FALSE, sizeof(double));
+    w->s_steady = g_array_new(FALSE, FALSE, sizeof(double));
+}
+
+world_link_samples *world_take_link_samples(world *w)
+{
+    if (!w->st)
+        return NULL;
+    const scenario *sc = w->sc;
+    world_link_samples *s = g_new0(world_link_samples, 1);
+    size_t n = sc->nhosts * sc->nnetworks, nt = w->st->len;
+    s->nlinks = n;
+    s->nt = nt;
+    s->names = g_new0(char *, n);
+    s->capacity = g_new0(double, n);
+    s->t = g_memdup2(w->st->data, nt * sizeof(double));
+    s->transfer = g_new(double, n * nt);
+    s->steady = g_new(double, n * nt);
+    for (size_t i = 0; i < n; i++) {
+        s->names[i] = g_strdup_printf("%s/%s", sc->hosts[i / sc->nnetworks].name, sc->networks[i % sc->nnetworks].name);
+        s->capacity[i] = w->nics[i].capacity;
+        for (size_t k = 0; k < nt; k++) {
+            s->transfer[i * nt + k] = g_array_index(w->s_transfer, double, k * n + i);
+            s->steady[i * nt + k] = g_array_index(w->s_steady, double, k * n + i);
+        }
+    }
+    return s;
+}
+
+void world_link_samples_free(world_link_samples *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nlinks; i++)
+        g_free(s->names[i]);
+    g_free(s->names);
+    g_free(s->capacity);
+    g_free(s->t);
+    g_free(s->transfer);
+    g_free(s->steady);
+    g_free(s);
+}
+
 void world_run(world *w)
 {
     const scenario *sc = w->sc;
@@ -774,6 +844,8 @@ void world_run(world *w)
         nfs_io_attach(w, (int)i);
     nfs_update(w);
     drbd_update(w);
+    if (w->st)
+        sim_at(w->s, 0, sample_links, w);
     sim_run(w->s, sc->until);
     w->ended = true;
     if (w->failures)

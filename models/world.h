@@ -38,6 +38,21 @@ const world_incident *world_incident_get(const world *w, size_t i);
 size_t world_nmigrations(const world *w);
 const mig_result *world_migration(const world *w, size_t i);
 sim *world_sim(world *w);
+/* Link load over time, for plots: call before world_run to sample every
+ * NIC's sending side every `interval`. */
+void world_sample_links(world *w, sim_time interval);
+/* The samples: nlinks links (named "HOST/NETWORK"), nt times; transfers
+ * (migrations, resyncs, recoveries) and steady loads (storage IO,
+ * replication) in bytes/s, [link * nt + k]. */
+typedef struct {
+    size_t nlinks, nt;
+    char **names;
+    double *t, *transfer, *steady, *capacity;
+} world_link_samples;
+/* Moves the samples out of the world (free them with world_link_samples_free). */
+world_link_samples *world_take_link_samples(world *w);
+void world_link_samples_free(world_link_samples *s);
+
 /* Things the scenario asks for that this version does not simulate yet. */
 const GPtrArray *world_warnings(const world *w);
 

@@ -95,6 +95,8 @@ struct world {
     sim_event lms_ev;
     sim_event nfs_failover_ev;
     GPtrArray *jobs;           /* world_job allocations */
+    sim_time sample_every;     /* link sampling for plots, 0: off */
+    GArray *st, *s_transfer, *s_steady; /* times; rates [sample][link] */
     bool ended;                /* past the scenario's end: only switchovers finish */
 };
 

@@ -989,6 +989,44 @@ void chart_draw(chart *c, cairo_t *cr, double w, double h)
     cairo_restore(cr);
 }
 
+/* cairo draws text as glyph outlines; an SVG also gets the chart's words
+ * as <title> and <desc>, for search, screen readers and tests. */
+static bool svg_describe(const chart *c, const char *path, GError **err)
+{
+    g_autofree char *svg = NULL;
+    gsize len;
+    if (!g_file_get_contents(path, &svg, &len, err))
+        return false;
+    char *open = strstr(svg, "<svg");
+    char *end = open ? strchr(open, '>') : NULL;
+    if (!end)
+        return true;
+    GString *d = g_string_new(NULL);
+    for (int a = 0; a < 2; a++)
+        if (c->ax[a].label)
+            g_string_append_printf(d, "%s axis: %s%s%s%s. ", a ? "y" : "x", c->ax[a].label, c->ax[a].unit ? " (" : "",
+                                   c->ax[a].unit ? c->ax[a].unit : "", c->ax[a].unit ? ")" : "");
+    GArray *items = legend_items(c);
+    if (items->len)
+        g_string_append(d, "Legend:");
+    for (guint i = 0; i < items->len; i++)
+        g_string_append_printf(d, "%s %s", i ? "," : "", g_array_index(items, legend_item, i).text);
+    g_array_free(items, TRUE);
+    for (guint i = 0; i < c->bars->len; i++)
+        g_string_append_printf(d, "%s%s", i ? ", " : " Bars: ", g_array_index(c->bars, bar, i).label);
+    for (guint i = 0; i < c->rows->len; i++)
+        g_string_append_printf(d, "%s%s", i ? ", " : " Rows: ", (char *)g_ptr_array_index(c->rows, i));
+    g_autofree char *t = g_markup_escape_text(c->title ? c->title : "", -1);
+    g_autofree char *de = g_markup_escape_text(d->str, -1);
+    g_string_free(d, TRUE);
+    GString *out = g_string_new_len(svg, end + 1 - svg);
+    g_string_append_printf(out, "\n<title>%s</title>\n<desc>%s</desc>", t, de);
+    g_string_append(out, end + 1);
+    bool ok = g_file_set_contents(path, out->str, (gssize)out->len, err);
+    g_string_free(out, TRUE);
+    return ok;
+}
+
 bool chart_save(chart *c, const char *path, const char *format, double w, double h, GError **err)
 {
     g_autofree char *tmp = g_strdup_printf("%s.tmp%d", path, (int)getpid());
@@ -1014,6 +1052,10 @@ bool chart_save(chart *c, const char *path, const char *format, double w, double
     cairo_surface_destroy(surf);
     if (st != CAIRO_STATUS_SUCCESS) {
         g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_IO, "%s: %s", path, cairo_status_to_string(st));
+        g_unlink(tmp);
+        return false;
+    }
+    if (!strcmp(format, "svg") && !svg_describe(c, tmp, err)) {
         g_unlink(tmp);
         return false;
     }

@@ -304,3 +304,43 @@ Test(cli, explain_tells_every_scenario, .timeout = 120)
     g_free(out);
     g_free(err);
 }
+
+/* Two runs of golive draw byte-identical SVG. */
+Test(cli, svg_plots_are_reproducible, .timeout = 60)
+{
+    g_autofree char *d1 = g_dir_make_tmp("golive-svg1-XXXXXX", NULL), *d2 = g_dir_make_tmp("golive-svg2-XXXXXX", NULL);
+    const char *dirs[] = { d1, d2 };
+    for (int i = 0; i < 2; i++) {
+        char *out, *err;
+        cr_assert_eq(run_golive((const char *[]){ "run", "scenarios/drbd84-dual-primary.json", "--plots", dirs[i],
+                                                  "--plot-format", "svg", "--quiet", NULL },
+                                &out, &err),
+                     0);
+        g_free(out);
+        g_free(err);
+    }
+    const char *files[] = { "migration-progress.svg", "timeline.svg", "links.svg" };
+    for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
+        g_autofree char *p1 = g_build_filename(d1, files[i], NULL), *p2 = g_build_filename(d2, files[i], NULL);
+        g_autofree char *a = NULL, *b = NULL;
+        gsize la, lb;
+        cr_assert(g_file_get_contents(p1, &a, &la, NULL) && g_file_get_contents(p2, &b, &lb, NULL), "%s", files[i]);
+        cr_assert(la == lb && !memcmp(a, b, la), "%s differs", files[i]);
+        g_remove(p1);
+        g_remove(p2);
+    }
+    g_rmdir(d1);
+    g_rmdir(d2);
+}
+
+/* The progress bar is for terminals only: piped stderr stays clean. */
+Test(cli, no_progress_bar_when_piped, .timeout = 60)
+{
+    char *out, *err;
+    cr_assert_eq(run_golive((const char *[]){ "run", "scenarios/drbd84-year.json", "--runs", "300", "--quiet", NULL },
+                            &out, &err),
+                 0);
+    cr_assert(!strchr(err, '\r') && !strstr(err, "ETA"), "%s", err);
+    g_free(out);
+    g_free(err);
+}

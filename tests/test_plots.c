@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "plots/chart.h"
@@ -178,5 +179,85 @@ Test(plots, png_svg_pdf)
     cr_assert(!g_file_test(bad, G_FILE_TEST_EXISTS));
     g_error_free(err);
     chart_free(c);
+    g_rmdir(dir);
+}
+
+/* Every chart kind renders to PNG (not blank) and to SVG holding its axis
+ * labels and legend entries. */
+static chart *kind_chart(chart_kind k)
+{
+    chart *c = chart_new(k, "kind");
+    double x[] = { 1, 2, 3, 4 }, y[] = { 10, 30, 20, 40 };
+    switch (k) {
+    case CHART_XY:
+        chart_axis(c, 'x', "elapsed", "s", false);
+        chart_axis(c, 'y', "volume", "B", false);
+        chart_series(c, "alpha", x, y, 4, false);
+        chart_series(c, "beta", x, x, 4, true);
+        chart_hline(c, 25, "limit");
+        chart_shade(c, 2, 2.5, "paused");
+        break;
+    case CHART_CDF:
+        chart_axis(c, 'x', "elapsed", "s", false);
+        chart_series(c, "alpha", y, NULL, 4, true);
+        break;
+    case CHART_BARS:
+        chart_axis(c, 'y', "volume", "B", false);
+        chart_bar(c, "alpha", 30, 20, 40);
+        chart_bar(c, "beta", 10, 5, 15);
+        break;
+    case CHART_TIMELINE: {
+        chart_axis(c, 'x', "elapsed", "s", false);
+        int r = chart_row(c, "alpha");
+        chart_span(c, r, 0, 10, "running");
+        chart_span(c, r, 3, 4, "down");
+        chart_marker(c, chart_row(c, "beta"), 5, "fenced");
+        break;
+    }
+    case CHART_HEATMAP: {
+        double z[16];
+        for (int i = 0; i < 16; i++)
+            z[i] = i;
+        chart_axis(c, 'x', "elapsed", "s", false);
+        chart_axis(c, 'y', "volume", "B", false);
+        chart_grid(c, x, 4, y, 4, z, "score", NULL);
+        chart_contour(c, 7.5, "half");
+        break;
+    }
+    }
+    return c;
+}
+
+Test(plots, every_kind_png_and_svg)
+{
+    g_autofree char *dir = g_dir_make_tmp("golive-kinds-XXXXXX", NULL);
+    for (int k = CHART_XY; k <= CHART_HEATMAP; k++) {
+        chart *c = kind_chart((chart_kind)k);
+        cairo_surface_t *s = render(c, 640, 400);
+        /* not blank: some pixel is neither white nor a grey of the frame */
+        bool colour = false;
+        unsigned char *d = cairo_image_surface_get_data(s);
+        int stride = cairo_image_surface_get_stride(s);
+        for (int yy = 0; yy < 400 && !colour; yy++)
+            for (int xx = 0; xx < 640 && !colour; xx++) {
+                uint32_t p = *(uint32_t *)(d + yy * stride + 4 * xx);
+                int r = p >> 16 & 255, g = p >> 8 & 255, b = p & 255;
+                colour = abs(r - g) > 40 || abs(g - b) > 40;
+            }
+        cr_assert(colour, "kind %d drew no colour", k);
+        cairo_surface_destroy(s);
+        g_autofree char *svg = g_strdup_printf("%s/k%d.svg", dir, k);
+        cr_assert(chart_save(c, svg, "svg", 640, 400, NULL));
+        g_autofree char *text = NULL;
+        cr_assert(g_file_get_contents(svg, &text, NULL, NULL));
+        /* cairo draws text as glyphs; the words are in <title> and <desc> */
+        cr_assert(strstr(text, "<title>kind</title>"), "kind %d", k);
+        if (k != CHART_BARS && k != CHART_CDF)
+            cr_assert(strstr(text, "x axis: elapsed (s)"), "kind %d: axis label", k);
+        if (k == CHART_XY)
+            cr_assert(strstr(text, "Legend: alpha, beta, limit, paused"), "legend entries: %s", text);
+        g_remove(svg);
+        chart_free(c);
+    }
     g_rmdir(dir);
 }
