@@ -218,6 +218,8 @@ docs-run: $(TRADEOFFS) $(VALIDATE) $(GOLIVE)
 	printf '\n## A year of each design\n\n`golive compare scenarios/*-year.json` (the same VMs, maintenance moves and\nfailure rates for every design; see each file'"'"'s description):\n\n```\n' >> docs/.storage-tradeoffs.md.tmp
 	$(GOLIVE) compare scenarios/*-year.json 2>/dev/null >> docs/.storage-tradeoffs.md.tmp
 	printf '```\n' >> docs/.storage-tradeoffs.md.tmp
+	sh docs/gen-guide.sh $(GOLIVE) > docs/.user-guide.md.tmp
+	mv docs/.user-guide.md.tmp docs/user-guide.md
 	mv docs/.storage-tradeoffs.md.tmp docs/storage-tradeoffs.md
 	$(VALIDATE) tests/validation/qemu-loopback.csv > docs/.validation.md.tmp
 	mv docs/.validation.md.tmp docs/validation.md
