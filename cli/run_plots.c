@@ -48,8 +48,12 @@ static chart *progress(const batch *b)
             const mig_iteration *it = &g_array_index(m->iterations, mig_iteration, k);
             double t0 = sim_to_s(it->start - m->start), t1 = sim_to_s(it->start + it->duration - m->start);
             double left = it->dirty_pages_after * PAGE;
+            /* a pass starts with what the last one left (the first with
+             * what it sends) */
+            double at_start = k == 0 ? it->bytes
+                                     : g_array_index(m->iterations, mig_iteration, k - 1).dirty_pages_after * PAGE;
             g_array_append_val(xs, t0);
-            g_array_append_val(ys, it->bytes);
+            g_array_append_val(ys, at_start);
             g_array_append_val(xs, t1);
             g_array_append_val(ys, left);
             if (shown == 0)
@@ -66,10 +70,19 @@ static chart *progress(const batch *b)
             double e = m->resume >= 0 ? sim_to_s(m->resume - m->start) : last;
             g_array_append_val(xs, s);
             g_array_append_val(ys, left);
-            g_array_append_val(xs, last);
-            g_array_append_val(ys, zero);
-            g_array_append_val(xs, e);
-            g_array_append_val(ys, zero);
+            if (e < last) {
+                /* postcopy: the VM runs on the destination while the rest
+                 * is pulled from the source */
+                g_array_append_val(xs, e);
+                g_array_append_val(ys, left);
+                g_array_append_val(xs, last);
+                g_array_append_val(ys, zero);
+            } else {
+                g_array_append_val(xs, last);
+                g_array_append_val(ys, zero);
+                g_array_append_val(xs, e);
+                g_array_append_val(ys, zero);
+            }
             chart_shade(c, s, e, "VM paused");
         }
         g_autofree char *name = g_strdup_printf("%s %s -> %s", sc->vms[m->vm].name, sc->hosts[m->from].name,
