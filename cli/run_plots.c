@@ -58,7 +58,8 @@ static chart *progress(const batch *b)
             g_array_append_val(ys, left);
             if (shown == 0)
                 chart_vmark(c, t0);
-            if (k + 1 == m->iterations->len && it->duration > 0 && !isfinite(threshold)) {
+            if (k + 1 == m->iterations->len && it->duration > 0 && !isfinite(threshold) &&
+                sc->vms[m->vm].migration.profile == PROFILE_QEMU) { /* Xen 2005 stops on a page count */
                 double rate = it->bytes / sim_to_s(it->duration);
                 threshold = rate * sim_to_s(sc->vms[m->vm].migration.downtime_limit);
             }
