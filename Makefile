@@ -58,7 +58,7 @@ TESTS       := $(BUILD)/normal/golive-tests
 TESTS_SAN   := $(BUILD)/san/golive-tests
 BENCH       := $(BUILD)/bench/golive-bench
 
-.PHONY: docs docs-run validate validate-run FORCE check-pkgs all check check-run demo demo-run bench bench-run deps ensure-deps \
+.PHONY: fuzz docs docs-run validate validate-run FORCE check-pkgs all check check-run demo demo-run bench bench-run deps ensure-deps \
         install uninstall clean test
 
 all: $(GOLIVE)
@@ -223,6 +223,24 @@ docs-run: $(TRADEOFFS) $(VALIDATE) $(GOLIVE)
 	mv docs/.storage-tradeoffs.md.tmp docs/storage-tradeoffs.md
 	$(VALIDATE) tests/validation/qemu-loopback.csv > docs/.validation.md.tmp
 	mv docs/.validation.md.tmp docs/validation.md
+
+# ---------------------------------------------------------------- fuzz
+# libFuzzer over the scenario loader (clang); seeds: the shipped scenarios and
+# the bad-input corpus; findings go to tests/fuzz/crashes/.
+FUZZ_SECONDS ?= 60
+FUZZ        := $(BUILD)/fuzz/fuzz-scenario
+FUZZ_SRC    := models/scenario.c models/units.c models/lint.c sim/simtime.c tests/fuzz/fuzz_scenario.c
+$(FUZZ): $(FUZZ_SRC) | check-pkgs
+	@mkdir -p $(dir $@)
+	clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -I$(BUILD)/gen -fsanitize=fuzzer,address,undefined \
+	  $(PKG_CFLAGS) $(FUZZ_SRC) -o $@ $(PKG_LIBS)
+
+fuzz: $(FUZZ)
+	@mkdir -p $(BUILD)/fuzz/corpus tests/fuzz/crashes
+	cp scenarios/*.json tests/scenarios/bad/*.json tests/scenarios/*.json $(BUILD)/fuzz/corpus/ 2>/dev/null || true
+	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	  $(FUZZ) -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+	  -artifact_prefix=tests/fuzz/crashes/ $(BUILD)/fuzz/corpus
 
 # ---------------------------------------------------------------- install
 install: $(GOLIVE)
