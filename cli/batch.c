@@ -27,6 +27,8 @@ typedef struct {
     GArray *incidents; /* run_incident */
     char *trace;   /* JSON Lines, NULL unless asked */
     world_link_samples *links; /* run 0's link load, when plots want it */
+    const char *stop_reason;   /* why the run stopped early, NULL if it did not */
+    bool ran;
     GPtrArray *warnings;
 } run_out;
 
@@ -35,7 +37,12 @@ struct batch {
     bool want_trace;
     run_out *outs;
     progress *bar;
-    bool want_links;
+    bool want_links, check;
+    const volatile int *cancel;
+    GPtrArray *violations;
+    GMutex lock;
+    gint next;  /* the next run to start */
+    int nruns;  /* runs started (all of them unless interrupted) */
     GPtrArray *risks; /* lint warnings */
 };
 
@@ -52,11 +59,23 @@ static void run_one(batch *b, int k)
         return;
     }
     trace_set_keep(sim_trace(world_sim(w)), b->want_trace);
+    world_set_cancel(w, b->cancel);
     if (k == 0 && b->want_links) /* about 400 samples over the run */
         world_sample_links(w, b->sc->until / 400 > SIM_MS ? b->sc->until / 400 : SIM_MS);
     world_run(w);
+    o->ran = true;
+    o->stop_reason = world_stop_reason(w);
     if (k == 0)
         o->links = world_take_link_samples(w);
+    if (b->check) {
+        GPtrArray *v = g_ptr_array_new_with_free_func(g_free);
+        world_check(w, v);
+        g_mutex_lock(&b->lock);
+        for (guint i = 0; i < v->len; i++)
+            g_ptr_array_add(b->violations, g_strdup_printf("run %d: %s", k, (char *)g_ptr_array_index(v, i)));
+        g_mutex_unlock(&b->lock);
+        g_ptr_array_free(v, TRUE);
+    }
     for (size_t i = 0; i < world_nmigrations(w); i++) {
         run_mig rm = { k, *world_migration(w, i) };
         rm.r.iterations = g_array_copy(rm.r.iterations);
@@ -83,9 +102,17 @@ static void run_one(batch *b, int k)
 
 static void pool_fn(gpointer data, gpointer user)
 {
+    (void)data;
     batch *b = user;
-    run_one(b, GPOINTER_TO_INT(data) - 1);
-    progress_tick(b->bar);
+    for (;;) {
+        if (b->cancel && *b->cancel)
+            return; /* interrupted: the rest is skipped */
+        int k = g_atomic_int_add(&b->next, 1);
+        if (k >= b->sc->runs)
+            return;
+        run_one(b, k);
+        progress_tick(b->bar);
+    }
 }
 
 static json_object *jtime(sim_time t)
@@ -123,9 +150,13 @@ static char *fmt_time(sim_time t)
 }
 
 
-batch *batch_run(const scenario *sc, int threads, unsigned flags)
+batch *batch_run(const scenario *sc, int threads, unsigned flags, const volatile int *cancel)
 {
     batch *b = g_new0(batch, 1);
+    b->cancel = cancel;
+    b->check = flags & BATCH_CHECK;
+    b->violations = g_ptr_array_new_with_free_func(g_free);
+    g_mutex_init(&b->lock);
     b->sc = sc;
     b->want_trace = flags & BATCH_TRACE;
     b->want_links = flags & BATCH_LINKS;
@@ -135,17 +166,19 @@ batch *batch_run(const scenario *sc, int threads, unsigned flags)
     lint_scenario(sc, b->risks);
     int nthreads = threads > 0 ? threads : (int)g_get_num_processors();
     b->bar = show_progress ? progress_new("runs", (size_t)sc->runs) : NULL;
-    if (nthreads > 1 && sc->runs > 1) {
+    if (nthreads > sc->runs)
+        nthreads = sc->runs > 0 ? sc->runs : 1;
+    /* each worker takes the next run index until none is left or a signal
+     * came: the runs done are always a prefix, whatever the threads */
+    if (nthreads > 1) {
         GThreadPool *pool = g_thread_pool_new(pool_fn, b, nthreads, TRUE, NULL);
-        for (int k = 0; k < sc->runs; k++)
+        for (int k = 0; k < nthreads; k++)
             g_thread_pool_push(pool, GINT_TO_POINTER(k + 1), NULL);
         g_thread_pool_free(pool, FALSE, TRUE);
     } else {
-        for (int k = 0; k < sc->runs; k++) {
-            run_one(b, k);
-            progress_tick(b->bar);
-        }
+        pool_fn(GINT_TO_POINTER(1), b);
     }
+    b->nruns = g_atomic_int_get(&b->next) < sc->runs ? g_atomic_int_get(&b->next) : sc->runs;
     progress_free(b->bar);
     b->bar = NULL;
     return b;
@@ -155,7 +188,7 @@ void batch_free(batch *b)
 {
     if (!b)
         return;
-    for (int k = 0; k < b->sc->runs; k++) {
+    for (int k = 0; k < b->nruns; k++) {
         for (guint i = 0; i < b->outs[k].migs->len; i++)
             g_array_free(g_array_index(b->outs[k].migs, run_mig, i).r.iterations, TRUE);
         g_array_free(b->outs[k].migs, TRUE);
@@ -168,12 +201,23 @@ void batch_free(batch *b)
     }
     g_free(b->outs);
     g_ptr_array_free(b->risks, TRUE);
+    g_ptr_array_free(b->violations, TRUE);
+    g_mutex_clear(&b->lock);
     g_free(b);
 }
 
 const scenario *batch_scenario(const batch *b) { return b->sc; }
 
-const world_link_samples *batch_link_samples(const batch *b) { return b->sc->runs > 0 ? b->outs[0].links : NULL; }
+bool batch_interrupted(const batch *b)
+{
+    if (!b->cancel || !*b->cancel)
+        return false;
+    return true;
+}
+
+const GPtrArray *batch_violations(const batch *b) { return b->violations; }
+
+const world_link_samples *batch_link_samples(const batch *b) { return b->nruns > 0 ? b->outs[0].links : NULL; }
 
 size_t batch_nmigrations(const batch *b, int run) { return b->outs[run].migs->len; }
 
@@ -195,7 +239,7 @@ GPtrArray *batch_warnings(const batch *b)
     GPtrArray *w = g_ptr_array_new_with_free_func(g_free);
     for (guint i = 0; i < b->risks->len; i++)
         g_ptr_array_add(w, g_strdup(g_ptr_array_index(b->risks, i)));
-    for (guint i = 0; b->sc->runs > 0 && i < b->outs[0].warnings->len; i++)
+    for (guint i = 0; b->nruns > 0 && i < b->outs[0].warnings->len; i++)
         g_ptr_array_add(w, g_strdup(g_ptr_array_index(b->outs[0].warnings, i)));
     return w;
 }
@@ -203,7 +247,7 @@ GPtrArray *batch_warnings(const batch *b)
 char *batch_trace(const batch *b)
 {
     GString *t = g_string_new(NULL);
-    for (int k = 0; k < b->sc->runs; k++)
+    for (int k = 0; k < b->nruns; k++)
         if (b->outs[k].trace)
             g_string_append(t, b->outs[k].trace);
     return g_string_free(t, FALSE);
@@ -326,7 +370,7 @@ static batch_figure figure(stats_acc *a)
 void batch_get_figures(const batch *b, batch_figures *f)
 {
     const scenario *sc = b->sc;
-    int runs = sc->runs;
+    int runs = b->nruns > 0 ? b->nruns : 1;
     double T = sim_to_s(sc->until);
     f->years = years_of(b);
     stats_acc *av = stats_acc_new(false), *un = stats_acc_new(false), *risk = stats_acc_new(false),
@@ -398,7 +442,7 @@ static json_object *nines(double a)
 json_object *batch_summary(const batch *b)
 {
     const scenario *sc = b->sc;
-    int runs = sc->runs;
+    int runs = b->nruns > 0 ? b->nruns : 1;
     json_object *summ = json_object_new_object();
     stats_acc *dt = stats_acc_new(true), *cdt = stats_acc_new(true), *tt = stats_acc_new(true);
     for (int k = 0; k < runs; k++) {
@@ -479,7 +523,7 @@ static void summary_text(const batch *b, GString *txt, stats_acc *dt)
     const scenario *sc = b->sc;
     batch_figures f;
     batch_get_figures(b, &f);
-    bool mc = sc->runs > 1;
+    bool mc = b->nruns > 1;
     if (mc && stats_acc_n(dt) > 0) {
         stats_interval ci = stats_acc_ci(dt, 0.95);
         g_string_append_printf(txt, "downtime over %zu completed migrations: mean %.1f ms (95%% CI %.1f-%.1f), p99 %.1f ms\n",
@@ -502,7 +546,7 @@ static void summary_text(const batch *b, GString *txt, stats_acc *dt)
     }
     if (mc || f.split_brain.mean > 0)
         g_string_append_printf(txt, "split brain: %.0f of %d runs (%.2f%%, 95%% CI %.2f-%.2f%%); per year %.2f%% (%.2f-%.2f%%)\n",
-                               f.split_brain.mean * sc->runs, sc->runs, 100 * f.split_brain.mean,
+                               f.split_brain.mean * b->nruns, b->nruns, 100 * f.split_brain.mean,
                                100 * f.split_brain.lo, 100 * f.split_brain.hi, 100 * f.split_brain_year.mean,
                                100 * f.split_brain_year.lo, 100 * f.split_brain_year.hi);
     if (strcmp(sc->storage.type, "local") != 0) {
@@ -525,16 +569,16 @@ json_object *batch_report(const batch *b, char **csv_out, char **txt_out)
     json_object_object_add(root, "golive", json_object_new_int(1));
     json_object_object_add(root, "scenario", json_object_new_string(sc->name));
     json_object_object_add(root, "seed", json_object_new_int64((int64_t)sc->seed));
-    json_object_object_add(root, "runs", json_object_new_int(sc->runs));
+    json_object_object_add(root, "runs", json_object_new_int(b->nruns));
     json_object *jm = json_object_new_array();
     GString *csv = g_string_new("run,vm,from,to,start,end,outcome,total_time,downtime,client_downtime,"
                                 "qemu_downtime,transferred_bytes,bitmap_syncs,iterations,max_cpu_throttle,mode\n");
     GString *txt = g_string_new(NULL);
-    g_string_append_printf(txt, "%s: %d run%s, seed %" G_GUINT64_FORMAT "\n", sc->name, sc->runs,
-                           sc->runs > 1 ? "s" : "", sc->seed);
+    g_string_append_printf(txt, "%s: %d run%s, seed %" G_GUINT64_FORMAT "\n", sc->name, b->nruns,
+                           b->nruns > 1 ? "s" : "", sc->seed);
     g_string_append_printf(txt, "%-4s %-12s %-22s %9s %10s %10s %10s %12s %5s %5s  %s\n", "run", "vm", "from -> to",
                            "start", "total", "downtime", "client", "transferred", "iters", "syncs", "outcome");
-    for (int k = 0; k < sc->runs; k++) {
+    for (int k = 0; k < b->nruns; k++) {
         GArray *migs = b->outs[k].migs;
         for (guint i = 0; i < migs->len; i++) {
             const mig_result *r = &g_array_index(migs, run_mig, i).r;
@@ -594,7 +638,7 @@ json_object *batch_report(const batch *b, char **csv_out, char **txt_out)
     json_object_object_add(root, "migrations", jm);
     json_object *ji = json_object_new_array();
     size_t shown = 0;
-    for (int k = 0; k < sc->runs; k++) {
+    for (int k = 0; k < b->nruns; k++) {
         GArray *ins = b->outs[k].incidents;
         for (guint i = 0; i < ins->len; i++) {
             const world_incident *in = &g_array_index(ins, run_incident, i).in;
@@ -624,6 +668,21 @@ json_object *batch_report(const batch *b, char **csv_out, char **txt_out)
         json_object_array_add(jw, json_object_new_string(g_ptr_array_index(warns, i)));
     g_ptr_array_free(warns, TRUE);
     json_object_object_add(root, "warnings", jw);
+    json_object *stopped = json_object_new_array();
+    for (int k = 0; k < b->nruns; k++)
+        if (b->outs[k].stop_reason) {
+            json_object *o = json_object_new_object();
+            json_object_object_add(o, "run", json_object_new_int(k));
+            json_object_object_add(o, "reason", json_object_new_string(b->outs[k].stop_reason));
+            json_object_array_add(stopped, o);
+            if (json_object_array_length(stopped) <= 3)
+                g_string_append_printf(txt, "run %d stopped early: %s%s\n", k, b->outs[k].stop_reason,
+                                       !strcmp(b->outs[k].stop_reason, "max_events")
+                                           ? " (the scenario's max_events budget ran out; raise it if the run needs more)"
+                                           : "");
+        }
+    json_object_object_add(root, "stopped", stopped);
+    json_object_object_add(root, "partial", json_object_new_boolean(batch_interrupted(b)));
     summary_text(b, txt, dt);
     stats_acc_free(dt);
     *csv_out = g_string_free(csv, FALSE);

@@ -19,10 +19,16 @@ enum {
     BATCH_TRACE = 1,    /* keep every run's trace (batch_trace) */
     BATCH_PROGRESS = 2, /* a progress bar on a terminal */
     BATCH_LINKS = 4,    /* sample run 0's link load (batch_link_samples) */
+    BATCH_CHECK = 8,    /* check every run's invariants (batch_violations) */
 };
 
-/* Runs sc->runs runs of sc on `threads` threads (0: all cores). */
-batch *batch_run(const scenario *sc, int threads, unsigned flags);
+/* Runs sc->runs runs of sc on `threads` threads (0: all cores); stops early
+ * when *cancel becomes non-zero (NULL: never). */
+batch *batch_run(const scenario *sc, int threads, unsigned flags, const volatile int *cancel);
+/* Whether a cancel stopped it: the results are partial. */
+bool batch_interrupted(const batch *b);
+/* Invariant violations of every run (BATCH_CHECK), as "run K: ..." lines. */
+const GPtrArray *batch_violations(const batch *b);
 void batch_free(batch *b);
 
 /* Warnings of the scenario's design (lint) and of what the models could

@@ -9,6 +9,7 @@
 
 #include "cli/batch.h"
 #include "cli/cli.h"
+#include "cli/interrupt.h"
 #include "cli/output.h"
 #include "models/units.h"
 #include "plots/chart.h"
@@ -128,6 +129,7 @@ int cli_compare(int argc, char **argv)
     if (rc != CLI_EXIT_OK)
         goto out;
 
+    const volatile int *cancel = interrupt_install();
     json_object *root = json_object_new_object();
     json_object_object_add(root, "golive", json_object_new_int(1));
     json_object *jd = json_object_new_array();
@@ -152,7 +154,13 @@ int cli_compare(int argc, char **argv)
                            "data discarded per run", "migration downtime mean / p99");
     for (guint i = 0; i < scs->len; i++) {
         const scenario *sc = g_ptr_array_index(scs, i);
-        batch *b = batch_run(sc, threads, BATCH_PROGRESS);
+        batch *b = batch_run(sc, threads, BATCH_PROGRESS, cancel);
+        if (batch_interrupted(b)) {
+            batch_free(b);
+            fprintf(stderr, "golive compare: interrupted by signal %d; nothing written\n", interrupt_signal());
+            rc = 128 + interrupt_signal();
+            break;
+        }
         GPtrArray *warns = batch_warnings(b);
         for (guint k = 0; k < warns->len; k++)
             fprintf(stderr, "golive compare: %s: warning: %s\n", sc->name, (char *)g_ptr_array_index(warns, k));
@@ -236,6 +244,16 @@ int cli_compare(int argc, char **argv)
     g_string_append(txt, "CIs: availability and data at risk, Student t over runs; split brain, Wilson over runs, "
                          "per year = 1 - (1 - p)^(1/years simulated).\n");
 
+    if (rc != CLI_EXIT_OK) {
+        chart_free(bars_un);
+        chart_free(bars_sb);
+        chart_free(bars_risk);
+        chart_free(cdfs);
+        g_string_free(txt, TRUE);
+        g_string_free(csv, TRUE);
+        json_object_put(root);
+        goto out;
+    }
     struct {
         const char *path;
         char *data;

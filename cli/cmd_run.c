@@ -9,6 +9,7 @@
 
 #include "cli/batch.h"
 #include "cli/cli.h"
+#include "cli/interrupt.h"
 #include "cli/output.h"
 #include "cli/run_plots.h"
 #include "models/lint.h"
@@ -21,7 +22,7 @@ int cli_run(int argc, char **argv)
     gint64 seed = -1;
     gint runs = 0, threads = 0;
     gchar *json_path = NULL, *csv_path = NULL, *trace_path = NULL, *plots_dir = NULL, *plot_format = NULL;
-    gboolean quiet = FALSE;
+    gboolean quiet = FALSE, check = FALSE, partial = FALSE;
     GOptionEntry entries[] = {
         { "runs", 'n', 0, G_OPTION_ARG_INT, &runs, "Number of runs (default: the scenario's \"runs\")", "N" },
         { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed (default: the scenario's \"seed\")", "S" },
@@ -33,6 +34,10 @@ int cli_run(int argc, char **argv)
         { "plots", 0, 0, G_OPTION_ARG_FILENAME, &plots_dir,
           "Draw the run's charts into DIR (migration progress, timeline, downtime CDFs)", "DIR" },
         { "plot-format", 0, 0, G_OPTION_ARG_STRING, &plot_format, "png (default), svg or pdf", "FMT" },
+        { "check", 0, 0, G_OPTION_ARG_NONE, &check,
+          "Check every run's invariants; report violations and exit 1 if any", NULL },
+        { "partial", 0, 0, G_OPTION_ARG_NONE, &partial,
+          "When interrupted, still write the report, marked \"partial\"", NULL },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No summary on stdout", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
@@ -92,7 +97,27 @@ int cli_run(int argc, char **argv)
     if (sc->until == SIM_NEVER)
         sc->until = SIM_DAY; /* a bound for migrations that never converge */
 
-    batch *b = batch_run(sc, threads, (trace_path ? BATCH_TRACE : 0u) | BATCH_PROGRESS | (plots_dir ? BATCH_LINKS : 0u));
+    const volatile int *cancel = interrupt_install();
+    batch *b = batch_run(sc, threads,
+                         (trace_path ? BATCH_TRACE : 0u) | BATCH_PROGRESS | (plots_dir ? BATCH_LINKS : 0u) |
+                             (check ? BATCH_CHECK : 0u),
+                         cancel);
+    bool interrupted = batch_interrupted(b);
+    if (interrupted) {
+        fprintf(stderr, "golive run: interrupted by signal %d%s\n", interrupt_signal(),
+                partial ? "; writing the partial report" : "; nothing written");
+        rc = 128 + interrupt_signal();
+        if (!partial) {
+            batch_free(b);
+            scenario_free(sc);
+            goto out_free_opts;
+        }
+    }
+    const GPtrArray *viol = batch_violations(b);
+    for (guint i = 0; i < viol->len; i++)
+        fprintf(stderr, "golive run: invariant violated: %s\n", (char *)g_ptr_array_index(viol, i));
+    if (viol->len && rc == CLI_EXIT_OK)
+        rc = CLI_EXIT_FAILURE;
     GPtrArray *warns = batch_warnings(b);
     for (guint i = 0; i < warns->len; i++)
         fprintf(stderr, "golive run: warning: %s\n", (char *)g_ptr_array_index(warns, i));
@@ -116,11 +141,12 @@ int cli_run(int argc, char **argv)
         if (files[i].path && !output_write(files[i].path, files[i].data, strlen(files[i].data), &err)) {
             fprintf(stderr, "golive run: %s\n", err);
             g_free(err);
-            rc = CLI_EXIT_FAILURE;
+            if (!interrupted)
+                rc = CLI_EXIT_FAILURE;
         }
         g_free(files[i].data);
     }
-    if (plots_dir && rc == CLI_EXIT_OK) {
+    if (plots_dir && rc == CLI_EXIT_OK && !interrupted) {
         GError *perr = NULL;
         GPtrArray *written = g_ptr_array_new_with_free_func(g_free);
         if (!run_plots(b, plots_dir, plot_format ? plot_format : "png", written, &perr)) {

@@ -15,6 +15,7 @@
 
 #include "cli/batch.h"
 #include "cli/cli.h"
+#include "cli/interrupt.h"
 #include "cli/output.h"
 #include "cli/progress.h"
 #include "models/units.h"
@@ -134,10 +135,18 @@ static double numeric(const char *v, const char **unit)
     return NAN;
 }
 
+typedef struct {
+    progress *bar;
+    const volatile int *cancel;
+} sweep_ctx;
+
 static void run_point(gpointer data, gpointer user)
 {
     point *p = data;
-    p->b = batch_run(p->sc, 1, 0);
+    sweep_ctx *ctx = user;
+    if (*ctx->cancel)
+        return;
+    p->b = batch_run(p->sc, 1, 0, ctx->cancel);
     batch_get_figures(p->b, &p->f);
     size_t started = 0, done = 0;
     double tot = 0, cli = 0;
@@ -156,7 +165,7 @@ static void run_point(gpointer data, gpointer user)
     p->converged = started ? (double)done / (double)started : NAN;
     p->total_mean = done ? tot / (double)done : NAN;
     p->client_mean = done ? cli / (double)done : NAN;
-    progress_tick(user);
+    progress_tick(ctx->bar);
 }
 
 static json_object *num(double x)
@@ -443,13 +452,18 @@ int cli_sweep(int argc, char **argv)
             goto out;
     }
 
-    progress *bar = progress_new("points", npts);
-    GThreadPool *pool = g_thread_pool_new(run_point, bar, threads > 0 ? threads : (int)g_get_num_processors(), TRUE,
+    sweep_ctx sctx = { progress_new("points", npts), interrupt_install() };
+    GThreadPool *pool = g_thread_pool_new(run_point, &sctx, threads > 0 ? threads : (int)g_get_num_processors(), TRUE,
                                           NULL);
     for (size_t p = 0; p < npts; p++)
         g_thread_pool_push(pool, &pts[p], NULL);
     g_thread_pool_free(pool, FALSE, TRUE);
-    progress_free(bar);
+    progress_free(sctx.bar);
+    if (*sctx.cancel) {
+        fprintf(stderr, "golive sweep: interrupted by signal %d; nothing written\n", interrupt_signal());
+        rc = 128 + interrupt_signal();
+        goto out;
+    }
 
     GString *csv = g_string_new(NULL), *txt = g_string_new(NULL);
     for (guint k = 0; k < keys->len; k++)

@@ -1298,7 +1298,7 @@ static void load_root(ctx *c, scenario *s, json_object *root)
 {
     static const char *const keys[] = {
         "golive", "name", "description", "seed", "until", "runs", "networks", "hosts", "vms",
-        "storage", "cluster", "migration", "events", "failures", NULL,
+        "storage", "cluster", "migration", "events", "failures", "max_events", NULL,
     };
     check_keys(c, root, keys);
     json_object *ver = get(root, "golive");
@@ -1316,6 +1316,9 @@ static void load_root(ctx *c, scenario *s, json_object *root)
     json_object *until = get(root, "until");
     s->until = until ? get_time(c, root, "until", Q_POS, SIM_NEVER, false) : SIM_NEVER;
     s->runs = (int)get_int(c, root, "runs", 1, 100000000, 1, false);
+    /* the event budget of one run: about a minute or two of simulation; a
+     * scenario that needs more says so */
+    s->max_events = (uint64_t)get_int(c, root, "max_events", 1000, INT64_MAX, 1000000000, false);
 
     load_networks(c, s, root);
     load_hosts(c, s, root);

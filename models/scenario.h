@@ -182,6 +182,7 @@ typedef struct {
     uint64_t seed;
     sim_time until;      /* SIM_NEVER: until nothing is left to happen */
     int runs;
+    uint64_t max_events; /* per run: the simulation stops there (a clear stop reason) */
     scn_network *networks;
     size_t nnetworks;
     scn_host *hosts;

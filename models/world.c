@@ -828,6 +828,48 @@ void world_link_samples_free(world_link_samples *s)
     g_free(s);
 }
 
+const char *world_stop_reason(const world *w) { return w->stop_reason; }
+
+void world_set_cancel(world *w, const volatile int *flag) { sim_set_cancel(w->s, flag); }
+
+size_t world_check(world *w, GPtrArray *v)
+{
+    const scenario *sc = w->sc;
+    size_t n0 = v->len;
+    if (sim_time_reversals(w->s))
+        g_ptr_array_add(v, g_strdup_printf("time went backwards %" G_GUINT64_FORMAT " times", sim_time_reversals(w->s)));
+    flow_counters fc = flow_net_counters(w->net);
+    if (fc.bytes_unaccounted > 0)
+        g_ptr_array_add(v, g_strdup_printf("%.0f bytes of delivered flows were never sent", fc.bytes_unaccounted));
+    for (size_t i = 0; i < w->migs->len; i++) {
+        const mig_result *r = mig_get_result(g_ptr_array_index(w->migs, i));
+        if (r->outcome == MIG_RUNNING)
+            g_ptr_array_add(v, g_strdup_printf("migration %zu of %s has no outcome", i, sc->vms[r->vm].name));
+        if (r->outcome == MIG_COMPLETED && (r->resume < r->stop || r->end < r->start))
+            g_ptr_array_add(v, g_strdup_printf("migration %zu of %s ends before it starts", i, sc->vms[r->vm].name));
+    }
+    sim_time limit = sim_time_add(sc->until, SIM_HOUR);
+    for (size_t i = 0; i < world_nincidents(w); i++) {
+        const world_incident *in = world_incident_get(w, i);
+        if (in->start < 0 || in->end < in->start || in->end > limit)
+            g_ptr_array_add(v, g_strdup_printf("incident %zu (%s) lies outside the run: %.3f-%.3f s", i, in->kind,
+                                               sim_to_s(in->start), sim_to_s(in->end)));
+    }
+    for (size_t i = 0; i < sc->nvms; i++) {
+        const vm_state *s = &w->vms[i];
+        if (s->dup_host < 0)
+            continue;
+        bool said = false;
+        for (size_t k = 0; k < world_nincidents(w); k++) {
+            const world_incident *in = world_incident_get(w, k);
+            said |= in->vm == (int)i && !strcmp(in->kind, "double-writer");
+        }
+        if (!said)
+            g_ptr_array_add(v, g_strdup_printf("%s runs on two hosts with no incident", sc->vms[i].name));
+    }
+    return v->len - n0;
+}
+
 void world_run(world *w)
 {
     const scenario *sc = w->sc;
@@ -846,7 +888,12 @@ void world_run(world *w)
     drbd_update(w);
     if (w->st)
         sim_at(w->s, 0, sample_links, w);
-    sim_run(w->s, sc->until);
+    sim_set_max_events(w->s, sc->max_events);
+    sim_run_result rr = sim_run(w->s, sc->until);
+    if (rr == SIM_RUN_MAX_EVENTS)
+        w->stop_reason = "max_events";
+    else if (rr == SIM_RUN_CANCELLED)
+        w->stop_reason = "interrupted";
     w->ended = true;
     if (w->failures)
         failure_set_stop(w->failures); /* nothing fails after the end */
@@ -873,7 +920,11 @@ void world_run(world *w)
     }
     g_queue_free_full(w->queue, g_free);
     w->queue = g_queue_new();
-    sim_run(w->s, sim_time_add(sim_now(w->s), SIM_HOUR));
+    if (!w->stop_reason) {
+        /* switchovers under way finish (the budget is the run's, doubled) */
+        sim_set_max_events(w->s, 2 * sc->max_events);
+        sim_run(w->s, sim_time_add(sim_now(w->s), SIM_HOUR));
+    }
     for (size_t i = 0; i < w->migs->len; i++)
         mig_run_ended(g_ptr_array_index(w->migs, i));
     g_free(ctx);

@@ -53,6 +53,18 @@ typedef struct {
 world_link_samples *world_take_link_samples(world *w);
 void world_link_samples_free(world_link_samples *s);
 
+/* Why the run stopped early: NULL when it reached its end, "max_events"
+ * (the event budget ran out), "interrupted" (the cancel flag). */
+const char *world_stop_reason(const world *w);
+/* The cancel flag checked while running (see sim_set_cancel). */
+void world_set_cancel(world *w, const volatile int *flag);
+/* Checks the run's invariants (DESIGN 3.4, issue: reliability): every
+ * migration has exactly one outcome, incidents lie in the run and end after
+ * they start, time never went backwards, every delivered flow's bytes were
+ * all sent, a VM runs on two hosts only under a double-writer incident.
+ * Appends a message per violation; returns their number. */
+size_t world_check(world *w, GPtrArray *violations);
+
 /* Things the scenario asks for that this version does not simulate yet. */
 const GPtrArray *world_warnings(const world *w);
 

@@ -97,6 +97,7 @@ struct world {
     GPtrArray *jobs;           /* world_job allocations */
     sim_time sample_every;     /* link sampling for plots, 0: off */
     GArray *st, *s_transfer, *s_steady; /* times; rates [sample][link] */
+    const char *stop_reason;   /* NULL, "max_events", "interrupted" */
     bool ended;                /* past the scenario's end: only switchovers finish */
 };
 

@@ -90,6 +90,9 @@ typedef struct {
     uint64_t solves;        /* re-ratings performed */
     uint64_t flows_rerated; /* sum over re-ratings of the flows in the component */
     uint64_t links_visited; /* sum over re-ratings of the links in the component */
+    uint64_t delivered;     /* flows delivered whole */
+    double bytes_delivered;
+    double bytes_unaccounted; /* |size - bytes sent| of delivered flows beyond rounding: must stay 0 */
 } flow_counters;
 flow_counters flow_net_counters(const flow_net *net);
 /* Number of flows still sending. */

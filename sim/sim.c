@@ -7,7 +7,8 @@ struct sim {
     sim_time now;
     evq *q;
     bool stopped;
-    uint64_t nevents, max_events;
+    uint64_t nevents, max_events, reversals;
+    const volatile int *cancel;
     rng_streams *rng;
     trace *tr;
 };
@@ -59,6 +60,8 @@ bool sim_pending(const sim *s, sim_event ev) { return evq_pending(s->q, ev); }
 void sim_stop(sim *s) { s->stopped = true; }
 
 void sim_set_max_events(sim *s, uint64_t max_events) { s->max_events = max_events; }
+void sim_set_cancel(sim *s, const volatile int *flag) { s->cancel = flag; }
+uint64_t sim_time_reversals(const sim *s) { return s->reversals; }
 uint64_t sim_events_run(const sim *s) { return s->nevents; }
 size_t sim_events_pending(const sim *s) { return evq_size(s->q); }
 
@@ -66,6 +69,8 @@ sim_run_result sim_run(sim *s, sim_time until)
 {
     s->stopped = false;
     for (;;) {
+        if (s->cancel && (s->nevents & 4095) == 0 && *s->cancel)
+            return SIM_RUN_CANCELLED;
         if (s->max_events && s->nevents >= s->max_events && evq_peek_time(s->q) <= until)
             return SIM_RUN_MAX_EVENTS;
         sim_time t;
@@ -78,6 +83,8 @@ sim_run_result sim_run(sim *s, sim_time until)
             s->now = until > s->now ? until : s->now;
             return SIM_RUN_UNTIL;
         }
+        if (t < s->now)
+            s->reversals++;
         s->now = t;
         s->nevents++;
         fn(s, arg);

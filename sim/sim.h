@@ -23,6 +23,7 @@ typedef enum {
     SIM_RUN_UNTIL,      /* reached the requested time; the clock is there */
     SIM_RUN_STOPPED,    /* a callback called sim_stop() */
     SIM_RUN_MAX_EVENTS, /* the event budget (sim_set_max_events) ran out */
+    SIM_RUN_CANCELLED,  /* the cancel flag (sim_set_cancel) was raised */
 } sim_run_result;
 
 /* Allocates a sim at time 0 whose streams derive from (seed, run). */
@@ -51,6 +52,12 @@ void sim_stop(sim *s);
 
 /* Bounds the number of events one sim may run in total (0: no bound). */
 void sim_set_max_events(sim *s, uint64_t max_events);
+/* A flag (set from a signal handler, say) checked every few thousand events:
+ * when it is non-zero sim_run returns SIM_RUN_CANCELLED. NULL: none. */
+void sim_set_cancel(sim *s, const volatile int *flag);
+/* Events that ran at a time before the one before them: always 0 unless the
+ * queue is broken (an invariant checked by tests and `golive run --check`). */
+uint64_t sim_time_reversals(const sim *s);
 uint64_t sim_events_run(const sim *s);
 size_t sim_events_pending(const sim *s);
 

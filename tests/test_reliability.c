@@ -1,0 +1,145 @@
+/* Reliability: invariants of every shipped scenario, interrupts, the event
+ * budget, hostile inputs through the command line, repeatability. */
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <json-c/json.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "models/world.h"
+#include "tests/support.h"
+
+/* Every shipped scenario, every invariant (world_check), runs 0 and 1. */
+Test(reliability, invariants_hold_on_every_scenario, .timeout = 120)
+{
+    GDir *d = g_dir_open("scenarios", 0, NULL);
+    const char *name;
+    int n = 0;
+    while ((name = g_dir_read_name(d))) {
+        if (!g_str_has_suffix(name, ".json") || !strcmp(name, "schema.json"))
+            continue;
+        g_autofree char *path = g_build_filename("scenarios", name, NULL);
+        GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+        scenario *sc = scenario_load(path, errors);
+        cr_assert_not_null(sc, "%s", name);
+        g_ptr_array_free(errors, TRUE);
+        if (sc->until == SIM_NEVER)
+            sc->until = SIM_DAY;
+        for (uint64_t run = 0; run < 2; run++) {
+            char *err = NULL;
+            world *w = world_new(sc, run, &err);
+            cr_assert_not_null(w, "%s", err);
+            world_run(w);
+            GPtrArray *v = g_ptr_array_new_with_free_func(g_free);
+            size_t bad = world_check(w, v);
+            cr_assert_eq(bad, 0, "%s run %" G_GUINT64_FORMAT ": %s", name, run,
+                         bad ? (char *)g_ptr_array_index(v, 0) : "");
+            cr_assert_null(world_stop_reason(w), "%s stopped early", name);
+            g_ptr_array_free(v, TRUE);
+            world_free(w);
+        }
+        scenario_free(sc);
+        n++;
+    }
+    g_dir_close(d);
+    cr_assert_gt(n, 30);
+}
+
+/* A hundred years of failures every nanosecond is bounded by max_events,
+ * and the report says why the run stopped. */
+Test(reliability, max_events_stops_with_a_reason, .timeout = 60)
+{
+    g_autofree char *dir = g_dir_make_tmp("golive-rel-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "busy.json", NULL);
+    cr_assert(g_file_set_contents(path,
+                                  "{\"golive\":1,\"until\":\"100y\",\"max_events\":100000,"
+                                  "\"networks\":[{\"name\":\"n\"}],"
+                                  "\"hosts\":[{\"name\":\"a\",\"nics\":[{\"network\":\"n\",\"bandwidth\":1e9}]}],"
+                                  "\"failures\":[{\"target\":\"nic:*\",\"mtbf\":\"1ns\",\"mttr\":\"1ns\"}]}",
+                                  -1, NULL));
+    char *out, *err;
+    cr_assert_eq(support_golive((const char *[]){ "run", path, "--json", "-", NULL }, &out, &err), 0, "%s", err);
+    json_object *root = json_tokener_parse(out);
+    json_object *st = json_object_object_get(root, "stopped");
+    cr_assert_eq(json_object_array_length(st), 1);
+    cr_assert_str_eq(json_object_get_string(json_object_object_get(json_object_array_get_idx(st, 0), "reason")),
+                     "max_events");
+    json_object_put(root);
+    g_free(out);
+    g_free(err);
+    g_remove(path);
+    g_rmdir(dir);
+}
+
+/* SIGINT or SIGTERM in a long batch: out within a second, no report, exit
+ * 130 / 143; with --partial a report marked partial. */
+static int interrupt_run(int sig, bool partial, const char *json, double *secs)
+{
+    const char *bin = g_getenv("GOLIVE_BIN");
+    const char *argv[] = { bin, "run", "scenarios/drbd84-year.json", "--runs", "2000000", "--json", json,
+                           partial ? "--partial" : "--quiet", "--quiet", NULL };
+    GPid pid;
+    GError *e = NULL;
+    cr_assert(g_spawn_async(NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
+                                                            G_SPAWN_STDERR_TO_DEV_NULL,
+                            NULL, NULL, &pid, &e),
+              "%s", e ? e->message : "");
+    g_usleep(700000);
+    gint64 t0 = g_get_monotonic_time();
+    kill(pid, sig);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    *secs = (double)(g_get_monotonic_time() - t0) / 1e6;
+    g_spawn_close_pid(pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+Test(reliability, interrupts_stop_cleanly, .timeout = 60)
+{
+    g_autofree char *dir = g_dir_make_tmp("golive-int-XXXXXX", NULL);
+    g_autofree char *json = g_build_filename(dir, "r.json", NULL);
+    double secs;
+    cr_assert_eq(interrupt_run(SIGINT, false, json, &secs), 130);
+    cr_assert_lt(secs, 1.0, "stopped in %.2f s", secs);
+    cr_assert(!g_file_test(json, G_FILE_TEST_EXISTS), "no report");
+    cr_assert_eq(interrupt_run(SIGTERM, false, json, &secs), 143);
+    cr_assert_lt(secs, 1.0);
+    GDir *d = g_dir_open(dir, 0, NULL);
+    cr_assert_null(g_dir_read_name(d), "no temporary file left");
+    g_dir_close(d);
+    cr_assert_eq(interrupt_run(SIGINT, true, json, &secs), 130);
+    g_autofree char *text = NULL;
+    cr_assert(g_file_get_contents(json, &text, NULL, NULL), "--partial writes the report");
+    cr_assert(strstr(text, "\"partial\": true") || strstr(text, "\"partial\":true"), "marked partial");
+    g_remove(json);
+    g_rmdir(dir);
+}
+
+/* The same seed, the same bytes, run after run. */
+Test(reliability, repeated_runs_are_identical, .timeout = 60)
+{
+    char *a, *b, *err;
+    const char *args[] = { "run", "scenarios/ceph-year.json", "--runs", "50", "--json", "-", NULL };
+    cr_assert_eq(support_golive(args, &a, &err), 0);
+    g_free(err);
+    cr_assert_eq(support_golive(args, &b, &err), 0);
+    g_free(err);
+    cr_assert_str_eq(a, b);
+    g_free(a);
+    g_free(b);
+}
+
+/* --check runs the invariants from the command line. */
+Test(reliability, run_check_option)
+{
+    char *out, *err;
+    cr_assert_eq(support_golive((const char *[]){ "run", "scenarios/drbd84-dual-primary.json", "--check", "--quiet", NULL },
+                                &out, &err),
+                 0, "%s", err);
+    cr_assert_null(strstr(err, "invariant"));
+    g_free(out);
+    g_free(err);
+}
