@@ -206,6 +206,17 @@ void batch_free(batch *b)
     g_free(b);
 }
 
+double batch_estimate_bytes(const scenario *sc, int threads)
+{
+    int nthreads = threads > 0 ? threads : (int)g_get_num_processors();
+    /* per run: its record, each event's migration and its iterations
+     * (about 400 bytes), a few incidents per failure class; per world:
+     * links, VMs, the flow network */
+    double per_run = sizeof(run_out) + 256.0 + 400.0 * (double)sc->nevents + 1024.0 * (double)sc->nfailures;
+    double per_world = 4096.0 + 512.0 * (double)(sc->nhosts * sc->nnetworks) + 4096.0 * (double)sc->nvms;
+    return (double)sc->runs * per_run + nthreads * per_world;
+}
+
 const scenario *batch_scenario(const batch *b) { return b->sc; }
 
 bool batch_interrupted(const batch *b)

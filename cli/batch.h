@@ -25,6 +25,9 @@ enum {
 /* Runs sc->runs runs of sc on `threads` threads (0: all cores); stops early
  * when *cancel becomes non-zero (NULL: never). */
 batch *batch_run(const scenario *sc, int threads, unsigned flags, const volatile int *cancel);
+/* A rough upper estimate of the memory a batch of sc needs (bytes): every
+ * run's results kept for the report, and one world per thread. */
+double batch_estimate_bytes(const scenario *sc, int threads);
 /* Whether a cancel stopped it: the results are partial. */
 bool batch_interrupted(const batch *b);
 /* Invariant violations of every run (BATCH_CHECK), as "run K: ..." lines. */

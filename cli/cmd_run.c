@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/batch.h"
 #include "cli/cli.h"
@@ -97,6 +98,17 @@ int cli_run(int argc, char **argv)
     if (sc->until == SIM_NEVER)
         sc->until = SIM_DAY; /* a bound for migrations that never converge */
 
+    double need = batch_estimate_bytes(sc, threads);
+    double have = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+    if (have > 0 && need > 0.8 * have) {
+        g_autofree char *n = units_format(UNITS_SIZE, need), *h = units_format(UNITS_SIZE, have);
+        fprintf(stderr, "golive run: %s: %d runs would need about %s of memory, and this machine has %s; run fewer "
+                        "(--runs), or split them over machines\n",
+                argv[1], sc->runs, n, h);
+        scenario_free(sc);
+        rc = CLI_EXIT_USAGE;
+        goto out_free_opts;
+    }
     const volatile int *cancel = interrupt_install();
     batch *b = batch_run(sc, threads,
                          (trace_path ? BATCH_TRACE : 0u) | BATCH_PROGRESS | (plots_dir ? BATCH_LINKS : 0u) |

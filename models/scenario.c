@@ -2,6 +2,7 @@
  * getter reports into the same error list and returns a usable default, so
  * checking goes on after the first error and all errors are listed. */
 #include "models/scenario.h"
+#include <glib/gstdio.h>
 
 #include <errno.h>
 #include <limits.h>
@@ -156,6 +157,10 @@ static char *get_string(ctx *c, json_object *obj, const char *key, bool required
         return def ? g_strdup(def) : NULL;
     }
     const char *s = json_object_get_string(v);
+    if (json_object_get_string_len(v) > SCENARIO_MAX_STRING) {
+        err_at(c, key, "expected at most %d characters, not %d", SCENARIO_MAX_STRING, json_object_get_string_len(v));
+        return def ? g_strdup(def) : NULL;
+    }
     if (required && !*s) {
         err_at(c, key, "expected a non-empty string");
         return def ? g_strdup(def) : NULL;
@@ -1421,6 +1426,11 @@ static void check_duplicate_keys(const char *name, const char *t, size_t len, GP
 scenario *scenario_load_text(const char *name, const char *text, size_t len, GPtrArray *errors)
 {
     guint before = errors->len;
+    if (len > SCENARIO_MAX_BYTES) {
+        g_ptr_array_add(errors, g_strdup_printf("%s: error: too large (%.1f MiB; a scenario file may be at most %d MiB)",
+                                                name, len / 1048576.0, SCENARIO_MAX_BYTES >> 20));
+        return NULL;
+    }
     if (len == 0) {
         g_ptr_array_add(errors, g_strdup_printf("%s: error: empty file (expected a JSON object)", name));
         return NULL;
@@ -1521,6 +1531,12 @@ scenario *scenario_load(const char *path, GPtrArray *errors)
 {
     if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
         g_ptr_array_add(errors, g_strdup_printf("%s: error: is a directory, not a scenario file", path));
+        return NULL;
+    }
+    GStatBuf st;
+    if (g_stat(path, &st) == 0 && (guint64)st.st_size > SCENARIO_MAX_BYTES) {
+        g_ptr_array_add(errors, g_strdup_printf("%s: error: too large (%.1f MiB; a scenario file may be at most %d MiB)",
+                                                path, st.st_size / 1048576.0, SCENARIO_MAX_BYTES >> 20));
         return NULL;
     }
     g_autofree char *text = NULL;

@@ -198,6 +198,10 @@ typedef struct {
     scn_migration migration;
 } scenario;
 
+/* Limits on what a scenario file may hold: its size, and any string in it. */
+#define SCENARIO_MAX_BYTES (16 << 20)
+#define SCENARIO_MAX_STRING 65536
+
 /* Loads and checks a scenario file. On any error returns NULL and appends
  * every message (g_free'd strings) to errors. */
 scenario *scenario_load(const char *path, GPtrArray *errors);

@@ -79,7 +79,7 @@ Test(reliability, max_events_stops_with_a_reason, .timeout = 60)
 static int interrupt_run(int sig, bool partial, const char *json, double *secs)
 {
     const char *bin = g_getenv("GOLIVE_BIN");
-    const char *argv[] = { bin, "run", "scenarios/drbd84-year.json", "--runs", "2000000", "--json", json,
+    const char *argv[] = { bin, "run", "tests/scenarios/mc/drbd-link-failures.json", "--runs", "5000000", "--json", json,
                            partial ? "--partial" : "--quiet", "--quiet", NULL };
     GPid pid;
     GError *e = NULL;
@@ -140,6 +140,75 @@ Test(reliability, run_check_option)
                                 &out, &err),
                  0, "%s", err);
     cr_assert_null(strstr(err, "invariant"));
+    g_free(out);
+    g_free(err);
+}
+
+/* Hostile inputs through `golive run`: each a clear message naming the
+ * file, exit 2, and no report written. (Malformed JSON, NaN, overflowing
+ * units, duplicate keys ... are the bad-input corpus of test_scenario.) */
+static void refused(const char *file, const char *const *extra, const char *message)
+{
+    g_autofree char *dir = g_dir_make_tmp("golive-hostile-XXXXXX", NULL);
+    g_autofree char *json = g_build_filename(dir, "r.json", NULL);
+    const char *args[12] = { "run", file, "--json", json };
+    int n = 4;
+    for (; extra && *extra && n < 11; extra++)
+        args[n++] = *extra;
+    args[n] = NULL;
+    char *out, *err;
+    cr_assert_eq(support_golive(args, &out, &err), 2, "%s: %s", file, err);
+    cr_assert(strstr(err, message), "%s: expected \"%s\" in: %s", file, message, err);
+    cr_assert(!g_file_test(json, G_FILE_TEST_EXISTS), "%s: nothing written", file);
+    g_free(out);
+    g_free(err);
+    g_rmdir(dir);
+}
+
+Test(reliability, hostile_inputs, .timeout = 60)
+{
+    g_autofree char *dir = g_dir_make_tmp("golive-hostile-in-XXXXXX", NULL);
+    refused(dir, NULL, "is a directory");
+    g_autofree char *missing = g_build_filename(dir, "missing.json", NULL);
+    refused(missing, NULL, "cannot read");
+    /* a 100 MB string */
+    g_autofree char *big = g_build_filename(dir, "big.json", NULL);
+    GString *s = g_string_new("{\"golive\":1,\"description\":\"");
+    for (int i = 0; i < 100 * 1024; i++)
+        g_string_append(s, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+    g_string_append(s, "\"}");
+    cr_assert_gt(s->len, 100 * 1000 * 1000);
+    cr_assert(g_file_set_contents(big, s->str, (gssize)s->len, NULL));
+    g_string_free(s, TRUE);
+    refused(big, NULL, "too large");
+    g_remove(big);
+    /* more memory than the machine has */
+    const char *many[] = { "--runs", "100000000", NULL };
+    refused("scenarios/drbd84-year.json", many, "would need about");
+    /* unreadable (root reads everything: only as a normal user) */
+    if (geteuid() != 0) {
+        g_autofree char *locked = g_build_filename(dir, "locked.json", NULL);
+        cr_assert(g_file_set_contents(locked, "{\"golive\":1}", -1, NULL));
+        g_chmod(locked, 0);
+        refused(locked, NULL, "cannot read");
+        g_remove(locked);
+    }
+    g_rmdir(dir);
+    /* an output directory that cannot be written */
+    char *out, *err;
+    cr_assert_eq(support_golive((const char *[]){ "run", "scenarios/idle-vm.json", "--json", "/proc/golive/r.json", NULL },
+                                &out, &err),
+                 2);
+    cr_assert(strstr(err, "/proc/golive/r.json"), "%s", err);
     g_free(out);
     g_free(err);
 }
