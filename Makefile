@@ -58,7 +58,7 @@ TESTS       := $(BUILD)/normal/golive-tests
 TESTS_SAN   := $(BUILD)/san/golive-tests
 BENCH       := $(BUILD)/bench/golive-bench
 
-.PHONY: fuzz docs docs-run validate validate-run FORCE check-pkgs all check check-run demo demo-run bench bench-run deps ensure-deps \
+.PHONY: memcheck fuzz docs docs-run validate validate-run FORCE check-pkgs all check check-run demo demo-run bench bench-run deps ensure-deps \
         install uninstall clean test
 
 all: $(GOLIVE)
@@ -241,6 +241,20 @@ fuzz: $(FUZZ)
 	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  $(FUZZ) -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
 	  -artifact_prefix=tests/fuzz/crashes/ $(BUILD)/fuzz/corpus
+
+# ---------------------------------------------------------------- memcheck
+# valgrind memcheck over every shipped scenario (two runs each, with plots):
+# no leak, no invalid access; fontconfig's process-long caches are suppressed.
+memcheck: $(GOLIVE)
+	@command -v valgrind >/dev/null 2>&1 || { echo "memcheck: valgrind is not installed (apt-get install valgrind)" >&2; exit 1; }
+	@fail=0; for s in scenarios/*.json; do \
+	  case $$s in */schema.json) continue;; esac; \
+	  if valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
+	       --error-exitcode=9 --suppressions=tests/valgrind.supp \
+	       $(GOLIVE) run $$s --runs 2 --threads 1 --quiet --plots $(BUILD)/memcheck >/dev/null 2>$(BUILD)/memcheck.log; then \
+	    echo "memcheck: ok   $$s"; \
+	  else echo "memcheck: FAIL $$s"; cat $(BUILD)/memcheck.log; fail=1; fi; \
+	done; exit $$fail
 
 # ---------------------------------------------------------------- install
 install: $(GOLIVE)

@@ -254,24 +254,8 @@ int cli_compare(int argc, char **argv)
         json_object_put(root);
         goto out;
     }
-    struct {
-        const char *path;
-        char *data;
-    } files[2] = { { json_path, NULL }, { csv_path, NULL } };
-    files[0].data = json_path ? g_strconcat(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-                                                                                     JSON_C_TO_STRING_NOSLASHESCAPE),
-                                            "\n", NULL)
-                              : NULL;
-    files[1].data = csv_path ? g_strdup(csv->str) : NULL;
-    for (int i = 0; i < 2; i++) {
-        char *err = NULL;
-        if (files[i].path && !output_write(files[i].path, files[i].data, strlen(files[i].data), &err)) {
-            fprintf(stderr, "golive compare: %s\n", err);
-            g_free(err);
-            rc = CLI_EXIT_FAILURE;
-        }
-        g_free(files[i].data);
-    }
+    if (!output_report("compare", json_path, root, csv_path, csv->str))
+        rc = CLI_EXIT_FAILURE;
     if (plots_dir && rc == CLI_EXIT_OK) {
         const char *fmt = plot_format ? plot_format : "png";
         /* designs decades apart: a log axis shows them all */

@@ -528,24 +528,8 @@ int cli_sweep(int argc, char **argv)
         json_object_array_add(jpts, o);
     }
     json_object_object_add(root, "points", jpts);
-    struct {
-        const char *path;
-        char *data;
-    } files[2] = { { json_path, NULL }, { csv_path, NULL } };
-    files[0].data = json_path ? g_strconcat(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-                                                                                     JSON_C_TO_STRING_NOSLASHESCAPE),
-                                            "\n", NULL)
-                              : NULL;
-    files[1].data = csv_path ? g_strdup(csv->str) : NULL;
-    for (int i = 0; i < 2; i++) {
-        char *err = NULL;
-        if (files[i].path && !output_write(files[i].path, files[i].data, strlen(files[i].data), &err)) {
-            fprintf(stderr, "golive sweep: %s\n", err);
-            g_free(err);
-            rc = CLI_EXIT_FAILURE;
-        }
-        g_free(files[i].data);
-    }
+    if (!output_report("sweep", json_path, root, csv_path, csv->str))
+        rc = CLI_EXIT_FAILURE;
     if (plots_dir && rc == CLI_EXIT_OK && !sweep_plots(keys, pts, npts, plots_dir, plot_format ? plot_format : "png", txt))
         rc = CLI_EXIT_FAILURE;
     if (!quiet && !(json_path && !strcmp(json_path, "-")) && !(csv_path && !strcmp(csv_path, "-")))

@@ -67,3 +67,24 @@ bool output_write(const char *path, const char *data, size_t len, char **err)
     }
     return true;
 }
+
+bool output_report(const char *cmd, const char *json_path, json_object *json, const char *csv_path, const char *csv)
+{
+    bool ok = true;
+    const char *paths[2] = { json_path, csv_path };
+    for (int i = 0; i < 2; i++) {
+        if (!paths[i])
+            continue;
+        g_autofree char *data =
+            i == 0 ? g_strconcat(json_object_to_json_string_ext(json, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE),
+                                 "\n", NULL)
+                   : g_strdup(csv);
+        char *err = NULL;
+        if (!output_write(paths[i], data, strlen(data), &err)) {
+            fprintf(stderr, "golive %s: %s\n", cmd, err);
+            g_free(err);
+            ok = false;
+        }
+    }
+    return ok;
+}

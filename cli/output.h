@@ -4,12 +4,19 @@
 #ifndef GOLIVE_CLI_OUTPUT_H
 #define GOLIVE_CLI_OUTPUT_H
 
+#include <json-c/json.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 /* Writes len bytes of data to path ("-": standard output) atomically.
  * On failure returns false and sets *err (g_free it). */
 bool output_write(const char *path, const char *data, size_t len, char **err);
+
+/* The JSON report (when json_path is set) and the CSV (when csv_path is),
+ * each written atomically; a failure is reported on stderr after "golive
+ * CMD: ". Returns false if any failed. */
+bool output_report(const char *cmd, const char *json_path, json_object *json, const char *csv_path,
+                   const char *csv);
 
 /* Checks early that path's directory is writable, so that a run does not
  * compute for minutes and then fail to write. */
