@@ -191,6 +191,18 @@ Test(reliability, hostile_inputs, .timeout = 60)
     g_string_free(s, TRUE);
     refused(big, NULL, "too large");
     g_remove(big);
+    /* 10,000 levels of nesting */
+    g_autofree char *deep = g_build_filename(dir, "deep.json", NULL);
+    GString *d = g_string_new("{\"golive\":1,\"description\":");
+    for (int i = 0; i < 10000; i++)
+        g_string_append_c(d, '[');
+    for (int i = 0; i < 10000; i++)
+        g_string_append_c(d, ']');
+    g_string_append_c(d, '}');
+    cr_assert(g_file_set_contents(deep, d->str, (gssize)d->len, NULL));
+    g_string_free(d, TRUE);
+    refused(deep, NULL, "nesting too deep");
+    g_remove(deep);
     /* more memory than the machine has */
     const char *many[] = { "--runs", "100000000", NULL };
     refused("scenarios/drbd84-year.json", many, "would need about");
