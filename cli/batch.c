@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/output.h"
 #include "cli/progress.h"
 #include "models/lint.h"
 #include "models/storage/iolat.h"
@@ -41,7 +42,8 @@ struct batch {
     const volatile int *cancel;
     GPtrArray *violations;
     GMutex lock;
-    gint next;  /* the next run to start */
+    gint next;  /* the next run to start (its position among this shard's) */
+    int shard_index, shard_count;
     int nruns;  /* runs started (all of them unless interrupted) */
     GPtrArray *risks; /* lint warnings */
 };
@@ -107,7 +109,8 @@ static void pool_fn(gpointer data, gpointer user)
     for (;;) {
         if (b->cancel && *b->cancel)
             return; /* interrupted: the rest is skipped */
-        int k = g_atomic_int_add(&b->next, 1);
+        int j = g_atomic_int_add(&b->next, 1);
+        int k = b->shard_index + j * b->shard_count;
         if (k >= b->sc->runs)
             return;
         run_one(b, k);
@@ -152,7 +155,14 @@ static char *fmt_time(sim_time t)
 
 batch *batch_run(const scenario *sc, int threads, unsigned flags, const volatile int *cancel)
 {
+    return batch_run_shard(sc, threads, flags, cancel, 0, 1);
+}
+
+batch *batch_run_shard(const scenario *sc, int threads, unsigned flags, const volatile int *cancel, int index, int count)
+{
     batch *b = g_new0(batch, 1);
+    b->shard_index = index;
+    b->shard_count = count > 0 ? count : 1;
     b->cancel = cancel;
     b->check = flags & BATCH_CHECK;
     b->violations = g_ptr_array_new_with_free_func(g_free);
@@ -178,7 +188,10 @@ batch *batch_run(const scenario *sc, int threads, unsigned flags, const volatile
     } else {
         pool_fn(GINT_TO_POINTER(1), b);
     }
-    b->nruns = g_atomic_int_get(&b->next) < sc->runs ? g_atomic_int_get(&b->next) : sc->runs;
+    if (b->shard_count == 1)
+        b->nruns = g_atomic_int_get(&b->next) < sc->runs ? g_atomic_int_get(&b->next) : sc->runs;
+    else
+        b->nruns = sc->runs; /* a shard's results are read through batch_write_part only */
     progress_free(b->bar);
     b->bar = NULL;
     return b;
@@ -189,6 +202,8 @@ void batch_free(batch *b)
     if (!b)
         return;
     for (int k = 0; k < b->nruns; k++) {
+        if (!b->outs[k].migs)
+            continue;
         for (guint i = 0; i < b->outs[k].migs->len; i++)
             g_array_free(g_array_index(b->outs[k].migs, run_mig, i).r.iterations, TRUE);
         g_array_free(b->outs[k].migs, TRUE);
@@ -250,7 +265,7 @@ GPtrArray *batch_warnings(const batch *b)
     GPtrArray *w = g_ptr_array_new_with_free_func(g_free);
     for (guint i = 0; i < b->risks->len; i++)
         g_ptr_array_add(w, g_strdup(g_ptr_array_index(b->risks, i)));
-    for (guint i = 0; b->nruns > 0 && i < b->outs[0].warnings->len; i++)
+    for (guint i = 0; b->nruns > 0 && b->outs[0].warnings && i < b->outs[0].warnings->len; i++)
         g_ptr_array_add(w, g_strdup(g_ptr_array_index(b->outs[0].warnings, i)));
     return w;
 }
@@ -699,4 +714,228 @@ json_object *batch_report(const batch *b, char **csv_out, char **txt_out)
     *csv_out = g_string_free(csv, FALSE);
     *txt_out = g_string_free(txt, FALSE);
     return root;
+}
+
+/* ------------------------------------------------------------------ shards
+ *
+ * A part holds its runs' results exactly: times as integer nanoseconds,
+ * other numbers as C99 hex floats, so that merging rebuilds the very values
+ * a single process would have had. */
+
+static json_object *hexd(double x)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%a", x);
+    return json_object_new_string(buf);
+}
+
+static double unhex(json_object *o)
+{
+    return g_ascii_strtod(json_object_get_string(o), NULL);
+}
+
+static json_object *i64(sim_time t) { return json_object_new_int64(t); }
+
+bool batch_write_part(const batch *b, const char *scenario_text, const char *path, char **err)
+{
+    const scenario *sc = b->sc;
+    json_object *root = json_object_new_object(), *res = json_object_new_array();
+    json_object_object_add(root, "golive_part", json_object_new_int(1));
+    json_object_object_add(root, "file", json_object_new_string(sc->file));
+    json_object_object_add(root, "scenario_text", json_object_new_string(scenario_text));
+    json_object_object_add(root, "seed", json_object_new_int64((int64_t)sc->seed));
+    json_object_object_add(root, "runs", json_object_new_int(sc->runs));
+    json_object_object_add(root, "until", i64(sc->until));
+    json_object_object_add(root, "shard", json_object_new_int(b->shard_index));
+    json_object_object_add(root, "shards", json_object_new_int(b->shard_count));
+    for (int k = b->shard_index; k < sc->runs; k += b->shard_count) {
+        const run_out *o = &b->outs[k];
+        if (!o->migs)
+            continue;
+        json_object *r = json_object_new_object(), *ms = json_object_new_array(), *is = json_object_new_array(),
+                    *ws = json_object_new_array();
+        json_object_object_add(r, "run", json_object_new_int(k));
+        for (guint i = 0; i < o->migs->len; i++) {
+            const mig_result *m = &g_array_index(o->migs, run_mig, i).r;
+            json_object *a = json_object_new_array(), *its = json_object_new_array();
+            json_object *f[] = { json_object_new_int(m->vm), json_object_new_int(m->from), json_object_new_int(m->to),
+                                 json_object_new_boolean(m->restart), json_object_new_int((int)m->outcome),
+                                 i64(m->start), i64(m->end), i64(m->stop), i64(m->resume), i64(m->downtime),
+                                 i64(m->qemu_downtime), i64(m->client_downtime), hexd(m->transferred),
+                                 json_object_new_int(m->syncs), hexd(m->remaining_before_stop), hexd(m->max_throttle),
+                                 i64(m->postcopy_switch), i64(m->postcopy_fault_time) };
+            for (size_t x = 0; x < G_N_ELEMENTS(f); x++)
+                json_object_array_add(a, f[x]);
+            for (guint j = 0; j < m->iterations->len; j++) {
+                const mig_iteration *it = &g_array_index(m->iterations, mig_iteration, j);
+                json_object *ia = json_object_new_array();
+                json_object_array_add(ia, i64(it->start));
+                json_object_array_add(ia, i64(it->duration));
+                json_object_array_add(ia, hexd(it->bytes));
+                json_object_array_add(ia, hexd(it->dirty_pages_after));
+                json_object_array_add(its, ia);
+            }
+            json_object_array_add(a, its);
+            json_object_array_add(ms, a);
+        }
+        for (guint i = 0; i < o->incidents->len; i++) {
+            const world_incident *in = &g_array_index(o->incidents, run_incident, i).in;
+            json_object *a = json_object_new_array();
+            json_object_array_add(a, json_object_new_string(in->kind));
+            json_object_array_add(a, json_object_new_string(in->resource));
+            json_object_array_add(a, json_object_new_int(in->vm));
+            json_object_array_add(a, i64(in->start));
+            json_object_array_add(a, i64(in->end));
+            json_object_array_add(a, hexd(in->diverged_bytes));
+            json_object_array_add(a, hexd(in->discarded_bytes));
+            json_object_array_add(is, a);
+        }
+        for (guint i = 0; i < o->warnings->len; i++)
+            json_object_array_add(ws, json_object_new_string(g_ptr_array_index(o->warnings, i)));
+        json_object_object_add(r, "m", ms);
+        json_object_object_add(r, "i", is);
+        json_object_object_add(r, "w", ws);
+        json_object_object_add(r, "stop", o->stop_reason ? json_object_new_string(o->stop_reason) : NULL);
+        json_object_array_add(res, r);
+    }
+    json_object_object_add(root, "results", res);
+    const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN);
+    bool ok = output_write(path, text, strlen(text), err);
+    json_object_put(root);
+    return ok;
+}
+
+static json_object *member(json_object *o, const char *k)
+{
+    json_object *v = NULL;
+    return json_object_object_get_ex(o, k, &v) ? v : NULL;
+}
+
+batch *batch_merge(const char *const *paths, size_t n, scenario **sc_out, GPtrArray *errors)
+{
+    json_object **parts = g_new0(json_object *, n);
+    scenario *sc = NULL;
+    batch *b = NULL;
+    int shards = 0;
+    for (size_t p = 0; p < n; p++) {
+        parts[p] = json_object_from_file(paths[p]);
+        if (!parts[p] || !member(parts[p], "golive_part") || !member(parts[p], "results")) {
+            g_ptr_array_add(errors, g_strdup_printf("%s: error: not a part written by golive run --shard", paths[p]));
+            goto out;
+        }
+        if (p == 0) {
+            shards = json_object_get_int(member(parts[p], "shards"));
+            const char *text = json_object_get_string(member(parts[p], "scenario_text"));
+            GPtrArray *e = g_ptr_array_new_with_free_func(g_free);
+            sc = scenario_load_text(json_object_get_string(member(parts[p], "file")), text, strlen(text), e);
+            for (guint i = 0; i < e->len; i++)
+                g_ptr_array_add(errors, g_strdup(g_ptr_array_index(e, i)));
+            g_ptr_array_free(e, TRUE);
+            if (!sc)
+                goto out;
+            sc->seed = (uint64_t)json_object_get_int64(member(parts[p], "seed"));
+            sc->runs = json_object_get_int(member(parts[p], "runs"));
+            sc->until = json_object_get_int64(member(parts[p], "until"));
+        } else if (strcmp(json_object_get_string(member(parts[p], "scenario_text")),
+                          json_object_get_string(member(parts[0], "scenario_text"))) ||
+                   (uint64_t)json_object_get_int64(member(parts[p], "seed")) != sc->seed ||
+                   json_object_get_int(member(parts[p], "runs")) != sc->runs ||
+                   json_object_get_int(member(parts[p], "shards")) != shards) {
+            g_ptr_array_add(errors, g_strdup_printf("%s: error: another scenario, seed, run count or shard count than %s",
+                                                    paths[p], paths[0]));
+            goto out;
+        }
+    }
+    if (shards < 1 || (size_t)shards != n) {
+        g_ptr_array_add(errors, g_strdup_printf("error: %zu part%s given, the runs were split into %d shards", n,
+                                                n == 1 ? "" : "s", shards));
+        goto out;
+    }
+    b = g_new0(batch, 1);
+    b->sc = sc;
+    b->shard_count = 1;
+    b->outs = g_new0(run_out, (size_t)sc->runs);
+    b->risks = g_ptr_array_new_with_free_func(g_free);
+    b->violations = g_ptr_array_new_with_free_func(g_free);
+    g_mutex_init(&b->lock);
+    lint_scenario(sc, b->risks);
+    for (size_t p = 0; p < n; p++) {
+        json_object *res = member(parts[p], "results");
+        for (size_t r = 0; r < json_object_array_length(res); r++) {
+            json_object *ro = json_object_array_get_idx(res, r);
+            int k = json_object_get_int(member(ro, "run"));
+            if (k < 0 || k >= sc->runs || b->outs[k].migs) {
+                g_ptr_array_add(errors, g_strdup_printf("%s: error: run %d is out of range or given twice", paths[p], k));
+                continue;
+            }
+            run_out *o = &b->outs[k];
+            o->migs = g_array_new(FALSE, FALSE, sizeof(run_mig));
+            o->incidents = g_array_new(FALSE, FALSE, sizeof(run_incident));
+            o->warnings = g_ptr_array_new_with_free_func(g_free);
+            o->ran = true;
+            json_object *st = member(ro, "stop");
+            o->stop_reason = st ? g_intern_string(json_object_get_string(st)) : NULL;
+            json_object *ms = member(ro, "m"), *is = member(ro, "i"), *ws = member(ro, "w");
+            for (size_t i = 0; i < json_object_array_length(ms); i++) {
+                json_object *a = json_object_array_get_idx(ms, i);
+#define F(x) json_object_array_get_idx(a, x)
+                run_mig rm = { k, { .vm = json_object_get_int(F(0)), .from = json_object_get_int(F(1)),
+                                    .to = json_object_get_int(F(2)), .restart = json_object_get_boolean(F(3)),
+                                    .outcome = (mig_outcome)json_object_get_int(F(4)), .start = json_object_get_int64(F(5)),
+                                    .end = json_object_get_int64(F(6)), .stop = json_object_get_int64(F(7)),
+                                    .resume = json_object_get_int64(F(8)), .downtime = json_object_get_int64(F(9)),
+                                    .qemu_downtime = json_object_get_int64(F(10)),
+                                    .client_downtime = json_object_get_int64(F(11)), .transferred = unhex(F(12)),
+                                    .syncs = json_object_get_int(F(13)), .remaining_before_stop = unhex(F(14)),
+                                    .max_throttle = unhex(F(15)), .postcopy_switch = json_object_get_int64(F(16)),
+                                    .postcopy_fault_time = json_object_get_int64(F(17)) } };
+                json_object *its = F(18);
+#undef F
+                rm.r.iterations = g_array_new(FALSE, FALSE, sizeof(mig_iteration));
+                for (size_t j = 0; j < json_object_array_length(its); j++) {
+                    json_object *ia = json_object_array_get_idx(its, j);
+                    mig_iteration it = { json_object_get_int64(json_object_array_get_idx(ia, 0)),
+                                         json_object_get_int64(json_object_array_get_idx(ia, 1)),
+                                         unhex(json_object_array_get_idx(ia, 2)),
+                                         unhex(json_object_array_get_idx(ia, 3)) };
+                    g_array_append_val(rm.r.iterations, it);
+                }
+                g_array_append_val(o->migs, rm);
+            }
+            for (size_t i = 0; i < json_object_array_length(is); i++) {
+                json_object *a = json_object_array_get_idx(is, i);
+                run_incident ri = { k,
+                                    { g_intern_string(json_object_get_string(json_object_array_get_idx(a, 0))),
+                                      g_strdup(json_object_get_string(json_object_array_get_idx(a, 1))),
+                                      json_object_get_int(json_object_array_get_idx(a, 2)),
+                                      json_object_get_int64(json_object_array_get_idx(a, 3)),
+                                      json_object_get_int64(json_object_array_get_idx(a, 4)),
+                                      unhex(json_object_array_get_idx(a, 5)), unhex(json_object_array_get_idx(a, 6)) } };
+                g_array_append_val(o->incidents, ri);
+            }
+            for (size_t i = 0; i < json_object_array_length(ws); i++)
+                g_ptr_array_add(o->warnings, g_strdup(json_object_get_string(json_object_array_get_idx(ws, i))));
+        }
+    }
+    b->nruns = sc->runs;
+    for (int k = 0; k < sc->runs; k++)
+        if (!b->outs[k].migs) {
+            g_ptr_array_add(errors, g_strdup_printf("error: run %d is in no part", k));
+            break;
+        }
+    if (errors->len) {
+        batch_free(b);
+        b = NULL;
+    }
+out:
+    for (size_t p = 0; p < n; p++)
+        if (parts[p])
+            json_object_put(parts[p]);
+    g_free(parts);
+    if (!b) {
+        scenario_free(sc);
+        sc = NULL;
+    }
+    *sc_out = sc;
+    return b;
 }

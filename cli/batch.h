@@ -28,6 +28,17 @@ batch *batch_run(const scenario *sc, int threads, unsigned flags, const volatile
 /* A rough upper estimate of the memory a batch of sc needs (bytes): every
  * run's results kept for the report, and one world per thread. */
 double batch_estimate_bytes(const scenario *sc, int threads);
+/* Shards (DESIGN 7: runs spread over machines): only the runs k with
+ * k % count == index, for batch_write_part. Call before nothing else. */
+batch *batch_run_shard(const scenario *sc, int threads, unsigned flags, const volatile int *cancel, int index, int count);
+/* Writes this shard's runs, exactly, with the scenario text they came from,
+ * to path (atomically). */
+bool batch_write_part(const batch *b, const char *scenario_text, const char *path, char **err);
+/* Reads the parts of every shard and rebuilds the batch a single process
+ * would have run: the same report, byte for byte. *sc gets the scenario
+ * (free it after the batch). NULL and errors when the parts do not fit
+ * together (another scenario, seed or shard count, a shard missing or twice). */
+batch *batch_merge(const char *const *paths, size_t n, scenario **sc, GPtrArray *errors);
 /* Whether a cancel stopped it: the results are partial. */
 bool batch_interrupted(const batch *b);
 /* Invariant violations of every run (BATCH_CHECK), as "run K: ..." lines. */

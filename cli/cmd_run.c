@@ -5,6 +5,7 @@
 #include <json-c/json.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -22,7 +23,8 @@ int cli_run(int argc, char **argv)
 {
     gint64 seed = -1;
     gint runs = 0, threads = 0;
-    gchar *json_path = NULL, *csv_path = NULL, *trace_path = NULL, *plots_dir = NULL, *plot_format = NULL;
+    gchar *json_path = NULL, *csv_path = NULL, *trace_path = NULL, *plots_dir = NULL, *plot_format = NULL,
+          *shard = NULL;
     gboolean quiet = FALSE, check = FALSE, partial = FALSE;
     GOptionEntry entries[] = {
         { "runs", 'n', 0, G_OPTION_ARG_INT, &runs, "Number of runs (default: the scenario's \"runs\")", "N" },
@@ -35,6 +37,9 @@ int cli_run(int argc, char **argv)
         { "plots", 0, 0, G_OPTION_ARG_FILENAME, &plots_dir,
           "Draw the run's charts into DIR (migration progress, timeline, downtime CDFs)", "DIR" },
         { "plot-format", 0, 0, G_OPTION_ARG_STRING, &plot_format, "png (default), svg or pdf", "FMT" },
+        { "shard", 0, 0, G_OPTION_ARG_STRING, &shard,
+          "Run only shard I of N (runs k with k mod N = I) and write a part to --json PATH for golive merge",
+          "I/N" },
         { "check", 0, 0, G_OPTION_ARG_NONE, &check,
           "Check every run's invariants; report violations and exit 1 if any", NULL },
         { "partial", 0, 0, G_OPTION_ARG_NONE, &partial,
@@ -67,6 +72,23 @@ int cli_run(int argc, char **argv)
         fprintf(stderr, "golive run: --plot-format: expected png, svg or pdf, not \"%s\"\n", plot_format);
         rc = CLI_EXIT_USAGE;
         goto out_free_opts;
+    }
+    int shard_i = 0, shard_n = 1;
+    if (shard) {
+        char *end = NULL;
+        shard_i = (int)strtol(shard, &end, 10);
+        shard_n = end && *end == '/' ? (int)strtol(end + 1, &end, 10) : 0;
+        if (!end || *end || shard_n < 1 || shard_i < 0 || shard_i >= shard_n) {
+            fprintf(stderr, "golive run: --shard: expected I/N with 0 <= I < N, not \"%s\"\n", shard);
+            rc = CLI_EXIT_USAGE;
+            goto out_free_opts;
+        }
+        if (!json_path || csv_path || trace_path || plots_dir) {
+            fprintf(stderr, "golive run: --shard writes its part to --json PATH (no --csv, --trace or --plots; "
+                            "golive merge makes the report)\n");
+            rc = CLI_EXIT_USAGE;
+            goto out_free_opts;
+        }
     }
     if (plot_format && !plots_dir) {
         fprintf(stderr, "golive run: --plot-format needs --plots DIR\n");
@@ -110,10 +132,27 @@ int cli_run(int argc, char **argv)
         goto out_free_opts;
     }
     const volatile int *cancel = interrupt_install();
-    batch *b = batch_run(sc, threads,
-                         (trace_path ? BATCH_TRACE : 0u) | BATCH_PROGRESS | (plots_dir ? BATCH_LINKS : 0u) |
-                             (check ? BATCH_CHECK : 0u),
-                         cancel);
+    batch *b = batch_run_shard(sc, threads,
+                               (trace_path ? BATCH_TRACE : 0u) | BATCH_PROGRESS | (plots_dir ? BATCH_LINKS : 0u) |
+                                   (check ? BATCH_CHECK : 0u),
+                               cancel, shard_i, shard_n);
+    if (shard) {
+        char *err = NULL;
+        g_autofree char *text = NULL;
+        if (batch_interrupted(b)) {
+            fprintf(stderr, "golive run: interrupted by signal %d; nothing written\n", interrupt_signal());
+            rc = 128 + interrupt_signal();
+        } else if (!g_file_get_contents(argv[1], &text, NULL, NULL) || !batch_write_part(b, text, json_path, &err)) {
+            fprintf(stderr, "golive run: %s\n", err ? err : "cannot read the scenario again");
+            g_free(err);
+            rc = CLI_EXIT_FAILURE;
+        } else if (!quiet) {
+            printf("%s: shard %d/%d of %d runs written to %s\n", sc->name, shard_i, shard_n, sc->runs, json_path);
+        }
+        batch_free(b);
+        scenario_free(sc);
+        goto out_free_opts;
+    }
     bool interrupted = batch_interrupted(b);
     if (interrupted) {
         fprintf(stderr, "golive run: interrupted by signal %d%s\n", interrupt_signal(),
@@ -192,5 +231,6 @@ out_free_opts:
     g_free(trace_path);
     g_free(plots_dir);
     g_free(plot_format);
+    g_free(shard);
     return rc;
 }

@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/cmd_compare.h"
 #include "cli/cmd_explain.h"
+#include "cli/cmd_merge.h"
 #include "cli/cmd_run.h"
 #include "cli/cmd_sweep.h"
 #include "cli/cmd_validate.h"
@@ -28,6 +29,7 @@ static const subcommand subcommands[] = {
     { "compare", "compare designs side by side with confidence intervals", cli_compare },
     { "validate", "check scenario files and print every error", cli_validate },
     { "explain", "narrate a run's timeline in plain sentences", cli_explain },
+    { "merge", "merge the parts of runs spread over machines (run --shard I/N)", cli_merge },
 };
 
 static char *commands_help(void)

@@ -1,0 +1,75 @@
+/* golive merge PART... — the report of runs spread over machines
+ * (`golive run --shard I/N`): exactly the report one process would have
+ * written, byte for byte. */
+#include "cli/cmd_merge.h"
+
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/batch.h"
+#include "cli/cli.h"
+#include "cli/output.h"
+
+int cli_merge(int argc, char **argv)
+{
+    gchar *json_path = NULL, *csv_path = NULL;
+    gboolean quiet = FALSE;
+    GOptionEntry entries[] = {
+        { "json", 0, 0, G_OPTION_ARG_FILENAME, &json_path, "Write the JSON report to PATH (- for stdout)", "PATH" },
+        { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_path, "Write one CSV row per migration to PATH", "PATH" },
+        { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No summary on stdout", NULL },
+        { NULL, 0, 0, 0, NULL, NULL, NULL },
+    };
+    g_autoptr(GOptionContext) ctx = g_option_context_new("PART...");
+    g_option_context_set_summary(ctx, "Merge the parts of `golive run --shard I/N` into the report a single run "
+                                      "would have written.");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_autoptr(GError) gerr = NULL;
+    int rc = CLI_EXIT_OK;
+    if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
+        fprintf(stderr, "golive merge: %s\n", gerr->message);
+        rc = CLI_EXIT_USAGE;
+        goto out;
+    }
+    if (argc < 2) {
+        fprintf(stderr, "golive merge: expected the part files\nUsage: golive merge PART... [OPTION...]\n");
+        rc = CLI_EXIT_USAGE;
+        goto out;
+    }
+    const char *paths[] = { json_path, csv_path };
+    for (size_t i = 0; i < G_N_ELEMENTS(paths); i++) {
+        char *err = NULL;
+        if (paths[i] && !output_check_writable(paths[i], &err)) {
+            fprintf(stderr, "golive merge: %s\n", err);
+            g_free(err);
+            rc = CLI_EXIT_USAGE;
+            goto out;
+        }
+    }
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    scenario *sc = NULL;
+    batch *b = batch_merge((const char *const *)argv + 1, (size_t)argc - 1, &sc, errors);
+    for (guint i = 0; i < errors->len; i++)
+        fprintf(stderr, "golive merge: %s\n", (char *)g_ptr_array_index(errors, i));
+    g_ptr_array_free(errors, TRUE);
+    if (!b) {
+        rc = CLI_EXIT_USAGE;
+        goto out;
+    }
+    char *csv = NULL, *txt = NULL;
+    json_object *root = batch_report(b, &csv, &txt);
+    if (!output_report("merge", json_path, root, csv_path, csv))
+        rc = CLI_EXIT_FAILURE;
+    if (!quiet && !(json_path && !strcmp(json_path, "-")) && !(csv_path && !strcmp(csv_path, "-")))
+        fputs(txt, stdout);
+    g_free(csv);
+    g_free(txt);
+    json_object_put(root);
+    batch_free(b);
+    scenario_free(sc);
+out:
+    g_free(json_path);
+    g_free(csv_path);
+    return rc;
+}

@@ -1,0 +1,48 @@
+/* Runs spread over processes: 4 shards under make -j2, merged, give the
+ * report of a single process byte for byte; parts that do not fit are
+ * refused. */
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "tests/support.h"
+
+Test(shard, four_shards_with_make_j2_merge_to_the_single_report, .timeout = 120)
+{
+    g_autofree char *dir = g_dir_make_tmp("golive-shard-XXXXXX", NULL);
+    g_autofree char *out_arg = g_strdup_printf("OUT=%s", dir);
+    g_autofree char *golive_arg = g_strdup_printf("GOLIVE=%s", g_getenv("GOLIVE_BIN"));
+    const char *argv[] = { "make", "-s", "-j2", "-f", "scenarios/slurm/shards.mk", golive_arg,
+                           "SCENARIO=scenarios/drbd84-no-fencing-year.json", "RUNS=60", "SHARDS=4", out_arg, NULL };
+    int status = -1;
+    char *out = NULL, *err = NULL;
+    cr_assert(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, NULL));
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "make: %s", err);
+    g_free(out);
+    g_free(err);
+    g_autofree char *merged_path = g_build_filename(dir, "report.json", NULL);
+    g_autofree char *merged = NULL;
+    cr_assert(g_file_get_contents(merged_path, &merged, NULL, NULL));
+    char *single;
+    cr_assert_eq(support_golive((const char *[]){ "run", "scenarios/drbd84-no-fencing-year.json", "--runs", "60",
+                                                  "--json", "-", NULL },
+                                &single, &err),
+                 0);
+    g_free(err);
+    cr_assert_str_eq(merged, single, "the merged report differs from the single-process one");
+    g_free(single);
+    /* a part missing, and a part of another shard count */
+    g_autofree char *p0 = g_build_filename(dir, "part-0.json", NULL), *p1 = g_build_filename(dir, "part-1.json", NULL);
+    cr_assert_eq(support_golive((const char *[]){ "merge", p0, p1, "--quiet", NULL }, &out, &err), 2);
+    cr_assert(strstr(err, "split into 4 shards"), "%s", err);
+    g_free(out);
+    g_free(err);
+    const char *files[] = { "part-0.json", "part-1.json", "part-2.json", "part-3.json", "report.json" };
+    for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
+        g_autofree char *p = g_build_filename(dir, files[i], NULL);
+        g_remove(p);
+    }
+    g_rmdir(dir);
+}
