@@ -225,14 +225,18 @@ bool world_hosts_reach(const world *w, int a, int b)
 
 /* ------------------------------------------------------------------ placement */
 
-/* Memory of the VMs that run on h or are on their way to it. */
-static double host_used(const world *w, int h)
+/* Memory of the VMs that run on each host or are on their way to it: one
+ * pass over the VMs, so a placement costs hosts + VMs, not their product. */
+static double *hosts_used(const world *w)
 {
-    double used = 0;
+    double *used = g_new0(double, w->sc->nhosts);
     for (size_t i = 0; i < w->sc->nvms; i++) {
-        const mig_result *r = w->vms[i].active ? mig_get_result(w->vms[i].active) : NULL;
-        if (w->vms[i].host == h || (r && r->to == h))
-            used += w->sc->vms[i].memory;
+        const vm_state *v = &w->vms[i];
+        if (v->host >= 0)
+            used[v->host] += w->sc->vms[i].memory;
+        const mig_result *r = v->active ? mig_get_result(v->active) : NULL;
+        if (r && r->to != v->host)
+            used[r->to] += w->sc->vms[i].memory;
     }
     return used;
 }
@@ -251,11 +255,12 @@ int world_place(const world *w, int vm, int except, int group)
 {
     int best = -1;
     double best_free = -1;
+    g_autofree double *used = hosts_used(w);
     for (size_t h = 0; h < w->sc->nhosts; h++) {
         if ((int)h == except || !w->host_up[h] || !world_is_node(w, (int)h) || (group >= 0 && w->part[h] != group) ||
             !drbd_can_be_primary(w, (int)h))
             continue;
-        double free_mem = w->sc->hosts[h].memory - host_used(w, (int)h);
+        double free_mem = w->sc->hosts[h].memory - used[h];
         if (free_mem >= w->sc->vms[vm].memory && free_mem > best_free) {
             best = (int)h;
             best_free = free_mem;
