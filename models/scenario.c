@@ -457,6 +457,37 @@ static void load_nic(ctx *c, scenario *s, json_object *o)
             err_at(c, "network", "host has two NICs on network \"%s\"", s->networks[nic->network].name);
 }
 
+/* One uplink of the rack being loaded (racks[nracks]). */
+static void load_uplink(ctx *c, scenario *s, json_object *o)
+{
+    static const char *const keys[] = { "network", "bandwidth", NULL };
+    scn_rack *r = &s->racks[s->nracks];
+    check_keys(c, o, keys);
+    scn_nic *u = &r->uplinks[r->nuplinks++];
+    u->network = get_ref(c, s, o, "network", REF_NETWORK, true);
+    u->bandwidth_Bps = get_quantity(c, o, "bandwidth", UNITS_RATE, Q_POS, 0, true);
+    for (size_t j = 0; j + 1 < r->nuplinks; j++)
+        if (u->network >= 0 && r->uplinks[j].network == u->network)
+            err_at(c, "network", "rack has two uplinks on network \"%s\"", s->networks[u->network].name);
+}
+
+static void load_rack(ctx *c, scenario *s, json_object *o)
+{
+    static const char *const keys[] = { "name", "uplinks", NULL };
+    scn_rack *r = &s->racks[s->nracks];
+    check_keys(c, o, keys);
+    r->name = get_string(c, o, "name", true, NULL);
+    json_object *ups = get_array(c, o, "uplinks", true);
+    if (ups) {
+        r->uplinks = g_new0(scn_nic, json_object_array_length(ups));
+        each_item(c, s, ups, "uplinks", load_uplink);
+    }
+    for (size_t j = 0; r->name && j < s->nracks; j++)
+        if (s->racks[j].name && !strcmp(s->racks[j].name, r->name))
+            err_at(c, "name", "duplicate rack \"%s\"", r->name);
+    s->nracks++;
+}
+
 static void load_host(ctx *c, scenario *s, json_object *o)
 {
     static const char *const keys[] = { "name", "cores", "memory", "rack", "nics", "disks", NULL };
@@ -1303,7 +1334,7 @@ static void load_root(ctx *c, scenario *s, json_object *root)
 {
     static const char *const keys[] = {
         "golive", "name", "description", "seed", "until", "runs", "networks", "hosts", "vms",
-        "storage", "cluster", "migration", "events", "failures", "max_events", NULL,
+        "storage", "cluster", "migration", "events", "failures", "max_events", "racks", NULL,
     };
     check_keys(c, root, keys);
     json_object *ver = get(root, "golive");
@@ -1326,7 +1357,24 @@ static void load_root(ctx *c, scenario *s, json_object *root)
     s->max_events = (uint64_t)get_int(c, root, "max_events", 1000, INT64_MAX, 1000000000, false);
 
     load_networks(c, s, root);
+    json_object *racks = get(root, "racks") ? get_array(c, root, "racks", false) : NULL;
+    if (racks) {
+        s->racks = g_new0(scn_rack, json_object_array_length(racks));
+        each_item(c, s, racks, "racks", load_rack);
+    }
     load_hosts(c, s, root);
+    for (size_t h = 0; h < s->nhosts; h++) {
+        s->hosts[h].rack_index = -1;
+        for (size_t r = 0; s->hosts[h].rack && r < s->nracks; r++)
+            if (s->racks[r].name && !strcmp(s->racks[r].name, s->hosts[h].rack))
+                s->hosts[h].rack_index = (int)r;
+        if (s->nracks && s->hosts[h].rack && s->hosts[h].rack_index < 0) {
+            size_t m = push_key(c, "hosts");
+            push_index(c, h);
+            err_at(c, "rack", "unknown rack \"%s\" (not in \"racks\")", s->hosts[h].rack);
+            pop_to(c, m);
+        }
+    }
     for (size_t h = 0, osd = 0; h < s->nhosts; osd += (size_t)s->hosts[h].disks, h++)
         s->hosts[h].first_osd = (int)osd;
     s->migration = scenario_migration_defaults(PROFILE_QEMU);
@@ -1567,6 +1615,11 @@ void scenario_free(scenario *s)
         g_free(s->hosts[i].nics);
     }
     g_free(s->hosts);
+    for (size_t i = 0; i < s->nracks; i++) {
+        g_free(s->racks[i].name);
+        g_free(s->racks[i].uplinks);
+    }
+    g_free(s->racks);
     for (size_t i = 0; i < s->nvms; i++) {
         g_free(s->vms[i].name);
         g_free(s->vms[i].dirty.trace_file);

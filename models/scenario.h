@@ -28,9 +28,16 @@ typedef struct {
 
 typedef struct {
     char *name;
+    scn_nic *uplinks;     /* per network: the rack's capacity to the rest, each way */
+    size_t nuplinks;
+} scn_rack;
+
+typedef struct {
+    char *name;
     int cores;
     double memory;
     char *rack;           /* may be NULL */
+    int rack_index;       /* index into scenario.racks, -1 if none declared */
     int disks;            /* data disks (Ceph: one OSD each) */
     int first_osd;        /* Ceph id of its first OSD: hosts number their disks in order */
     scn_nic *nics;
@@ -187,6 +194,8 @@ typedef struct {
     size_t nnetworks;
     scn_host *hosts;
     size_t nhosts;
+    scn_rack *racks;     /* with uplinks: traffic between racks crosses them */
+    size_t nracks;
     scn_vm *vms;
     size_t nvms;
     scn_event *events;

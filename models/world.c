@@ -70,6 +70,17 @@ world *world_new(const scenario *sc, uint64_t run, char **err)
             l->rx = flow_link_new(w->net, rx, n->bandwidth_Bps, 0);
             l->capacity = n->bandwidth_Bps;
         }
+    w->uplinks = g_new0(nic_links, (sc->nracks ? sc->nracks : 1) * sc->nnetworks);
+    for (size_t r = 0; r < sc->nracks; r++)
+        for (size_t k = 0; k < sc->racks[r].nuplinks; k++) {
+            const scn_nic *u = &sc->racks[r].uplinks[k];
+            nic_links *l = &w->uplinks[r * sc->nnetworks + (size_t)u->network];
+            g_autofree char *up = g_strdup_printf("%s/%s:up", sc->racks[r].name, sc->networks[u->network].name);
+            g_autofree char *down = g_strdup_printf("%s/%s:down", sc->racks[r].name, sc->networks[u->network].name);
+            l->tx = flow_link_new(w->net, up, u->bandwidth_Bps, 0);
+            l->rx = flow_link_new(w->net, down, u->bandwidth_Bps, 0);
+            l->capacity = u->bandwidth_Bps;
+        }
     w->vms = g_new0(vm_state, sc->nvms);
     for (size_t i = 0; i < sc->nvms; i++) {
         w->vms[i].host = sc->vms[i].host;
@@ -166,6 +177,7 @@ void world_free(world *w)
     flow_net_free(w->net);
     sim_free(w->s);
     g_free(w->nics);
+    g_free(w->uplinks);
     g_free(w->vms);
     g_free(w->host_up);
     g_free(w->host_active);
@@ -356,8 +368,8 @@ static void try_start(world *w, int vm, int to)
                                        sc->cluster.vm_start, on_mig_done, w);
     } else {
         int net = mig_network(w, &sc->vms[vm]);
-        flow_link *path[3] = { world_nic(w, st->host, net)->tx, world_nic(w, to, net)->rx, NULL };
-        size_t npath = 2;
+        flow_link *path[5];
+        size_t npath = world_path(w, st->host, to, net, path);
         if (w->partitions) {
             /* a partition must be able to cut this one pair of hosts: a
              * private link, never a bottleneck, cut while they are apart */
@@ -454,6 +466,24 @@ void world_vm_placed(world *w, int vm)
 /* ------------------------------------------------------------------ links */
 
 bool world_link_up(const nic_links *l) { return l->tx && flow_link_capacity(l->tx) > 0; }
+
+size_t world_path(const world *w, int a, int b, int net, flow_link **path)
+{
+    const scenario *sc = w->sc;
+    size_t n = 0;
+    path[n++] = world_nic(w, a, net)->tx;
+    int ra = sc->hosts[a].rack_index, rb = sc->hosts[b].rack_index;
+    if (ra >= 0 && rb >= 0 && ra != rb) {
+        const nic_links *ua = &w->uplinks[(size_t)ra * sc->nnetworks + (size_t)net];
+        const nic_links *ub = &w->uplinks[(size_t)rb * sc->nnetworks + (size_t)net];
+        if (ua->tx)
+            path[n++] = ua->tx;
+        if (ub->rx)
+            path[n++] = ub->rx;
+    }
+    path[n++] = world_nic(w, b, net)->rx;
+    return n;
+}
 
 int world_storage_network(const world *w)
 {

@@ -55,6 +55,7 @@ struct world {
     sim *s;
     flow_net *net;
     nic_links *nics;           /* [host * nnetworks + network] */
+    nic_links *uplinks;        /* [rack * nnetworks + network]: tx out of the rack, rx into it */
     vm_state *vms;
     bool *host_up;
     int *host_down;            /* failures holding each host down (crash, fence) */
@@ -107,6 +108,10 @@ void *world_job(world *w, size_t size);
 /* The links of host's NIC on network (tx NULL if it has none there). */
 nic_links *world_nic(const world *w, int host, int network);
 bool world_link_up(const nic_links *l);
+/* The links a transfer from host a to host b on network net crosses: a's
+ * NIC, the racks' uplinks when a and b sit in different racks with
+ * uplinks, b's NIC. Fills path (room for 4); returns how many. */
+size_t world_path(const world *w, int a, int b, int net, flow_link **path);
 /* The storage or replication network (the first network if unset). */
 int world_storage_network(const world *w);
 /* Hosts in different groups of a partition cannot reach each other. */

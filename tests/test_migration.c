@@ -357,3 +357,52 @@ Test(migration, pacemaker_without_allow_migrate_restarts_the_vm)
     cr_assert_lt(l->downtime, SIM_S);
     done(live);
 }
+
+/* Racks with uplinks: migrations between racks share the uplink (10 Gbit/s
+ * here) where migrations inside a rack have the hosts' 25 Gbit/s NICs; a
+ * host in an undeclared rack is an error. */
+Test(migration, rack_uplinks_limit_cross_rack_traffic)
+{
+    double total[2];
+    for (int cross = 0; cross < 2; cross++) {
+        GString *hosts = g_string_new(NULL), *vms = g_string_new(NULL), *ev = g_string_new(NULL);
+        for (int h = 0; h < 8; h++)
+            g_string_append_printf(hosts, "%s{\"name\":\"h%d\",\"rack\":\"%s\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"25Gbit/s\"}]}",
+                                   h ? "," : "", h, h < 4 ? "a" : "b");
+        for (int v = 0; v < 2; v++) {
+            g_string_append_printf(vms, "%s{\"name\":\"v%d\",\"host\":\"h%d\",\"memory\":\"4GiB\",\"zero\":0}", v ? "," : "", v, v);
+            g_string_append_printf(ev, "%s{\"at\":\"1s\",\"action\":\"migrate\",\"vm\":\"v%d\",\"to\":\"h%d\"}", v ? "," : "", v,
+                                   cross ? 4 + v : 2 + v);
+        }
+        g_autofree char *text = g_strdup_printf(
+            "{\"golive\":1,\"networks\":[{\"name\":\"lan\"}],\"migration\":{\"max_bandwidth\":\"unlimited\"},"
+            "\"racks\":[{\"name\":\"a\",\"uplinks\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]},"
+            "{\"name\":\"b\",\"uplinks\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]}],"
+            "\"hosts\":[%s],\"vms\":[%s],\"events\":[%s]}",
+            hosts->str, vms->str, ev->str);
+        g_string_free(hosts, TRUE);
+        g_string_free(vms, TRUE);
+        g_string_free(ev, TRUE);
+        GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+        scenario *sc = scenario_load_text("racks.json", text, strlen(text), errors);
+        cr_assert_not_null(sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
+        g_ptr_array_free(errors, TRUE);
+        char *err = NULL;
+        world *w = world_new(sc, 0, &err);
+        world_run(w);
+        const mig_result *m = world_migration(w, 0);
+        total[cross] = sim_to_s(m->end - m->start);
+        world_free(w);
+        scenario_free(sc);
+    }
+    /* inside the rack each migration is CPU-bound (1.2 GB/s per sender);
+     * across, two share 10 Gbit/s: 0.625 GB/s each */
+    cr_assert_gt(total[1], 1.7 * total[0], "cross-rack %.2f s vs in-rack %.2f s", total[1], total[0]);
+    const char *bad = "{\"golive\":1,\"networks\":[{\"name\":\"n\"}],\"racks\":[{\"name\":\"a\",\"uplinks\":[]}],"
+                      "\"hosts\":[{\"name\":\"h\",\"rack\":\"z\",\"nics\":[{\"network\":\"n\",\"bandwidth\":1e9}]}]}";
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    cr_assert_null(scenario_load_text("bad.json", bad, strlen(bad), errors));
+    cr_assert(strstr(g_ptr_array_index(errors, 0), "hosts[0].rack: unknown rack \"z\""), "%s",
+              (char *)g_ptr_array_index(errors, 0));
+    g_ptr_array_free(errors, TRUE);
+}

@@ -228,9 +228,10 @@ static void rereplicate(world *w, int h, int osd_k)
         world_note(w, "ceph-recovery-start", w->sc->vms[i].name, "down -> out after 600 s");
         ceph_recovery *r = world_job(w, sizeof(ceph_recovery));
         *r = (ceph_recovery){ w, (int)i, h, to };
-        flow_link *path[2] = { world_nic(w, src, net)->tx, world_nic(w, to, net)->rx };
+        flow_link *path[4];
+        size_t np = world_path(w, src, to, net, path);
         double bytes = w->sc->vms[i].disk_size > 0 ? w->sc->vms[i].disk_size : 1;
-        flow_start(w->net, path, 2, bytes, &(flow_params){ .cap_Bps = CEPH_RECOVERY_BPS }, ceph_recovered, r);
+        flow_start(w->net, path, np, bytes, &(flow_params){ .cap_Bps = CEPH_RECOVERY_BPS }, ceph_recovered, r);
     }
 }
 

@@ -251,8 +251,9 @@ static void resync(world *w, int from, int to, double bytes)
     world_note(w, "drbd-resync-start", w->sc->hosts[to].name, why);
     resync_job *j = world_job(w, sizeof(resync_job));
     *j = (resync_job){ w, to, bytes };
-    flow_link *path[2] = { a->tx, b->rx };
-    flow_start(w->net, path, 2, bytes, &(flow_params){ .cap_Bps = w->sc->storage.resync_rate_Bps }, resync_done, j);
+    flow_link *path[4];
+    size_t np = world_path(w, from, to, net, path);
+    flow_start(w->net, path, np, bytes, &(flow_params){ .cap_Bps = w->sc->storage.resync_rate_Bps }, resync_done, j);
 }
 
 /* The side the after-sb-0pri rule discards, -1 for "disconnect". Sides are
@@ -485,8 +486,9 @@ static void streams(world *w)
         for (int x = 0; x < d->n; x++) {
             nic_links *a = world_nic(w, y, net), *b = world_nic(w, x, net);
             if (x != y && d->conn[idx(d, x, y)] && w->host_up[x] && a->tx && b->rx) {
-                flow_link *path[2] = { a->tx, b->rx };
-                g_ptr_array_add(d->bgs, flow_bg_new(w->net, path, 2, d->rate[y]));
+                flow_link *path[4];
+                size_t np = world_path(w, y, x, net, path);
+                g_ptr_array_add(d->bgs, flow_bg_new(w->net, path, np, d->rate[y]));
             }
         }
     }

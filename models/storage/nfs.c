@@ -88,8 +88,9 @@ void nfs_io_attach(world *w, int vm)
     nic_links *c = world_nic(w, v->host, net), *s = world_nic(w, srv, net);
     if (!c->tx || !s->rx)
         return;
-    flow_link *path[2] = { c->tx, s->rx };
-    v->io = flow_bg_new(w->net, path, 2, rate);
+    flow_link *path[4];
+    size_t np = world_path(w, v->host, srv, net, path);
+    v->io = flow_bg_new(w->net, path, np, rate);
 }
 
 static void nfs_failover_done(sim *s, void *arg)
