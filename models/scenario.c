@@ -316,29 +316,19 @@ static json_object *get_array(ctx *c, json_object *obj, const char *key, bool re
 
 /* ------------------------------------------------------------------ references */
 
-int scenario_find_network(const scenario *s, const char *name)
+/* Names are looked up in hash indexes the loader fills (kind 0 networks,
+ * 1 hosts, 2 VMs); a scenario is read-only once loaded, so threads may look
+ * up at once. */
+static int find_name(const scenario *s, int kind, const char *name)
 {
-    for (size_t i = 0; i < s->nnetworks; i++)
-        if (!strcmp(s->networks[i].name, name))
-            return (int)i;
-    return -1;
+    if (!s->index[kind] || !name)
+        return -1;
+    return GPOINTER_TO_INT(g_hash_table_lookup(s->index[kind], name)) - 1;
 }
 
-int scenario_find_host(const scenario *s, const char *name)
-{
-    for (size_t i = 0; i < s->nhosts; i++)
-        if (!strcmp(s->hosts[i].name, name))
-            return (int)i;
-    return -1;
-}
-
-int scenario_find_vm(const scenario *s, const char *name)
-{
-    for (size_t i = 0; i < s->nvms; i++)
-        if (!strcmp(s->vms[i].name, name))
-            return (int)i;
-    return -1;
-}
+int scenario_find_network(const scenario *s, const char *name) { return find_name(s, 0, name); }
+int scenario_find_host(const scenario *s, const char *name) { return find_name(s, 1, name); }
+int scenario_find_vm(const scenario *s, const char *name) { return find_name(s, 2, name); }
 
 typedef enum { REF_NETWORK, REF_HOST, REF_VM } ref_kind;
 
@@ -383,15 +373,21 @@ static int get_ref(ctx *c, const scenario *s, json_object *obj, const char *key,
 
 /* Names must be unique within their list; false (and reported) if the name
  * is already taken by an earlier entry. */
-static bool name_is_new(ctx *c, const scenario *s, ref_kind kind, const char *name)
+static bool name_is_new(ctx *c, scenario *s, ref_kind kind, const char *name)
 {
     if (!name)
         return false;
     int i = kind == REF_NETWORK ? scenario_find_network(s, name)
           : kind == REF_HOST    ? scenario_find_host(s, name)
                                 : scenario_find_vm(s, name);
-    if (i < 0)
+    if (i < 0) {
+        /* the item being loaded takes the next index */
+        size_t next = kind == REF_NETWORK ? s->nnetworks : kind == REF_HOST ? s->nhosts : s->nvms;
+        if (!s->index[kind])
+            s->index[kind] = g_hash_table_new(g_str_hash, g_str_equal);
+        g_hash_table_insert(s->index[kind], (gpointer)name, GINT_TO_POINTER((int)next + 1));
         return true;
+    }
     err_at(c, "name", "duplicate name \"%s\" (already used by %s[%d])", name,
            kind == REF_NETWORK ? "networks" : kind == REF_HOST ? "hosts" : "vms", i);
     return false;
@@ -1603,6 +1599,9 @@ void scenario_free(scenario *s)
 {
     if (!s)
         return;
+    for (int k = 0; k < 3; k++)
+        if (s->index[k])
+            g_hash_table_destroy(s->index[k]);
     g_free(s->file);
     g_free(s->name);
     g_free(s->description);

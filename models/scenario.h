@@ -205,6 +205,7 @@ typedef struct {
     scn_storage storage;
     scn_cluster cluster;
     scn_migration migration;
+    GHashTable *index[3]; /* network, host and VM names -> index + 1, for lookups */
 } scenario;
 
 /* Limits on what a scenario file may hold: its size, and any string in it. */
