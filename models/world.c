@@ -446,6 +446,7 @@ void world_vm_down(world *w, int vm, const char *kind, const char *resource)
     world_incident_close(w, &v->ceph_stall);
     world_incident_close(w, &v->frozen);
     nfs_io_attach(w, vm);
+    ceph_io_attach(w, vm);
     v->down = world_incident_open(w, kind, resource, vm);
 }
 
@@ -459,6 +460,7 @@ static void storage_update(world *w)
 void world_vm_placed(world *w, int vm)
 {
     nfs_io_attach(w, vm);
+    ceph_io_attach(w, vm);
     nfs_update(w);
     drbd_update(w);
 }
@@ -917,8 +919,10 @@ void world_run(world *w)
             sim_at(w->s, sc->events[i].at, on_event, &ctx[i]);
     }
     /* Until the end, or (without one) until nothing is left to happen. */
-    for (size_t i = 0; i < sc->nvms; i++)
+    for (size_t i = 0; i < sc->nvms; i++) {
         nfs_io_attach(w, (int)i);
+        ceph_io_attach(w, (int)i);
+    }
     nfs_update(w);
     drbd_update(w);
     if (w->st)

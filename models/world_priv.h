@@ -41,6 +41,8 @@ typedef struct {
     int nreplicas;
     int ceph_usable;   /* replicas it could reach at the last check */
     int ceph_stall;    /* open io-blocked incident of an OSD failover stall, -1 if none */
+    flow_bg *ceph_io[10]; /* its writes: to the primary copy, and from it to the others */
+    int nceph_io;
     int frozen;        /* open io-frozen incident (DRBD fencing or quorum, DLM), -1 if none */
     struct world *w; /* back to the world, for the VM's own timers */
     int index;

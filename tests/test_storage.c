@@ -2,6 +2,7 @@
  * failed host takes down. */
 #include <criterion/criterion.h>
 #include <glib.h>
+#include <math.h>
 #include <stdlib.h>
 
 #include "models/world.h"
@@ -561,4 +562,36 @@ Test(storage, hung_disks)
     cr_assert(strstr(g_ptr_array_index(errors, 0), "events[0].mode: \"hang\" applies to disks"), "%s",
               (char *)g_ptr_array_index(errors, 0));
     g_ptr_array_free(errors, TRUE);
+}
+
+/* Ceph replicates a write through the primary copy: the VM's host sends it
+ * to the primary, the primary to each other copy; the loads show on the
+ * hosts' NICs (2 x 50 MB/s when the VM's host holds the primary, 3 x
+ * otherwise). */
+Test(storage, ceph_writes_load_the_network)
+{
+    const char *text =
+        "{\"golive\":1,\"until\":\"10s\",\"networks\":[{\"name\":\"lan\"}],"
+        "\"hosts\":[{\"name\":\"c1\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1.25e9}]},"
+        "{\"name\":\"c2\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1.25e9}]},"
+        "{\"name\":\"c3\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1.25e9}]},"
+        "{\"name\":\"c4\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1.25e9}]}],"
+        "\"storage\":{\"type\":\"ceph\"},"
+        "\"vms\":[{\"name\":\"v1\",\"host\":\"c1\",\"memory\":\"1GiB\",\"disk\":{\"write_rate\":\"50MB/s\"}}]}";
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    scenario *sc = scenario_load_text("ceph.json", text, strlen(text), errors);
+    cr_assert_not_null(sc);
+    g_ptr_array_free(errors, TRUE);
+    char *err = NULL;
+    world *w = world_new(sc, 0, &err);
+    world_sample_links(w, SIM_S);
+    world_run(w);
+    world_link_samples *s = world_take_link_samples(w);
+    double total = 0;
+    for (size_t i = 0; i < s->nlinks; i++)
+        total += s->steady[i * s->nt + s->nt - 1];
+    cr_assert(fabs(total - 100e6) < 1 || fabs(total - 150e6) < 1, "steady load %.0f B/s", total);
+    world_link_samples_free(s);
+    world_free(w);
+    scenario_free(sc);
 }

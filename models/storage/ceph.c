@@ -89,6 +89,31 @@ void ceph_place(world *w, int vm)
     v->ceph_usable = v->nreplicas;
 }
 
+void ceph_io_attach(world *w, int vm)
+{
+    vm_state *v = &w->vms[vm];
+    for (int k = 0; k < v->nceph_io; k++)
+        flow_bg_free(w->net, v->ceph_io[k]);
+    v->nceph_io = 0;
+    double rate = w->sc->vms[vm].disk_write_Bps;
+    if (!w->ceph || rate <= 0 || v->host < 0)
+        return;
+    int net = world_storage_network(w), primary = -1;
+    for (int k = 0; k < v->nreplicas && primary < 0; k++)
+        if (w->host_up[v->replicas[k]] && world_disk_up(w, v->replicas[k], world_disk_of(w, vm, v->replicas[k])))
+            primary = v->replicas[k];
+    if (primary < 0)
+        return;
+    flow_link *path[4];
+    if (primary != v->host && v->nceph_io < 10)
+        v->ceph_io[v->nceph_io++] = flow_bg_new(w->net, path, world_path(w, v->host, primary, net, path), rate);
+    for (int k = 0; k < v->nreplicas && v->nceph_io < 10; k++) {
+        int r = v->replicas[k];
+        if (r != primary && w->host_up[r])
+            v->ceph_io[v->nceph_io++] = flow_bg_new(w->net, path, world_path(w, primary, r, net, path), rate);
+    }
+}
+
 /* Whether a and b talk over the Ceph network (a host talks to itself). */
 static bool ceph_link(const world *w, int a, int b)
 {
@@ -199,6 +224,7 @@ static void ceph_recovered(flow_net *net, flow *f, void *arg)
         if (v->replicas[k] == r->from)
             v->replicas[k] = r->to;
     world_note(w, "ceph-recovery-done", w->sc->vms[r->vm].name, NULL);
+    ceph_io_attach(w, r->vm);
     v->ceph_usable = ceph_usable(w, r->vm);
     ceph_update(w);
 }
@@ -299,6 +325,13 @@ void ceph_host_changed(world *w, int h, bool down)
 {
     if (!w->ceph || h < 0)
         return;
+    /* writes that went to or through its copies take another way */
+    for (size_t i = 0; i < w->sc->nvms; i++)
+        for (int k = 0; k < w->vms[i].nreplicas; k++)
+            if (w->vms[i].replicas[k] == h) {
+                ceph_io_attach(w, (int)i);
+                break;
+            }
     if (down && !w->out_ev[h])
         w->out_ev[h] = sim_after(w->s, CEPH_OUT, ceph_out, &w->hrefs[h]);
     else if (!down && w->out_ev[h]) {

@@ -11,6 +11,9 @@
 
 /* Chooses the hosts holding vm's replicas. */
 void ceph_place(world *w, int vm);
+/* (Re)places vm's writes as loads: its host to the primary copy, the
+ * primary to each other copy (Ceph replicates through the primary). */
+void ceph_io_attach(world *w, int vm);
 /* Re-checks every VM's IO and the monitors' quorum after a change. */
 void ceph_update(world *w);
 /* Host h went down or came back: starts or stops its down -> out timer. */
