@@ -97,6 +97,35 @@ void bench_mig(json_object *results)
         scenario_free(sc);
     }
     json_object_object_add(o, "concurrent", arr);
+
+    /* the capacity-planning data centre: the rack drain, and an idle hour */
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    double t0 = bench_now();
+    sc = scenario_load("scenarios/datacenter-rack-drain.json", errors);
+    double load_s = bench_now() - t0;
+    g_ptr_array_free(errors, TRUE);
+    if (sc) {
+        double drain = run_once(sc, &n);
+        size_t nev = sc->nevents;
+        sc->nevents = 0; /* the same cluster with nothing happening */
+        size_t none;
+        double idle = run_once(sc, &none);
+        sc->nevents = nev;
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        printf("  data centre (1,000 hosts, 20,000 VMs, Ceph): loading %.2f s\n", load_s);
+        printf("    rack drain, %zu migrations: %.2f s wall   target < 10 s, < 2 GiB (process peak RSS %.0f MiB)\n", n,
+               drain, ru.ru_maxrss / 1024.0);
+        printf("    one idle hour: %.2f s wall   target < 1 s\n", idle);
+        json_object *dc = json_object_new_object();
+        json_object_object_add(dc, "load_s", json_object_new_double(load_s));
+        json_object_object_add(dc, "rack_drain_wall_s", json_object_new_double(drain));
+        json_object_object_add(dc, "rack_drain_migrations", json_object_new_int64((int64_t)n));
+        json_object_object_add(dc, "idle_hour_wall_s", json_object_new_double(idle));
+        json_object_object_add(dc, "peak_rss_mib", json_object_new_double(ru.ru_maxrss / 1024.0));
+        json_object_object_add(o, "datacenter", dc);
+        scenario_free(sc);
+    }
     json_object_object_add(results, "scenarios", o);
     printf("\n");
 }

@@ -44,6 +44,7 @@ struct batch {
     GMutex lock;
     gint next;  /* the next run to start (its position among this shard's) */
     int shard_index, shard_count;
+    json_object *links_summary; /* busiest links read from a part (merge) */
     int nruns;  /* runs started (all of them unless interrupted) */
     GPtrArray *risks; /* lint warnings */
 };
@@ -218,6 +219,8 @@ void batch_free(batch *b)
     g_ptr_array_free(b->risks, TRUE);
     g_ptr_array_free(b->violations, TRUE);
     g_mutex_clear(&b->lock);
+    if (b->links_summary)
+        json_object_put(b->links_summary);
     g_free(b);
 }
 
@@ -465,6 +468,56 @@ static json_object *nines(double a)
     return a < 1 ? json_object_new_double(-log10(1 - a)) : NULL;
 }
 
+/* Run 0's five busiest links: peak throughput and how long each ran at 95%
+ * of its capacity or more (sampled; NULL without samples). */
+static json_object *busiest_links(const batch *b)
+{
+    if (b->links_summary)
+        return json_object_get(b->links_summary);
+    const world_link_samples *s = batch_link_samples(b);
+    if (!s || s->nt < 2)
+        return NULL;
+    enum { TOP = 5 };
+    size_t top[TOP];
+    double peak[TOP];
+    int n = 0;
+    for (size_t i = 0; i < s->nlinks; i++) {
+        double p = 0;
+        for (size_t k = 0; k < s->nt; k++)
+            p = fmax(p, s->transfer[i * s->nt + k] + s->steady[i * s->nt + k]);
+        if (p <= 0)
+            continue;
+        int at = n < TOP ? n : TOP;
+        while (at > 0 && peak[at - 1] < p)
+            at--;
+        if (at >= TOP)
+            continue;
+        for (int m = (n < TOP ? n : TOP - 1); m > at; m--) {
+            peak[m] = peak[m - 1];
+            top[m] = top[m - 1];
+        }
+        peak[at] = p;
+        top[at] = i;
+        if (n < TOP)
+            n++;
+    }
+    json_object *arr = json_object_new_array();
+    for (int j = 0; j < n; j++) {
+        size_t i = top[j];
+        double sat = 0;
+        for (size_t k = 0; k + 1 < s->nt; k++)
+            if (s->capacity[i] > 0 && s->transfer[i * s->nt + k] + s->steady[i * s->nt + k] >= 0.95 * s->capacity[i])
+                sat += s->t[k + 1] - s->t[k];
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "link", json_object_new_string(s->names[i]));
+        json_object_object_add(o, "capacity_Bps", json_object_new_double(s->capacity[i]));
+        json_object_object_add(o, "peak_Bps", json_object_new_double(peak[j]));
+        json_object_object_add(o, "saturated_seconds", json_object_new_double(sat));
+        json_object_array_add(arr, o);
+    }
+    return arr;
+}
+
 json_object *batch_summary(const batch *b)
 {
     const scenario *sc = b->sc;
@@ -485,6 +538,24 @@ json_object *batch_summary(const batch *b)
     json_object_object_add(summ, "downtime", stat_obj(dt));
     json_object_object_add(summ, "client_downtime", stat_obj(cdt));
     json_object_object_add(summ, "total_time", stat_obj(tt));
+    /* the maintenance window of each run: first migration start to last end */
+    stats_acc *win = stats_acc_new(true);
+    for (int k = 0; k < runs; k++) {
+        GArray *migs = b->outs[k].migs;
+        sim_time first = -1, last = -1;
+        for (guint i = 0; migs && i < migs->len; i++) {
+            const mig_result *r = &g_array_index(migs, run_mig, i).r;
+            if (first < 0 || r->start < first)
+                first = r->start;
+            if (r->end > last)
+                last = r->end;
+        }
+        if (first >= 0 && last >= first)
+            stats_acc_add(win, sim_to_s(last - first));
+    }
+    json_object_object_add(summ, "maintenance_window", stat_obj(win));
+    stats_acc_free(win);
+    json_object_object_add(summ, "busiest_links", busiest_links(b));
     stats_acc_free(dt);
     stats_acc_free(cdt);
     stats_acc_free(tt);
@@ -575,6 +646,17 @@ static void summary_text(const batch *b, GString *txt, stats_acc *dt)
                                f.split_brain.mean * b->nruns, b->nruns, 100 * f.split_brain.mean,
                                100 * f.split_brain.lo, 100 * f.split_brain.hi, 100 * f.split_brain_year.mean,
                                100 * f.split_brain_year.lo, 100 * f.split_brain_year.hi);
+    json_object *bl = busiest_links(b);
+    for (size_t i = 0; bl && i < json_object_array_length(bl) && i < 3; i++) {
+        json_object *o = json_object_array_get_idx(bl, i);
+        double sat = json_object_get_double(json_object_object_get(o, "saturated_seconds"));
+        g_autofree char *pk = units_format(UNITS_RATE, json_object_get_double(json_object_object_get(o, "peak_Bps")));
+        g_autofree char *st = units_format(UNITS_TIME, sat);
+        g_string_append_printf(txt, "%s %s: peak %s, saturated %s (run 0)\n", i ? "              " : "busiest links:",
+                               json_object_get_string(json_object_object_get(o, "link")), pk, st);
+    }
+    if (bl)
+        json_object_put(bl);
     if (strcmp(sc->storage.type, "local") != 0) {
         g_autofree char *lat = units_format(UNITS_TIME, iolat_write(sc));
         g_string_append_printf(txt, "storage %s%s%s: a small synchronous write takes about %s\n", sc->storage.type,
@@ -799,6 +881,8 @@ bool batch_write_part(const batch *b, const char *scenario_text, const char *pat
         json_object_array_add(res, r);
     }
     json_object_object_add(root, "results", res);
+    if (b->shard_index == 0)
+        json_object_object_add(root, "busiest_links", busiest_links(b));
     const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN);
     bool ok = output_write(path, text, strlen(text), err);
     json_object_put(root);
@@ -860,6 +944,9 @@ batch *batch_merge(const char *const *paths, size_t n, scenario **sc_out, GPtrAr
     g_mutex_init(&b->lock);
     lint_scenario(sc, b->risks);
     for (size_t p = 0; p < n; p++) {
+        json_object *bl = member(parts[p], "busiest_links");
+        if (bl && !b->links_summary)
+            b->links_summary = json_object_get(bl);
         json_object *res = member(parts[p], "results");
         for (size_t r = 0; r < json_object_array_length(res); r++) {
             json_object *ro = json_object_array_get_idx(res, r);

@@ -133,7 +133,7 @@ int cli_run(int argc, char **argv)
     }
     const volatile int *cancel = interrupt_install();
     batch *b = batch_run_shard(sc, threads,
-                               (trace_path ? BATCH_TRACE : 0u) | BATCH_PROGRESS | (plots_dir ? BATCH_LINKS : 0u) |
+                               (trace_path ? BATCH_TRACE : 0u) | BATCH_PROGRESS | BATCH_LINKS |
                                    (check ? BATCH_CHECK : 0u),
                                cancel, shard_i, shard_n);
     if (shard) {

@@ -946,7 +946,7 @@ static void check_target(ctx *c, const scenario *s, const char *key, const char 
 static void load_event(ctx *c, scenario *s, json_object *o)
 {
     scn_event *ev = &s->events[s->nevents++];
-    ev->vm = ev->to = ev->host = -1;
+    ev->vm = ev->to = ev->host = ev->rack = -1;
     ev->at = get_time(c, o, "at", Q_NONNEG, 0, true);
     if (!get(o, "action"))
         err_at(c, "action", "missing (expected one of migrate | drain | fail | repair | partition | heal | "
@@ -967,9 +967,19 @@ static void load_event(ctx *c, scenario *s, json_object *o)
         break;
     }
     case EV_DRAIN: {
-        static const char *const k[] = { "at", "action", "host", NULL };
+        static const char *const k[] = { "at", "action", "host", "rack", NULL };
         check_keys(c, o, k);
-        ev->host = get_ref(c, s, o, "host", REF_HOST, true);
+        ev->rack = -1;
+        if (get(o, "rack") && !get(o, "host")) {
+            g_autofree char *r = get_string(c, o, "rack", true, NULL);
+            for (size_t i = 0; r && i < s->nhosts; i++)
+                if (s->hosts[i].rack && !strcmp(s->hosts[i].rack, r))
+                    ev->rack = (int)i; /* a host of it; the world drains all */
+            if (r && ev->rack < 0)
+                err_at(c, "rack", "no host is in rack \"%s\"", r);
+        } else {
+            ev->host = get_ref(c, s, o, "host", REF_HOST, true);
+        }
         break;
     }
     case EV_FAIL:

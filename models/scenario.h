@@ -121,6 +121,7 @@ typedef struct {
     int vm;              /* -1 when not used */
     int to;              /* host index; -1: let placement choose */
     int host;
+    int rack;            /* drain: a host of the rack to drain whole, -1 if none */
     char *target;        /* fail/repair: "host:NAME", "network:NAME", ... */
     bool hang;           /* fail with mode "hang": a disk whose IO never completes */
     GPtrArray *groups;   /* partition: GPtrArray of GPtrArray of host names */

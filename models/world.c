@@ -118,6 +118,7 @@ world *world_new(const scenario *sc, uint64_t run, char **err)
         w->host_up[h] = true;
     w->host_active = g_new0(int, sc->nhosts);
     w->host_down = g_new0(int, sc->nhosts);
+    w->draining = g_new0(bool, sc->nhosts);
     int nosd = 0;
     for (size_t h = 0; h < sc->nhosts; h++)
         nosd += sc->hosts[h].disks;
@@ -182,6 +183,7 @@ void world_free(world *w)
     g_free(w->host_up);
     g_free(w->host_active);
     g_free(w->host_down);
+    g_free(w->draining);
     g_free(w->disk_down);
     g_free(w->osd_out_ev);
     g_free(w->disk_hung);
@@ -269,7 +271,8 @@ int world_place(const world *w, int vm, int except, int group)
     double best_free = -1;
     g_autofree double *used = hosts_used(w);
     for (size_t h = 0; h < w->sc->nhosts; h++) {
-        if ((int)h == except || !w->host_up[h] || !world_is_node(w, (int)h) || (group >= 0 && w->part[h] != group) ||
+        if ((int)h == except || !w->host_up[h] || w->draining[h] || !world_is_node(w, (int)h) ||
+            (group >= 0 && w->part[h] != group) ||
             !drbd_can_be_primary(w, (int)h))
             continue;
         double free_mem = w->sc->hosts[h].memory - used[h];
@@ -745,12 +748,20 @@ static void on_event(sim *s, void *arg)
     case EV_MIGRATE:
         try_start(w, ev->vm, ev->to);
         break;
-    case EV_DRAIN:
-        world_note(w, "drain", sc->hosts[ev->host].name, NULL);
+    case EV_DRAIN: {
+        /* a whole rack, or one host: none of them receives VMs meanwhile */
+        const char *rack = ev->rack >= 0 ? sc->hosts[ev->rack].rack : NULL;
+        for (size_t h = 0; h < sc->nhosts; h++)
+            if (rack ? sc->hosts[h].rack && !strcmp(sc->hosts[h].rack, rack) : (int)h == ev->host)
+                w->draining[h] = true;
+        world_note(w, "drain", rack ? rack : sc->hosts[ev->host].name, NULL);
         for (size_t i = 0; i < sc->nvms; i++)
-            if (w->vms[i].host == ev->host)
+            if (w->vms[i].host >= 0 && w->draining[w->vms[i].host] &&
+                (rack ? sc->hosts[w->vms[i].host].rack && !strcmp(sc->hosts[w->vms[i].host].rack, rack)
+                      : w->vms[i].host == ev->host))
                 try_start(w, (int)i, -1);
         break;
+    }
     case EV_CANCEL:
         if (w->vms[ev->vm].active)
             mig_cancel(w->vms[ev->vm].active);
@@ -808,9 +819,12 @@ static void sample_links(sim *s, void *arg)
     const scenario *sc = w->sc;
     double now = sim_to_s(sim_now(s));
     g_array_append_val(w->st, now);
-    for (size_t i = 0; i < sc->nhosts * sc->nnetworks; i++) {
-        nic_links *l = &w->nics[i];
-        double tr = l->tx ? flow_link_flow_rate(w->net, l->tx) : 0, bg = l->tx ? flow_link_background_rate(l->tx) : 0;
+    size_t nn = sc->nhosts * sc->nnetworks, nu = sc->nracks * sc->nnetworks;
+    for (size_t i = 0; i < nn + 2 * nu; i++) {
+        /* the hosts' NICs (sending side), then the racks' uplinks: out, in */
+        nic_links *l = i < nn ? &w->nics[i] : &w->uplinks[(i - nn) % (nu ? nu : 1)];
+        flow_link *fl = i < nn || i < nn + nu ? l->tx : l->rx;
+        double tr = fl ? flow_link_flow_rate(w->net, fl) : 0, bg = fl ? flow_link_background_rate(fl) : 0;
         g_array_append_val(w->s_transfer, tr);
         g_array_append_val(w->s_steady, bg);
     }
@@ -832,7 +846,7 @@ world_link_samples *world_take_link_samples(world *w)
         return NULL;
     const scenario *sc = w->sc;
     world_link_samples *s = g_new0(world_link_samples, 1);
-    size_t n = sc->nhosts * sc->nnetworks, nt = w->st->len;
+    size_t nn = sc->nhosts * sc->nnetworks, nu = sc->nracks * sc->nnetworks, n = nn + 2 * nu, nt = w->st->len;
     s->nlinks = n;
     s->nt = nt;
     s->names = g_new0(char *, n);
@@ -841,8 +855,15 @@ world_link_samples *world_take_link_samples(world *w)
     s->transfer = g_new(double, n * nt);
     s->steady = g_new(double, n * nt);
     for (size_t i = 0; i < n; i++) {
-        s->names[i] = g_strdup_printf("%s/%s", sc->hosts[i / sc->nnetworks].name, sc->networks[i % sc->nnetworks].name);
-        s->capacity[i] = w->nics[i].capacity;
+        if (i < nn) {
+            s->names[i] = g_strdup_printf("%s/%s", sc->hosts[i / sc->nnetworks].name, sc->networks[i % sc->nnetworks].name);
+            s->capacity[i] = w->nics[i].capacity;
+        } else {
+            size_t u = (i - nn) % nu;
+            s->names[i] = g_strdup_printf("rack %s/%s %s", sc->racks[u / sc->nnetworks].name,
+                                          sc->networks[u % sc->nnetworks].name, i < nn + nu ? "out" : "in");
+            s->capacity[i] = w->uplinks[u].capacity;
+        }
         for (size_t k = 0; k < nt; k++) {
             s->transfer[i * nt + k] = g_array_index(w->s_transfer, double, k * n + i);
             s->steady[i * nt + k] = g_array_index(w->s_steady, double, k * n + i);

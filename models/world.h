@@ -41,7 +41,8 @@ sim *world_sim(world *w);
 /* Link load over time, for plots: call before world_run to sample every
  * NIC's sending side every `interval`. */
 void world_sample_links(world *w, sim_time interval);
-/* The samples: nlinks links (named "HOST/NETWORK"), nt times; transfers
+/* The samples: nlinks links (named "HOST/NETWORK" for NICs, then "rack
+ * RACK/NETWORK out|in" for uplinks), nt times; transfers
  * (migrations, resyncs, recoveries) and steady loads (storage IO,
  * replication) in bytes/s, [link * nt + k]. */
 typedef struct {

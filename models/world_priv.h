@@ -60,6 +60,7 @@ struct world {
     nic_links *uplinks;        /* [rack * nnetworks + network]: tx out of the rack, rx into it */
     vm_state *vms;
     bool *host_up;
+    bool *draining;            /* drained for maintenance: receives no VM */
     int *host_down;            /* failures holding each host down (crash, fence) */
     int *disk_down;            /* failures holding each disk down, by OSD id (hosts[h].first_osd + k) */
     bool *disk_hung;           /* disks whose IO never completes (mode "hang"), by OSD id */
