@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_capacity.h"
 #include "cli/cmd_compare.h"
 #include "cli/cmd_explain.h"
 #include "cli/cmd_merge.h"
@@ -29,6 +30,7 @@ static const subcommand subcommands[] = {
     { "compare", "compare designs side by side with confidence intervals", cli_compare },
     { "validate", "check scenario files and print every error", cli_validate },
     { "explain", "narrate a run's timeline in plain sentences", cli_explain },
+    { "capacity", "how many more VMs fit, N+1 and rack loss, time to drain a host", cli_capacity },
     { "merge", "merge the parts of runs spread over machines (run --shard I/N)", cli_merge },
 };
 

@@ -317,6 +317,13 @@ static void on_mig_done(mig *m, void *arg)
         w->vms[r->vm].host = -1;
     world_vm_placed(w, r->vm);
     start_queued(w);
+    if (w->stop_when_settled && g_queue_is_empty(w->queue)) {
+        bool busy = false;
+        for (size_t h = 0; h < w->sc->nhosts && !busy; h++)
+            busy = w->host_active[h] > 0;
+        if (!busy)
+            sim_stop(w->s);
+    }
 }
 
 static void try_start(world *w, int vm, int to)
@@ -926,6 +933,11 @@ size_t world_check(world *w, GPtrArray *v)
             g_ptr_array_add(v, g_strdup_printf("%s runs on two hosts with no incident", sc->vms[i].name));
     }
     return v->len - n0;
+}
+
+void world_stop_when_settled(world *w)
+{
+    w->stop_when_settled = true;
 }
 
 void world_run(world *w)

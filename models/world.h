@@ -66,6 +66,10 @@ void world_set_cancel(world *w, const volatile int *flag);
  * Appends a message per violation; returns their number. */
 size_t world_check(world *w, GPtrArray *violations);
 
+/* Ends the run when a migration ends and none is running or queued: for
+ * tools that only want how long a drain takes (call before world_run). */
+void world_stop_when_settled(world *w);
+
 /* Things the scenario asks for that this version does not simulate yet. */
 const GPtrArray *world_warnings(const world *w);
 

@@ -103,6 +103,7 @@ struct world {
     GArray *st, *s_transfer, *s_steady; /* times; rates [sample][link] */
     const char *stop_reason;   /* NULL, "max_events", "interrupted" */
     bool ended;                /* past the scenario's end: only switchovers finish */
+    bool stop_when_settled;    /* end the run once no migration is running or queued */
 };
 
 /* Zeroed memory for an event's or a flow's argument, owned by the world

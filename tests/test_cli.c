@@ -13,7 +13,7 @@ Test(cli, help_lists_every_subcommand)
 {
     char *out, *err;
     cr_assert_eq(run_golive((const char *[]){ "--help", NULL }, &out, &err), 0);
-    const char *cmds[] = { "run", "sweep", "compare", "validate", "explain", "--version" };
+    const char *cmds[] = { "run", "sweep", "compare", "validate", "explain", "capacity", "merge", "--version" };
     for (size_t i = 0; i < G_N_ELEMENTS(cmds); i++)
         cr_assert(strstr(out, cmds[i]), "--help lacks %s", cmds[i]);
     g_free(out);
@@ -194,7 +194,7 @@ Test(cli, man_page_covers_every_option)
     cr_assert(g_file_get_contents("docs/golive.1", &man, NULL, NULL));
     const char *cmds[][2] = { { "--help", NULL }, { "run", "--help" }, { "validate", "--help" }, { "compare", "--help" },
                               { "sweep", "--help" }, { "explain", "--help" },
-                              { "merge", "--help" } };
+                              { "merge", "--help" }, { "capacity", "--help" } };
     for (size_t i = 0; i < G_N_ELEMENTS(cmds); i++) {
         char *out, *err;
         const char *args[3] = { cmds[i][0], cmds[i][1], NULL };

@@ -40,12 +40,19 @@
  *   time out (30 s) before it can take the exclusive lock. */
 
 
-static uint64_t ceph_score(const char *vm, const char *host)
+/* FNV-1a of "VM/HOST", finished by a murmur3 mix; the VM's part is hashed
+ * once and continued for every host. */
+static uint64_t ceph_prefix(const char *vm)
 {
     uint64_t h = 0xcbf29ce484222325ULL;
     for (const char *p = vm; *p; p++)
         h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
-    h = (h ^ '/') * 0x100000001b3ULL;
+    return (h ^ '/') * 0x100000001b3ULL;
+}
+
+static uint64_t ceph_score(uint64_t prefix, const char *host)
+{
+    uint64_t h = prefix;
     for (const char *p = host; *p; p++)
         h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
     h ^= h >> 33;
@@ -59,14 +66,14 @@ static int ceph_pick(const world *w, int vm, bool up_only)
 {
     const vm_state *v = &w->vms[vm];
     int best = -1;
-    uint64_t bs = 0;
+    uint64_t bs = 0, prefix = ceph_prefix(w->sc->vms[vm].name);
     for (size_t h = 0; h < w->sc->nhosts; h++) {
         bool taken = false;
         for (int k = 0; k < v->nreplicas; k++)
             taken |= v->replicas[k] == (int)h;
         if (taken || (up_only && !w->host_up[h]))
             continue;
-        uint64_t sc = ceph_score(w->sc->vms[vm].name, w->sc->hosts[h].name);
+        uint64_t sc = ceph_score(prefix, w->sc->hosts[h].name);
         if (best < 0 || sc > bs) {
             best = (int)h;
             bs = sc;
@@ -75,17 +82,27 @@ static int ceph_pick(const world *w, int vm, bool up_only)
     return best;
 }
 
+/* The `size` best-scoring hosts, best first (ties: the first host), in one
+ * pass: what `size` successive ceph_pick calls would choose. */
 void ceph_place(world *w, int vm)
 {
     vm_state *v = &w->vms[vm];
-    v->nreplicas = 0;
     int size = w->sc->storage.size < 10 ? w->sc->storage.size : 10;
-    while (v->nreplicas < size) {
-        int h = ceph_pick(w, vm, false);
-        if (h < 0)
-            break;
-        v->replicas[v->nreplicas++] = h;
+    uint64_t score[10], prefix = ceph_prefix(w->sc->vms[vm].name);
+    int n = 0;
+    for (size_t h = 0; h < w->sc->nhosts; h++) {
+        uint64_t sc = ceph_score(prefix, w->sc->hosts[h].name);
+        if (n == size && sc <= score[n - 1])
+            continue;
+        int k = n < size ? n++ : n - 1;
+        for (; k > 0 && score[k - 1] < sc; k--) {
+            score[k] = score[k - 1];
+            v->replicas[k] = v->replicas[k - 1];
+        }
+        score[k] = sc;
+        v->replicas[k] = (int)h;
     }
+    v->nreplicas = n;
     v->ceph_usable = v->nreplicas;
 }
 

@@ -1,0 +1,138 @@
+/* golive capacity: fit, N+1, rack loss and drain times, on a cluster small
+ * enough to work out by hand (tests/scenarios/good/capacity-small.json:
+ * node1 and node2 in rack r1 hold two 16 GiB VMs each, node3 in r2 none;
+ * every host has 64 GiB and 16 cores). */
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <json-c/json.h>
+#include <math.h>
+#include <string.h>
+
+#include "tests/support.h"
+
+#define SMALL "tests/scenarios/good/capacity-small.json"
+
+static json_object *capacity(const char *const *extra)
+{
+    const char *args[16] = { "capacity", SMALL, "--json", "-" };
+    size_t n = 4;
+    for (size_t i = 0; extra[i]; i++)
+        args[n++] = extra[i];
+    args[n] = NULL;
+    char *out, *err;
+    cr_assert_eq(support_golive(args, &out, &err), 0, "%s", err);
+    json_object *root = json_tokener_parse(out);
+    cr_assert_not_null(root, "%s", out);
+    g_free(out);
+    g_free(err);
+    return root;
+}
+
+static json_object *get(json_object *o, const char *key)
+{
+    json_object *v = NULL;
+    cr_assert(json_object_object_get_ex(o, key, &v), "no %s", key);
+    return v;
+}
+
+/* 16 GiB: free 32 + 32 + 64 GiB holds 8 more. Three hosts of four slots stay
+ * N+1 while they hold at most 8 VMs in all: 4 more. 32 GiB, spread to the
+ * roomiest host: node3, then node1; a third (on node2) leaves node1's 64 GiB
+ * nowhere to go but node3's 32 GiB: 2 more. */
+Test(capacity, fits_and_keeps_n_plus_1, .timeout = 60)
+{
+    json_object *root = capacity((const char *[]){ "--size", "16GiB:2", "--size", "32GiB:4", "--drains", "0", NULL });
+    cr_assert(json_object_get_boolean(get(root, "n_plus_1")));
+    cr_assert(json_object_get_boolean(get(root, "rack_loss_absorbed")));
+    json_object *fit = get(root, "fit");
+    cr_assert_eq(json_object_array_length(fit), 2);
+    int64_t want[2][2] = { { 8, 4 }, { 4, 2 } };
+    for (size_t i = 0; i < 2; i++) {
+        json_object *f = json_object_array_get_idx(fit, i);
+        cr_assert_eq(json_object_get_int64(get(f, "more")), want[i][0], "size %zu", i);
+        cr_assert_eq(json_object_get_int64(get(f, "more_keeping_n_plus_1")), want[i][1], "size %zu", i);
+    }
+    cr_assert_eq(json_object_array_length(get(root, "drains")), 0);
+    json_object_put(root);
+}
+
+/* Memory overcommit 2: 96 + 96 + 128 GiB free: 20 more of 16 GiB. One vCPU
+ * per core: 16 per host, 4 used on node1 and node2: 3 + 3 + 4 VMs of 4
+ * vCPUs. */
+Test(capacity, overcommit_ratios_apply, .timeout = 60)
+{
+    json_object *root = capacity((const char *[]){ "--size", "16GiB:2", "--mem-overcommit", "2", "--drains", "0",
+                                                   NULL });
+    cr_assert_eq(json_object_get_int64(get(json_object_array_get_idx(get(root, "fit"), 0), "more")), 20);
+    json_object_put(root);
+    root = capacity((const char *[]){ "--size", "1GiB:4", "--cpu-overcommit", "1", "--drains", "0", NULL });
+    cr_assert_eq(json_object_get_int64(get(json_object_array_get_idx(get(root, "fit"), 0), "more")), 10);
+    json_object_put(root);
+}
+
+/* At 40% of 64 GiB (25.6 GiB per host) node1 and node2 are already over
+ * full; losing either leaves two 16 GiB VMs for node3's 25.6 GiB: not N+1,
+ * and nothing can be added "keeping N+1". Losing r1 fails too. */
+Test(capacity, reports_what_cannot_be_absorbed, .timeout = 60)
+{
+    json_object *root = capacity((const char *[]){ "--mem-overcommit", "0.4", "--drains", "0", NULL });
+    cr_assert_not(json_object_get_boolean(get(root, "n_plus_1")));
+    json_object *bad = get(root, "hosts_whose_loss_cannot_be_absorbed");
+    cr_assert_eq(json_object_array_length(bad), 2);
+    cr_assert_str_eq(json_object_get_string(json_object_array_get_idx(bad, 0)), "node1");
+    cr_assert_str_eq(json_object_get_string(json_object_array_get_idx(bad, 1)), "node2");
+    cr_assert_not(json_object_get_boolean(get(root, "rack_loss_absorbed")));
+    cr_assert_str_eq(json_object_get_string(json_object_array_get_idx(get(root, "racks_whose_loss_cannot_be_absorbed"),
+                                                                      0)),
+                     "r1");
+    json_object *f = json_object_array_get_idx(get(root, "fit"), 0);
+    cr_assert(json_object_is_type(get(f, "more_keeping_n_plus_1"), json_type_null));
+    json_object_put(root);
+}
+
+/* Draining node1: its two 16 GiB VMs leave together, each held to QEMU's
+ * 128 MiB/s default cap (the 10 GbE link has room for both): 128 s plus
+ * the pages dirtied meanwhile. The answer does not depend on the threads. */
+Test(capacity, drains_are_simulated, .timeout = 120)
+{
+    char *a, *b, *err;
+    cr_assert_eq(support_golive((const char *[]){ "capacity", SMALL, "--json", "-", "-t", "1", NULL }, &a, &err), 0);
+    g_free(err);
+    cr_assert_eq(support_golive((const char *[]){ "capacity", SMALL, "--json", "-", "-t", "2", NULL }, &b, &err), 0);
+    g_free(err);
+    cr_assert_str_eq(a, b);
+    json_object *root = json_tokener_parse(a);
+    json_object *d = get(root, "drains");
+    cr_assert_eq(json_object_array_length(d), 2, "the hosts that run VMs");
+    json_object *d0 = json_object_array_get_idx(d, 0);
+    cr_assert_str_eq(json_object_get_string(get(d0, "host")), "node1");
+    cr_assert_eq(json_object_get_int(get(d0, "vms")), 2);
+    cr_assert_eq(json_object_get_int(get(d0, "moved")), 2);
+    double win = json_object_get_double(get(d0, "window_s"));
+    cr_assert(win > 128 && win < 140, "window %g s", win);
+    double dt = json_object_get_double(get(d0, "downtime_max_s"));
+    cr_assert(dt > 0 && dt < 0.3, "downtime %g s", dt);
+    json_object_put(root);
+    g_free(a);
+    g_free(b);
+}
+
+Test(capacity, bad_usage_exits_2, .timeout = 30)
+{
+    const char *cases[][6] = {
+        { "capacity", SMALL, "--size", "lots", NULL },
+        { "capacity", SMALL, "--size", "4GiB:0", NULL },
+        { "capacity", SMALL, "--mem-overcommit", "0", NULL },
+        { "capacity", "tests/scenarios/bad/24-vm-unknown-host.json", NULL },
+        { "capacity", NULL },
+    };
+    const char *why[] = { "--size lots", "vCPU count", "overcommit", "unknown", "one scenario file" };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        char *out, *err;
+        cr_assert_eq(support_golive(cases[i], &out, &err), 2, "case %zu", i);
+        cr_assert(strstr(err, why[i]), "case %zu: %s", i, err);
+        cr_assert_eq(out[0], '\0');
+        g_free(out);
+        g_free(err);
+    }
+}
