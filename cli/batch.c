@@ -1,8 +1,10 @@
 /* batch — runs of a scenario and their report. */
 #include "cli/batch.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/output.h"
@@ -803,6 +805,22 @@ json_object *batch_report(const batch *b, char **csv_out, char **txt_out)
  * A part holds its runs' results exactly: times as integer nanoseconds,
  * other numbers as C99 hex floats, so that merging rebuilds the very values
  * a single process would have had. */
+
+bool batch_parse_shard(const char *text, int *index, int *count)
+{
+    char *end = NULL;
+    errno = 0;
+    long i = strtol(text, &end, 10), n = 0;
+    if (end == text || *end != '/')
+        return false;
+    const char *nt = end + 1;
+    n = strtol(nt, &end, 10);
+    if (end == nt || *end || errno || n < 1 || n > 1000000 || i < 0 || i >= n)
+        return false;
+    *index = (int)i;
+    *count = (int)n;
+    return true;
+}
 
 static json_object *hexd(double x)
 {

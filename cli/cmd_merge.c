@@ -1,6 +1,6 @@
-/* golive merge PART... — the report of runs spread over machines
- * (`golive run --shard I/N`): exactly the report one process would have
- * written, byte for byte. */
+/* golive merge PART... — the report of runs or sweep points spread over
+ * machines (`golive run|sweep --shard I/N`): exactly the report one process
+ * would have written, byte for byte. */
 #include "cli/cmd_merge.h"
 
 #include <glib.h>
@@ -9,21 +9,25 @@
 
 #include "cli/batch.h"
 #include "cli/cli.h"
+#include "cli/cmd_sweep.h"
 #include "cli/output.h"
 
 int cli_merge(int argc, char **argv)
 {
-    gchar *json_path = NULL, *csv_path = NULL;
+    gchar *json_path = NULL, *csv_path = NULL, *plots_dir = NULL, *plot_format = NULL;
     gboolean quiet = FALSE;
     GOptionEntry entries[] = {
         { "json", 0, 0, G_OPTION_ARG_FILENAME, &json_path, "Write the JSON report to PATH (- for stdout)", "PATH" },
-        { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_path, "Write one CSV row per migration to PATH", "PATH" },
+        { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_path,
+          "Write one CSV row per migration (per point for a sweep) to PATH", "PATH" },
+        { "plots", 0, 0, G_OPTION_ARG_FILENAME, &plots_dir, "Sweeps: draw the sweep's charts into DIR", "DIR" },
+        { "plot-format", 0, 0, G_OPTION_ARG_STRING, &plot_format, "png (default), svg or pdf", "FMT" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No summary on stdout", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("PART...");
-    g_option_context_set_summary(ctx, "Merge the parts of `golive run --shard I/N` into the report a single run "
-                                      "would have written.");
+    g_option_context_set_summary(ctx, "Merge the parts of `golive run --shard I/N` or `golive sweep --shard "
+                                      "I/N` into the report a single process would have written.");
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_autoptr(GError) gerr = NULL;
     int rc = CLI_EXIT_OK;
@@ -46,6 +50,34 @@ int cli_merge(int argc, char **argv)
             rc = CLI_EXIT_USAGE;
             goto out;
         }
+    }
+    if (plot_format && strcmp(plot_format, "png") && strcmp(plot_format, "svg") && strcmp(plot_format, "pdf")) {
+        fprintf(stderr, "golive merge: --plot-format: expected png, svg or pdf\n");
+        rc = CLI_EXIT_USAGE;
+        goto out;
+    }
+    {
+        size_t n = (size_t)argc - 1;
+        json_object **parts = g_new0(json_object *, n);
+        bool sweep = false;
+        for (size_t p = 0; p < n; p++) {
+            parts[p] = json_object_from_file(argv[p + 1]);
+            if (p == 0)
+                sweep = cli_sweep_is_part(parts[0]);
+        }
+        if (sweep)
+            rc = cli_sweep_merge(parts, (const char *const *)argv + 1, n, json_path, csv_path, plots_dir,
+                                 plot_format ? plot_format : "png", quiet);
+        for (size_t p = 0; p < n; p++)
+            json_object_put(parts[p]);
+        g_free(parts);
+        if (sweep)
+            goto out;
+    }
+    if (plots_dir || plot_format) {
+        fprintf(stderr, "golive merge: --plots is for sweep parts; draw a run's charts with golive run --plots\n");
+        rc = CLI_EXIT_USAGE;
+        goto out;
     }
     GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
     scenario *sc = NULL;
@@ -71,5 +103,7 @@ int cli_merge(int argc, char **argv)
 out:
     g_free(json_path);
     g_free(csv_path);
+    g_free(plots_dir);
+    g_free(plot_format);
     return rc;
 }

@@ -75,10 +75,7 @@ int cli_run(int argc, char **argv)
     }
     int shard_i = 0, shard_n = 1;
     if (shard) {
-        char *end = NULL;
-        shard_i = (int)strtol(shard, &end, 10);
-        shard_n = end && *end == '/' ? (int)strtol(end + 1, &end, 10) : 0;
-        if (!end || *end || shard_n < 1 || shard_i < 0 || shard_i >= shard_n) {
+        if (!batch_parse_shard(shard, &shard_i, &shard_n)) {
             fprintf(stderr, "golive run: --shard: expected I/N with 0 <= I < N, not \"%s\"\n", shard);
             rc = CLI_EXIT_USAGE;
             goto out_free_opts;

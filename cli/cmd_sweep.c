@@ -212,7 +212,8 @@ static bool geometric(const sweep_key *k)
 
 /* One key: downtime and total time against it. Two keys: heatmaps of both
  * with the convergence boundary (half the migrations converge) drawn. */
-static bool sweep_plots(GPtrArray *keys, point *pts, size_t npts, const char *dir, const char *fmt, GString *txt)
+static bool sweep_plots(const char *name, GPtrArray *keys, point *pts, size_t npts, const char *dir, const char *fmt,
+                        GString *txt)
 {
     if (g_mkdir_with_parents(dir, 0777) != 0) {
         fprintf(stderr, "golive sweep: %s: cannot create the directory\n", dir);
@@ -235,7 +236,7 @@ static bool sweep_plots(GPtrArray *keys, point *pts, size_t npts, const char *di
                 x[i] = k0->num[pts[i].idx[0]];
                 y[i] = which ? pts[i].total_mean : pts[i].f.downtime.mean;
             }
-            chart_series(c, batch_scenario(pts[0].b)->name, x, y, npts, false);
+            chart_series(c, name, x, y, npts, false);
             g_free(x);
             g_free(y);
             if (!save_chart(c, dir, which ? "sweep-total-time" : "sweep-downtime", fmt, txt))
@@ -298,9 +299,322 @@ static bool sweep_plots(GPtrArray *keys, point *pts, size_t npts, const char *di
     return save_chart(c, dir, "sweep-convergence", fmt, txt);
 }
 
+/* The report of a sweep: JSON, CSV, the table, and the plots. */
+static int sweep_report(const char *name, GPtrArray *keys, point *pts, size_t npts, const char *json_path,
+                        const char *csv_path, const char *plots_dir, const char *plot_format, bool quiet)
+{
+    int rc = CLI_EXIT_OK;
+    GString *csv = g_string_new(NULL), *txt = g_string_new(NULL);
+    for (guint k = 0; k < keys->len; k++)
+        g_string_append_printf(csv, "%s,", ((sweep_key *)g_ptr_array_index(keys, k))->key);
+    g_string_append(csv, "migrations,converged,downtime_mean,downtime_lo,downtime_hi,downtime_p99,client_downtime_mean,"
+                         "total_time_mean,availability,unavailable_s_per_vm_year,split_brain_per_year,discarded_bytes\n");
+    for (guint k = 0; k < keys->len; k++)
+        g_string_append_printf(txt, "%-22s ", ((sweep_key *)g_ptr_array_index(keys, k))->key);
+    g_string_append_printf(txt, "%10s %10s %10s %10s %10s\n", "converged", "downtime", "p99", "total", "client");
+    json_object *root = json_object_new_object(), *jpts = json_object_new_array();
+    json_object_object_add(root, "golive", json_object_new_int(1));
+    json_object_object_add(root, "scenario", json_object_new_string(name));
+    json_object *jkeys = json_object_new_array();
+    for (guint k = 0; k < keys->len; k++)
+        json_object_array_add(jkeys, json_object_new_string(((sweep_key *)g_ptr_array_index(keys, k))->key));
+    json_object_object_add(root, "keys", jkeys);
+    for (size_t p = 0; p < npts; p++) {
+        const point *pt = &pts[p];
+        json_object *o = json_object_new_object(), *vals = json_object_new_object();
+        for (guint k = 0; k < keys->len; k++) {
+            sweep_key *key = g_ptr_array_index(keys, k);
+            const char *v = g_ptr_array_index(key->values, pt->idx[k]);
+            g_string_append_printf(csv, "%s,", v);
+            g_string_append_printf(txt, "%-22s ", v);
+            json_object_object_add(vals, key->key, json_object_new_string(v));
+        }
+        g_string_append_printf(csv, "%zu", pt->f.downtime.n);
+        csv_num(csv, pt->converged);
+        csv_num(csv, pt->f.downtime.mean);
+        csv_num(csv, pt->f.downtime.lo);
+        csv_num(csv, pt->f.downtime.hi);
+        csv_num(csv, pt->f.downtime_p99);
+        csv_num(csv, pt->client_mean);
+        csv_num(csv, pt->total_mean);
+        csv_num(csv, pt->f.availability.mean);
+        csv_num(csv, pt->f.unavailable_s.mean);
+        csv_num(csv, pt->f.split_brain_year.mean);
+        csv_num(csv, pt->f.at_risk.mean);
+        g_string_append_c(csv, '\n');
+        g_autofree char *cv = isfinite(pt->converged) ? g_strdup_printf("%.0f%%", 100 * pt->converged) : g_strdup("-");
+        g_autofree char *dm = isfinite(pt->f.downtime.mean) ? units_format(UNITS_TIME, pt->f.downtime.mean) : g_strdup("-");
+        g_autofree char *dp = isfinite(pt->f.downtime_p99) ? units_format(UNITS_TIME, pt->f.downtime_p99) : g_strdup("-");
+        g_autofree char *tm = isfinite(pt->total_mean) ? units_format(UNITS_TIME, pt->total_mean) : g_strdup("-");
+        g_autofree char *cm = isfinite(pt->client_mean) ? units_format(UNITS_TIME, pt->client_mean) : g_strdup("-");
+        g_string_append_printf(txt, "%10s %10s %10s %10s %10s\n", cv, dm, dp, tm, cm);
+        json_object_object_add(o, "values", vals);
+        json_object_object_add(o, "migrations", json_object_new_int64((int64_t)pt->f.downtime.n));
+        json_object_object_add(o, "converged", num(pt->converged));
+        json_object *dt = json_object_new_object();
+        json_object_object_add(dt, "mean", num(pt->f.downtime.mean));
+        json_object *ci = json_object_new_array();
+        json_object_array_add(ci, num(pt->f.downtime.lo));
+        json_object_array_add(ci, num(pt->f.downtime.hi));
+        json_object_object_add(dt, "ci95", ci);
+        json_object_object_add(dt, "p99", num(pt->f.downtime_p99));
+        json_object_object_add(o, "downtime", dt);
+        json_object_object_add(o, "client_downtime_mean", num(pt->client_mean));
+        json_object_object_add(o, "total_time_mean", num(pt->total_mean));
+        json_object_object_add(o, "availability", num(pt->f.availability.mean));
+        json_object_object_add(o, "split_brain_per_year", num(pt->f.split_brain_year.mean));
+        json_object_object_add(o, "discarded_bytes", num(pt->f.at_risk.mean));
+        json_object_array_add(jpts, o);
+    }
+    json_object_object_add(root, "points", jpts);
+    if (!output_report("sweep", json_path, root, csv_path, csv->str))
+        rc = CLI_EXIT_FAILURE;
+    if (plots_dir && rc == CLI_EXIT_OK && !sweep_plots(name, keys, pts, npts, plots_dir, plot_format ? plot_format : "png", txt))
+        rc = CLI_EXIT_FAILURE;
+    if (!quiet && !(json_path && !strcmp(json_path, "-")) && !(csv_path && !strcmp(csv_path, "-")))
+        fputs(txt->str, stdout);
+    json_object_put(root);
+    g_string_free(csv, TRUE);
+    g_string_free(txt, TRUE);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ shards
+ *
+ * A sweep's points are independent and seeded by the scenario alone, so a
+ * shard runs the points p with p % N == I and writes their figures exactly
+ * (hex floats); golive merge rebuilds the report one process would write. */
+
+static json_object *hexd(double x)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%a", x);
+    return json_object_new_string(buf);
+}
+
+static double unhex(json_object *o)
+{
+    const char *t = json_object_get_string(o);
+    return t ? g_ascii_strtod(t, NULL) : NAN;
+}
+
+static batch_figure *figure_at(batch_figures *f, size_t i)
+{
+    batch_figure *all[] = { &f->availability, &f->unavailable_s, &f->downtime, &f->split_brain,
+                            &f->split_brain_year, &f->at_risk, &f->diverged };
+    return i < G_N_ELEMENTS(all) ? all[i] : NULL;
+}
+
+static char *base_digest(json_object *base)
+{
+    const char *text = json_object_to_json_string_ext(base, JSON_C_TO_STRING_PLAIN);
+    return g_compute_checksum_for_string(G_CHECKSUM_SHA256, text, -1);
+}
+
+static int write_part(const char *file, json_object *base, const scenario *sc0, GPtrArray *keys, const point *pts,
+                      size_t npts, int shard_i, int shard_n, const char *path)
+{
+    json_object *root = json_object_new_object(), *jk = json_object_new_array(), *res = json_object_new_array();
+    g_autofree char *digest = base_digest(base);
+    json_object_object_add(root, "golive_sweep_part", json_object_new_int(1));
+    json_object_object_add(root, "file", json_object_new_string(file));
+    json_object_object_add(root, "name", json_object_new_string(sc0->name));
+    json_object_object_add(root, "scenario_sha256", json_object_new_string(digest));
+    json_object_object_add(root, "seed", json_object_new_int64((int64_t)sc0->seed));
+    json_object_object_add(root, "runs", json_object_new_int(sc0->runs));
+    for (guint k = 0; k < keys->len; k++) {
+        const sweep_key *key = g_ptr_array_index(keys, k);
+        json_object *o = json_object_new_object(), *vs = json_object_new_array();
+        for (guint v = 0; v < key->values->len; v++)
+            json_object_array_add(vs, json_object_new_string(g_ptr_array_index(key->values, v)));
+        json_object_object_add(o, "key", json_object_new_string(key->key));
+        json_object_object_add(o, "values", vs);
+        json_object_array_add(jk, o);
+    }
+    json_object_object_add(root, "keys", jk);
+    json_object_object_add(root, "points", json_object_new_int64((int64_t)npts));
+    json_object_object_add(root, "shard", json_object_new_int(shard_i));
+    json_object_object_add(root, "shards", json_object_new_int(shard_n));
+    for (size_t p = (size_t)shard_i; p < npts; p += (size_t)shard_n) {
+        point f = pts[p];
+        json_object *o = json_object_new_object(), *fa = json_object_new_array();
+        for (size_t i = 0; figure_at(&f.f, i); i++) {
+            const batch_figure *g = figure_at(&f.f, i);
+            json_object *a = json_object_new_array();
+            json_object_array_add(a, hexd(g->mean));
+            json_object_array_add(a, hexd(g->lo));
+            json_object_array_add(a, hexd(g->hi));
+            json_object_array_add(a, json_object_new_int64((int64_t)g->n));
+            json_object_array_add(fa, a);
+        }
+        json_object_object_add(o, "p", json_object_new_int64((int64_t)p));
+        json_object_object_add(o, "figures", fa);
+        json_object_object_add(o, "downtime_p99", hexd(f.f.downtime_p99));
+        json_object_object_add(o, "years", hexd(f.f.years));
+        json_object_object_add(o, "converged", hexd(f.converged));
+        json_object_object_add(o, "total_mean", hexd(f.total_mean));
+        json_object_object_add(o, "client_mean", hexd(f.client_mean));
+        json_object_array_add(res, o);
+    }
+    json_object_object_add(root, "results", res);
+    const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN);
+    char *err = NULL;
+    int rc = CLI_EXIT_OK;
+    if (!output_write(path, text, strlen(text), &err)) {
+        fprintf(stderr, "golive sweep: %s\n", err);
+        g_free(err);
+        rc = CLI_EXIT_FAILURE;
+    }
+    json_object_put(root);
+    return rc;
+}
+
+static json_object *member(json_object *o, const char *k)
+{
+    json_object *v = NULL;
+    return o && json_object_object_get_ex(o, k, &v) ? v : NULL;
+}
+
+bool cli_sweep_is_part(json_object *part)
+{
+    return member(part, "golive_sweep_part") != NULL;
+}
+
+static void keys_free(GPtrArray *keys)
+{
+    for (guint k = 0; k < keys->len; k++) {
+        sweep_key *key = g_ptr_array_index(keys, k);
+        g_free(key->key);
+        g_ptr_array_free(key->values, TRUE);
+        g_free(key->num);
+        g_free(key);
+    }
+    g_ptr_array_free(keys, TRUE);
+}
+
+/* The identity of a sweep: the parts of one sweep agree on all of it. */
+static char *part_identity(json_object *part)
+{
+    const char *fields[] = { "name", "scenario_sha256", "seed", "runs", "keys", "points", "shards" };
+    GString *s = g_string_new(NULL);
+    for (size_t i = 0; i < G_N_ELEMENTS(fields); i++)
+        g_string_append_printf(s, "%s;", json_object_to_json_string_ext(member(part, fields[i]), JSON_C_TO_STRING_PLAIN));
+    return g_string_free(s, FALSE);
+}
+
+int cli_sweep_merge(json_object **parts, const char *const *paths, size_t n, const char *json_path,
+                    const char *csv_path, const char *plots_dir, const char *plot_format, bool quiet)
+{
+    json_object *jk = member(parts[0], "keys");
+    int64_t npts = json_object_get_int64(member(parts[0], "points"));
+    int shards = json_object_get_int(member(parts[0], "shards"));
+    const char *name = json_object_get_string(member(parts[0], "name"));
+    if (!json_object_is_type(jk, json_type_array) || !json_object_array_length(jk) || npts < 1 || npts > 100000 ||
+        shards < 1 || !name) {
+        fprintf(stderr, "golive merge: %s: error: not a part written by golive sweep --shard\n", paths[0]);
+        return CLI_EXIT_USAGE;
+    }
+    g_autofree char *id0 = part_identity(parts[0]);
+    for (size_t p = 1; p < n; p++) {
+        g_autofree char *id = part_identity(parts[p]);
+        if (!cli_sweep_is_part(parts[p]) || strcmp(id, id0)) {
+            fprintf(stderr, "golive merge: %s: error: a part of another sweep (scenario, seed, runs, keys or shard "
+                            "count) than %s\n",
+                    paths[p], paths[0]);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if ((size_t)shards != n) {
+        fprintf(stderr, "golive merge: error: %zu part%s given, the sweep was split into %d shards\n", n,
+                n == 1 ? "" : "s", shards);
+        return CLI_EXIT_USAGE;
+    }
+    GPtrArray *keys = g_ptr_array_new();
+    int64_t grid = 1;
+    for (size_t k = 0; k < json_object_array_length(jk); k++) {
+        json_object *o = json_object_array_get_idx(jk, k), *vs = member(o, "values");
+        sweep_key *key = g_new0(sweep_key, 1);
+        key->key = g_strdup(json_object_get_string(member(o, "key")));
+        key->values = g_ptr_array_new_with_free_func(g_free);
+        size_t nv = json_object_is_type(vs, json_type_array) ? json_object_array_length(vs) : 0;
+        key->num = g_new(double, nv ? nv : 1);
+        for (size_t v = 0; v < nv; v++) {
+            const char *t = json_object_get_string(json_object_array_get_idx(vs, v));
+            const char *u = NULL;
+            g_ptr_array_add(key->values, g_strdup(t ? t : ""));
+            key->num[v] = numeric(t ? t : "", &u);
+            if (u)
+                key->unit = u;
+        }
+        g_ptr_array_add(keys, key);
+        grid *= nv ? (int64_t)nv : 0;
+    }
+    int rc = CLI_EXIT_OK;
+    point *pts = NULL;
+    if (grid != npts) {
+        fprintf(stderr, "golive merge: %s: error: the keys' values make %" G_GINT64_FORMAT " points, not %" G_GINT64_FORMAT "\n",
+                paths[0], grid, npts);
+        rc = CLI_EXIT_USAGE;
+        goto out;
+    }
+    pts = g_new0(point, (size_t)npts);
+    bool *seen = g_new0(bool, (size_t)npts);
+    for (size_t q = 0; q < n && rc == CLI_EXIT_OK; q++) {
+        json_object *res = member(parts[q], "results");
+        for (size_t r = 0; res && r < json_object_array_length(res) && rc == CLI_EXIT_OK; r++) {
+            json_object *o = json_object_array_get_idx(res, r), *fa = member(o, "figures");
+            int64_t p = json_object_get_int64(member(o, "p"));
+            if (p < 0 || p >= npts || seen[p] || !json_object_is_type(fa, json_type_array)) {
+                fprintf(stderr, "golive merge: %s: error: point %" G_GINT64_FORMAT " is out of range, malformed or given twice\n",
+                        paths[q], p);
+                rc = CLI_EXIT_USAGE;
+                break;
+            }
+            seen[p] = true;
+            point *pt = &pts[p];
+            for (size_t i = 0; figure_at(&pt->f, i); i++) {
+                json_object *a = json_object_array_get_idx(fa, i);
+                batch_figure *g = figure_at(&pt->f, i);
+                g->mean = unhex(json_object_array_get_idx(a, 0));
+                g->lo = unhex(json_object_array_get_idx(a, 1));
+                g->hi = unhex(json_object_array_get_idx(a, 2));
+                g->n = (size_t)json_object_get_int64(json_object_array_get_idx(a, 3));
+            }
+            pt->f.downtime_p99 = unhex(member(o, "downtime_p99"));
+            pt->f.years = unhex(member(o, "years"));
+            pt->converged = unhex(member(o, "converged"));
+            pt->total_mean = unhex(member(o, "total_mean"));
+            pt->client_mean = unhex(member(o, "client_mean"));
+        }
+    }
+    for (int64_t p = 0; p < npts && rc == CLI_EXIT_OK; p++)
+        if (!seen[p]) {
+            fprintf(stderr, "golive merge: error: point %" G_GINT64_FORMAT " is in no part\n", p);
+            rc = CLI_EXIT_USAGE;
+        }
+    g_free(seen);
+    if (rc == CLI_EXIT_OK) {
+        for (int64_t p = 0; p < npts; p++) {
+            pts[p].idx = g_new0(size_t, keys->len);
+            size_t rest = (size_t)p;
+            for (guint k = 0; k < keys->len; k++) {
+                sweep_key *key = g_ptr_array_index(keys, k);
+                pts[p].idx[k] = rest % key->values->len;
+                rest /= key->values->len;
+            }
+        }
+        rc = sweep_report(name, keys, pts, (size_t)npts, json_path, csv_path, plots_dir, plot_format, quiet);
+    }
+out:
+    for (int64_t p = 0; pts && p < npts; p++)
+        g_free(pts[p].idx);
+    g_free(pts);
+    keys_free(keys);
+    return rc;
+}
 int cli_sweep(int argc, char **argv)
 {
-    gchar **sets = NULL, *json_path = NULL, *csv_path = NULL, *plots_dir = NULL, *plot_format = NULL;
+    gchar **sets = NULL, *json_path = NULL, *csv_path = NULL, *plots_dir = NULL, *plot_format = NULL, *shard = NULL;
     gint runs = 0, threads = 0;
     gint64 seed = -1;
     gboolean quiet = FALSE;
@@ -316,6 +630,9 @@ int cli_sweep(int argc, char **argv)
         { "plots", 0, 0, G_OPTION_ARG_FILENAME, &plots_dir,
           "Draw the sweep into DIR: lines for one key, heatmaps with the convergence boundary for two", "DIR" },
         { "plot-format", 0, 0, G_OPTION_ARG_STRING, &plot_format, "png (default), svg or pdf", "FMT" },
+        { "shard", 0, 0, G_OPTION_ARG_STRING, &shard,
+          "Run only shard I of N (points p with p mod N = I) and write a part to --json PATH for golive merge",
+          "I/N" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No table on stdout", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
@@ -346,6 +663,20 @@ int cli_sweep(int argc, char **argv)
                                                                      : "--plot-format: expected png, svg or pdf");
         rc = CLI_EXIT_USAGE;
         goto out;
+    }
+    int shard_i = 0, shard_n = 1;
+    if (shard) {
+        if (!batch_parse_shard(shard, &shard_i, &shard_n)) {
+            fprintf(stderr, "golive sweep: --shard: expected I/N with 0 <= I < N, not \"%s\"\n", shard);
+            rc = CLI_EXIT_USAGE;
+            goto out;
+        }
+        if (!json_path || csv_path || plots_dir) {
+            fprintf(stderr, "golive sweep: --shard writes its part to --json PATH (no --csv or --plots; golive merge "
+                            "makes the report)\n");
+            rc = CLI_EXIT_USAGE;
+            goto out;
+        }
     }
     for (size_t i = 0; sets[i]; i++) {
         const char *eq = strchr(sets[i], '=');
@@ -452,10 +783,11 @@ int cli_sweep(int argc, char **argv)
             goto out;
     }
 
-    sweep_ctx sctx = { progress_new("points", npts), interrupt_install() };
+    sweep_ctx sctx = { progress_new("points", (npts - (size_t)shard_i + (size_t)shard_n - 1) / (size_t)shard_n),
+                       interrupt_install() };
     GThreadPool *pool = g_thread_pool_new(run_point, &sctx, threads > 0 ? threads : (int)g_get_num_processors(), TRUE,
                                           NULL);
-    for (size_t p = 0; p < npts; p++)
+    for (size_t p = (size_t)shard_i; p < npts; p += (size_t)shard_n)
         g_thread_pool_push(pool, &pts[p], NULL);
     g_thread_pool_free(pool, FALSE, TRUE);
     progress_free(sctx.bar);
@@ -465,78 +797,14 @@ int cli_sweep(int argc, char **argv)
         goto out;
     }
 
-    GString *csv = g_string_new(NULL), *txt = g_string_new(NULL);
-    for (guint k = 0; k < keys->len; k++)
-        g_string_append_printf(csv, "%s,", ((sweep_key *)g_ptr_array_index(keys, k))->key);
-    g_string_append(csv, "migrations,converged,downtime_mean,downtime_lo,downtime_hi,downtime_p99,client_downtime_mean,"
-                         "total_time_mean,availability,unavailable_s_per_vm_year,split_brain_per_year,discarded_bytes\n");
-    for (guint k = 0; k < keys->len; k++)
-        g_string_append_printf(txt, "%-22s ", ((sweep_key *)g_ptr_array_index(keys, k))->key);
-    g_string_append_printf(txt, "%10s %10s %10s %10s %10s\n", "converged", "downtime", "p99", "total", "client");
-    json_object *root = json_object_new_object(), *jpts = json_object_new_array();
-    json_object_object_add(root, "golive", json_object_new_int(1));
-    json_object_object_add(root, "scenario", json_object_new_string(pts[0].sc->name));
-    json_object *jkeys = json_object_new_array();
-    for (guint k = 0; k < keys->len; k++)
-        json_object_array_add(jkeys, json_object_new_string(((sweep_key *)g_ptr_array_index(keys, k))->key));
-    json_object_object_add(root, "keys", jkeys);
-    for (size_t p = 0; p < npts; p++) {
-        const point *pt = &pts[p];
-        json_object *o = json_object_new_object(), *vals = json_object_new_object();
-        for (guint k = 0; k < keys->len; k++) {
-            sweep_key *key = g_ptr_array_index(keys, k);
-            const char *v = g_ptr_array_index(key->values, pt->idx[k]);
-            g_string_append_printf(csv, "%s,", v);
-            g_string_append_printf(txt, "%-22s ", v);
-            json_object_object_add(vals, key->key, json_object_new_string(v));
-        }
-        g_string_append_printf(csv, "%zu", pt->f.downtime.n);
-        csv_num(csv, pt->converged);
-        csv_num(csv, pt->f.downtime.mean);
-        csv_num(csv, pt->f.downtime.lo);
-        csv_num(csv, pt->f.downtime.hi);
-        csv_num(csv, pt->f.downtime_p99);
-        csv_num(csv, pt->client_mean);
-        csv_num(csv, pt->total_mean);
-        csv_num(csv, pt->f.availability.mean);
-        csv_num(csv, pt->f.unavailable_s.mean);
-        csv_num(csv, pt->f.split_brain_year.mean);
-        csv_num(csv, pt->f.at_risk.mean);
-        g_string_append_c(csv, '\n');
-        g_autofree char *cv = isfinite(pt->converged) ? g_strdup_printf("%.0f%%", 100 * pt->converged) : g_strdup("-");
-        g_autofree char *dm = isfinite(pt->f.downtime.mean) ? units_format(UNITS_TIME, pt->f.downtime.mean) : g_strdup("-");
-        g_autofree char *dp = isfinite(pt->f.downtime_p99) ? units_format(UNITS_TIME, pt->f.downtime_p99) : g_strdup("-");
-        g_autofree char *tm = isfinite(pt->total_mean) ? units_format(UNITS_TIME, pt->total_mean) : g_strdup("-");
-        g_autofree char *cm = isfinite(pt->client_mean) ? units_format(UNITS_TIME, pt->client_mean) : g_strdup("-");
-        g_string_append_printf(txt, "%10s %10s %10s %10s %10s\n", cv, dm, dp, tm, cm);
-        json_object_object_add(o, "values", vals);
-        json_object_object_add(o, "migrations", json_object_new_int64((int64_t)pt->f.downtime.n));
-        json_object_object_add(o, "converged", num(pt->converged));
-        json_object *dt = json_object_new_object();
-        json_object_object_add(dt, "mean", num(pt->f.downtime.mean));
-        json_object *ci = json_object_new_array();
-        json_object_array_add(ci, num(pt->f.downtime.lo));
-        json_object_array_add(ci, num(pt->f.downtime.hi));
-        json_object_object_add(dt, "ci95", ci);
-        json_object_object_add(dt, "p99", num(pt->f.downtime_p99));
-        json_object_object_add(o, "downtime", dt);
-        json_object_object_add(o, "client_downtime_mean", num(pt->client_mean));
-        json_object_object_add(o, "total_time_mean", num(pt->total_mean));
-        json_object_object_add(o, "availability", num(pt->f.availability.mean));
-        json_object_object_add(o, "split_brain_per_year", num(pt->f.split_brain_year.mean));
-        json_object_object_add(o, "discarded_bytes", num(pt->f.at_risk.mean));
-        json_object_array_add(jpts, o);
+    if (shard) {
+        rc = write_part(argv[1], base, pts[0].sc, keys, pts, npts, shard_i, shard_n, json_path);
+        if (rc == CLI_EXIT_OK && !quiet)
+            printf("%s: shard %d/%d of %zu points written to %s\n", pts[0].sc->name, shard_i, shard_n, npts,
+                   json_path);
+        goto out;
     }
-    json_object_object_add(root, "points", jpts);
-    if (!output_report("sweep", json_path, root, csv_path, csv->str))
-        rc = CLI_EXIT_FAILURE;
-    if (plots_dir && rc == CLI_EXIT_OK && !sweep_plots(keys, pts, npts, plots_dir, plot_format ? plot_format : "png", txt))
-        rc = CLI_EXIT_FAILURE;
-    if (!quiet && !(json_path && !strcmp(json_path, "-")) && !(csv_path && !strcmp(csv_path, "-")))
-        fputs(txt->str, stdout);
-    json_object_put(root);
-    g_string_free(csv, TRUE);
-    g_string_free(txt, TRUE);
+    rc = sweep_report(pts[0].sc->name, keys, pts, npts, json_path, csv_path, plots_dir, plot_format, quiet);
 out:
     for (size_t p = 0; pts && p < npts; p++) {
         batch_free(pts[p].b);
@@ -544,14 +812,7 @@ out:
         g_free(pts[p].idx);
     }
     g_free(pts);
-    for (guint k = 0; k < keys->len; k++) {
-        sweep_key *key = g_ptr_array_index(keys, k);
-        g_free(key->key);
-        g_ptr_array_free(key->values, TRUE);
-        g_free(key->num);
-        g_free(key);
-    }
-    g_ptr_array_free(keys, TRUE);
+    keys_free(keys);
     if (base)
         json_object_put(base);
     g_strfreev(sets);
@@ -559,5 +820,6 @@ out:
     g_free(csv_path);
     g_free(plots_dir);
     g_free(plot_format);
+    g_free(shard);
     return rc;
 }

@@ -46,3 +46,63 @@ Test(shard, four_shards_with_make_j2_merge_to_the_single_report, .timeout = 120)
     }
     g_rmdir(dir);
 }
+
+/* A sweep's grid split into 3 shards (one of them with no point of the last
+ * row) under make -j2: the merged JSON and CSV are the single sweep's, byte
+ * for byte; a shard missing, given twice or from another grid is refused. */
+Test(shard, sweep_shards_merge_to_the_single_sweep, .timeout = 120)
+{
+    g_autofree char *dir = g_dir_make_tmp("golive-sweep-shard-XXXXXX", NULL);
+    g_autofree char *out_arg = g_strdup_printf("OUT=%s", dir);
+    g_autofree char *golive_arg = g_strdup_printf("GOLIVE=%s", g_getenv("GOLIVE_BIN"));
+    const char *set = "SET=--set migration.max_bandwidth=100MiB/s,400MiB/s,1GiB/s --set "
+                      "vms[0].dirty.rate=5000pages/s,40000pages/s";
+    const char *argv[] = { "make", "-s", "-j2", "-f", "scenarios/slurm/shards.mk", golive_arg,
+                           "SCENARIO=scenarios/web-server.json", set, "RUNS=2", "SHARDS=3", out_arg, NULL };
+    int status = -1;
+    char *out = NULL, *err = NULL;
+    cr_assert(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, NULL));
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "make: %s", err);
+    g_free(out);
+    g_free(err);
+    g_autofree char *merged_path = g_build_filename(dir, "report.json", NULL);
+    g_autofree char *merged = NULL;
+    cr_assert(g_file_get_contents(merged_path, &merged, NULL, NULL));
+    char *single;
+    const char *sweep[] = { "sweep", "scenarios/web-server.json", "--set",
+                            "migration.max_bandwidth=100MiB/s,400MiB/s,1GiB/s", "--set",
+                            "vms[0].dirty.rate=5000pages/s,40000pages/s", "--runs", "2", "--json", "-", NULL };
+    cr_assert_eq(support_golive(sweep, &single, &err), 0, "%s", err);
+    g_free(err);
+    cr_assert_str_eq(merged, single, "the merged sweep differs from the single-process one");
+    cr_assert(strstr(single, "\"points\""));
+    g_free(single);
+
+    g_autofree char *p0 = g_build_filename(dir, "part-0.json", NULL), *p1 = g_build_filename(dir, "part-1.json", NULL),
+                    *other = g_build_filename(dir, "other.json", NULL);
+    cr_assert_eq(support_golive((const char *[]){ "merge", p0, p1, NULL }, &out, &err), 2);
+    cr_assert(strstr(err, "split into 3 shards"), "%s", err);
+    g_free(out);
+    g_free(err);
+    cr_assert_eq(support_golive((const char *[]){ "merge", p0, p1, p1, NULL }, &out, &err), 2);
+    cr_assert(strstr(err, "given twice"), "%s", err);
+    g_free(out);
+    g_free(err);
+    cr_assert_eq(support_golive((const char *[]){ "sweep", "scenarios/web-server.json", "--set",
+                                                  "migration.max_bandwidth=100MiB/s,2GiB/s", "--shard", "2/3",
+                                                  "--json", other, "--quiet", NULL },
+                                &out, &err),
+                 0, "%s", err);
+    g_free(out);
+    g_free(err);
+    cr_assert_eq(support_golive((const char *[]){ "merge", p0, p1, other, NULL }, &out, &err), 2);
+    cr_assert(strstr(err, "another sweep"), "%s", err);
+    g_free(out);
+    g_free(err);
+    const char *files[] = { "part-0.json", "part-1.json", "part-2.json", "other.json", "report.json" };
+    for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
+        g_autofree char *p = g_build_filename(dir, files[i], NULL);
+        g_remove(p);
+    }
+    g_rmdir(dir);
+}
