@@ -11,7 +11,11 @@
  *
  * Max-min allocations decompose over connected components of the flow/link
  * graph, so only the component of a change is re-rated: the cost of an
- * arrival grows with its component, not with the network. */
+ * arrival grows with its component, not with the network. A link whose flows
+ * all have caps that together fit in it (its "demand") can never be a
+ * bottleneck, so it neither joins components nor takes part in the filling:
+ * thousands of capped migrations on shared links then stay thousands of
+ * small problems instead of one large one. */
 #include "sim/flow.h"
 
 #include <glib.h>
@@ -30,7 +34,8 @@ struct flow_link {
     uint32_t nslots, slotcap;
     GPtrArray *bgs;  /* flow_bg* crossing this link */
     double bg_sum;   /* recomputed from bgs on change, so it never drifts */
-    double used;     /* flow rate carried after the last re-rating */
+    double demand;   /* sum of the finite caps of its flows */
+    uint32_t uncapped; /* flows without a finite cap */
     /* re-rating scratch */
     uint64_t stamp;
     double C, W;
@@ -278,7 +283,11 @@ void flow_link_set_capacity(flow_net *net, flow_link *l, double capacity_Bps)
 double flow_link_flow_rate(flow_net *net, flow_link *l)
 {
     flush(net);
-    return l->used;
+    double used = 0;
+    for (uint32_t k = 0; k < l->nslots; k++)
+        if (isfinite(l->slots[k].f->rate))
+            used += l->slots[k].f->rate;
+    return used;
 }
 
 double flow_link_background_rate(const flow_link *l)
@@ -291,11 +300,30 @@ double flow_link_utilisation(flow_net *net, flow_link *l)
     flush(net);
     if (!(l->cap > 0) || isinf(l->cap))
         return 0;
-    double u = (l->used + flow_link_background_rate(l)) / l->cap;
+    double u = (flow_link_flow_rate(net, l) + flow_link_background_rate(l)) / l->cap;
     return u > 1 ? 1 : u;
 }
 
 /* ------------------------------------------------------------------ flows */
+
+static void demand_add(flow_link *l, const flow *f, double sign)
+{
+    if (isfinite(f->cap_eff))
+        l->demand += sign * f->cap_eff;
+    else
+        l->uncapped += sign > 0 ? 1 : (uint32_t)-1;
+    if (!l->nslots && sign < 0) { /* no drift once empty */
+        l->demand = 0;
+        l->uncapped = 0;
+    }
+}
+
+/* A link that can never saturate: every flow's cap fits in what the
+ * background loads leave. */
+static bool slack(const flow_link *l)
+{
+    return l->uncapped == 0 && l->demand <= (l->cap > l->bg_sum ? l->cap - l->bg_sum : 0);
+}
 
 static void link_attach(flow_link *l, flow *f, uint32_t pi)
 {
@@ -305,6 +333,7 @@ static void link_attach(flow_link *l, flow *f, uint32_t pi)
     }
     f->slot[pi] = l->nslots;
     l->slots[l->nslots++] = (link_slot){ f, pi };
+    demand_add(l, f, 1);
 }
 
 static void link_detach(flow_link *l, flow *f, uint32_t pi)
@@ -315,6 +344,7 @@ static void link_detach(flow_link *l, flow *f, uint32_t pi)
         l->slots[s] = last;
         last.f->slot[last.pi] = s;
     }
+    demand_add(l, f, -1);
 }
 
 static void schedule_tx(flow_net *net, flow *f);
@@ -342,9 +372,10 @@ flow *flow_start(flow_net *net, flow_link *const *path, size_t npath, double siz
     for (size_t i = 0; i < npath; i++) {
         f->path[i] = path[i];
         f->path_lat = sim_time_add(f->path_lat, path[i]->lat);
-        link_attach(path[i], f, (uint32_t)i);
     }
     f->cap_eff = effective_cap(f);
+    for (size_t i = 0; i < npath; i++)
+        link_attach(path[i], f, (uint32_t)i);
     f->index = net->flows->len;
     g_ptr_array_add(net->flows, f);
     seed_flow(net, f);
@@ -436,8 +467,15 @@ void flow_set_cap(flow_net *net, flow *f, double cap_Bps)
     g_return_if_fail(cap_Bps >= 0);
     if (f->state != FLOW_SENDING || f->cap == cap_Bps)
         return;
+    for (uint32_t i = 0; i < f->npath; i++)
+        demand_add(f->path[i], f, -1);
     f->cap = cap_Bps;
     f->cap_eff = effective_cap(f);
+    /* a lower cap may leave a link slack: its other flows get re-rated */
+    for (uint32_t i = 0; i < f->npath; i++) {
+        demand_add(f->path[i], f, 1);
+        seed_link(net, f->path[i]);
+    }
     seed_flow(net, f);
 }
 
@@ -529,14 +567,13 @@ static void visit_flow(flow_net *net, flow *f)
     }
 }
 
-static void freeze(flow *f, double r)
+static void freeze(flow_net *net, flow *f, double r)
 {
     f->frozen = true;
     f->new_rate = r;
     for (uint32_t i = 0; i < f->npath; i++) {
         flow_link *l = f->path[i];
-        l->used += r;
-        if (!l->saturated) {
+        if (l->stamp == net->stamp && !l->saturated) { /* slack links are not in the problem */
             l->C = l->C > r ? l->C - r : 0;
             l->W -= f->weight;
             l->nun--;
@@ -558,8 +595,17 @@ static void solve(flow_net *net)
     net->stamp++;
     g_ptr_array_set_size(net->comp_links, 0);
     g_ptr_array_set_size(net->comp_flows, 0);
-    for (guint i = 0; i < net->seed_links->len; i++)
-        visit_link(net, g_ptr_array_index(net->seed_links, i));
+    /* A changed link's flows are re-rated even when it is slack now (it may
+     * have held them back); links met on the way join only if they may
+     * saturate. */
+    for (guint i = 0; i < net->seed_links->len; i++) {
+        flow_link *l = g_ptr_array_index(net->seed_links, i);
+        if (!slack(l))
+            visit_link(net, l);
+        else
+            for (uint32_t k = 0; k < l->nslots; k++)
+                visit_flow(net, l->slots[k].f);
+    }
     for (guint i = 0; i < net->seed_flows->len; i++) {
         flow *f = g_ptr_array_index(net->seed_flows, i);
         if (f) {
@@ -581,7 +627,8 @@ static void solve(flow_net *net)
         for (; jf < net->comp_flows->len; jf++) {
             flow *f = g_ptr_array_index(net->comp_flows, jf);
             for (uint32_t k = 0; k < f->npath; k++)
-                visit_link(net, f->path[k]);
+                if (!slack(f->path[k]))
+                    visit_link(net, f->path[k]);
         }
     }
     net->counters.solves++;
@@ -593,7 +640,6 @@ static void solve(flow_net *net)
         l->C = l->cap > l->bg_sum ? l->cap - l->bg_sum : 0;
         l->W = 0;
         l->nun = l->nslots;
-        l->used = 0;
         l->version = 0;
         l->saturated = false;
         for (uint32_t k = 0; k < l->nslots; k++)
@@ -615,7 +661,7 @@ static void solve(flow_net *net)
         if (e.is_flow) {
             flow *f = e.p;
             if (!f->frozen)
-                freeze(f, f->cap_eff);
+                freeze(net, f, f->cap_eff);
             continue;
         }
         flow_link *l = e.p;
@@ -630,7 +676,7 @@ static void solve(flow_net *net)
         for (uint32_t k = 0; k < l->nslots; k++) {
             flow *f = l->slots[k].f;
             if (!f->frozen)
-                freeze(f, share * f->weight);
+                freeze(net, f, share * f->weight);
         }
     }
 

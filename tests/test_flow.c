@@ -455,3 +455,130 @@ Test(flow, one_completion_event_per_flow)
     cr_assert_eq(sim_events_pending(w.s), 0, "stalled flows have no completion event");
     rm(w);
 }
+
+/* A link whose flows' caps all fit in it can never saturate: it joins no
+ * component (a change on one side of it re-rates only that side), and when
+ * a lower cap makes a link slack, the flows it held back are re-rated. */
+Test(flow, slack_links_do_not_join_components)
+{
+    world w = mk();
+    flow_link *l1 = flow_link_new(w.net, "l1", 100 * MB, 0), *l2 = flow_link_new(w.net, "l2", 100 * MB, 0);
+    flow_link *core = flow_link_new(w.net, "core", 1000 * MB, 0);
+    flow_link *p1[2] = { l1, core }, *p2[2] = { l2, core };
+    flow_params cap60 = { .cap_Bps = 60 * MB };
+    flow *a1 = flow_start(w.net, p1, 2, INFINITY, &cap60, NULL, NULL);
+    flow_start(w.net, p1, 2, INFINITY, &cap60, NULL, NULL);
+    flow *b1 = flow_start(w.net, p2, 2, INFINITY, &cap60, NULL, NULL);
+    flow_start(w.net, p2, 2, INFINITY, &cap60, NULL, NULL);
+    RATE_EQ(w.net, a1, 50 * MB);
+    RATE_EQ(w.net, b1, 50 * MB);
+    flow_counters before = flow_net_counters(w.net);
+    flow *a3 = flow_start(w.net, p1, 2, INFINITY, &cap60, NULL, NULL);
+    RATE_EQ(w.net, a3, 100 * MB / 3);
+    RATE_EQ(w.net, a1, 100 * MB / 3);
+    RATE_EQ(w.net, b1, 50 * MB);
+    flow_counters after = flow_net_counters(w.net);
+    cr_assert_eq(after.flows_rerated - before.flows_rerated, 3, "only l1's flows: the core is slack");
+    cr_assert_float_eq(flow_link_flow_rate(w.net, core), 200 * MB, 1);
+
+    /* c at 10 leaves the b flows 45 each on l2; b1 at 5 then leaves l2
+     * slack (10 + 5 + 60 <= 100), and b2, held back by l2, runs at its cap */
+    flow_link *only2 = l2;
+    flow *c = flow_start(w.net, &only2, 1, INFINITY, NULL, NULL, NULL);
+    RATE_EQ(w.net, c, 100 * MB / 3);
+    flow_set_cap(w.net, c, 10 * MB);
+    RATE_EQ(w.net, c, 10 * MB);
+    RATE_EQ(w.net, b1, 45 * MB);
+    flow_set_cap(w.net, b1, 5 * MB);
+    RATE_EQ(w.net, b1, 5 * MB);
+    cr_assert_float_eq(flow_link_flow_rate(w.net, l2), 75 * MB, 1, "the other b flow runs at its 60 MB/s cap");
+    rm(w);
+}
+
+/* Property: after every change of a random sequence (flows starting and
+ * cancelled, caps raised and lowered, background loads, link capacity) the
+ * incremental rates are still the weighted max-min fair allocation. */
+Test(flow, random_changes_keep_max_min_fairness)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 777);
+    for (int trial = 0; trial < 60; trial++) {
+        world w = mk();
+        enum { NL = 6, NF = 16 };
+        flow_link *links[NL];
+        flow_bg *bg[NL] = { 0 };
+        for (int i = 0; i < NL; i++)
+            links[i] = flow_link_new(w.net, "l", 50 + gsl_rng_uniform_int(r, 500), 0);
+        flow *fl[NF] = { 0 };
+        flow_link *paths[NF][NL];
+        int np[NF];
+        double caps[NF], wts[NF];
+        for (int op = 0; op < 40; op++) {
+            int k = (int)gsl_rng_uniform_int(r, NF);
+            double u = gsl_rng_uniform(r);
+            if (!fl[k]) {
+                np[k] = 0;
+                for (int i = 0; i < NL; i++)
+                    if (gsl_rng_uniform(r) < 0.35)
+                        paths[k][np[k]++] = links[i];
+                if (!np[k])
+                    paths[k][np[k]++] = links[gsl_rng_uniform_int(r, NL)];
+                caps[k] = gsl_rng_uniform(r) < 0.7 ? 1 + gsl_rng_uniform_int(r, 200) : 0;
+                wts[k] = 1 + gsl_rng_uniform_int(r, 3);
+                fl[k] = flow_start(w.net, paths[k], np[k], INFINITY,
+                                   &(flow_params){ .cap_Bps = caps[k], .weight = wts[k] }, NULL, NULL);
+            } else if (u < 0.3) {
+                flow_cancel(w.net, fl[k]);
+                fl[k] = NULL;
+            } else if (u < 0.7) {
+                caps[k] = gsl_rng_uniform(r) < 0.8 ? 1 + gsl_rng_uniform_int(r, 200) : 0;
+                flow_set_cap(w.net, fl[k], caps[k]);
+            } else if (u < 0.85) {
+                int i = (int)gsl_rng_uniform_int(r, NL);
+                double rate = (double)gsl_rng_uniform_int(r, 100);
+                if (!bg[i])
+                    bg[i] = flow_bg_new(w.net, &links[i], 1, rate);
+                else
+                    flow_bg_set_rate(w.net, bg[i], rate);
+            } else {
+                flow_link_set_capacity(w.net, links[gsl_rng_uniform_int(r, NL)], 50 + gsl_rng_uniform_int(r, 500));
+            }
+            double load[NL] = { 0 }, rate[NF] = { 0 };
+            for (int f = 0; f < NF; f++) {
+                if (!fl[f])
+                    continue;
+                rate[f] = flow_rate(w.net, fl[f]);
+                for (int j = 0; j < np[f]; j++)
+                    for (int i = 0; i < NL; i++)
+                        if (paths[f][j] == links[i])
+                            load[i] += rate[f];
+            }
+            for (int i = 0; i < NL; i++) {
+                double avail = flow_link_capacity(links[i]) - flow_link_background_rate(links[i]);
+                cr_assert_leq(load[i], avail * (1 + 1e-9) + 1e-9, "trial %d op %d link %d", trial, op, i);
+            }
+            for (int f = 0; f < NF; f++) {
+                if (!fl[f] || (caps[f] > 0 && fabs(rate[f] - caps[f]) <= 1e-9 * caps[f]))
+                    continue;
+                bool bottleneck = false;
+                for (int j = 0; j < np[f] && !bottleneck; j++) {
+                    int i = 0;
+                    while (links[i] != paths[f][j])
+                        i++;
+                    double avail = flow_link_capacity(links[i]) - flow_link_background_rate(links[i]);
+                    if (load[i] < avail * (1 - 1e-9))
+                        continue;
+                    bool largest = true;
+                    for (int m = 0; m < NF; m++)
+                        for (int q = 0; fl[m] && q < np[m]; q++)
+                            if (paths[m][q] == links[i] && rate[m] / wts[m] > rate[f] / wts[f] * (1 + 1e-9))
+                                largest = false;
+                    bottleneck = largest;
+                }
+                cr_assert(bottleneck, "trial %d op %d flow %d has no bottleneck (rate %g)", trial, op, f, rate[f]);
+            }
+        }
+        rm(w);
+    }
+    gsl_rng_free(r);
+}
