@@ -714,7 +714,10 @@ flow_bg *flow_bg_new(flow_net *net, flow_link *const *path, size_t npath, double
     for (size_t i = 0; i < npath; i++) {
         bg->path[i] = path[i];
         g_ptr_array_add(path[i]->bgs, bg);
-        bg_recompute(net, path[i]);
+        /* appended last: the same sum a recomputation would give, without
+         * going over the thousands of loads an uplink may carry */
+        path[i]->bg_sum += rate_Bps;
+        seed_link(net, path[i]);
     }
     return bg;
 }
