@@ -629,6 +629,25 @@ static void summary_text(const batch *b, GString *txt, stats_acc *dt)
                                stats_acc_n(dt), 1e3 * stats_acc_mean(dt), 1e3 * ci.lo, 1e3 * ci.hi,
                                1e3 * stats_acc_quantile(dt, 0.99));
     }
+    if (!mc && stats_acc_n(dt) > 1) {
+        /* one run with many migrations (a drain): the window and the spread */
+        GArray *migs = b->outs[0].migs;
+        sim_time first = -1, last = -1;
+        for (guint i = 0; migs && i < migs->len; i++) {
+            const mig_result *r = &g_array_index(migs, run_mig, i).r;
+            first = first < 0 || r->start < first ? r->start : first;
+            last = r->end > last ? r->end : last;
+        }
+        g_autofree char *w = units_format(UNITS_TIME, sim_to_s(last - first)),
+                        *t0 = units_format(UNITS_TIME, sim_to_s(first)), *t1 = units_format(UNITS_TIME, sim_to_s(last));
+        g_string_append_printf(txt, "maintenance window: %s (first start %s, last end %s)\n", w, t0, t1);
+        g_autofree char *mean = units_format(UNITS_TIME, stats_acc_mean(dt)),
+                        *p50 = units_format(UNITS_TIME, stats_acc_quantile(dt, 0.5)),
+                        *p99 = units_format(UNITS_TIME, stats_acc_quantile(dt, 0.99)),
+                        *mx = units_format(UNITS_TIME, stats_acc_quantile(dt, 1));
+        g_string_append_printf(txt, "downtime over %zu completed migrations: mean %s, p50 %s, p99 %s, max %s\n",
+                               stats_acc_n(dt), mean, p50, p99, mx);
+    }
     if (sc->nvms && f.availability.mean < 1) {
         g_autofree char *run = units_format(UNITS_TIME, f.unavailable_s.mean * f.years),
                         *simulated = units_format(UNITS_TIME, sim_to_s(sc->until));
@@ -654,8 +673,9 @@ static void summary_text(const batch *b, GString *txt, stats_acc *dt)
         double sat = json_object_get_double(json_object_object_get(o, "saturated_seconds"));
         g_autofree char *pk = units_format(UNITS_RATE, json_object_get_double(json_object_object_get(o, "peak_Bps")));
         g_autofree char *st = units_format(UNITS_TIME, sat);
-        g_string_append_printf(txt, "%s %s: peak %s, saturated %s (run 0)\n", i ? "              " : "busiest links:",
-                               json_object_get_string(json_object_object_get(o, "link")), pk, st);
+        g_autofree char *satd = sat > 0 ? g_strdup_printf("saturated %s", st) : g_strdup("never saturated");
+        g_string_append_printf(txt, "%s %s: peak %s, %s (run 0)\n", i ? "              " : "busiest links:",
+                               json_object_get_string(json_object_object_get(o, "link")), pk, satd);
     }
     if (bl)
         json_object_put(bl);

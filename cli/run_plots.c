@@ -34,7 +34,14 @@ static bool save(chart *c, const char *dir, const char *name, const char *fmt, G
 static chart *progress(const batch *b)
 {
     const scenario *sc = batch_scenario(b);
-    chart *c = chart_new(CHART_XY, "Migration progress (run 0)");
+    size_t all = 0;
+    for (size_t i = 0; i < batch_nmigrations(b, 0); i++)
+        all += !batch_migration(b, 0, i)->restart && batch_migration(b, 0, i)->iterations->len;
+    g_autofree char *title = all > MAX_SERIES ? g_strdup_printf("Migration progress (run 0; the first %d of %zu "
+                                                                "migrations)",
+                                                                MAX_SERIES, all)
+                                              : g_strdup("Migration progress (run 0)");
+    chart *c = chart_new(CHART_XY, title);
     chart_axis(c, 'x', "time since the migration started", "s", false);
     chart_axis(c, 'y', "still to send", "B", false);
     size_t shown = 0;
@@ -97,28 +104,64 @@ static chart *progress(const batch *b)
         chart_free(c);
         return NULL;
     }
+
     if (isfinite(threshold))
         chart_hline(c, threshold, "stop-and-copy threshold (rate x downtime limit)");
     return c;
 }
 
-/* Every VM's states over run 0, and a row for cluster-wide incidents. */
+/* Every VM's states over run 0, and a row for cluster-wide incidents. With
+ * many VMs, only those that did something get a row (at most MAX_ROWS); a
+ * short episode in a long run is shown with a quarter more around it. */
+#define MAX_ROWS 40
 static chart *timeline(const batch *b)
 {
     const scenario *sc = batch_scenario(b);
-    double end = sim_to_s(sc->until);
-    chart *c = chart_new(CHART_TIMELINE, "What each VM went through (run 0)");
+    double end = sim_to_s(sc->until), last = 0;
+    bool *involved = g_new0(bool, sc->nvms);
+    size_t ninvolved = 0;
+    for (size_t i = 0; i < batch_nmigrations(b, 0); i++) {
+        const mig_result *m = batch_migration(b, 0, i);
+        ninvolved += !involved[m->vm];
+        involved[m->vm] = true;
+        last = fmax(last, sim_to_s(m->resume >= 0 ? m->resume : m->end >= 0 ? m->end : sc->until));
+    }
+    for (size_t i = 0; i < batch_nincidents(b, 0); i++) {
+        const world_incident *in = batch_incident(b, 0, i);
+        if (in->vm >= 0) {
+            ninvolved += !involved[in->vm];
+            involved[in->vm] = true;
+        }
+        last = fmax(last, sim_to_s(in->end >= 0 ? in->end : sc->until));
+    }
+    bool few = sc->nvms <= MAX_ROWS;
+    g_autofree char *title =
+        few ? g_strdup("What each VM went through (run 0)")
+            : g_strdup_printf("What the VMs went through (run 0; %zu of the %zu that did something; %zu others ran "
+                              "throughout)",
+                              ninvolved < MAX_ROWS ? ninvolved : (size_t)MAX_ROWS, ninvolved, sc->nvms - ninvolved);
+    chart *c = chart_new(CHART_TIMELINE, title);
     chart_axis(c, 'x', "time", "s", false);
+    if (last > 0 && 1.25 * last < 0.5 * end)
+        end = 1.25 * last;
     chart_range(c, 'x', 0, end);
     int *row = g_new(int, sc->nvms);
+    size_t nrows = 0;
     for (size_t i = 0; i < sc->nvms; i++) {
+        row[i] = -1;
+        if (!few && (!involved[i] || nrows >= MAX_ROWS))
+            continue;
         row[i] = chart_row(c, sc->vms[i].name);
+        nrows++;
         chart_span(c, row[i], 0, end, "running");
     }
+    g_free(involved);
     int cluster = -1;
     for (size_t i = 0; i < batch_nmigrations(b, 0); i++) {
         const mig_result *m = batch_migration(b, 0, i);
         double s = sim_to_s(m->start), stop = m->stop >= 0 ? sim_to_s(m->stop) : (m->end >= 0 ? sim_to_s(m->end) : end);
+        if (row[m->vm] < 0)
+            continue;
         if (stop > s)
             chart_span(c, row[m->vm], s, stop, "migrating");
         if (m->stop >= 0)
@@ -137,7 +180,8 @@ static chart *timeline(const batch *b)
         else if (!strcmp(in->kind, "double-writer"))
             state = "running twice";
         if (in->vm >= 0 && state) {
-            chart_span(c, row[in->vm], s, e, state);
+            if (row[in->vm] >= 0)
+                chart_span(c, row[in->vm], s, e, state);
             continue;
         }
         if (in->vm >= 0)
@@ -203,6 +247,18 @@ static chart *links(const batch *b)
         if (any)
             chart_series(c, st, s->t, s->steady + i * s->nt, s->nt, true);
     }
+    /* A short drain in a long run: show the part where something changes
+     * (a quarter more), not hours of steady load. */
+    size_t last = 0;
+    for (int k = 0; k < TOP && top[k] >= 0; k++)
+        for (size_t m = 1; m < s->nt; m++) {
+            size_t i = (size_t)top[k] * s->nt;
+            if (s->transfer[i + m] != s->transfer[i + m - 1] || s->steady[i + m] != s->steady[i + m - 1])
+                last = m > last ? m : last;
+        }
+    double t0 = s->t[0], t1 = s->t[s->nt - 1], until = s->t[last] + 0.25 * (s->t[last] - t0);
+    if (last > 0 && until < 0.5 * (t1 - t0) + t0)
+        chart_range(c, 'x', t0, until);
     return c;
 }
 
