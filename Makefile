@@ -254,6 +254,19 @@ memcheck: $(GOLIVE)
 	       $(GOLIVE) run $$s --runs 2 --threads 1 --quiet --plots $(BUILD)/memcheck >/dev/null 2>$(BUILD)/memcheck.log; then \
 	    echo "memcheck: ok   $$s"; \
 	  else echo "memcheck: FAIL $$s"; cat $(BUILD)/memcheck.log; fail=1; fi; \
+	done; \
+	M=$(BUILD)/memcheck; \
+	for cmd in "capacity tests/scenarios/good/capacity-small.json --json $$M/cap.json --csv $$M/cap.csv --quiet" \
+	           "sweep scenarios/web-server.json --set migration.max_bandwidth=100MiB/s,1GiB/s --shard 0/2 --json $$M/s0.json --quiet" \
+	           "sweep scenarios/web-server.json --set migration.max_bandwidth=100MiB/s,1GiB/s --shard 1/2 --json $$M/s1.json --quiet" \
+	           "merge $$M/s0.json $$M/s1.json --json $$M/sweep.json --plots $$M --quiet" \
+	           "run scenarios/web-server.json --runs 4 --shard 1/2 --json $$M/r1.json --quiet" \
+	           "compare scenarios/drbd84-year.json scenarios/ceph-year.json --runs 3 --plots $$M --quiet" \
+	           "explain scenarios/drbd84-dual-primary-no-fencing.json"; do \
+	  if valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
+	       --error-exitcode=9 --suppressions=tests/valgrind.supp $(GOLIVE) $$cmd >/dev/null 2>$$M.log; then \
+	    echo "memcheck: ok   golive $${cmd%% *}"; \
+	  else echo "memcheck: FAIL golive $$cmd"; cat $$M.log; fail=1; fi; \
 	done; exit $$fail
 
 # ---------------------------------------------------------------- install

@@ -504,7 +504,10 @@ int cli_capacity(int argc, char **argv)
 
     /* how many more fit, raw and while staying N+1 */
     json_object *jfit = json_object_new_array();
-    g_string_append_printf(txt, "more VMs that fit, by size:\n  %-22s %10s %14s\n", "size", "now", "keeping N+1");
+    if (sizes->len)
+        g_string_append_printf(txt, "more VMs that fit, by size:\n  %-22s %10s %14s\n", "size", "now", "keeping N+1");
+    else
+        g_string_append(txt, "more VMs that fit: the scenario has no VMs; give sizes with --size MEMORY[:VCPUS]\n");
     for (guint k = 0; k < sizes->len; k++) {
         vm_size z = g_array_index(sizes, vm_size, k);
         int64_t fit = 0;
@@ -576,7 +579,7 @@ int cli_capacity(int argc, char **argv)
 
     GString *csv = g_string_new("host,vms,moved,window_s,downtime_max_s\n");
     json_object *jd = json_object_new_array();
-    if (job.n == cand->len)
+    if (job.n && job.n == cand->len)
         g_string_append_printf(txt, "drain of each host that runs VMs (simulated with the scenario's links and limits):\n");
     else if (job.n)
         g_string_append_printf(txt,
