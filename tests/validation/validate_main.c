@@ -119,10 +119,17 @@ static void published(void)
            "round unthrottled.\n\n",
            sim_to_s(mm.downtime), last / 1e6, last / 62.5e6 + 0.059);
     xiang_zero();
-    printf("\nNot run: `jin-zstd` (multi-thread zlib/zstd compression). golive does not model\n"
-           "compression yet, and the published figures need a second look before they can check a\n"
-           "model: 736,117 kB in 44.2 s is about 133 Mbit/s on the wire, above the stated 100 Mbit/s\n"
-           "limit (unless the limit counts bytes before compression).\n");
+    printf("\nNot run: `jin-zstd` (QEMU's legacy multi-thread compression, zlib against zstd). The cover\n"
+           "letter (Zeyu Jin, qemu-devel, Nov. 2020,\n"
+           "https://patchwork.kernel.org/project/qemu-devel/cover/20201127093122.2451-1-jinzeyu@huawei.com/)\n"
+           "gives \"bandwidth-limit 100Mbps\" but also its own throughput, 172.06 and 137.16 Mbit/s: the\n"
+           "limit was most likely 100 MiB/s (HMP's migrate_set_speed 100M), so the network did not bound\n"
+           "these runs; the compression threads and the main thread handing pages to them did. Checking\n"
+           "that needs what the letter does not give: how much of the 32 GiB was not zero, the per-page\n"
+           "compression cost and ratio of each algorithm, and the hand-over cost. With five unknowns and\n"
+           "two runs the case would calibrate a compression model, not test it; golive does not model\n"
+           "compression (deprecated in QEMU 8.2 and removed in 9.1 by \"migration: Remove non-multifd\n"
+           "compression\", May 2024; multifd compression replaced it).\n");
 }
 
 static void summary(const char *what, double *e, size_t n)
