@@ -933,6 +933,133 @@ static json_object *member(json_object *o, const char *k)
     return json_object_object_get_ex(o, k, &v) ? v : NULL;
 }
 
+/* ------------------------------------------------------------------ part checks
+ *
+ * A part is an input like any other: a truncated or hand-edited one is
+ * refused with the JSON path of what is wrong, never trusted. */
+
+static bool is_int(json_object *o, int64_t lo, int64_t hi)
+{
+    if (!json_object_is_type(o, json_type_int))
+        return false;
+    int64_t v = json_object_get_int64(o);
+    return v >= lo && v <= hi;
+}
+
+static bool is_hex(json_object *o)
+{
+    if (!json_object_is_type(o, json_type_string))
+        return false;
+    const char *t = json_object_get_string(o);
+    char *end = NULL;
+    g_ascii_strtod(t, &end);
+    return *t && end && !*end;
+}
+
+static bool is_array(json_object *o, size_t len) /* len 0: any length */
+{
+    return json_object_is_type(o, json_type_array) && (!len || json_object_array_length(o) == len);
+}
+
+#define PART_BAD(...)                                                                                                 \
+    do {                                                                                                              \
+        *why = g_strdup_printf(__VA_ARGS__);                                                                          \
+        return false;                                                                                                 \
+    } while (0)
+
+/* The header: what identifies the batch the part belongs to. */
+static bool part_header_ok(json_object *part, char **why)
+{
+    const char *strs[] = { "file", "scenario_text" };
+    for (size_t i = 0; i < G_N_ELEMENTS(strs); i++)
+        if (!json_object_is_type(member(part, strs[i]), json_type_string))
+            PART_BAD("$.%s: expected a string", strs[i]);
+    if (!is_int(member(part, "seed"), INT64_MIN, INT64_MAX))
+        PART_BAD("$.seed: expected an integer");
+    if (!is_int(member(part, "runs"), 1, 100000000))
+        PART_BAD("$.runs: expected an integer from 1 to 100000000");
+    if (!is_int(member(part, "until"), 1, INT64_MAX))
+        PART_BAD("$.until: expected a positive integer (ns)");
+    if (!is_int(member(part, "shards"), 1, 1000000))
+        PART_BAD("$.shards: expected an integer from 1 to 1000000");
+    if (!is_int(member(part, "shard"), 0, json_object_get_int64(member(part, "shards")) - 1))
+        PART_BAD("$.shard: expected an integer below $.shards");
+    if (!is_array(member(part, "results"), 0))
+        PART_BAD("$.results: expected an array");
+    json_object *bl = member(part, "busiest_links");
+    if (bl) {
+        if (!is_array(bl, 0))
+            PART_BAD("$.busiest_links: expected an array");
+        for (size_t i = 0; i < json_object_array_length(bl); i++) {
+            json_object *o = json_object_array_get_idx(bl, i);
+            if (!json_object_is_type(o, json_type_object) ||
+                !json_object_is_type(member(o, "link"), json_type_string))
+                PART_BAD("$.busiest_links[%zu]: expected an object with a \"link\" name", i);
+            const char *nums[] = { "peak_Bps", "saturated_seconds" };
+            for (size_t k = 0; k < G_N_ELEMENTS(nums); k++) {
+                json_object *v = member(o, nums[k]);
+                if (!json_object_is_type(v, json_type_double) && !json_object_is_type(v, json_type_int))
+                    PART_BAD("$.busiest_links[%zu].%s: expected a number", i, nums[k]);
+            }
+        }
+    }
+    return true;
+}
+
+/* One run's results, against the scenario they index into. */
+static bool part_run_ok(json_object *ro, size_t r, const scenario *sc, char **why)
+{
+    if (!json_object_is_type(ro, json_type_object) || !is_int(member(ro, "run"), 0, sc->runs - 1))
+        PART_BAD("$.results[%zu].run: expected a run number below %d", r, sc->runs);
+    json_object *st = member(ro, "stop");
+    if (st && !json_object_is_type(st, json_type_string))
+        PART_BAD("$.results[%zu].stop: expected a string or null", r);
+    json_object *ms = member(ro, "m"), *is = member(ro, "i"), *ws = member(ro, "w");
+    if (!is_array(ms, 0) || !is_array(is, 0) || !is_array(ws, 0))
+        PART_BAD("$.results[%zu]: expected arrays \"m\", \"i\" and \"w\"", r);
+    int64_t nv = (int64_t)sc->nvms, nh = (int64_t)sc->nhosts;
+    for (size_t i = 0; i < json_object_array_length(ms); i++) {
+        json_object *a = json_object_array_get_idx(ms, i);
+        if (!is_array(a, 19))
+            PART_BAD("$.results[%zu].m[%zu]: expected an array of 19 values", r, i);
+#define F(x) json_object_array_get_idx(a, x)
+        bool ok = is_int(F(0), 0, nv - 1) && is_int(F(1), 0, nh - 1) && is_int(F(2), 0, nh - 1) &&
+                  json_object_is_type(F(3), json_type_boolean) && is_int(F(4), MIG_RUNNING, MIG_VM_LOST) &&
+                  is_hex(F(12)) && is_int(F(13), 0, INT32_MAX) && is_hex(F(14)) && is_hex(F(15)) && is_array(F(18), 0);
+        for (int x = 5; x <= 17 && ok; x++)
+            if (x < 12 || x > 15)
+                ok = is_int(F(x), INT64_MIN, INT64_MAX);
+        if (!ok)
+            PART_BAD("$.results[%zu].m[%zu]: a value of the wrong type or out of range (VM and host indexes must "
+                     "exist in the scenario)",
+                     r, i);
+        for (size_t j = 0; j < json_object_array_length(F(18)); j++) {
+            json_object *ia = json_object_array_get_idx(F(18), j);
+            if (!is_array(ia, 4) || !is_int(json_object_array_get_idx(ia, 0), INT64_MIN, INT64_MAX) ||
+                !is_int(json_object_array_get_idx(ia, 1), INT64_MIN, INT64_MAX) ||
+                !is_hex(json_object_array_get_idx(ia, 2)) || !is_hex(json_object_array_get_idx(ia, 3)))
+                PART_BAD("$.results[%zu].m[%zu][18][%zu]: expected [start, duration, bytes, pages]", r, i, j);
+        }
+#undef F
+    }
+    for (size_t i = 0; i < json_object_array_length(is); i++) {
+        json_object *a = json_object_array_get_idx(is, i);
+        if (!is_array(a, 7) || !json_object_is_type(json_object_array_get_idx(a, 0), json_type_string) ||
+            !json_object_is_type(json_object_array_get_idx(a, 1), json_type_string) ||
+            !is_int(json_object_array_get_idx(a, 2), -1, nv - 1) ||
+            !is_int(json_object_array_get_idx(a, 3), INT64_MIN, INT64_MAX) ||
+            !is_int(json_object_array_get_idx(a, 4), INT64_MIN, INT64_MAX) || !is_hex(json_object_array_get_idx(a, 5)) ||
+            !is_hex(json_object_array_get_idx(a, 6)))
+            PART_BAD("$.results[%zu].i[%zu]: expected [kind, resource, vm (-1 or an index), start, end, diverged, "
+                     "discarded]",
+                     r, i);
+    }
+    for (size_t i = 0; i < json_object_array_length(ws); i++)
+        if (!json_object_is_type(json_object_array_get_idx(ws, i), json_type_string))
+            PART_BAD("$.results[%zu].w[%zu]: expected a string", r, i);
+    return true;
+}
+
 batch *batch_merge(const char *const *paths, size_t n, scenario **sc_out, GPtrArray *errors)
 {
     json_object **parts = g_new0(json_object *, n);
@@ -943,6 +1070,12 @@ batch *batch_merge(const char *const *paths, size_t n, scenario **sc_out, GPtrAr
         parts[p] = json_object_from_file(paths[p]);
         if (!parts[p] || !member(parts[p], "golive_part") || !member(parts[p], "results")) {
             g_ptr_array_add(errors, g_strdup_printf("%s: error: not a part written by golive run --shard", paths[p]));
+            goto out;
+        }
+        char *why = NULL;
+        if (!part_header_ok(parts[p], &why)) {
+            g_ptr_array_add(errors, g_strdup_printf("%s: error: %s (a damaged part?)", paths[p], why));
+            g_free(why);
             goto out;
         }
         if (p == 0) {
@@ -988,6 +1121,12 @@ batch *batch_merge(const char *const *paths, size_t n, scenario **sc_out, GPtrAr
         json_object *res = member(parts[p], "results");
         for (size_t r = 0; r < json_object_array_length(res); r++) {
             json_object *ro = json_object_array_get_idx(res, r);
+            char *why = NULL;
+            if (!part_run_ok(ro, r, sc, &why)) {
+                g_ptr_array_add(errors, g_strdup_printf("%s: error: %s (a damaged part?)", paths[p], why));
+                g_free(why);
+                continue;
+            }
             int k = json_object_get_int(member(ro, "run"));
             if (k < 0 || k >= sc->runs || b->outs[k].migs) {
                 g_ptr_array_add(errors, g_strdup_printf("%s: error: run %d is out of range or given twice", paths[p], k));

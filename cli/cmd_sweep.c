@@ -492,6 +492,62 @@ static void keys_free(GPtrArray *keys)
     g_ptr_array_free(keys, TRUE);
 }
 
+static bool is_int(json_object *o, int64_t lo, int64_t hi)
+{
+    return json_object_is_type(o, json_type_int) && json_object_get_int64(o) >= lo && json_object_get_int64(o) <= hi;
+}
+
+static bool is_hex(json_object *o)
+{
+    char *end = NULL;
+    const char *t = json_object_is_type(o, json_type_string) ? json_object_get_string(o) : "";
+    g_ascii_strtod(t, &end);
+    return *t && end && !*end;
+}
+
+/* A part is an input like any other: its whole structure is checked before
+ * anything in it is used. */
+static bool sweep_part_ok(json_object *part, char **why)
+{
+    json_object *jk = member(part, "keys"), *res = member(part, "results");
+    if (!json_object_is_type(member(part, "name"), json_type_string) || !is_int(member(part, "points"), 1, 100000) ||
+        !is_int(member(part, "shards"), 1, 1000000) || !json_object_is_type(jk, json_type_array) ||
+        !json_object_array_length(jk) || !json_object_is_type(res, json_type_array)) {
+        *why = g_strdup("expected \"name\", \"points\" (1 to 100000), \"shards\", \"keys\" and \"results\"");
+        return false;
+    }
+    for (size_t k = 0; k < json_object_array_length(jk); k++) {
+        json_object *o = json_object_array_get_idx(jk, k), *vs = member(o, "values");
+        bool ok = json_object_is_type(member(o, "key"), json_type_string) && json_object_is_type(vs, json_type_array) &&
+                  json_object_array_length(vs) > 0;
+        for (size_t v = 0; ok && v < json_object_array_length(vs); v++)
+            ok = json_object_is_type(json_object_array_get_idx(vs, v), json_type_string);
+        if (!ok) {
+            *why = g_strdup_printf("$.keys[%zu]: expected {\"key\": string, \"values\": [strings]}", k);
+            return false;
+        }
+    }
+    for (size_t r = 0; r < json_object_array_length(res); r++) {
+        json_object *o = json_object_array_get_idx(res, r), *fa = member(o, "figures");
+        bool ok = is_int(member(o, "p"), 0, INT64_MAX) && json_object_is_type(fa, json_type_array) &&
+                  json_object_array_length(fa) == 7;
+        const char *hexes[] = { "downtime_p99", "years", "converged", "total_mean", "client_mean" };
+        for (size_t i = 0; ok && i < G_N_ELEMENTS(hexes); i++)
+            ok = is_hex(member(o, hexes[i]));
+        for (size_t i = 0; ok && i < 7; i++) {
+            json_object *a = json_object_array_get_idx(fa, i);
+            ok = json_object_is_type(a, json_type_array) && json_object_array_length(a) == 4 &&
+                 is_hex(json_object_array_get_idx(a, 0)) && is_hex(json_object_array_get_idx(a, 1)) &&
+                 is_hex(json_object_array_get_idx(a, 2)) && is_int(json_object_array_get_idx(a, 3), 0, INT64_MAX);
+        }
+        if (!ok) {
+            *why = g_strdup_printf("$.results[%zu]: expected a point number, 7 figures and 5 numbers", r);
+            return false;
+        }
+    }
+    return true;
+}
+
 /* The identity of a sweep: the parts of one sweep agree on all of it. */
 static char *part_identity(json_object *part)
 {
@@ -505,6 +561,14 @@ static char *part_identity(json_object *part)
 int cli_sweep_merge(json_object **parts, const char *const *paths, size_t n, const char *json_path,
                     const char *csv_path, const char *plots_dir, const char *plot_format, bool quiet)
 {
+    for (size_t p = 0; p < n; p++) {
+        char *why = NULL;
+        if (cli_sweep_is_part(parts[p]) && !sweep_part_ok(parts[p], &why)) {
+            fprintf(stderr, "golive merge: %s: error: %s (a damaged part?)\n", paths[p], why);
+            g_free(why);
+            return CLI_EXIT_USAGE;
+        }
+    }
     json_object *jk = member(parts[0], "keys");
     int64_t npts = json_object_get_int64(member(parts[0], "points"));
     int shards = json_object_get_int(member(parts[0], "shards"));

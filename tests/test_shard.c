@@ -4,6 +4,7 @@
 #include <criterion/criterion.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <json-c/json.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -104,5 +105,78 @@ Test(shard, sweep_shards_merge_to_the_single_sweep, .timeout = 120)
         g_autofree char *p = g_build_filename(dir, files[i], NULL);
         g_remove(p);
     }
+    g_rmdir(dir);
+}
+
+/* Parts are inputs: a damaged one (a VM index the scenario does not have,
+ * a value of the wrong type, a truncated file) is refused with its JSON
+ * path and exit status 2, never trusted. */
+static void damage(const char *src, const char *dst, const char *key, int idx, json_object *value)
+{
+    json_object *root = json_object_from_file(src);
+    cr_assert_not_null(root);
+    json_object *res = json_object_object_get(root, "results");
+    if (!strcmp(key, "results"))
+        json_object_object_add(root, "results", value);
+    else if (!strcmp(key, "vm")) {
+        json_object *m = json_object_object_get(json_object_array_get_idx(res, 0), "m");
+        json_object_array_put_idx(json_object_array_get_idx(m, 0), (size_t)idx, value);
+    } else
+        json_object_object_add(root, key, value);
+    cr_assert_eq(json_object_to_file(dst, root), 0);
+    json_object_put(root);
+}
+
+Test(shard, damaged_parts_are_refused, .timeout = 60)
+{
+    g_autofree char *dir = g_dir_make_tmp("golive-bad-part-XXXXXX", NULL);
+    g_autofree char *p0 = g_build_filename(dir, "p0.json", NULL), *p1 = g_build_filename(dir, "p1.json", NULL),
+                    *bad = g_build_filename(dir, "bad.json", NULL), *s0 = g_build_filename(dir, "s0.json", NULL),
+                    *s1 = g_build_filename(dir, "s1.json", NULL);
+    char *out, *err;
+    const char *runs[][10] = {
+        { "run", "scenarios/drbd84-dual-primary-no-fencing.json", "--runs", "2", "--shard", "0/2", "--json", p0, "-q", NULL },
+        { "run", "scenarios/drbd84-dual-primary-no-fencing.json", "--runs", "2", "--shard", "1/2", "--json", p1, "-q", NULL },
+        { "sweep", "scenarios/web-server.json", "--set", "migration.max_bandwidth=1GiB/s,2GiB/s", "--shard", "0/2",
+          "--json", s0, "-q", NULL },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(runs); i++) {
+        cr_assert_eq(support_golive(runs[i], &out, &err), 0, "%s", err);
+        g_free(out);
+        g_free(err);
+    }
+    struct {
+        const char *key;
+        int idx;
+        json_object *value;
+        const char *src, *other, *why;
+    } cases[] = {
+        { "vm", 0, json_object_new_int(999), p0, p1, "$.results[0].m[0]" },
+        { "vm", 4, json_object_new_string("completed"), p0, p1, "$.results[0].m[0]" },
+        { "results", 0, json_object_new_string("none"), p0, p1, "$.results: expected an array" },
+        { "runs", 0, json_object_new_int(-5), p0, p1, "$.runs" },
+        { "keys", 0, json_object_new_int(1), s0, s0, "\"keys\"" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        damage(cases[i].src, bad, cases[i].key, cases[i].idx, cases[i].value);
+        const char *a[] = { "merge", bad, cases[i].other, "--json", s1, NULL };
+        cr_assert_eq(support_golive(a, &out, &err), 2, "case %zu: %s", i, err);
+        cr_assert(strstr(err, cases[i].why) && strstr(err, "damaged"), "case %zu: %s", i, err);
+        cr_assert_not(g_file_test(s1, G_FILE_TEST_EXISTS), "case %zu wrote a report", i);
+        g_free(out);
+        g_free(err);
+    }
+    /* truncated */
+    g_autofree char *text = NULL;
+    gsize len;
+    cr_assert(g_file_get_contents(p0, &text, &len, NULL));
+    cr_assert(g_file_set_contents(bad, text, (gssize)(len / 2), NULL));
+    cr_assert_eq(support_golive((const char *[]){ "merge", bad, p1, NULL }, &out, &err), 2);
+    cr_assert(strstr(err, "not a part"), "%s", err);
+    g_free(out);
+    g_free(err);
+    const char *files[] = { p0, p1, bad, s0 };
+    for (size_t i = 0; i < G_N_ELEMENTS(files); i++)
+        g_remove(files[i]);
     g_rmdir(dir);
 }
