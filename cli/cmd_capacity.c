@@ -599,10 +599,17 @@ int cli_capacity(int argc, char **argv)
         }
         g_autofree char *ws = ok ? units_format(UNITS_TIME, win) : g_strdup("-");
         g_autofree char *ds = ok ? units_format(UNITS_TIME, job.downtime_max_s[k]) : g_strdup("-");
-        g_string_append_printf(txt, "  %-16s %4zu VMs in %10s, longest pause %8s%s\n", name, job.vms[k], ws, ds,
-                               !ok ? "  (cannot be simulated)"
-                               : job.moved[k] < job.vms[k] ? "  NOT all moved"
-                                                           : "");
+        if (!ok)
+            g_string_append_printf(txt, "  %-16s %4zu VM%s: the drain cannot be simulated\n", name, job.vms[k],
+                                   job.vms[k] == 1 ? "" : "s");
+        else if (job.moved[k] < job.vms[k]) {
+            g_autofree char *until = units_format(UNITS_TIME, sim_to_s(job.until));
+            g_string_append_printf(txt, "  %-16s %4zu VM%s: only %zu moved by the end (%s); the rest did not converge, "
+                                        "failed or found no room\n",
+                                   name, job.vms[k], job.vms[k] == 1 ? "" : "s", job.moved[k], until);
+        } else
+            g_string_append_printf(txt, "  %-16s %4zu VM%s in %10s, longest pause %8s\n", name, job.vms[k],
+                                   job.vms[k] == 1 ? " " : "s", ws, ds);
         g_string_append_printf(csv, "%s,%zu,%zu,%.9g,%.9g\n", name, job.vms[k], job.moved[k], ok ? win : NAN,
                                ok ? job.downtime_max_s[k] : NAN);
         json_object *o = json_object_new_object();

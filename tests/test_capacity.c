@@ -136,3 +136,37 @@ Test(capacity, bad_usage_exits_2, .timeout = 30)
         g_free(err);
     }
 }
+
+/* Every shipped scenario gets an answer: valid JSON with the N+1 verdict, a
+ * fit per size, and a simulated drain whose VMs all moved or are counted. */
+Test(capacity, answers_for_every_shipped_scenario, .timeout = 240)
+{
+    GDir *d = g_dir_open("scenarios", 0, NULL);
+    cr_assert_not_null(d);
+    const char *name;
+    int n = 0;
+    while ((name = g_dir_read_name(d))) {
+        if (!g_str_has_suffix(name, ".json") || !strcmp(name, "schema.json"))
+            continue;
+        g_autofree char *path = g_build_filename("scenarios", name, NULL);
+        char *out, *err;
+        cr_assert_eq(support_golive((const char *[]){ "capacity", path, "--drains", "1", "--json", "-", NULL }, &out,
+                                    &err),
+                     0, "%s: %s", name, err);
+        json_object *root = json_tokener_parse(out);
+        cr_assert_not_null(root, "%s", name);
+        get(root, "n_plus_1");
+        cr_assert_gt(json_object_array_length(get(root, "fit")), 0, "%s", name);
+        json_object *dr = get(root, "drains");
+        for (size_t i = 0; i < json_object_array_length(dr); i++) {
+            json_object *o = json_object_array_get_idx(dr, i);
+            cr_assert_leq(json_object_get_int(get(o, "moved")), json_object_get_int(get(o, "vms")), "%s", name);
+        }
+        json_object_put(root);
+        g_free(out);
+        g_free(err);
+        n++;
+    }
+    g_dir_close(d);
+    cr_assert_gt(n, 20);
+}
