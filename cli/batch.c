@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/output.h"
+#include "cli/part.h"
 #include "cli/progress.h"
 #include "models/lint.h"
 #include "models/storage/iolat.h"
@@ -826,34 +827,6 @@ json_object *batch_report(const batch *b, char **csv_out, char **txt_out)
  * other numbers as C99 hex floats, so that merging rebuilds the very values
  * a single process would have had. */
 
-bool batch_parse_shard(const char *text, int *index, int *count)
-{
-    char *end = NULL;
-    errno = 0;
-    long i = strtol(text, &end, 10), n = 0;
-    if (end == text || *end != '/')
-        return false;
-    const char *nt = end + 1;
-    n = strtol(nt, &end, 10);
-    if (end == nt || *end || errno || n < 1 || n > 1000000 || i < 0 || i >= n)
-        return false;
-    *index = (int)i;
-    *count = (int)n;
-    return true;
-}
-
-static json_object *hexd(double x)
-{
-    char buf[64];
-    snprintf(buf, sizeof buf, "%a", x);
-    return json_object_new_string(buf);
-}
-
-static double unhex(json_object *o)
-{
-    return g_ascii_strtod(json_object_get_string(o), NULL);
-}
-
 static json_object *i64(sim_time t) { return json_object_new_int64(t); }
 
 bool batch_write_part(const batch *b, const char *scenario_text, const char *path, char **err)
@@ -881,8 +854,8 @@ bool batch_write_part(const batch *b, const char *scenario_text, const char *pat
             json_object *f[] = { json_object_new_int(m->vm), json_object_new_int(m->from), json_object_new_int(m->to),
                                  json_object_new_boolean(m->restart), json_object_new_int((int)m->outcome),
                                  i64(m->start), i64(m->end), i64(m->stop), i64(m->resume), i64(m->downtime),
-                                 i64(m->qemu_downtime), i64(m->client_downtime), hexd(m->transferred),
-                                 json_object_new_int(m->syncs), hexd(m->remaining_before_stop), hexd(m->max_throttle),
+                                 i64(m->qemu_downtime), i64(m->client_downtime), part_hex(m->transferred),
+                                 json_object_new_int(m->syncs), part_hex(m->remaining_before_stop), part_hex(m->max_throttle),
                                  i64(m->postcopy_switch), i64(m->postcopy_fault_time) };
             for (size_t x = 0; x < G_N_ELEMENTS(f); x++)
                 json_object_array_add(a, f[x]);
@@ -891,8 +864,8 @@ bool batch_write_part(const batch *b, const char *scenario_text, const char *pat
                 json_object *ia = json_object_new_array();
                 json_object_array_add(ia, i64(it->start));
                 json_object_array_add(ia, i64(it->duration));
-                json_object_array_add(ia, hexd(it->bytes));
-                json_object_array_add(ia, hexd(it->dirty_pages_after));
+                json_object_array_add(ia, part_hex(it->bytes));
+                json_object_array_add(ia, part_hex(it->dirty_pages_after));
                 json_object_array_add(its, ia);
             }
             json_object_array_add(a, its);
@@ -906,8 +879,8 @@ bool batch_write_part(const batch *b, const char *scenario_text, const char *pat
             json_object_array_add(a, json_object_new_int(in->vm));
             json_object_array_add(a, i64(in->start));
             json_object_array_add(a, i64(in->end));
-            json_object_array_add(a, hexd(in->diverged_bytes));
-            json_object_array_add(a, hexd(in->discarded_bytes));
+            json_object_array_add(a, part_hex(in->diverged_bytes));
+            json_object_array_add(a, part_hex(in->discarded_bytes));
             json_object_array_add(is, a);
         }
         for (guint i = 0; i < o->warnings->len; i++)
@@ -927,39 +900,10 @@ bool batch_write_part(const batch *b, const char *scenario_text, const char *pat
     return ok;
 }
 
-static json_object *member(json_object *o, const char *k)
-{
-    json_object *v = NULL;
-    return json_object_object_get_ex(o, k, &v) ? v : NULL;
-}
-
 /* ------------------------------------------------------------------ part checks
  *
  * A part is an input like any other: a truncated or hand-edited one is
  * refused with the JSON path of what is wrong, never trusted. */
-
-static bool is_int(json_object *o, int64_t lo, int64_t hi)
-{
-    if (!json_object_is_type(o, json_type_int))
-        return false;
-    int64_t v = json_object_get_int64(o);
-    return v >= lo && v <= hi;
-}
-
-static bool is_hex(json_object *o)
-{
-    if (!json_object_is_type(o, json_type_string))
-        return false;
-    const char *t = json_object_get_string(o);
-    char *end = NULL;
-    g_ascii_strtod(t, &end);
-    return *t && end && !*end;
-}
-
-static bool is_array(json_object *o, size_t len) /* len 0: any length */
-{
-    return json_object_is_type(o, json_type_array) && (!len || json_object_array_length(o) == len);
-}
 
 #define PART_BAD(...)                                                                                                 \
     do {                                                                                                              \
@@ -972,32 +916,32 @@ static bool part_header_ok(json_object *part, char **why)
 {
     const char *strs[] = { "file", "scenario_text" };
     for (size_t i = 0; i < G_N_ELEMENTS(strs); i++)
-        if (!json_object_is_type(member(part, strs[i]), json_type_string))
+        if (!json_object_is_type(part_member(part, strs[i]), json_type_string))
             PART_BAD("$.%s: expected a string", strs[i]);
-    if (!is_int(member(part, "seed"), INT64_MIN, INT64_MAX))
+    if (!part_is_int(part_member(part, "seed"), INT64_MIN, INT64_MAX))
         PART_BAD("$.seed: expected an integer");
-    if (!is_int(member(part, "runs"), 1, 100000000))
+    if (!part_is_int(part_member(part, "runs"), 1, 100000000))
         PART_BAD("$.runs: expected an integer from 1 to 100000000");
-    if (!is_int(member(part, "until"), 1, INT64_MAX))
+    if (!part_is_int(part_member(part, "until"), 1, INT64_MAX))
         PART_BAD("$.until: expected a positive integer (ns)");
-    if (!is_int(member(part, "shards"), 1, 1000000))
+    if (!part_is_int(part_member(part, "shards"), 1, 1000000))
         PART_BAD("$.shards: expected an integer from 1 to 1000000");
-    if (!is_int(member(part, "shard"), 0, json_object_get_int64(member(part, "shards")) - 1))
+    if (!part_is_int(part_member(part, "shard"), 0, json_object_get_int64(part_member(part, "shards")) - 1))
         PART_BAD("$.shard: expected an integer below $.shards");
-    if (!is_array(member(part, "results"), 0))
+    if (!part_is_array(part_member(part, "results"), 0))
         PART_BAD("$.results: expected an array");
-    json_object *bl = member(part, "busiest_links");
+    json_object *bl = part_member(part, "busiest_links");
     if (bl) {
-        if (!is_array(bl, 0))
+        if (!part_is_array(bl, 0))
             PART_BAD("$.busiest_links: expected an array");
         for (size_t i = 0; i < json_object_array_length(bl); i++) {
             json_object *o = json_object_array_get_idx(bl, i);
             if (!json_object_is_type(o, json_type_object) ||
-                !json_object_is_type(member(o, "link"), json_type_string))
+                !json_object_is_type(part_member(o, "link"), json_type_string))
                 PART_BAD("$.busiest_links[%zu]: expected an object with a \"link\" name", i);
             const char *nums[] = { "peak_Bps", "saturated_seconds" };
             for (size_t k = 0; k < G_N_ELEMENTS(nums); k++) {
-                json_object *v = member(o, nums[k]);
+                json_object *v = part_member(o, nums[k]);
                 if (!json_object_is_type(v, json_type_double) && !json_object_is_type(v, json_type_int))
                     PART_BAD("$.busiest_links[%zu].%s: expected a number", i, nums[k]);
             }
@@ -1009,47 +953,47 @@ static bool part_header_ok(json_object *part, char **why)
 /* One run's results, against the scenario they index into. */
 static bool part_run_ok(json_object *ro, size_t r, const scenario *sc, char **why)
 {
-    if (!json_object_is_type(ro, json_type_object) || !is_int(member(ro, "run"), 0, sc->runs - 1))
+    if (!json_object_is_type(ro, json_type_object) || !part_is_int(part_member(ro, "run"), 0, sc->runs - 1))
         PART_BAD("$.results[%zu].run: expected a run number below %d", r, sc->runs);
-    json_object *st = member(ro, "stop");
+    json_object *st = part_member(ro, "stop");
     if (st && !json_object_is_type(st, json_type_string))
         PART_BAD("$.results[%zu].stop: expected a string or null", r);
-    json_object *ms = member(ro, "m"), *is = member(ro, "i"), *ws = member(ro, "w");
-    if (!is_array(ms, 0) || !is_array(is, 0) || !is_array(ws, 0))
+    json_object *ms = part_member(ro, "m"), *is = part_member(ro, "i"), *ws = part_member(ro, "w");
+    if (!part_is_array(ms, 0) || !part_is_array(is, 0) || !part_is_array(ws, 0))
         PART_BAD("$.results[%zu]: expected arrays \"m\", \"i\" and \"w\"", r);
     int64_t nv = (int64_t)sc->nvms, nh = (int64_t)sc->nhosts;
     for (size_t i = 0; i < json_object_array_length(ms); i++) {
         json_object *a = json_object_array_get_idx(ms, i);
-        if (!is_array(a, 19))
+        if (!part_is_array(a, 19))
             PART_BAD("$.results[%zu].m[%zu]: expected an array of 19 values", r, i);
 #define F(x) json_object_array_get_idx(a, x)
-        bool ok = is_int(F(0), 0, nv - 1) && is_int(F(1), 0, nh - 1) && is_int(F(2), 0, nh - 1) &&
-                  json_object_is_type(F(3), json_type_boolean) && is_int(F(4), MIG_RUNNING, MIG_VM_LOST) &&
-                  is_hex(F(12)) && is_int(F(13), 0, INT32_MAX) && is_hex(F(14)) && is_hex(F(15)) && is_array(F(18), 0);
+        bool ok = part_is_int(F(0), 0, nv - 1) && part_is_int(F(1), 0, nh - 1) && part_is_int(F(2), 0, nh - 1) &&
+                  json_object_is_type(F(3), json_type_boolean) && part_is_int(F(4), MIG_RUNNING, MIG_VM_LOST) &&
+                  part_is_hex(F(12)) && part_is_int(F(13), 0, INT32_MAX) && part_is_hex(F(14)) && part_is_hex(F(15)) && part_is_array(F(18), 0);
         for (int x = 5; x <= 17 && ok; x++)
             if (x < 12 || x > 15)
-                ok = is_int(F(x), INT64_MIN, INT64_MAX);
+                ok = part_is_int(F(x), INT64_MIN, INT64_MAX);
         if (!ok)
             PART_BAD("$.results[%zu].m[%zu]: a value of the wrong type or out of range (VM and host indexes must "
                      "exist in the scenario)",
                      r, i);
         for (size_t j = 0; j < json_object_array_length(F(18)); j++) {
             json_object *ia = json_object_array_get_idx(F(18), j);
-            if (!is_array(ia, 4) || !is_int(json_object_array_get_idx(ia, 0), INT64_MIN, INT64_MAX) ||
-                !is_int(json_object_array_get_idx(ia, 1), INT64_MIN, INT64_MAX) ||
-                !is_hex(json_object_array_get_idx(ia, 2)) || !is_hex(json_object_array_get_idx(ia, 3)))
+            if (!part_is_array(ia, 4) || !part_is_int(json_object_array_get_idx(ia, 0), INT64_MIN, INT64_MAX) ||
+                !part_is_int(json_object_array_get_idx(ia, 1), INT64_MIN, INT64_MAX) ||
+                !part_is_hex(json_object_array_get_idx(ia, 2)) || !part_is_hex(json_object_array_get_idx(ia, 3)))
                 PART_BAD("$.results[%zu].m[%zu][18][%zu]: expected [start, duration, bytes, pages]", r, i, j);
         }
 #undef F
     }
     for (size_t i = 0; i < json_object_array_length(is); i++) {
         json_object *a = json_object_array_get_idx(is, i);
-        if (!is_array(a, 7) || !json_object_is_type(json_object_array_get_idx(a, 0), json_type_string) ||
+        if (!part_is_array(a, 7) || !json_object_is_type(json_object_array_get_idx(a, 0), json_type_string) ||
             !json_object_is_type(json_object_array_get_idx(a, 1), json_type_string) ||
-            !is_int(json_object_array_get_idx(a, 2), -1, nv - 1) ||
-            !is_int(json_object_array_get_idx(a, 3), INT64_MIN, INT64_MAX) ||
-            !is_int(json_object_array_get_idx(a, 4), INT64_MIN, INT64_MAX) || !is_hex(json_object_array_get_idx(a, 5)) ||
-            !is_hex(json_object_array_get_idx(a, 6)))
+            !part_is_int(json_object_array_get_idx(a, 2), -1, nv - 1) ||
+            !part_is_int(json_object_array_get_idx(a, 3), INT64_MIN, INT64_MAX) ||
+            !part_is_int(json_object_array_get_idx(a, 4), INT64_MIN, INT64_MAX) || !part_is_hex(json_object_array_get_idx(a, 5)) ||
+            !part_is_hex(json_object_array_get_idx(a, 6)))
             PART_BAD("$.results[%zu].i[%zu]: expected [kind, resource, vm (-1 or an index), start, end, diverged, "
                      "discarded]",
                      r, i);
@@ -1068,7 +1012,7 @@ batch *batch_merge(const char *const *paths, size_t n, scenario **sc_out, GPtrAr
     int shards = 0;
     for (size_t p = 0; p < n; p++) {
         parts[p] = json_object_from_file(paths[p]);
-        if (!parts[p] || !member(parts[p], "golive_part") || !member(parts[p], "results")) {
+        if (!parts[p] || !part_member(parts[p], "golive_part") || !part_member(parts[p], "results")) {
             g_ptr_array_add(errors, g_strdup_printf("%s: error: not a part written by golive run --shard", paths[p]));
             goto out;
         }
@@ -1079,23 +1023,23 @@ batch *batch_merge(const char *const *paths, size_t n, scenario **sc_out, GPtrAr
             goto out;
         }
         if (p == 0) {
-            shards = json_object_get_int(member(parts[p], "shards"));
-            const char *text = json_object_get_string(member(parts[p], "scenario_text"));
+            shards = json_object_get_int(part_member(parts[p], "shards"));
+            const char *text = json_object_get_string(part_member(parts[p], "scenario_text"));
             GPtrArray *e = g_ptr_array_new_with_free_func(g_free);
-            sc = scenario_load_text(json_object_get_string(member(parts[p], "file")), text, strlen(text), e);
+            sc = scenario_load_text(json_object_get_string(part_member(parts[p], "file")), text, strlen(text), e);
             for (guint i = 0; i < e->len; i++)
                 g_ptr_array_add(errors, g_strdup(g_ptr_array_index(e, i)));
             g_ptr_array_free(e, TRUE);
             if (!sc)
                 goto out;
-            sc->seed = (uint64_t)json_object_get_int64(member(parts[p], "seed"));
-            sc->runs = json_object_get_int(member(parts[p], "runs"));
-            sc->until = json_object_get_int64(member(parts[p], "until"));
-        } else if (strcmp(json_object_get_string(member(parts[p], "scenario_text")),
-                          json_object_get_string(member(parts[0], "scenario_text"))) ||
-                   (uint64_t)json_object_get_int64(member(parts[p], "seed")) != sc->seed ||
-                   json_object_get_int(member(parts[p], "runs")) != sc->runs ||
-                   json_object_get_int(member(parts[p], "shards")) != shards) {
+            sc->seed = (uint64_t)json_object_get_int64(part_member(parts[p], "seed"));
+            sc->runs = json_object_get_int(part_member(parts[p], "runs"));
+            sc->until = json_object_get_int64(part_member(parts[p], "until"));
+        } else if (strcmp(json_object_get_string(part_member(parts[p], "scenario_text")),
+                          json_object_get_string(part_member(parts[0], "scenario_text"))) ||
+                   (uint64_t)json_object_get_int64(part_member(parts[p], "seed")) != sc->seed ||
+                   json_object_get_int(part_member(parts[p], "runs")) != sc->runs ||
+                   json_object_get_int(part_member(parts[p], "shards")) != shards) {
             g_ptr_array_add(errors, g_strdup_printf("%s: error: another scenario, seed, run count or shard count than %s",
                                                     paths[p], paths[0]));
             goto out;
@@ -1115,10 +1059,10 @@ batch *batch_merge(const char *const *paths, size_t n, scenario **sc_out, GPtrAr
     g_mutex_init(&b->lock);
     lint_scenario(sc, b->risks);
     for (size_t p = 0; p < n; p++) {
-        json_object *bl = member(parts[p], "busiest_links");
+        json_object *bl = part_member(parts[p], "busiest_links");
         if (bl && !b->links_summary)
             b->links_summary = json_object_get(bl);
-        json_object *res = member(parts[p], "results");
+        json_object *res = part_member(parts[p], "results");
         for (size_t r = 0; r < json_object_array_length(res); r++) {
             json_object *ro = json_object_array_get_idx(res, r);
             char *why = NULL;
@@ -1127,7 +1071,7 @@ batch *batch_merge(const char *const *paths, size_t n, scenario **sc_out, GPtrAr
                 g_free(why);
                 continue;
             }
-            int k = json_object_get_int(member(ro, "run"));
+            int k = json_object_get_int(part_member(ro, "run"));
             if (k < 0 || k >= sc->runs || b->outs[k].migs) {
                 g_ptr_array_add(errors, g_strdup_printf("%s: error: run %d is out of range or given twice", paths[p], k));
                 continue;
@@ -1137,9 +1081,9 @@ batch *batch_merge(const char *const *paths, size_t n, scenario **sc_out, GPtrAr
             o->incidents = g_array_new(FALSE, FALSE, sizeof(run_incident));
             o->warnings = g_ptr_array_new_with_free_func(g_free);
             o->ran = true;
-            json_object *st = member(ro, "stop");
+            json_object *st = part_member(ro, "stop");
             o->stop_reason = st ? g_intern_string(json_object_get_string(st)) : NULL;
-            json_object *ms = member(ro, "m"), *is = member(ro, "i"), *ws = member(ro, "w");
+            json_object *ms = part_member(ro, "m"), *is = part_member(ro, "i"), *ws = part_member(ro, "w");
             for (size_t i = 0; i < json_object_array_length(ms); i++) {
                 json_object *a = json_object_array_get_idx(ms, i);
 #define F(x) json_object_array_get_idx(a, x)
@@ -1149,9 +1093,9 @@ batch *batch_merge(const char *const *paths, size_t n, scenario **sc_out, GPtrAr
                                     .end = json_object_get_int64(F(6)), .stop = json_object_get_int64(F(7)),
                                     .resume = json_object_get_int64(F(8)), .downtime = json_object_get_int64(F(9)),
                                     .qemu_downtime = json_object_get_int64(F(10)),
-                                    .client_downtime = json_object_get_int64(F(11)), .transferred = unhex(F(12)),
-                                    .syncs = json_object_get_int(F(13)), .remaining_before_stop = unhex(F(14)),
-                                    .max_throttle = unhex(F(15)), .postcopy_switch = json_object_get_int64(F(16)),
+                                    .client_downtime = json_object_get_int64(F(11)), .transferred = part_unhex(F(12)),
+                                    .syncs = json_object_get_int(F(13)), .remaining_before_stop = part_unhex(F(14)),
+                                    .max_throttle = part_unhex(F(15)), .postcopy_switch = json_object_get_int64(F(16)),
                                     .postcopy_fault_time = json_object_get_int64(F(17)) } };
                 json_object *its = F(18);
 #undef F
@@ -1160,8 +1104,8 @@ batch *batch_merge(const char *const *paths, size_t n, scenario **sc_out, GPtrAr
                     json_object *ia = json_object_array_get_idx(its, j);
                     mig_iteration it = { json_object_get_int64(json_object_array_get_idx(ia, 0)),
                                          json_object_get_int64(json_object_array_get_idx(ia, 1)),
-                                         unhex(json_object_array_get_idx(ia, 2)),
-                                         unhex(json_object_array_get_idx(ia, 3)) };
+                                         part_unhex(json_object_array_get_idx(ia, 2)),
+                                         part_unhex(json_object_array_get_idx(ia, 3)) };
                     g_array_append_val(rm.r.iterations, it);
                 }
                 g_array_append_val(o->migs, rm);
@@ -1174,7 +1118,7 @@ batch *batch_merge(const char *const *paths, size_t n, scenario **sc_out, GPtrAr
                                       json_object_get_int(json_object_array_get_idx(a, 2)),
                                       json_object_get_int64(json_object_array_get_idx(a, 3)),
                                       json_object_get_int64(json_object_array_get_idx(a, 4)),
-                                      unhex(json_object_array_get_idx(a, 5)), unhex(json_object_array_get_idx(a, 6)) } };
+                                      part_unhex(json_object_array_get_idx(a, 5)), part_unhex(json_object_array_get_idx(a, 6)) } };
                 g_array_append_val(o->incidents, ri);
             }
             for (size_t i = 0; i < json_object_array_length(ws); i++)

@@ -31,8 +31,6 @@ double batch_estimate_bytes(const scenario *sc, int threads);
 /* Shards (DESIGN 7: runs spread over machines): only the runs k with
  * k % count == index, for batch_write_part. Call before nothing else. */
 batch *batch_run_shard(const scenario *sc, int threads, unsigned flags, const volatile int *cancel, int index, int count);
-/* Parses "I/N" (0 <= I < N). */
-bool batch_parse_shard(const char *text, int *index, int *count);
 /* Writes this shard's runs, exactly, with the scenario text they came from,
  * to path (atomically). */
 bool batch_write_part(const batch *b, const char *scenario_text, const char *path, char **err);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/load.h"
 #include "cli/output.h"
 #include "models/units.h"
 #include "models/world.h"
@@ -382,11 +383,7 @@ int cli_capacity(int argc, char **argv)
         }
     }
 
-    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
-    scenario *sc = scenario_load(argv[1], errors);
-    for (guint i = 0; i < errors->len; i++)
-        fprintf(stderr, "%s\n", (char *)g_ptr_array_index(errors, i));
-    g_ptr_array_free(errors, TRUE);
+    scenario *sc = load_scenario(argv[1]);
     if (!sc) {
         g_array_free(sizes, TRUE);
         return CLI_EXIT_USAGE;

@@ -9,6 +9,7 @@
 
 #include "cli/batch.h"
 #include "cli/cli.h"
+#include "cli/load.h"
 #include "cli/interrupt.h"
 #include "cli/output.h"
 #include "models/units.h"
@@ -109,11 +110,7 @@ int cli_compare(int argc, char **argv)
     }
     /* every file is checked before anything runs */
     for (int i = 1; i < argc; i++) {
-        GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
-        scenario *sc = scenario_load(argv[i], errors);
-        for (guint k = 0; k < errors->len; k++)
-            fprintf(stderr, "%s\n", (char *)g_ptr_array_index(errors, k));
-        g_ptr_array_free(errors, TRUE);
+        scenario *sc = load_scenario(argv[i]);
         if (!sc) {
             rc = CLI_EXIT_USAGE;
             continue;

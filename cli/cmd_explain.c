@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/load.h"
 #include "models/units.h"
 #include "models/world.h"
 
@@ -236,11 +237,7 @@ int cli_explain(int argc, char **argv)
         fprintf(stderr, "golive explain: expected one scenario file\nUsage: golive explain FILE [OPTION...]\n");
         return CLI_EXIT_USAGE;
     }
-    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
-    scenario *sc = scenario_load(argv[1], errors);
-    for (guint i = 0; i < errors->len; i++)
-        fprintf(stderr, "%s\n", (char *)g_ptr_array_index(errors, i));
-    g_ptr_array_free(errors, TRUE);
+    scenario *sc = load_scenario(argv[1]);
     if (!sc)
         return CLI_EXIT_USAGE;
     if (seed >= 0)

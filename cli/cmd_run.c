@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "cli/interrupt.h"
 #include "cli/output.h"
+#include "cli/part.h"
 #include "cli/run_plots.h"
 #include "models/lint.h"
 #include "models/units.h"
@@ -75,7 +76,7 @@ int cli_run(int argc, char **argv)
     }
     int shard_i = 0, shard_n = 1;
     if (shard) {
-        if (!batch_parse_shard(shard, &shard_i, &shard_n)) {
+        if (!part_parse_shard(shard, &shard_i, &shard_n)) {
             fprintf(stderr, "golive run: --shard: expected I/N with 0 <= I < N, not \"%s\"\n", shard);
             rc = CLI_EXIT_USAGE;
             goto out_free_opts;

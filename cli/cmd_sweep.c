@@ -15,8 +15,10 @@
 
 #include "cli/batch.h"
 #include "cli/cli.h"
+#include "cli/load.h"
 #include "cli/interrupt.h"
 #include "cli/output.h"
+#include "cli/part.h"
 #include "cli/progress.h"
 #include "models/units.h"
 #include "plots/chart.h"
@@ -385,19 +387,6 @@ static int sweep_report(const char *name, GPtrArray *keys, point *pts, size_t np
  * shard runs the points p with p % N == I and writes their figures exactly
  * (hex floats); golive merge rebuilds the report one process would write. */
 
-static json_object *hexd(double x)
-{
-    char buf[64];
-    snprintf(buf, sizeof buf, "%a", x);
-    return json_object_new_string(buf);
-}
-
-static double unhex(json_object *o)
-{
-    const char *t = json_object_get_string(o);
-    return t ? g_ascii_strtod(t, NULL) : NAN;
-}
-
 static batch_figure *figure_at(batch_figures *f, size_t i)
 {
     batch_figure *all[] = { &f->availability, &f->unavailable_s, &f->downtime, &f->split_brain,
@@ -441,19 +430,19 @@ static int write_part(const char *file, json_object *base, const scenario *sc0, 
         for (size_t i = 0; figure_at(&f.f, i); i++) {
             const batch_figure *g = figure_at(&f.f, i);
             json_object *a = json_object_new_array();
-            json_object_array_add(a, hexd(g->mean));
-            json_object_array_add(a, hexd(g->lo));
-            json_object_array_add(a, hexd(g->hi));
+            json_object_array_add(a, part_hex(g->mean));
+            json_object_array_add(a, part_hex(g->lo));
+            json_object_array_add(a, part_hex(g->hi));
             json_object_array_add(a, json_object_new_int64((int64_t)g->n));
             json_object_array_add(fa, a);
         }
         json_object_object_add(o, "p", json_object_new_int64((int64_t)p));
         json_object_object_add(o, "figures", fa);
-        json_object_object_add(o, "downtime_p99", hexd(f.f.downtime_p99));
-        json_object_object_add(o, "years", hexd(f.f.years));
-        json_object_object_add(o, "converged", hexd(f.converged));
-        json_object_object_add(o, "total_mean", hexd(f.total_mean));
-        json_object_object_add(o, "client_mean", hexd(f.client_mean));
+        json_object_object_add(o, "downtime_p99", part_hex(f.f.downtime_p99));
+        json_object_object_add(o, "years", part_hex(f.f.years));
+        json_object_object_add(o, "converged", part_hex(f.converged));
+        json_object_object_add(o, "total_mean", part_hex(f.total_mean));
+        json_object_object_add(o, "client_mean", part_hex(f.client_mean));
         json_object_array_add(res, o);
     }
     json_object_object_add(root, "results", res);
@@ -469,15 +458,9 @@ static int write_part(const char *file, json_object *base, const scenario *sc0, 
     return rc;
 }
 
-static json_object *member(json_object *o, const char *k)
-{
-    json_object *v = NULL;
-    return o && json_object_object_get_ex(o, k, &v) ? v : NULL;
-}
-
 bool cli_sweep_is_part(json_object *part)
 {
-    return member(part, "golive_sweep_part") != NULL;
+    return part_member(part, "golive_sweep_part") != NULL;
 }
 
 static void keys_free(GPtrArray *keys)
@@ -492,33 +475,20 @@ static void keys_free(GPtrArray *keys)
     g_ptr_array_free(keys, TRUE);
 }
 
-static bool is_int(json_object *o, int64_t lo, int64_t hi)
-{
-    return json_object_is_type(o, json_type_int) && json_object_get_int64(o) >= lo && json_object_get_int64(o) <= hi;
-}
-
-static bool is_hex(json_object *o)
-{
-    char *end = NULL;
-    const char *t = json_object_is_type(o, json_type_string) ? json_object_get_string(o) : "";
-    g_ascii_strtod(t, &end);
-    return *t && end && !*end;
-}
-
 /* A part is an input like any other: its whole structure is checked before
  * anything in it is used. */
 static bool sweep_part_ok(json_object *part, char **why)
 {
-    json_object *jk = member(part, "keys"), *res = member(part, "results");
-    if (!json_object_is_type(member(part, "name"), json_type_string) || !is_int(member(part, "points"), 1, 100000) ||
-        !is_int(member(part, "shards"), 1, 1000000) || !json_object_is_type(jk, json_type_array) ||
+    json_object *jk = part_member(part, "keys"), *res = part_member(part, "results");
+    if (!json_object_is_type(part_member(part, "name"), json_type_string) || !part_is_int(part_member(part, "points"), 1, 100000) ||
+        !part_is_int(part_member(part, "shards"), 1, 1000000) || !json_object_is_type(jk, json_type_array) ||
         !json_object_array_length(jk) || !json_object_is_type(res, json_type_array)) {
         *why = g_strdup("expected \"name\", \"points\" (1 to 100000), \"shards\", \"keys\" and \"results\"");
         return false;
     }
     for (size_t k = 0; k < json_object_array_length(jk); k++) {
-        json_object *o = json_object_array_get_idx(jk, k), *vs = member(o, "values");
-        bool ok = json_object_is_type(member(o, "key"), json_type_string) && json_object_is_type(vs, json_type_array) &&
+        json_object *o = json_object_array_get_idx(jk, k), *vs = part_member(o, "values");
+        bool ok = json_object_is_type(part_member(o, "key"), json_type_string) && json_object_is_type(vs, json_type_array) &&
                   json_object_array_length(vs) > 0;
         for (size_t v = 0; ok && v < json_object_array_length(vs); v++)
             ok = json_object_is_type(json_object_array_get_idx(vs, v), json_type_string);
@@ -528,17 +498,17 @@ static bool sweep_part_ok(json_object *part, char **why)
         }
     }
     for (size_t r = 0; r < json_object_array_length(res); r++) {
-        json_object *o = json_object_array_get_idx(res, r), *fa = member(o, "figures");
-        bool ok = is_int(member(o, "p"), 0, INT64_MAX) && json_object_is_type(fa, json_type_array) &&
+        json_object *o = json_object_array_get_idx(res, r), *fa = part_member(o, "figures");
+        bool ok = part_is_int(part_member(o, "p"), 0, INT64_MAX) && json_object_is_type(fa, json_type_array) &&
                   json_object_array_length(fa) == 7;
         const char *hexes[] = { "downtime_p99", "years", "converged", "total_mean", "client_mean" };
         for (size_t i = 0; ok && i < G_N_ELEMENTS(hexes); i++)
-            ok = is_hex(member(o, hexes[i]));
+            ok = part_is_hex(part_member(o, hexes[i]));
         for (size_t i = 0; ok && i < 7; i++) {
             json_object *a = json_object_array_get_idx(fa, i);
             ok = json_object_is_type(a, json_type_array) && json_object_array_length(a) == 4 &&
-                 is_hex(json_object_array_get_idx(a, 0)) && is_hex(json_object_array_get_idx(a, 1)) &&
-                 is_hex(json_object_array_get_idx(a, 2)) && is_int(json_object_array_get_idx(a, 3), 0, INT64_MAX);
+                 part_is_hex(json_object_array_get_idx(a, 0)) && part_is_hex(json_object_array_get_idx(a, 1)) &&
+                 part_is_hex(json_object_array_get_idx(a, 2)) && part_is_int(json_object_array_get_idx(a, 3), 0, INT64_MAX);
         }
         if (!ok) {
             *why = g_strdup_printf("$.results[%zu]: expected a point number, 7 figures and 5 numbers", r);
@@ -554,7 +524,7 @@ static char *part_identity(json_object *part)
     const char *fields[] = { "name", "scenario_sha256", "seed", "runs", "keys", "points", "shards" };
     GString *s = g_string_new(NULL);
     for (size_t i = 0; i < G_N_ELEMENTS(fields); i++)
-        g_string_append_printf(s, "%s;", json_object_to_json_string_ext(member(part, fields[i]), JSON_C_TO_STRING_PLAIN));
+        g_string_append_printf(s, "%s;", json_object_to_json_string_ext(part_member(part, fields[i]), JSON_C_TO_STRING_PLAIN));
     return g_string_free(s, FALSE);
 }
 
@@ -569,10 +539,10 @@ int cli_sweep_merge(json_object **parts, const char *const *paths, size_t n, con
             return CLI_EXIT_USAGE;
         }
     }
-    json_object *jk = member(parts[0], "keys");
-    int64_t npts = json_object_get_int64(member(parts[0], "points"));
-    int shards = json_object_get_int(member(parts[0], "shards"));
-    const char *name = json_object_get_string(member(parts[0], "name"));
+    json_object *jk = part_member(parts[0], "keys");
+    int64_t npts = json_object_get_int64(part_member(parts[0], "points"));
+    int shards = json_object_get_int(part_member(parts[0], "shards"));
+    const char *name = json_object_get_string(part_member(parts[0], "name"));
     if (!json_object_is_type(jk, json_type_array) || !json_object_array_length(jk) || npts < 1 || npts > 100000 ||
         shards < 1 || !name) {
         fprintf(stderr, "golive merge: %s: error: not a part written by golive sweep --shard\n", paths[0]);
@@ -596,9 +566,9 @@ int cli_sweep_merge(json_object **parts, const char *const *paths, size_t n, con
     GPtrArray *keys = g_ptr_array_new();
     int64_t grid = 1;
     for (size_t k = 0; k < json_object_array_length(jk); k++) {
-        json_object *o = json_object_array_get_idx(jk, k), *vs = member(o, "values");
+        json_object *o = json_object_array_get_idx(jk, k), *vs = part_member(o, "values");
         sweep_key *key = g_new0(sweep_key, 1);
-        key->key = g_strdup(json_object_get_string(member(o, "key")));
+        key->key = g_strdup(json_object_get_string(part_member(o, "key")));
         key->values = g_ptr_array_new_with_free_func(g_free);
         size_t nv = json_object_is_type(vs, json_type_array) ? json_object_array_length(vs) : 0;
         key->num = g_new(double, nv ? nv : 1);
@@ -624,10 +594,10 @@ int cli_sweep_merge(json_object **parts, const char *const *paths, size_t n, con
     pts = g_new0(point, (size_t)npts);
     bool *seen = g_new0(bool, (size_t)npts);
     for (size_t q = 0; q < n && rc == CLI_EXIT_OK; q++) {
-        json_object *res = member(parts[q], "results");
+        json_object *res = part_member(parts[q], "results");
         for (size_t r = 0; res && r < json_object_array_length(res) && rc == CLI_EXIT_OK; r++) {
-            json_object *o = json_object_array_get_idx(res, r), *fa = member(o, "figures");
-            int64_t p = json_object_get_int64(member(o, "p"));
+            json_object *o = json_object_array_get_idx(res, r), *fa = part_member(o, "figures");
+            int64_t p = json_object_get_int64(part_member(o, "p"));
             if (p < 0 || p >= npts || seen[p] || !json_object_is_type(fa, json_type_array)) {
                 fprintf(stderr, "golive merge: %s: error: point %" G_GINT64_FORMAT " is out of range, malformed or given twice\n",
                         paths[q], p);
@@ -639,16 +609,16 @@ int cli_sweep_merge(json_object **parts, const char *const *paths, size_t n, con
             for (size_t i = 0; figure_at(&pt->f, i); i++) {
                 json_object *a = json_object_array_get_idx(fa, i);
                 batch_figure *g = figure_at(&pt->f, i);
-                g->mean = unhex(json_object_array_get_idx(a, 0));
-                g->lo = unhex(json_object_array_get_idx(a, 1));
-                g->hi = unhex(json_object_array_get_idx(a, 2));
+                g->mean = part_unhex(json_object_array_get_idx(a, 0));
+                g->lo = part_unhex(json_object_array_get_idx(a, 1));
+                g->hi = part_unhex(json_object_array_get_idx(a, 2));
                 g->n = (size_t)json_object_get_int64(json_object_array_get_idx(a, 3));
             }
-            pt->f.downtime_p99 = unhex(member(o, "downtime_p99"));
-            pt->f.years = unhex(member(o, "years"));
-            pt->converged = unhex(member(o, "converged"));
-            pt->total_mean = unhex(member(o, "total_mean"));
-            pt->client_mean = unhex(member(o, "client_mean"));
+            pt->f.downtime_p99 = part_unhex(part_member(o, "downtime_p99"));
+            pt->f.years = part_unhex(part_member(o, "years"));
+            pt->converged = part_unhex(part_member(o, "converged"));
+            pt->total_mean = part_unhex(part_member(o, "total_mean"));
+            pt->client_mean = part_unhex(part_member(o, "client_mean"));
         }
     }
     for (int64_t p = 0; p < npts && rc == CLI_EXIT_OK; p++)
@@ -730,7 +700,7 @@ int cli_sweep(int argc, char **argv)
     }
     int shard_i = 0, shard_n = 1;
     if (shard) {
-        if (!batch_parse_shard(shard, &shard_i, &shard_n)) {
+        if (!part_parse_shard(shard, &shard_i, &shard_n)) {
             fprintf(stderr, "golive sweep: --shard: expected I/N with 0 <= I < N, not \"%s\"\n", shard);
             rc = CLI_EXIT_USAGE;
             goto out;
@@ -776,11 +746,7 @@ int cli_sweep(int argc, char **argv)
     }
     /* the base scenario must be valid on its own */
     {
-        GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
-        scenario *sc = scenario_load(argv[1], errors);
-        for (guint i = 0; i < errors->len; i++)
-            fprintf(stderr, "%s\n", (char *)g_ptr_array_index(errors, i));
-        g_ptr_array_free(errors, TRUE);
+        scenario *sc = load_scenario(argv[1]);
         if (!sc) {
             rc = CLI_EXIT_USAGE;
             goto out;

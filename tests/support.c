@@ -3,6 +3,7 @@
 
 #include <criterion/criterion.h>
 #include <glib.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -59,6 +60,27 @@ const char *support_trace_reason(world *w, const char *kind, int k)
         if (!strcmp(rec.kv[i].key, "reason") && rec.kv[i].type == TRACE_STR)
             return rec.kv[i].v.s;
     return NULL;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **support_scenarios(void)
+{
+    GDir *d = g_dir_open("scenarios", 0, NULL);
+    cr_assert_not_null(d, "run the tests from the top of the tree");
+    GPtrArray *list = g_ptr_array_new();
+    const char *name;
+    while ((name = g_dir_read_name(d)))
+        if (g_str_has_suffix(name, ".json") && strcmp(name, "schema.json"))
+            g_ptr_array_add(list, g_build_filename("scenarios", name, NULL));
+    g_dir_close(d);
+    qsort(list->pdata, list->len, sizeof(gpointer), cmp_str);
+    cr_assert_gt(list->len, 20, "the shipped scenarios are missing");
+    g_ptr_array_add(list, NULL);
+    return (char **)g_ptr_array_free(list, FALSE);
 }
 
 int support_golive(const char *const *args, char **out, char **err)

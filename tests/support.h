@@ -20,6 +20,10 @@ sim_time support_trace_at(world *w, const char *kind, const char *subject, int k
 /* The reason of that record, NULL if none. */
 const char *support_trace_reason(world *w, const char *kind, int k);
 
+/* The shipped scenarios (every .json file in scenarios/ but the schema), sorted: free
+ * with g_strfreev. */
+char **support_scenarios(void);
+
 /* Runs build/golive (GOLIVE_BIN) with args (NULL-terminated); returns its
  * exit status and hands back stdout and stderr (g_free them). */
 int support_golive(const char *const *args, char **out, char **err);

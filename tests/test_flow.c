@@ -368,6 +368,71 @@ Test(flow, pathless_flow_runs_at_its_cap_or_at_once)
     rm(w);
 }
 
+/* Random flows over at most 8 links: their paths, caps and weights. */
+typedef struct {
+    flow_link *links[8];
+    int nl, nf;
+    flow *fl[20];
+    flow_link *paths[20][8];
+    int np[20];
+    double caps[20], wts[20];
+} fair_case;
+
+/* Asserts that the rates are a weighted max-min fair allocation: no link
+ * carries more than its background loads leave, and every flow (fl[k] NULL:
+ * none) runs at its cap or crosses a saturated link on which no flow has a
+ * larger rate per weight. */
+static void assert_max_min(flow_net *net, const fair_case *c, int trial, int op)
+{
+    double load[8] = { 0 }, rate[20] = { 0 };
+    for (int f = 0; f < c->nf; f++) {
+        if (!c->fl[f])
+            continue;
+        rate[f] = flow_rate(net, c->fl[f]);
+        for (int j = 0; j < c->np[f]; j++)
+            for (int i = 0; i < c->nl; i++)
+                if (c->paths[f][j] == c->links[i])
+                    load[i] += rate[f];
+    }
+    double avail[8];
+    for (int i = 0; i < c->nl; i++) {
+        avail[i] = flow_link_capacity(c->links[i]) - flow_link_background_rate(c->links[i]);
+        cr_assert_leq(load[i], avail[i] * (1 + 1e-9) + 1e-9, "trial %d op %d link %d", trial, op, i);
+    }
+    for (int f = 0; f < c->nf; f++) {
+        if (!c->fl[f] || (c->caps[f] > 0 && fabs(rate[f] - c->caps[f]) <= 1e-9 * c->caps[f]))
+            continue;
+        bool bottleneck = false;
+        for (int j = 0; j < c->np[f] && !bottleneck; j++) {
+            int i = 0;
+            while (c->links[i] != c->paths[f][j])
+                i++;
+            if (load[i] < avail[i] * (1 - 1e-9))
+                continue;
+            bool largest = true;
+            for (int m = 0; m < c->nf; m++)
+                for (int q = 0; c->fl[m] && q < c->np[m]; q++)
+                    if (c->paths[m][q] == c->links[i] && rate[m] / c->wts[m] > rate[f] / c->wts[f] * (1 + 1e-9))
+                        largest = false;
+            bottleneck = largest;
+        }
+        cr_assert(bottleneck, "trial %d op %d flow %d has no bottleneck (rate %g)", trial, op, f, rate[f]);
+    }
+}
+
+/* A random path over c's links, a cap (or none) and a weight for flow k. */
+static void random_flow(gsl_rng *r, fair_case *c, int k, double p_link, double p_cap, unsigned max_cap)
+{
+    c->np[k] = 0;
+    for (int i = 0; i < c->nl; i++)
+        if (gsl_rng_uniform(r) < p_link)
+            c->paths[k][c->np[k]++] = c->links[i];
+    if (c->np[k] == 0)
+        c->paths[k][c->np[k]++] = c->links[gsl_rng_uniform_int(r, (unsigned long)c->nl)];
+    c->caps[k] = gsl_rng_uniform(r) < p_cap ? 1 + gsl_rng_uniform_int(r, max_cap) : 0;
+    c->wts[k] = 1 + gsl_rng_uniform_int(r, 4);
+}
+
 /* Property: on random networks the rates are a weighted max-min fair
  * allocation: feasible, and every flow either runs at its cap or crosses a
  * saturated link on which no flow has a larger rate per weight. */
@@ -377,57 +442,15 @@ Test(flow, random_networks_are_max_min_fair)
     gsl_rng_set(r, 12345);
     for (int trial = 0; trial < 200; trial++) {
         world w = mk();
-        int nl = 1 + (int)gsl_rng_uniform_int(r, 8);
-        int nf = 1 + (int)gsl_rng_uniform_int(r, 20);
-        flow_link *links[8];
-        for (int i = 0; i < nl; i++)
-            links[i] = flow_link_new(w.net, "l", 1 + gsl_rng_uniform_int(r, 1000), 0);
-        flow *fl[20];
-        flow_link *paths[20][8];
-        int np[20];
-        double caps[20], wts[20];
-        for (int k = 0; k < nf; k++) {
-            np[k] = 0;
-            for (int i = 0; i < nl; i++)
-                if (gsl_rng_uniform(r) < 0.4)
-                    paths[k][np[k]++] = links[i];
-            if (np[k] == 0)
-                paths[k][np[k]++] = links[gsl_rng_uniform_int(r, nl)];
-            caps[k] = gsl_rng_uniform(r) < 0.3 ? 1 + gsl_rng_uniform_int(r, 300) : 0;
-            wts[k] = 1 + gsl_rng_uniform_int(r, 4);
-            fl[k] = flow_start(w.net, paths[k], np[k], INFINITY,
-                               &(flow_params){ .cap_Bps = caps[k], .weight = wts[k] }, NULL, NULL);
+        fair_case c = { .nl = 1 + (int)gsl_rng_uniform_int(r, 8), .nf = 1 + (int)gsl_rng_uniform_int(r, 20) };
+        for (int i = 0; i < c.nl; i++)
+            c.links[i] = flow_link_new(w.net, "l", 1 + gsl_rng_uniform_int(r, 1000), 0);
+        for (int k = 0; k < c.nf; k++) {
+            random_flow(r, &c, k, 0.4, 0.3, 300);
+            c.fl[k] = flow_start(w.net, c.paths[k], (size_t)c.np[k], INFINITY,
+                                 &(flow_params){ .cap_Bps = c.caps[k], .weight = c.wts[k] }, NULL, NULL);
         }
-        double load[8] = { 0 };
-        double rate[20];
-        for (int k = 0; k < nf; k++) {
-            rate[k] = flow_rate(w.net, fl[k]);
-            for (int j = 0; j < np[k]; j++)
-                for (int i = 0; i < nl; i++)
-                    if (paths[k][j] == links[i])
-                        load[i] += rate[k];
-        }
-        for (int i = 0; i < nl; i++)
-            cr_assert_leq(load[i], flow_link_capacity(links[i]) * (1 + 1e-9), "trial %d link %d", trial, i);
-        for (int k = 0; k < nf; k++) {
-            if (caps[k] > 0 && fabs(rate[k] - caps[k]) <= 1e-9 * caps[k])
-                continue;
-            bool bottleneck = false;
-            for (int j = 0; j < np[k] && !bottleneck; j++) {
-                int i = 0;
-                while (links[i] != paths[k][j])
-                    i++;
-                if (load[i] < flow_link_capacity(links[i]) * (1 - 1e-9))
-                    continue;
-                bool largest = true;
-                for (int m = 0; m < nf; m++)
-                    for (int q = 0; q < np[m]; q++)
-                        if (paths[m][q] == links[i] && rate[m] / wts[m] > rate[k] / wts[k] * (1 + 1e-9))
-                            largest = false;
-                bottleneck = largest;
-            }
-            cr_assert(bottleneck, "trial %d flow %d has no bottleneck (rate %g)", trial, k, rate[k]);
-        }
+        assert_max_min(w.net, &c, trial, 0);
         rm(w);
     }
     gsl_rng_free(r);
@@ -504,79 +527,35 @@ Test(flow, random_changes_keep_max_min_fairness)
     gsl_rng_set(r, 777);
     for (int trial = 0; trial < 60; trial++) {
         world w = mk();
-        enum { NL = 6, NF = 16 };
-        flow_link *links[NL];
-        flow_bg *bg[NL] = { 0 };
-        for (int i = 0; i < NL; i++)
-            links[i] = flow_link_new(w.net, "l", 50 + gsl_rng_uniform_int(r, 500), 0);
-        flow *fl[NF] = { 0 };
-        flow_link *paths[NF][NL];
-        int np[NF];
-        double caps[NF], wts[NF];
+        fair_case c = { .nl = 6, .nf = 16 };
+        flow_bg *bg[6] = { 0 };
+        for (int i = 0; i < c.nl; i++)
+            c.links[i] = flow_link_new(w.net, "l", 50 + gsl_rng_uniform_int(r, 500), 0);
         for (int op = 0; op < 40; op++) {
-            int k = (int)gsl_rng_uniform_int(r, NF);
+            int k = (int)gsl_rng_uniform_int(r, (unsigned long)c.nf);
             double u = gsl_rng_uniform(r);
-            if (!fl[k]) {
-                np[k] = 0;
-                for (int i = 0; i < NL; i++)
-                    if (gsl_rng_uniform(r) < 0.35)
-                        paths[k][np[k]++] = links[i];
-                if (!np[k])
-                    paths[k][np[k]++] = links[gsl_rng_uniform_int(r, NL)];
-                caps[k] = gsl_rng_uniform(r) < 0.7 ? 1 + gsl_rng_uniform_int(r, 200) : 0;
-                wts[k] = 1 + gsl_rng_uniform_int(r, 3);
-                fl[k] = flow_start(w.net, paths[k], np[k], INFINITY,
-                                   &(flow_params){ .cap_Bps = caps[k], .weight = wts[k] }, NULL, NULL);
+            if (!c.fl[k]) {
+                random_flow(r, &c, k, 0.35, 0.7, 200);
+                c.fl[k] = flow_start(w.net, c.paths[k], (size_t)c.np[k], INFINITY,
+                                     &(flow_params){ .cap_Bps = c.caps[k], .weight = c.wts[k] }, NULL, NULL);
             } else if (u < 0.3) {
-                flow_cancel(w.net, fl[k]);
-                fl[k] = NULL;
+                flow_cancel(w.net, c.fl[k]);
+                c.fl[k] = NULL;
             } else if (u < 0.7) {
-                caps[k] = gsl_rng_uniform(r) < 0.8 ? 1 + gsl_rng_uniform_int(r, 200) : 0;
-                flow_set_cap(w.net, fl[k], caps[k]);
+                c.caps[k] = gsl_rng_uniform(r) < 0.8 ? 1 + gsl_rng_uniform_int(r, 200) : 0;
+                flow_set_cap(w.net, c.fl[k], c.caps[k]);
             } else if (u < 0.85) {
-                int i = (int)gsl_rng_uniform_int(r, NL);
+                int i = (int)gsl_rng_uniform_int(r, (unsigned long)c.nl);
                 double rate = (double)gsl_rng_uniform_int(r, 100);
                 if (!bg[i])
-                    bg[i] = flow_bg_new(w.net, &links[i], 1, rate);
+                    bg[i] = flow_bg_new(w.net, &c.links[i], 1, rate);
                 else
                     flow_bg_set_rate(w.net, bg[i], rate);
             } else {
-                flow_link_set_capacity(w.net, links[gsl_rng_uniform_int(r, NL)], 50 + gsl_rng_uniform_int(r, 500));
+                flow_link_set_capacity(w.net, c.links[gsl_rng_uniform_int(r, (unsigned long)c.nl)],
+                                       50 + gsl_rng_uniform_int(r, 500));
             }
-            double load[NL] = { 0 }, rate[NF] = { 0 };
-            for (int f = 0; f < NF; f++) {
-                if (!fl[f])
-                    continue;
-                rate[f] = flow_rate(w.net, fl[f]);
-                for (int j = 0; j < np[f]; j++)
-                    for (int i = 0; i < NL; i++)
-                        if (paths[f][j] == links[i])
-                            load[i] += rate[f];
-            }
-            for (int i = 0; i < NL; i++) {
-                double avail = flow_link_capacity(links[i]) - flow_link_background_rate(links[i]);
-                cr_assert_leq(load[i], avail * (1 + 1e-9) + 1e-9, "trial %d op %d link %d", trial, op, i);
-            }
-            for (int f = 0; f < NF; f++) {
-                if (!fl[f] || (caps[f] > 0 && fabs(rate[f] - caps[f]) <= 1e-9 * caps[f]))
-                    continue;
-                bool bottleneck = false;
-                for (int j = 0; j < np[f] && !bottleneck; j++) {
-                    int i = 0;
-                    while (links[i] != paths[f][j])
-                        i++;
-                    double avail = flow_link_capacity(links[i]) - flow_link_background_rate(links[i]);
-                    if (load[i] < avail * (1 - 1e-9))
-                        continue;
-                    bool largest = true;
-                    for (int m = 0; m < NF; m++)
-                        for (int q = 0; fl[m] && q < np[m]; q++)
-                            if (paths[m][q] == links[i] && rate[m] / wts[m] > rate[f] / wts[f] * (1 + 1e-9))
-                                largest = false;
-                    bottleneck = largest;
-                }
-                cr_assert(bottleneck, "trial %d op %d flow %d has no bottleneck (rate %g)", trial, op, f, rate[f]);
-            }
+            assert_max_min(w.net, &c, trial, op);
         }
         rm(w);
     }

@@ -10,22 +10,39 @@
 
 #include "tests/support.h"
 
-Test(shard, four_shards_with_make_j2_merge_to_the_single_report, .timeout = 120)
+/* Runs scenarios/slurm/shards.mk under make -j2 with these variables (and
+ * OUT=dir, GOLIVE=the golive under test); returns the merged report. */
+static char *make_shards(const char *dir, const char *const *vars)
 {
-    g_autofree char *dir = g_dir_make_tmp("golive-shard-XXXXXX", NULL);
     g_autofree char *out_arg = g_strdup_printf("OUT=%s", dir);
     g_autofree char *golive_arg = g_strdup_printf("GOLIVE=%s", g_getenv("GOLIVE_BIN"));
-    const char *argv[] = { "make", "-s", "-j2", "-f", "scenarios/slurm/shards.mk", golive_arg,
-                           "SCENARIO=scenarios/drbd84-no-fencing-year.json", "RUNS=60", "SHARDS=4", out_arg, NULL };
+    GPtrArray *argv = g_ptr_array_new();
+    const char *fixed[] = { "make", "-s", "-j2", "-f", "scenarios/slurm/shards.mk", golive_arg, out_arg };
+    for (size_t i = 0; i < G_N_ELEMENTS(fixed); i++)
+        g_ptr_array_add(argv, (gpointer)fixed[i]);
+    for (size_t i = 0; vars[i]; i++)
+        g_ptr_array_add(argv, (gpointer)vars[i]);
+    g_ptr_array_add(argv, NULL);
     int status = -1;
     char *out = NULL, *err = NULL;
-    cr_assert(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, NULL));
+    cr_assert(g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status,
+                           NULL));
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "make: %s", err);
+    g_ptr_array_free(argv, TRUE);
     g_free(out);
     g_free(err);
     g_autofree char *merged_path = g_build_filename(dir, "report.json", NULL);
-    g_autofree char *merged = NULL;
+    char *merged = NULL;
     cr_assert(g_file_get_contents(merged_path, &merged, NULL, NULL));
+    return merged;
+}
+
+Test(shard, four_shards_with_make_j2_merge_to_the_single_report, .timeout = 120)
+{
+    g_autofree char *dir = g_dir_make_tmp("golive-shard-XXXXXX", NULL);
+    g_autofree char *merged = make_shards(
+        dir, (const char *[]){ "SCENARIO=scenarios/drbd84-no-fencing-year.json", "RUNS=60", "SHARDS=4", NULL });
+    char *out, *err;
     char *single;
     cr_assert_eq(support_golive((const char *[]){ "run", "scenarios/drbd84-no-fencing-year.json", "--runs", "60",
                                                   "--json", "-", NULL },
@@ -54,21 +71,11 @@ Test(shard, four_shards_with_make_j2_merge_to_the_single_report, .timeout = 120)
 Test(shard, sweep_shards_merge_to_the_single_sweep, .timeout = 120)
 {
     g_autofree char *dir = g_dir_make_tmp("golive-sweep-shard-XXXXXX", NULL);
-    g_autofree char *out_arg = g_strdup_printf("OUT=%s", dir);
-    g_autofree char *golive_arg = g_strdup_printf("GOLIVE=%s", g_getenv("GOLIVE_BIN"));
     const char *set = "SET=--set migration.max_bandwidth=100MiB/s,400MiB/s,1GiB/s --set "
                       "vms[0].dirty.rate=5000pages/s,40000pages/s";
-    const char *argv[] = { "make", "-s", "-j2", "-f", "scenarios/slurm/shards.mk", golive_arg,
-                           "SCENARIO=scenarios/web-server.json", set, "RUNS=2", "SHARDS=3", out_arg, NULL };
-    int status = -1;
-    char *out = NULL, *err = NULL;
-    cr_assert(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, NULL));
-    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "make: %s", err);
-    g_free(out);
-    g_free(err);
-    g_autofree char *merged_path = g_build_filename(dir, "report.json", NULL);
-    g_autofree char *merged = NULL;
-    cr_assert(g_file_get_contents(merged_path, &merged, NULL, NULL));
+    g_autofree char *merged = make_shards(
+        dir, (const char *[]){ "SCENARIO=scenarios/web-server.json", set, "RUNS=2", "SHARDS=3", NULL });
+    char *out, *err;
     char *single;
     const char *sweep[] = { "sweep", "scenarios/web-server.json", "--set",
                             "migration.max_bandwidth=100MiB/s,400MiB/s,1GiB/s", "--set",

@@ -1,0 +1,62 @@
+/* part — the shared pieces of part files. */
+#include "cli/part.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+bool part_parse_shard(const char *text, int *index, int *count)
+{
+    char *end = NULL;
+    errno = 0;
+    long i = strtol(text, &end, 10);
+    if (end == text || *end != '/')
+        return false;
+    const char *nt = end + 1;
+    long n = strtol(nt, &end, 10);
+    if (end == nt || *end || errno || n < 1 || n > 1000000 || i < 0 || i >= n)
+        return false;
+    *index = (int)i;
+    *count = (int)n;
+    return true;
+}
+
+json_object *part_hex(double x)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%a", x);
+    return json_object_new_string(buf);
+}
+
+double part_unhex(json_object *o)
+{
+    return part_is_hex(o) ? g_ascii_strtod(json_object_get_string(o), NULL) : NAN;
+}
+
+json_object *part_member(json_object *o, const char *k)
+{
+    json_object *v = NULL;
+    return o && json_object_object_get_ex(o, k, &v) ? v : NULL;
+}
+
+bool part_is_int(json_object *o, int64_t lo, int64_t hi)
+{
+    return json_object_is_type(o, json_type_int) && json_object_get_int64(o) >= lo && json_object_get_int64(o) <= hi;
+}
+
+bool part_is_hex(json_object *o)
+{
+    if (!json_object_is_type(o, json_type_string))
+        return false;
+    const char *t = json_object_get_string(o);
+    char *end = NULL;
+    g_ascii_strtod(t, &end);
+    return *t && end && !*end;
+}
+
+bool part_is_array(json_object *o, size_t len)
+{
+    return json_object_is_type(o, json_type_array) && (!len || json_object_array_length(o) == len);
+}

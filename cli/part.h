@@ -1,0 +1,28 @@
+/* part — what the part files of runs spread over machines (`--shard I/N`,
+ * `golive merge`) are made of: the shard argument, exact numbers (C99 hex
+ * floats, so that merging rebuilds the very doubles one process would have
+ * had), and the checks a part must pass before anything in it is used. */
+#ifndef GOLIVE_CLI_PART_H
+#define GOLIVE_CLI_PART_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Parses "I/N" (0 <= I < N <= 10^6). */
+bool part_parse_shard(const char *text, int *index, int *count);
+
+/* A double as a hex-float string, and back (NAN if o is not one). */
+json_object *part_hex(double x);
+double part_unhex(json_object *o);
+
+/* o's member k, NULL if o is not an object or has none. */
+json_object *part_member(json_object *o, const char *k);
+/* Checks: an integer in [lo, hi]; a hex-float string; an array of len
+ * elements (0: any length). */
+bool part_is_int(json_object *o, int64_t lo, int64_t hi);
+bool part_is_hex(json_object *o);
+bool part_is_array(json_object *o, size_t len);
+
+#endif
