@@ -139,6 +139,7 @@ static json_object *stat_obj(stats_acc *a)
     stats_interval iv = stats_acc_ci(a, 0.95);
     if (n < 2)
         iv.lo = iv.hi = stats_acc_mean(a);
+    iv.lo = fmax(0, iv.lo); /* times are never negative */
     json_object_array_add(ci, json_object_new_double(iv.lo));
     json_object_array_add(ci, json_object_new_double(iv.hi));
     json_object_object_add(o, "ci95", ci);
@@ -385,7 +386,10 @@ static double per_year(double p, double years)
     return 1 - pow(1 - p, 1 / years);
 }
 
-static batch_figure figure(stats_acc *a)
+/* The mean over runs with its Student-t 95% interval, clamped to what the
+ * quantity can be (an availability within [0, 1], times and bytes not
+ * negative): with few runs or rare events the raw interval can cross it. */
+static batch_figure figure(stats_acc *a, double lo, double hi)
 {
     batch_figure f = { NAN, NAN, NAN, stats_acc_n(a) };
     if (f.n == 0)
@@ -394,8 +398,8 @@ static batch_figure figure(stats_acc *a)
     stats_interval iv = stats_acc_ci(a, 0.95);
     if (f.n < 2 || !isfinite(iv.lo))
         iv.lo = iv.hi = f.mean;
-    f.lo = iv.lo;
-    f.hi = iv.hi;
+    f.lo = fmin(hi, fmax(lo, iv.lo));
+    f.hi = fmin(hi, fmax(lo, iv.hi));
     return f;
 }
 
@@ -432,11 +436,11 @@ void batch_get_figures(const batch *b, batch_figures *f)
                 stats_acc_add(dt, sim_to_s(r->downtime));
         }
     }
-    f->availability = figure(av);
-    f->unavailable_s = figure(un);
-    f->at_risk = figure(risk);
-    f->diverged = figure(div);
-    f->downtime = figure(dt);
+    f->availability = figure(av, 0, 1);
+    f->unavailable_s = figure(un, 0, INFINITY);
+    f->at_risk = figure(risk, 0, INFINITY);
+    f->diverged = figure(div, 0, INFINITY);
+    f->downtime = figure(dt, 0, INFINITY);
     f->downtime_p99 = stats_acc_n(dt) ? stats_acc_quantile(dt, 0.99) : NAN;
     stats_interval w = stats_wilson(sb, (uint64_t)runs, 0.95);
     f->split_brain = (batch_figure){ (double)sb / runs, w.lo, w.hi, (size_t)runs };

@@ -238,8 +238,8 @@ int cli_compare(int argc, char **argv)
         batch_free(b);
     }
     json_object_object_add(root, "designs", jd);
-    g_string_append(txt, "CIs: availability and data at risk, Student t over runs; split brain, Wilson over runs, "
-                         "per year = 1 - (1 - p)^(1/years simulated).\n");
+    g_string_append(txt, "CIs: availability and data at risk, Student t over runs (kept within what is possible); "
+                         "split brain, Wilson over runs, per year = 1 - (1 - p)^(1/years simulated).\n");
 
     if (rc != CLI_EXIT_OK) {
         chart_free(bars_un);
