@@ -616,7 +616,7 @@ json_object *batch_summary(const batch *b)
     json_object_object_add(summ, "availability", av);
     json_object_object_add(summ, "simulated_seconds", json_object_new_double(T));
     json_object *io = json_object_new_object();
-    json_object_object_add(io, "type", json_object_new_string(sc->storage.type));
+    json_object_object_add(io, "type", json_object_new_string(scenario_storage_names[sc->storage.type]));
     json_object_object_add(io, "write_latency", json_object_new_double(iolat_write(sc)));
     json_object_object_add(summ, "storage", io);
     return summ;
@@ -684,11 +684,13 @@ static void summary_text(const batch *b, GString *txt, stats_acc *dt)
     }
     if (bl)
         json_object_put(bl);
-    if (strcmp(sc->storage.type, "local") != 0) {
+    if (sc->storage.type != STORAGE_LOCAL) {
         g_autofree char *lat = units_format(UNITS_TIME, iolat_write(sc));
-        g_string_append_printf(txt, "storage %s%s%s: a small synchronous write takes about %s\n", sc->storage.type,
-                               !strcmp(sc->storage.type, "drbd") ? " protocol " : "",
-                               !strcmp(sc->storage.type, "drbd") ? sc->storage.protocol : "", lat);
+        g_string_append_printf(txt, "storage %s%s%s: a small synchronous write takes about %s\n",
+                               scenario_storage_names[sc->storage.type],
+                               sc->storage.type == STORAGE_DRBD ? " protocol " : "",
+                               sc->storage.type == STORAGE_DRBD ? scenario_protocol_names[sc->storage.protocol] : "",
+                               lat);
     }
     if (f.diverged.mean > 0) {
         g_autofree char *d = units_format(UNITS_SIZE, f.diverged.mean), *x = units_format(UNITS_SIZE, f.at_risk.mean);

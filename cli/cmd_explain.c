@@ -172,11 +172,11 @@ static void narrate(GString *out, const scenario *sc, world *w, const rec *r)
             line(out, r->t, "the Ceph monitors lose their majority: no map can change until they have it again.");
         else
             line(out, r->t, "%s is stopped: its node is in a partition without quorum (no-quorum-policy %s).", s,
-                 sc->cluster.no_quorum_policy);
+                 scenario_nqp_names[sc->cluster.no_quorum_policy]);
     } else if (!strcmp(k, "split-brain")) {
         line(out, r->t, "split brain begins: both sides keep writing %s, each to its own copy, with no common view "
                         "(fencing %s). DRBD will notice only when they reconnect.",
-             s, st->fencing);
+             s, scenario_fencing_names[st->fencing]);
     } else if (!strcmp(k, "split-brain-end")) {
         line(out, r->t, "the peers see each other again: DRBD detects the split brain now.");
     } else if (!strcmp(k, "double-writer")) {
@@ -208,7 +208,7 @@ static void narrate(GString *out, const scenario *sc, world *w, const rec *r)
         line(out, r->t, "%s %s: %s.", s, !strcmp(k, "migration-refused") ? "cannot migrate" : "waits to migrate",
              r->reason ? r->reason : "");
     } else if (!strcmp(k, "drbd-disconnected")) {
-        line(out, r->t, "DRBD declares the peer lost (%s).", r->reason ? r->reason : st->fencing);
+        line(out, r->t, "DRBD declares the peer lost (%s).", r->reason ? r->reason : scenario_fencing_names[st->fencing]);
     } else {
         g_autofree char *kind = g_strdup(k);
         g_strdelimit(kind, "-", ' ');
@@ -284,8 +284,8 @@ int cli_explain(int argc, char **argv)
     if (sc->description)
         g_string_append_printf(out, "%s\n", sc->description);
     g_string_append_printf(out, "\nPhase 1 - the cluster runs: %zu host%s, %zu VM%s, storage %s, cluster manager %s.\n",
-                           sc->nhosts, sc->nhosts == 1 ? "" : "s", sc->nvms, sc->nvms == 1 ? "" : "s", sc->storage.type,
-                           sc->cluster.manager);
+                           sc->nhosts, sc->nhosts == 1 ? "" : "s", sc->nvms, sc->nvms == 1 ? "" : "s",
+                           scenario_storage_names[sc->storage.type], scenario_manager_names[sc->cluster.manager]);
     int phase = 1;
     sim_time last_cause = -1;
     size_t told = 0;

@@ -1099,17 +1099,41 @@ static void load_failures(ctx *c, scenario *s, json_object *root)
 
 /* ------------------------------------------------------------------ storage, cluster */
 
+const char *const scenario_storage_names[] = { "local", "nfs", "iscsi", "drbd", "ceph", NULL };
+const char *const scenario_lock_names[] = { "none", "clvm", "lvmlockd-sanlock", "gfs2", "ocfs2", "sanlock", NULL };
+const char *const scenario_version_names[] = { "8.3", "8.4", "9", NULL };
+const char *const scenario_protocol_names[] = { "A", "B", "C", NULL };
+const char *const scenario_fencing_names[] = { "dont-care", "resource-only", "resource-and-stonith", NULL };
+const char *const scenario_after_sb_names[] = {
+    "disconnect", "discard-younger-primary", "discard-older-primary", "discard-zero-changes",
+    "discard-least-changes", "consensus", "violently-as0p", "discard-secondary", "call-pri-lost-after-sb", NULL,
+};
+const char *const scenario_nqp_names[] = { "stop", "freeze", "ignore", "fence", "demote", NULL };
+const char *const scenario_manager_names[] = { "none", "pacemaker", NULL };
+
+/* An after-sb policy among those DRBD allows for that many primaries. */
+static scn_after_sb get_after_sb(ctx *c, json_object *o, const char *key, const scn_after_sb *allowed)
+{
+    const char *names[10];
+    int n = 0;
+    for (; allowed[n] != SB_DISCONNECT || n == 0; n++)
+        names[n] = scenario_after_sb_names[allowed[n]];
+    names[n] = NULL;
+    return allowed[get_enum(c, o, key, names, 0)];
+}
+
 /* DRBD's own keys; defaults from drbd_limits.h (facts rows 4-10). */
 static void load_drbd(ctx *c, scn_storage *st, json_object *o)
 {
-    static const char *const sb0[] = { "disconnect", "discard-younger-primary", "discard-older-primary",
-                                       "discard-zero-changes", "discard-least-changes", NULL };
-    static const char *const sb1[] = { "disconnect", "consensus", "violently-as0p", "discard-secondary",
-                                       "call-pri-lost-after-sb", NULL };
-    static const char *const sb2[] = { "disconnect", "violently-as0p", "call-pri-lost-after-sb", NULL };
-    st->after_sb[0] = g_strdup(sb0[get_enum(c, o, "after_sb_0pri", sb0, 0)]);
-    st->after_sb[1] = g_strdup(sb1[get_enum(c, o, "after_sb_1pri", sb1, 0)]);
-    st->after_sb[2] = g_strdup(sb2[get_enum(c, o, "after_sb_2pri", sb2, 0)]);
+    /* each list ends where disconnect would come again */
+    static const scn_after_sb sb0[] = { SB_DISCONNECT, SB_DISCARD_YOUNGER_PRIMARY, SB_DISCARD_OLDER_PRIMARY,
+                                        SB_DISCARD_ZERO_CHANGES, SB_DISCARD_LEAST_CHANGES, SB_DISCONNECT };
+    static const scn_after_sb sb1[] = { SB_DISCONNECT, SB_CONSENSUS, SB_VIOLENTLY_AS0P, SB_DISCARD_SECONDARY,
+                                        SB_CALL_PRI_LOST_AFTER_SB, SB_DISCONNECT };
+    static const scn_after_sb sb2[] = { SB_DISCONNECT, SB_VIOLENTLY_AS0P, SB_CALL_PRI_LOST_AFTER_SB, SB_DISCONNECT };
+    st->after_sb[0] = get_after_sb(c, o, "after_sb_0pri", sb0);
+    st->after_sb[1] = get_after_sb(c, o, "after_sb_1pri", sb1);
+    st->after_sb[2] = get_after_sb(c, o, "after_sb_2pri", sb2);
     json_object *q = get(o, "quorum");
     if (q && json_object_is_type(q, json_type_int)) {
         st->quorum = (int)get_int(c, o, "quorum", 1, 32, 1, false);
@@ -1118,7 +1142,7 @@ static void load_drbd(ctx *c, scn_storage *st, json_object *o)
         int k = get_enum(c, o, "quorum", qs, 0);
         st->quorum = k == 0 ? 0 : k == 1 ? -1 : -2;
     }
-    if (st->quorum && strcmp(st->version, "9") != 0)
+    if (st->quorum && st->version != DRBD_9)
         err_at(c, "quorum", "DRBD quorum needs version 9 (since 9.0.7; facts 1.4)");
     static const char *const onq[] = { "suspend-io", "io-error", NULL };
     st->on_no_quorum_io_error = get_enum(c, o, "on_no_quorum", onq, 0) == 1;
@@ -1145,13 +1169,12 @@ static void load_storage(ctx *c, scenario *s, json_object *root)
     st->min_size = 2;
     st->disk_latency = 100 * SIM_US;
     json_object *o = get(root, "storage");
-    if (!o) {
-        st->type = g_strdup("local");
+    st->version = DRBD_8_4;
+    st->protocol = PROTOCOL_C;
+    if (!o)
         return;
-    }
     size_t m = push_key(c, "storage");
     if (!expect_object(c, o, NULL)) {
-        st->type = g_strdup("local");
         pop_to(c, m);
         return;
     }
@@ -1161,20 +1184,15 @@ static void load_storage(ctx *c, scenario *s, json_object *root)
         "after_sb_2pri", "timeout", "ping_int", "ping_timeout", "resync_rate", "ko_count", "fence_peer_time", "switchover", "journal_recovery",
         "replacement_timeout", "no_path_retry", "disk_latency", NULL,
     };
-    static const char *const types[] = { "local", "nfs", "iscsi", "drbd", "ceph", NULL };
     check_keys(c, o, keys);
-    st->type = g_strdup(types[get_enum(c, o, "type", types, 0)]);
+    st->type = get_enum(c, o, "type", scenario_storage_names, STORAGE_LOCAL);
     if (get(o, "network"))
         st->network = get_ref(c, s, o, "network", REF_NETWORK, true);
-    static const char *const locks[] = { "none", "clvm", "lvmlockd-sanlock", "gfs2", "ocfs2", "sanlock", NULL };
-    static const char *const versions[] = { "8.3", "8.4", "9", NULL };
-    static const char *const protocols[] = { "A", "B", "C", NULL };
-    static const char *const fencings[] = { "dont-care", "resource-only", "resource-and-stonith", NULL };
-    st->lock = g_strdup(locks[get_enum(c, o, "lock", locks, 0)]);
-    st->version = g_strdup(versions[get_enum(c, o, "version", versions, 1)]);
+    st->lock = get_enum(c, o, "lock", scenario_lock_names, LOCK_NONE);
+    st->version = get_enum(c, o, "version", scenario_version_names, DRBD_8_4);
     /* DRBD defaults: protocol C, fencing dont-care (drbd_limits.h, facts rows 1, 3) */
-    st->protocol = g_strdup(protocols[get_enum(c, o, "protocol", protocols, 2)]);
-    st->fencing = g_strdup(fencings[get_enum(c, o, "fencing", fencings, 0)]);
+    st->protocol = get_enum(c, o, "protocol", scenario_protocol_names, PROTOCOL_C);
+    st->fencing = get_enum(c, o, "fencing", scenario_fencing_names, FENCING_DONT_CARE);
     st->dual_primary = get_bool(c, o, "dual_primary", false);
     /* Ceph pool defaults 3 / 2 (facts row 30) */
     st->size = (int)get_int(c, o, "size", 1, 10, 3, false);
@@ -1195,7 +1213,7 @@ static void load_storage(ctx *c, scenario *s, json_object *root)
     st->retrans = (int)get_int(c, o, "retrans", 0, 100, 2, false);
     st->failover = get_time(c, o, "failover", Q_NONNEG, 0, false);
     st->give_up = st->timeo * (st->retrans + 1);
-    if (!strcmp(st->type, "iscsi")) {
+    if (st->type == STORAGE_ISCSI) {
         /* open-iscsi replacement_timeout 120 s, then the IO fails up unless
          * multipath queues it (no_path_retry queue); multipath's default is
          * fail (facts rows 24-25) */
@@ -1206,28 +1224,28 @@ static void load_storage(ctx *c, scenario *s, json_object *root)
             err_at(c, "mount", "is an NFS key; an iSCSI LUN uses replacement_timeout and no_path_retry");
     } else if (get(o, "replacement_timeout") || get(o, "no_path_retry")) {
         err_at(c, get(o, "replacement_timeout") ? "replacement_timeout" : "no_path_retry",
-               "is an iSCSI key (storage.type is \"%s\")", st->type);
+               "is an iSCSI key (storage.type is \"%s\")", scenario_storage_names[st->type]);
     }
     /* Switchover costs, assumptions (docs/models.md): an NFS COMMIT or a
      * flush 5 ms; sanlock releases and acquires a lease with a few disk IOs,
      * 30 ms; an RBD exclusive-lock hand-over is a few RADOS round trips,
      * 5 ms (facts 2.5, 3.2, 4); DRBD dual-primary and local disks, none. */
     sim_time sw = 0;
-    if (!strcmp(st->type, "nfs") || !strcmp(st->type, "ceph"))
+    if (st->type == STORAGE_NFS || st->type == STORAGE_CEPH)
         sw = 5 * SIM_MS;
-    else if (!strcmp(st->type, "iscsi"))
-        sw = !strcmp(st->lock, "sanlock") || !strcmp(st->lock, "lvmlockd-sanlock") ? 30 * SIM_MS : 5 * SIM_MS;
+    else if (st->type == STORAGE_ISCSI)
+        sw = st->lock == LOCK_SANLOCK || st->lock == LOCK_LVMLOCKD_SANLOCK ? 30 * SIM_MS : 5 * SIM_MS;
     st->switchover = get_time(c, o, "switchover", Q_NONNEG, sw, false);
     /* Assumption: a datacentre SSD commits a small write in about 100 us */
     st->disk_latency = get_time(c, o, "disk_latency", Q_NONNEG, 100 * SIM_US, false);
     /* Assumption: DLM recovery and a GFS2/OCFS2 journal replay take 5 s */
     st->journal_recovery = get_time(c, o, "journal_recovery", Q_NONNEG, 5 * SIM_S, false);
-    if (!strcmp(st->type, "nfs") && !get(o, "server"))
+    if (st->type == STORAGE_NFS && !get(o, "server"))
         err_at(c, "server", "missing: an NFS design needs its server host");
-    if (!strcmp(st->type, "iscsi") && !get(o, "server"))
+    if (st->type == STORAGE_ISCSI && !get(o, "server"))
         err_at(c, "server", "missing: an iSCSI design needs its target host");
     load_drbd(c, st, o);
-    if (st->dual_primary && strcmp(st->protocol, "C") != 0)
+    if (st->dual_primary && st->protocol != PROTOCOL_C)
         err_at(c, "dual_primary", "DRBD dual-primary requires protocol C (DRBD 8.4 User's Guide 6.8)");
     pop_to(c, m);
 }
@@ -1240,8 +1258,8 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
     cl->stonith = true;
     /* libvirt's default migration channel: ssh (qemu+ssh); auth_tcp's
      * commented default is sasl (facts 6.1) */
-    cl->libvirt_transport = g_strdup("ssh");
-    cl->libvirt_auth = g_strdup("sasl");
+    cl->libvirt_transport = TRANSPORT_SSH;
+    cl->libvirt_auth = AUTH_SASL;
     cl->vm_stop = 20 * SIM_S;
     cl->vm_start = 30 * SIM_S;
     cl->token = 3 * SIM_S;
@@ -1254,17 +1272,10 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
     cl->tls_Bps = 2e9;
     cl->network = -1;
     json_object *o = get(root, "cluster");
-    static const char *const managers[] = { "none", "pacemaker", NULL };
-    static const char *const nqp[] = { "stop", "freeze", "ignore", "fence", "demote", NULL };
-    if (!o) {
-        cl->manager = g_strdup("none");
-        cl->no_quorum_policy = g_strdup("stop");
+    if (!o)
         return;
-    }
     size_t m = push_key(c, "cluster");
     if (!expect_object(c, o, NULL)) {
-        cl->manager = g_strdup("none");
-        cl->no_quorum_policy = g_strdup("stop");
         pop_to(c, m);
         return;
     }
@@ -1274,7 +1285,7 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
         "last_man_standing_window", "auto_tie_breaker", "qdevice", "maintenance_mode", "network", "reboot_time", "stonith_timeout", "consensus", NULL,
     };
     check_keys(c, o, keys);
-    cl->manager = g_strdup(managers[get_enum(c, o, "manager", managers, 0)]);
+    cl->manager = get_enum(c, o, "manager", scenario_manager_names, MANAGER_NONE);
     cl->stonith = get_bool(c, o, "stonith", true);
     cl->two_node = get_bool(c, o, "two_node", false);
     cl->allow_migrate = get_bool(c, o, "allow_migrate", false);
@@ -1296,7 +1307,7 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
         if (cl->two_node)
             err_at(c, "qdevice", "replaces two_node: set one of them (votequorum(5))");
     }
-    cl->no_quorum_policy = g_strdup(nqp[get_enum(c, o, "no_quorum_policy", nqp, 0)]);
+    cl->no_quorum_policy = get_enum(c, o, "no_quorum_policy", scenario_nqp_names, NQP_STOP);
     cl->migration_limit = (int)get_int(c, o, "migration_limit", 0, 1 << 20, 0, false);
     /* Assumptions: a guest shuts down in 20 s and boots in 30 s (VirtualDomain
      * bounds them by its 90 s stop/start op timeouts, facts row 22) */
@@ -1323,10 +1334,8 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
         size_t ml = push_key(c, "libvirt");
         if (expect_object(c, lv, NULL)) {
             check_keys(c, lv, lk);
-            g_free(cl->libvirt_transport);
-            g_free(cl->libvirt_auth);
-            cl->libvirt_transport = g_strdup(transports[get_enum(c, lv, "transport", transports, 2)]);
-            cl->libvirt_auth = g_strdup(auths[get_enum(c, lv, "auth", auths, 1)]);
+            cl->libvirt_transport = get_enum(c, lv, "transport", transports, TRANSPORT_SSH);
+            cl->libvirt_auth = get_enum(c, lv, "auth", auths, AUTH_SASL);
             cl->tls_Bps = get_quantity(c, lv, "tls_bandwidth", UNITS_RATE, Q_POS, cl->tls_Bps, false);
         }
         pop_to(c, ml);
@@ -1392,17 +1401,17 @@ static void load_root(ctx *c, scenario *s, json_object *root)
         pop_to(c, m);
     }
     load_storage(c, s, root);
-    if (!strcmp(s->storage.type, "drbd") && g_str_has_prefix(s->storage.version, "8") && s->nhosts > 2)
+    if (s->storage.type == STORAGE_DRBD && s->storage.version != DRBD_9 && s->nhosts > 2)
         err_at(c, "storage.version",
                "DRBD %s replicates a resource between exactly two nodes, and this scenario has %zu hosts "
                "(a third copy needs a stacked resource, or DRBD 9; facts 1.3)",
-               s->storage.version, s->nhosts);
-    if (!strcmp(s->storage.type, "drbd") && !strcmp(s->storage.version, "9") && s->nhosts > 32)
+               scenario_version_names[s->storage.version], s->nhosts);
+    if (s->storage.type == STORAGE_DRBD && s->storage.version == DRBD_9 && s->nhosts > 32)
         err_at(c, "storage.version", "DRBD 9 connects at most 32 nodes (DRBD_PEERS_MAX), and this scenario has %zu hosts",
                s->nhosts);
     load_cluster(c, s, root);
     load_vms(c, s, root);
-    if (s->cluster.libvirt_transport && !strcmp(s->cluster.libvirt_transport, "tls")) {
+    if (s->cluster.libvirt_transport == TRANSPORT_TLS) {
         /* QEMU's native TLS encrypts the migration stream on its sending threads */
         s->migration.tls_Bps = s->cluster.tls_Bps;
         for (size_t i = 0; i < s->nvms; i++)
@@ -1646,17 +1655,6 @@ void scenario_free(scenario *s)
     for (size_t i = 0; i < s->nfailures; i++)
         g_free(s->failures[i].target);
     g_free(s->failures);
-    g_free(s->storage.type);
-    g_free(s->storage.lock);
-    g_free(s->storage.version);
-    g_free(s->storage.protocol);
-    g_free(s->storage.fencing);
     g_free(s->storage.server);
-    for (int k = 0; k < 3; k++)
-        g_free(s->storage.after_sb[k]);
-    g_free(s->cluster.manager);
-    g_free(s->cluster.no_quorum_policy);
-    g_free(s->cluster.libvirt_transport);
-    g_free(s->cluster.libvirt_auth);
     g_free(s);
 }

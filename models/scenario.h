@@ -136,10 +136,39 @@ typedef struct {
     double shape;
 } scn_failure;
 
+/* Settings that select behaviour, parsed at load time; the names as the
+ * format spells them are in scenario_*_names (for reports and messages). */
+typedef enum { STORAGE_LOCAL, STORAGE_NFS, STORAGE_ISCSI, STORAGE_DRBD, STORAGE_CEPH } scn_storage_type;
+typedef enum { LOCK_NONE, LOCK_CLVM, LOCK_LVMLOCKD_SANLOCK, LOCK_GFS2, LOCK_OCFS2, LOCK_SANLOCK } scn_lock;
+typedef enum { DRBD_8_3, DRBD_8_4, DRBD_9 } scn_drbd_version;
+typedef enum { PROTOCOL_A, PROTOCOL_B, PROTOCOL_C } scn_protocol;
+typedef enum { FENCING_DONT_CARE, FENCING_RESOURCE_ONLY, FENCING_RESOURCE_AND_STONITH } scn_fencing;
+typedef enum {
+    SB_DISCONNECT, SB_DISCARD_YOUNGER_PRIMARY, SB_DISCARD_OLDER_PRIMARY, SB_DISCARD_ZERO_CHANGES,
+    SB_DISCARD_LEAST_CHANGES, SB_CONSENSUS, SB_VIOLENTLY_AS0P, SB_DISCARD_SECONDARY, SB_CALL_PRI_LOST_AFTER_SB,
+} scn_after_sb;
+typedef enum { NQP_STOP, NQP_FREEZE, NQP_IGNORE, NQP_FENCE, NQP_DEMOTE } scn_no_quorum_policy;
+typedef enum { MANAGER_NONE, MANAGER_PACEMAKER } scn_manager;
+typedef enum { TRANSPORT_TCP, TRANSPORT_TLS, TRANSPORT_SSH } scn_transport;
+typedef enum { AUTH_NONE, AUTH_SASL } scn_auth;
+
+extern const char *const scenario_storage_names[];   /* by scn_storage_type */
+extern const char *const scenario_lock_names[];      /* by scn_lock */
+extern const char *const scenario_version_names[];   /* by scn_drbd_version */
+extern const char *const scenario_protocol_names[];  /* by scn_protocol */
+extern const char *const scenario_fencing_names[];   /* by scn_fencing */
+extern const char *const scenario_after_sb_names[];  /* by scn_after_sb */
+extern const char *const scenario_nqp_names[];       /* by scn_no_quorum_policy */
+extern const char *const scenario_manager_names[];   /* by scn_manager */
+
 typedef struct {
-    char *type;          /* local | nfs | iscsi | drbd | ceph */
+    scn_storage_type type;
     int network;         /* -1: none */
-    char *lock, *version, *protocol, *fencing, *server;
+    scn_lock lock;
+    scn_drbd_version version;
+    scn_protocol protocol;
+    scn_fencing fencing;
+    char *server;        /* nfs, iscsi: the server's host name; NULL for an external one */
     bool dual_primary;
     int size, min_size;
     /* nfs */
@@ -151,7 +180,7 @@ typedef struct {
     /* drbd */
     int quorum;          /* DRBD 9: 0 off, -1 majority, -2 all, else that many nodes */
     bool on_no_quorum_io_error; /* else suspend-io */
-    char *after_sb[3];   /* after-sb-0pri, -1pri, -2pri */
+    scn_after_sb after_sb[3]; /* after-sb-0pri, -1pri, -2pri */
     sim_time drbd_timeout, ping_int, ping_timeout;
     double resync_rate_Bps; /* c-max-rate */
     int ko_count;        /* a peer that completes no write in ko_count x timeout is dropped */
@@ -163,9 +192,9 @@ typedef struct {
 } scn_storage;
 
 typedef struct {
-    char *manager;       /* none | pacemaker */
+    scn_manager manager;
     bool stonith, two_node, allow_migrate;
-    char *no_quorum_policy;
+    scn_no_quorum_policy no_quorum_policy;
     int migration_limit; /* per host; 0: unlimited */
     sim_time vm_stop, vm_start; /* a VM's shutdown and boot (moves without allow-migrate) */
     sim_time token;              /* corosync token timeout (before the per-node coefficient) */
@@ -178,8 +207,8 @@ typedef struct {
     sim_time lms_window;         /* last_man_standing_window */
     int network;                 /* corosync's network; -1: the first */
     int qdevice_host;            /* host running corosync-qnetd (ffsplit), -1 if none */
-    char *libvirt_transport;     /* tcp | tls | ssh */
-    char *libvirt_auth;          /* none | sasl */
+    scn_transport libvirt_transport;
+    scn_auth libvirt_auth;
     double tls_Bps;              /* one core's TLS (AES-GCM) throughput */
 } scn_cluster;
 

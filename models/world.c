@@ -92,11 +92,11 @@ world *world_new(const scenario *sc, uint64_t run, char **err)
     }
     w->incidents = g_array_new(FALSE, TRUE, sizeof(world_incident));
     /* NFS and iSCSI are both served by one host here: the filer or the target */
-    w->nfs = (!strcmp(sc->storage.type, "nfs") || !strcmp(sc->storage.type, "iscsi")) && sc->storage.server_host >= 0;
-    w->sanlock = !strcmp(sc->storage.type, "iscsi") &&
-                 (!strcmp(sc->storage.lock, "sanlock") || !strcmp(sc->storage.lock, "lvmlockd-sanlock"));
+    w->nfs = (sc->storage.type == STORAGE_NFS || sc->storage.type == STORAGE_ISCSI) && sc->storage.server_host >= 0;
+    w->sanlock = sc->storage.type == STORAGE_ISCSI &&
+                 (sc->storage.lock == LOCK_SANLOCK || sc->storage.lock == LOCK_LVMLOCKD_SANLOCK);
     w->lost_at = g_new0(sim_time, sc->nhosts);
-    w->ceph = !strcmp(sc->storage.type, "ceph");
+    w->ceph = sc->storage.type == STORAGE_CEPH;
     w->mon_up = g_new(bool, sc->nhosts);
     w->out_ev = g_new0(sim_event, sc->nhosts);
     w->hrefs = g_new(host_ref, sc->nhosts);
@@ -109,7 +109,7 @@ world *world_new(const scenario *sc, uint64_t run, char **err)
     w->mon_inc = -1;
     for (size_t i = 0; w->ceph && i < sc->nvms; i++)
         ceph_place(w, (int)i);
-    w->pacemaker = !strcmp(sc->cluster.manager, "pacemaker");
+    w->pacemaker = sc->cluster.manager == MANAGER_PACEMAKER;
     w->expected_votes = 0;
     for (size_t h = 0; h < sc->nhosts; h++)
         w->expected_votes += world_is_node(w, (int)h);
@@ -157,12 +157,12 @@ world *world_new(const scenario *sc, uint64_t run, char **err)
             world_warn(w, "random failures of %s are not simulated yet: ignored", list);
         }
     }
-    if (w->drbd && !strcmp(sc->storage.fencing, "resource-only") && !w->pacemaker)
+    if (w->drbd && sc->storage.fencing == FENCING_RESOURCE_ONLY && !w->pacemaker)
         world_warn(w, "DRBD fencing resource-only needs a cluster manager to outdate the peer: without one it "
                       "behaves as dont-care");
-    if (strcmp(sc->storage.type, "local") != 0 && !w->nfs && !w->drbd && !w->ceph)
+    if (sc->storage.type != STORAGE_LOCAL && !w->nfs && !w->drbd && !w->ceph)
         world_warn(w, "storage type \"%s\" is not simulated yet: shared storage is assumed (no disk copy, no "
-                "switchover cost)", sc->storage.type);
+                "switchover cost)", scenario_storage_names[sc->storage.type]);
     return w;
 }
 
@@ -388,7 +388,7 @@ static void try_start(world *w, int vm, int to)
             flow_link_set_capacity(w->net, st->reach, world_hosts_reach(w, st->host, to) ? INFINITY : 0);
             path[npath++] = st->reach;
         }
-        bool copy_disk = !strcmp(sc->storage.type, "local");
+        bool copy_disk = sc->storage.type == STORAGE_LOCAL;
         st->active = mig_start(w->s, w->net, path, npath, &sc->vms[vm], vm, st->host, to, copy_disk, on_mig_done, w);
         mig_set_handover(st->active, locks_switchover(w));
     }
@@ -581,7 +581,7 @@ static void disk_hang(world *w, const char *target, bool hung)
     *flag = hung;
     ceph_disk_hung(w, h, k, hung);
     drbd_disk_hung(w, h, k, hung);
-    if (!strcmp(w->sc->storage.type, "local")) {
+    if (w->sc->storage.type == STORAGE_LOCAL) {
         g_autofree char *res = g_strdup_printf("%s (hung)", target);
         for (size_t i = 0; i < w->sc->nvms; i++) {
             vm_state *v = &w->vms[i];
@@ -635,7 +635,7 @@ static void disk_changed(world *w, int h, int k, bool down, const char *target)
     const scenario *sc = w->sc;
     ceph_disk_changed(w, h, k, down);
     drbd_disk_changed(w, h, k, down);
-    if (strcmp(sc->storage.type, "local") != 0)
+    if (sc->storage.type != STORAGE_LOCAL)
         return;
     for (size_t i = 0; i < sc->nvms; i++) {
         vm_state *v = &w->vms[i];

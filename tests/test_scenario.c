@@ -90,8 +90,8 @@ Test(scenario, design_example_loads_with_its_values)
     cr_assert_eq(s->events[0].action, EV_MIGRATE);
     cr_assert_eq(s->events[0].to, 1);
     cr_assert_str_eq(s->events[1].target, "network:repl");
-    cr_assert_str_eq(s->storage.type, "drbd");
-    cr_assert_str_eq(s->storage.fencing, "resource-and-stonith");
+    cr_assert_eq(s->storage.type, STORAGE_DRBD);
+    cr_assert_eq(s->storage.fencing, FENCING_RESOURCE_AND_STONITH);
     cr_assert(s->storage.dual_primary);
     cr_assert(s->cluster.two_node);
     cr_assert_eq(s->nfailures, 1);

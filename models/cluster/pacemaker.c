@@ -117,7 +117,7 @@ static void vm_started(sim *s, void *arg)
 void pcmk_recover_vm(world *w, int vm, int g, int except)
 {
     vm_state *v = &w->vms[vm];
-    if (v->restarting || v->dup_host >= 0 || !strcmp(w->sc->storage.type, "local"))
+    if (v->restarting || v->dup_host >= 0 || w->sc->storage.type == STORAGE_LOCAL)
         return; /* local disks cannot be started elsewhere */
     int best = world_place(w, vm, except, g);
     if (best < 0)
@@ -250,7 +250,7 @@ static int qdevice_vote(const world *w, const int *groups, int ng)
 static bool quorate(const world *w, int g, int size, int n, int qvote, int lowest)
 {
     const scn_cluster *cl = &w->sc->cluster;
-    if (!strcmp(cl->no_quorum_policy, "ignore"))
+    if (cl->no_quorum_policy == NQP_IGNORE)
         return true;
     if (cl->wait_for_all) {
         /* quorate only once every node has been seen together */
@@ -393,13 +393,13 @@ static void membership_check(sim *s, void *arg)
          * the partition's own VMs have stopped, if it must stop them) */
         bool dlm_waits = lost_unfenced(w, groups[k]);
         if (!quorate_of[k]) {
-            const char *nqp = cl->no_quorum_policy;
-            if (!strcmp(nqp, "fence") && cl->stonith && fence_works) {
+            scn_no_quorum_policy nqp = cl->no_quorum_policy;
+            if (nqp == NQP_FENCE && cl->stonith && fence_works) {
                 /* the partition fences itself (Pacemaker >= 2.1.9) */
                 for (size_t h = 0; h < w->sc->nhosts; h++)
                     if (in_group(w, (int)h, groups[k]))
                         fence_host(w, (int)h);
-            } else if ((!strcmp(nqp, "stop") || !strcmp(nqp, "demote")) && !cl->maintenance_mode) {
+            } else if ((nqp == NQP_STOP || nqp == NQP_DEMOTE) && !cl->maintenance_mode) {
                 for (size_t i = 0; i < w->sc->nvms; i++) {
                     vm_state *v = &w->vms[i];
                     if (v->host >= 0 && w->part[v->host] == groups[k] && world_is_node(w, v->host)) {

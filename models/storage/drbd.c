@@ -67,7 +67,7 @@ static int idx(const drbd_state *d, int a, int b) { return a * d->n + b; }
 drbd_state *drbd_new(world *w)
 {
     const scenario *sc = w->sc;
-    if (strcmp(sc->storage.type, "drbd") != 0)
+    if (sc->storage.type != STORAGE_DRBD)
         return NULL;
     drbd_state *d = g_new0(drbd_state, 1);
     int n = d->n = (int)sc->nhosts;
@@ -259,18 +259,18 @@ static void resync(world *w, int from, int to, double bytes)
 /* The side the after-sb-0pri rule discards, -1 for "disconnect". Sides are
  * the sets of nodes that wrote apart; the decision is between the two that
  * wrote the most (DRBD decides between two nodes: facts 1.6). */
-static int rule_0pri(const double *written, const sim_time *since, const char *policy, int a, int b)
+static int rule_0pri(const double *written, const sim_time *since, scn_after_sb policy, int a, int b)
 {
     double wa = written[a], wb = written[b];
-    if (!strcmp(policy, "discard-zero-changes"))
+    if (policy == SB_DISCARD_ZERO_CHANGES)
         return wa == 0 ? a : wb == 0 ? b : -1;
-    if (!strcmp(policy, "discard-least-changes"))
+    if (policy == SB_DISCARD_LEAST_CHANGES)
         return wa <= wb ? a : b;
-    if (!strcmp(policy, "discard-younger-primary") || !strcmp(policy, "discard-older-primary")) {
+    if (policy == SB_DISCARD_YOUNGER_PRIMARY || policy == SB_DISCARD_OLDER_PRIMARY) {
         if (since[a] == since[b]) /* both promoted together: least changes decides */
             return wa <= wb ? a : b;
         bool a_younger = since[a] > since[b];
-        return !strcmp(policy, "discard-younger-primary") == a_younger ? a : b;
+        return (policy == SB_DISCARD_YOUNGER_PRIMARY) == a_younger ? a : b;
     }
     return -1;
 }
@@ -331,19 +331,20 @@ static void resolve_split_brain(world *w)
     }
     if (npri > 2)
         npri = 2;
-    const char *policy = st->after_sb[npri];
+    scn_after_sb policy = st->after_sb[npri];
     int victim = -1;
-    if (!strcmp(policy, "discard-secondary")) {
+    if (policy == SB_DISCARD_SECONDARY) {
         victim = !primary[a] ? a : !primary[b] ? b : -1;
-    } else if (!strcmp(policy, "consensus")) {
+    } else if (policy == SB_CONSENSUS) {
         int v0 = rule_0pri(written, since, st->after_sb[0], a, b);
         victim = v0 >= 0 && !primary[v0] ? v0 : -1;
-    } else if (!strcmp(policy, "violently-as0p") || !strcmp(policy, "call-pri-lost-after-sb")) {
+    } else if (policy == SB_VIOLENTLY_AS0P || policy == SB_CALL_PRI_LOST_AFTER_SB) {
         victim = rule_0pri(written, since, st->after_sb[0], a, b);
     } else if (npri == 0) {
         victim = rule_0pri(written, since, policy, a, b);
     }
-    g_autofree char *why = g_strdup_printf("split brain detected at reconnection; after-sb-%dpri %s", npri, policy);
+    g_autofree char *why = g_strdup_printf("split brain detected at reconnection; after-sb-%dpri %s", npri,
+                                           scenario_after_sb_names[policy]);
     if (victim < 0) {
         /* the operator will discard the side with fewer changes */
         in->discarded_bytes = written[b];
@@ -362,7 +363,7 @@ static void resolve_split_brain(world *w)
             if (src >= 0)
                 resync(w, src, h, total > d->disk_total && d->disk_total > 0 ? d->disk_total : total);
             d->behind[h] = 0;
-            if (!strcmp(policy, "call-pri-lost-after-sb") && runs_vms(w, h)) {
+            if (policy == SB_CALL_PRI_LOST_AFTER_SB && runs_vms(w, h)) {
                 reboot_job *j = world_job(w, sizeof(reboot_job));
                 *j = (reboot_job){ w, h };
                 sim_after(w->s, 0, pri_lost, j);
@@ -553,7 +554,7 @@ void drbd_update(world *w)
     /* nodes waiting for a verdict; protocol A does not wait for the peer */
     for (int h = 0; h < n; h++)
         d->pending[h] = false;
-    for (int a = 0; a < n && strcmp(st->protocol, "A") != 0; a++)
+    for (int a = 0; a < n && st->protocol != PROTOCOL_A; a++)
         for (int b = 0; b < n; b++)
             if (a != b && d->conn[idx(d, a, b)] && d->since[idx(d, a, b)] && w->host_up[a] && wants_to_write(w, a))
                 d->pending[a] = true;
@@ -596,7 +597,7 @@ void drbd_update(world *w)
     for (int h = 0; h < n; h++)
         d->qfrozen[h] = comp[h] >= 0 && !has_quorum(w, size[comp[h]]) && runs_vms(w, h);
     /* fencing, for the sets that keep quorum */
-    if (lost_now && !strcmp(st->fencing, "resource-and-stonith")) {
+    if (lost_now && st->fencing == FENCING_RESOURCE_AND_STONITH) {
         int best = -1, nbest = 0;
         for (int c = 0; c < nc; c++) {
             bool quorate = false;
@@ -637,7 +638,7 @@ void drbd_update(world *w)
         }
         world_note(w, "drbd-disconnected", "r0", "resource-and-stonith: IO frozen, fence-peer called");
         sim_after(w->s, w->sc->cluster.fence_time, fence_done, j);
-    } else if (lost_now && !strcmp(st->fencing, "resource-only") && w->pacemaker) {
+    } else if (lost_now && st->fencing == FENCING_RESOURCE_ONLY && w->pacemaker) {
         /* crm-fence-peer works only while the cluster connects the nodes */
         for (int a = 0; a < n; a++)
             for (int b = a + 1; b < n; b++)
@@ -650,7 +651,7 @@ void drbd_update(world *w)
                 }
         world_note(w, "drbd-disconnected", "r0", "resource-only: fence-peer races to outdate the peer");
     } else if (lost_now) {
-        world_note(w, "drbd-disconnected", "r0", st->fencing);
+        world_note(w, "drbd-disconnected", "r0", scenario_fencing_names[st->fencing]);
     }
     sync_vm_io(w);
     /* what each node writes from now on */
@@ -677,7 +678,7 @@ void drbd_update(world *w)
         for (int h = 0; h < n; h++)
             d->side[h] = comp[h];
         world_incident_at(w, d->sb)->start = start;
-        if (!strcmp(st->protocol, "A")) /* writes went on during the verdict */
+        if (st->protocol == PROTOCOL_A) /* writes went on during the verdict */
             for (int h = 0; h < n; h++)
                 d->sb_written[h] += d->rate[h] * sim_to_s(now - start);
     }
@@ -703,7 +704,7 @@ bool drbd_can_be_primary(const world *w, int h)
         return false; /* no data at all */
     /* with fencing, a node that missed writes is Outdated until it resyncs
      * (crm-fence-peer's constraint stays until after-resync-target) */
-    return !strcmp(st->fencing, "dont-care") || d->behind[h] <= 0 || connected;
+    return st->fencing == FENCING_DONT_CARE || d->behind[h] <= 0 || connected;
 }
 
 void drbd_disk_hung(world *w, int h, int k, bool hung)

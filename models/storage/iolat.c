@@ -11,7 +11,6 @@
 #include "models/storage/iolat.h"
 
 #include <math.h>
-#include <string.h>
 
 double iolat_write(const scenario *sc)
 {
@@ -19,16 +18,16 @@ double iolat_write(const scenario *sc)
     double d = sim_to_s(st->disk_latency);
     int net = st->network >= 0 ? st->network : 0;
     double l = sc->nnetworks ? sim_to_s(sc->networks[net].latency) : 0;
-    if (!strcmp(st->type, "nfs") || !strcmp(st->type, "iscsi"))
+    switch (st->type) {
+    case STORAGE_NFS:
+    case STORAGE_ISCSI:
         return 2 * l + d;
-    if (!strcmp(st->type, "ceph"))
+    case STORAGE_CEPH:
         return 4 * l + d;
-    if (!strcmp(st->type, "drbd")) {
-        if (!strcmp(st->protocol, "A"))
-            return d;
-        if (!strcmp(st->protocol, "B"))
-            return fmax(d, 2 * l);
-        return fmax(d, 2 * l + d);
+    case STORAGE_DRBD:
+        return st->protocol == PROTOCOL_A ? d : st->protocol == PROTOCOL_B ? fmax(d, 2 * l) : fmax(d, 2 * l + d);
+    case STORAGE_LOCAL:
+        break;
     }
     return d;
 }

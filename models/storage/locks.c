@@ -20,15 +20,13 @@
 
 bool locks_dlm(const world *w)
 {
-    const char *l = w->sc->storage.lock;
-    return !strcmp(w->sc->storage.type, "iscsi") && l &&
-           (!strcmp(l, "clvm") || !strcmp(l, "gfs2") || !strcmp(l, "ocfs2"));
+    scn_lock l = w->sc->storage.lock;
+    return w->sc->storage.type == STORAGE_ISCSI && (l == LOCK_CLVM || l == LOCK_GFS2 || l == LOCK_OCFS2);
 }
 
 static bool cluster_fs(const world *w)
 {
-    const char *l = w->sc->storage.lock;
-    return locks_dlm(w) && (!strcmp(l, "gfs2") || !strcmp(l, "ocfs2"));
+    return locks_dlm(w) && (w->sc->storage.lock == LOCK_GFS2 || w->sc->storage.lock == LOCK_OCFS2);
 }
 
 bool locks_restart_wait(world *w, int vm, sim_time *wait)
@@ -61,7 +59,7 @@ bool locks_restart_wait(world *w, int vm, sim_time *wait)
 
 static void freeze(world *w, int g, bool on)
 {
-    g_autofree char *res = g_strdup_printf("dlm:%s", w->sc->storage.lock);
+    g_autofree char *res = g_strdup_printf("dlm:%s", scenario_lock_names[w->sc->storage.lock]);
     for (size_t i = 0; i < w->sc->nvms; i++) {
         vm_state *v = &w->vms[i];
         bool here = v->host >= 0 && (g < 0 || w->part[v->host] == g);

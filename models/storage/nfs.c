@@ -36,7 +36,7 @@ void nfs_update(world *w)
 {
     if (!w->nfs)
         return;
-    g_autofree char *res = g_strdup_printf("%s:%s", w->sc->storage.type, w->sc->storage.server);
+    g_autofree char *res = g_strdup_printf("%s:%s", scenario_storage_names[w->sc->storage.type], w->sc->storage.server);
     for (size_t h = 0; h < w->sc->nhosts; h++)
         if (!nfs_reachable(w, (int)h) && (w->lost_at[h] == 0 || w->lost_at[h] < 0))
             w->lost_at[h] = sim_now(w->s) ? sim_now(w->s) : 1;
@@ -66,7 +66,7 @@ static void soft_timeout(sim *s, void *arg)
     world *w = v->w;
     v->soft_timer = 0;
     if (v->io_blocked >= 0 && v->io_error < 0) {
-        g_autofree char *res = g_strdup_printf("%s:%s", w->sc->storage.type, w->sc->storage.server);
+        g_autofree char *res = g_strdup_printf("%s:%s", scenario_storage_names[w->sc->storage.type], w->sc->storage.server);
         v->io_error = world_incident_open(w, "io-error", res, v->index);
     }
 }
