@@ -1,29 +1,80 @@
-/* world — build, dispatch the timeline, place and queue migrations. */
-#include "models/world_priv.h"
+/* world — build, dispatch the timeline, place and queue migrations, and
+ * tell the storage design and the cluster manager what changed. */
+#include "models/world.h"
 
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_rng.h>
-
-#include "models/cluster/pacemaker.h"
+#include "models/cluster/cluster.h"
 #include "models/failure.h"
-#include "models/storage/ceph.h"
-#include "models/storage/drbd.h"
-#include "models/storage/locks.h"
-#include "models/storage/nfs.h"
+#include "models/storage/storage.h"
 #include "sim/flow.h"
 
-nic_links *world_nic(const world *w, int host, int network)
+typedef struct {
+    flow_link *tx, *rx;
+    double capacity;
+    int down; /* failures holding it down (its own, its network's, its host's) */
+} nic_links;
+
+typedef struct {
+    int host;          /* where it runs; -1 when down */
+    int home;          /* the host it runs on, or ran on before it went down */
+    mig *active;       /* its migration under way, if any */
+    int down;          /* open down incident (vm-down, quorum-lost...), -1 if none */
+    int second;        /* a second instance started elsewhere (split brain), -1 if none */
+    int second_inc;    /* its double-writer incident */
+    int starting_on;   /* a start under way on that host, -1 if none */
+    flow_link *reach;  /* its migration's private link, cut while a partition separates the hosts */
+} vm_state;
+
+typedef struct pending_mig {
+    int vm, to;
+} pending_mig;
+
+struct world {
+    const scenario *sc;
+    sim *s;
+    flow_net *net;
+    nic_links *nics;           /* [host * nnetworks + network] */
+    nic_links *uplinks;        /* [rack * nnetworks + network]: tx out of the rack, rx into it */
+    vm_state *vms;
+    bool *host_up;
+    bool *draining;            /* drained for maintenance: receives no VM */
+    int *host_down;            /* failures holding each host down (crash, fence) */
+    int *disk_down;            /* failures holding each disk down, by OSD id (hosts[h].first_osd + k) */
+    bool *disk_hung;           /* disks whose IO never completes (mode "hang"), by OSD id */
+    int *host_active;          /* migrations leaving each host */
+    GQueue *queue;             /* pending_mig waiting for a slot */
+    GPtrArray *migs;           /* every mig, in start order */
+    GPtrArray *warnings;
+    failure_set *failures;
+    GArray *incidents;         /* world_incident */
+    int *group;                /* partition group of each host; 0: reaches every host */
+    bool partitions;           /* the timeline partitions hosts */
+    int server_host;           /* the storage server's host (not a node), -1 if none */
+    const storage_ops *so;
+    void *st;
+    const cluster_ops *co;     /* NULL without a cluster manager */
+    void *cl;
+    GPtrArray *jobs;           /* world_job allocations */
+    sim_time sample_every;     /* link sampling for plots, 0: off */
+    GArray *st_t, *s_transfer, *s_steady; /* times; rates [sample][link] */
+    const char *stop_reason;   /* NULL, "max_events", "interrupted" */
+    bool ended;                /* past the scenario's end: only switchovers finish */
+    bool stop_when_settled;    /* end the run once no migration is running or queued */
+};
+
+static nic_links *nic(const world *w, int host, int network)
 {
     return &w->nics[(size_t)host * w->sc->nnetworks + (size_t)network];
 }
 
-static int mig_network(const world *w, const scn_vm *vm)
+static bool link_up(const nic_links *l) { return l->tx && flow_link_capacity(l->tx) > 0; }
+
+static int mig_network(const scn_vm *vm)
 {
-    (void)w;
     return vm->migration.network >= 0 ? vm->migration.network : 0;
 }
 
@@ -35,6 +86,37 @@ void world_warn(world *w, const char *fmt, ...)
     va_end(ap);
 }
 
+/* ------------------------------------------------------------------ telling the models */
+
+static void storage_changed(world *w, const world_change *c)
+{
+    if (w->so->changed)
+        w->so->changed(w->st, w, c);
+}
+
+static void cluster_changed(world *w, const world_change *c)
+{
+    if (w->co)
+        w->co->changed(w->cl, w, c);
+}
+
+/* Where vm runs changed: its storage follows it. */
+static void vm_placed(world *w, int vm)
+{
+    storage_changed(w, &(world_change){ .kind = WORLD_VM, .host = -1, .disk = -1, .vm = vm });
+}
+
+void world_storage_update(world *w)
+{
+    storage_changed(w, &(world_change){ .kind = WORLD_LINK, .host = -1, .disk = -1, .vm = -1 });
+}
+
+void world_cluster_update(world *w)
+{
+    cluster_changed(w, NULL);
+}
+
+/* ------------------------------------------------------------------ building */
 
 /* The components whose failure this version simulates. */
 static bool simulated_target(const char *target)
@@ -45,9 +127,11 @@ static bool simulated_target(const char *target)
            !strcmp(target, "nfs-server");
 }
 
+static void apply_target(world *w, const char *target, bool fail);
+
 static void on_random_failure(void *ctx, const char *target, bool fail)
 {
-    world_apply_target(ctx, target, fail);
+    apply_target(ctx, target, fail);
 }
 
 world *world_new(const scenario *sc, uint64_t run, char **err)
@@ -62,7 +146,7 @@ world *world_new(const scenario *sc, uint64_t run, char **err)
     for (size_t h = 0; h < sc->nhosts; h++)
         for (size_t k = 0; k < sc->hosts[h].nnics; k++) {
             const scn_nic *n = &sc->hosts[h].nics[k];
-            nic_links *l = world_nic(w, (int)h, n->network);
+            nic_links *l = nic(w, (int)h, n->network);
             g_autofree char *tx = g_strdup_printf("%s/%s:tx", sc->hosts[h].name, sc->networks[n->network].name);
             g_autofree char *rx = g_strdup_printf("%s/%s:rx", sc->hosts[h].name, sc->networks[n->network].name);
             /* the network's one-way latency sits on the sending side */
@@ -82,37 +166,12 @@ world *world_new(const scenario *sc, uint64_t run, char **err)
             l->capacity = u->bandwidth_Bps;
         }
     w->vms = g_new0(vm_state, sc->nvms);
-    for (size_t i = 0; i < sc->nvms; i++) {
-        w->vms[i].host = sc->vms[i].host;
-        w->vms[i].io_blocked = w->vms[i].io_error = -1;
-        w->vms[i].w = w;
-        w->vms[i].index = (int)i;
-        w->vms[i].home = w->vms[i].host;
-        w->vms[i].down = w->vms[i].dup_inc = w->vms[i].dup_host = w->vms[i].ceph_stall = w->vms[i].frozen = -1;
-    }
+    for (size_t i = 0; i < sc->nvms; i++)
+        w->vms[i] = (vm_state){ .host = sc->vms[i].host, .home = sc->vms[i].host, .down = -1, .second = -1,
+                                .second_inc = -1, .starting_on = -1 };
     w->incidents = g_array_new(FALSE, TRUE, sizeof(world_incident));
     /* NFS and iSCSI are both served by one host here: the filer or the target */
-    w->nfs = (sc->storage.type == STORAGE_NFS || sc->storage.type == STORAGE_ISCSI) && sc->storage.server_host >= 0;
-    w->sanlock = sc->storage.type == STORAGE_ISCSI &&
-                 (sc->storage.lock == LOCK_SANLOCK || sc->storage.lock == LOCK_LVMLOCKD_SANLOCK);
-    w->lost_at = g_new0(sim_time, sc->nhosts);
-    w->ceph = sc->storage.type == STORAGE_CEPH;
-    w->mon_up = g_new(bool, sc->nhosts);
-    w->out_ev = g_new0(sim_event, sc->nhosts);
-    w->hrefs = g_new(host_ref, sc->nhosts);
-    for (size_t h = 0; h < sc->nhosts; h++)
-        w->hrefs[h] = (host_ref){ w, (int)h };
-    w->nmons = sc->nhosts < 3 ? (int)sc->nhosts : 3;
-    for (size_t h = 0; h < sc->nhosts; h++)
-        w->mon_up[h] = true;
-    w->mon_quorum = true;
-    w->mon_inc = -1;
-    for (size_t i = 0; w->ceph && i < sc->nvms; i++)
-        ceph_place(w, (int)i);
-    w->pacemaker = sc->cluster.manager == MANAGER_PACEMAKER;
-    w->expected_votes = 0;
-    for (size_t h = 0; h < sc->nhosts; h++)
-        w->expected_votes += world_is_node(w, (int)h);
+    w->server_host = sc->storage.type == STORAGE_NFS || sc->storage.type == STORAGE_ISCSI ? sc->storage.server_host : -1;
     w->host_up = g_new(bool, sc->nhosts);
     for (size_t h = 0; h < sc->nhosts; h++)
         w->host_up[h] = true;
@@ -123,25 +182,22 @@ world *world_new(const scenario *sc, uint64_t run, char **err)
     for (size_t h = 0; h < sc->nhosts; h++)
         nosd += sc->hosts[h].disks;
     w->disk_down = g_new0(int, nosd > 0 ? nosd : 1);
-    w->osd_out_ev = g_new0(sim_event, nosd > 0 ? nosd : 1);
     w->disk_hung = g_new0(bool, nosd > 0 ? nosd : 1);
-    w->seen_all = g_new(bool, sc->nhosts);
-    w->fenced = g_new0(bool, sc->nhosts);
-    for (size_t h = 0; h < sc->nhosts; h++)
-        w->seen_all[h] = true; /* the cluster formed before the scenario begins */
     w->group = g_new0(int, sc->nhosts);
-    w->part = g_new0(int, sc->nhosts);
     for (size_t i = 0; i < sc->nevents; i++)
         w->partitions |= sc->events[i].action == EV_PARTITION;
-    w->drbd = drbd_new(w);
     w->queue = g_queue_new();
     w->migs = g_ptr_array_new_with_free_func((GDestroyNotify)mig_free);
+    w->co = cluster_manager(sc->cluster.manager);
+    w->cl = w->co ? w->co->create(w) : NULL;
+    w->so = storage_design(sc->storage.type);
+    w->st = w->so->create(w);
 
     /* every VM must be able to reach every other host on its migration network */
     for (size_t i = 0; i < sc->nvms; i++) {
-        int net = mig_network(w, &sc->vms[i]);
+        int net = mig_network(&sc->vms[i]);
         for (size_t h = 0; h < sc->nhosts; h++)
-            if (!world_nic(w, (int)h, net)->tx) {
+            if (!nic(w, (int)h, net)->tx) {
                 *err = g_strdup_printf("%s: host \"%s\" has no NIC on network \"%s\", which VM \"%s\" migrates over",
                                        sc->file, sc->hosts[h].name, sc->networks[net].name, sc->vms[i].name);
                 world_free(w);
@@ -157,12 +213,6 @@ world *world_new(const scenario *sc, uint64_t run, char **err)
             world_warn(w, "random failures of %s are not simulated yet: ignored", list);
         }
     }
-    if (w->drbd && sc->storage.fencing == FENCING_RESOURCE_ONLY && !w->pacemaker)
-        world_warn(w, "DRBD fencing resource-only needs a cluster manager to outdate the peer: without one it "
-                      "behaves as dont-care");
-    if (sc->storage.type != STORAGE_LOCAL && !w->nfs && !w->drbd && !w->ceph)
-        world_warn(w, "storage type \"%s\" is not simulated yet: shared storage is assumed (no disk copy, no "
-                "switchover cost)", scenario_storage_names[sc->storage.type]);
     return w;
 }
 
@@ -175,6 +225,10 @@ void world_free(world *w)
         g_ptr_array_free(w->migs, TRUE);
     if (w->queue)
         g_queue_free_full(w->queue, g_free);
+    if (w->co)
+        w->co->destroy(w->cl);
+    if (w->so)
+        w->so->destroy(w->st);
     flow_net_free(w->net);
     sim_free(w->s);
     g_free(w->nics);
@@ -185,20 +239,11 @@ void world_free(world *w)
     g_free(w->host_down);
     g_free(w->draining);
     g_free(w->disk_down);
-    g_free(w->osd_out_ev);
     g_free(w->disk_hung);
-    g_free(w->seen_all);
-    g_free(w->fenced);
     g_free(w->group);
-    g_free(w->part);
-    g_free(w->lost_at);
-    g_free(w->mon_up);
-    g_free(w->out_ev);
-    g_free(w->hrefs);
-    drbd_free(w->drbd);
     g_ptr_array_free(w->jobs, TRUE);
-    if (w->st) {
-        g_array_free(w->st, TRUE);
+    if (w->st_t) {
+        g_array_free(w->st_t, TRUE);
         g_array_free(w->s_transfer, TRUE);
         g_array_free(w->s_steady, TRUE);
     }
@@ -213,6 +258,10 @@ void world_free(world *w)
 sim *world_sim(world *w) { return w->s; }
 size_t world_nmigrations(const world *w) { return w->migs->len; }
 const GPtrArray *world_warnings(const world *w) { return w->warnings; }
+const scenario *world_scenario(const world *w) { return w->sc; }
+flow_net *world_net(world *w) { return w->net; }
+sim_time world_now(const world *w) { return sim_now(w->s); }
+bool world_ended(const world *w) { return w->ended; }
 
 const mig_result *world_migration(const world *w, size_t i)
 {
@@ -230,6 +279,17 @@ void world_note(world *w, const char *kind, const char *subject, const char *why
     trace_end(tr);
 }
 
+void *world_job(world *w, size_t size)
+{
+    void *p = g_malloc0(size);
+    g_ptr_array_add(w->jobs, p);
+    return p;
+}
+
+/* ------------------------------------------------------------------ hosts and links */
+
+bool world_host_up(const world *w, int h) { return w->host_up[h]; }
+
 /* Hosts in different groups of a partition cannot reach each other on any
  * network; a host in no group keeps reaching everyone. */
 bool world_hosts_reach(const world *w, int a, int b)
@@ -237,7 +297,125 @@ bool world_hosts_reach(const world *w, int a, int b)
     return w->group[a] == 0 || w->group[b] == 0 || w->group[a] == w->group[b];
 }
 
-/* ------------------------------------------------------------------ placement */
+bool world_has_nic(const world *w, int h, int net) { return nic(w, h, net)->tx != NULL; }
+bool world_nic_up(const world *w, int h, int net) { return link_up(nic(w, h, net)); }
+
+/* Hosts that run VMs: all but the storage server and the quorum device's host. */
+bool world_is_node(const world *w, int h)
+{
+    return h != w->server_host && h != w->sc->cluster.qdevice_host;
+}
+
+size_t world_path(const world *w, int a, int b, int net, flow_link **path)
+{
+    const scenario *sc = w->sc;
+    size_t n = 0;
+    path[n++] = nic(w, a, net)->tx;
+    int ra = sc->hosts[a].rack_index, rb = sc->hosts[b].rack_index;
+    if (ra >= 0 && rb >= 0 && ra != rb) {
+        const nic_links *ua = &w->uplinks[(size_t)ra * sc->nnetworks + (size_t)net];
+        const nic_links *ub = &w->uplinks[(size_t)rb * sc->nnetworks + (size_t)net];
+        if (ua->tx)
+            path[n++] = ua->tx;
+        if (ub->rx)
+            path[n++] = ub->rx;
+    }
+    path[n++] = nic(w, b, net)->rx;
+    return n;
+}
+
+int world_storage_network(const world *w)
+{
+    return w->sc->storage.network >= 0 ? w->sc->storage.network : 0;
+}
+
+bool world_disk_up(const world *w, int h, int k)
+{
+    int osd = w->sc->hosts[h].first_osd + k;
+    return w->disk_down[osd] == 0 && !w->disk_hung[osd];
+}
+
+bool world_disk_hung(const world *w, int h, int k)
+{
+    return w->disk_hung[w->sc->hosts[h].first_osd + k];
+}
+
+int world_disk_of(const world *w, int vm, int h)
+{
+    int n = w->sc->hosts[h].disks;
+    if (n <= 1)
+        return 0;
+    guint x = g_str_hash(w->sc->vms[vm].name) * 31u + g_str_hash(w->sc->hosts[h].name);
+    return (int)(x % (guint)n);
+}
+
+/* ------------------------------------------------------------------ the cluster and the storage, for each other */
+
+bool world_cluster_managed(const world *w) { return w->co != NULL; }
+
+bool world_cluster_connected(const world *w, int a, int b)
+{
+    if (w->co)
+        return w->co->connected(w->cl, w, a, b);
+    int net = w->sc->cluster.network >= 0 ? w->sc->cluster.network : 0;
+    return w->host_up[a] && w->host_up[b] && world_hosts_reach(w, a, b) && world_nic_up(w, a, net) &&
+           world_nic_up(w, b, net);
+}
+
+int world_cluster_partition(const world *w, int h)
+{
+    return w->co ? w->co->partition(w->cl, w, h) : 0;
+}
+
+void world_cluster_recover(world *w, int vm, int except)
+{
+    if (w->co)
+        w->co->recover(w->cl, w, vm, except);
+}
+
+bool world_storage_shared(const world *w) { return w->so->shared; }
+
+bool world_storage_start_wait(world *w, int vm, int h, sim_time *wait)
+{
+    *wait = 0;
+    return w->so->start_wait ? w->so->start_wait(w->st, w, vm, h, wait) : true;
+}
+
+void world_storage_members_lost(world *w, int part)
+{
+    if (w->so->members_lost)
+        w->so->members_lost(w->st, w, part);
+}
+
+void world_storage_fenced(world *w, int part)
+{
+    if (w->so->fenced)
+        w->so->fenced(w->st, w, part);
+}
+
+void world_storage_healed(world *w)
+{
+    if (w->so->healed)
+        w->so->healed(w->st, w);
+}
+
+/* ------------------------------------------------------------------ VMs and placement */
+
+int world_vm_host(const world *w, int vm) { return w->vms[vm].host; }
+int world_vm_home(const world *w, int vm) { return w->vms[vm].home; }
+int world_vm_second_host(const world *w, int vm) { return w->vms[vm].second; }
+bool world_vm_starting(const world *w, int vm) { return w->vms[vm].starting_on >= 0; }
+
+sim_time world_vm_down_since(const world *w, int vm)
+{
+    int d = w->vms[vm].down;
+    return d >= 0 ? g_array_index(w->incidents, world_incident, d).start : -1;
+}
+
+world_incident *world_vm_down_incident(world *w, int vm)
+{
+    return w->vms[vm].down >= 0 ? world_incident_at(w, w->vms[vm].down) : NULL;
+}
 
 /* Memory of the VMs that run on each host or are on their way to it: one
  * pass over the VMs, so a placement costs hosts + VMs, not their product. */
@@ -255,25 +433,23 @@ static double *hosts_used(const world *w)
     return used;
 }
 
-/* Hosts that run VMs: all but the NFS server or iSCSI target and the
- * quorum device's host. */
-bool world_is_node(const world *w, int h)
+/* Why the storage does not let vm run on h now, NULL if it does. */
+static const char *host_refused(const world *w, int vm, int h)
 {
-    return !(w->nfs && h == w->sc->storage.server_host) && h != w->sc->cluster.qdevice_host;
+    return w->so->host_refused ? w->so->host_refused(w->st, w, vm, h) : NULL;
 }
 
-/* The up node other than `except` (and in partition group `group`, unless it
- * is -1) with the most free memory that fits vm; ties go to the first in the
+/* The up node other than `except` (and in partition `part`, unless it is
+ * -1) with the most free memory that fits vm; ties go to the first in the
  * scenario. -1 if none fits. */
-int world_place(const world *w, int vm, int except, int group)
+int world_place(const world *w, int vm, int except, int part)
 {
     int best = -1;
     double best_free = -1;
     g_autofree double *used = hosts_used(w);
     for (size_t h = 0; h < w->sc->nhosts; h++) {
         if ((int)h == except || !w->host_up[h] || w->draining[h] || !world_is_node(w, (int)h) ||
-            (group >= 0 && w->part[h] != group) ||
-            !drbd_can_be_primary(w, (int)h))
+            (part >= 0 && world_cluster_partition(w, (int)h) != part) || host_refused(w, vm, (int)h))
             continue;
         double free_mem = w->sc->hosts[h].memory - used[h];
         if (free_mem >= w->sc->vms[vm].memory && free_mem > best_free) {
@@ -282,6 +458,78 @@ int world_place(const world *w, int vm, int except, int group)
         }
     }
     return best;
+}
+
+void world_vm_down(world *w, int vm, const char *kind, const char *resource)
+{
+    vm_state *v = &w->vms[vm];
+    if (v->host < 0)
+        return;
+    if (v->active) /* precopy fails with its VM; postcopy loses it */
+        mig_host_failed(v->active);
+    if (v->host < 0)
+        return;
+    v->home = v->host;
+    v->host = -1;
+    w->so->vm_gone(w->st, w, vm);
+    v->down = world_incident_open(w, kind, resource, vm);
+}
+
+typedef struct {
+    world *w;
+    int vm, host;
+    const char *why;
+} start_job;
+
+static void vm_started(sim *s, void *arg)
+{
+    (void)s;
+    start_job *j = arg;
+    world *w = j->w;
+    vm_state *v = &w->vms[j->vm];
+    if (w->ended)
+        return;
+    v->starting_on = -1;
+    if (!w->host_up[j->host])
+        return;
+    if (v->host >= 0) {
+        /* the original still runs, cut off: two copies write the disk */
+        v->second = j->host;
+        v->second_inc = world_incident_open(w, "double-writer", w->sc->vms[j->vm].name, j->vm);
+        /* if the split healed meanwhile, the cluster finds it active twice
+         * at its next membership check (multiple-active) */
+        if (world_cluster_connected(w, v->host, j->host))
+            cluster_changed(w, NULL);
+    } else {
+        v->host = v->home = j->host;
+        world_incident_close(w, &v->down);
+    }
+    vm_placed(w, j->vm);
+    world_note(w, "vm-started", w->sc->vms[j->vm].name, j->why);
+}
+
+void world_vm_start(world *w, int vm, int h, sim_time delay, const char *why)
+{
+    start_job *j = world_job(w, sizeof(start_job));
+    *j = (start_job){ w, vm, h, why };
+    w->vms[vm].starting_on = h;
+    if (delay > 0)
+        sim_after(w->s, delay, vm_started, j);
+    else
+        vm_started(w->s, j);
+}
+
+void world_vm_stop_second(world *w, int vm)
+{
+    vm_state *v = &w->vms[vm];
+    if (v->second < 0)
+        return;
+    world_incident *in = world_incident_at(w, v->second_inc);
+    double secs = sim_to_s(sim_now(w->s) - in->start);
+    in->diverged_bytes = 2 * w->sc->vms[vm].disk_write_Bps * secs;
+    in->discarded_bytes = w->sc->vms[vm].disk_write_Bps * secs;
+    world_incident_close(w, &v->second_inc);
+    v->second = -1;
 }
 
 /* ------------------------------------------------------------------ migrations */
@@ -309,13 +557,14 @@ static void on_mig_done(mig *m, void *arg)
 {
     world *w = arg;
     const mig_result *r = mig_get_result(m);
-    w->vms[r->vm].active = NULL;
+    vm_state *v = &w->vms[r->vm];
+    v->active = NULL;
     w->host_active[r->from]--;
     if (r->outcome == MIG_COMPLETED)
-        w->vms[r->vm].host = r->to;
+        v->host = v->home = r->to;
     else if (r->outcome == MIG_VM_LOST)
-        w->vms[r->vm].host = -1;
-    world_vm_placed(w, r->vm);
+        v->host = -1;
+    vm_placed(w, r->vm);
     start_queued(w);
     if (w->stop_when_settled && g_queue_is_empty(w->queue)) {
         bool busy = false;
@@ -359,15 +608,15 @@ static void try_start(world *w, int vm, int to)
         return;
     }
     /* in maintenance mode the operator migrates with virsh, outside Pacemaker */
-    bool cold = w->pacemaker && !sc->cluster.allow_migrate && !sc->cluster.maintenance_mode;
-    if (!drbd_can_be_primary(w, to)) {
-        world_note(w, "migration-refused", name, "DRBD: the destination may not become primary (outdated or without quorum)");
+    bool cold = w->co && !sc->cluster.allow_migrate && !sc->cluster.maintenance_mode;
+    const char *why = host_refused(w, vm, to);
+    if (why) {
+        world_note(w, "migration-refused", name, why);
         return;
     }
-    if (!drbd_allows_live_migration(w) && !cold) {
-        /* the destination QEMU must open the disk while the source still
-         * runs: only a second primary may (facts 1.2) */
-        world_note(w, "migration-refused", name, "DRBD without dual-primary: the destination cannot open the disk");
+    const char *refused = w->so->live_refused ? w->so->live_refused(w->st, w, vm) : NULL;
+    if (refused && !cold) {
+        world_note(w, "migration-refused", name, refused);
         return;
     }
     w->host_active[st->host]++;
@@ -377,7 +626,7 @@ static void try_start(world *w, int vm, int to)
         st->active = mig_start_restart(w->s, &sc->vms[vm], vm, st->host, to, sc->cluster.vm_stop,
                                        sc->cluster.vm_start, on_mig_done, w);
     } else {
-        int net = mig_network(w, &sc->vms[vm]);
+        int net = mig_network(&sc->vms[vm]);
         flow_link *path[5];
         size_t npath = world_path(w, st->host, to, net, path);
         if (w->partitions) {
@@ -388,9 +637,10 @@ static void try_start(world *w, int vm, int to)
             flow_link_set_capacity(w->net, st->reach, world_hosts_reach(w, st->host, to) ? INFINITY : 0);
             path[npath++] = st->reach;
         }
-        bool copy_disk = sc->storage.type == STORAGE_LOCAL;
-        st->active = mig_start(w->s, w->net, path, npath, &sc->vms[vm], vm, st->host, to, copy_disk, on_mig_done, w);
-        mig_set_handover(st->active, locks_switchover(w));
+        st->active = mig_start(w->s, w->net, path, npath, &sc->vms[vm], vm, st->host, to, !w->so->shared,
+                               on_mig_done, w);
+        /* the storage's part of the switchover (locks, flush): storage.switchover */
+        mig_set_handover(st->active, sc->storage.switchover);
     }
     g_ptr_array_add(w->migs, st->active);
 }
@@ -432,74 +682,9 @@ void world_incident_close(world *w, int *idx)
     *idx = -1;
 }
 
-void *world_job(world *w, size_t size)
-{
-    void *p = g_malloc0(size);
-    g_ptr_array_add(w->jobs, p);
-    return p;
-}
-
 world_incident *world_incident_at(world *w, int idx)
 {
     return &g_array_index(w->incidents, world_incident, idx);
-}
-
-void world_vm_down(world *w, int vm, const char *kind, const char *resource)
-{
-    vm_state *v = &w->vms[vm];
-    if (v->host < 0)
-        return;
-    v->home = v->host;
-    v->host = -1;
-    world_incident_close(w, &v->io_blocked);
-    world_incident_close(w, &v->io_error);
-    world_incident_close(w, &v->ceph_stall);
-    world_incident_close(w, &v->frozen);
-    nfs_io_attach(w, vm);
-    ceph_io_attach(w, vm);
-    v->down = world_incident_open(w, kind, resource, vm);
-}
-
-static void storage_update(world *w)
-{
-    nfs_update(w);
-    drbd_update(w);
-    ceph_update(w);
-}
-
-void world_vm_placed(world *w, int vm)
-{
-    nfs_io_attach(w, vm);
-    ceph_io_attach(w, vm);
-    nfs_update(w);
-    drbd_update(w);
-}
-
-/* ------------------------------------------------------------------ links */
-
-bool world_link_up(const nic_links *l) { return l->tx && flow_link_capacity(l->tx) > 0; }
-
-size_t world_path(const world *w, int a, int b, int net, flow_link **path)
-{
-    const scenario *sc = w->sc;
-    size_t n = 0;
-    path[n++] = world_nic(w, a, net)->tx;
-    int ra = sc->hosts[a].rack_index, rb = sc->hosts[b].rack_index;
-    if (ra >= 0 && rb >= 0 && ra != rb) {
-        const nic_links *ua = &w->uplinks[(size_t)ra * sc->nnetworks + (size_t)net];
-        const nic_links *ub = &w->uplinks[(size_t)rb * sc->nnetworks + (size_t)net];
-        if (ua->tx)
-            path[n++] = ua->tx;
-        if (ub->rx)
-            path[n++] = ub->rx;
-    }
-    path[n++] = world_nic(w, b, net)->rx;
-    return n;
-}
-
-int world_storage_network(const world *w)
-{
-    return w->sc->storage.network >= 0 ? w->sc->storage.network : 0;
 }
 
 /* ------------------------------------------------------------------ faults */
@@ -529,21 +714,21 @@ static void rebooted(sim *s, void *arg)
     reboot_job *j = arg;
     if (!j->w->ended) {
         world_note(j->w, "rebooted", j->target, "after STONITH (stonith-action reboot)");
-        world_apply_target(j->w, j->target, false);
+        apply_target(j->w, j->target, false);
     }
     g_free(j->target);
     j->target = NULL;
 }
 
-bool world_disk_up(const world *w, int h, int k)
+void world_fence(world *w, int h, const char *why)
 {
-    int osd = w->sc->hosts[h].first_osd + k;
-    return w->disk_down[osd] == 0 && !w->disk_hung[osd];
-}
-
-bool world_disk_hung(const world *w, int h, int k)
-{
-    return w->disk_hung[w->sc->hosts[h].first_osd + k];
+    g_autofree char *t = g_strdup_printf("host:%s", w->sc->hosts[h].name);
+    world_note(w, "fenced", t, why);
+    world_incident_close(w, &(int){ world_incident_open(w, "fenced", t, -1) });
+    apply_target(w, t, true);
+    reboot_job *j = world_job(w, sizeof(reboot_job));
+    *j = (reboot_job){ w, g_strdup(t) };
+    sim_after(w->s, w->sc->cluster.fence_time + w->sc->cluster.reboot_time, rebooted, j);
 }
 
 /* "disk:HOST/N" or "osd:N" -> host and disk; false if it is neither. */
@@ -566,10 +751,8 @@ static bool disk_target(const scenario *sc, const char *target, int *h, int *k)
     return *h >= 0;
 }
 
-static void storage_update(world *w);
-
 /* A disk hangs (mode "hang") or its hang ends (repair): its IO waits
- * instead of failing; the storage model decides what that stalls. */
+ * instead of failing; the storage design decides what that stalls. */
 static void disk_hang(world *w, const char *target, bool hung)
 {
     int h, k;
@@ -579,101 +762,23 @@ static void disk_hang(world *w, const char *target, bool hung)
     if (*flag == hung)
         return;
     *flag = hung;
-    ceph_disk_hung(w, h, k, hung);
-    drbd_disk_hung(w, h, k, hung);
-    if (w->sc->storage.type == STORAGE_LOCAL) {
-        g_autofree char *res = g_strdup_printf("%s (hung)", target);
-        for (size_t i = 0; i < w->sc->nvms; i++) {
-            vm_state *v = &w->vms[i];
-            if (v->host != h || world_disk_of(w, (int)i, h) != k)
-                continue;
-            if (hung && v->io_blocked < 0)
-                v->io_blocked = world_incident_open(w, "io-blocked", res, (int)i);
-            else if (!hung)
-                world_incident_close(w, &v->io_blocked);
-        }
-    }
-    if (w->nfs && h == w->sc->storage.server_host)
-        nfs_server_changed(w, hung);
-    storage_update(w);
+    storage_changed(w, &(world_change){ .kind = WORLD_DISK, .host = h, .disk = k, .vm = -1, .down = hung, .hang = true });
 }
 
-int world_disk_of(const world *w, int vm, int h)
-{
-    int n = w->sc->hosts[h].disks;
-    if (n <= 1)
-        return 0;
-    guint x = g_str_hash(w->sc->vms[vm].name) * 31u + g_str_hash(w->sc->hosts[h].name);
-    return (int)(x % (guint)n);
-}
-
-typedef struct {
-    world *w;
-    int vm, h;
-} restore_job;
-
-/* A local disk is back: its VMs boot again from it (restored). */
-static void restored(sim *s, void *arg)
-{
-    (void)s;
-    restore_job *j = arg;
-    world *w = j->w;
-    vm_state *v = &w->vms[j->vm];
-    if (w->ended || v->host >= 0 || !w->host_up[j->h] || !world_disk_up(w, j->h, world_disk_of(w, j->vm, j->h)))
-        return;
-    v->host = j->h;
-    world_incident_close(w, &v->down);
-    world_note(w, "vm-started", w->sc->vms[j->vm].name, "its local disk is back");
-    world_vm_placed(w, j->vm);
-}
-
-/* Disk k of host h failed or came back: the storage model that uses it
- * decides; on local storage the VMs whose image is on it stop until it is
- * back (restored), then boot. */
-static void disk_changed(world *w, int h, int k, bool down, const char *target)
-{
-    const scenario *sc = w->sc;
-    ceph_disk_changed(w, h, k, down);
-    drbd_disk_changed(w, h, k, down);
-    if (sc->storage.type != STORAGE_LOCAL)
-        return;
-    for (size_t i = 0; i < sc->nvms; i++) {
-        vm_state *v = &w->vms[i];
-        if (down && v->host == h && world_disk_of(w, (int)i, h) == k) {
-            if (v->active)
-                mig_host_failed(v->active);
-            world_vm_down(w, (int)i, "vm-down", target);
-        } else if (!down && v->host < 0 && v->home == h && world_disk_of(w, (int)i, h) == k) {
-            restore_job *j = world_job(w, sizeof(restore_job));
-            *j = (restore_job){ w, (int)i, h };
-            sim_after(w->s, sc->cluster.vm_start, restored, j);
-        }
-    }
-}
-
-void world_fence(world *w, int h, const char *why)
-{
-    g_autofree char *t = g_strdup_printf("host:%s", w->sc->hosts[h].name);
-    world_note(w, "fenced", t, why);
-    world_incident_close(w, &(int){ world_incident_open(w, "fenced", t, -1) });
-    world_apply_target(w, t, true);
-    reboot_job *j = world_job(w, sizeof(reboot_job));
-    *j = (reboot_job){ w, g_strdup(t) };
-    sim_after(w->s, w->sc->cluster.fence_time + w->sc->cluster.reboot_time, rebooted, j);
-}
-
-void world_apply_target(world *w, const char *target, bool fail)
+/* Fails or repairs a target ("host:NAME", "nic:HOST/NET", ...). */
+static void apply_target(world *w, const char *target, bool fail)
 {
     const scenario *sc = w->sc;
     const char *colon = strchr(target, ':');
     const char *arg = colon ? colon + 1 : "";
+    world_change c = { .kind = WORLD_LINK, .host = -1, .disk = -1, .vm = -1, .down = fail };
     if (g_str_has_prefix(target, "network:")) {
         int n = scenario_find_network(sc, arg);
         for (size_t h = 0; h < sc->nhosts; h++)
-            set_nic(w, world_nic(w, (int)h, n), !fail);
+            set_nic(w, nic(w, (int)h, n), !fail);
     } else if (g_str_has_prefix(target, "nic:")) {
         g_auto(GStrv) parts = g_strsplit(arg, "/", 2);
-        set_nic(w, world_nic(w, scenario_find_host(sc, parts[0]), scenario_find_network(sc, parts[1])), !fail);
+        set_nic(w, nic(w, scenario_find_host(sc, parts[0]), scenario_find_network(sc, parts[1])), !fail);
     } else if (g_str_has_prefix(target, "host:")) {
         int h = scenario_find_host(sc, arg);
         bool was_up = w->host_up[h];
@@ -685,7 +790,7 @@ void world_apply_target(world *w, const char *target, bool fail)
         if (was_up == w->host_up[h])
             return; /* still down for another reason, or already up */
         for (size_t n = 0; n < sc->nnetworks; n++)
-            set_nic(w, world_nic(w, h, (int)n), !fail);
+            set_nic(w, nic(w, h, (int)n), !fail);
         if (fail) {
             for (size_t i = 0; i < w->migs->len; i++) {
                 mig *m = g_ptr_array_index(w->migs, i);
@@ -697,6 +802,8 @@ void world_apply_target(world *w, const char *target, bool fail)
                 if (w->vms[i].host == h)
                     world_vm_down(w, (int)i, "vm-down", target);
         }
+        c.kind = WORLD_HOST;
+        c.host = h;
     } else if (g_str_has_prefix(target, "disk:") || g_str_has_prefix(target, "osd:")) {
         int h, k;
         disk_target(sc, target, &h, &k);
@@ -706,37 +813,18 @@ void world_apply_target(world *w, const char *target, bool fail)
             (*cnt)++;
         else if (*cnt > 0)
             (*cnt)--;
-        if (was_up != (*cnt == 0)) {
-            g_autofree char *dt = g_strdup_printf("disk:%s/%d", sc->hosts[h].name, k);
-            disk_changed(w, h, k, fail, dt);
-            if (w->nfs && h == sc->storage.server_host)
-                nfs_server_changed(w, fail);
-        }
-    } else if (g_str_has_prefix(target, "mon:") && w->ceph) {
-        int h = scenario_find_host(sc, arg);
-        if (h >= 0 && h < w->nmons && w->mon_up[h] == fail) {
-            w->mon_up[h] = !fail;
-            if (w->host_up[h])
-                ceph_mon_changed(w, fail);
-        }
-    } else if (!strcmp(target, "nfs-server") && w->nfs) {
-        w->nfs_service_down = fail;
-        nfs_server_changed(w, fail);
+        c.kind = WORLD_DISK;
+        c.host = h;
+        c.disk = k;
+        if (was_up == (*cnt == 0))
+            c.disk = -1; /* no change to that disk: the others only re-check */
+    } else if (w->so->apply_target && w->so->apply_target(w->st, w, target, fail)) {
+        c.kind = WORLD_TARGET;
     } else {
         world_warn(w, "failure target \"%s\" is not simulated yet", target);
     }
-    if (w->nfs && g_str_has_prefix(target, "host:") && scenario_find_host(sc, arg) == sc->storage.server_host)
-        nfs_server_changed(w, fail);
-    nfs_update(w);
-    drbd_update(w);
-    if (g_str_has_prefix(target, "host:")) {
-        int h = scenario_find_host(sc, arg);
-        ceph_host_changed(w, h, fail);
-        if (h < w->nmons && w->mon_up[h])
-            ceph_mon_changed(w, fail);
-    }
-    ceph_update(w);
-    pcmk_cluster_changed(w); /* a node, or the links between nodes, changed */
+    storage_changed(w, &c);
+    cluster_changed(w, &c); /* a node, or the links between nodes, changed */
 }
 
 typedef struct {
@@ -788,7 +876,7 @@ static void on_event(sim *s, void *arg)
         else if (ev->action == EV_REPAIR && disk_target(sc, ev->target, &dh, &dk) && world_disk_hung(w, dh, dk))
             disk_hang(w, ev->target, false);
         else
-            world_apply_target(w, ev->target, ev->action == EV_FAIL);
+            apply_target(w, ev->target, ev->action == EV_FAIL);
         break;
     case EV_PARTITION:
     case EV_HEAL:
@@ -808,10 +896,8 @@ static void on_event(sim *s, void *arg)
                 flow_link_set_capacity(w->net, v->reach, world_hosts_reach(w, r->from, r->to) ? INFINITY : 0);
             }
         }
-        nfs_update(w);
-        drbd_update(w);
-        ceph_update(w);
-        pcmk_cluster_changed(w);
+        world_storage_update(w);
+        cluster_changed(w, &(world_change){ .kind = WORLD_LINK, .host = -1, .disk = -1, .vm = -1 });
         break;
     case EV_SET:
         break; /* reported as not simulated when the world was built */
@@ -825,7 +911,7 @@ static void sample_links(sim *s, void *arg)
     world *w = arg;
     const scenario *sc = w->sc;
     double now = sim_to_s(sim_now(s));
-    g_array_append_val(w->st, now);
+    g_array_append_val(w->st_t, now);
     size_t nn = sc->nhosts * sc->nnetworks, nu = sc->nracks * sc->nnetworks;
     for (size_t i = 0; i < nn + 2 * nu; i++) {
         /* the hosts' NICs (sending side), then the racks' uplinks: out, in */
@@ -842,23 +928,23 @@ static void sample_links(sim *s, void *arg)
 void world_sample_links(world *w, sim_time interval)
 {
     w->sample_every = interval > 0 ? interval : SIM_S;
-    w->st = g_array_new(FALSE, FALSE, sizeof(double));
+    w->st_t = g_array_new(FALSE, FALSE, sizeof(double));
     w->s_transfer = g_array_new(FALSE, FALSE, sizeof(double));
     w->s_steady = g_array_new(FALSE, FALSE, sizeof(double));
 }
 
 world_link_samples *world_take_link_samples(world *w)
 {
-    if (!w->st)
+    if (!w->st_t)
         return NULL;
     const scenario *sc = w->sc;
     world_link_samples *s = g_new0(world_link_samples, 1);
-    size_t nn = sc->nhosts * sc->nnetworks, nu = sc->nracks * sc->nnetworks, n = nn + 2 * nu, nt = w->st->len;
+    size_t nn = sc->nhosts * sc->nnetworks, nu = sc->nracks * sc->nnetworks, n = nn + 2 * nu, nt = w->st_t->len;
     s->nlinks = n;
     s->nt = nt;
     s->names = g_new0(char *, n);
     s->capacity = g_new0(double, n);
-    s->t = g_memdup2(w->st->data, nt * sizeof(double));
+    s->t = g_memdup2(w->st_t->data, nt * sizeof(double));
     s->transfer = g_new(double, n * nt);
     s->steady = g_new(double, n * nt);
     for (size_t i = 0; i < n; i++) {
@@ -922,7 +1008,7 @@ size_t world_check(world *w, GPtrArray *v)
     }
     for (size_t i = 0; i < sc->nvms; i++) {
         const vm_state *s = &w->vms[i];
-        if (s->dup_host < 0)
+        if (s->second < 0)
             continue;
         bool said = false;
         for (size_t k = 0; k < world_nincidents(w); k++) {
@@ -951,14 +1037,9 @@ void world_run(world *w)
         if (sc->events[i].at <= sc->until)
             sim_at(w->s, sc->events[i].at, on_event, &ctx[i]);
     }
-    /* Until the end, or (without one) until nothing is left to happen. */
-    for (size_t i = 0; i < sc->nvms; i++) {
-        nfs_io_attach(w, (int)i);
-        ceph_io_attach(w, (int)i);
-    }
-    nfs_update(w);
-    drbd_update(w);
-    if (w->st)
+    if (w->so->start)
+        w->so->start(w->st, w);
+    if (w->st_t)
         sim_at(w->s, 0, sample_links, w);
     sim_set_max_events(w->s, sc->max_events);
     sim_run_result rr = sim_run(w->s, sc->until);
@@ -969,21 +1050,18 @@ void world_run(world *w)
     w->ended = true;
     if (w->failures)
         failure_set_stop(w->failures); /* nothing fails after the end */
-    nfs_stop(w);
-    pcmk_stop(w);
-    ceph_stop(w);
-    drbd_stop(w);
+    if (w->so->stop)
+        w->so->stop(w->st, w);
+    if (w->co)
+        w->co->stop(w->cl, w);
     for (guint i = 0; i < w->incidents->len; i++) {
         world_incident *in = &g_array_index(w->incidents, world_incident, i);
         if (in->end < 0)
             in->end = sim_now(w->s);
     }
     /* what is still open ends with the run; nothing reopens it */
-    for (size_t i = 0; i < sc->nvms; i++) {
-        vm_state *v = &w->vms[i];
-        v->io_blocked = v->io_error = v->down = v->dup_inc = v->ceph_stall = v->frozen = -1;
-    }
-    w->mon_inc = -1;
+    for (size_t i = 0; i < sc->nvms; i++)
+        w->vms[i].down = w->vms[i].second_inc = -1;
     /* switchovers under way finish; iterating migrations have not converged */
     for (size_t i = 0; i < w->migs->len; i++) {
         mig *m = g_ptr_array_index(w->migs, i);

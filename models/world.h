@@ -1,21 +1,26 @@
 /* world — one run of a scenario: the hosts' NICs as links of the flow
  * network, the VMs and where they run, the scenario's timeline of events,
- * and the migrations it causes (placement, per-host limits, queueing). */
+ * and the migrations it causes (placement, per-host limits, queueing).
+ *
+ * The world drives one storage design (models/storage/storage.h) and one
+ * cluster manager (models/cluster/cluster.h) through their operation
+ * tables; they see the world only through the second half of this header. */
 #ifndef GOLIVE_MODELS_WORLD_H
 #define GOLIVE_MODELS_WORLD_H
 
 #include <glib.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "models/migration.h"
 #include "models/scenario.h"
+#include "sim/flow.h"
 #include "sim/sim.h"
 
 typedef struct world world;
 
 /* Builds run `run` of scenario sc (which must outlive the world). Returns
- * NULL and sets *err (g_free it) when the scenario cannot be simulated (a
- * host without a NIC on the migration network...). */
+ * NULL and sets *err (g_free it) when the scenario cannot be simulated. */
 world *world_new(const scenario *sc, uint64_t run, char **err);
 void world_free(world *w);
 
@@ -70,7 +75,125 @@ size_t world_check(world *w, GPtrArray *violations);
  * tools that only want how long a drain takes (call before world_run). */
 void world_stop_when_settled(world *w);
 
-/* Things the scenario asks for that this version does not simulate yet. */
+/* Things the scenario asks for that this version does not simulate. */
 const GPtrArray *world_warnings(const world *w);
+
+/* ------------------------------------------------------------------ for the models
+ *
+ * What the storage designs and the cluster manager may see and do. */
+
+const scenario *world_scenario(const world *w);
+flow_net *world_net(world *w);
+sim_time world_now(const world *w);
+/* Past the scenario's end: only switchovers under way finish. */
+bool world_ended(const world *w);
+/* Zeroed memory for an event's or a flow's argument, owned by the world
+ * (freed with it, so events still pending at the end leak nothing). */
+void *world_job(world *w, size_t size);
+/* A trace record of something that happened, with its reason. */
+void world_note(world *w, const char *kind, const char *subject, const char *why);
+void world_warn(world *w, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* Opens an incident now; returns its index. Closing sets *idx to -1 (a
+ * no-op when it already is). */
+int world_incident_open(world *w, const char *kind, const char *resource, int vm);
+void world_incident_close(world *w, int *idx);
+world_incident *world_incident_at(world *w, int idx);
+
+/* What changed, as the world tells its storage design and cluster manager. */
+typedef enum {
+    WORLD_HOST,   /* host `host` failed (down) or came back */
+    WORLD_LINK,   /* a NIC, a network or a partition changed who reaches whom */
+    WORLD_DISK,   /* disk `disk` of `host` failed or came back (down), or hangs or no longer does (hung) */
+    WORLD_TARGET, /* a failure target of the storage design's own (a monitor, the NFS service) */
+    WORLD_VM,     /* `vm` was placed, started, stopped or moved */
+} world_change_kind;
+
+typedef struct {
+    world_change_kind kind;
+    int host, disk, vm;
+    bool down;
+    bool hang; /* WORLD_DISK: a hang (down: it begins) rather than a failure */
+} world_change;
+
+/* Hosts. */
+bool world_host_up(const world *w, int h);
+/* Hosts that run VMs: all but the storage server and the quorum device's host. */
+bool world_is_node(const world *w, int h);
+/* Whether host h has a NIC on network net, and whether it is up. */
+bool world_has_nic(const world *w, int h, int net);
+bool world_nic_up(const world *w, int h, int net);
+/* Hosts in different groups of a partition cannot reach each other. */
+bool world_hosts_reach(const world *w, int a, int b);
+/* The links a transfer from host a to host b on network net crosses: a's
+ * NIC, the racks' uplinks when a and b sit in different racks with
+ * uplinks, b's NIC. Fills path (room for 4); returns how many. */
+size_t world_path(const world *w, int a, int b, int net, flow_link **path);
+/* The storage or replication network (the first network if unset). */
+int world_storage_network(const world *w);
+/* Whether disk k of host h works (neither failed nor hung). */
+bool world_disk_up(const world *w, int h, int k);
+/* Whether it is hung: its IO never completes, no error is returned. */
+bool world_disk_hung(const world *w, int h, int k);
+/* The disk of host h that holds vm's data there (its image on local
+ * storage, its Ceph copy): spread by a hash of the names. */
+int world_disk_of(const world *w, int vm, int h);
+/* STONITH: host h is fenced now (a `fenced` incident) and, as
+ * stonith-action reboot does, boots again after fence_time + reboot_time. */
+void world_fence(world *w, int h, const char *why);
+
+/* VMs. */
+/* Where vm runs, -1 while it is down. */
+int world_vm_host(const world *w, int vm);
+/* The host it ran on last (where it runs, or ran before it went down). */
+int world_vm_home(const world *w, int vm);
+/* A second instance started elsewhere (split brain), -1 if none. */
+int world_vm_second_host(const world *w, int vm);
+/* When it went down (the start of its open down incident), -1 while it runs. */
+sim_time world_vm_down_since(const world *w, int vm);
+/* Its open down incident, NULL while it runs. */
+world_incident *world_vm_down_incident(world *w, int vm);
+/* Whether a start of it is under way. */
+bool world_vm_starting(const world *w, int vm);
+/* The VM stops (its host died, it was killed or stopped for lack of
+ * quorum): its storage lets go of it, and an incident of kind opens. */
+void world_vm_down(world *w, int vm, const char *kind, const char *resource);
+/* Starts vm on host h after `delay` (its boot), unless the run has ended or
+ * h is down by then; if it still runs elsewhere, the new instance is a
+ * second copy writing the same disk (a double-writer incident). */
+void world_vm_start(world *w, int vm, int h, sim_time delay, const char *why);
+/* The second instance of a VM that ran twice is stopped: what both copies
+ * wrote meanwhile diverged, and one copy's writes are thrown away. */
+void world_vm_stop_second(world *w, int vm);
+/* The up node other than `except` (and in cluster partition `part`, unless
+ * -1) with the most free memory that fits vm and where the storage lets it
+ * run; -1 if none. */
+int world_place(const world *w, int vm, int except, int part);
+
+/* The cluster manager, for the storage designs (without one: no partition,
+ * the cluster network's reachability, nothing recovered). */
+bool world_cluster_connected(const world *w, int a, int b);
+int world_cluster_partition(const world *w, int h);
+bool world_cluster_managed(const world *w);
+/* Asks the cluster manager to start vm elsewhere than `except`. */
+void world_cluster_recover(world *w, int vm, int except);
+
+/* The storage design, for the cluster manager. */
+/* Whether every node reaches the VMs' disks (a VM can start elsewhere). */
+bool world_storage_shared(const world *w);
+/* Before vm starts on h: false if its disk can never be opened now (a live
+ * holder keeps its lease, the DLM waits for fencing); else *wait is how long
+ * until it can. */
+bool world_storage_start_wait(world *w, int vm, int h, sim_time *wait);
+/* Cluster events the storage's lock layers follow: corosync lost nodes from
+ * partition `part`'s view; they are fenced; everyone is back together. */
+void world_storage_members_lost(world *w, int part);
+void world_storage_fenced(world *w, int part);
+void world_storage_healed(world *w);
+
+/* A model changed something the others depend on: the storage design
+ * re-checks every VM's IO. */
+void world_storage_update(world *w);
+/* Asks the cluster manager to look at the membership again. */
+void world_cluster_update(world *w);
 
 #endif

@@ -1,6 +1,8 @@
 /* ceph — RBD on a replicated pool. */
 #include "models/storage/ceph.h"
 
+#include <string.h>
+
 /* Ceph timers (facts section 2): heartbeat grace + report, down -> out,
  * RBD watch timeout; recovery rate per image: assumption. */
 #define CEPH_GRACE (25 * SIM_S)
@@ -60,23 +62,58 @@ static uint64_t ceph_score(uint64_t prefix, const char *host)
     return h ^ (h >> 33);
 }
 
+typedef struct {
+    int *replicas;     /* the hosts holding its objects (CRUSH-like placement), `size` of them */
+    int nreplicas;
+    int usable;        /* replicas it could reach at the last check; -1 while it is down */
+    int blocked;       /* open io-blocked incident (PGs peered, or a map change without quorum), -1 if none */
+    int stall;         /* open io-blocked incident of an OSD failover stall, -1 if none */
+    flow_bg **io;      /* its writes: to the primary copy, and from it to the others */
+    int nio;
+} ceph_vm;
+
+typedef struct ceph_state ceph_state;
+
+typedef struct {
+    ceph_state *c;
+    int h;
+} host_ref;
+
+struct ceph_state {
+    world *w;
+    ceph_vm *vms;
+    int size;
+    bool *mon_up;              /* ceph monitors, on the first hosts */
+    int nmons;
+    bool mon_quorum;
+    int mon_inc;               /* open quorum-lost incident */
+    sim_time mon_electing_until; /* a monitor election lasts until then: no map change before */
+    bool fast_fail;            /* the copy being lost is a dead OSD on a live host */
+    bool hang;                 /* the copy being lost is on a hung disk */
+    sim_event *out_ev;         /* per host: down -> out after mon_osd_down_out_interval */
+    sim_event *osd_out_ev;     /* per OSD (disk), the same */
+    host_ref *hrefs;           /* per host, as event arguments */
+};
+
 /* The best-scoring host not already holding a replica of vm, -1 if none
  * (up hosts only when up_only). */
-static int ceph_pick(const world *w, int vm, bool up_only)
+static int ceph_pick(const ceph_state *c, int vm, bool up_only)
 {
-    const vm_state *v = &w->vms[vm];
+    const world *w = c->w;
+    const scenario *sc = world_scenario(w);
+    const ceph_vm *v = &c->vms[vm];
     int best = -1;
-    uint64_t bs = 0, prefix = ceph_prefix(w->sc->vms[vm].name);
-    for (size_t h = 0; h < w->sc->nhosts; h++) {
+    uint64_t bs = 0, prefix = ceph_prefix(sc->vms[vm].name);
+    for (size_t h = 0; h < sc->nhosts; h++) {
         bool taken = false;
         for (int k = 0; k < v->nreplicas; k++)
             taken |= v->replicas[k] == (int)h;
-        if (taken || (up_only && !w->host_up[h]))
+        if (taken || (up_only && !world_host_up(w, (int)h)))
             continue;
-        uint64_t sc = ceph_score(prefix, w->sc->hosts[h].name);
-        if (best < 0 || sc > bs) {
+        uint64_t score = ceph_score(prefix, sc->hosts[h].name);
+        if (best < 0 || score > bs) {
             best = (int)h;
-            bs = sc;
+            bs = score;
         }
     }
     return best;
@@ -84,50 +121,104 @@ static int ceph_pick(const world *w, int vm, bool up_only)
 
 /* The `size` best-scoring hosts, best first (ties: the first host), in one
  * pass: what `size` successive ceph_pick calls would choose. */
-void ceph_place(world *w, int vm)
+static void ceph_place(ceph_state *c, int vm)
 {
-    vm_state *v = &w->vms[vm];
-    int size = w->sc->storage.size < 10 ? w->sc->storage.size : 10;
-    uint64_t score[10], prefix = ceph_prefix(w->sc->vms[vm].name);
+    const scenario *sc = world_scenario(c->w);
+    ceph_vm *v = &c->vms[vm];
+    int size = c->size;
+    uint64_t *score = g_newa(uint64_t, size), prefix = ceph_prefix(sc->vms[vm].name);
     int n = 0;
-    for (size_t h = 0; h < w->sc->nhosts; h++) {
-        uint64_t sc = ceph_score(prefix, w->sc->hosts[h].name);
-        if (n == size && sc <= score[n - 1])
+    for (size_t h = 0; h < sc->nhosts; h++) {
+        uint64_t s = ceph_score(prefix, sc->hosts[h].name);
+        if (n == size && s <= score[n - 1])
             continue;
         int k = n < size ? n++ : n - 1;
-        for (; k > 0 && score[k - 1] < sc; k--) {
+        for (; k > 0 && score[k - 1] < s; k--) {
             score[k] = score[k - 1];
             v->replicas[k] = v->replicas[k - 1];
         }
-        score[k] = sc;
+        score[k] = s;
         v->replicas[k] = (int)h;
     }
     v->nreplicas = n;
-    v->ceph_usable = v->nreplicas;
+    v->usable = v->nreplicas;
 }
 
-void ceph_io_attach(world *w, int vm)
+static void *ceph_create(world *w)
 {
-    vm_state *v = &w->vms[vm];
-    for (int k = 0; k < v->nceph_io; k++)
-        flow_bg_free(w->net, v->ceph_io[k]);
-    v->nceph_io = 0;
-    double rate = w->sc->vms[vm].disk_write_Bps;
-    if (!w->ceph || rate <= 0 || v->host < 0)
+    const scenario *sc = world_scenario(w);
+    ceph_state *c = g_new0(ceph_state, 1);
+    c->w = w;
+    c->size = sc->storage.size;
+    c->vms = g_new0(ceph_vm, sc->nvms ? sc->nvms : 1);
+    for (size_t i = 0; i < sc->nvms; i++) {
+        c->vms[i].replicas = g_new0(int, c->size);
+        /* to the primary, and from it to each other copy */
+        c->vms[i].io = g_new0(flow_bg *, c->size);
+        c->vms[i].blocked = c->vms[i].stall = -1;
+        ceph_place(c, (int)i);
+    }
+    c->nmons = sc->nhosts < 3 ? (int)sc->nhosts : 3;
+    c->mon_up = g_new(bool, sc->nhosts);
+    for (size_t h = 0; h < sc->nhosts; h++)
+        c->mon_up[h] = true;
+    c->mon_quorum = true;
+    c->mon_inc = -1;
+    c->out_ev = g_new0(sim_event, sc->nhosts);
+    c->hrefs = g_new(host_ref, sc->nhosts);
+    for (size_t h = 0; h < sc->nhosts; h++)
+        c->hrefs[h] = (host_ref){ c, (int)h };
+    int nosd = 0;
+    for (size_t h = 0; h < sc->nhosts; h++)
+        nosd += sc->hosts[h].disks;
+    c->osd_out_ev = g_new0(sim_event, nosd > 0 ? nosd : 1);
+    return c;
+}
+
+static void ceph_destroy(void *st)
+{
+    ceph_state *c = st;
+    if (!c)
+        return;
+    for (size_t i = 0; i < world_scenario(c->w)->nvms; i++) {
+        g_free(c->vms[i].replicas);
+        g_free(c->vms[i].io);
+    }
+    g_free(c->vms);
+    g_free(c->mon_up);
+    g_free(c->out_ev);
+    g_free(c->hrefs);
+    g_free(c->osd_out_ev);
+    g_free(c);
+}
+
+/* (Re)places vm's writes as loads: its host to the primary copy, the
+ * primary to each other copy (Ceph replicates through the primary). */
+static void ceph_io_attach(ceph_state *c, int vm)
+{
+    world *w = c->w;
+    const scenario *sc = world_scenario(w);
+    ceph_vm *v = &c->vms[vm];
+    for (int k = 0; k < v->nio; k++)
+        flow_bg_free(world_net(w), v->io[k]);
+    v->nio = 0;
+    double rate = sc->vms[vm].disk_write_Bps;
+    int host = world_vm_host(w, vm);
+    if (rate <= 0 || host < 0)
         return;
     int net = world_storage_network(w), primary = -1;
     for (int k = 0; k < v->nreplicas && primary < 0; k++)
-        if (w->host_up[v->replicas[k]] && world_disk_up(w, v->replicas[k], world_disk_of(w, vm, v->replicas[k])))
+        if (world_host_up(w, v->replicas[k]) && world_disk_up(w, v->replicas[k], world_disk_of(w, vm, v->replicas[k])))
             primary = v->replicas[k];
     if (primary < 0)
         return;
     flow_link *path[4];
-    if (primary != v->host && v->nceph_io < 10)
-        v->ceph_io[v->nceph_io++] = flow_bg_new(w->net, path, world_path(w, v->host, primary, net, path), rate);
-    for (int k = 0; k < v->nreplicas && v->nceph_io < 10; k++) {
+    if (primary != host && v->nio < c->size)
+        v->io[v->nio++] = flow_bg_new(world_net(w), path, world_path(w, host, primary, net, path), rate);
+    for (int k = 0; k < v->nreplicas && v->nio < c->size; k++) {
         int r = v->replicas[k];
-        if (r != primary && w->host_up[r])
-            v->ceph_io[v->nceph_io++] = flow_bg_new(w->net, path, world_path(w, primary, r, net, path), rate);
+        if (r != primary && world_host_up(w, r))
+            v->io[v->nio++] = flow_bg_new(world_net(w), path, world_path(w, primary, r, net, path), rate);
     }
 }
 
@@ -135,98 +226,112 @@ void ceph_io_attach(world *w, int vm)
 static bool ceph_link(const world *w, int a, int b)
 {
     int net = world_storage_network(w);
-    if (!w->host_up[a] || !w->host_up[b])
+    if (!world_host_up(w, a) || !world_host_up(w, b))
         return false;
     if (a == b)
         return true;
-    return world_hosts_reach(w, a, b) && world_link_up(world_nic(w, a, net)) && world_link_up(world_nic(w, b, net));
+    return world_hosts_reach(w, a, b) && world_nic_up(w, a, net) && world_nic_up(w, b, net);
 }
 
 /* The copies of vm its host can reach (any that are up and connected when
  * the VM is down). */
-static int ceph_usable(const world *w, int vm)
+static int ceph_usable(const ceph_state *c, int vm)
 {
-    const vm_state *v = &w->vms[vm];
+    const world *w = c->w;
+    const ceph_vm *v = &c->vms[vm];
+    int host = world_vm_host(w, vm);
     int u = 0;
     for (int k = 0; k < v->nreplicas; k++) {
         int r = v->replicas[k];
         bool osd = world_disk_up(w, r, world_disk_of(w, vm, r));
-        u += osd && (v->host >= 0 ? ceph_link(w, v->host, r) : ceph_link(w, r, r));
+        u += osd && (host >= 0 ? ceph_link(w, host, r) : ceph_link(w, r, r));
     }
     return u;
 }
 
 /* A majority of the monitors that reach one another (Paxos, facts 2.1). */
-static bool ceph_mon_quorum(const world *w)
+static bool ceph_mon_quorum(const ceph_state *c)
 {
-    for (int m = 0; m < w->nmons; m++) {
-        if (!w->mon_up[m] || !w->host_up[m])
+    const world *w = c->w;
+    for (int m = 0; m < c->nmons; m++) {
+        if (!c->mon_up[m] || !world_host_up(w, m))
             continue;
         int with = 0;
-        for (int k = 0; k < w->nmons; k++)
-            with += w->mon_up[k] && ceph_link(w, m, k);
-        if (2 * with > w->nmons)
+        for (int k = 0; k < c->nmons; k++)
+            with += c->mon_up[k] && ceph_link(w, m, k);
+        if (2 * with > c->nmons)
             return true;
     }
     return false;
 }
 
+typedef struct {
+    world *w;
+    int *stall;
+} stall_job;
+
 static void ceph_stall_over(sim *s, void *arg)
 {
     (void)s;
-    vm_state *v = arg;
-    world_incident_close(v->w, &v->ceph_stall);
+    stall_job *j = arg;
+    world_incident_close(j->w, j->stall);
 }
 
-void ceph_mon_changed(world *w, bool lost)
+/* A monitor (or its host) went down (lost) or came back: an election,
+ * during which no map can change (an OSD failover stall lasts at least
+ * until it is over). */
+static void ceph_mon_changed(ceph_state *c, bool lost)
 {
-    if (!w->ceph)
-        return;
-    sim_time until = sim_now(w->s) + (lost ? CEPH_LEASE_WAIT : 0) + CEPH_ELECTION;
-    if (until > w->mon_electing_until)
-        w->mon_electing_until = until;
-    world_note(w, "ceph-mon-election", "ceph:mon", lost ? "a monitor was lost" : "a monitor joined");
+    sim_time until = world_now(c->w) + (lost ? CEPH_LEASE_WAIT : 0) + CEPH_ELECTION;
+    if (until > c->mon_electing_until)
+        c->mon_electing_until = until;
+    world_note(c->w, "ceph-mon-election", "ceph:mon", lost ? "a monitor was lost" : "a monitor joined");
 }
 
-void ceph_update(world *w)
+/* Re-checks every VM's IO and the monitors' quorum after a change. */
+static void ceph_update(ceph_state *c)
 {
-    if (!w->ceph)
-        return;
-    bool q = ceph_mon_quorum(w);
-    if (!q && w->mon_quorum)
-        w->mon_inc = world_incident_open(w, "quorum-lost", "ceph:mon", -1);
-    else if (q && !w->mon_quorum)
-        world_incident_close(w, &w->mon_inc);
-    w->mon_quorum = q;
-    int min_size = w->sc->storage.min_size;
-    for (size_t i = 0; i < w->sc->nvms; i++) {
-        vm_state *v = &w->vms[i];
-        if (v->host < 0)
+    world *w = c->w;
+    const scenario *sc = world_scenario(w);
+    bool q = ceph_mon_quorum(c);
+    if (!q && c->mon_quorum)
+        c->mon_inc = world_incident_open(w, "quorum-lost", "ceph:mon", -1);
+    else if (q && !c->mon_quorum)
+        world_incident_close(w, &c->mon_inc);
+    c->mon_quorum = q;
+    int min_size = sc->storage.min_size;
+    for (size_t i = 0; i < sc->nvms; i++) {
+        ceph_vm *v = &c->vms[i];
+        if (world_vm_host(w, (int)i) < 0)
             continue;
-        int u = ceph_usable(w, (int)i);
-        bool lost_one = u < v->ceph_usable;
-        if (u < min_size || (lost_one && !q) || (v->io_blocked >= 0 && !q)) {
+        int u = ceph_usable(c, (int)i);
+        if (v->usable < 0)
+            v->usable = u; /* (re)started: it opens the image with the map as it is */
+        bool lost_one = u < v->usable;
+        if (u < min_size || (lost_one && !q) || (v->blocked >= 0 && !q)) {
             /* peered PGs, or a map change that cannot be committed */
-            if (v->io_blocked < 0)
-                v->io_blocked = world_incident_open(w, "io-blocked", u < min_size ? "ceph:pg" : "ceph:mon", (int)i);
+            if (v->blocked < 0)
+                v->blocked = world_incident_open(w, "io-blocked", u < min_size ? "ceph:pg" : "ceph:mon", (int)i);
         } else {
-            world_incident_close(w, &v->io_blocked);
-            if (lost_one && v->ceph_stall < 0) {
-                v->ceph_stall = world_incident_open(w, "io-blocked", "ceph:osd-failover", (int)i);
+            world_incident_close(w, &v->blocked);
+            if (lost_one && v->stall < 0) {
+                v->stall = world_incident_open(w, "io-blocked", "ceph:osd-failover", (int)i);
                 /* until the OSD is marked down, and a monitor election
                  * under way is over (marking it down is a map change) */
-                sim_time d = w->ceph_hang ? CEPH_HANG : w->ceph_fast_fail ? CEPH_FAST_FAIL : CEPH_GRACE;
-                if (w->mon_electing_until - sim_now(w->s) > d)
-                    d = w->mon_electing_until - sim_now(w->s);
-                sim_after(w->s, d, ceph_stall_over, v);
+                sim_time d = c->hang ? CEPH_HANG : c->fast_fail ? CEPH_FAST_FAIL : CEPH_GRACE;
+                if (c->mon_electing_until - world_now(w) > d)
+                    d = c->mon_electing_until - world_now(w);
+                stall_job *j = world_job(w, sizeof(stall_job));
+                *j = (stall_job){ w, &v->stall };
+                sim_after(world_sim(w), d, ceph_stall_over, j);
             }
         }
-        v->ceph_usable = u;
+        v->usable = u;
     }
 }
 
 typedef struct {
-    world *w;
+    ceph_state *c;
     int vm, from, to;
 } ceph_recovery;
 
@@ -235,46 +340,48 @@ static void ceph_recovered(flow_net *net, flow *f, void *arg)
     (void)net;
     (void)f;
     ceph_recovery *r = arg;
-    world *w = r->w;
-    vm_state *v = &w->vms[r->vm];
+    ceph_state *c = r->c;
+    ceph_vm *v = &c->vms[r->vm];
     for (int k = 0; k < v->nreplicas; k++)
         if (v->replicas[k] == r->from)
             v->replicas[k] = r->to;
-    world_note(w, "ceph-recovery-done", w->sc->vms[r->vm].name, NULL);
-    ceph_io_attach(w, r->vm);
-    v->ceph_usable = ceph_usable(w, r->vm);
-    ceph_update(w);
+    world_note(c->w, "ceph-recovery-done", world_scenario(c->w)->vms[r->vm].name, NULL);
+    ceph_io_attach(c, r->vm);
+    v->usable = ceph_usable(c, r->vm);
+    ceph_update(c);
 }
 
 /* Re-replicates the copies on host h (on its OSD k only, unless k < 0)
  * that are still down, to another host, from a copy that is up. */
-static void rereplicate(world *w, int h, int osd_k)
+static void rereplicate(ceph_state *c, int h, int osd_k)
 {
+    world *w = c->w;
+    const scenario *sc = world_scenario(w);
     int net = world_storage_network(w);
-    for (size_t i = 0; i < w->sc->nvms; i++) {
-        vm_state *v = &w->vms[i];
+    for (size_t i = 0; i < sc->nvms; i++) {
+        ceph_vm *v = &c->vms[i];
         bool holds = false;
         int src = -1;
         for (int k = 0; k < v->nreplicas; k++) {
             int r = v->replicas[k];
             holds |= r == h && (osd_k < 0 || world_disk_of(w, (int)i, h) == osd_k);
-            if (r != h && w->host_up[r] && world_disk_up(w, r, world_disk_of(w, (int)i, r)) && src < 0)
+            if (r != h && world_host_up(w, r) && world_disk_up(w, r, world_disk_of(w, (int)i, r)) && src < 0)
                 src = r;
         }
         if (!holds)
             continue;
-        int to = ceph_pick(w, (int)i, true);
+        int to = ceph_pick(c, (int)i, true);
         if (to < 0 || src < 0) {
-            world_note(w, "ceph-undersized", w->sc->vms[i].name, "no other host for the lost copy");
+            world_note(w, "ceph-undersized", sc->vms[i].name, "no other host for the lost copy");
             continue;
         }
-        world_note(w, "ceph-recovery-start", w->sc->vms[i].name, "down -> out after 600 s");
+        world_note(w, "ceph-recovery-start", sc->vms[i].name, "down -> out after 600 s");
         ceph_recovery *r = world_job(w, sizeof(ceph_recovery));
-        *r = (ceph_recovery){ w, (int)i, h, to };
+        *r = (ceph_recovery){ c, (int)i, h, to };
         flow_link *path[4];
         size_t np = world_path(w, src, to, net, path);
-        double bytes = w->sc->vms[i].disk_size > 0 ? w->sc->vms[i].disk_size : 1;
-        flow_start(w->net, path, np, bytes, &(flow_params){ .cap_Bps = CEPH_RECOVERY_BPS }, ceph_recovered, r);
+        double bytes = sc->vms[i].disk_size > 0 ? sc->vms[i].disk_size : 1;
+        flow_start(world_net(w), path, np, bytes, &(flow_params){ .cap_Bps = CEPH_RECOVERY_BPS }, ceph_recovered, r);
     }
 }
 
@@ -283,14 +390,14 @@ static void ceph_out(sim *s, void *arg)
 {
     (void)s;
     host_ref *ref = arg;
-    world *w = ref->w;
-    w->out_ev[ref->h] = 0;
-    if (!w->host_up[ref->h])
-        rereplicate(w, ref->h, -1);
+    ceph_state *c = ref->c;
+    c->out_ev[ref->h] = 0;
+    if (!world_host_up(c->w, ref->h))
+        rereplicate(c, ref->h, -1);
 }
 
 typedef struct {
-    world *w;
+    ceph_state *c;
     int h, k;
 } osd_ref;
 
@@ -298,80 +405,156 @@ static void ceph_osd_out(sim *s, void *arg)
 {
     (void)s;
     osd_ref *o = arg;
-    world *w = o->w;
-    w->osd_out_ev[w->sc->hosts[o->h].first_osd + o->k] = 0;
-    if (!w->ended && !world_disk_up(w, o->h, o->k))
-        rereplicate(w, o->h, o->k);
+    ceph_state *c = o->c;
+    c->osd_out_ev[world_scenario(c->w)->hosts[o->h].first_osd + o->k] = 0;
+    if (!world_ended(c->w) && !world_disk_up(c->w, o->h, o->k))
+        rereplicate(c, o->h, o->k);
 }
 
-/* An OSD's disk failed or came back: its copies are lost like a host's,
- * and it is marked out after the same interval (facts 2.2). */
-void ceph_disk_hung(world *w, int h, int k, bool hung)
+/* Disk k of host h (an OSD) failed or came back: its copies are lost like
+ * a host's, and it is marked out after the same interval (facts 2.2). */
+static void ceph_disk_changed(ceph_state *c, int h, int k, bool down)
 {
-    if (!w->ceph)
-        return;
-    if (hung) {
-        w->ceph_hang = true;
-        ceph_update(w);
-        w->ceph_hang = false;
-    }
-    ceph_disk_changed(w, h, k, hung);
-}
-
-void ceph_disk_changed(world *w, int h, int k, bool down)
-{
-    if (!w->ceph)
-        return;
+    world *w = c->w;
     if (down) {
-        w->ceph_fast_fail = true;
-        ceph_update(w);
-        w->ceph_fast_fail = false;
+        c->fast_fail = true;
+        ceph_update(c);
+        c->fast_fail = false;
     }
-    sim_event *ev = &w->osd_out_ev[w->sc->hosts[h].first_osd + k];
+    sim_event *ev = &c->osd_out_ev[world_scenario(w)->hosts[h].first_osd + k];
     if (down && !*ev) {
         osd_ref *o = world_job(w, sizeof(osd_ref));
-        *o = (osd_ref){ w, h, k };
-        *ev = sim_after(w->s, CEPH_OUT, ceph_osd_out, o);
+        *o = (osd_ref){ c, h, k };
+        *ev = sim_after(world_sim(w), CEPH_OUT, ceph_osd_out, o);
     } else if (!down && *ev) {
-        sim_cancel(w->s, *ev);
+        sim_cancel(world_sim(w), *ev);
         *ev = 0;
     }
 }
 
-void ceph_host_changed(world *w, int h, bool down)
+/* Disk k of host h hangs (or recovers): its OSD stalls until it kills
+ * itself, then its copies are lost as with a failed disk. */
+static void ceph_disk_hung(ceph_state *c, int h, int k, bool hung)
 {
-    if (!w->ceph || h < 0)
-        return;
+    if (hung) {
+        c->hang = true;
+        ceph_update(c);
+        c->hang = false;
+    }
+    ceph_disk_changed(c, h, k, hung);
+}
+
+/* Host h went down or came back: starts or stops its down -> out timer. */
+static void ceph_host_changed(ceph_state *c, int h, bool down)
+{
+    world *w = c->w;
+    const scenario *sc = world_scenario(w);
     /* writes that went to or through its copies take another way */
-    for (size_t i = 0; i < w->sc->nvms; i++)
-        for (int k = 0; k < w->vms[i].nreplicas; k++)
-            if (w->vms[i].replicas[k] == h) {
-                ceph_io_attach(w, (int)i);
+    for (size_t i = 0; i < sc->nvms; i++)
+        for (int k = 0; k < c->vms[i].nreplicas; k++)
+            if (c->vms[i].replicas[k] == h) {
+                ceph_io_attach(c, (int)i);
                 break;
             }
-    if (down && !w->out_ev[h])
-        w->out_ev[h] = sim_after(w->s, CEPH_OUT, ceph_out, &w->hrefs[h]);
-    else if (!down && w->out_ev[h]) {
-        sim_cancel(w->s, w->out_ev[h]);
-        w->out_ev[h] = 0;
+    if (down && !c->out_ev[h])
+        c->out_ev[h] = sim_after(world_sim(w), CEPH_OUT, ceph_out, &c->hrefs[h]);
+    else if (!down && c->out_ev[h]) {
+        sim_cancel(world_sim(w), c->out_ev[h]);
+        c->out_ev[h] = 0;
     }
 }
 
-sim_time ceph_lock_free_at(const world *w, sim_time down_since)
+static void ceph_start(void *st, world *w)
 {
-    (void)w;
-    /* the dead owner's RBD lock is broken once its watch times out */
-    return down_since + CEPH_WATCH;
+    ceph_state *c = st;
+    for (size_t i = 0; i < world_scenario(w)->nvms; i++)
+        ceph_io_attach(c, (int)i);
 }
 
-void ceph_stop(world *w)
+static void ceph_changed(void *st, world *w, const world_change *ch)
 {
-    for (size_t h = 0; h < w->sc->nhosts; h++) {
-        sim_cancel(w->s, w->out_ev[h]);
-        w->out_ev[h] = 0;
-        for (int k = 0; k < w->sc->hosts[h].disks; k++) {
-            sim_cancel(w->s, w->osd_out_ev[w->sc->hosts[h].first_osd + k]);
-            w->osd_out_ev[w->sc->hosts[h].first_osd + k] = 0;
+    ceph_state *c = st;
+    (void)w;
+    if (ch->kind == WORLD_DISK && ch->disk >= 0) {
+        if (ch->hang)
+            ceph_disk_hung(c, ch->host, ch->disk, ch->down);
+        else
+            ceph_disk_changed(c, ch->host, ch->disk, ch->down);
+    } else if (ch->kind == WORLD_HOST) {
+        ceph_host_changed(c, ch->host, ch->down);
+        if (ch->host < c->nmons && c->mon_up[ch->host])
+            ceph_mon_changed(c, ch->down);
+    } else if (ch->kind == WORLD_VM) {
+        ceph_io_attach(c, ch->vm);
+    }
+    ceph_update(c);
+}
+
+static void ceph_vm_gone(void *st, world *w, int vm)
+{
+    ceph_state *c = st;
+    world_incident_close(w, &c->vms[vm].blocked);
+    world_incident_close(w, &c->vms[vm].stall);
+    c->vms[vm].usable = -1;
+    ceph_io_attach(c, vm);
+}
+
+static bool ceph_apply_target(void *st, world *w, const char *target, bool fail)
+{
+    ceph_state *c = st;
+    if (!g_str_has_prefix(target, "mon:"))
+        return false;
+    int h = scenario_find_host(world_scenario(w), target + 4);
+    if (h >= 0 && h < c->nmons && c->mon_up[h] == fail) {
+        c->mon_up[h] = !fail;
+        if (world_host_up(w, h))
+            ceph_mon_changed(c, fail);
+    }
+    return true;
+}
+
+/* A VM restarted after its host died waits for its RBD lock holder's watch
+ * to time out before it can take the exclusive lock. */
+static bool ceph_start_wait(void *st, world *w, int vm, int h, sim_time *wait)
+{
+    (void)st;
+    (void)h;
+    sim_time since = world_vm_down_since(w, vm);
+    if (world_vm_host(w, vm) < 0 && since >= 0) {
+        /* the dead owner's RBD lock is broken once its watch times out */
+        sim_time free_at = since + CEPH_WATCH;
+        if (free_at > world_now(w) + *wait)
+            *wait = free_at - world_now(w);
+    }
+    return true;
+}
+
+static void ceph_stop(void *st, world *w)
+{
+    ceph_state *c = st;
+    const scenario *sc = world_scenario(w);
+    for (size_t h = 0; h < sc->nhosts; h++) {
+        sim_cancel(world_sim(w), c->out_ev[h]);
+        c->out_ev[h] = 0;
+        for (int k = 0; k < sc->hosts[h].disks; k++) {
+            sim_cancel(world_sim(w), c->osd_out_ev[sc->hosts[h].first_osd + k]);
+            c->osd_out_ev[sc->hosts[h].first_osd + k] = 0;
         }
     }
+    for (size_t i = 0; i < sc->nvms; i++)
+        c->vms[i].blocked = c->vms[i].stall = -1;
+    c->mon_inc = -1;
 }
+
+const storage_ops ceph_storage = {
+    .name = "ceph",
+    .shared = true,
+    .create = ceph_create,
+    .destroy = ceph_destroy,
+    .start = ceph_start,
+    .changed = ceph_changed,
+    .vm_gone = ceph_vm_gone,
+    .apply_target = ceph_apply_target,
+    .start_wait = ceph_start_wait,
+    .stop = ceph_stop,
+};

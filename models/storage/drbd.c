@@ -38,9 +38,8 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "models/cluster/pacemaker.h"
-
-struct drbd_state {
+typedef struct drbd_state {
+    world *w;
     int n;
     bool *conn;          /* [a * n + b]: DRBD considers the pair connected */
     sim_time *since;     /* [a * n + b]: when the pair lost its path, 0 while it has one */
@@ -54,22 +53,22 @@ struct drbd_state {
     bool *pending;       /* the node waits for a lost peer's verdict */
     bool *diskless;      /* its backing disk failed: detached (on-io-error detach) */
     bool *hung;          /* its backing disk hangs (disk-timeout 0: DRBD waits) */
+    int *vm_frozen, *vm_blocked, *vm_error; /* per VM: open incidents, -1 if none */
     sim_time last;
     sim_event detect_ev;
     int sb;              /* open split-brain incident, -1 if none */
     bool standalone;
     double disk_total;   /* the most a node can be out of sync */
     GPtrArray *bgs;      /* replication streams */
-};
+} drbd_state;
 
 static int idx(const drbd_state *d, int a, int b) { return a * d->n + b; }
 
-drbd_state *drbd_new(world *w)
+static void *drbd_create(world *w)
 {
-    const scenario *sc = w->sc;
-    if (sc->storage.type != STORAGE_DRBD)
-        return NULL;
+    const scenario *sc = world_scenario(w);
     drbd_state *d = g_new0(drbd_state, 1);
+    d->w = w;
     int n = d->n = (int)sc->nhosts;
     d->conn = g_new(bool, (size_t)n * n);
     for (int k = 0; k < n * n; k++)
@@ -87,15 +86,25 @@ drbd_state *drbd_new(world *w)
     d->pending = g_new0(bool, n);
     d->diskless = g_new0(bool, n);
     d->hung = g_new0(bool, n);
+    size_t nv = sc->nvms ? sc->nvms : 1;
+    d->vm_frozen = g_new(int, nv);
+    d->vm_blocked = g_new(int, nv);
+    d->vm_error = g_new(int, nv);
+    for (size_t i = 0; i < sc->nvms; i++)
+        d->vm_frozen[i] = d->vm_blocked[i] = d->vm_error[i] = -1;
     d->sb = -1;
     for (size_t i = 0; i < sc->nvms; i++)
         d->disk_total += sc->vms[i].disk_size;
     d->bgs = g_ptr_array_new();
+    if (sc->storage.fencing == FENCING_RESOURCE_ONLY && !world_cluster_managed(w))
+        world_warn(w, "DRBD fencing resource-only needs a cluster manager to outdate the peer: without one it "
+                      "behaves as dont-care");
     return d;
 }
 
-void drbd_free(drbd_state *d)
+static void drbd_destroy(void *st)
 {
+    drbd_state *d = st;
     if (!d)
         return;
     g_free(d->conn);
@@ -110,75 +119,90 @@ void drbd_free(drbd_state *d)
     g_free(d->pending);
     g_free(d->diskless);
     g_free(d->hung);
+    g_free(d->vm_frozen);
+    g_free(d->vm_blocked);
+    g_free(d->vm_error);
     g_ptr_array_free(d->bgs, TRUE);
     g_free(d);
 }
 
-bool drbd_allows_live_migration(const world *w)
+static const char *drbd_live_refused(void *st, const world *w, int vm)
 {
-    return !w->drbd || w->sc->storage.dual_primary;
+    (void)st;
+    (void)vm;
+    /* the destination QEMU must open the disk while the source still runs:
+     * only a second primary may (facts 1.2) */
+    return world_scenario(w)->storage.dual_primary ? NULL
+                                                    : "DRBD without dual-primary: the destination cannot open the disk";
 }
 
-static bool path_up(world *w, int a, int b)
+static bool path_up(const drbd_state *d, int a, int b)
 {
+    const world *w = d->w;
     int net = world_storage_network(w);
-    const drbd_state *d = w->drbd;
-    return w->host_up[a] && w->host_up[b] && !d->hung[a] && !d->hung[b] && world_hosts_reach(w, a, b) &&
-           world_link_up(world_nic(w, a, net)) && world_link_up(world_nic(w, b, net));
+    return world_host_up(w, a) && world_host_up(w, b) && !d->hung[a] && !d->hung[b] && world_hosts_reach(w, a, b) &&
+           world_nic_up(w, a, net) && world_nic_up(w, b, net);
 }
 
-static bool vm_writes(const vm_state *v)
+static bool vm_writes(const drbd_state *d, int vm)
 {
-    return v->frozen < 0 && v->io_blocked < 0 && v->io_error < 0;
+    return d->vm_frozen[vm] < 0 && d->vm_blocked[vm] < 0 && d->vm_error[vm] < 0;
+}
+
+/* Whether vm runs on node h (or a second copy of it does). */
+static bool runs_on(const drbd_state *d, int vm, int h)
+{
+    return world_vm_host(d->w, vm) == h || world_vm_second_host(d->w, vm) == h;
 }
 
 /* What node h writes now: its running VMs and second copies started there. */
-static double writes(const world *w, int h)
+static double writes(const drbd_state *d, int h)
 {
+    const scenario *sc = world_scenario(d->w);
     double r = 0;
-    for (size_t i = 0; i < w->sc->nvms; i++) {
-        const vm_state *v = &w->vms[i];
-        if ((v->host == h || v->dup_host == h) && vm_writes(v))
-            r += w->sc->vms[i].disk_write_Bps;
-    }
+    for (size_t i = 0; i < sc->nvms; i++)
+        if (runs_on(d, (int)i, h) && vm_writes(d, (int)i))
+            r += sc->vms[i].disk_write_Bps;
     return r;
 }
 
 /* Whether VMs on h have writes to make (blocked or not). */
-static bool wants_to_write(const world *w, int h)
+static bool wants_to_write(const drbd_state *d, int h)
 {
-    for (size_t i = 0; i < w->sc->nvms; i++)
-        if ((w->vms[i].host == h || w->vms[i].dup_host == h) && w->sc->vms[i].disk_write_Bps > 0)
+    const scenario *sc = world_scenario(d->w);
+    for (size_t i = 0; i < sc->nvms; i++)
+        if (runs_on(d, (int)i, h) && sc->vms[i].disk_write_Bps > 0)
             return true;
     return false;
 }
 
-static bool runs_vms(const world *w, int h)
+static bool runs_vms(const drbd_state *d, int h)
 {
-    for (size_t i = 0; i < w->sc->nvms; i++)
-        if (w->vms[i].host == h || w->vms[i].dup_host == h)
+    for (size_t i = 0; i < world_scenario(d->w)->nvms; i++)
+        if (runs_on(d, (int)i, h))
             return true;
     return false;
 }
 
 /* Connected sets of up nodes: comp[h] (-1 when down), their sizes. */
-static int components(world *w, int *comp, int *size)
+static int components(const drbd_state *d, int *comp, int *size)
 {
-    drbd_state *d = w->drbd;
+    const world *w = d->w;
     int nc = 0;
+    int *stack = g_newa(int, d->n);
     for (int h = 0; h < d->n; h++)
         comp[h] = -1;
     for (int h = 0; h < d->n; h++) {
-        if (!w->host_up[h] || comp[h] >= 0)
+        if (!world_host_up(w, h) || comp[h] >= 0)
             continue;
-        int stack[64], top = 0;
+        int top = 0;
         comp[h] = nc;
         size[nc] = 1;
         stack[top++] = h;
         while (top) {
             int a = stack[--top];
             for (int b = 0; b < d->n; b++)
-                if (b != a && w->host_up[b] && comp[b] < 0 && d->conn[idx(d, a, b)]) {
+                if (b != a && world_host_up(w, b) && comp[b] < 0 && d->conn[idx(d, a, b)]) {
                     comp[b] = nc;
                     size[nc]++;
                     stack[top++] = b;
@@ -189,9 +213,9 @@ static int components(world *w, int *comp, int *size)
     return nc;
 }
 
-static bool has_quorum(const world *w, int size)
+static bool has_quorum(const drbd_state *d, int size)
 {
-    int q = w->sc->storage.quorum, n = w->drbd->n;
+    int q = world_scenario(d->w)->storage.quorum, n = d->n;
     if (q == 0)
         return true;
     if (q == -1)
@@ -202,11 +226,10 @@ static bool has_quorum(const world *w, int size)
 }
 
 /* Brings the byte counters forward to now at the rates of the last update. */
-static void advance(world *w)
+static void advance(drbd_state *d)
 {
-    drbd_state *d = w->drbd;
-    double dt = sim_to_s(sim_now(w->s) - d->last);
-    d->last = sim_now(w->s);
+    double dt = sim_to_s(world_now(d->w) - d->last);
+    d->last = world_now(d->w);
     if (dt <= 0)
         return;
     for (int y = 0; y < d->n; y++) {
@@ -235,25 +258,26 @@ static void resync_done(flow_net *net, flow *f, void *arg)
     (void)net;
     (void)f;
     resync_job *j = arg;
-    world_note(j->w, "drbd-resync-done", j->w->sc->hosts[j->to].name, NULL);
+    world_note(j->w, "drbd-resync-done", world_scenario(j->w)->hosts[j->to].name, NULL);
 }
 
 /* Sends what node `to` misses from peer `from` at c-max-rate (facts 1.8). */
-static void resync(world *w, int from, int to, double bytes)
+static void resync(drbd_state *d, int from, int to, double bytes)
 {
+    world *w = d->w;
+    const scenario *sc = world_scenario(w);
     if (bytes <= 0)
         return;
     int net = world_storage_network(w);
-    nic_links *a = world_nic(w, from, net), *b = world_nic(w, to, net);
-    if (!a->tx || !b->rx)
+    if (!world_has_nic(w, from, net) || !world_has_nic(w, to, net))
         return;
-    g_autofree char *why = g_strdup_printf("%.0f bytes out of sync, from %s", bytes, w->sc->hosts[from].name);
-    world_note(w, "drbd-resync-start", w->sc->hosts[to].name, why);
+    g_autofree char *why = g_strdup_printf("%.0f bytes out of sync, from %s", bytes, sc->hosts[from].name);
+    world_note(w, "drbd-resync-start", sc->hosts[to].name, why);
     resync_job *j = world_job(w, sizeof(resync_job));
     *j = (resync_job){ w, to, bytes };
     flow_link *path[4];
     size_t np = world_path(w, from, to, net, path);
-    flow_start(w->net, path, np, bytes, &(flow_params){ .cap_Bps = w->sc->storage.resync_rate_Bps }, resync_done, j);
+    flow_start(world_net(w), path, np, bytes, &(flow_params){ .cap_Bps = sc->storage.resync_rate_Bps }, resync_done, j);
 }
 
 /* The side the after-sb-0pri rule discards, -1 for "disconnect". Sides are
@@ -285,18 +309,15 @@ static void pri_lost(sim *s, void *arg)
 {
     (void)s;
     reboot_job *j = arg;
-    world *w = j->w;
-    int h = j->host;
-    if (w->ended)
-        return;
-    world_fence(w, h, "DRBD pri-lost-after-sb handler: the split-brain victim reboots");
+    if (!world_ended(j->w))
+        world_fence(j->w, j->host, "DRBD pri-lost-after-sb handler: the split-brain victim reboots");
 }
 
 /* The sides that wrote during the split brain see each other again. */
-static void resolve_split_brain(world *w)
+static void resolve_split_brain(drbd_state *d)
 {
-    drbd_state *d = w->drbd;
-    const scn_storage *st = &w->sc->storage;
+    world *w = d->w;
+    const scn_storage *st = &world_scenario(w)->storage;
     world_incident *in = world_incident_at(w, d->sb);
     int n = d->n;
     double *written = g_newa(double, n);
@@ -316,7 +337,7 @@ static void resolve_split_brain(world *w)
         written[s] += d->sb_written[h];
         if (d->primary_since[h] >= 0 && d->primary_since[h] < since[s])
             since[s] = d->primary_since[h];
-        primary[s] |= w->host_up[h] && runs_vms(w, h);
+        primary[s] |= world_host_up(w, h) && runs_vms(d, h);
     }
     in->diverged_bytes = total;
     int a = -1, b = -1, npri = 0;
@@ -354,19 +375,19 @@ static void resolve_split_brain(world *w)
         in->discarded_bytes = written[victim];
         int winner = victim == a ? b : a, src = -1;
         for (int h = 0; h < n; h++)
-            if (d->side[h] == winner && w->host_up[h])
+            if (d->side[h] == winner && world_host_up(w, h))
                 src = h;
         for (int h = 0; h < n; h++) {
-            if (d->side[h] != victim || !w->host_up[h])
+            if (d->side[h] != victim || !world_host_up(w, h))
                 continue;
-            world_note(w, "drbd-split-brain-resolved", w->sc->hosts[h].name, why);
+            world_note(w, "drbd-split-brain-resolved", world_scenario(w)->hosts[h].name, why);
             if (src >= 0)
-                resync(w, src, h, total > d->disk_total && d->disk_total > 0 ? d->disk_total : total);
+                resync(d, src, h, total > d->disk_total && d->disk_total > 0 ? d->disk_total : total);
             d->behind[h] = 0;
-            if (policy == SB_CALL_PRI_LOST_AFTER_SB && runs_vms(w, h)) {
+            if (policy == SB_CALL_PRI_LOST_AFTER_SB && runs_vms(d, h)) {
                 reboot_job *j = world_job(w, sizeof(reboot_job));
                 *j = (reboot_job){ w, h };
-                sim_after(w->s, 0, pri_lost, j);
+                sim_after(world_sim(w), 0, pri_lost, j);
             }
         }
     }
@@ -375,8 +396,10 @@ static void resolve_split_brain(world *w)
         d->sb_written[h] = 0;
 }
 
+static void drbd_update(drbd_state *d);
+
 typedef struct {
-    world *w;
+    drbd_state *d;
     uint64_t winners, losers; /* node masks */
 } fence_job;
 
@@ -384,12 +407,12 @@ static void fence_done(sim *s, void *arg)
 {
     (void)s;
     fence_job *j = arg;
-    world *w = j->w;
-    drbd_state *d = w->drbd;
-    if (w->ended)
+    drbd_state *d = j->d;
+    world *w = d->w;
+    if (world_ended(w))
         return;
     for (int h = 0; h < d->n; h++) {
-        if (j->losers >> h & 1 && w->host_up[h]) {
+        if (j->losers >> h & 1 && world_host_up(w, h)) {
             d->ffrozen[h] = false;
             world_fence(w, h, "DRBD fence-peer (resource-and-stonith)");
         }
@@ -397,11 +420,11 @@ static void fence_done(sim *s, void *arg)
     for (int h = 0; h < d->n; h++)
         if (j->winners >> h & 1)
             d->ffrozen[h] = false;
-    drbd_update(w);
+    drbd_update(d);
 }
 
 typedef struct {
-    world *w;
+    drbd_state *d;
     int loser;
     int winner_comp_node;
 } outdate_job;
@@ -412,71 +435,72 @@ static void outdate_done(sim *s, void *arg)
 {
     (void)s;
     outdate_job *j = arg;
-    world *w = j->w;
-    if (w->ended)
+    drbd_state *d = j->d;
+    world *w = d->w;
+    const scenario *sc = world_scenario(w);
+    if (world_ended(w))
         return;
-    if (w->host_up[j->loser] && w->host_up[j->winner_comp_node]) {
-        world_note(w, "drbd-outdated", w->sc->hosts[j->loser].name, "crm-fence-peer placed its constraint");
-        for (size_t i = 0; i < w->sc->nvms; i++)
-            if (w->vms[i].host == j->loser) {
+    if (world_host_up(w, j->loser) && world_host_up(w, j->winner_comp_node)) {
+        world_note(w, "drbd-outdated", sc->hosts[j->loser].name, "crm-fence-peer placed its constraint");
+        for (size_t i = 0; i < sc->nvms; i++)
+            if (world_vm_host(w, (int)i) == j->loser) {
                 world_vm_down(w, (int)i, "vm-down", "drbd:outdated");
-                pcmk_recover_vm(w, (int)i, -1, j->loser);
+                world_cluster_recover(w, (int)i, j->loser);
             }
     }
-    drbd_update(w);
+    drbd_update(d);
 }
 
 static void detect(sim *s, void *arg)
 {
     (void)s;
-    world *w = arg;
-    w->drbd->detect_ev = 0;
-    drbd_update(w);
+    drbd_state *d = arg;
+    d->detect_ev = 0;
+    drbd_update(d);
 }
 
 /* Whether node h is connected to a peer that has its disk. */
-static bool has_disk_peer(const world *w, int h)
+static bool has_disk_peer(const drbd_state *d, int h)
 {
-    const drbd_state *d = w->drbd;
     for (int b = 0; b < d->n; b++)
-        if (b != h && w->host_up[b] && d->conn[idx(d, h, b)] && !d->diskless[b])
+        if (b != h && world_host_up(d->w, b) && d->conn[idx(d, h, b)] && !d->diskless[b])
             return true;
     return false;
 }
 
 /* Freezes, blocks or fails the IO of each VM as its node's state says. */
-static void sync_vm_io(world *w)
+static void sync_vm_io(drbd_state *d)
 {
-    drbd_state *d = w->drbd;
-    bool io_error = w->sc->storage.on_no_quorum_io_error;
-    for (size_t i = 0; i < w->sc->nvms; i++) {
-        vm_state *v = &w->vms[i];
-        int h = v->host;
+    world *w = d->w;
+    const scenario *sc = world_scenario(w);
+    bool io_error = sc->storage.on_no_quorum_io_error;
+    for (size_t i = 0; i < sc->nvms; i++) {
+        int h = world_vm_host(w, (int)i);
         bool q = h >= 0 && d->qfrozen[h], f = h >= 0 && d->ffrozen[h];
         /* a diskless primary reads and writes through a peer's disk */
-        bool no_data = h >= 0 && d->diskless[h] && !has_disk_peer(w, h);
+        bool no_data = h >= 0 && d->diskless[h] && !has_disk_peer(d, h);
         bool freeze = f || (q && !io_error), fail = (q && io_error && !f) || no_data;
         bool block = h >= 0 && (d->pending[h] || d->hung[h]) && !freeze && !fail;
-        if (freeze && v->frozen < 0)
-            v->frozen = world_incident_open(w, "io-frozen", f ? "drbd:fencing" : "drbd:quorum", (int)i);
+        if (freeze && d->vm_frozen[i] < 0)
+            d->vm_frozen[i] = world_incident_open(w, "io-frozen", f ? "drbd:fencing" : "drbd:quorum", (int)i);
         else if (!freeze)
-            world_incident_close(w, &v->frozen);
-        if (fail && v->io_error < 0)
-            v->io_error = world_incident_open(w, "io-error", no_data ? "drbd:diskless" : "drbd:quorum", (int)i);
+            world_incident_close(w, &d->vm_frozen[i]);
+        if (fail && d->vm_error[i] < 0)
+            d->vm_error[i] = world_incident_open(w, "io-error", no_data ? "drbd:diskless" : "drbd:quorum", (int)i);
         else if (!fail)
-            world_incident_close(w, &v->io_error);
-        if (block && v->io_blocked < 0)
-            v->io_blocked = world_incident_open(w, "io-blocked", d->hung[h] ? "drbd:disk-hang" : "drbd:r0", (int)i);
+            world_incident_close(w, &d->vm_error[i]);
+        if (block && d->vm_blocked[i] < 0)
+            d->vm_blocked[i] = world_incident_open(w, "io-blocked", d->hung[h] ? "drbd:disk-hang" : "drbd:r0", (int)i);
         else if (!block)
-            world_incident_close(w, &v->io_blocked);
+            world_incident_close(w, &d->vm_blocked[i]);
     }
 }
 
-static void streams(world *w)
+static void streams(drbd_state *d)
 {
-    drbd_state *d = w->drbd;
+    world *w = d->w;
     for (guint i = 0; i < d->bgs->len; i++)
-        flow_bg_free(w->net, g_ptr_array_index(d->bgs, i));
+        flow_bg_free(world_net(w), g_ptr_array_index(d->bgs, i));
     g_ptr_array_set_size(d->bgs, 0);
     if (d->standalone)
         return;
@@ -485,21 +509,20 @@ static void streams(world *w)
         if (d->rate[y] <= 0)
             continue;
         for (int x = 0; x < d->n; x++) {
-            nic_links *a = world_nic(w, y, net), *b = world_nic(w, x, net);
-            if (x != y && d->conn[idx(d, x, y)] && w->host_up[x] && a->tx && b->rx) {
+            if (x != y && d->conn[idx(d, x, y)] && world_host_up(w, x) && world_has_nic(w, y, net) &&
+                world_has_nic(w, x, net)) {
                 flow_link *path[4];
                 size_t np = world_path(w, y, x, net, path);
-                g_ptr_array_add(d->bgs, flow_bg_new(w->net, path, np, d->rate[y]));
+                g_ptr_array_add(d->bgs, flow_bg_new(world_net(w), path, np, d->rate[y]));
             }
         }
     }
 }
 
 /* When the loss of the pair's path is declared. */
-static sim_time verdict_at(const world *w, int a, int b)
+static sim_time verdict_at(const drbd_state *d, int a, int b)
 {
-    const drbd_state *d = w->drbd;
-    const scn_storage *st = &w->sc->storage;
+    const scn_storage *st = &world_scenario(d->w)->storage;
     if (d->hung[a] || d->hung[b]) {
         /* the peer answers pings but completes no write: dropped after
          * ko-count x timeout (facts 1.7); ko-count 0 never drops it */
@@ -507,22 +530,20 @@ static sim_time verdict_at(const world *w, int a, int b)
             return SIM_NEVER;
         return d->since[idx(d, a, b)] + st->ko_count * st->drbd_timeout;
     }
-    bool busy = wants_to_write(w, a) || wants_to_write(w, b);
+    bool busy = wants_to_write(d, a) || wants_to_write(d, b);
     return d->since[idx(d, a, b)] + (busy ? st->drbd_timeout : st->ping_int + st->ping_timeout);
 }
 
-void drbd_update(world *w)
+static void drbd_update(drbd_state *d)
 {
-    drbd_state *d = w->drbd;
-    if (!d)
-        return;
-    const scn_storage *st = &w->sc->storage;
-    sim_time now = sim_now(w->s);
+    world *w = d->w;
+    const scenario *sc = world_scenario(w);
+    const scn_storage *st = &sc->storage;
+    sim_time now = world_now(w);
     int n = d->n;
-    advance(w);
-    int comp[64], size[64];
-    int old_comp[64], old_size[64];
-    components(w, old_comp, old_size);
+    advance(d);
+    int *comp = g_newa(int, n), *size = g_newa(int, n), *old_comp = g_newa(int, n), *old_size = g_newa(int, n);
+    components(d, old_comp, old_size);
     bool lost_now = false;   /* a disconnect was declared in this update */
     bool *lost_peer = g_newa(bool, n);
     memset(lost_peer, 0, sizeof(bool) * (size_t)n);
@@ -531,7 +552,7 @@ void drbd_update(world *w)
         for (int a = 0; a < n; a++)
             for (int b = a + 1; b < n; b++) {
                 int ab = idx(d, a, b), ba = idx(d, b, a);
-                bool up = path_up(w, a, b);
+                bool up = path_up(d, a, b);
                 if (up) {
                     d->since[ab] = d->since[ba] = 0;
                     d->conn[ab] = d->conn[ba] = true;
@@ -541,7 +562,7 @@ void drbd_update(world *w)
                     continue;
                 if (!d->since[ab])
                     d->since[ab] = d->since[ba] = now ? now : 1;
-                sim_time at = verdict_at(w, a, b);
+                sim_time at = verdict_at(d, a, b);
                 if (at <= now) {
                     d->conn[ab] = d->conn[ba] = false;
                     lost_now = true;
@@ -556,13 +577,14 @@ void drbd_update(world *w)
         d->pending[h] = false;
     for (int a = 0; a < n && st->protocol != PROTOCOL_A; a++)
         for (int b = 0; b < n; b++)
-            if (a != b && d->conn[idx(d, a, b)] && d->since[idx(d, a, b)] && w->host_up[a] && wants_to_write(w, a))
+            if (a != b && d->conn[idx(d, a, b)] && d->since[idx(d, a, b)] && world_host_up(w, a) &&
+                wants_to_write(d, a))
                 d->pending[a] = true;
     if (d->detect_ev)
-        sim_cancel(w->s, d->detect_ev);
-    d->detect_ev = next != SIM_NEVER ? sim_at(w->s, next, detect, w) : 0;
+        sim_cancel(world_sim(w), d->detect_ev);
+    d->detect_ev = next != SIM_NEVER ? sim_at(world_sim(w), next, detect, d) : 0;
 
-    int nc = components(w, comp, size);
+    int nc = components(d, comp, size);
     /* reconnections: a split brain is noticed now; missed writes resync */
     if (d->sb >= 0) {
         int writers_comp = -1;
@@ -578,7 +600,7 @@ void drbd_update(world *w)
         for (int h = 0; h < n; h++)
             live_writers += d->sb_written[h] > 0 && comp[h] >= 0;
         if (together && live_writers >= 2)
-            resolve_split_brain(w);
+            resolve_split_brain(d);
     }
     for (int x = 0; x < n && d->sb < 0 && !d->standalone; x++) {
         if (comp[x] < 0 || d->behind[x] <= 0 || d->diskless[x])
@@ -589,13 +611,13 @@ void drbd_update(world *w)
             if (y != x && comp[y] == comp[x] && old_comp[y] != old_comp[x] && !d->diskless[y])
                 src = y;
         if (src >= 0) {
-            resync(w, src, x, d->behind[x]);
+            resync(d, src, x, d->behind[x]);
             d->behind[x] = 0;
         }
     }
     /* quorum (DRBD 9) */
     for (int h = 0; h < n; h++)
-        d->qfrozen[h] = comp[h] >= 0 && !has_quorum(w, size[comp[h]]) && runs_vms(w, h);
+        d->qfrozen[h] = comp[h] >= 0 && !has_quorum(d, size[comp[h]]) && runs_vms(d, h);
     /* fencing, for the sets that keep quorum */
     if (lost_now && st->fencing == FENCING_RESOURCE_AND_STONITH) {
         int best = -1, nbest = 0;
@@ -613,7 +635,7 @@ void drbd_update(world *w)
             }
         }
         if (nbest > 1) { /* a race between equal halves */
-            int pick = (int)gsl_rng_uniform_int(sim_stream(w->s, "drbd-fence-race"), (unsigned long)nbest);
+            int pick = (int)gsl_rng_uniform_int(sim_stream(world_sim(w), "drbd-fence-race"), (unsigned long)nbest);
             for (int c = 0; c < nc; c++)
                 if (size[c] == size[best] && pick-- == 0) {
                     best = c;
@@ -621,9 +643,9 @@ void drbd_update(world *w)
                 }
         }
         fence_job *j = world_job(w, sizeof(fence_job));
-        j->w = w;
+        j->d = d;
         for (int h = 0; h < n; h++) {
-            if (comp[h] < 0 || !runs_vms(w, h))
+            if (comp[h] < 0 || !runs_vms(d, h))
                 continue;
             bool affected = lost_peer[h];
             for (int x = 0; x < n; x++)
@@ -637,32 +659,32 @@ void drbd_update(world *w)
                 j->losers |= UINT64_C(1) << h;
         }
         world_note(w, "drbd-disconnected", "r0", "resource-and-stonith: IO frozen, fence-peer called");
-        sim_after(w->s, w->sc->cluster.fence_time, fence_done, j);
-    } else if (lost_now && st->fencing == FENCING_RESOURCE_ONLY && w->pacemaker) {
+        sim_after(world_sim(w), sc->cluster.fence_time, fence_done, j);
+    } else if (lost_now && st->fencing == FENCING_RESOURCE_ONLY && world_cluster_managed(w)) {
         /* crm-fence-peer works only while the cluster connects the nodes */
         for (int a = 0; a < n; a++)
             for (int b = a + 1; b < n; b++)
                 if (lost_peer[a] && lost_peer[b] && comp[a] != comp[b] && comp[a] >= 0 && comp[b] >= 0 &&
-                    pcmk_connected(w, a, b) && runs_vms(w, a) && runs_vms(w, b)) {
-                    int loser = gsl_rng_uniform_int(sim_stream(w->s, "drbd-fence-race"), 2) ? a : b;
+                    world_cluster_connected(w, a, b) && runs_vms(d, a) && runs_vms(d, b)) {
+                    int loser = gsl_rng_uniform_int(sim_stream(world_sim(w), "drbd-fence-race"), 2) ? a : b;
                     outdate_job *j = world_job(w, sizeof(outdate_job));
-                    *j = (outdate_job){ w, loser, loser == a ? b : a };
-                    sim_after(w->s, st->fence_peer, outdate_done, j);
+                    *j = (outdate_job){ d, loser, loser == a ? b : a };
+                    sim_after(world_sim(w), st->fence_peer, outdate_done, j);
                 }
         world_note(w, "drbd-disconnected", "r0", "resource-only: fence-peer races to outdate the peer");
     } else if (lost_now) {
         world_note(w, "drbd-disconnected", "r0", scenario_fencing_names[st->fencing]);
     }
-    sync_vm_io(w);
+    sync_vm_io(d);
     /* what each node writes from now on */
     int writer_sets = 0;
     bool *seen = g_newa(bool, nc + 1);
     memset(seen, 0, sizeof(bool) * (size_t)(nc + 1));
     for (int h = 0; h < n; h++) {
-        d->rate[h] = w->host_up[h] ? writes(w, h) : 0;
+        d->rate[h] = world_host_up(w, h) ? writes(d, h) : 0;
         if (d->rate[h] > 0 && d->primary_since[h] < 0)
             d->primary_since[h] = now;
-        else if (d->rate[h] <= 0 && !runs_vms(w, h))
+        else if (d->rate[h] <= 0 && !runs_vms(d, h))
             d->primary_since[h] = -1;
         if (d->rate[h] > 0 && comp[h] >= 0 && !seen[comp[h]]) {
             seen[comp[h]] = true;
@@ -682,77 +704,123 @@ void drbd_update(world *w)
             for (int h = 0; h < n; h++)
                 d->sb_written[h] += d->rate[h] * sim_to_s(now - start);
     }
-    streams(w);
+    streams(d);
 }
 
-bool drbd_can_be_primary(const world *w, int h)
+/* Whether node h may become primary now: it has quorum (DRBD 9) and, with
+ * fencing, it is not Outdated (it missed no writes, or it is connected and
+ * resyncing). Pacemaker places no VM on it otherwise. */
+static const char *drbd_host_refused(void *st_, const world *w, int vm, int h)
 {
-    const drbd_state *d = w->drbd;
-    const scn_storage *st = &w->sc->storage;
-    if (!d)
-        return true;
+    const drbd_state *d = st_;
+    const scn_storage *st = &world_scenario(w)->storage;
+    (void)vm;
     bool connected = false;
     int size = 1;
     for (int b = 0; b < d->n; b++)
-        if (b != h && w->host_up[b] && d->conn[idx(d, h, b)]) {
+        if (b != h && world_host_up(w, b) && d->conn[idx(d, h, b)]) {
             connected = true;
             size++; /* direct peers: enough for a quorum count in a mesh */
         }
-    if (st->quorum && !has_quorum(w, size))
-        return false; /* promotion needs quorum (facts 1.4) */
+    static const char *const no = "DRBD: the destination may not become primary (outdated or without quorum)";
+    if (st->quorum && !has_quorum(d, size))
+        return no; /* promotion needs quorum (facts 1.4) */
     if (d->diskless[h] && !connected)
-        return false; /* no data at all */
+        return no; /* no data at all */
     /* with fencing, a node that missed writes is Outdated until it resyncs
      * (crm-fence-peer's constraint stays until after-resync-target) */
-    return st->fencing == FENCING_DONT_CARE || d->behind[h] <= 0 || connected;
+    return st->fencing == FENCING_DONT_CARE || d->behind[h] <= 0 || connected ? NULL : no;
 }
 
-void drbd_disk_hung(world *w, int h, int k, bool hung)
+/* Disk 0 of host h hangs or recovers: the node's own IO waits (DRBD's
+ * disk-timeout is off by default) and its peers' protocol B/C writes wait
+ * for it until ko-count x timeout drops it. */
+static void disk_hung(drbd_state *d, int h, bool hung)
 {
-    drbd_state *d = w->drbd;
-    if (!d || k != 0)
-        return;
     d->hung[h] = hung;
-    world_note(w, hung ? "drbd-disk-hung" : "drbd-disk-back", w->sc->hosts[h].name,
+    world_note(d->w, hung ? "drbd-disk-hung" : "drbd-disk-back", world_scenario(d->w)->hosts[h].name,
                hung ? "disk-timeout 0: DRBD waits for the backing disk" : NULL);
-    drbd_update(w);
+    drbd_update(d);
 }
 
-void drbd_disk_changed(world *w, int h, int k, bool down)
+/* Disk 0 of host h failed or came back: it is the node's backing device;
+ * DRBD detaches it (the node goes on diskless, through a peer) and fully
+ * resyncs a new one. */
+static void disk_changed(drbd_state *d, int h, bool down)
 {
-    drbd_state *d = w->drbd;
-    if (!d || k != 0)
-        return; /* the backing device is the node's disk 0 (assumption) */
-    advance(w);
+    world *w = d->w;
+    advance(d);
     d->diskless[h] = down;
     if (down) {
-        world_note(w, "drbd-detached", w->sc->hosts[h].name, "backing disk failed: on-io-error detach, now diskless");
+        world_note(w, "drbd-detached", world_scenario(w)->hosts[h].name,
+                   "backing disk failed: on-io-error detach, now diskless");
     } else {
         /* a new disk starts Inconsistent: full sync from a peer */
-        world_note(w, "drbd-attached", w->sc->hosts[h].name, "new backing disk: full sync");
+        world_note(w, "drbd-attached", world_scenario(w)->hosts[h].name, "new backing disk: full sync");
         d->behind[h] = d->disk_total > 0 ? d->disk_total : d->behind[h];
         for (int b = 0; b < d->n; b++)
-            if (b != h && w->host_up[b] && d->conn[idx(d, h, b)] && !d->diskless[b]) {
-                resync(w, b, h, d->behind[h]);
+            if (b != h && world_host_up(w, b) && d->conn[idx(d, h, b)] && !d->diskless[b]) {
+                resync(d, b, h, d->behind[h]);
                 d->behind[h] = 0;
                 break;
             }
     }
-    drbd_update(w);
+    drbd_update(d);
 }
 
-void drbd_stop(world *w)
+static void drbd_start(void *st, world *w)
 {
-    drbd_state *d = w->drbd;
-    if (!d)
-        return;
-    advance(w);
+    (void)w;
+    drbd_update(st);
+}
+
+static void drbd_changed(void *st, world *w, const world_change *c)
+{
+    drbd_state *d = st;
+    (void)w;
+    /* the backing device is the node's disk 0 (assumption) */
+    if (c->kind == WORLD_DISK && c->disk == 0) {
+        if (c->hang)
+            disk_hung(d, c->host, c->down);
+        else
+            disk_changed(d, c->host, c->down);
+    }
+    drbd_update(d);
+}
+
+static void drbd_vm_gone(void *st, world *w, int vm)
+{
+    drbd_state *d = st;
+    world_incident_close(w, &d->vm_blocked[vm]);
+    world_incident_close(w, &d->vm_error[vm]);
+    world_incident_close(w, &d->vm_frozen[vm]);
+}
+
+static void drbd_stop(void *st, world *w)
+{
+    drbd_state *d = st;
+    advance(d);
     if (d->sb >= 0) {
         world_incident *in = world_incident_at(w, d->sb);
         for (int h = 0; h < d->n; h++)
             in->diverged_bytes += d->sb_written[h];
     }
-    sim_cancel(w->s, d->detect_ev);
+    sim_cancel(world_sim(w), d->detect_ev);
     d->detect_ev = 0;
     d->sb = -1;
+    for (size_t i = 0; i < world_scenario(w)->nvms; i++)
+        d->vm_frozen[i] = d->vm_blocked[i] = d->vm_error[i] = -1;
 }
+
+const storage_ops drbd_storage = {
+    .name = "drbd",
+    .shared = true,
+    .create = drbd_create,
+    .destroy = drbd_destroy,
+    .start = drbd_start,
+    .changed = drbd_changed,
+    .vm_gone = drbd_vm_gone,
+    .host_refused = drbd_host_refused,
+    .live_refused = drbd_live_refused,
+    .stop = drbd_stop,
+};

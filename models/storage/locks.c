@@ -14,97 +14,121 @@
  * for a fence that never comes: until the lost node rejoins. */
 #include "models/storage/locks.h"
 
-#include <string.h>
+struct locks {
+    const filer *f;
+    bool sanlock, dlm, cluster_fs;
+    int *frozen; /* per VM: open io-frozen incident, -1 if none */
+};
 
-#include "models/storage/nfs.h"
-
-bool locks_dlm(const world *w)
+locks *locks_new(world *w, const filer *f)
 {
-    scn_lock l = w->sc->storage.lock;
-    return w->sc->storage.type == STORAGE_ISCSI && (l == LOCK_CLVM || l == LOCK_GFS2 || l == LOCK_OCFS2);
+    const scenario *sc = world_scenario(w);
+    locks *l = g_new0(locks, 1);
+    scn_lock k = sc->storage.lock;
+    l->f = f;
+    l->sanlock = k == LOCK_SANLOCK || k == LOCK_LVMLOCKD_SANLOCK;
+    l->dlm = k == LOCK_CLVM || k == LOCK_GFS2 || k == LOCK_OCFS2;
+    l->cluster_fs = k == LOCK_GFS2 || k == LOCK_OCFS2;
+    l->frozen = g_new(int, sc->nvms ? sc->nvms : 1);
+    for (size_t i = 0; i < sc->nvms; i++)
+        l->frozen[i] = -1;
+    return l;
 }
 
-static bool cluster_fs(const world *w)
+void locks_free(locks *l)
 {
-    return locks_dlm(w) && (w->sc->storage.lock == LOCK_GFS2 || w->sc->storage.lock == LOCK_OCFS2);
+    if (!l)
+        return;
+    g_free(l->frozen);
+    g_free(l);
 }
 
-bool locks_restart_wait(world *w, int vm, sim_time *wait)
+bool locks_start_wait(locks *l, world *w, int vm, sim_time *wait)
 {
-    vm_state *v = &w->vms[vm];
+    const scenario *sc = world_scenario(w);
     *wait = 0;
-    if (locks_dlm(w) && !w->sc->cluster.stonith) {
-        world_note(w, "start-blocked", w->sc->vms[vm].name, "the DLM waits for the lost node to be fenced");
+    if (l->dlm && !sc->cluster.stonith) {
+        world_note(w, "start-blocked", sc->vms[vm].name, "the DLM waits for the lost node to be fenced");
         return false;
     }
-    if (!w->sanlock)
+    if (!l->sanlock)
         return true;
-    int holder = v->host >= 0 ? v->host : v->home;
-    if (holder >= 0 && w->host_up[holder] && nfs_reachable(w, holder)) {
-        world_note(w, "start-blocked", w->sc->vms[vm].name, "its sanlock lease is held by a live host");
+    int host = world_vm_host(w, vm);
+    int holder = host >= 0 ? host : world_vm_home(w, vm);
+    if (holder >= 0 && world_host_up(w, holder) && filer_reachable(l->f, w, holder)) {
+        world_note(w, "start-blocked", sc->vms[vm].name, "its sanlock lease is held by a live host");
         return false;
     }
-    sim_time lost = holder >= 0 && w->lost_at[holder] > 0 ? w->lost_at[holder] : sim_now(w->s);
+    sim_time now = world_now(w);
+    sim_time lost = holder >= 0 && filer_lost_at(l->f, holder) > 0 ? filer_lost_at(l->f, holder) : now;
     sim_time free_at = lost + 140 * SIM_S;
-    *wait = free_at > sim_now(w->s) ? free_at - sim_now(w->s) : 0;
-    if (v->host >= 0) {
+    *wait = free_at > now ? free_at - now : 0;
+    if (host >= 0) {
         /* killed by sanlock on the cut-off host before the lease frees */
         world_vm_down(w, vm, "vm-down", "sanlock");
-        world_incident *in = world_incident_at(w, v->down);
-        if (lost + 80 * SIM_S < in->start)
+        world_incident *in = world_vm_down_incident(w, vm);
+        if (in && lost + 80 * SIM_S < in->start)
             in->start = lost + 80 * SIM_S;
     }
     return true;
 }
 
-static void freeze(world *w, int g, bool on)
+static void freeze(locks *l, world *w, int part, bool on)
 {
-    g_autofree char *res = g_strdup_printf("dlm:%s", scenario_lock_names[w->sc->storage.lock]);
-    for (size_t i = 0; i < w->sc->nvms; i++) {
-        vm_state *v = &w->vms[i];
-        bool here = v->host >= 0 && (g < 0 || w->part[v->host] == g);
-        if (on && here && v->frozen < 0)
-            v->frozen = world_incident_open(w, "io-frozen", res, (int)i);
-        else if (!on && (here || v->host < 0))
-            world_incident_close(w, &v->frozen);
+    const scenario *sc = world_scenario(w);
+    g_autofree char *res = g_strdup_printf("dlm:%s", scenario_lock_names[sc->storage.lock]);
+    for (size_t i = 0; i < sc->nvms; i++) {
+        int host = world_vm_host(w, (int)i);
+        bool here = host >= 0 && (part < 0 || world_cluster_partition(w, host) == part);
+        if (on && here && l->frozen[i] < 0)
+            l->frozen[i] = world_incident_open(w, "io-frozen", res, (int)i);
+        else if (!on && (here || host < 0))
+            world_incident_close(w, &l->frozen[i]);
     }
 }
 
-void locks_members_lost(world *w, int g)
+void locks_members_lost(locks *l, world *w, int part)
 {
-    if (cluster_fs(w))
-        freeze(w, g, true);
+    if (l->cluster_fs)
+        freeze(l, w, part, true);
 }
 
 typedef struct {
+    locks *l;
     world *w;
-    int g;
+    int part;
 } thaw_job;
 
 static void thaw(sim *s, void *arg)
 {
     (void)s;
     thaw_job *j = arg;
-    if (!j->w->ended)
-        freeze(j->w, j->g, false);
+    if (!world_ended(j->w))
+        freeze(j->l, j->w, j->part, false);
 }
 
-void locks_fenced(world *w, int g)
+void locks_fenced(locks *l, world *w, int part)
 {
-    if (!cluster_fs(w))
+    if (!l->cluster_fs)
         return;
     thaw_job *j = world_job(w, sizeof(thaw_job));
-    *j = (thaw_job){ w, g };
-    sim_after(w->s, w->sc->storage.journal_recovery, thaw, j);
+    *j = (thaw_job){ l, w, part };
+    sim_after(world_sim(w), world_scenario(w)->storage.journal_recovery, thaw, j);
 }
 
-void locks_healed(world *w)
+void locks_healed(locks *l, world *w)
 {
-    if (cluster_fs(w))
-        freeze(w, -1, false);
+    if (l->cluster_fs)
+        freeze(l, w, -1, false);
 }
 
-sim_time locks_switchover(const world *w)
+void locks_vm_gone(locks *l, world *w, int vm)
 {
-    return w->sc->storage.switchover;
+    world_incident_close(w, &l->frozen[vm]);
+}
+
+void locks_stop(locks *l, world *w)
+{
+    for (size_t i = 0; i < world_scenario(w)->nvms; i++)
+        l->frozen[i] = -1;
 }

@@ -1,0 +1,35 @@
+/* filer — one server holding every VM's disk, reached over the storage
+ * network: the NFS filer or the iSCSI target (DESIGN 3.2). Which hosts can
+ * do IO to it, each VM's IO blocked (hard mount, queueing) or failed (soft
+ * mount, no queueing) while it cannot, the VMs' writes as a load on the
+ * server's NIC, and an optional HA failover. Used by nfs.c and iscsi.c. */
+#ifndef GOLIVE_MODELS_STORAGE_FILER_H
+#define GOLIVE_MODELS_STORAGE_FILER_H
+
+#include <stdbool.h>
+
+#include "models/world.h"
+
+typedef struct filer filer;
+
+filer *filer_new(world *w);
+void filer_free(filer *f);
+/* Whether host h can do IO to the server now. */
+bool filer_reachable(const filer *f, const world *w, int h);
+/* When host h lost the server (0 while it reaches it). */
+sim_time filer_lost_at(const filer *f, int h);
+/* Re-checks every VM's IO. */
+void filer_update(filer *f, world *w);
+/* (Re)places vm's disk writes as a load towards the server, from where it runs. */
+void filer_attach(filer *f, world *w, int vm);
+/* vm stopped: its incidents end, its load goes. */
+void filer_vm_gone(filer *f, world *w, int vm);
+/* The server (its host, a disk of it, or its service) went down or came back. */
+void filer_server_changed(filer *f, world *w, bool down);
+/* The "nfs-server" target: the service itself. */
+void filer_service(filer *f, world *w, bool down);
+/* Whether the change is to the server's host or one of its disks. */
+bool filer_is_server_change(const world *w, const world_change *c);
+void filer_stop(filer *f, world *w);
+
+#endif
