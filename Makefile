@@ -4,7 +4,8 @@
 #   make check      unit tests, normal build and ASan+UBSan build (installs deps if missing)
 #   make demo       installs deps if missing, builds, runs the demo
 #   make bench      benchmarks (never part of check)
-#   make deps       install missing Debian -dev packages (apt-get; sudo when not root)
+#   make deps       install missing Debian packages: -dev libraries, and the tests'
+#                   oracle, Pacemaker's crm_simulate (apt-get; sudo when not root)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
 
@@ -28,6 +29,9 @@ DEB_TOOLS       := pkg-config gcc make
 # the plots' font (DejaVu Sans; cairo finds it through fontconfig)
 DEB_FONT        := fonts-dejavu-core
 FONT_FILE       := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+# test oracle: Pacemaker's own scheduler (crm_simulate) judges golive's
+DEB_ORACLE      := pacemaker-cli-utils
+ORACLE_BIN      := /usr/sbin/crm_simulate
 
 CC          ?= cc
 OPT         ?= -O2
@@ -59,6 +63,7 @@ TESTS_SAN   := $(BUILD)/san/golive-tests
 BENCH       := $(BUILD)/bench/golive-bench
 
 .PHONY: memcheck fuzz docs docs-run validate validate-run FORCE check-pkgs all check check-run demo demo-run bench bench-run deps ensure-deps \
+        ensure-test-deps \
         install uninstall clean test
 
 all: $(GOLIVE)
@@ -80,6 +85,8 @@ deps:
 	  case " $$debs " in *" $$d "*) ;; *) debs="$$debs $$d";; esac; \
 	done; \
 	[ -e $(FONT_FILE) ] || debs="$$debs $(DEB_FONT)"; \
+	[ "$(BUILD_ONLY)" = 1 ] || [ -x $(ORACLE_BIN) ] || command -v crm_simulate >/dev/null 2>&1 || \
+	  debs="$$debs $(DEB_ORACLE)"; \
 	if [ -z "$$debs" ]; then echo "deps: all build dependencies are present"; exit 0; fi; \
 	if ! command -v apt-get >/dev/null 2>&1; then \
 	  echo "deps: missing:$$debs — install them with your package manager (no apt-get here)" >&2; exit 1; fi; \
@@ -91,6 +98,11 @@ deps:
 # Run `deps` only when something is missing.
 ensure-deps:
 	@if [ -n "$(strip $(missing_mods))" ] || ! command -v pkg-config >/dev/null 2>&1 || [ ! -e $(FONT_FILE) ]; then \
+	  $(MAKE) --no-print-directory deps BUILD_ONLY=1; fi
+
+# The tests' oracle too (make check).
+ensure-test-deps: ensure-deps
+	@if ! { [ -x $(ORACLE_BIN) ] || command -v crm_simulate >/dev/null 2>&1; }; then \
 	  $(MAKE) --no-print-directory deps; fi
 
 check-pkgs:
@@ -150,7 +162,7 @@ $(BENCH): $(call objs,bench/obj,$(LIB_SRC) $(BENCH_SRC))
 # Criterion runs each test in its own process; --jobs bounds the parallelism.
 CRITERION_ARGS ?= --jobs 2
 
-check: ensure-deps
+check: ensure-test-deps
 	@$(MAKE) --no-print-directory check-run
 
 check-run: $(TESTS) $(TESTS_SAN)
