@@ -814,7 +814,7 @@ static const char *const service_names[] = { "none", "tcp", "udp-game", NULL };
 static void load_vm(ctx *c, scenario *s, json_object *o)
 {
     static const char *const keys[] = {
-        "name", "host", "memory", "vcpus", "zero", "dirty", "disk", "service", "migration", NULL,
+        "name", "host", "memory", "vcpus", "zero", "dirty", "disk", "service", "migration", "priority", NULL,
     };
     scn_vm *vm = &s->vms[s->nvms];
     check_keys(c, o, keys);
@@ -822,6 +822,9 @@ static void load_vm(ctx *c, scenario *s, json_object *o)
     vm->host = get_ref(c, s, o, "host", REF_HOST, true);
     vm->memory = get_quantity(c, o, "memory", UNITS_SIZE, Q_POS, 0, true);
     vm->vcpus = (int)get_int(c, o, "vcpus", 1, 4096, 1, false);
+    /* Pacemaker resource meta priority, 0 by default (Pacemaker Explained,
+     * resource meta-attributes): placement order and priority-fencing-delay */
+    vm->priority = (int)get_int(c, o, "priority", -1000000, 1000000, 0, false);
     vm->zero = get_quantity(c, o, "zero", UNITS_FRACTION, Q_ANY, 0, false);
     load_dirty(c, o, vm);
     json_object *disk = get(o, "disk");
@@ -1271,6 +1274,9 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
     /* Assumption: one core encrypts about 2 GB/s with AES-GCM and AES-NI */
     cl->tls_Bps = 2e9;
     cl->network = -1;
+    cl->dc_deadtime = 20 * SIM_S;
+    cl->monitor_interval = 10 * SIM_S;
+    cl->pcmk_delay_base = g_new0(sim_time, s->nhosts ? s->nhosts : 1);
     json_object *o = get(root, "cluster");
     if (!o)
         return;
@@ -1282,7 +1288,8 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
     static const char *const keys[] = {
         "manager", "stonith", "two_node", "no_quorum_policy", "allow_migrate", "migration_limit", "vm_stop",
         "vm_start", "libvirt", "token", "token_coefficient", "fence_time", "wait_for_all", "last_man_standing",
-        "last_man_standing_window", "auto_tie_breaker", "qdevice", "maintenance_mode", "network", "reboot_time", "stonith_timeout", "consensus", NULL,
+        "last_man_standing_window", "auto_tie_breaker", "qdevice", "maintenance_mode", "network", "reboot_time", "stonith_timeout", "consensus",
+        "priority_fencing_delay", "pcmk_delay_max", "pcmk_delay_base", "dc_deadtime", "monitor_interval", NULL,
     };
     check_keys(c, o, keys);
     cl->manager = get_enum(c, o, "manager", scenario_manager_names, MANAGER_NONE);
@@ -1326,6 +1333,34 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
     cl->reboot_time = get_time(c, o, "reboot_time", Q_NONNEG, 180 * SIM_S, false);
     /* stonith-timeout 60 s (facts row 19) */
     cl->stonith_timeout = get_time(c, o, "stonith_timeout", Q_POS, 60 * SIM_S, false);
+    /* priority-fencing-delay 0 (facts row 20); pcmk_delay_max and
+     * pcmk_delay_base 0 (fence device attributes, Pacemaker Explained
+     * "Fencing"); dc-deadtime 20 s, also the wait before startup fencing
+     * (facts row 20); VirtualDomain monitor every 10 s (facts row 22) */
+    cl->priority_fencing_delay = get_time(c, o, "priority_fencing_delay", Q_NONNEG, 0, false);
+    cl->pcmk_delay_max = get_time(c, o, "pcmk_delay_max", Q_NONNEG, 0, false);
+    json_object *base = get(o, "pcmk_delay_base");
+    if (base && json_object_is_type(base, json_type_object)) {
+        /* per fence device, as "node1:5s" in pcmk_delay_base: the delay of fencing that node */
+        size_t mb = push_key(c, "pcmk_delay_base");
+        json_object_object_foreach(base, host, v)
+        {
+            (void)v;
+            int h = resolve(c, s, REF_HOST, host, host);
+            if (h >= 0)
+                cl->pcmk_delay_base[h] = get_time(c, base, host, Q_NONNEG, 0, true);
+        }
+        pop_to(c, mb);
+    } else if (base) {
+        sim_time d = get_time(c, o, "pcmk_delay_base", Q_NONNEG, 0, false);
+        for (size_t h = 0; h < s->nhosts; h++)
+            cl->pcmk_delay_base[h] = d;
+    }
+    for (size_t h = 0; h < s->nhosts; h++)
+        if (cl->pcmk_delay_max > 0 && cl->pcmk_delay_base[h] > cl->pcmk_delay_max)
+            err_at(c, "pcmk_delay_base", "exceeds pcmk_delay_max: Pacemaker keeps base + random delay below the maximum");
+    cl->dc_deadtime = get_time(c, o, "dc_deadtime", Q_NONNEG, 20 * SIM_S, false);
+    cl->monitor_interval = get_time(c, o, "monitor_interval", Q_POS, 10 * SIM_S, false);
     json_object *lv = get(o, "libvirt");
     if (lv) {
         static const char *const lk[] = { "transport", "auth", "tls_bandwidth", NULL };
@@ -1656,5 +1691,6 @@ void scenario_free(scenario *s)
         g_free(s->failures[i].target);
     g_free(s->failures);
     g_free(s->storage.server);
+    g_free(s->cluster.pcmk_delay_base);
     g_free(s);
 }

@@ -109,6 +109,7 @@ typedef struct {
     double disk_size, disk_write_Bps;
     scn_service service;
     scn_migration migration; /* scenario-wide values with the VM's overrides */
+    int priority;            /* Pacemaker resource priority */
 } scn_vm;
 
 typedef enum {
@@ -210,6 +211,11 @@ typedef struct {
     scn_transport libvirt_transport;
     scn_auth libvirt_auth;
     double tls_Bps;              /* one core's TLS (AES-GCM) throughput */
+    sim_time priority_fencing_delay; /* delays fencing of the node with the most resource priority */
+    sim_time pcmk_delay_max;     /* a random delay up to this before each fencing */
+    sim_time *pcmk_delay_base;   /* per host: a fixed delay before fencing it */
+    sim_time dc_deadtime;        /* a DC alone after its boot waits this long before it acts (startup fencing) */
+    sim_time monitor_interval;   /* VirtualDomain monitor: how soon a VM that died is noticed */
 } scn_cluster;
 
 typedef struct {

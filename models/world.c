@@ -1,5 +1,5 @@
-/* world — build, dispatch the timeline, place and queue migrations, and
- * tell the storage design and the cluster manager what changed. */
+/* world — build, dispatch the timeline, carry out migrations, and tell the
+ * storage design and the cluster manager what changed. */
 #include "models/world.h"
 
 #include <math.h>
@@ -29,10 +29,6 @@ typedef struct {
     flow_link *reach;  /* its migration's private link, cut while a partition separates the hosts */
 } vm_state;
 
-typedef struct pending_mig {
-    int vm, to;
-} pending_mig;
-
 struct world {
     const scenario *sc;
     sim *s;
@@ -45,8 +41,7 @@ struct world {
     int *host_down;            /* failures holding each host down (crash, fence) */
     int *disk_down;            /* failures holding each disk down, by OSD id (hosts[h].first_osd + k) */
     bool *disk_hung;           /* disks whose IO never completes (mode "hang"), by OSD id */
-    int *host_active;          /* migrations leaving each host */
-    GQueue *queue;             /* pending_mig waiting for a slot */
+    int nactive;               /* migrations under way */
     GPtrArray *migs;           /* every mig, in start order */
     GPtrArray *warnings;
     failure_set *failures;
@@ -175,7 +170,6 @@ world *world_new(const scenario *sc, uint64_t run, char **err)
     w->host_up = g_new(bool, sc->nhosts);
     for (size_t h = 0; h < sc->nhosts; h++)
         w->host_up[h] = true;
-    w->host_active = g_new0(int, sc->nhosts);
     w->host_down = g_new0(int, sc->nhosts);
     w->draining = g_new0(bool, sc->nhosts);
     int nosd = 0;
@@ -186,7 +180,6 @@ world *world_new(const scenario *sc, uint64_t run, char **err)
     w->group = g_new0(int, sc->nhosts);
     for (size_t i = 0; i < sc->nevents; i++)
         w->partitions |= sc->events[i].action == EV_PARTITION;
-    w->queue = g_queue_new();
     w->migs = g_ptr_array_new_with_free_func((GDestroyNotify)mig_free);
     w->co = cluster_manager(sc->cluster.manager);
     w->cl = w->co ? w->co->create(w) : NULL;
@@ -223,8 +216,6 @@ void world_free(world *w)
     failure_set_free(w->failures);
     if (w->migs)
         g_ptr_array_free(w->migs, TRUE);
-    if (w->queue)
-        g_queue_free_full(w->queue, g_free);
     if (w->co)
         w->co->destroy(w->cl);
     if (w->so)
@@ -235,7 +226,6 @@ void world_free(world *w)
     g_free(w->uplinks);
     g_free(w->vms);
     g_free(w->host_up);
-    g_free(w->host_active);
     g_free(w->host_down);
     g_free(w->draining);
     g_free(w->disk_down);
@@ -289,6 +279,7 @@ void *world_job(world *w, size_t size)
 /* ------------------------------------------------------------------ hosts and links */
 
 bool world_host_up(const world *w, int h) { return w->host_up[h]; }
+bool world_host_draining(const world *w, int h) { return w->draining[h]; }
 
 /* Hosts in different groups of a partition cannot reach each other on any
  * network; a host in no group keeps reaching everyone. */
@@ -367,10 +358,15 @@ int world_cluster_partition(const world *w, int h)
     return w->co ? w->co->partition(w->cl, w, h) : 0;
 }
 
-void world_cluster_recover(world *w, int vm, int except)
+void world_cluster_vm_failed(world *w, int vm)
 {
-    if (w->co)
-        w->co->recover(w->cl, w, vm, except);
+    if (w->co && w->co->vm_failed)
+        w->co->vm_failed(w->cl, w, vm);
+}
+
+bool world_cluster_fence(world *w, int h, const char *why)
+{
+    return w->co && w->co->fence && w->co->fence(w->cl, w, h, why);
 }
 
 bool world_storage_shared(const world *w) { return w->so->shared; }
@@ -405,6 +401,7 @@ int world_vm_host(const world *w, int vm) { return w->vms[vm].host; }
 int world_vm_home(const world *w, int vm) { return w->vms[vm].home; }
 int world_vm_second_host(const world *w, int vm) { return w->vms[vm].second; }
 bool world_vm_starting(const world *w, int vm) { return w->vms[vm].starting_on >= 0; }
+int world_vm_starting_on(const world *w, int vm) { return w->vms[vm].starting_on; }
 
 sim_time world_vm_down_since(const world *w, int vm)
 {
@@ -429,6 +426,8 @@ static double *hosts_used(const world *w)
         const mig_result *r = v->active ? mig_get_result(v->active) : NULL;
         if (r && r->to != v->host)
             used[r->to] += w->sc->vms[i].memory;
+        if (v->starting_on >= 0 && v->starting_on != v->host)
+            used[v->starting_on] += w->sc->vms[i].memory;
     }
     return used;
 }
@@ -437,6 +436,11 @@ static double *hosts_used(const world *w)
 static const char *host_refused(const world *w, int vm, int h)
 {
     return w->so->host_refused ? w->so->host_refused(w->st, w, vm, h) : NULL;
+}
+
+bool world_host_may_run_vms(const world *w, int h)
+{
+    return host_refused(w, -1, h) == NULL;
 }
 
 /* The up node other than `except` (and in partition `part`, unless it is
@@ -534,92 +538,62 @@ void world_vm_stop_second(world *w, int vm)
 
 /* ------------------------------------------------------------------ migrations */
 
-static void try_start(world *w, int vm, int to);
-
-static void start_queued(world *w)
-{
-    for (GList *l = w->queue->head; l;) {
-        GList *next = l->next;
-        pending_mig *p = l->data;
-        int src = w->vms[p->vm].host;
-        int limit = w->sc->cluster.migration_limit;
-        if (src < 0 || !limit || w->host_active[src] < limit) {
-            g_queue_delete_link(w->queue, l);
-            int vm = p->vm, to = p->to;
-            g_free(p);
-            try_start(w, vm, to);
-        }
-        l = next;
-    }
-}
-
 static void on_mig_done(mig *m, void *arg)
 {
     world *w = arg;
     const mig_result *r = mig_get_result(m);
     vm_state *v = &w->vms[r->vm];
     v->active = NULL;
-    w->host_active[r->from]--;
+    w->nactive--;
     if (r->outcome == MIG_COMPLETED)
         v->host = v->home = r->to;
     else if (r->outcome == MIG_VM_LOST)
         v->host = -1;
     vm_placed(w, r->vm);
-    start_queued(w);
-    if (w->stop_when_settled && g_queue_is_empty(w->queue)) {
-        bool busy = false;
-        for (size_t h = 0; h < w->sc->nhosts && !busy; h++)
-            busy = w->host_active[h] > 0;
-        if (!busy)
-            sim_stop(w->s);
-    }
+    if (w->co && w->co->move_ended)
+        w->co->move_ended(w->cl, w, r);
+    if (w->stop_when_settled && !w->nactive && !(w->co && w->co->queued && w->co->queued(w->cl)))
+        sim_stop(w->s);
 }
 
-static void try_start(world *w, int vm, int to)
+int world_vm_moving_to(const world *w, int vm)
+{
+    const mig *m = w->vms[vm].active;
+    return m ? mig_get_result(m)->to : -1;
+}
+
+bool world_migrate(world *w, int vm, int to, bool cold)
 {
     const scenario *sc = w->sc;
     vm_state *st = &w->vms[vm];
     const char *name = sc->vms[vm].name;
     if (st->host < 0) {
         world_note(w, "migration-refused", name, "the VM is down");
-        return;
+        return false;
     }
     if (st->active) {
         world_note(w, "migration-refused", name, "a migration of this VM is under way");
-        return;
+        return false;
     }
-    int limit = sc->cluster.migration_limit;
-    if (limit && w->host_active[st->host] >= limit) {
-        /* a destination left to placement is chosen when it leaves the queue */
-        pending_mig *p = g_new(pending_mig, 1);
-        *p = (pending_mig){ vm, to };
-        g_queue_push_tail(w->queue, p);
-        world_note(w, "migration-queued", name, "the source host is at its migration limit");
-        return;
-    }
-    if (to < 0)
-        to = world_place(w, vm, st->host, -1);
     if (to < 0) {
         world_note(w, "migration-refused", name, "no host has enough free memory");
-        return;
+        return false;
     }
     if (to == st->host || !w->host_up[to]) {
         world_note(w, "migration-refused", name, to == st->host ? "already on that host" : "the destination is down");
-        return;
+        return false;
     }
-    /* in maintenance mode the operator migrates with virsh, outside Pacemaker */
-    bool cold = w->co && !sc->cluster.allow_migrate && !sc->cluster.maintenance_mode;
     const char *why = host_refused(w, vm, to);
     if (why) {
         world_note(w, "migration-refused", name, why);
-        return;
+        return false;
     }
     const char *refused = w->so->live_refused ? w->so->live_refused(w->st, w, vm) : NULL;
     if (refused && !cold) {
         world_note(w, "migration-refused", name, refused);
-        return;
+        return false;
     }
-    w->host_active[st->host]++;
+    w->nactive++;
     if (cold) {
         /* Pacemaker moves a VirtualDomain without allow-migrate by stopping
          * it and starting it elsewhere (facts row 21) */
@@ -643,6 +617,17 @@ static void try_start(world *w, int vm, int to)
         mig_set_handover(st->active, sc->storage.switchover);
     }
     g_ptr_array_add(w->migs, st->active);
+    return true;
+}
+
+/* An operator's move: through the cluster manager, or by hand (virsh). */
+static void operator_move(world *w, int vm, int to)
+{
+    if (w->co && w->co->operator_move && w->co->operator_move(w->cl, w, vm, to))
+        return;
+    if (to < 0 && w->vms[vm].host >= 0)
+        to = world_place(w, vm, w->vms[vm].host, -1);
+    world_migrate(w, vm, to, false);
 }
 
 /* ------------------------------------------------------------------ incidents */
@@ -841,7 +826,7 @@ static void on_event(sim *s, void *arg)
     const scenario *sc = w->sc;
     switch (ev->action) {
     case EV_MIGRATE:
-        try_start(w, ev->vm, ev->to);
+        operator_move(w, ev->vm, ev->to);
         break;
     case EV_DRAIN: {
         /* a whole rack, or one host: none of them receives VMs meanwhile */
@@ -850,22 +835,18 @@ static void on_event(sim *s, void *arg)
             if (rack ? sc->hosts[h].rack && !strcmp(sc->hosts[h].rack, rack) : (int)h == ev->host)
                 w->draining[h] = true;
         world_note(w, "drain", rack ? rack : sc->hosts[ev->host].name, NULL);
+        if (w->co && w->co->standby && w->co->standby(w->cl, w))
+            break; /* the cluster moves them (standby) */
         for (size_t i = 0; i < sc->nvms; i++)
             if (w->vms[i].host >= 0 && w->draining[w->vms[i].host] &&
                 (rack ? sc->hosts[w->vms[i].host].rack && !strcmp(sc->hosts[w->vms[i].host].rack, rack)
                       : w->vms[i].host == ev->host))
-                try_start(w, (int)i, -1);
+                operator_move(w, (int)i, -1);
         break;
     }
     case EV_CANCEL:
         if (w->vms[ev->vm].active)
             mig_cancel(w->vms[ev->vm].active);
-        for (GList *l = w->queue->head; l; l = l->next)
-            if (((pending_mig *)l->data)->vm == ev->vm) {
-                g_free(l->data);
-                g_queue_delete_link(w->queue, l);
-                break;
-            }
         break;
     case EV_FAIL:
     case EV_REPAIR:
@@ -1068,8 +1049,6 @@ void world_run(world *w)
         if (mig_active(m) && mig_iterating(m))
             mig_run_ended(m);
     }
-    g_queue_free_full(w->queue, g_free);
-    w->queue = g_queue_new();
     if (!w->stop_reason) {
         /* switchovers under way finish (the budget is the run's, doubled) */
         sim_set_max_events(w->s, 2 * sc->max_events);

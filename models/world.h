@@ -117,6 +117,11 @@ typedef struct {
 
 /* Hosts. */
 bool world_host_up(const world *w, int h);
+/* Drained for maintenance (standby): it receives no VM. */
+bool world_host_draining(const world *w, int h);
+/* Whether the storage lets VMs run on h now (a DRBD node that may not be
+ * primary does not). */
+bool world_host_may_run_vms(const world *w, int h);
 /* Hosts that run VMs: all but the storage server and the quorum device's host. */
 bool world_is_node(const world *w, int h);
 /* Whether host h has a NIC on network net, and whether it is up. */
@@ -152,8 +157,15 @@ int world_vm_second_host(const world *w, int vm);
 sim_time world_vm_down_since(const world *w, int vm);
 /* Its open down incident, NULL while it runs. */
 world_incident *world_vm_down_incident(world *w, int vm);
-/* Whether a start of it is under way. */
+/* Whether a start of it is under way, and on which host (-1 if none). */
 bool world_vm_starting(const world *w, int vm);
+int world_vm_starting_on(const world *w, int vm);
+/* The destination of its move under way (live or stop/start), -1 if none. */
+int world_vm_moving_to(const world *w, int vm);
+/* Moves vm from where it runs to host `to` now: live (QEMU precopy, or the
+ * scenario's profile) or by a stop and a start (cold). False, with a note,
+ * if it cannot start (down, already moving, the storage refuses). */
+bool world_migrate(world *w, int vm, int to, bool cold);
 /* The VM stops (its host died, it was killed or stopped for lack of
  * quorum): its storage lets go of it, and an incident of kind opens. */
 void world_vm_down(world *w, int vm, const char *kind, const char *resource);
@@ -174,8 +186,12 @@ int world_place(const world *w, int vm, int except, int part);
 bool world_cluster_connected(const world *w, int a, int b);
 int world_cluster_partition(const world *w, int h);
 bool world_cluster_managed(const world *w);
-/* Asks the cluster manager to start vm elsewhere than `except`. */
-void world_cluster_recover(world *w, int vm, int except);
+/* vm died on a node that stays up (killed): the cluster manager's monitor
+ * notices it and recovers it. */
+void world_cluster_vm_failed(world *w, int vm);
+/* Asks the cluster manager to fence host h (a node that must die, as a
+ * DRBD fence-peer handler asks); false without a manager that can. */
+bool world_cluster_fence(world *w, int h, const char *why);
 
 /* The storage design, for the cluster manager. */
 /* Whether every node reaches the VMs' disks (a VM can start elsewhere). */

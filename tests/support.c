@@ -21,6 +21,17 @@ world *support_run(const char *text, scenario **out)
     return w;
 }
 
+void support_membership_window(const scenario *sc, int nodes, sim_time *lo, sim_time *hi)
+{
+    const scn_cluster *cl = &sc->cluster;
+    long token_ms = (long)(cl->token / SIM_MS) + (nodes > 2 ? (nodes - 2) * (long)(cl->token_coefficient / SIM_MS) : 0);
+    long consensus_ms = cl->consensus > 0 ? (long)(cl->consensus / SIM_MS) : token_ms * 12 / 10;
+    long retransmit_ms = (long)(token_ms / 4.2);            /* token / (token_retransmits_before_loss_const + 0.2) */
+    long hold_ms = (long)(retransmit_ms * 0.8 - 1000 / 100); /* 0.8 x retransmit - 1000/HZ, HZ 100 */
+    *hi = (token_ms + consensus_ms) * SIM_MS;
+    *lo = *hi - hold_ms * SIM_MS;
+}
+
 size_t support_count(const world *w, const char *kind)
 {
     size_t n = 0;

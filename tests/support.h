@@ -20,6 +20,20 @@ sim_time support_trace_at(world *w, const char *kind, const char *subject, int k
 /* The reason of that record, NULL if none. */
 const char *support_trace_reason(world *w, const char *kind, int k);
 
+/* Corosync's detection of a lost node, recomputed here from its sources
+ * (exec/totemconfig.c, totemsrp.c; docs/models.md): with `nodes` in the
+ * nodelist, the membership forms between token + consensus - hold and
+ * token + consensus after the fault (the token's phase). */
+void support_membership_window(const scenario *sc, int nodes, sim_time *lo, sim_time *hi);
+/* A DC acts 30 to 180 ms after a membership (the measured range,
+ * docs/validation.md). */
+#define SUPPORT_REACT_MIN (30 * SIM_MS)
+#define SUPPORT_REACT_MAX (180 * SIM_MS)
+/* Asserts lo <= t <= hi, naming what t is. */
+#define support_between(t, lo, hi, what)                                                                          \
+    cr_assert((t) >= (lo) && (t) <= (hi), "%s at %.3f s, expected %.3f to %.3f s", (what), sim_to_s(t),         \
+              sim_to_s(lo), sim_to_s(hi))
+
 /* The shipped scenarios (every .json file in scenarios/ but the schema), sorted: free
  * with g_strfreev. */
 char **support_scenarios(void);

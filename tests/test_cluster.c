@@ -70,8 +70,11 @@ Test(cluster, last_man_standing_keeps_the_last_two_quorate)
     world *w = crun(5, false, "{\"manager\":\"pacemaker\",\"stonith\":false,\"allow_migrate\":true}", ev, &sc);
     cr_assert_geq(support_count(w, "quorum-lost"), 2, "v1 and v2 stop when 2 of 5 remain");
     const world_incident *q = support_find(w, "quorum-lost", 0);
-    /* token 3 s + 3 x 650 ms, consensus 1.2 x that, join 50 ms */
-    cr_assert_eq(q->start, 160 * SIM_S + 4950 * SIM_MS + 5940 * SIM_MS + 50 * SIM_MS);
+    /* token 3 s + 3 x 650 ms, consensus 1.2 x that, less the token's phase;
+     * then the DC acts */
+    sim_time lo, hi;
+    support_membership_window(sc, 5, &lo, &hi);
+    support_between(q->start, 160 * SIM_S + lo + SUPPORT_REACT_MIN, 160 * SIM_S + hi + SUPPORT_REACT_MAX, "stop");
     world_free(w);
     scenario_free(sc);
     w = crun(5, false, "{\"manager\":\"pacemaker\",\"stonith\":false,\"allow_migrate\":true,\"last_man_standing\":true}",
@@ -103,7 +106,8 @@ Test(cluster, auto_tie_breaker_picks_the_lowest_node)
 
 /* Two nodes and a qnetd host (ffsplit): after a split the quorum device
  * votes for one side (a tie goes to the lowest node id), which fences the
- * other: no race, n2 is the one fenced. */
+ * other: no race, n2 is the one fenced. n2, without quorum, stops its VM
+ * first (no-quorum-policy stop); n1 starts it once n2 is fenced. */
 Test(cluster, qdevice_breaks_the_tie)
 {
     scenario *sc;
@@ -111,8 +115,13 @@ Test(cluster, qdevice_breaks_the_tie)
                     "{\"at\":\"100s\",\"action\":\"partition\",\"groups\":[[\"n1\",\"filer\"],[\"n2\"]]}", &sc);
     cr_assert_eq(support_count(w, "fenced"), 1);
     cr_assert_str_eq(support_find(w, "fenced", 0)->resource, "host:n2");
-    const world_incident *d = support_find(w, "vm-down", 0);
+    const world_incident *d = support_find(w, "quorum-lost", 0);
+    cr_assert_not_null(d);
     cr_assert_eq(d->vm, 1);
+    cr_assert_null(support_find(w, "vm-down", 0), "v1 runs on");
+    /* started on n1 once the fence is confirmed (10 s) and it booted (30 s) */
+    sim_time kill = support_find(w, "fenced", 0)->start;
+    cr_assert_eq(d->end, kill + 40 * SIM_S);
     world_free(w);
     scenario_free(sc);
 }
@@ -169,12 +178,17 @@ Test(cluster, a_failed_cluster_nic_splits_the_membership)
     const world_incident *f = support_find(w, "fenced", 0);
     cr_assert_not_null(f);
     cr_assert_str_eq(f->resource, "host:n3");
-    cr_assert_eq(f->start, 108080 * SIM_MS, "token 3.65 s + consensus 4.38 s + join 50 ms");
+    sim_time lo, hi;
+    support_membership_window(sc, 3, &lo, &hi); /* token 3.65 s + consensus 4.38 s - phase */
+    support_between(f->start, 100 * SIM_S + lo + SUPPORT_REACT_MIN, 100 * SIM_S + hi + SUPPORT_REACT_MAX, "fenced");
     world_free(w);
     scenario_free(sc);
     w = crun(3, false, "{\"manager\":\"pacemaker\",\"allow_migrate\":true,\"consensus\":\"1s\"}",
              FAIL("100s", "nic:n3/lan"), &sc);
-    cr_assert_eq(support_find(w, "fenced", 0)->start, 104700 * SIM_MS, "consensus set to 1 s");
+    support_membership_window(sc, 3, &lo, &hi);
+    cr_assert_eq(hi, 4650 * SIM_MS, "consensus set to 1 s");
+    support_between(support_find(w, "fenced", 0)->start, 100 * SIM_S + lo + SUPPORT_REACT_MIN,
+                    100 * SIM_S + hi + SUPPORT_REACT_MAX, "fenced");
     world_free(w);
     scenario_free(sc);
 }
@@ -221,7 +235,10 @@ Test(cluster, fencing_slower_than_stonith_timeout_fails)
     scenario_free(sc);
     w = crun(3, false, "{\"manager\":\"pacemaker\",\"allow_migrate\":true,\"fence_time\":\"90s\",\"stonith_timeout\":\"2min\"}",
              FAIL("100s", "host:n1"), &sc);
-    cr_assert_eq(support_find(w, "vm-down", 0)->end, 100 * SIM_S + 8080 * SIM_MS + 120 * SIM_S, "fenced in 90 s, booted in 30 s");
+    sim_time lo, hi;
+    support_membership_window(sc, 3, &lo, &hi);
+    support_between(support_find(w, "vm-down", 0)->end, 100 * SIM_S + lo + SUPPORT_REACT_MIN + 120 * SIM_S,
+                    100 * SIM_S + hi + SUPPORT_REACT_MAX + 120 * SIM_S, "fenced in 90 s, booted in 30 s");
     world_free(w);
     scenario_free(sc);
 }

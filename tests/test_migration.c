@@ -114,12 +114,14 @@ Test(migration, concurrent_migrations_share_the_link_fairly)
     done(r2);
 }
 
+/* Pacemaker's migration-limit: the controller runs at most that many live
+ * migrations per node at once (controld_te_actions.c). */
 Test(migration, per_host_limit_queues_the_rest)
 {
     const char *vms = VM("v1", "a", "1GiB", "") "," VM("v2", "a", "1GiB", "");
     run_t r = run_text("5min", "{\"max_bandwidth\":\"unlimited\"}", vms,
                        MIGRATE("1s", "v1", "b") "," MIGRATE("1s", "v2", "b"),
-                       ",\"cluster\":{\"migration_limit\":1}");
+                       ",\"cluster\":{\"manager\":\"pacemaker\",\"allow_migrate\":true,\"migration_limit\":1}");
     cr_assert_eq(world_nmigrations(r.w), 2);
     const mig_result *a = world_migration(r.w, 0), *b = world_migration(r.w, 1);
     cr_assert_eq(a->outcome, MIG_COMPLETED);

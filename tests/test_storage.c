@@ -133,8 +133,8 @@ static world *cluster_run(const char *cluster, const char *events, int nodes, sc
 
 /* Three nodes, STONITH on: n1 dies at 100 s; corosync notices after the
  * token (3 s + 650 ms), the consensus timeout (1.2 x 3.65 s) and a join
- * (50 ms), the node is fenced (10 s), its VM boots on a survivor (30 s):
- * down from 100 s to 148.08 s. */
+ * less the token's phase, the DC acts, the node is fenced (10 s), its VM
+ * boots on a survivor (30 s). */
 Test(cluster, node_failure_detect_fence_restart)
 {
     scenario *sc;
@@ -142,7 +142,10 @@ Test(cluster, node_failure_detect_fence_restart)
     const world_incident *d = find(w, "vm-down", 0);
     cr_assert_not_null(d);
     cr_assert_eq(d->start, 100 * SIM_S);
-    cr_assert_eq(d->end, 148080 * SIM_MS, "restarted at %.3f s", sim_to_s(d->end));
+    sim_time lo, hi;
+    support_membership_window(sc, 3, &lo, &hi);
+    support_between(d->end, 100 * SIM_S + lo + SUPPORT_REACT_MIN + 40 * SIM_S,
+                    100 * SIM_S + hi + SUPPORT_REACT_MAX + 40 * SIM_S, "restarted");
     cr_assert_null(find(w, "double-writer", 0));
     world_free(w);
     scenario_free(sc);
@@ -150,7 +153,9 @@ Test(cluster, node_failure_detect_fence_restart)
 
 /* two_node without STONITH: after a split both halves are quorate and each
  * starts the other's VM: both VMs run twice and write their disks from two
- * places until the heal (facts 5.2). */
+ * places until the heal (facts 5.2); then Pacemaker finds each active twice
+ * and, as multiple-active stop_start does, stops both copies and starts one
+ * (crm_simulate agrees: tests/test_pcmk_oracle.c). */
 Test(cluster, two_node_without_stonith_split_brain)
 {
     scenario *sc;
@@ -161,12 +166,22 @@ Test(cluster, two_node_without_stonith_split_brain)
     const world_incident *a = find(w, "double-writer", 0), *b = find(w, "double-writer", 1);
     cr_assert_not_null(a);
     cr_assert_not_null(b);
-    /* detection 6.65 s (token 3 s + consensus 3.6 s + join) + boot 30 s;
-     * over when the heal merges the halves (merge 200 ms + join 50 ms) */
-    cr_assert_eq(a->start, 136650 * SIM_MS);
-    cr_assert_eq(a->end, 200250 * SIM_MS);
-    cr_assert_float_eq(a->diverged_bytes, 2 * 1e6 * 63.6, 1, "both copies wrote for 63.6 s");
-    cr_assert_float_eq(a->discarded_bytes, 1e6 * 63.6, 1);
+    /* detection (token 3 s + consensus 3.6 s - phase), the DC, boot 30 s;
+     * over when the heal merges the halves (merge 200 ms + join 50 ms) and
+     * the DC stops both copies */
+    sim_time lo, hi;
+    support_membership_window(sc, 2, &lo, &hi);
+    support_between(a->start, 100 * SIM_S + lo + SUPPORT_REACT_MIN + 30 * SIM_S,
+                    100 * SIM_S + hi + SUPPORT_REACT_MAX + 30 * SIM_S, "second copy");
+    support_between(a->end, 200250 * SIM_MS + SUPPORT_REACT_MIN, 200250 * SIM_MS + SUPPORT_REACT_MAX, "stopped");
+    double secs = sim_to_s(a->end - a->start);
+    cr_assert_float_eq(a->diverged_bytes, 2 * 1e6 * secs, 1, "both copies wrote for %.3f s", secs);
+    cr_assert_float_eq(a->discarded_bytes, 1e6 * secs, 1);
+    /* stop_start: down for the stop (20 s) and the start (30 s) */
+    const world_incident *d = find(w, "vm-down", 0);
+    cr_assert_not_null(d);
+    cr_assert_str_eq(d->resource, "pacemaker:multiple-active");
+    cr_assert_eq(d->end - d->start, 50 * SIM_S);
     world_free(w);
     scenario_free(sc);
 }
@@ -183,11 +198,13 @@ Test(cluster, two_node_with_stonith_fence_race)
     const world_incident *f = find(w, "fenced", 0);
     cr_assert_not_null(f, "one node is fenced");
     cr_assert_null(find(w, "fenced", 1), "only one");
-    cr_assert_eq(f->start, 106650 * SIM_MS);
+    sim_time lo, hi;
+    support_membership_window(sc, 2, &lo, &hi);
+    support_between(f->start, 100 * SIM_S + lo + SUPPORT_REACT_MIN, 100 * SIM_S + hi + SUPPORT_REACT_MAX, "fenced");
     const world_incident *d = find(w, "vm-down", 0);
     cr_assert_not_null(d);
-    cr_assert_eq(d->start, 106650 * SIM_MS);
-    cr_assert_eq(d->end, (106650 + 10000 + 30000) * SIM_MS, "fence, then boot on the survivor");
+    cr_assert_eq(d->start, f->start);
+    cr_assert_eq(d->end, f->start + 40 * SIM_S, "fence (10 s), then boot on the survivor (30 s)");
     world_free(w);
     scenario_free(sc);
 }
@@ -243,9 +260,9 @@ Test(storage, sanlock_restart_waits_for_the_lease)
 
 #define STONITH2 "{\"manager\":\"pacemaker\",\"two_node\":true,\"allow_migrate\":true}"
 
-/* GFS2 on the LUN: n2 dies; from the membership change (6.65 s) until n2 is
- * fenced (10 s) and its journal replayed (5 s) the DLM grants nothing and
- * the file system freezes on n1 too (facts 3.1). */
+/* GFS2 on the LUN: n2 dies; from the membership change until n2 is fenced
+ * (10 s) and its journal replayed (5 s) the DLM grants nothing and the file
+ * system freezes on n1 too (facts 3.1). */
 Test(storage, gfs2_freezes_until_fence_and_journal_replay)
 {
     scenario *sc;
@@ -253,8 +270,11 @@ Test(storage, gfs2_freezes_until_fence_and_journal_replay)
     const world_incident *fz = find(w, "io-frozen", 0);
     cr_assert_not_null(fz);
     cr_assert_str_eq(fz->resource, "dlm:gfs2");
-    cr_assert_eq(fz->start, 106650 * SIM_MS);
-    cr_assert_eq(fz->end, 121650 * SIM_MS, "thawed at %.3f", sim_to_s(fz->end));
+    sim_time lo, hi;
+    support_membership_window(sc, 2, &lo, &hi);
+    support_between(fz->start, 100 * SIM_S + lo, 100 * SIM_S + hi, "frozen at the membership change");
+    support_between(fz->end, fz->start + SUPPORT_REACT_MIN + 15 * SIM_S, fz->start + SUPPORT_REACT_MAX + 15 * SIM_S,
+                    "thawed after the fence and the journal replay");
     world_free(w);
     scenario_free(sc);
 }
@@ -270,7 +290,9 @@ Test(storage, dlm_without_stonith_waits_for_the_heal)
     cr_assert_null(find(w, "double-writer", 0));
     const world_incident *fz = find(w, "io-frozen", 0);
     cr_assert_not_null(fz);
-    cr_assert_eq(fz->start, 106650 * SIM_MS);
+    sim_time lo, hi;
+    support_membership_window(sc, 2, &lo, &hi);
+    support_between(fz->start, 100 * SIM_S + lo, 100 * SIM_S + hi, "frozen at the membership change");
     cr_assert_eq(fz->end, 400250 * SIM_MS, "the heal merges in 250 ms");
     world_free(w);
     scenario_free(sc);
@@ -413,7 +435,9 @@ Test(cluster, split_without_quorum_stops_the_vms)
     world *w = iscsi_run("none", "{\"manager\":\"pacemaker\",\"allow_migrate\":true}", SPLIT, &sc);
     const world_incident *q = find(w, "quorum-lost", 0);
     cr_assert_not_null(q);
-    cr_assert_eq(q->start, 106650 * SIM_MS);
+    sim_time lo, hi;
+    support_membership_window(sc, 2, &lo, &hi);
+    support_between(q->start, 100 * SIM_S + lo + SUPPORT_REACT_MIN, 100 * SIM_S + hi + SUPPORT_REACT_MAX, "stop");
     cr_assert_null(find(w, "double-writer", 0), "without quorum nobody starts anything");
     world_free(w);
     scenario_free(sc);

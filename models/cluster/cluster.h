@@ -20,8 +20,20 @@ typedef struct cluster_ops {
     bool (*connected)(void *cl, const world *w, int a, int b);
     /* The partition host h belongs to at the last membership (-1: none). */
     int (*partition)(void *cl, const world *w, int h);
-    /* Starts vm on another node than `except`. */
-    void (*recover)(void *cl, world *w, int vm, int except);
+    /* A VM died on a live node (its monitor will notice). */
+    void (*vm_failed)(void *cl, world *w, int vm);
+    /* Fences host h because a model asks (NULL: cannot). */
+    bool (*fence)(void *cl, world *w, int h, const char *why);
+    /* The operator moves vm to host `to` (-1: anywhere else), or drains the
+     * hosts world_host_draining says: the manager carries it out and
+     * returns true, or returns false and the world migrates by hand (as in
+     * maintenance mode, with virsh). */
+    bool (*operator_move)(void *cl, world *w, int vm, int to);
+    bool (*standby)(void *cl, world *w);
+    /* A move the world carried out for it ended (see world_migrate). */
+    void (*move_ended)(void *cl, world *w, const mig_result *r);
+    /* Moves it still has to start (a drain is not settled before). */
+    int (*queued)(void *cl);
     /* The run is over: timers stop. */
     void (*stop)(void *cl, world *w);
 } cluster_ops;

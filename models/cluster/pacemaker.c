@@ -1,36 +1,101 @@
-/* pacemaker — the cluster manager's reaction to failures. */
+/* pacemaker — Corosync's membership, votequorum, and Pacemaker's controller
+ * carrying out the transitions its scheduler (scheduler.c) decides.
+ *
+ * Membership (corosync exec/totemsrp.c, measured on real Corosync 3.1.7,
+ * docs/validation.md): the ring representative holds the idle token and
+ * sends it on every `hold` ms (totemconfig.c: hold = 0.8 x token_retransmit
+ * - 1000/HZ, token_retransmit = token / 4.2), and every node restarts its
+ * token timer when it passes the token on. After a fault a node notices the
+ * lost token `token` after it last passed it - a phase uniform in [0, hold)
+ * before the fault - then waits for the consensus timeout before it forms
+ * the new membership: token + consensus - phase after the fault. Nodes that
+ * only join are merged in merge + join (250 ms).
+ *
+ * Each partition knows which non-members are clean (fenced, or never seen
+ * since it booted counts as unclean): a node's knowledge is emptied when it
+ * boots, merged with its partition's at each membership, and grows with
+ * each fence the partition confirms.
+ *
+ * After a membership forms, the partition's DC computes a transition (after
+ * its reaction time; a DC that booted alone first waits dc-deadtime): the
+ * scheduler's fences are requested and the kill lands after the fence
+ * devices' delays (pcmk_delay_base, a random part up to pcmk_delay_max,
+ * priority-fencing-delay); whoever kills first wins a fence race, and the
+ * loser's own request dies with it. A fence is confirmed fence_time after
+ * the kill, which starts a new transition: the fenced node's VMs start
+ * elsewhere. The controller runs live migrations at most migration-limit
+ * at a time per node, counting both the source and the target
+ * (controld_te_actions.c); stops and starts are not limited. */
 #include "models/cluster/pacemaker.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <gsl/gsl_rng.h>
 
-/* ------------------------------------------------------------------ Pacemaker
- *
- * After a node dies or the network splits, corosync re-forms the membership
- * once the token times out (token + coefficient per node beyond two, plus
- * about 50 ms to re-form: facts rows 12-14). Each partition with quorum
- * (majority of the nodes, or any one node with two_node: facts 5.2) recovers
- * the VMs of the nodes it lost: with STONITH it first fences them (a node that
- * is only cut off is killed; two quorate halves race to fence each other),
- * then starts their VMs on its own nodes (facts 5.4). Without STONITH it
- * starts them at once, so a VM whose node was only cut off runs twice and
- * both copies write its disk: a double-writer incident until the heal, when
- * Pacemaker stops the extra copy (multiple-active=stop_start, facts 5.5).
- * A partition without quorum stops its VMs under no-quorum-policy=stop.
- * The cluster's nodes are the hosts other than the storage server. */
+#include "models/cluster/scheduler.h"
+
+/* Assumption: a DC acts 30-180 ms after a membership change (uniform); the
+ * real cluster's DC requested fencing 0.03-0.18 s after it saw the peer
+ * lost (docs/validation.md; sometimes about 1 s when CIB updates were
+ * pending, which is not modelled). */
+#define REACT_MIN (30 * SIM_MS)
+#define REACT_MAX (180 * SIM_MS)
+/* corosync merge (200 ms) + join (50 ms) for nodes that only join */
+#define JOIN_TIME (250 * SIM_MS)
+/* corosync's userspace HZ (sys/param.h): hold = 0.8 x retransmit - 1000/HZ */
+#define COROSYNC_HZ 100
 
 typedef struct {
+    int vm, from, to;
+} pending_move;
+
+typedef struct pcmk pcmk;
+
+typedef struct {
+    pcmk *p;
+    int target;
+    int by;           /* the requesting partition's representative, for the record */
+    guint8 *members;  /* the requesting partition: any of its live nodes drives the device */
+    sim_event kill_ev, confirm_ev;
+    bool active;
+} fence_op;
+
+struct pcmk {
     world *w;
     const scenario *sc;
-    int *part;                 /* the corosync partition of each node at the last membership check */
-    bool *fenced;              /* fenced and not seen since: clean offline to the cluster */
-    bool *seen_all;            /* votequorum wait_for_all: the node saw every node together since it booted */
+    int n;                     /* hosts */
+    int *part;                 /* each node's partition at the last membership (its lowest member), -1 */
+    int *msize;                /* the size of each node's membership */
+    int *prev_size;            /* per partition representative: the largest previous membership of its members */
+    guint8 *clean;             /* [o * n + t]: node o knows t is clean offline */
+    sim_time *boot;            /* when each node last booted */
+    bool *seen_all;            /* votequorum wait_for_all: it saw every node together since it booted */
+    int *atb_lowest;           /* votequorum: lowest member id at its last quorate membership */
+    bool *quorate;             /* per partition representative */
     int expected_votes;        /* votequorum, lowered by last_man_standing */
     sim_event lms_ev;
-    sim_event membership_ev;   /* corosync re-forms the membership after a change */
-    sim_time membership_at;    /* when */
-} pcmk;
+    sim_event membership_ev;   /* corosync forms the next membership */
+    sim_time membership_at;
+    sim_event *dc_ev;          /* per partition representative: its DC's next transition */
+    fence_op *fencing;         /* per target */
+    int *prefer, *avoid;       /* per VM: the operator's move (crm resource move) */
+    int *mig_jobs;             /* per node: live migrations under way (source and target) */
+    GQueue *moves;             /* pending_move: live migrations waiting for a slot */
+};
+
+static bool knows_clean(const pcmk *p, int o, int t) { return p->clean[(size_t)o * p->n + t]; }
+static void set_clean(pcmk *p, int o, int t, bool v) { p->clean[(size_t)o * p->n + t] = v; }
+
+/* totemconfig.c: token_retransmit = token / (4 + 0.2), hold = 0.8 x that
+ * - 1000/HZ (ms), both from the effective token. */
+static sim_time token_hold(sim_time token)
+{
+    sim_time token_ms = token / SIM_MS;
+    sim_time retransmit = (sim_time)((double)token_ms / 4.2);
+    sim_time hold = (sim_time)(retransmit * 0.8 - 1000 / COROSYNC_HZ);
+    return (hold > 0 ? hold : 1) * SIM_MS;
+}
 
 static void *pcmk_create(world *w)
 {
@@ -38,13 +103,40 @@ static void *pcmk_create(world *w)
     pcmk *p = g_new0(pcmk, 1);
     p->w = w;
     p->sc = sc;
-    p->part = g_new0(int, sc->nhosts);
-    p->fenced = g_new0(bool, sc->nhosts);
-    p->seen_all = g_new(bool, sc->nhosts);
-    for (size_t h = 0; h < sc->nhosts; h++) {
-        p->seen_all[h] = true; /* the cluster formed before the scenario begins */
-        p->expected_votes += world_is_node(w, (int)h);
+    int n = p->n = (int)sc->nhosts;
+    p->part = g_new(int, n);
+    p->msize = g_new0(int, n);
+    p->prev_size = g_new0(int, n);
+    p->clean = g_new0(guint8, (size_t)n * n);
+    p->boot = g_new0(sim_time, n);
+    p->seen_all = g_new(bool, n);
+    p->atb_lowest = g_new(int, n);
+    p->quorate = g_new(bool, n);
+    p->dc_ev = g_new0(sim_event, n);
+    p->fencing = g_new0(fence_op, n);
+    p->mig_jobs = g_new0(int, n);
+    p->moves = g_queue_new();
+    p->prefer = g_new(int, sc->nvms ? sc->nvms : 1);
+    p->avoid = g_new(int, sc->nvms ? sc->nvms : 1);
+    for (size_t i = 0; i < sc->nvms; i++)
+        p->prefer[i] = p->avoid[i] = -1;
+    /* the cluster formed whole before the scenario begins */
+    int first = -1, nodes = 0;
+    for (int h = 0; h < n; h++)
+        if (world_is_node(w, h)) {
+            if (first < 0)
+                first = h;
+            nodes++;
+        }
+    for (int h = 0; h < n; h++) {
+        p->part[h] = world_is_node(w, h) ? first : -1;
+        p->msize[h] = p->prev_size[h] = nodes;
+        p->seen_all[h] = true;
+        p->atb_lowest[h] = first;
+        p->quorate[h] = true;
+        p->fencing[h] = (fence_op){ p, h, -1, g_new0(guint8, n), 0, 0, false };
     }
+    p->expected_votes = nodes;
     return p;
 }
 
@@ -54,35 +146,30 @@ static void pcmk_destroy(void *cl)
     if (!p)
         return;
     g_free(p->part);
-    g_free(p->fenced);
+    g_free(p->msize);
+    g_free(p->prev_size);
+    g_free(p->clean);
+    g_free(p->boot);
     g_free(p->seen_all);
+    g_free(p->atb_lowest);
+    g_free(p->quorate);
+    g_free(p->dc_ev);
+    for (int h = 0; h < p->n; h++)
+        g_free(p->fencing[h].members);
+    g_free(p->fencing);
+    g_free(p->mig_jobs);
+    g_queue_free_full(p->moves, g_free);
+    g_free(p->prefer);
+    g_free(p->avoid);
     g_free(p);
 }
 
 static int nnodes(const pcmk *p)
 {
     int n = 0;
-    for (size_t h = 0; h < p->sc->nhosts; h++)
-        n += world_is_node(p->w, (int)h);
+    for (int h = 0; h < p->n; h++)
+        n += world_is_node(p->w, h);
     return n;
-}
-
-/* corosync (facts rows 12-14): the effective token grows by
- * token_coefficient per node beyond two; consensus defaults to 1.2 x that
- * (exec/totemconfig.c). A silent node never sends a join, so after the token
- * is lost the others wait for the consensus timeout before they exclude it
- * (exec/totemsrp.c memb_state_consensus_timeout_expired; Red Hat solution
- * 57788), then form the new membership (join, 50 ms). Nodes that only join
- * are merged without a token loss: merge 200 ms + join 50 ms. */
-static sim_time detection_time(const pcmk *p, bool lost)
-{
-    const scn_cluster *cl = &p->sc->cluster;
-    if (!lost)
-        return 250 * SIM_MS;
-    int n = nnodes(p);
-    sim_time token = cl->token + (n > 2 ? (n - 2) * cl->token_coefficient : 0);
-    sim_time consensus = cl->consensus > 0 ? cl->consensus : token * 6 / 5;
-    return token + consensus + 50 * SIM_MS;
 }
 
 static int cluster_network(const pcmk *p)
@@ -110,192 +197,168 @@ static int pcmk_partition(void *cl, const world *w, int h)
     return ((pcmk *)cl)->part[h];
 }
 
-/* Whether a node of the current membership has gone or lost a peer. */
-static bool membership_lost(const pcmk *p)
+static bool member(const pcmk *p, int h, int part)
 {
-    const world *w = p->w;
-    for (size_t a = 0; a < p->sc->nhosts; a++) {
-        if (!world_is_node(w, (int)a) || p->part[a] < 0)
-            continue;
-        if (!world_host_up(w, (int)a))
-            return true;
-        for (size_t b = a + 1; b < p->sc->nhosts; b++)
-            if (world_is_node(w, (int)b) && p->part[b] == p->part[a] && !connected(p, (int)a, (int)b))
-                return true;
-    }
-    return false;
+    return world_is_node(p->w, h) && world_host_up(p->w, h) && p->part[h] == part && part >= 0;
 }
 
-static void membership_check(sim *s, void *arg);
+/* ------------------------------------------------------------------ membership */
 
-static void pcmk_changed(void *cl, world *w, const world_change *c)
+/* The partitions corosync would form now: connected sets of up nodes over
+ * the cluster network, each named by its lowest node; -1 for the others. */
+static void components(const pcmk *p, int *comp)
 {
-    pcmk *p = cl;
-    (void)c;
-    sim_time at = world_now(w) + detection_time(p, membership_lost(p));
-    if (p->membership_ev && p->membership_at >= at)
-        return; /* a loss under detection is not detected sooner by a join */
-    if (p->membership_ev)
-        sim_cancel(world_sim(w), p->membership_ev);
-    p->membership_at = at;
-    p->membership_ev = sim_at(world_sim(w), at, membership_check, p);
-}
-
-/* Starts vm on the node of partition part (any when -1) other than
- * `except` with the most free memory (vm_start later). */
-static void recover_vm(pcmk *p, int vm, int part, int except)
-{
-    world *w = p->w;
-    if (world_vm_starting(w, vm) || world_vm_second_host(w, vm) >= 0 || !world_storage_shared(w))
-        return; /* local disks cannot be started elsewhere */
-    int best = world_place(w, vm, except, part);
-    if (best < 0)
-        return;
-    sim_time wait = 0;
-    if (!world_storage_start_wait(w, vm, best, &wait))
-        return;
-    world_vm_start(w, vm, best, wait + p->sc->cluster.vm_start, "recovered by Pacemaker");
-}
-
-static void pcmk_recover(void *cl, world *w, int vm, int except)
-{
-    (void)w;
-    recover_vm(cl, vm, -1, except);
-}
-
-typedef struct {
-    pcmk *p;
-    int part;
-} group_job;
-
-static void fence_host(pcmk *p, int h)
-{
-    p->fenced[h] = true;
-    world_fence(p->w, h, "STONITH");
-}
-
-/* After fencing (or at once without STONITH): recover the lost nodes' VMs. */
-static void recover_group(sim *s, void *arg)
-{
-    (void)s;
-    group_job *j = arg;
-    pcmk *p = j->p;
-    world *w = p->w;
-    if (world_ended(w))
-        return;
-    if (p->sc->cluster.stonith) {
-        world_storage_fenced(w, j->part);
-        /* every node this partition lost is fenced now: clean offline */
-        for (size_t h = 0; h < p->sc->nhosts; h++)
-            if (world_is_node(w, (int)h) && p->part[h] != j->part)
-                p->fenced[h] = true;
-    }
-    if (p->sc->cluster.maintenance_mode)
-        return; /* Pacemaker starts and stops nothing (facts 5.3) */
-    for (size_t i = 0; i < p->sc->nvms; i++) {
-        int host = world_vm_host(w, (int)i), home = world_vm_home(w, (int)i);
-        /* down (its node died, was fenced or lost quorum), or on a node this
-         * partition lost */
-        bool lost = host < 0 ? home >= 0 && world_is_node(w, home)
-                             : world_is_node(w, host) && p->part[host] != j->part;
-        if (lost)
-            recover_vm(p, (int)i, j->part, host);
-    }
-}
-
-/* Corosync's partitions: the connected sets of up nodes over the cluster
- * network, each named by its first host (stable while that host stays);
- * -1 for the others. */
-static void compute_parts(pcmk *p)
-{
-    const world *w = p->w;
-    int n = (int)p->sc->nhosts;
-    for (int h = 0; h < n; h++)
-        p->part[h] = -1;
+    int n = p->n;
     int *stack = g_newa(int, n);
+    for (int h = 0; h < n; h++)
+        comp[h] = -1;
     for (int h = 0; h < n; h++) {
-        if (!world_is_node(w, h) || !world_host_up(w, h) || p->part[h] >= 0)
+        if (!world_is_node(p->w, h) || !world_host_up(p->w, h) || comp[h] >= 0)
             continue;
         int top = 0;
-        p->part[h] = h;
+        comp[h] = h;
         stack[top++] = h;
         while (top) {
             int a = stack[--top];
             for (int b = 0; b < n; b++)
-                if (p->part[b] < 0 && world_is_node(w, b) && connected(p, a, b)) {
-                    p->part[b] = h;
+                if (comp[b] < 0 && world_is_node(p->w, b) && connected(p, a, b)) {
+                    comp[b] = h;
                     stack[top++] = b;
                 }
         }
     }
 }
 
-static bool in_group(const pcmk *p, int h, int g)
+/* Whether a member lost a peer of its membership (or died), and whether
+ * nodes that are apart in it could now join. */
+static void compare_membership(const pcmk *p, bool *lost, bool *joined)
 {
-    return world_is_node(p->w, h) && world_host_up(p->w, h) && p->part[h] == g;
+    int n = p->n;
+    int *comp = g_newa(int, n);
+    components(p, comp);
+    *lost = *joined = false;
+    for (int a = 0; a < n; a++) {
+        if (!world_is_node(p->w, a))
+            continue;
+        bool up = world_host_up(p->w, a);
+        if (p->part[a] >= 0 && !up)
+            *lost = true;
+        if (up && p->part[a] < 0)
+            *joined = true;
+        for (int b = a + 1; b < n && up; b++) {
+            if (!world_is_node(p->w, b) || !world_host_up(p->w, b))
+                continue;
+            bool same = p->part[a] >= 0 && p->part[a] == p->part[b];
+            if (same && comp[a] != comp[b])
+                *lost = true;
+            else if (!same && comp[a] == comp[b])
+                *joined = true;
+        }
+    }
 }
 
-static int group_size(const pcmk *p, int g)
+static void membership_formed(sim *s, void *arg);
+static void schedule_transition(pcmk *p, int part, sim_time at_least);
+
+static void pcmk_changed(void *cl, world *w, const world_change *c)
+{
+    pcmk *p = cl;
+    if (!c) {
+        /* a model asks the DCs to look again */
+        for (int h = 0; h < p->n; h++)
+            if (world_is_node(w, h) && world_host_up(w, h) && p->part[h] == h)
+                schedule_transition(p, h, 0);
+        return;
+    }
+    if (c->kind == WORLD_HOST && !c->down && c->host >= 0 && world_is_node(w, c->host)) {
+        /* it booted: it knows nobody, and must see everyone again */
+        int h = c->host;
+        p->boot[h] = world_now(w);
+        for (int t = 0; t < p->n; t++)
+            set_clean(p, h, t, false);
+        p->seen_all[h] = false;
+        p->part[h] = -1;
+    }
+    bool lost, joined;
+    compare_membership(p, &lost, &joined);
+    if (!lost && !joined)
+        return;
+    sim_time at;
+    if (lost) {
+        const scn_cluster *cl_ = &p->sc->cluster;
+        int nn = nnodes(p);
+        sim_time token = cl_->token + (nn > 2 ? (nn - 2) * cl_->token_coefficient : 0);
+        sim_time consensus = cl_->consensus > 0 ? cl_->consensus : token * 6 / 5;
+        /* the token was last passed on a uniform phase of the hold before */
+        double u = gsl_rng_uniform(sim_stream(world_sim(w), "corosync-token"));
+        at = world_now(w) + token + consensus - (sim_time)(u * (double)token_hold(token));
+    } else {
+        at = world_now(w) + JOIN_TIME;
+    }
+    if (p->membership_ev && p->membership_at <= at)
+        return; /* the membership under way forms first and sees it */
+    if (p->membership_ev)
+        sim_cancel(world_sim(w), p->membership_ev);
+    p->membership_at = at;
+    p->membership_ev = sim_at(world_sim(w), at, membership_formed, p);
+}
+
+static int part_size(const pcmk *p, int part)
 {
     int size = 0;
-    for (size_t h = 0; h < p->sc->nhosts; h++)
-        size += in_group(p, (int)h, g);
+    for (int h = 0; h < p->n; h++)
+        size += member(p, h, part);
     return size;
 }
 
-/* The group corosync-qnetd gives its vote to (ffsplit: the larger partition
- * that reaches it, a tie to the one with the lowest node id), -1 if none. */
-static int qdevice_vote(const pcmk *p, const int *groups, int ng)
+/* The partition corosync-qnetd gives its vote to (ffsplit: the larger
+ * partition that reaches it, a tie to the one with the lowest node id), -1. */
+static int qdevice_vote(const pcmk *p, const int *parts, int np)
 {
     int q = p->sc->cluster.qdevice_host, best = -1, best_size = 0;
     if (q < 0 || !world_host_up(p->w, q))
         return -1;
-    for (int k = 0; k < ng; k++) {
+    for (int k = 0; k < np; k++) {
         bool reach = false;
-        for (size_t h = 0; h < p->sc->nhosts && !reach; h++)
-            reach = in_group(p, (int)h, groups[k]) && connected(p, (int)h, q);
-        int size = group_size(p, groups[k]);
-        if (reach && size > best_size) { /* groups are in order of their lowest node */
-            best = groups[k];
+        for (int h = 0; h < p->n && !reach; h++)
+            reach = member(p, h, parts[k]) && connected(p, h, q);
+        int size = part_size(p, parts[k]);
+        if (reach && size > best_size) { /* parts are in order of their lowest node */
+            best = parts[k];
             best_size = size;
         }
     }
     return best;
 }
 
-/* votequorum (facts 5.2) for a partition of size nodes. */
-static bool quorate(const pcmk *p, int g, int size, int n, int qvote, int lowest)
+/* votequorum (corosync exec/votequorum.c are_we_quorate, facts 5.2). */
+static bool votequorum(const pcmk *p, int part, int n, int qvote)
 {
     const scn_cluster *cl = &p->sc->cluster;
-    if (cl->no_quorum_policy == NQP_IGNORE)
-        return true;
+    int size = part_size(p, part);
     if (cl->wait_for_all) {
         /* quorate only once every node has been seen together */
         bool seen = false;
-        for (size_t h = 0; h < p->sc->nhosts; h++)
-            seen |= in_group(p, (int)h, g) && p->seen_all[h];
+        for (int h = 0; h < p->n; h++)
+            seen |= member(p, h, part) && p->seen_all[h];
         if (!seen)
             return false;
     }
     if (cl->two_node)
         return size >= 1;
     if (cl->qdevice_host >= 0)
-        return 2 * (size + (qvote == g)) > n + 1;
+        return 2 * (size + (qvote == part)) > n + 1;
     int expected = cl->last_man_standing ? p->expected_votes : n;
-    if (2 * size > expected)
+    int quorum = expected / 2 + 1;
+    if (size >= quorum)
         return true;
-    /* auto_tie_breaker: an even split goes to the side of the lowest node id */
-    return cl->auto_tie_breaker && 2 * size == expected && lowest >= 0 && in_group(p, lowest, g);
-}
-
-/* Whether partition g misses a node that is not known clean offline (the
- * DLM must wait for its fence). */
-static bool lost_unfenced(const pcmk *p, int g)
-{
-    for (size_t h = 0; h < p->sc->nhosts; h++)
-        if (world_is_node(p->w, (int)h) && !in_group(p, (int)h, g) && !p->fenced[h])
-            return true;
-    return false;
+    /* auto_tie_breaker: a half split goes to the half holding the lowest
+     * node id as it was when the nodes were last quorate (it is recomputed
+     * only while quorate), and only if the other half cannot be quorate */
+    if (!cl->auto_tie_breaker || size != expected / 2 || p->prev_size[part] - size >= quorum)
+        return false;
+    int lowest = p->atb_lowest[part];
+    return lowest >= 0 && member(p, lowest, part);
 }
 
 typedef struct {
@@ -316,137 +379,567 @@ static void lms_expire(sim *s, void *arg)
     world_note(p->w, "quorum-expected-votes", "corosync", "last_man_standing window passed");
 }
 
-static void membership_check(sim *s, void *arg)
+static void transition_due(sim *s, void *arg);
+
+typedef struct {
+    pcmk *p;
+    int part;
+} dc_job;
+
+/* The partition's DC computes a transition after its reaction time; a DC
+ * whose whole partition booted just now first waits dc-deadtime. */
+static void schedule_transition(pcmk *p, int part, sim_time at_least)
+{
+    world *w = p->w;
+    sim_time now = world_now(w);
+    double u = gsl_rng_uniform(sim_stream(world_sim(w), "pacemaker-dc"));
+    sim_time at = now + REACT_MIN + (sim_time)(u * (double)(REACT_MAX - REACT_MIN));
+    if (at < at_least)
+        at = at_least;
+    sim_time boot = 0;
+    bool all_new = true;
+    for (int h = 0; h < p->n; h++)
+        if (member(p, h, part)) {
+            all_new &= p->boot[h] > 0;
+            if (p->boot[h] > boot)
+                boot = p->boot[h];
+        }
+    if (all_new && boot + p->sc->cluster.dc_deadtime > at)
+        at = boot + p->sc->cluster.dc_deadtime;
+    if (p->dc_ev[part]) {
+        sim_cancel(world_sim(w), p->dc_ev[part]);
+        p->dc_ev[part] = 0;
+    }
+    dc_job *j = world_job(w, sizeof(dc_job));
+    *j = (dc_job){ p, part };
+    p->dc_ev[part] = sim_at(world_sim(w), at, transition_due, j);
+}
+
+/* Whether partition part misses a node it does not know clean (the DLM
+ * waits for its fence). */
+static bool lost_unclean(const pcmk *p, int part)
+{
+    for (int h = 0; h < p->n; h++)
+        if (world_is_node(p->w, h) && !member(p, h, part) && !knows_clean(p, part, h))
+            return true;
+    return false;
+}
+
+static void membership_formed(sim *s, void *arg)
 {
     pcmk *p = arg;
     world *w = p->w;
-    const scenario *sc = p->sc;
-    const scn_cluster *cl = &sc->cluster;
+    const scn_cluster *cl = &p->sc->cluster;
     p->membership_ev = 0;
-    int n = nnodes(p);
-    compute_parts(p);
-    /* the groups that have live nodes, in host order */
-    int *groups = g_newa(int, sc->nhosts + 1), ng = 0, lowest = -1, up = 0;
-    for (size_t h = 0; h < sc->nhosts; h++) {
-        if (!world_is_node(w, (int)h) || !world_host_up(w, (int)h)) {
-            if (world_is_node(w, (int)h))
-                p->seen_all[h] = false; /* it must see everyone again after its reboot */
+    int n = p->n, nn = nnodes(p);
+    int *old = g_newa(int, n), *comp = g_newa(int, n);
+    memcpy(old, p->part, sizeof(int) * (size_t)n);
+    components(p, comp);
+    for (int h = 0; h < n; h++)
+        p->part[h] = comp[h];
+    for (int d = 0; d < n; d++)
+        if (p->dc_ev[d]) {
+            sim_cancel(s, p->dc_ev[d]);
+            p->dc_ev[d] = 0;
+        }
+    /* the partitions, in host order; each one's knowledge merged */
+    int *parts = g_newa(int, n + 1), np = 0, up = 0;
+    for (int h = 0; h < n; h++) {
+        if (!world_is_node(w, h) || !world_host_up(w, h))
             continue;
-        }
         up++;
-        if (lowest < 0)
-            lowest = (int)h;
-        bool seen = false;
-        for (int k = 0; k < ng; k++)
-            seen |= groups[k] == p->part[h];
-        if (!seen)
-            groups[ng++] = p->part[h];
+        if (comp[h] == h)
+            parts[np++] = h;
     }
-    bool whole = ng <= 1 && up == n;
-    if (whole) {
-        for (size_t h = 0; h < sc->nhosts; h++) {
+    for (int k = 0; k < np; k++) {
+        int r = parts[k];
+        int prev = 0;
+        for (int h = 0; h < n; h++)
+            if (member(p, h, r)) {
+                for (int t = 0; t < n; t++)
+                    if (knows_clean(p, h, t))
+                        set_clean(p, r, t, true);
+                if (old[h] >= 0 && p->msize[h] > prev)
+                    prev = p->msize[h];
+            }
+        p->prev_size[r] = prev;
+        for (int h = 0; h < n; h++)
+            if (member(p, h, r))
+                p->msize[h] = part_size(p, r);
+        for (int h = 0; h < n; h++)
+            if (member(p, h, r))
+                set_clean(p, r, h, false); /* a member is not clean offline */
+        for (int h = 0; h < n; h++)
+            if (member(p, h, r))
+                for (int t = 0; t < n; t++)
+                    set_clean(p, h, t, knows_clean(p, r, t));
+        /* the stored lowest id of the partition's previous quorate view */
+        int lowest = -1;
+        for (int h = 0; h < n && lowest < 0; h++)
+            if (member(p, h, r))
+                lowest = p->atb_lowest[h];
+        p->atb_lowest[r] = lowest;
+    }
+    g_autofree char *why = g_strdup_printf("%d partition%s, %d of %d nodes up", np, np == 1 ? "" : "s", up, nn);
+    world_note(w, "membership", "corosync", why);
+    /* wait_for_all: a node has seen everyone when they are all together */
+    if (np == 1 && up == nn)
+        for (int h = 0; h < n; h++)
             p->seen_all[h] = true;
-            p->fenced[h] = false;
-        }
-        world_storage_healed(w);
-    }
-    if (ng <= 1) /* multiple-active: the extra copy is stopped */
-        for (size_t i = 0; i < sc->nvms; i++)
-            world_vm_stop_second(w, (int)i);
     if (p->lms_ev) {
         sim_cancel(s, p->lms_ev);
         p->lms_ev = 0;
     }
     int biggest = 0;
-    for (int k = 0; k < ng; k++)
-        if (group_size(p, groups[k]) > biggest)
-            biggest = group_size(p, groups[k]);
+    for (int k = 0; k < np; k++)
+        if (part_size(p, parts[k]) > biggest)
+            biggest = part_size(p, parts[k]);
     if (biggest > p->expected_votes)
         p->expected_votes = biggest; /* nodes that join raise it again */
-    int qvote = qdevice_vote(p, groups, ng);
-    int *quorate_of = g_newa(int, ng + 1);
-    for (int k = 0; k < ng; k++)
-        quorate_of[k] = quorate(p, groups[k], group_size(p, groups[k]), n, qvote, lowest);
+    int qvote = qdevice_vote(p, parts, np);
     int nq = 0;
-    for (int k = 0; k < ng; k++)
-        nq += quorate_of[k];
-    if (cl->last_man_standing && nq == 1) {
-        for (int k = 0; k < ng; k++)
-            if (quorate_of[k] && group_size(p, groups[k]) < p->expected_votes) {
+    for (int k = 0; k < np; k++) {
+        int r = parts[k];
+        p->quorate[r] = cl->no_quorum_policy == NQP_IGNORE || votequorum(p, r, nn, qvote);
+        nq += p->quorate[r];
+        for (int h = 0; h < n; h++) {
+            if (!member(p, h, r))
+                continue;
+            if (p->quorate[r])
+                p->atb_lowest[h] = r; /* recomputed while quorate: the lowest member */
+            else if (cl->wait_for_all)
+                p->seen_all[h] = false; /* votequorum waits for all again once inquorate */
+        }
+    }
+    if (cl->last_man_standing && nq == 1)
+        for (int k = 0; k < np; k++)
+            if (p->quorate[parts[k]] && part_size(p, parts[k]) < p->expected_votes) {
                 lms_job *j = world_job(w, sizeof(lms_job));
-                *j = (lms_job){ p, group_size(p, groups[k]) };
+                *j = (lms_job){ p, part_size(p, parts[k]) };
                 p->lms_ev = sim_after(s, cl->lms_window, lms_expire, j);
             }
+    if (np == 1 && up == nn)
+        world_storage_healed(w);
+    for (int k = 0; k < np; k++) {
+        /* the DLM follows corosync: it stops granting until the lost nodes are fenced */
+        if (lost_unclean(p, parts[k]))
+            world_storage_members_lost(w, parts[k]);
+        schedule_transition(p, parts[k], 0);
     }
-    /* a fence agent slower than stonith-timeout fails, every retry too: with
-     * requires=fencing nothing of a lost node is recovered (facts 5.3) */
-    bool fence_works = cl->fence_time <= cl->stonith_timeout;
-    if (cl->stonith && !fence_works && (nq > 1 || up < n))
-        world_note(w, "fence-failed", "stonith", "the fence agent does not finish within stonith-timeout");
-    if (cl->stonith && fence_works && nq > 1) {
-        /* quorate halves race to fence each other: one survives (facts 5.2) */
-        int winner = (int)gsl_rng_uniform_int(sim_stream(s, "fence-race"), (unsigned long)nq);
-        for (int k = 0, q = 0; k < ng; k++) {
-            if (!quorate_of[k])
-                continue;
-            if (q++ != winner) {
-                for (size_t h = 0; h < sc->nhosts; h++)
-                    if (in_group(p, (int)h, groups[k]))
-                        fence_host(p, (int)h);
-                quorate_of[k] = 0;
+}
+
+/* ------------------------------------------------------------------ fencing */
+
+static int node_priority(const pcmk *p, int h)
+{
+    int pr = 0;
+    for (size_t i = 0; i < p->sc->nvms; i++)
+        if (world_vm_host(p->w, (int)i) == h || world_vm_second_host(p->w, (int)i) == h)
+            pr += p->sc->vms[i].priority;
+    return pr;
+}
+
+/* priority-fencing-delay (Pacemaker 2.1.5 pe_actions.c
+ * node_priority_fencing_delay): fencing a node outside a partition that
+ * lacks a majority is delayed if that node has the highest total resource
+ * priority and the priorities are not all equal. */
+static sim_time priority_delay(const pcmk *p, int target, int part)
+{
+    sim_time d = p->sc->cluster.priority_fencing_delay;
+    if (d <= 0)
+        return 0;
+    int members = 0, online = 0, top = 0, low = 0;
+    for (int h = 0; h < p->n; h++) {
+        if (!world_is_node(p->w, h))
+            continue;
+        int pr = node_priority(p, h);
+        members++;
+        online += member(p, h, part);
+        if (members == 1 || pr > top)
+            top = pr;
+        if (members == 1 || pr < low)
+            low = pr;
+    }
+    if (online > members / 2 || low == top || node_priority(p, target) < top)
+        return 0;
+    return d;
+}
+
+static void transition(pcmk *p, int part);
+
+/* Whether a node of the requesting partition, other than the target,
+ * still lives to drive the fence device. */
+static bool requester_alive(const fence_op *f)
+{
+    for (int h = 0; h < f->p->n; h++)
+        if (f->members[h] && h != f->target && world_host_up(f->p->w, h))
+            return true;
+    return false;
+}
+
+static void fence_confirmed(sim *s, void *arg)
+{
+    (void)s;
+    fence_op *f = arg;
+    pcmk *p = f->p;
+    world *w = p->w;
+    f->confirm_ev = 0;
+    f->active = false;
+    if (world_ended(w) || !requester_alive(f))
+        return;
+    world_note(w, "fence-confirmed", world_scenario(w)->hosts[f->target].name, NULL);
+    /* the requesting nodes learn it (in whatever partition they are now) */
+    for (int h = 0; h < p->n; h++)
+        if (f->members[h] && h != f->target && world_host_up(w, h) && p->part[h] >= 0)
+            for (int o = 0; o < p->n; o++)
+                if (member(p, o, p->part[h]))
+                    set_clean(p, o, f->target, true);
+    for (int h = 0; h < p->n; h++)
+        if (world_is_node(w, h) && world_host_up(w, h) && p->part[h] == h && knows_clean(p, h, f->target)) {
+            world_storage_fenced(w, h);
+            /* the transition's starts were ordered after the fence: they go now */
+            transition(p, h);
+        }
+}
+
+static void fence_kill(sim *s, void *arg)
+{
+    fence_op *f = arg;
+    pcmk *p = f->p;
+    world *w = p->w;
+    f->kill_ev = 0;
+    /* the request dies with the partition that made it (it lost a fence
+     * race); the next DC asks again if the node still needs it */
+    if (world_ended(w) || !requester_alive(f)) {
+        f->active = false;
+        return;
+    }
+    world_fence(w, f->target, "STONITH");
+    f->confirm_ev = sim_after(s, p->sc->cluster.fence_time, fence_confirmed, f);
+}
+
+/* Partition `part` asks to fence `target`. */
+static void request_fence(pcmk *p, int target, int part)
+{
+    world *w = p->w;
+    const scn_cluster *cl = &p->sc->cluster;
+    fence_op *f = &p->fencing[target];
+    if (f->active && requester_alive(f))
+        return; /* under way */
+    if (f->active)
+        sim_cancel(world_sim(w), f->kill_ev);
+    if (cl->fence_time > cl->stonith_timeout) {
+        /* a fence agent slower than stonith-timeout fails, every retry too:
+         * with requires=fencing nothing of the node is recovered (facts 5.3) */
+        world_note(w, "fence-failed", world_scenario(w)->hosts[target].name,
+                   "the fence agent does not finish within stonith-timeout");
+        return;
+    }
+    sim_time delay = cl->pcmk_delay_base[target];
+    if (cl->pcmk_delay_max > delay) {
+        /* base + a random part, the sum kept below the maximum */
+        double u = gsl_rng_uniform(sim_stream(world_sim(w), "pcmk-delay"));
+        delay += (sim_time)(u * (double)(cl->pcmk_delay_max - delay));
+    }
+    delay += priority_delay(p, target, part);
+    f->active = true;
+    f->by = part;
+    for (int h = 0; h < p->n; h++)
+        f->members[h] = member(p, h, part);
+    g_autofree char *why = g_strdup_printf("requested by %s, delayed %.3f s", world_scenario(w)->hosts[part].name,
+                                           sim_to_s(delay));
+    world_note(w, "fence-request", world_scenario(w)->hosts[target].name, why);
+    f->kill_ev = sim_after(world_sim(w), delay, fence_kill, f);
+}
+
+/* ------------------------------------------------------------------ the controller */
+
+/* migration-limit: live migrations per node, the source's and the target's
+ * (controld_te_actions.c te_update_job_count, allowed_on_node). */
+static bool slot_free(const pcmk *p, int from, int to)
+{
+    int limit = p->sc->cluster.migration_limit;
+    return limit <= 0 || (p->mig_jobs[from] < limit && p->mig_jobs[to] < limit);
+}
+
+static void run_moves(pcmk *p)
+{
+    for (GList *l = p->moves->head; l;) {
+        GList *next = l->next;
+        pending_move *m = l->data;
+        if (slot_free(p, m->from, m->to)) {
+            g_queue_delete_link(p->moves, l);
+            if (world_vm_host(p->w, m->vm) == m->from && world_migrate(p->w, m->vm, m->to, false)) {
+                p->mig_jobs[m->from]++;
+                p->mig_jobs[m->to]++;
             }
+            g_free(m);
+        }
+        l = next;
+    }
+}
+
+static void pcmk_move_ended(void *cl, world *w, const mig_result *r)
+{
+    pcmk *p = cl;
+    (void)w;
+    if (!r->restart) {
+        p->mig_jobs[r->from]--;
+        p->mig_jobs[r->to]--;
+    }
+    run_moves(p);
+}
+
+static int pcmk_queued(void *cl) { return (int)g_queue_get_length(((pcmk *)cl)->moves); }
+
+static bool queued_move(const pcmk *p, int vm)
+{
+    for (GList *l = p->moves->head; l; l = l->next)
+        if (((pending_move *)l->data)->vm == vm)
+            return true;
+    return false;
+}
+
+/* ------------------------------------------------------------------ transitions */
+
+/* Starts vm on `to` once its storage lets it (vm_start later). */
+static void start_vm(pcmk *p, int vm, int to, sim_time extra)
+{
+    world *w = p->w;
+    sim_time wait = 0;
+    if (!world_storage_start_wait(w, vm, to, &wait))
+        return;
+    world_vm_start(w, vm, to, extra + wait + p->sc->cluster.vm_start, "started by Pacemaker");
+}
+
+/* The DC of partition `part` decides (scheduler.c) and acts. */
+static void transition(pcmk *p, int part)
+{
+    world *w = p->w;
+    const scenario *sc = p->sc;
+    const scn_cluster *cl = &sc->cluster;
+    int n = p->n;
+    if (part < 0 || p->part[part] != part || !world_host_up(w, part))
+        return; /* no DC there any more */
+    /* the nodes the scheduler sees: the cluster's nodes, in host order */
+    int *node_of = g_newa(int, n + 1), *index_of = g_newa(int, n + 1), nn = 0;
+    for (int h = 0; h < n; h++) {
+        index_of[h] = -1;
+        if (world_is_node(w, h)) {
+            index_of[h] = nn;
+            node_of[nn++] = h;
         }
     }
-    for (int k = 0; k < ng; k++) {
-        /* the DLM stops granting until the lost nodes are fenced (after
-         * the partition's own VMs have stopped, if it must stop them) */
-        bool dlm_waits = lost_unfenced(p, groups[k]);
-        if (!quorate_of[k]) {
-            scn_no_quorum_policy nqp = cl->no_quorum_policy;
-            if (nqp == NQP_FENCE && cl->stonith && fence_works) {
-                /* the partition fences itself (Pacemaker >= 2.1.9) */
-                for (size_t h = 0; h < sc->nhosts; h++)
-                    if (in_group(p, (int)h, groups[k]))
-                        fence_host(p, (int)h);
-            } else if ((nqp == NQP_STOP || nqp == NQP_DEMOTE) && !cl->maintenance_mode) {
-                for (size_t i = 0; i < sc->nvms; i++) {
-                    int host = world_vm_host(w, (int)i);
-                    if (host >= 0 && p->part[host] == groups[k] && world_is_node(w, host)) {
-                        world_vm_down(w, (int)i, "quorum-lost", sc->hosts[host].name);
-                        world_storage_update(w);
-                    }
-                }
-            } /* freeze: what runs keeps running, nothing is recovered */
-            if (dlm_waits)
-                world_storage_members_lost(w, groups[k]);
-            continue;
-        }
-        if (dlm_waits)
-            world_storage_members_lost(w, groups[k]);
-        group_job *j = world_job(w, sizeof(group_job));
-        *j = (group_job){ p, groups[k] };
-        sim_time wait = 0;
-        if (cl->stonith && !fence_works)
-            continue;
-        if (cl->stonith) {
-            /* fence the lost nodes that are still alive elsewhere */
-            for (size_t h = 0; h < sc->nhosts; h++)
-                if (world_is_node(w, (int)h) && world_host_up(w, (int)h) && p->part[h] != groups[k] && !p->fenced[h])
-                    fence_host(p, (int)h); /* a node fenced before and booted apart is not a member */
-            /* a dead node must be fenced too before its VMs move */
-            wait = cl->fence_time;
-        }
-        sim_after(s, wait, recover_group, j);
+    sched_node *nodes = g_new(sched_node, nn ? nn : 1);
+    for (int k = 0; k < nn; k++) {
+        int h = node_of[k];
+        sched_state st = member(p, h, part) ? SCHED_ONLINE : knows_clean(p, part, h) ? SCHED_OFFLINE : SCHED_UNCLEAN;
+        /* a drained node is in standby; one the storage refuses VMs (a DRBD
+         * node that may not be primary) runs none of them either */
+        if (st == SCHED_ONLINE && (world_host_draining(w, h) || !world_host_may_run_vms(w, h)))
+            st = SCHED_STANDBY;
+        nodes[k] = (sched_node){ sc->hosts[h].name, st, sc->hosts[h].memory };
     }
+    size_t nv = sc->nvms;
+    sched_rsc *rs = g_new0(sched_rsc, nv ? nv : 1);
+    bool *skip = g_newa(bool, nv + 1);
+    for (size_t i = 0; i < nv; i++) {
+        int vm = (int)i;
+        sched_rsc *r = &rs[i];
+        *r = (sched_rsc){ sc->vms[i].memory, sc->vms[i].priority, cl->allow_migrate, { -1, -1 }, 0, -1, -1 };
+        int host = world_vm_host(w, vm), second = world_vm_second_host(w, vm);
+        int moving = world_vm_moving_to(w, vm), starting = world_vm_starting_on(w, vm);
+        /* a move or a start under way is not decided again: it counts where it goes */
+        skip[i] = moving >= 0 || starting >= 0 || queued_move(p, vm) ||
+                  (host < 0 && !world_storage_shared(w)); /* a local disk: only its host */
+        int at[2] = { host, second };
+        if (moving >= 0)
+            at[0] = moving;
+        if (starting >= 0)
+            at[0] = starting, at[1] = -1;
+        if (at[0] < 0) {
+            /* down: the partition believes it still runs on a node it lost
+             * (unclean, or offline), and knows it stopped on its own nodes */
+            int home = world_vm_home(w, vm);
+            if (home >= 0 && !member(p, home, part))
+                at[0] = home;
+        }
+        for (int k = 0; k < 2; k++)
+            if (at[k] >= 0 && index_of[at[k]] >= 0)
+                r->on[r->non++] = index_of[at[k]];
+        if (r->non == 2 && r->on[0] > r->on[1]) {
+            int x = r->on[0];
+            r->on[0] = r->on[1];
+            r->on[1] = x;
+        }
+        r->prefer = p->prefer[i] >= 0 ? index_of[p->prefer[i]] : -1;
+        r->avoid = p->avoid[i] >= 0 ? index_of[p->avoid[i]] : -1;
+    }
+    sched_input in = { p->quorate[part], cl->stonith, cl->maintenance_mode, cl->no_quorum_policy, nn, (int)nv, nodes, rs };
+    bool *fence = g_new(bool, nn ? nn : 1);
+    sched_action *act = g_new(sched_action, nv ? nv : 1);
+    sched_transition(&in, fence, act);
+    for (int k = 0; k < nn; k++)
+        if (fence[k])
+            request_fence(p, node_of[k], part);
+    for (size_t i = 0; i < nv; i++) {
+        int vm = (int)i;
+        if (skip[i])
+            continue;
+        const sched_action *a = &act[i];
+        int from = a->from >= 0 ? node_of[a->from] : -1, to = a->to >= 0 ? node_of[a->to] : -1;
+        switch (a->verb) {
+        case SCHED_NONE:
+        case SCHED_RECOVER: /* after the fence: the next transition starts it */
+            break;
+        case SCHED_START:
+            start_vm(p, vm, to, 0);
+            break;
+        case SCHED_STOP:
+            if (world_vm_host(w, vm) >= 0)
+                world_vm_down(w, vm, p->quorate[part] ? "vm-down" : "quorum-lost",
+                              p->quorate[part] ? "pacemaker:stopped" : sc->hosts[from].name);
+            world_storage_update(w);
+            break;
+        case SCHED_MIGRATE: {
+            pending_move *m = g_new(pending_move, 1);
+            *m = (pending_move){ vm, from, to };
+            g_queue_push_tail(p->moves, m);
+            break;
+        }
+        case SCHED_MOVE:
+            world_migrate(w, vm, to, true);
+            break;
+        case SCHED_RESTART:
+            /* multiple-active stop_start: every copy stops, one starts */
+            world_vm_stop_second(w, vm);
+            if (world_vm_host(w, vm) >= 0)
+                world_vm_down(w, vm, "vm-down", "pacemaker:multiple-active");
+            world_storage_update(w);
+            if (to >= 0)
+                start_vm(p, vm, to, cl->vm_stop);
+            break;
+        }
+        if (a->verb != SCHED_NONE && a->verb != SCHED_RECOVER)
+            p->prefer[i] = p->avoid[i] = -1; /* the operator clears the move constraint once it is done */
+    }
+    run_moves(p);
+    g_free(nodes);
+    g_free(rs);
+    g_free(fence);
+    g_free(act);
+}
+
+static void transition_due(sim *s, void *arg)
+{
+    (void)s;
+    dc_job *j = arg;
+    pcmk *p = j->p;
+    p->dc_ev[j->part] = 0;
+    if (!world_ended(p->w))
+        transition(p, j->part);
+}
+
+/* ------------------------------------------------------------------ what the world asks */
+
+static void vm_failed_seen(sim *s, void *arg)
+{
+    (void)s;
+    dc_job *j = arg;
+    if (!world_ended(j->p->w) && j->part >= 0)
+        schedule_transition(j->p, j->p->part[j->part], 0);
+}
+
+/* A VM died on a live node: its monitor notices it within its interval (a
+ * uniform phase), then the DC recovers it. */
+static void pcmk_vm_failed(void *cl, world *w, int vm)
+{
+    pcmk *p = cl;
+    int home = world_vm_home(w, vm);
+    if (home < 0 || p->part[home] < 0)
+        return;
+    double u = gsl_rng_uniform(sim_stream(world_sim(w), "pacemaker-monitor"));
+    dc_job *j = world_job(w, sizeof(dc_job));
+    *j = (dc_job){ p, home };
+    sim_after(world_sim(w), (sim_time)(u * (double)p->sc->cluster.monitor_interval), vm_failed_seen, j);
+}
+
+typedef struct {
+    pcmk *p;
+    int h;
+} terminate_job;
+
+static void terminate_due(sim *s, void *arg)
+{
+    (void)s;
+    terminate_job *j = arg;
+    pcmk *p = j->p;
+    if (!world_ended(p->w) && world_host_up(p->w, j->h) && p->part[j->h] >= 0)
+        request_fence(p, j->h, p->part[j->h]);
+}
+
+/* A node asks to be fenced (crm_attribute terminate=1): its DC fences it
+ * after its reaction time. */
+static bool pcmk_fence(void *cl, world *w, int h, const char *why)
+{
+    pcmk *p = cl;
+    if (!p->sc->cluster.stonith || p->part[h] < 0)
+        return false;
+    world_note(w, "fence-asked", world_scenario(w)->hosts[h].name, why);
+    double u = gsl_rng_uniform(sim_stream(world_sim(w), "pacemaker-dc"));
+    terminate_job *j = world_job(w, sizeof(terminate_job));
+    *j = (terminate_job){ p, h };
+    sim_after(world_sim(w), REACT_MIN + (sim_time)(u * (double)(REACT_MAX - REACT_MIN)), terminate_due, j);
+    return true;
+}
+
+static bool pcmk_operator_move(void *cl, world *w, int vm, int to)
+{
+    pcmk *p = cl;
+    if (p->sc->cluster.maintenance_mode)
+        return false; /* the operator migrates with virsh, outside Pacemaker */
+    int host = world_vm_host(w, vm);
+    if (host < 0) {
+        world_note(w, "migration-refused", p->sc->vms[vm].name, "the VM is down");
+        return true;
+    }
+    /* crm resource move: cli-prefer on the node, or cli-ban from here */
+    p->prefer[vm] = to;
+    p->avoid[vm] = to < 0 ? host : -1;
+    transition(p, p->part[host]);
+    return true;
+}
+
+static bool pcmk_standby(void *cl, world *w)
+{
+    pcmk *p = cl;
+    if (p->sc->cluster.maintenance_mode)
+        return false;
+    for (int h = 0; h < p->n; h++)
+        if (world_host_draining(w, h) && p->part[h] >= 0) {
+            transition(p, p->part[h]);
+            break;
+        }
+    return true;
 }
 
 static void pcmk_stop(void *cl, world *w)
 {
     pcmk *p = cl;
-    sim_cancel(world_sim(w), p->membership_ev);
+    sim *s = world_sim(w);
+    sim_cancel(s, p->membership_ev);
     p->membership_ev = 0;
-    sim_cancel(world_sim(w), p->lms_ev);
+    sim_cancel(s, p->lms_ev);
     p->lms_ev = 0;
+    for (int h = 0; h < p->n; h++) {
+        sim_cancel(s, p->dc_ev[h]);
+        p->dc_ev[h] = 0;
+        sim_cancel(s, p->fencing[h].kill_ev);
+        sim_cancel(s, p->fencing[h].confirm_ev);
+        p->fencing[h].kill_ev = p->fencing[h].confirm_ev = 0;
+    }
+    g_queue_free_full(p->moves, g_free);
+    p->moves = g_queue_new();
 }
 
 const cluster_ops pacemaker_cluster = {
@@ -456,6 +949,11 @@ const cluster_ops pacemaker_cluster = {
     .changed = pcmk_changed,
     .connected = pcmk_connected,
     .partition = pcmk_partition,
-    .recover = pcmk_recover,
+    .vm_failed = pcmk_vm_failed,
+    .fence = pcmk_fence,
+    .operator_move = pcmk_operator_move,
+    .standby = pcmk_standby,
+    .move_ended = pcmk_move_ended,
+    .queued = pcmk_queued,
     .stop = pcmk_stop,
 };

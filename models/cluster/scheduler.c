@@ -65,7 +65,7 @@ static bool available(const sched_node *n)
 
 typedef struct {
     const sched_input *in;
-    const int *node_order; /* nodes in pcmk__sort_nodes order */
+    const int *rank;       /* each node's place in pcmk__sort_nodes order */
 } sort_ctx;
 
 static int cmp_nodes_initial(const void *a, const void *b, void *data)
@@ -92,18 +92,45 @@ static int cmp_rscs(const void *a, const void *b, void *data)
     int wy = y->non ? score(y, y->on[0]) : -SCHED_INFINITY;
     if (wx != wy)
         return wx > wy ? -1 : 1;
-    for (int k = 0; k < c->in->nnodes; k++) {
-        int n = c->node_order[k];
-        int sx = score(x, n), sy = score(y, n);
-        if (sx != sy)
-            return sx > sy ? -1 : 1;
+    /* node by node in the sorted order: the scores are 0 but on the few
+     * nodes a resource is sticky to, preferred on or banned from, so only
+     * those are compared, earliest first */
+    int cand[6], nc = 0;
+    const sched_rsc *both[2] = { x, y };
+    for (int k = 0; k < 2; k++) {
+        const sched_rsc *r = both[k];
+        if (r->non == 1)
+            cand[nc++] = r->on[0];
+        if (r->prefer >= 0)
+            cand[nc++] = r->prefer;
+        if (r->avoid >= 0)
+            cand[nc++] = r->avoid;
     }
+    int best = -1;
+    for (int k = 0; k < nc; k++) {
+        int n = cand[k];
+        if (score(x, n) != score(y, n) && (best < 0 || c->rank[n] < c->rank[best]))
+            best = n;
+    }
+    if (best >= 0)
+        return score(x, best) > score(y, best) ? -1 : 1;
     return ia < ib ? -1 : ia > ib; /* configuration order */
+}
+
+static bool fits(const sched_input *in, const sched_rsc *r, const double *free_cap, int n)
+{
+    return n >= 0 && available(&in->nodes[n]) && free_cap[n] >= r->memory && score(r, n) >= 0;
 }
 
 /* The node resource r gets: the best allowed node with the capacity, -1. */
 static int assign(const sched_input *in, const sched_rsc *r, const double *free_cap, const int *nres)
 {
+    /* a positive score is only ever on its preferred node (INFINITY) or the
+     * one node it sticks to: if that node takes it, no other can beat it */
+    if (r->prefer >= 0 && fits(in, r, free_cap, r->prefer))
+        return r->prefer;
+    if (r->non == 1 && r->prefer < 0 && score(r, r->on[0]) > 0 && fits(in, r, free_cap, r->on[0]))
+        return r->on[0];
     int best = -1, bs = 0;
     int active = r->non ? r->on[0] : -1;
     for (int n = 0; n < in->nnodes; n++) {
@@ -173,9 +200,12 @@ void sched_transition(const sched_input *in, bool *fence, sched_action *act)
     int *order = g_new(int, R ? R : 1);
     for (int i = 0; i < R; i++)
         order[i] = i;
+    int *rank = g_new(int, N ? N : 1);
+    for (int k = 0; k < N; k++)
+        rank[node_order[k]] = k;
     sched_input view = *in;
     view.rscs = rs;
-    sort_ctx ctx = { &view, node_order };
+    sort_ctx ctx = { &view, rank };
     g_qsort_with_data(order, R, sizeof(int), cmp_rscs, &ctx);
 
     double *free_cap = g_new(double, N ? N : 1);
@@ -215,6 +245,7 @@ void sched_transition(const sched_input *in, bool *fence, sched_action *act)
     g_free(free_cap);
     g_free(nres);
     g_free(order);
+    g_free(rank);
     g_free(node_order);
     g_free(rs);
 }

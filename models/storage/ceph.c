@@ -288,46 +288,51 @@ static void ceph_mon_changed(ceph_state *c, bool lost)
     world_note(c->w, "ceph-mon-election", "ceph:mon", lost ? "a monitor was lost" : "a monitor joined");
 }
 
+/* Re-checks one VM's IO (q: the monitors have quorum). */
+static void ceph_update_vm(ceph_state *c, int i, bool q)
+{
+    world *w = c->w;
+    ceph_vm *v = &c->vms[i];
+    if (world_vm_host(w, i) < 0)
+        return;
+    int min_size = world_scenario(w)->storage.min_size;
+    int u = ceph_usable(c, i);
+    if (v->usable < 0)
+        v->usable = u; /* (re)started: it opens the image with the map as it is */
+    bool lost_one = u < v->usable;
+    if (u < min_size || (lost_one && !q) || (v->blocked >= 0 && !q)) {
+        /* peered PGs, or a map change that cannot be committed */
+        if (v->blocked < 0)
+            v->blocked = world_incident_open(w, "io-blocked", u < min_size ? "ceph:pg" : "ceph:mon", i);
+    } else {
+        world_incident_close(w, &v->blocked);
+        if (lost_one && v->stall < 0) {
+            v->stall = world_incident_open(w, "io-blocked", "ceph:osd-failover", i);
+            /* until the OSD is marked down, and a monitor election
+             * under way is over (marking it down is a map change) */
+            sim_time d = c->hang ? CEPH_HANG : c->fast_fail ? CEPH_FAST_FAIL : CEPH_GRACE;
+            if (c->mon_electing_until - world_now(w) > d)
+                d = c->mon_electing_until - world_now(w);
+            stall_job *j = world_job(w, sizeof(stall_job));
+            *j = (stall_job){ w, &v->stall };
+            sim_after(world_sim(w), d, ceph_stall_over, j);
+        }
+    }
+    v->usable = u;
+}
+
 /* Re-checks every VM's IO and the monitors' quorum after a change. */
 static void ceph_update(ceph_state *c)
 {
     world *w = c->w;
-    const scenario *sc = world_scenario(w);
     bool q = ceph_mon_quorum(c);
     if (!q && c->mon_quorum)
         c->mon_inc = world_incident_open(w, "quorum-lost", "ceph:mon", -1);
     else if (q && !c->mon_quorum)
         world_incident_close(w, &c->mon_inc);
     c->mon_quorum = q;
-    int min_size = sc->storage.min_size;
-    for (size_t i = 0; i < sc->nvms; i++) {
-        ceph_vm *v = &c->vms[i];
-        if (world_vm_host(w, (int)i) < 0)
-            continue;
-        int u = ceph_usable(c, (int)i);
-        if (v->usable < 0)
-            v->usable = u; /* (re)started: it opens the image with the map as it is */
-        bool lost_one = u < v->usable;
-        if (u < min_size || (lost_one && !q) || (v->blocked >= 0 && !q)) {
-            /* peered PGs, or a map change that cannot be committed */
-            if (v->blocked < 0)
-                v->blocked = world_incident_open(w, "io-blocked", u < min_size ? "ceph:pg" : "ceph:mon", (int)i);
-        } else {
-            world_incident_close(w, &v->blocked);
-            if (lost_one && v->stall < 0) {
-                v->stall = world_incident_open(w, "io-blocked", "ceph:osd-failover", (int)i);
-                /* until the OSD is marked down, and a monitor election
-                 * under way is over (marking it down is a map change) */
-                sim_time d = c->hang ? CEPH_HANG : c->fast_fail ? CEPH_FAST_FAIL : CEPH_GRACE;
-                if (c->mon_electing_until - world_now(w) > d)
-                    d = c->mon_electing_until - world_now(w);
-                stall_job *j = world_job(w, sizeof(stall_job));
-                *j = (stall_job){ w, &v->stall };
-                sim_after(world_sim(w), d, ceph_stall_over, j);
-            }
-        }
-        v->usable = u;
-    }
+    for (size_t i = 0; i < world_scenario(w)->nvms; i++)
+        ceph_update_vm(c, (int)i, q);
 }
 
 typedef struct {
@@ -485,7 +490,10 @@ static void ceph_changed(void *st, world *w, const world_change *ch)
         if (ch->host < c->nmons && c->mon_up[ch->host])
             ceph_mon_changed(c, ch->down);
     } else if (ch->kind == WORLD_VM) {
+        /* only that VM moved: nothing else changed for the others */
         ceph_io_attach(c, ch->vm);
+        ceph_update_vm(c, ch->vm, c->mon_quorum);
+        return;
     }
     ceph_update(c);
 }

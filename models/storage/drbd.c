@@ -49,7 +49,10 @@ typedef struct drbd_state {
     int *side;           /* the connected set each node was in when it opened; -1: down */
     sim_time *primary_since; /* when each node began writing; -1 while it does not */
     bool *qfrozen;       /* the node lacks DRBD 9 quorum */
-    bool *ffrozen;       /* the node froze its IO for fencing */
+    bool *ffrozen;       /* the node froze its IO for fencing: its fence-peer handler runs */
+    sim_time *fenced_since; /* when it froze */
+    bool *waits;         /* [a * n + b]: a froze for losing b */
+    bool *constraint;    /* its fence-peer handler placed the constraint: it may be primary, its peers not */
     bool *pending;       /* the node waits for a lost peer's verdict */
     bool *diskless;      /* its backing disk failed: detached (on-io-error detach) */
     bool *hung;          /* its backing disk hangs (disk-timeout 0: DRBD waits) */
@@ -83,6 +86,9 @@ static void *drbd_create(world *w)
         d->primary_since[h] = -1;
     d->qfrozen = g_new0(bool, n);
     d->ffrozen = g_new0(bool, n);
+    d->fenced_since = g_new0(sim_time, n);
+    d->waits = g_new0(bool, (size_t)n * n);
+    d->constraint = g_new0(bool, n);
     d->pending = g_new0(bool, n);
     d->diskless = g_new0(bool, n);
     d->hung = g_new0(bool, n);
@@ -116,6 +122,9 @@ static void drbd_destroy(void *st)
     g_free(d->primary_since);
     g_free(d->qfrozen);
     g_free(d->ffrozen);
+    g_free(d->fenced_since);
+    g_free(d->waits);
+    g_free(d->constraint);
     g_free(d->pending);
     g_free(d->diskless);
     g_free(d->hung);
@@ -398,29 +407,79 @@ static void resolve_split_brain(drbd_state *d)
 
 static void drbd_update(drbd_state *d);
 
+/* crm-fence-peer.9.sh's --timeout (90 s, facts row 11): how long the
+ * handler polls the cluster for the peer's fate before it places its
+ * constraint anyway (exit 5), and IO resumes. */
+#define FENCE_PEER_TIMEOUT (90 * SIM_S)
+
 typedef struct {
     drbd_state *d;
-    uint64_t winners, losers; /* node masks */
-} fence_job;
+    int a, b;       /* the pair that lost each other */
+} race_job;
 
-static void fence_done(sim *s, void *arg)
+/* resource-and-stonith with the cluster still seeing both nodes (only the
+ * replication link is lost): both handlers try to place the constraint;
+ * the first wins (exit 4) and resumes IO, the other "commits suicide"
+ * (--suicide-on-failure-if-primary): it asks Pacemaker to fence it. */
+static void constraint_race(sim *s, void *arg)
 {
-    (void)s;
-    fence_job *j = arg;
+    race_job *j = arg;
     drbd_state *d = j->d;
     world *w = d->w;
     if (world_ended(w))
         return;
+    int winner = gsl_rng_uniform_int(sim_stream(s, "drbd-fence-race"), 2) ? j->a : j->b;
+    int loser = winner == j->a ? j->b : j->a;
+    if (!world_host_up(w, winner) || !world_host_up(w, loser) || d->conn[idx(d, j->a, j->b)])
+        return; /* settled otherwise meanwhile */
+    world_note(w, "drbd-fence-peer", world_scenario(w)->hosts[winner].name,
+               "crm-fence-peer placed its constraint first (exit 4): IO resumes");
+    d->ffrozen[winner] = false;
+    d->constraint[winner] = true;
+    world_cluster_fence(w, loser, "DRBD fence-peer lost the constraint race: the node asks to be fenced");
+    drbd_update(d);
+}
+
+typedef struct {
+    drbd_state *d;
+    int h;
+    sim_time since;
+} handler_job;
+
+/* The handler gave up polling: it places the constraint anyway (exit 5). */
+static void handler_timeout(sim *s, void *arg)
+{
+    (void)s;
+    handler_job *j = arg;
+    drbd_state *d = j->d;
+    if (world_ended(d->w) || !d->ffrozen[j->h] || d->fenced_since[j->h] != j->since || !world_host_up(d->w, j->h))
+        return;
+    world_note(d->w, "drbd-fence-peer", world_scenario(d->w)->hosts[j->h].name,
+               "crm-fence-peer --timeout passed with the peer still unclean (exit 5): IO resumes");
+    d->ffrozen[j->h] = false;
+    d->constraint[j->h] = true;
+    drbd_update(d);
+}
+
+/* A frozen node's handler returns once every peer it lost is dead and
+ * fenced as the cluster confirmed (exit 7). */
+static void fencing_settled(drbd_state *d)
+{
+    world *w = d->w;
     for (int h = 0; h < d->n; h++) {
-        if (j->losers >> h & 1 && world_host_up(w, h)) {
+        if (!d->ffrozen[h] || !world_host_up(w, h))
+            continue;
+        bool all_dead = true;
+        for (int b = 0; b < d->n; b++)
+            if (d->waits[idx(d, h, b)] && world_host_up(w, b))
+                all_dead = false;
+        if (all_dead) {
+            world_note(w, "drbd-fence-peer", world_scenario(w)->hosts[h].name,
+                       "the peer was fenced by the cluster (exit 7): IO resumes");
             d->ffrozen[h] = false;
-            world_fence(w, h, "DRBD fence-peer (resource-and-stonith)");
+            d->constraint[h] = true;
         }
     }
-    for (int h = 0; h < d->n; h++)
-        if (j->winners >> h & 1)
-            d->ffrozen[h] = false;
-    drbd_update(d);
 }
 
 typedef struct {
@@ -442,11 +501,11 @@ static void outdate_done(sim *s, void *arg)
         return;
     if (world_host_up(w, j->loser) && world_host_up(w, j->winner_comp_node)) {
         world_note(w, "drbd-outdated", sc->hosts[j->loser].name, "crm-fence-peer placed its constraint");
+        d->constraint[j->winner_comp_node] = true;
         for (size_t i = 0; i < sc->nvms; i++)
-            if (world_vm_host(w, (int)i) == j->loser) {
+            if (world_vm_host(w, (int)i) == j->loser)
                 world_vm_down(w, (int)i, "vm-down", "drbd:outdated");
-                world_cluster_recover(w, (int)i, j->loser);
-            }
+        world_cluster_update(w); /* Pacemaker starts them where DRBD may be primary */
     }
     drbd_update(d);
 }
@@ -554,6 +613,8 @@ static void drbd_update(drbd_state *d)
                 int ab = idx(d, a, b), ba = idx(d, b, a);
                 bool up = path_up(d, a, b);
                 if (up) {
+                    if (!d->conn[ab]) /* reconnected: crm-unfence-peer removes the constraint after the resync */
+                        d->constraint[a] = d->constraint[b] = false;
                     d->since[ab] = d->since[ba] = 0;
                     d->conn[ab] = d->conn[ba] = true;
                     continue;
@@ -618,34 +679,12 @@ static void drbd_update(drbd_state *d)
     /* quorum (DRBD 9) */
     for (int h = 0; h < n; h++)
         d->qfrozen[h] = comp[h] >= 0 && !has_quorum(d, size[comp[h]]) && runs_vms(d, h);
-    /* fencing, for the sets that keep quorum */
+    /* fencing, for the sets that keep quorum: resource-and-stonith freezes
+     * IO and calls fence-peer, which waits for the cluster (facts 1.5, 1.9;
+     * drbd-utils scripts/crm-fence-peer.9.sh): DRBD itself kills no one */
     if (lost_now && st->fencing == FENCING_RESOURCE_AND_STONITH) {
-        int best = -1, nbest = 0;
-        for (int c = 0; c < nc; c++) {
-            bool quorate = false;
-            for (int h = 0; h < n; h++)
-                quorate |= comp[h] == c && !d->qfrozen[h];
-            if (!quorate)
-                continue;
-            if (best < 0 || size[c] > size[best]) {
-                best = c;
-                nbest = 1;
-            } else if (size[c] == size[best]) {
-                nbest++;
-            }
-        }
-        if (nbest > 1) { /* a race between equal halves */
-            int pick = (int)gsl_rng_uniform_int(sim_stream(world_sim(w), "drbd-fence-race"), (unsigned long)nbest);
-            for (int c = 0; c < nc; c++)
-                if (size[c] == size[best] && pick-- == 0) {
-                    best = c;
-                    break;
-                }
-        }
-        fence_job *j = world_job(w, sizeof(fence_job));
-        j->d = d;
         for (int h = 0; h < n; h++) {
-            if (comp[h] < 0 || !runs_vms(d, h))
+            if (comp[h] < 0 || !runs_vms(d, h) || d->qfrozen[h] || d->ffrozen[h])
                 continue;
             bool affected = lost_peer[h];
             for (int x = 0; x < n; x++)
@@ -653,13 +692,31 @@ static void drbd_update(drbd_state *d)
             if (!affected)
                 continue;
             d->ffrozen[h] = true;
-            if (comp[h] == best)
-                j->winners |= UINT64_C(1) << h;
-            else
-                j->losers |= UINT64_C(1) << h;
+            d->fenced_since[h] = now;
+            for (int b = 0; b < n; b++)
+                d->waits[idx(d, h, b)] = b != h && !d->conn[idx(d, h, b)];
+            if (world_cluster_managed(w)) {
+                handler_job *j = world_job(w, sizeof(handler_job));
+                *j = (handler_job){ d, h, now };
+                sim_after(world_sim(w), FENCE_PEER_TIMEOUT, handler_timeout, j);
+            }
         }
-        world_note(w, "drbd-disconnected", "r0", "resource-and-stonith: IO frozen, fence-peer called");
-        sim_after(world_sim(w), sc->cluster.fence_time, fence_done, j);
+        if (!world_cluster_managed(w))
+            world_note(w, "drbd-disconnected", "r0",
+                       "resource-and-stonith without a cluster manager: no fence-peer handler can run, IO stays "
+                       "frozen until the peer is back");
+        else
+            world_note(w, "drbd-disconnected", "r0", "resource-and-stonith: IO frozen, fence-peer called");
+        /* the replication link alone is lost: the handlers race to place
+         * the constraint (a full split is the cluster's own fence race) */
+        for (int a = 0; a < n && world_cluster_managed(w); a++)
+            for (int b = a + 1; b < n; b++)
+                if (lost_peer[a] && lost_peer[b] && comp[a] != comp[b] && d->ffrozen[a] && d->ffrozen[b] &&
+                    world_cluster_connected(w, a, b)) {
+                    race_job *j = world_job(w, sizeof(race_job));
+                    *j = (race_job){ d, a, b };
+                    sim_after(world_sim(w), st->fence_peer, constraint_race, j);
+                }
     } else if (lost_now && st->fencing == FENCING_RESOURCE_ONLY && world_cluster_managed(w)) {
         /* crm-fence-peer works only while the cluster connects the nodes */
         for (int a = 0; a < n; a++)
@@ -675,6 +732,17 @@ static void drbd_update(drbd_state *d)
     } else if (lost_now) {
         world_note(w, "drbd-disconnected", "r0", scenario_fencing_names[st->fencing]);
     }
+    /* a frozen node whose peer is back connected resumes; one whose lost
+     * peers are dead waits for the cluster's confirmation (drbd_fenced) */
+    for (int h = 0; h < n; h++)
+        if (d->ffrozen[h]) {
+            bool all_back = true;
+            for (int b = 0; b < n; b++)
+                if (d->waits[idx(d, h, b)] && !d->conn[idx(d, h, b)])
+                    all_back = false;
+            if (all_back)
+                d->ffrozen[h] = false;
+        }
     sync_vm_io(d);
     /* what each node writes from now on */
     int writer_sets = 0;
@@ -728,8 +796,9 @@ static const char *drbd_host_refused(void *st_, const world *w, int vm, int h)
     if (d->diskless[h] && !connected)
         return no; /* no data at all */
     /* with fencing, a node that missed writes is Outdated until it resyncs
-     * (crm-fence-peer's constraint stays until after-resync-target) */
-    return st->fencing == FENCING_DONT_CARE || d->behind[h] <= 0 || connected ? NULL : no;
+     * (crm-fence-peer's constraint stays until after-resync-target), unless
+     * its own handler placed the constraint in its favour */
+    return st->fencing == FENCING_DONT_CARE || d->behind[h] <= 0 || connected || d->constraint[h] ? NULL : no;
 }
 
 /* Disk 0 of host h hangs or recovers: the node's own IO waits (DRBD's
@@ -788,6 +857,16 @@ static void drbd_changed(void *st, world *w, const world_change *c)
     drbd_update(d);
 }
 
+/* The cluster confirmed the fence of the nodes partition `part` lost. */
+static void drbd_fenced(void *st, world *w, int part)
+{
+    drbd_state *d = st;
+    (void)w;
+    (void)part;
+    fencing_settled(d);
+    drbd_update(d);
+}
+
 static void drbd_vm_gone(void *st, world *w, int vm)
 {
     drbd_state *d = st;
@@ -821,6 +900,7 @@ const storage_ops drbd_storage = {
     .changed = drbd_changed,
     .vm_gone = drbd_vm_gone,
     .host_refused = drbd_host_refused,
+    .fenced = drbd_fenced,
     .live_refused = drbd_live_refused,
     .stop = drbd_stop,
 };

@@ -29,8 +29,8 @@ typedef struct storage_ops {
     /* A failure target of the design's own ("nfs-server", "mon:NAME"):
      * applies it and returns true, or false if it is none of its own. */
     bool (*apply_target)(void *st, world *w, const char *target, bool fail);
-    /* Why vm may not be started or migrated onto h now (NULL if it may);
-     * NULL op: anywhere. */
+    /* Why vm (-1: any VM) may not be started or migrated onto h now (NULL
+     * if it may); NULL op: anywhere. */
     const char *(*host_refused)(void *st, const world *w, int vm, int h);
     /* Why a live migration of vm cannot open its disk on the destination
      * (NULL if it can); NULL op: always can. */
