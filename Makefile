@@ -51,7 +51,7 @@ MODELS_SRC  := $(sort $(wildcard models/*.c models/*/*.c))
 PLOTS_SRC   := $(sort $(wildcard plots/*.c))
 CLI_SRC     := $(sort $(wildcard cli/*.c))
 LIB_SRC     := $(SIM_SRC) $(MODELS_SRC) $(PLOTS_SRC)
-TEST_SRC    := $(sort $(wildcard tests/*.c)) tests/validation/loopback.c
+TEST_SRC    := $(sort $(wildcard tests/*.c)) tests/validation/loopback.c tests/validation/cluster.c
 BENCH_SRC   := $(sort $(wildcard bench/*.c))
 
 # $(call objs,VARIANT,SOURCES)
@@ -205,7 +205,7 @@ bench-run: $(BENCH)
 # ---------------------------------------------------------------- validation
 VALIDATE := $(BUILD)/golive-validate
 
-$(VALIDATE): $(call objs,normal,$(LIB_SRC) tests/validation/loopback.c tests/validation/validate_main.c)
+$(VALIDATE): $(call objs,normal,$(LIB_SRC) tests/validation/loopback.c tests/validation/cluster.c tests/validation/validate_main.c)
 	$(CC) $^ -o $@ $(PKG_LIBS)
 
 validate: ensure-deps

@@ -13,7 +13,7 @@
 #define REPAIR(at, t) "{\"at\":\"" at "\",\"action\":\"repair\",\"target\":\"" t "\"}"
 
 /* nodes n1..nN (VM vK on nK), a filer, and a qnetd host "q" when asked. */
-static world *crun(int nodes, bool qnetd, const char *cluster, const char *events, scenario **out)
+static world *crun_seeded(int seed, int nodes, bool qnetd, const char *cluster, const char *events, scenario **out)
 {
     GString *hosts = g_string_new(NULL), *vms = g_string_new(NULL);
     for (int k = 1; k <= nodes; k++) {
@@ -24,13 +24,18 @@ static world *crun(int nodes, bool qnetd, const char *cluster, const char *event
     if (qnetd)
         g_string_append(hosts, "{\"name\":\"q\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]},");
     g_autofree char *text = g_strdup_printf(
-        "{\"golive\":1,\"seed\":3,\"until\":\"10min\",\"networks\":[{\"name\":\"lan\"}],"
+        "{\"golive\":1,\"seed\":%d,\"until\":\"10min\",\"networks\":[{\"name\":\"lan\"}],"
         "\"hosts\":[%s{\"name\":\"filer\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]}],"
         "\"storage\":{\"type\":\"nfs\",\"server\":\"filer\"},\"cluster\":%s,\"vms\":[%s],\"events\":[%s]}",
-        hosts->str, cluster, vms->str, events);
+        seed, hosts->str, cluster, vms->str, events);
     g_string_free(hosts, TRUE);
     g_string_free(vms, TRUE);
     return support_run(text, out);
+}
+
+static world *crun(int nodes, bool qnetd, const char *cluster, const char *events, scenario **out)
+{
+    return crun_seeded(3, nodes, qnetd, cluster, events, out);
 }
 
 /* two_node (so wait_for_all): the fence race kills one node; when it boots
@@ -241,4 +246,134 @@ Test(cluster, fencing_slower_than_stonith_timeout_fails)
                     100 * SIM_S + hi + SUPPORT_REACT_MAX + 120 * SIM_S, "fenced in 90 s, booted in 30 s");
     world_free(w);
     scenario_free(sc);
+}
+
+/* Two nodes split with wait_for_all off (two_node: 1, wait_for_all: 0): the
+ * first fence is a race; then the fenced node boots alone, is quorate (one
+ * vote), does not know its peer clean and, with startup fencing, fences it
+ * dc-deadtime (20 s) after it booted; the running node, which fenced it and
+ * does not see it back, does nothing. Every later fence is that one, not a
+ * new random race: a deterministic loop (item: fence loop). */
+Test(cluster, fence_loop_without_wait_for_all_is_the_booting_node_each_time)
+{
+    for (int seed = 1; seed <= 10; seed++) {
+        scenario *sc;
+        world *w = crun_seeded(seed, 2, false,
+                               "{\"manager\":\"pacemaker\",\"two_node\":true,\"wait_for_all\":false,"
+                               "\"allow_migrate\":true,\"reboot_time\":\"60s\"}",
+                               "{\"at\":\"100s\",\"action\":\"partition\",\"groups\":[[\"n1\",\"filer\"],[\"n2\"]]}", &sc);
+        size_t nf = support_count(w, "fenced");
+        cr_assert_geq(nf, 4, "seed %d: a loop, %zu fences in 10 min", seed, nf);
+        for (size_t k = 1; k < nf; k++) {
+            const world_incident *prev = support_find(w, "fenced", (int)k - 1), *f = support_find(w, "fenced", (int)k);
+            cr_assert_str_neq(f->resource, prev->resource, "seed %d: the victims alternate", seed);
+            /* the previous victim booted after fence_time 10 s + reboot 60 s, then waited dc-deadtime */
+            cr_assert_eq(f->start, prev->start + 10 * SIM_S + 60 * SIM_S + 20 * SIM_S, "seed %d, fence %zu at %.3f s",
+                         seed, k, sim_to_s(f->start));
+        }
+        world_free(w);
+        scenario_free(sc);
+    }
+}
+
+/* auto_tie_breaker keeps the lowest node id as it was when the cluster was
+ * last quorate (votequorum.c get_lowest_node_id runs only while quorate):
+ * when n1 and n2 of four crash, n3 and n4 hold half the votes but not that
+ * node, so they are not quorate and stop their VMs. */
+Test(cluster, auto_tie_breaker_remembers_the_lowest_node_of_the_quorate_cluster)
+{
+    scenario *sc;
+    world *w = crun(4, false, "{\"manager\":\"pacemaker\",\"stonith\":false,\"allow_migrate\":true,\"auto_tie_breaker\":true}",
+                    FAIL("100s", "host:n1") "," FAIL("100s", "host:n2"), &sc);
+    cr_assert_eq(support_count(w, "quorum-lost"), 2, "v3 and v4 stop");
+    for (int k = 0; k < 2; k++)
+        cr_assert_geq(support_find(w, "quorum-lost", k)->vm, 2);
+    cr_assert_null(support_find(w, "vm-down", 2), "nothing is started: v1 and v2 stay down");
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* migration-limit (Pacemaker's controller, controld_te_actions.c): at most
+ * that many live migrations per node, counted on both the source and the
+ * target; moves by stop and start are not limited (crm_simulate shows the
+ * three of a drain in one transition: tests/test_pcmk_oracle.c). */
+Test(cluster, migration_limit_counts_both_ends_and_only_live_migrations)
+{
+    scenario *sc;
+    /* v1 (n1) and v3 (n3) both migrate to n2: different sources, one target */
+    world *w = crun(3, false, "{\"manager\":\"pacemaker\",\"allow_migrate\":true,\"migration_limit\":1}",
+                    "{\"at\":\"1s\",\"action\":\"migrate\",\"vm\":\"v1\",\"to\":\"n2\"},"
+                    "{\"at\":\"1s\",\"action\":\"migrate\",\"vm\":\"v3\",\"to\":\"n2\"}",
+                    &sc);
+    cr_assert_eq(world_nmigrations(w), 2);
+    const mig_result *a = world_migration(w, 0), *b = world_migration(w, 1);
+    cr_assert_eq(a->outcome, MIG_COMPLETED);
+    cr_assert_eq(b->outcome, MIG_COMPLETED);
+    cr_assert_eq(b->start, a->resume, "the target's slot frees when the first is done (virsh migrate returns)");
+    world_free(w);
+    scenario_free(sc);
+    /* without allow-migrate, a drain of n1's three VMs: three stop/start moves at once */
+    w = crun(3, false, "{\"manager\":\"pacemaker\",\"migration_limit\":1}",
+             "{\"at\":\"1s\",\"action\":\"migrate\",\"vm\":\"v2\",\"to\":\"n1\"},"
+             "{\"at\":\"1s\",\"action\":\"migrate\",\"vm\":\"v3\",\"to\":\"n1\"},"
+             "{\"at\":\"100s\",\"action\":\"drain\",\"host\":\"n1\"}",
+             &sc);
+    int drained = 0;
+    sim_time first = -1;
+    for (size_t i = 0; i < world_nmigrations(w); i++) {
+        const mig_result *m = world_migration(w, i);
+        cr_assert(m->restart, "stop and start");
+        if (m->start < 100 * SIM_S)
+            continue;
+        drained++;
+        if (first < 0)
+            first = m->start;
+        cr_assert_eq(m->start, first, "all at once");
+    }
+    cr_assert_eq(drained, 3);
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* Two nodes split, fence race: without delays each side wins about half of
+ * 40 runs (as on the real cluster: 4 of 8 each); pcmk_delay_base on n1's
+ * device delays fencing n1, so n1 always survives; priority-fencing-delay
+ * delays fencing the node with the higher-priority VMs (v2 on n2), so n2
+ * always survives; pcmk_delay_max draws a delay per fencing: a fair race
+ * again. Never are both fenced. */
+Test(cluster, fence_race_delays)
+{
+    static const struct {
+        const char *cluster;
+        int min_n1, max_n1; /* runs n1 survives, of 40 */
+    } cases[] = {
+        { "", 10, 30 },
+        { ",\"pcmk_delay_base\":{\"n1\":\"5s\"}", 40, 40 },
+        { ",\"priority_fencing_delay\":\"15s\"", 0, 0 },
+        { ",\"pcmk_delay_max\":\"10s\"", 10, 30 },
+    };
+    for (size_t c = 0; c < G_N_ELEMENTS(cases); c++) {
+        int n1_survives = 0;
+        for (int seed = 1; seed <= 40; seed++) {
+            g_autofree char *text = g_strdup_printf(
+                "{\"golive\":1,\"seed\":%d,\"until\":\"3min\",\"networks\":[{\"name\":\"lan\"}],"
+                "\"hosts\":[{\"name\":\"n1\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]},"
+                "{\"name\":\"n2\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]},"
+                "{\"name\":\"filer\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]}],"
+                "\"storage\":{\"type\":\"nfs\",\"server\":\"filer\"},"
+                "\"cluster\":{\"manager\":\"pacemaker\",\"two_node\":true,\"allow_migrate\":true%s},"
+                "\"vms\":[{\"name\":\"v1\",\"host\":\"n1\",\"memory\":\"1GiB\"},"
+                "{\"name\":\"v2\",\"host\":\"n2\",\"memory\":\"1GiB\",\"priority\":10}],"
+                "\"events\":[{\"at\":\"100s\",\"action\":\"partition\",\"groups\":[[\"n1\"],[\"n2\"]]}]}",
+                seed, cases[c].cluster);
+            scenario *sc;
+            world *w = support_run(text, &sc);
+            cr_assert_eq(support_count(w, "fenced"), 1, "case %zu seed %d: one node fenced", c, seed);
+            n1_survives += !strcmp(support_find(w, "fenced", 0)->resource, "host:n2");
+            world_free(w);
+            scenario_free(sc);
+        }
+        cr_assert(n1_survives >= cases[c].min_n1 && n1_survives <= cases[c].max_n1,
+                  "case %zu (%s): n1 survived %d of 40", c, cases[c].cluster, n1_survives);
+    }
 }

@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "models/world.h"
+#include "tests/validation/cluster.h"
 #include "tests/validation/loopback.h"
 
 static loopback_case cases[64];
@@ -73,4 +74,37 @@ Test(validation, xiang_zero_four_channels)
     world_free(w);
     scenario_free(sc);
     g_ptr_array_free(errors, TRUE);
+}
+
+/* The real Corosync 3.1.7 + Pacemaker 2.1.5 cluster
+ * (tests/validation/cluster/): with the rig's fence and start times given,
+ * golive's median membership change, fence confirmation and resource start
+ * each fall within 10% of the measured median, for every case; and the
+ * spread golive shows over runs (the token's phase, the DC's reaction)
+ * overlaps the measured range. */
+Test(validation, corosync_pacemaker_cluster, .timeout = 120)
+{
+    cluster_case cs[16];
+    char *err = NULL;
+    size_t n = cluster_run("tests/validation/cluster/corosync-pacemaker-2node.csv", 100, cs, 16, &err);
+    cr_assert_eq(n, 5, "%s", err ? err : "five cases");
+    int compared = 0;
+    for (size_t i = 0; i < n; i++)
+        for (int m = 0; m < CLUSTER_NMETRICS; m++) {
+            const cluster_case *c = &cs[i];
+            if (c->meas[m][0] < 0) {
+                cr_assert_lt(c->pred[m][0], 0, "%s: %s predicted but never measured", c->id, cluster_metric_names[m]);
+                continue;
+            }
+            cr_assert_geq(c->pred[m][0], 0, "%s: %s never happened in golive", c->id, cluster_metric_names[m]);
+            double e = fabs(c->pred[m][0] - c->meas[m][0]) / c->meas[m][0];
+            cr_assert_leq(e, 0.10, "%s: %s median %.3f s predicted, %.3f s measured (%.1f%%)", c->id,
+                          cluster_metric_names[m], c->pred[m][0], c->meas[m][0], 100 * e);
+            /* the ranges overlap: golive's spread is not a point far from the measured one */
+            cr_assert(c->pred[m][1] <= c->meas[m][2] && c->pred[m][2] >= c->meas[m][1],
+                      "%s: %s golive %.3f-%.3f s, measured %.3f-%.3f s", c->id, cluster_metric_names[m],
+                      c->pred[m][1], c->pred[m][2], c->meas[m][1], c->meas[m][2]);
+            compared++;
+        }
+    cr_assert_eq(compared, 14, "membership 5, fence confirmed 4 (none without STONITH), resource started 5: %d", compared);
 }

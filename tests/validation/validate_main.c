@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "models/world.h"
+#include "tests/validation/cluster.h"
 #include "tests/validation/loopback.h"
 
 /* Runs a shipped scenario and returns its first migration's result (copied). */
@@ -132,6 +133,48 @@ static void published(void)
            "compression\", May 2024; multifd compression replaced it).\n");
 }
 
+/* The real Corosync + Pacemaker cluster (tests/validation/cluster/). */
+static void cluster_section(void)
+{
+    cluster_case c[16];
+    char *err = NULL;
+    size_t n = cluster_run("tests/validation/cluster/corosync-pacemaker-2node.csv", 200, c, 16, &err);
+    if (!n) {
+        fprintf(stderr, "validate: %s\n", err);
+        exit(1);
+    }
+    printf("\n## Corosync and Pacemaker failures on a real cluster\n\n"
+           "Real Corosync 3.1.7 (knet) and Pacemaker 2.1.5 daemons, two nodes in network namespaces, measured by\n"
+           "the project lead (tests/validation/cluster/README.md): node2's link cut, or its corosync killed, at\n"
+           "time 0; two_node (so wait_for_all), token 3000 ms unless the case says otherwise. Each case becomes a\n"
+           "golive scenario with the rig's own fence time (fence requested to confirmed, median %.3f s) and\n"
+           "resource start (confirmed to started, median %.3f s) and nothing else fitted; golive runs it %d\n"
+           "times (each run draws the token's phase within corosync's hold and the DC's reaction). Times are\n"
+           "seconds after the fault: the median, then the range. The tolerance asserted by\n"
+           "`validation::corosync_pacemaker_cluster` is 10%% on each median, and overlapping ranges.\n\n",
+           c[0].fence_s, c[0].start_s, c[0].runs);
+    printf("| case | trials | metric | measured median (range) | golive median (range) | error |\n"
+           "|---|---|---|---|---|---|\n");
+    for (size_t i = 0; i < n; i++)
+        for (int m = 0; m < CLUSTER_NMETRICS; m++) {
+            if (c[i].meas[m][0] < 0 && c[i].pred[m][0] < 0) {
+                printf("| %s | %d | %s | never | never | - |\n", c[i].id, c[i].trials, cluster_metric_names[m]);
+                continue;
+            }
+            printf("| %s | %d | %s | %.3f (%.3f-%.3f) | %.3f (%.3f-%.3f) | %+.1f%% |\n", c[i].id, c[i].trials,
+                   cluster_metric_names[m], c[i].meas[m][0], c[i].meas[m][1], c[i].meas[m][2], c[i].pred[m][0],
+                   c[i].pred[m][1], c[i].pred[m][2], 100 * (c[i].pred[m][0] - c[i].meas[m][0]) / c[i].meas[m][0]);
+        }
+    printf("\nThe membership forms token + consensus after the last token the nodes passed on, which was a\n"
+           "uniform phase of corosync's hold (561 ms with token 3000 ms) before the fault: that phase is the\n"
+           "spread of detection, on the real cluster as in golive. The DC's reaction (30-180 ms, uniform) is\n"
+           "the one timing golive takes from these same measurements (14 of the 17 fenced trials fell in that\n"
+           "range); it leaves out the other 3, where the DC took about 1 s (CIB updates pending), and knet's\n"
+           "earlier notice of a crashed peer, which changes nothing here (the membership still waits for the\n"
+           "token and the consensus). Larger clusters, measured the same way, are kept aside to check that\n"
+           "the model generalises.\n");
+}
+
 static void summary(const char *what, double *e, size_t n)
 {
     gsl_sort(e, 1, n);
@@ -195,5 +238,6 @@ int main(int argc, char **argv)
     printf("\nDowntimes are a few milliseconds here, so their relative errors are large while the absolute\n"
            "errors stay within the 15 ms tolerance (see tests/test_validation.c for the asserted targets).\n");
     published();
+    cluster_section();
     return 0;
 }

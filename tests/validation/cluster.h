@@ -1,0 +1,32 @@
+/* cluster — runs the real Corosync + Pacemaker cluster's failure cases
+ * (tests/validation/cluster/) through golive. */
+#ifndef GOLIVE_TESTS_VALIDATION_CLUSTER_H
+#define GOLIVE_TESTS_VALIDATION_CLUSTER_H
+
+#include <stddef.h>
+
+/* The metrics compared: when the new membership forms, when the fence is
+ * confirmed, when the victim's resource runs on the other node. */
+enum { CLUSTER_MEMBERSHIP, CLUSTER_FENCE_CONFIRMED, CLUSTER_RESOURCE_STARTED, CLUSTER_NMETRICS };
+
+typedef struct {
+    char id[48];
+    int trials;
+    /* measured: median, min, max (seconds after the fault); < 0 if not observed */
+    double meas[CLUSTER_NMETRICS][3];
+    /* the rig's own times, given to golive: fence agent and resource start */
+    double fence_s, start_s;
+    int token_ms;
+    int stonith, crash;
+    /* golive over `runs` runs: median, min, max */
+    int runs;
+    double pred[CLUSTER_NMETRICS][3];
+} cluster_case;
+
+extern const char *const cluster_metric_names[CLUSTER_NMETRICS];
+
+/* Loads the summary csv, runs each case `runs` times; returns the number
+ * of cases (0 on error, with *err set). */
+size_t cluster_run(const char *csv, int runs, cluster_case *out, size_t max, char **err);
+
+#endif
