@@ -50,6 +50,7 @@ struct batch {
     json_object *links_summary; /* busiest links read from a part (merge) */
     int nruns;  /* runs started (all of them unless interrupted) */
     GPtrArray *risks; /* lint warnings */
+    char *fatal;      /* the first run that could not be built: why */
 };
 
 static void run_one(batch *b, int k)
@@ -61,7 +62,12 @@ static void run_one(batch *b, int k)
     o->incidents = g_array_new(FALSE, FALSE, sizeof(run_incident));
     o->warnings = g_ptr_array_new_with_free_func(g_free);
     if (!w) {
-        g_ptr_array_add(o->warnings, err);
+        g_mutex_lock(&b->lock);
+        if (!b->fatal)
+            b->fatal = err;
+        else
+            g_free(err);
+        g_mutex_unlock(&b->lock);
         return;
     }
     trace_set_keep(sim_trace(world_sim(w)), b->want_trace);
@@ -206,6 +212,7 @@ void batch_free(batch *b)
 {
     if (!b)
         return;
+    g_free(b->fatal);
     for (int k = 0; k < b->nruns; k++) {
         if (!b->outs[k].migs)
             continue;
@@ -266,14 +273,21 @@ const world_incident *batch_incident(const batch *b, int run, size_t i)
     return &g_array_index(b->outs[run].incidents, run_incident, i).in;
 }
 
+const char *batch_fatal(const batch *b) { return b->fatal; }
+
 GPtrArray *batch_warnings(const batch *b)
 {
-    /* the models' warnings of run 0 stand for all runs: they come from the scenario */
     GPtrArray *w = g_ptr_array_new_with_free_func(g_free);
+    GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
     for (guint i = 0; i < b->risks->len; i++)
         g_ptr_array_add(w, g_strdup(g_ptr_array_index(b->risks, i)));
-    for (guint i = 0; b->nruns > 0 && b->outs[0].warnings && i < b->outs[0].warnings->len; i++)
-        g_ptr_array_add(w, g_strdup(g_ptr_array_index(b->outs[0].warnings, i)));
+    for (int k = 0; k < b->nruns; k++)
+        for (guint i = 0; b->outs[k].warnings && i < b->outs[k].warnings->len; i++) {
+            const char *msg = g_ptr_array_index(b->outs[k].warnings, i);
+            if (g_hash_table_add(seen, (gpointer)msg))
+                g_ptr_array_add(w, g_strdup(msg));
+        }
+    g_hash_table_destroy(seen);
     return w;
 }
 
@@ -298,12 +312,6 @@ static const char *const unavailable_kinds[] = { "vm-down", "quorum-lost", "io-f
 typedef struct {
     double s, e;
 } span;
-
-static int span_cmp(const void *a, const void *b)
-{
-    const span *x = a, *y = b;
-    return x->s < y->s ? -1 : x->s > y->s;
-}
 
 static int kind_index(const char *kind)
 {
@@ -338,21 +346,12 @@ static double unavailable(const batch *b, int k, int vm, double *by_cause)
         g_array_append_val(spans, sp);
         by_cause[kind_index("migration")] += fmin(sp.e, T) - fmin(sp.s, T);
     }
-    g_array_sort(spans, span_cmp);
-    double total = 0, cs = 0, ce = -1;
     for (guint i = 0; i < spans->len; i++) {
-        span sp = g_array_index(spans, span, i);
-        sp.s = fmin(fmax(sp.s, 0), T);
-        sp.e = fmin(fmax(sp.e, 0), T);
-        if (sp.s > ce) {
-            total += ce > cs ? ce - cs : 0;
-            cs = sp.s;
-            ce = sp.e;
-        } else if (sp.e > ce) {
-            ce = sp.e;
-        }
+        span *sp = &g_array_index(spans, span, i);
+        sp->s = fmin(fmax(sp->s, 0), T);
+        sp->e = fmin(fmax(sp->e, 0), T);
     }
-    total += ce > cs ? ce - cs : 0;
+    double total = stats_union_length((const double *)spans->data, spans->len);
     g_array_free(spans, TRUE);
     return total;
 }

@@ -39,6 +39,9 @@ bool batch_write_part(const batch *b, const char *scenario_text, const char *pat
  * (free it after the batch). NULL and errors when the parts do not fit
  * together (another scenario, seed or shard count, a shard missing or twice). */
 batch *batch_merge(const char *const *paths, size_t n, scenario **sc, GPtrArray *errors);
+/* Why a run could not be built (the scenario cannot be simulated), NULL if
+ * every run was: callers refuse the scenario (exit 2). */
+const char *batch_fatal(const batch *b);
 /* Whether a cancel stopped it: the results are partial. */
 bool batch_interrupted(const batch *b);
 /* Invariant violations of every run (BATCH_CHECK), as "run K: ..." lines. */
@@ -46,7 +49,8 @@ const GPtrArray *batch_violations(const batch *b);
 void batch_free(batch *b);
 
 /* Warnings of the scenario's design (lint) and of what the models could
- * not simulate (g_free'd strings). */
+ * not simulate in any run, each once, in the order of the runs
+ * (g_free'd strings). */
 GPtrArray *batch_warnings(const batch *b);
 
 /* The summary object of the report ("summary"). */

@@ -152,6 +152,12 @@ int cli_compare(int argc, char **argv)
     for (guint i = 0; i < scs->len; i++) {
         const scenario *sc = g_ptr_array_index(scs, i);
         batch *b = batch_run(sc, threads, BATCH_PROGRESS, cancel);
+        if (batch_fatal(b)) {
+            fprintf(stderr, "golive compare: %s\n", batch_fatal(b));
+            batch_free(b);
+            rc = CLI_EXIT_USAGE;
+            break;
+        }
         if (batch_interrupted(b)) {
             batch_free(b);
             fprintf(stderr, "golive compare: interrupted by signal %d; nothing written\n", interrupt_signal());

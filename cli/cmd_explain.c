@@ -14,6 +14,7 @@
 #include "cli/load.h"
 #include "models/units.h"
 #include "models/world.h"
+#include "sim/stats.h"
 
 typedef struct {
     sim_time t;
@@ -286,6 +287,12 @@ int cli_explain(int argc, char **argv)
     g_string_append_printf(out, "\nPhase 1 - the cluster runs: %zu host%s, %zu VM%s, storage %s, cluster manager %s.\n",
                            sc->nhosts, sc->nhosts == 1 ? "" : "s", sc->nvms, sc->nvms == 1 ? "" : "s",
                            scenario_storage_names[sc->storage.type], scenario_manager_names[sc->cluster.manager]);
+    const GPtrArray *warns = world_warnings(w);
+    if (warns->len) {
+        g_string_append(out, "\nNot simulated as written (also in the report's warnings):\n");
+        for (guint i = 0; i < warns->len; i++)
+            g_string_append_printf(out, "  - %s\n", (char *)g_ptr_array_index(warns, i));
+    }
     int phase = 1;
     sim_time last_cause = -1;
     size_t told = 0;
@@ -327,9 +334,21 @@ int cli_explain(int argc, char **argv)
         diverged += in->diverged_bytes;
         discarded += in->discarded_bytes;
         split |= !strcmp(in->kind, "split-brain") || !strcmp(in->kind, "double-writer");
-        if (in->vm >= 0 && (!strcmp(in->kind, "vm-down") || !strcmp(in->kind, "quorum-lost") ||
-                            g_str_has_prefix(in->kind, "io-")))
-            down += sim_to_s(in->end - in->start);
+    }
+    /* per VM, the union of its outages (one VM down and without IO at once
+     * is down once), as the report's availability counts them */
+    for (size_t v = 0; v < sc->nvms; v++) {
+        GArray *spans = g_array_new(FALSE, FALSE, sizeof(double) * 2);
+        for (size_t i = 0; i < world_nincidents(w); i++) {
+            const world_incident *in = world_incident_get(w, i);
+            if (in->vm == (int)v && (!strcmp(in->kind, "vm-down") || !strcmp(in->kind, "quorum-lost") ||
+                                     g_str_has_prefix(in->kind, "io-"))) {
+                double sp[2] = { sim_to_s(in->start), sim_to_s(in->end) };
+                g_array_append_val(spans, sp);
+            }
+        }
+        down += stats_union_length((const double *)spans->data, spans->len);
+        g_array_free(spans, TRUE);
     }
     if (!world_nincidents(w))
         g_string_append(out, "  No incident: the VMs' users noticed nothing beyond the migrations' pauses.\n");

@@ -134,6 +134,14 @@ int cli_run(int argc, char **argv)
                                (trace_path ? BATCH_TRACE : 0u) | BATCH_PROGRESS | BATCH_LINKS |
                                    (check ? BATCH_CHECK : 0u),
                                cancel, shard_i, shard_n);
+    if (batch_fatal(b)) {
+        /* the scenario cannot be simulated as written: refused, nothing written */
+        fprintf(stderr, "golive run: %s\n", batch_fatal(b));
+        batch_free(b);
+        scenario_free(sc);
+        rc = CLI_EXIT_USAGE;
+        goto out_free_opts;
+    }
     if (shard) {
         char *err = NULL;
         g_autofree char *text = NULL;

@@ -412,11 +412,61 @@ static void each_item(ctx *c, scenario *s, json_object *arr, const char *key, it
     pop_to(c, m0);
 }
 
+/* The keys each object accepts (also scenario_keys, which the schema test reads). */
+static const char *const network_keys[] = { "name", "latency", NULL };
+static const char *const nic_keys[] = { "network", "bandwidth", NULL };
+static const char *const uplink_keys[] = { "network", "bandwidth", NULL };
+static const char *const rack_keys[] = { "name", "uplinks", NULL };
+static const char *const host_keys[] = { "name", "cores", "memory", "rack", "nics", "disks", NULL };
+static const char *const migration_keys[] = {
+    "profile", "network", "max_bandwidth", "downtime_limit", "setup", "device_state", "suspend", "resume",
+    "auto_converge", "xbzrle", "postcopy", "multifd_channels", "multifd_channel_bandwidth",
+    "zero_page_detection", "page_scan_cost", "zero_page_cost",
+    "xen_min_rate", "xen_max_rate", "xen_rate_step", "xen_max_rounds", "xen_max_factor", "xen_stop_pages",
+    NULL,
+};
+static const char *const vm_keys[] = {
+    "name", "host", "memory", "vcpus", "zero", "dirty", "disk", "service", "migration", "priority", NULL,
+};
+static const char *const failure_keys[] = { "target", "mtbf", "mttr", "distribution", "shape", NULL };
+static const char *const storage_keys[] = {
+    "type", "network", "lock", "version", "protocol", "dual_primary", "fencing", "size", "min_size", "server",
+    "mount", "timeo", "retrans", "failover", "quorum", "on_no_quorum", "after_sb_0pri", "after_sb_1pri",
+    "after_sb_2pri", "timeout", "ping_int", "ping_timeout", "resync_rate", "ko_count", "fence_peer_time", "switchover", "journal_recovery",
+    "replacement_timeout", "no_path_retry", "disk_latency", NULL,
+};
+static const char *const cluster_keys[] = {
+    "manager", "stonith", "two_node", "no_quorum_policy", "allow_migrate", "migration_limit", "vm_stop",
+    "vm_start", "libvirt", "token", "token_coefficient", "fence_time", "wait_for_all", "last_man_standing",
+    "last_man_standing_window", "auto_tie_breaker", "qdevice", "maintenance_mode", "network", "reboot_time", "stonith_timeout", "consensus",
+    "priority_fencing_delay", "pcmk_delay_max", "pcmk_delay_base", "dc_deadtime", "monitor_interval", NULL,
+};
+static const char *const root_keys[] = {
+    "golive", "name", "description", "seed", "until", "runs", "networks", "hosts", "vms",
+    "storage", "cluster", "migration", "events", "failures", "max_events", "racks", NULL,
+};
+
+const char *const *scenario_keys(const char *section)
+{
+    static const struct {
+        const char *section;
+        const char *const *keys;
+    } all[] = {
+        { "", root_keys },       { "networks[]", network_keys },   { "hosts[]", host_keys },
+        { "hosts[].nics[]", nic_keys }, { "racks[]", rack_keys }, { "racks[].uplinks[]", uplink_keys },
+        { "vms[]", vm_keys },    { "migration", migration_keys }, { "storage", storage_keys },
+        { "cluster", cluster_keys }, { "failures[]", failure_keys },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(all); i++)
+        if (!strcmp(all[i].section, section))
+            return all[i].keys;
+    return NULL;
+}
+
 static void load_network(ctx *c, scenario *s, json_object *o)
 {
-    static const char *const keys[] = { "name", "latency", NULL };
-    scn_network *net = &s->networks[s->nnetworks];
-    check_keys(c, o, keys);
+        scn_network *net = &s->networks[s->nnetworks];
+    check_keys(c, o, network_keys);
     net->name = get_string(c, o, "name", true, NULL);
     /* Assumption: one switch hop on a LAN, 50 us one way. */
     net->latency = get_time(c, o, "latency", Q_NONNEG, 50 * SIM_US, false);
@@ -442,9 +492,8 @@ static void load_networks(ctx *c, scenario *s, json_object *root)
 /* One NIC of the host being loaded (hosts[nhosts]). */
 static void load_nic(ctx *c, scenario *s, json_object *o)
 {
-    static const char *const keys[] = { "network", "bandwidth", NULL };
-    scn_host *h = &s->hosts[s->nhosts];
-    check_keys(c, o, keys);
+        scn_host *h = &s->hosts[s->nhosts];
+    check_keys(c, o, nic_keys);
     scn_nic *nic = &h->nics[h->nnics++];
     nic->network = get_ref(c, s, o, "network", REF_NETWORK, true);
     nic->bandwidth_Bps = get_quantity(c, o, "bandwidth", UNITS_RATE, Q_POS, 0, true);
@@ -456,9 +505,8 @@ static void load_nic(ctx *c, scenario *s, json_object *o)
 /* One uplink of the rack being loaded (racks[nracks]). */
 static void load_uplink(ctx *c, scenario *s, json_object *o)
 {
-    static const char *const keys[] = { "network", "bandwidth", NULL };
-    scn_rack *r = &s->racks[s->nracks];
-    check_keys(c, o, keys);
+        scn_rack *r = &s->racks[s->nracks];
+    check_keys(c, o, uplink_keys);
     scn_nic *u = &r->uplinks[r->nuplinks++];
     u->network = get_ref(c, s, o, "network", REF_NETWORK, true);
     u->bandwidth_Bps = get_quantity(c, o, "bandwidth", UNITS_RATE, Q_POS, 0, true);
@@ -469,9 +517,8 @@ static void load_uplink(ctx *c, scenario *s, json_object *o)
 
 static void load_rack(ctx *c, scenario *s, json_object *o)
 {
-    static const char *const keys[] = { "name", "uplinks", NULL };
-    scn_rack *r = &s->racks[s->nracks];
-    check_keys(c, o, keys);
+        scn_rack *r = &s->racks[s->nracks];
+    check_keys(c, o, rack_keys);
     r->name = get_string(c, o, "name", true, NULL);
     json_object *ups = get_array(c, o, "uplinks", true);
     if (ups) {
@@ -486,9 +533,8 @@ static void load_rack(ctx *c, scenario *s, json_object *o)
 
 static void load_host(ctx *c, scenario *s, json_object *o)
 {
-    static const char *const keys[] = { "name", "cores", "memory", "rack", "nics", "disks", NULL };
-    scn_host *h = &s->hosts[s->nhosts];
-    check_keys(c, o, keys);
+        scn_host *h = &s->hosts[s->nhosts];
+    check_keys(c, o, host_keys);
     h->name = get_string(c, o, "name", true, NULL);
     h->cores = (int)get_int(c, o, "cores", 1, 1 << 20, 16, false);
     h->memory = get_quantity(c, o, "memory", UNITS_SIZE, Q_POS, 256.0 * (1 << 30), false);
@@ -612,14 +658,7 @@ static bool get_feature(ctx *c, json_object *obj, const char *key, bool def, jso
 
 static void load_migration(ctx *c, const scenario *s, json_object *o, scn_migration *m)
 {
-    static const char *const keys[] = {
-        "profile", "network", "max_bandwidth", "downtime_limit", "setup", "device_state", "suspend", "resume",
-        "auto_converge", "xbzrle", "postcopy", "multifd_channels", "multifd_channel_bandwidth",
-        "zero_page_detection", "page_scan_cost", "zero_page_cost",
-        "xen_min_rate", "xen_max_rate", "xen_rate_step", "xen_max_rounds", "xen_max_factor", "xen_stop_pages",
-        NULL,
-    };
-    check_keys(c, o, keys);
+        check_keys(c, o, migration_keys);
     json_object *pv = get(o, "profile");
     if (pv) {
         int p = get_enum(c, o, "profile", profile_names, m->profile);
@@ -813,11 +852,8 @@ static const char *const service_names[] = { "none", "tcp", "udp-game", NULL };
 
 static void load_vm(ctx *c, scenario *s, json_object *o)
 {
-    static const char *const keys[] = {
-        "name", "host", "memory", "vcpus", "zero", "dirty", "disk", "service", "migration", "priority", NULL,
-    };
-    scn_vm *vm = &s->vms[s->nvms];
-    check_keys(c, o, keys);
+        scn_vm *vm = &s->vms[s->nvms];
+    check_keys(c, o, vm_keys);
     vm->name = get_string(c, o, "name", true, NULL);
     vm->host = get_ref(c, s, o, "host", REF_HOST, true);
     vm->memory = get_quantity(c, o, "memory", UNITS_SIZE, Q_POS, 0, true);
@@ -893,8 +929,9 @@ static const char *const action_names[] = {
  * "mon:NAME", "nfs-server"; with wildcards ("host:*") for failures. */
 static void check_target(ctx *c, const scenario *s, const char *key, const char *t, bool wildcard)
 {
-    static const char *const kinds[] = { "host", "nic", "network", "disk", "osd", "mon", "nfs-server", NULL };
-    if (!strcmp(t, "nfs-server"))
+    static const char *const kinds[] = { "host", "nic", "network", "disk", "osd", "mon", "nfs-server",
+                                         "storage-server", NULL };
+    if (!strcmp(t, "nfs-server") || !strcmp(t, "storage-server"))
         return;
     const char *colon = strchr(t, ':');
     g_autofree char *kind = colon ? g_strndup(t, (gsize)(colon - t)) : g_strdup(t);
@@ -905,7 +942,7 @@ static void check_target(ctx *c, const scenario *s, const char *key, const char 
             known = true;
     if (!known || !colon || !*arg) {
         err_at(c, key, "expected a target such as \"host:NAME\", \"nic:HOST/NETWORK\", \"network:NAME\", "
-                       "\"disk:HOST/N\", \"osd:N\", \"mon:NAME\" or \"nfs-server\", not \"%s\"", t);
+                       "\"disk:HOST/N\", \"osd:N\", \"mon:NAME\", \"storage-server\" or \"nfs-server\", not \"%s\"", t);
         return;
     }
     if (wildcard && !strcmp(arg, "*"))
@@ -1077,10 +1114,9 @@ static void load_events(ctx *c, scenario *s, json_object *root)
 
 static void load_failure(ctx *c, scenario *s, json_object *o)
 {
-    static const char *const keys[] = { "target", "mtbf", "mttr", "distribution", "shape", NULL };
-    static const char *const dists[] = { "exponential", "weibull", NULL };
+        static const char *const dists[] = { "exponential", "weibull", NULL };
     scn_failure *f = &s->failures[s->nfailures++];
-    check_keys(c, o, keys);
+    check_keys(c, o, failure_keys);
     f->target = get_string(c, o, "target", true, NULL);
     if (f->target)
         check_target(c, s, "target", f->target, true);
@@ -1181,13 +1217,7 @@ static void load_storage(ctx *c, scenario *s, json_object *root)
         pop_to(c, m);
         return;
     }
-    static const char *const keys[] = {
-        "type", "network", "lock", "version", "protocol", "dual_primary", "fencing", "size", "min_size", "server",
-        "mount", "timeo", "retrans", "failover", "quorum", "on_no_quorum", "after_sb_0pri", "after_sb_1pri",
-        "after_sb_2pri", "timeout", "ping_int", "ping_timeout", "resync_rate", "ko_count", "fence_peer_time", "switchover", "journal_recovery",
-        "replacement_timeout", "no_path_retry", "disk_latency", NULL,
-    };
-    check_keys(c, o, keys);
+        check_keys(c, o, storage_keys);
     st->type = get_enum(c, o, "type", scenario_storage_names, STORAGE_LOCAL);
     if (get(o, "network"))
         st->network = get_ref(c, s, o, "network", REF_NETWORK, true);
@@ -1243,10 +1273,10 @@ static void load_storage(ctx *c, scenario *s, json_object *root)
     st->disk_latency = get_time(c, o, "disk_latency", Q_NONNEG, 100 * SIM_US, false);
     /* Assumption: DLM recovery and a GFS2/OCFS2 journal replay take 5 s */
     st->journal_recovery = get_time(c, o, "journal_recovery", Q_NONNEG, 5 * SIM_S, false);
-    if (st->type == STORAGE_NFS && !get(o, "server"))
-        err_at(c, "server", "missing: an NFS design needs its server host");
-    if (st->type == STORAGE_ISCSI && !get(o, "server"))
-        err_at(c, "server", "missing: an iSCSI design needs its target host");
+    /* no server: an external filer or array on the storage network (DESIGN 6, additions 2026-12) */
+    if (get(o, "server") && st->type != STORAGE_NFS && st->type != STORAGE_ISCSI)
+        err_at(c, "server", "is the NFS filer's or the iSCSI target's host (storage.type is \"%s\")",
+               scenario_storage_names[st->type]);
     load_drbd(c, st, o);
     if (st->dual_primary && st->protocol != PROTOCOL_C)
         err_at(c, "dual_primary", "DRBD dual-primary requires protocol C (DRBD 8.4 User's Guide 6.8)");
@@ -1285,13 +1315,7 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
         pop_to(c, m);
         return;
     }
-    static const char *const keys[] = {
-        "manager", "stonith", "two_node", "no_quorum_policy", "allow_migrate", "migration_limit", "vm_stop",
-        "vm_start", "libvirt", "token", "token_coefficient", "fence_time", "wait_for_all", "last_man_standing",
-        "last_man_standing_window", "auto_tie_breaker", "qdevice", "maintenance_mode", "network", "reboot_time", "stonith_timeout", "consensus",
-        "priority_fencing_delay", "pcmk_delay_max", "pcmk_delay_base", "dc_deadtime", "monitor_interval", NULL,
-    };
-    check_keys(c, o, keys);
+        check_keys(c, o, cluster_keys);
     cl->manager = get_enum(c, o, "manager", scenario_manager_names, MANAGER_NONE);
     cl->stonith = get_bool(c, o, "stonith", true);
     cl->two_node = get_bool(c, o, "two_node", false);
@@ -1380,13 +1404,11 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
 
 /* ------------------------------------------------------------------ top level */
 
+static void check_nodes(ctx *c, const scenario *s);
+
 static void load_root(ctx *c, scenario *s, json_object *root)
 {
-    static const char *const keys[] = {
-        "golive", "name", "description", "seed", "until", "runs", "networks", "hosts", "vms",
-        "storage", "cluster", "migration", "events", "failures", "max_events", "racks", NULL,
-    };
-    check_keys(c, root, keys);
+        check_keys(c, root, root_keys);
     json_object *ver = get(root, "golive");
     if (!ver)
         err_at(c, "golive", "missing (expected the format version, 1)");
@@ -1454,8 +1476,64 @@ static void load_root(ctx *c, scenario *s, json_object *root)
     }
     load_events(c, s, root);
     load_failures(c, s, root);
+    check_nodes(c, s);
     if (s->nfailures && s->until == SIM_NEVER)
         err_at(c, "until", "missing: random failures never stop, so the run needs an end time");
+}
+
+/* Hosts that run VMs: all but the storage server and the quorum device's host. */
+static bool is_node(const scenario *s, int h)
+{
+    bool server = (s->storage.type == STORAGE_NFS || s->storage.type == STORAGE_ISCSI) && h == s->storage.server_host;
+    return !server && h != s->cluster.qdevice_host;
+}
+
+/* What the world needs of the hosts: VMs start and land only on nodes, and
+ * every node has a NIC on each network a VM migrates over (the storage
+ * server and the quorum device's host need none). */
+static void check_nodes(ctx *c, const scenario *s)
+{
+    for (size_t i = 0; i < s->nvms; i++) {
+        int h = s->vms[i].host;
+        if (h >= 0 && !is_node(s, h)) {
+            size_t m = push_key(c, "vms");
+            push_index(c, i);
+            err_at(c, "host", "\"%s\" is the %s's host, which runs no VMs", s->hosts[h].name,
+                   h == s->cluster.qdevice_host ? "quorum device" : "storage server");
+            pop_to(c, m);
+        }
+    }
+    for (size_t e = 0; e < s->nevents; e++) {
+        int to = s->events[e].action == EV_MIGRATE ? s->events[e].to : -1;
+        if (to >= 0 && !is_node(s, to)) {
+            size_t m = push_key(c, "events");
+            push_index(c, e);
+            err_at(c, "to", "\"%s\" is the %s's host, which runs no VMs", s->hosts[to].name,
+                   to == s->cluster.qdevice_host ? "quorum device" : "storage server");
+            pop_to(c, m);
+        }
+    }
+    if (!s->nnetworks)
+        return;
+    bool *told = g_new0(bool, s->nhosts * s->nnetworks);
+    for (size_t i = 0; i < s->nvms; i++) {
+        int net = s->vms[i].migration.network >= 0 ? s->vms[i].migration.network : 0;
+        for (size_t h = 0; h < s->nhosts; h++) {
+            bool has = false;
+            for (size_t k = 0; k < s->hosts[h].nnics; k++) /* a NIC already reported counts as there */
+                has |= s->hosts[h].nics[k].network == net || s->hosts[h].nics[k].network < 0;
+            if (has || !is_node(s, (int)h) || told[h * s->nnetworks + (size_t)net])
+                continue;
+            told[h * s->nnetworks + (size_t)net] = true;
+            size_t m = push_key(c, "hosts");
+            push_index(c, h);
+            err_at(c, "nics", "no NIC on network \"%s\", which VM \"%s\" migrates over (every host that runs "
+                              "VMs needs one; the storage server and the quorum device's host do not)",
+                   s->networks[net].name, s->vms[i].name);
+            pop_to(c, m);
+        }
+    }
+    g_free(told);
 }
 
 /* Line and column (1-based) of byte offset off in text. */

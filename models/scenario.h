@@ -256,6 +256,12 @@ scenario *scenario_load(const char *path, GPtrArray *errors);
 scenario *scenario_load_text(const char *name, const char *text, size_t len, GPtrArray *errors);
 void scenario_free(scenario *s);
 
+/* The keys an object of the format accepts (NULL-terminated), by its place:
+ * "" (the top level), "networks[]", "hosts[]", "hosts[].nics[]", "racks[]",
+ * "racks[].uplinks[]", "vms[]", "migration", "storage", "cluster",
+ * "failures[]"; NULL for another place. */
+const char *const *scenario_keys(const char *section);
+
 int scenario_find_host(const scenario *s, const char *name);
 int scenario_find_vm(const scenario *s, const char *name);
 int scenario_find_network(const scenario *s, const char *name);

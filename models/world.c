@@ -119,7 +119,7 @@ static bool simulated_target(const char *target)
     return g_str_has_prefix(target, "host:") || g_str_has_prefix(target, "nic:") ||
            g_str_has_prefix(target, "disk:") || g_str_has_prefix(target, "osd:") ||
            g_str_has_prefix(target, "network:") || g_str_has_prefix(target, "mon:") ||
-           !strcmp(target, "nfs-server");
+           !strcmp(target, "nfs-server") || !strcmp(target, "storage-server");
 }
 
 static void apply_target(world *w, const char *target, bool fail);
@@ -186,11 +186,11 @@ world *world_new(const scenario *sc, uint64_t run, char **err)
     w->so = storage_design(sc->storage.type);
     w->st = w->so->create(w);
 
-    /* every VM must be able to reach every other host on its migration network */
+    /* the loader made sure that every node has a NIC on each VM's migration network */
     for (size_t i = 0; i < sc->nvms; i++) {
         int net = mig_network(&sc->vms[i]);
         for (size_t h = 0; h < sc->nhosts; h++)
-            if (!nic(w, (int)h, net)->tx) {
+            if (world_is_node(w, (int)h) && !nic(w, (int)h, net)->tx) {
                 *err = g_strdup_printf("%s: host \"%s\" has no NIC on network \"%s\", which VM \"%s\" migrates over",
                                        sc->file, sc->hosts[h].name, sc->networks[net].name, sc->vms[i].name);
                 world_free(w);
@@ -312,6 +312,17 @@ size_t world_path(const world *w, int a, int b, int net, flow_link **path)
             path[n++] = ub->rx;
     }
     path[n++] = nic(w, b, net)->rx;
+    return n;
+}
+
+size_t world_path_out(const world *w, int a, int net, flow_link **path)
+{
+    const scenario *sc = w->sc;
+    size_t n = 0;
+    path[n++] = nic(w, a, net)->tx;
+    int ra = sc->hosts[a].rack_index;
+    if (ra >= 0 && w->uplinks[(size_t)ra * sc->nnetworks + (size_t)net].tx)
+        path[n++] = w->uplinks[(size_t)ra * sc->nnetworks + (size_t)net].tx;
     return n;
 }
 

@@ -133,6 +133,10 @@ bool world_hosts_reach(const world *w, int a, int b);
  * NIC, the racks' uplinks when a and b sit in different racks with
  * uplinks, b's NIC. Fills path (room for 4); returns how many. */
 size_t world_path(const world *w, int a, int b, int net, flow_link **path);
+/* The links a transfer from host a to a server outside the racks (an
+ * external filer) crosses on network net: a's NIC and its rack's uplink
+ * out. Fills path (room for 2); returns how many. */
+size_t world_path_out(const world *w, int a, int net, flow_link **path);
 /* The storage or replication network (the first network if unset). */
 int world_storage_network(const world *w);
 /* Whether disk k of host h works (neither failed nor hung). */

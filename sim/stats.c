@@ -127,3 +127,31 @@ gsl_histogram *stats_acc_histogram(const stats_acc *a, size_t nbins, double lo, 
         *above = na;
     return h;
 }
+
+static int pair_cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+double stats_union_length(const double *pairs, size_t n)
+{
+    if (!n)
+        return 0;
+    double *p = g_memdup2(pairs, n * 2 * sizeof(double));
+    qsort(p, n, 2 * sizeof(double), pair_cmp);
+    double total = 0, cs = p[0], ce = p[1];
+    for (size_t i = 1; i < n; i++) {
+        double s = p[2 * i], e = p[2 * i + 1];
+        if (s > ce) {
+            total += ce > cs ? ce - cs : 0;
+            cs = s;
+            ce = e;
+        } else if (e > ce) {
+            ce = e;
+        }
+    }
+    total += ce > cs ? ce - cs : 0;
+    g_free(p);
+    return total;
+}

@@ -42,6 +42,10 @@ stats_interval stats_wilson(uint64_t k, uint64_t n, double conf);
 /* Exact (Clopper-Pearson) interval for k successes in n trials. */
 stats_interval stats_clopper_pearson(uint64_t k, uint64_t n, double conf);
 
+/* The length of the union of n intervals given as pairs (start, end):
+ * overlapping intervals count once. */
+double stats_union_length(const double *pairs, size_t n);
+
 /* Allocates a histogram of the kept samples with nbins equal bins on
  * [lo, hi); samples outside are counted in *below / *above (may be NULL).
  * NULL without kept samples or with bad bounds. Free with gsl_histogram_free. */

@@ -342,3 +342,92 @@ Test(cli, no_progress_bar_when_piped, .timeout = 60)
     g_free(out);
     g_free(err);
 }
+
+/* Writes text to a scenario file in a fresh directory; returns its path. */
+static char *scenario_file(const char *name, const char *text)
+{
+    g_autofree char *dir = g_dir_make_tmp("golive-cli-XXXXXX", NULL);
+    char *path = g_build_filename(dir, name, NULL);
+    cr_assert(g_file_set_contents(path, text, -1, NULL));
+    return path;
+}
+
+static void remove_scenario_file(char *path)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+    g_remove(path);
+    g_rmdir(dir);
+    g_free(path);
+}
+
+/* A two-node iSCSI design whose target has a NIC only on the storage
+ * network (the normal layout) is valid, and its whole timeline is
+ * simulated: validate, run and explain agree. A node without a NIC on the
+ * migration network is refused by all three, with the JSON path. */
+Test(cli, a_target_without_a_lan_nic_is_simulated_and_a_node_without_one_is_refused)
+{
+    static const char *const tmpl =
+        "{\"golive\":1,\"until\":\"10min\",\"networks\":[{\"name\":\"lan\"},{\"name\":\"san\"}],"
+        "\"hosts\":[{\"name\":\"n1\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9},{\"network\":\"san\",\"bandwidth\":1e9}]},"
+        "{\"name\":\"n2\",\"nics\":[%s{\"network\":\"san\",\"bandwidth\":1e9}]},"
+        "{\"name\":\"target\",\"nics\":[{\"network\":\"san\",\"bandwidth\":1e9}]}],"
+        "\"storage\":{\"type\":\"iscsi\",\"server\":\"target\",\"network\":\"san\",\"lock\":\"sanlock\"},"
+        "\"cluster\":{\"manager\":\"pacemaker\",\"two_node\":true,\"allow_migrate\":true},"
+        "\"vms\":[{\"name\":\"v1\",\"host\":\"n1\",\"memory\":\"1GiB\"},{\"name\":\"v2\",\"host\":\"n2\",\"memory\":\"1GiB\"}],"
+        "\"events\":[{\"at\":\"60s\",\"action\":\"partition\",\"groups\":[[\"n1\",\"target\"],[\"n2\"]]},"
+        "{\"at\":\"300s\",\"action\":\"heal\"}]}";
+    g_autofree char *good = g_strdup_printf(tmpl, "{\"network\":\"lan\",\"bandwidth\":1e9},");
+    char *path = scenario_file("iscsi.json", good);
+    char *out, *err;
+    cr_assert_eq(run_golive((const char *[]){ "validate", path, NULL }, &out, &err), 0, "%s", err);
+    g_free(out);
+    g_free(err);
+    cr_assert_eq(run_golive((const char *[]){ "run", path, "--json", "-", "--quiet", NULL }, &out, &err), 0, "%s", err);
+    json_object *root = json_tokener_parse(out);
+    cr_assert_not_null(root);
+    cr_assert_gt(json_object_array_length(json_object_object_get(root, "incidents")), 0,
+                 "the partition did something: %s", out);
+    json_object_put(root);
+    g_free(out);
+    g_free(err);
+    cr_assert_eq(run_golive((const char *[]){ "explain", path, NULL }, &out, &err), 0, "%s", err);
+    cr_assert(strstr(out, "the network splits"), "%s", out);
+    cr_assert(strstr(out, "the network heals"), "%s", out);
+    g_free(out);
+    g_free(err);
+    remove_scenario_file(path);
+
+    g_autofree char *bad = g_strdup_printf(tmpl, "");
+    path = scenario_file("iscsi-bad.json", bad);
+    const char *cmds[][6] = { { "validate", NULL }, { "run", NULL }, { "explain", NULL } };
+    for (size_t k = 0; k < G_N_ELEMENTS(cmds); k++) {
+        cr_assert_eq(run_golive((const char *[]){ cmds[k][0], path, NULL }, &out, &err), 2, "%s: %s", cmds[k][0], out);
+        cr_assert(strstr(err, "hosts[1].nics: no NIC on network \"lan\", which VM \"v1\" migrates over"), "%s: %s",
+                  cmds[k][0], err);
+        g_free(out);
+        g_free(err);
+    }
+    remove_scenario_file(path);
+}
+
+/* explain's summary counts each VM's outages once where they overlap (a
+ * soft mount's errors come on top of the blocked IO): the server is gone
+ * from 60 s to 650 s, so each VM is without IO for 590 s, not 590 + 410. */
+Test(cli, explain_counts_overlapping_incidents_once)
+{
+    const char *text =
+        "{\"golive\":1,\"until\":\"20min\",\"networks\":[{\"name\":\"lan\"}],"
+        "\"hosts\":[{\"name\":\"a\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]},"
+        "{\"name\":\"srv\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]}],"
+        "\"storage\":{\"type\":\"nfs\",\"server\":\"srv\",\"mount\":\"soft\"},"
+        "\"vms\":[{\"name\":\"v\",\"host\":\"a\",\"memory\":\"1GiB\"}],"
+        "\"events\":[{\"at\":\"60s\",\"action\":\"fail\",\"target\":\"storage-server\"},"
+        "{\"at\":\"650s\",\"action\":\"repair\",\"target\":\"storage-server\"}]}";
+    char *path = scenario_file("soft.json", text);
+    char *out, *err;
+    cr_assert_eq(run_golive((const char *[]){ "explain", path, NULL }, &out, &err), 0, "%s", err);
+    cr_assert(strstr(out, "2 incidents; VMs were down or without IO for 590 s in all"), "%s", out);
+    g_free(out);
+    g_free(err);
+    remove_scenario_file(path);
+}

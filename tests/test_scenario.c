@@ -3,6 +3,7 @@
  * where @FILE@ stands for the file's path). */
 #include <criterion/criterion.h>
 #include <glib.h>
+#include <json-c/json.h>
 #include <glib/gstdio.h>
 #include <math.h>
 
@@ -241,4 +242,47 @@ Test(lint, risky_designs_are_named_with_their_source)
                   "{\"manager\":\"pacemaker\",\"allow_migrate\":true}", "{\"postcopy\":{\"recovery\":true}}");
     cr_assert_eq(w->len, 0, "a careful design has nothing to say: %s", w->len ? (char *)g_ptr_array_index(w, 0) : "");
     g_ptr_array_free(w, TRUE);
+}
+
+/* scenarios/schema.json (for editors) names exactly the keys the loader
+ * accepts, object by object. */
+Test(scenario, the_schema_names_every_key_the_loader_accepts)
+{
+    json_object *schema = json_object_from_file("scenarios/schema.json");
+    cr_assert_not_null(schema);
+    static const char *const sections[] = { "", "networks[]", "hosts[]", "hosts[].nics[]", "racks[]",
+                                            "racks[].uplinks[]", "vms[]", "migration", "storage", "cluster",
+                                            "failures[]" };
+    for (size_t k = 0; k < G_N_ELEMENTS(sections); k++) {
+        /* walk the schema: "a[]" is a's items, "a.b" is a's property b */
+        json_object *node = schema;
+        g_auto(GStrv) parts = g_strsplit(sections[k], ".", -1);
+        for (int i = 0; parts[i] && *parts[i]; i++) {
+            bool array = g_str_has_suffix(parts[i], "[]");
+            g_autofree char *name = g_strndup(parts[i], strlen(parts[i]) - (array ? 2 : 0));
+            json_object *props = json_object_object_get(node, "properties");
+            node = json_object_object_get(props, name);
+            cr_assert_not_null(node, "schema: no %s", sections[k]);
+            json_object *ref = json_object_object_get(node, "$ref");
+            if (ref) { /* "#/$defs/NAME" */
+                const char *r = json_object_get_string(ref);
+                node = json_object_object_get(json_object_object_get(schema, "$defs"), strrchr(r, '/') + 1);
+            }
+            if (array)
+                node = json_object_object_get(node, "items");
+            cr_assert_not_null(node, "schema: no items for %s", sections[k]);
+        }
+        json_object *props = json_object_object_get(node, "properties");
+        cr_assert_not_null(props, "schema: %s has no properties", sections[k]);
+        const char *const *keys = scenario_keys(sections[k]);
+        cr_assert_not_null(keys);
+        size_t n = 0;
+        for (; keys[n]; n++)
+            cr_assert_not_null(json_object_object_get(props, keys[n]), "schema: \"%s\" lacks \"%s\"", sections[k],
+                               keys[n]);
+        cr_assert_eq((size_t)json_object_object_length(props), n,
+                     "schema: \"%s\" has %d properties, the loader accepts %zu", sections[k],
+                     json_object_object_length(props), n);
+    }
+    json_object_put(schema);
 }

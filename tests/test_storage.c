@@ -619,3 +619,38 @@ Test(storage, ceph_writes_load_the_network)
     world_free(w);
     scenario_free(sc);
 }
+
+/* storage.server is optional for NFS and iSCSI: without it the filer or
+ * the array is outside the scenario's hosts, reached by every host over
+ * its storage NIC whatever the partition, and it can still fail (target
+ * "storage-server"). */
+Test(storage, an_external_server_serves_every_host_and_can_fail)
+{
+    static const char *const types[] = { "nfs", "iscsi" };
+    for (int t = 0; t < 2; t++) {
+        g_autofree char *storage = g_strdup_printf("{\"type\":\"%s\",\"network\":\"san\"}", types[t]);
+        scenario *sc;
+        world *w = run(storage,
+                       FAIL("60s", "storage-server") "," REPAIR("90s", "storage-server") ","
+                       "{\"at\":\"200s\",\"action\":\"partition\",\"groups\":[[\"a\"],[\"b\",\"srv\"]]},"
+                       FAIL("300s", "nic:b/san") "," REPAIR("310s", "nic:b/san"),
+                       &sc);
+        cr_assert_eq(sc->storage.server_host, -1);
+        /* both VMs block while the server is down; the partition changes
+         * nothing (the server is outside it); b's NIC cut blocks v2 only */
+        cr_assert_eq(count(w, "io-blocked"), 3, "%s", types[t]);
+        for (int k = 0; k < 2; k++) {
+            const world_incident *in = find(w, "io-blocked", k);
+            cr_assert_eq(in->start, 60 * SIM_S);
+            cr_assert_eq(in->end, 90 * SIM_S);
+            g_autofree char *res = g_strdup_printf("%s:external", types[t]);
+            cr_assert_str_eq(in->resource, res);
+        }
+        const world_incident *cut = find(w, "io-blocked", 2);
+        cr_assert_str_eq(sc->vms[cut->vm].name, "v2");
+        cr_assert_eq(cut->start, 300 * SIM_S);
+        cr_assert_eq(cut->end, 310 * SIM_S);
+        world_free(w);
+        scenario_free(sc);
+    }
+}

@@ -19,7 +19,7 @@ typedef struct {
 } filer_vm;
 
 struct filer {
-    int srv;             /* the server's host */
+    int srv;             /* the server's host; -1: an external filer or array on the storage network */
     char *label;         /* "nfs:SERVER", the incidents' resource */
     sim_time *lost_at;   /* when each host last lost the server */
     bool service_down;   /* "nfs-server" failed */
@@ -33,7 +33,8 @@ filer *filer_new(world *w)
     const scenario *sc = world_scenario(w);
     filer *f = g_new0(filer, 1);
     f->srv = sc->storage.server_host;
-    f->label = g_strdup_printf("%s:%s", scenario_storage_names[sc->storage.type], sc->storage.server);
+    f->label = g_strdup_printf("%s:%s", scenario_storage_names[sc->storage.type],
+                               sc->storage.server ? sc->storage.server : "external");
     f->lost_at = g_new0(sim_time, sc->nhosts);
     f->vms = g_new0(filer_vm, sc->nvms ? sc->nvms : 1);
     for (size_t i = 0; i < sc->nvms; i++)
@@ -57,13 +58,15 @@ bool filer_reachable(const filer *f, const world *w, int h)
     int srv = f->srv;
     /* no RAID is modelled: the server's data needs every one of its disks */
     bool disks_ok = true;
-    for (int k = 0; k < sc->hosts[srv].disks; k++)
+    for (int k = 0; srv >= 0 && k < sc->hosts[srv].disks; k++)
         disks_ok &= world_disk_up(w, srv, k);
-    bool server_ok = (world_host_up(w, srv) && !f->service_down && disks_ok) || f->failed_over;
+    bool server_ok = ((srv < 0 || world_host_up(w, srv)) && !f->service_down && disks_ok) || f->failed_over;
     if (!server_ok)
         return false;
     int net = world_storage_network(w);
-    if (f->failed_over) /* the standby (not a modelled host) is reached over the client's NIC */
+    /* an external server, or the standby that took over (neither a modelled
+     * host), is reached over the client's own NIC, whatever the partition */
+    if (srv < 0 || f->failed_over)
         return world_host_up(w, h) && world_nic_up(w, h, net);
     if (h == srv)
         return world_host_up(w, h);
@@ -121,10 +124,10 @@ void filer_attach(filer *f, world *w, int vm)
     int host = world_vm_host(w, vm), net = world_storage_network(w);
     if (rate <= 0 || host < 0 || host == f->srv)
         return;
-    if (!world_has_nic(w, host, net) || !world_has_nic(w, f->srv, net))
+    if (!world_has_nic(w, host, net) || (f->srv >= 0 && !world_has_nic(w, f->srv, net)))
         return;
     flow_link *path[4];
-    size_t np = world_path(w, host, f->srv, net, path);
+    size_t np = f->srv >= 0 ? world_path(w, host, f->srv, net, path) : world_path_out(w, host, net, path);
     v->io = flow_bg_new(world_net(w), path, np, rate);
 }
 
@@ -151,7 +154,7 @@ static void failed_over(sim *s, void *arg)
     f->failed_over = true;
     trace *tr = sim_trace(world_sim(w));
     if (trace_enabled(tr)) {
-        trace_begin(tr, world_now(w), "nfs-failover", world_scenario(w)->storage.server);
+        trace_begin(tr, world_now(w), "nfs-failover", f->label);
         trace_end(tr);
     }
     filer_update(f, w);
@@ -182,7 +185,7 @@ void filer_service(filer *f, world *w, bool down)
 bool filer_is_server_change(const world *w, const world_change *c)
 {
     int srv = world_scenario(w)->storage.server_host;
-    return (c->kind == WORLD_HOST || (c->kind == WORLD_DISK && c->disk >= 0)) && c->host == srv;
+    return srv >= 0 && (c->kind == WORLD_HOST || (c->kind == WORLD_DISK && c->disk >= 0)) && c->host == srv;
 }
 
 void filer_stop(filer *f, world *w)

@@ -26,7 +26,8 @@ void filer_attach(filer *f, world *w, int vm);
 void filer_vm_gone(filer *f, world *w, int vm);
 /* The server (its host, a disk of it, or its service) went down or came back. */
 void filer_server_changed(filer *f, world *w, bool down);
-/* The "nfs-server" target: the service itself. */
+/* The "storage-server" (or "nfs-server") target: the service itself, or
+ * the whole external server. */
 void filer_service(filer *f, world *w, bool down);
 /* Whether the change is to the server's host or one of its disks. */
 bool filer_is_server_change(const world *w, const world_change *c);

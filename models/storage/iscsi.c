@@ -59,7 +59,7 @@ static void iscsi_vm_gone(void *st, world *w, int vm)
 static bool iscsi_apply_target(void *st, world *w, const char *target, bool fail)
 {
     iscsi_state *s = st;
-    if (strcmp(target, "nfs-server") != 0)
+    if (strcmp(target, "nfs-server") != 0 && strcmp(target, "storage-server") != 0)
         return false;
     filer_service(s->f, w, fail);
     return true;

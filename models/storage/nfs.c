@@ -29,7 +29,7 @@ static void nfs_vm_gone(void *st, world *w, int vm) { filer_vm_gone(st, w, vm); 
 
 static bool nfs_apply_target(void *st, world *w, const char *target, bool fail)
 {
-    if (strcmp(target, "nfs-server") != 0)
+    if (strcmp(target, "nfs-server") != 0 && strcmp(target, "storage-server") != 0)
         return false;
     filer_service(st, w, fail);
     return true;
