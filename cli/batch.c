@@ -356,11 +356,11 @@ static double unavailable(const batch *b, int k, int vm, double *by_cause)
     return total;
 }
 
-static bool split_brain_run(const batch *b, int k, double *diverged, double *discarded)
+static bool split_brain_run(const batch *b, int k, double *diverged, double *discarded, double *single)
 {
     GArray *ins = b->outs[k].incidents;
     bool any = false;
-    *diverged = *discarded = 0;
+    *diverged = *discarded = *single = 0;
     for (guint i = 0; i < ins->len; i++) {
         const world_incident *in = &g_array_index(ins, run_incident, i).in;
         /* a run has split brain when some data was written from two places */
@@ -368,6 +368,7 @@ static bool split_brain_run(const batch *b, int k, double *diverged, double *dis
             any = true;
         *diverged += in->diverged_bytes;
         *discarded += in->discarded_bytes;
+        *single += in->at_risk_bytes;
     }
     return any;
 }
@@ -409,7 +410,7 @@ void batch_get_figures(const batch *b, batch_figures *f)
     double T = sim_to_s(sc->until);
     f->years = years_of(b);
     stats_acc *av = stats_acc_new(false), *un = stats_acc_new(false), *risk = stats_acc_new(false),
-              *div = stats_acc_new(false), *dt = stats_acc_new(true);
+              *div = stats_acc_new(false), *dt = stats_acc_new(true), *one = stats_acc_new(false);
     double *causes = g_newa(double, G_N_ELEMENTS(unavailable_kinds));
     uint64_t sb = 0;
     for (int k = 0; k < runs; k++) {
@@ -424,10 +425,11 @@ void batch_get_figures(const batch *b, batch_figures *f)
             stats_acc_add(av, a / sc->nvms);
             stats_acc_add(un, u / sc->nvms / f->years);
         }
-        double d, x;
-        sb += split_brain_run(b, k, &d, &x);
+        double d, x, o;
+        sb += split_brain_run(b, k, &d, &x, &o);
         stats_acc_add(div, d);
         stats_acc_add(risk, x);
+        stats_acc_add(one, o);
         GArray *migs = b->outs[k].migs;
         for (guint i = 0; i < migs->len; i++) {
             const mig_result *r = &g_array_index(migs, run_mig, i).r;
@@ -439,6 +441,7 @@ void batch_get_figures(const batch *b, batch_figures *f)
     f->unavailable_s = figure(un, 0, INFINITY);
     f->at_risk = figure(risk, 0, INFINITY);
     f->diverged = figure(div, 0, INFINITY);
+    f->single_copy = figure(one, 0, INFINITY);
     f->downtime = figure(dt, 0, INFINITY);
     f->downtime_p99 = stats_acc_n(dt) ? stats_acc_quantile(dt, 0.99) : NAN;
     stats_interval w = stats_wilson(sb, (uint64_t)runs, 0.95);
@@ -450,6 +453,7 @@ void batch_get_figures(const batch *b, batch_figures *f)
     stats_acc_free(risk);
     stats_acc_free(div);
     stats_acc_free(dt);
+    stats_acc_free(one);
 }
 
 static json_object *ci_array(double lo, double hi)
@@ -580,6 +584,7 @@ json_object *batch_summary(const batch *b)
     json_object *risk = json_object_new_object();
     json_object_object_add(risk, "discarded_bytes", fig_obj(f.at_risk));
     json_object_object_add(risk, "diverged_bytes", fig_obj(f.diverged));
+    json_object_object_add(risk, "single_copy_bytes", fig_obj(f.single_copy));
     json_object_object_add(summ, "data_at_risk", risk);
 
     json_object *av = fig_obj(f.availability);
@@ -691,6 +696,10 @@ static void summary_text(const batch *b, GString *txt, stats_acc *dt)
                                sc->storage.type == STORAGE_DRBD ? scenario_protocol_names[sc->storage.protocol] : "",
                                lat);
     }
+    if (f.single_copy.mean > 0) {
+        g_autofree char *o = units_format(UNITS_SIZE, f.single_copy.mean);
+        g_string_append_printf(txt, "data at risk per run: %s written while a single copy held it (mean)\n", o);
+    }
     if (f.diverged.mean > 0) {
         g_autofree char *d = units_format(UNITS_SIZE, f.diverged.mean), *x = units_format(UNITS_SIZE, f.at_risk.mean);
         g_string_append_printf(txt, "data at risk per run: %s diverged, %s discarded at recovery (means)\n", d, x);
@@ -787,6 +796,7 @@ json_object *batch_report(const batch *b, char **csv_out, char **txt_out)
             json_object_object_add(o, "end", jtime(in->end));
             json_object_object_add(o, "diverged_bytes", json_object_new_int64((int64_t)llround(in->diverged_bytes)));
             json_object_object_add(o, "discarded_bytes", json_object_new_int64((int64_t)llround(in->discarded_bytes)));
+            json_object_object_add(o, "at_risk_bytes", json_object_new_int64((int64_t)llround(in->at_risk_bytes)));
             json_object_array_add(ji, o);
             if (shown++ < 20) {
                 g_autofree char *fs = fmt_time(in->start), *fd = fmt_time(in->end - in->start);
@@ -886,6 +896,7 @@ bool batch_write_part(const batch *b, const char *scenario_text, const char *pat
             json_object_array_add(a, i64(in->end));
             json_object_array_add(a, part_hex(in->diverged_bytes));
             json_object_array_add(a, part_hex(in->discarded_bytes));
+            json_object_array_add(a, part_hex(in->at_risk_bytes));
             json_object_array_add(is, a);
         }
         for (guint i = 0; i < o->warnings->len; i++)
@@ -993,14 +1004,14 @@ static bool part_run_ok(json_object *ro, size_t r, const scenario *sc, char **wh
     }
     for (size_t i = 0; i < json_object_array_length(is); i++) {
         json_object *a = json_object_array_get_idx(is, i);
-        if (!part_is_array(a, 7) || !json_object_is_type(json_object_array_get_idx(a, 0), json_type_string) ||
+        if (!part_is_array(a, 8) || !json_object_is_type(json_object_array_get_idx(a, 0), json_type_string) ||
             !json_object_is_type(json_object_array_get_idx(a, 1), json_type_string) ||
             !part_is_int(json_object_array_get_idx(a, 2), -1, nv - 1) ||
             !part_is_int(json_object_array_get_idx(a, 3), INT64_MIN, INT64_MAX) ||
             !part_is_int(json_object_array_get_idx(a, 4), INT64_MIN, INT64_MAX) || !part_is_hex(json_object_array_get_idx(a, 5)) ||
-            !part_is_hex(json_object_array_get_idx(a, 6)))
+            !part_is_hex(json_object_array_get_idx(a, 6)) || !part_is_hex(json_object_array_get_idx(a, 7)))
             PART_BAD("$.results[%zu].i[%zu]: expected [kind, resource, vm (-1 or an index), start, end, diverged, "
-                     "discarded]",
+                     "discarded, at risk]",
                      r, i);
     }
     for (size_t i = 0; i < json_object_array_length(ws); i++)
@@ -1123,7 +1134,8 @@ batch *batch_merge(const char *const *paths, size_t n, scenario **sc_out, GPtrAr
                                       json_object_get_int(json_object_array_get_idx(a, 2)),
                                       json_object_get_int64(json_object_array_get_idx(a, 3)),
                                       json_object_get_int64(json_object_array_get_idx(a, 4)),
-                                      part_unhex(json_object_array_get_idx(a, 5)), part_unhex(json_object_array_get_idx(a, 6)) } };
+                                      part_unhex(json_object_array_get_idx(a, 5)), part_unhex(json_object_array_get_idx(a, 6)),
+                                      part_unhex(json_object_array_get_idx(a, 7)) } };
                 g_array_append_val(o->incidents, ri);
             }
             for (size_t i = 0; i < json_object_array_length(ws); i++)

@@ -85,6 +85,7 @@ typedef struct {
     batch_figure split_brain_year;
     batch_figure at_risk;       /* bytes discarded per run */
     batch_figure diverged;      /* bytes diverged per run */
+    batch_figure single_copy;   /* bytes written with a single copy per run (lost with that copy) */
     double years;               /* simulated time of one run */
 } batch_figures;
 

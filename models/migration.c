@@ -73,6 +73,10 @@ struct mig {
     int xen_round;
     double xen_rate, xen_prev_dirty;
     sim_time restart_start;          /* cold moves: boot time on the destination */
+    mig_gate_fn gate;                /* the storage's say at the open and the switchover */
+    void *gate_arg;
+    int waiting;                     /* the gate it waits at, -1 if none */
+    sim_event gate_timer;            /* its deadline */
     mig_result r;
 };
 
@@ -282,8 +286,10 @@ static void cancel_timers(mig *m)
     sim_cancel(m->s, m->watchdog);
     sim_cancel(m->s, m->timer);
     sim_cancel(m->s, m->zero_timer);
-    m->tick = m->watchdog = m->timer = m->zero_timer = 0;
+    sim_cancel(m->s, m->gate_timer);
+    m->tick = m->watchdog = m->timer = m->zero_timer = m->gate_timer = 0;
     m->zero_rate = 0;
+    m->waiting = -1;
 }
 
 static void finish(mig *m, mig_outcome o)
@@ -322,6 +328,7 @@ static void finish(mig *m, mig_outcome o)
 static void stop_and_copy(mig *m);
 static void start_postcopy(mig *m);
 static void disk_round_done(mig *m);
+static bool pass_gate(mig *m, mig_gate_point p);
 
 /* Zero pages cost CPU, not bytes: the main thread walks each one
  * (page_scan_cost) and someone checks that it is all zeros
@@ -580,11 +587,13 @@ static void on_flow_done(flow_net *net, flow *f, void *arg)
         m->r.qemu_downtime = sim_now(m->s) - m->r.stop;
         m->phase = PH_RESUME;
         m->r.end = sim_now(m->s);
-        m->timer = sim_after(m->s, m->p->resume + m->handover, resume_done, m);
+        if (pass_gate(m, MIG_GATE_SWITCHOVER))
+            m->timer = sim_after(m->s, m->p->resume + m->handover, resume_done, m);
         break;
     case PH_PC_SWITCH:
         m->r.qemu_downtime = sim_now(m->s) - m->r.stop;
-        m->timer = sim_after(m->s, m->p->resume + m->handover, resume_done, m);
+        if (pass_gate(m, MIG_GATE_SWITCHOVER))
+            m->timer = sim_after(m->s, m->p->resume + m->handover, resume_done, m);
         break;
     case PH_POSTCOPY:
         finish(m, MIG_COMPLETED);
@@ -643,10 +652,20 @@ static void disk_round_done(mig *m)
     m->timer = sim_after(m->s, m->p->setup, setup_done, m);
 }
 
+static void precopy_begins(mig *m);
+
 static void setup_done(sim *s, void *arg)
 {
+    (void)s;
     mig *m = arg;
     m->timer = 0;
+    if (pass_gate(m, MIG_GATE_OPEN))
+        precopy_begins(m);
+}
+
+static void precopy_begins(mig *m)
+{
+    sim *s = m->s;
     m->phase = PH_PRECOPY;
     m->t_bw = sim_now(s);
     m->it_start = sim_now(s);
@@ -677,6 +696,7 @@ mig *mig_start(sim *s, flow_net *net, flow_link *const *path, size_t npath, cons
     m->done = done;
     m->arg = arg;
     m->stall_since = -1;
+    m->waiting = -1;
     dirty_model_init(&m->dm, &vm->dirty, vm->memory);
     double mem = m->dm.mem_pages, used = 0;
     if (m->dm.ntrace) {
@@ -724,8 +744,98 @@ mig *mig_start(sim *s, flow_net *net, flow_link *const *path, size_t npath, cons
 static void restart_stopped(sim *s, void *arg)
 {
     mig *m = arg;
+    m->timer = 0;
     trace_mig(m, "vm-stopped");
-    m->timer = sim_after(s, m->restart_start, resume_done, m);
+    if (pass_gate(m, MIG_GATE_OPEN))
+        m->timer = sim_after(s, m->restart_start, resume_done, m);
+}
+
+/* ------------------------------------------------------------------ storage gates */
+
+static void gate_expired(sim *s, void *arg);
+
+/* A gate said no: a live migration fails and the VM goes on on the source
+ * (resumed there if it was paused); a cold move keeps waiting, its VM is
+ * already stopped. */
+static void gate_failed(mig *m, mig_gate_point p, const char *why)
+{
+    trace *tr = sim_trace(m->s);
+    if (trace_enabled(tr)) {
+        trace_begin(tr, sim_now(m->s), "migration-storage-failed", m->vm->name);
+        if (why)
+            trace_str(tr, "reason", why);
+        trace_end(tr);
+    }
+    if (p == MIG_GATE_SWITCHOVER && m->r.stop >= 0) {
+        m->r.resume = sim_now(m->s);
+        m->r.downtime = m->r.resume - m->r.stop;
+    }
+    finish(m, MIG_FAILED);
+}
+
+/* Asks the storage; true to go on now. */
+static bool pass_gate(mig *m, mig_gate_point p)
+{
+    if (!m->gate)
+        return true;
+    sim_time deadline = SIM_NEVER;
+    const char *why = NULL;
+    mig_gate_answer a = m->gate(m->gate_arg, &m->r, p, &deadline, &why);
+    if (a == MIG_GATE_GO)
+        return true;
+    if (a == MIG_GATE_FAIL && !m->r.restart) {
+        gate_failed(m, p, why);
+        return false;
+    }
+    if (m->waiting < 0) {
+        trace *tr = sim_trace(m->s);
+        if (trace_enabled(tr)) {
+            trace_begin(tr, sim_now(m->s), "migration-waits", m->vm->name);
+            if (why)
+                trace_str(tr, "reason", why);
+            trace_end(tr);
+        }
+    }
+    m->waiting = p;
+    sim_cancel(m->s, m->gate_timer);
+    m->gate_timer = deadline != SIM_NEVER && !m->r.restart ? sim_at(m->s, deadline, gate_expired, m) : 0;
+    return false;
+}
+
+static void gate_expired(sim *s, void *arg)
+{
+    (void)s;
+    mig *m = arg;
+    m->gate_timer = 0;
+    if (m->waiting >= 0)
+        gate_failed(m, (mig_gate_point)m->waiting, "the storage did not come back in time");
+}
+
+void mig_set_gate(mig *m, mig_gate_fn fn, void *arg)
+{
+    m->gate = fn;
+    m->gate_arg = arg;
+}
+
+bool mig_gate_waiting(const mig *m) { return m->waiting >= 0; }
+
+void mig_gate_retry(mig *m)
+{
+    if (m->waiting < 0 || m->phase == PH_DONE)
+        return;
+    mig_gate_point p = (mig_gate_point)m->waiting;
+    if (!pass_gate(m, p) || m->phase == PH_DONE)
+        return;
+    m->waiting = -1;
+    sim_cancel(m->s, m->gate_timer);
+    m->gate_timer = 0;
+    trace_mig(m, "migration-goes-on");
+    if (p == MIG_GATE_OPEN && m->r.restart)
+        m->timer = sim_after(m->s, m->restart_start, resume_done, m);
+    else if (p == MIG_GATE_OPEN)
+        precopy_begins(m);
+    else
+        m->timer = sim_after(m->s, m->p->resume + m->handover, resume_done, m);
 }
 
 mig *mig_start_restart(sim *s, const scn_vm *vm, int vm_index, int src, int dst, sim_time stop, sim_time start,
@@ -738,6 +848,7 @@ mig *mig_start_restart(sim *s, const scn_vm *vm, int vm_index, int src, int dst,
     m->done = done;
     m->arg = arg;
     m->stall_since = -1;
+    m->waiting = -1;
     m->restart_start = start;
     m->r = (mig_result){ .vm = vm_index, .from = src, .to = dst, .restart = true, .outcome = MIG_RUNNING,
                          .start = sim_now(s), .end = -1, .stop = sim_now(s), .resume = -1, .downtime = -1,

@@ -58,6 +58,21 @@ mig *mig_start(sim *s, flow_net *net, flow_link *const *path, size_t npath, cons
 /* Time the storage adds to the switchover (releasing and taking the disk's
  * lock, flushing), between the last byte and the resume. */
 void mig_set_handover(mig *m, sim_time t);
+/* What the storage must allow at two points of a move: the destination
+ * opening the disks (before the first pass; before the boot of a cold
+ * move), and the switchover (the source flushes and releases, the
+ * destination activates, the VM paused). */
+typedef enum { MIG_GATE_OPEN, MIG_GATE_SWITCHOVER } mig_gate_point;
+typedef enum { MIG_GATE_GO, MIG_GATE_WAIT, MIG_GATE_FAIL } mig_gate_answer;
+/* Asked at each point: go on, wait (until mig_gate_retry says go, or until
+ * *deadline, when the move fails), or fail now; *why says what it waits for. */
+typedef mig_gate_answer (*mig_gate_fn)(void *arg, const mig_result *r, mig_gate_point p, sim_time *deadline,
+                                       const char **why);
+void mig_set_gate(mig *m, mig_gate_fn fn, void *arg);
+/* Something changed: a move waiting at a gate asks it again. */
+void mig_gate_retry(mig *m);
+/* Whether it waits at a gate. */
+bool mig_gate_waiting(const mig *m);
 /* Still before the switchover (disk copy, setup or precopy iterations). */
 bool mig_iterating(const mig *m);
 /* A cold move, as Pacemaker does it for a VirtualDomain without

@@ -54,6 +54,7 @@ struct world {
     const cluster_ops *co;     /* NULL without a cluster manager */
     void *cl;
     GPtrArray *jobs;           /* world_job allocations */
+    bool retrying;             /* asking waiting migrations' gates again */
     sim_time sample_every;     /* link sampling for plots, 0: off */
     GArray *st_t, *s_transfer, *s_steady; /* times; rates [sample][link] */
     const char *stop_reason;   /* NULL, "max_events", "interrupted" */
@@ -87,6 +88,23 @@ static void storage_changed(world *w, const world_change *c)
 {
     if (w->so->changed)
         w->so->changed(w->st, w, c);
+    /* moves waiting for the storage ask again */
+    if (w->retrying || !w->so->gate)
+        return;
+    w->retrying = true;
+    for (guint i = 0; i < w->migs->len; i++) {
+        mig *m = g_ptr_array_index(w->migs, i);
+        if (mig_active(m) && mig_gate_waiting(m))
+            mig_gate_retry(m);
+    }
+    w->retrying = false;
+}
+
+static mig_gate_answer storage_gate(void *arg, const mig_result *r, mig_gate_point p, sim_time *deadline,
+                                    const char **why)
+{
+    world *w = arg;
+    return w->so->gate(w->st, w, r->vm, r->from, r->to, p, deadline, why);
 }
 
 static void cluster_changed(world *w, const world_change *c)
@@ -610,6 +628,8 @@ bool world_migrate(world *w, int vm, int to, bool cold)
          * it and starting it elsewhere (facts row 21) */
         st->active = mig_start_restart(w->s, &sc->vms[vm], vm, st->host, to, sc->cluster.vm_stop,
                                        sc->cluster.vm_start, on_mig_done, w);
+        if (w->so->gate)
+            mig_set_gate(st->active, storage_gate, w);
     } else {
         int net = mig_network(&sc->vms[vm]);
         flow_link *path[5];
@@ -626,6 +646,8 @@ bool world_migrate(world *w, int vm, int to, bool cold)
                                on_mig_done, w);
         /* the storage's part of the switchover (locks, flush): storage.switchover */
         mig_set_handover(st->active, sc->storage.switchover);
+        if (w->so->gate)
+            mig_set_gate(st->active, storage_gate, w);
     }
     g_ptr_array_add(w->migs, st->active);
     return true;
@@ -652,7 +674,7 @@ const world_incident *world_incident_get(const world *w, size_t i)
 
 int world_incident_open(world *w, const char *kind, const char *resource, int vm)
 {
-    world_incident in = { kind, g_strdup(resource), vm, sim_now(w->s), -1, 0, 0 };
+    world_incident in = { kind, g_strdup(resource), vm, sim_now(w->s), -1, 0, 0, 0 };
     g_array_append_val(w->incidents, in);
     trace *tr = sim_trace(w->s);
     if (trace_enabled(tr)) {

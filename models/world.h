@@ -35,6 +35,7 @@ typedef struct {
     int vm;               /* the VM affected, -1 for a cluster-wide incident */
     sim_time start, end;  /* end: when it was over, or the end of the run */
     double diverged_bytes, discarded_bytes;
+    double at_risk_bytes; /* written with a single copy: lost if that copy is lost */
 } world_incident;
 
 size_t world_nincidents(const world *w);

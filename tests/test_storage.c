@@ -654,3 +654,147 @@ Test(storage, an_external_server_serves_every_host_and_can_fail)
         scenario_free(sc);
     }
 }
+
+static world *ceph2_run(const char *cluster, const char *events, scenario **out)
+{
+    g_autofree char *text = g_strdup_printf(
+        "{\"golive\":1,\"until\":\"30min\",\"networks\":[{\"name\":\"lan\"}],"
+        "\"hosts\":[{\"name\":\"c1\",\"disks\":1,\"nics\":[{\"network\":\"lan\",\"bandwidth\":1.25e9}]},"
+        "{\"name\":\"c2\",\"disks\":1,\"nics\":[{\"network\":\"lan\",\"bandwidth\":1.25e9}]},"
+        "{\"name\":\"c3\",\"disks\":1,\"nics\":[{\"network\":\"lan\",\"bandwidth\":1.25e9}]}],"
+        "\"storage\":{\"type\":\"ceph\",\"size\":2,\"min_size\":1},\"cluster\":%s,"
+        "\"vms\":[{\"name\":\"v1\",\"host\":\"c3\",\"memory\":\"1GiB\",\"disk\":{\"size\":\"20GB\",\"write_rate\":\"1MB/s\"}}],"
+        "\"events\":[%s]}",
+        cluster, events);
+    return load_and_run(text, out);
+}
+
+/* size 2 / min_size 1: copy A dies, the VM writes on to copy B alone (at
+ * risk: one disk holds it); then B dies (IO blocks) and A comes back: A
+ * missed those writes, so the placement group stays down and IO blocked
+ * until B returns; Ceph never serves a stale copy. */
+Test(storage, ceph_a_stale_copy_that_comes_back_does_not_unblock_io)
+{
+    scenario *sc;
+    world *w = ceph2_run("{}", "", &sc);
+    /* which disks hold v1's two copies: the OSDs whose failure costs one */
+    world_free(w);
+    scenario_free(sc);
+    int holders[2], nh = 0;
+    for (int h = 0; h < 3 && nh < 2; h++) {
+        g_autofree char *ev = g_strdup_printf(FAIL("100s", "disk:c%d/0"), h + 1);
+        w = ceph2_run("{}", ev, &sc);
+        if (find(w, "io-blocked", 0))
+            holders[nh++] = h + 1;
+        world_free(w);
+        scenario_free(sc);
+    }
+    cr_assert_eq(nh, 2, "two copies");
+    g_autofree char *ev = g_strdup_printf(FAIL("100s", "disk:c%d/0") "," FAIL("200s", "disk:c%d/0") ","
+                                          REPAIR("300s", "disk:c%d/0") "," REPAIR("400s", "disk:c%d/0"),
+                                          holders[0], holders[1], holders[0], holders[1]);
+    w = ceph2_run("{}", ev, &sc);
+    const world_incident *blocked = NULL;
+    for (size_t i = 0; i < world_nincidents(w); i++) {
+        const world_incident *in = world_incident_get(w, i);
+        if (!strcmp(in->kind, "io-blocked") && in->start == 200 * SIM_S)
+            blocked = in;
+    }
+    cr_assert_not_null(blocked, "IO blocks when the second copy dies");
+    cr_assert_eq(blocked->end, 400 * SIM_S, "blocked until the current copy is back, not the stale one (%.0f s)",
+                 sim_to_s(blocked->end));
+    /* the writes between the two failures had one copy (after the 2 s failover stall) */
+    const world_incident *one = find(w, "single-copy", 0);
+    cr_assert_not_null(one);
+    cr_assert_eq(one->start, 102 * SIM_S);
+    cr_assert_eq(one->end, 200 * SIM_S);
+    cr_assert_float_eq(one->at_risk_bytes, 98e6, 1);
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* Without a monitor quorum no new client can connect: a migration's
+ * destination waits to open the image until the quorum is back (or gives
+ * up after client_mount_timeout, 300 s), and a VM's restart waits too;
+ * running VMs go on (facts 2.1). */
+Test(storage, ceph_without_monitor_quorum_new_opens_wait)
+{
+    scenario *sc;
+    world *w = ceph_run(3, FAIL("50s", "mon:c2") "," FAIL("50s", "mon:c3") ","
+                           "{\"at\":\"60s\",\"action\":\"migrate\",\"vm\":\"v1\",\"to\":\"c2\"},"
+                           REPAIR("200s", "mon:c2"),
+                        &sc);
+    const mig_result *m = world_migration(w, 0);
+    cr_assert_eq(m->outcome, MIG_COMPLETED);
+    cr_assert_gt(m->end, 200 * SIM_S, "the destination opened the image once the quorum was back");
+    cr_assert_null(find(w, "io-blocked", 0), "v1 ran on meanwhile");
+    world_free(w);
+    scenario_free(sc);
+    w = ceph_run(3, FAIL("50s", "mon:c2") "," FAIL("50s", "mon:c3") ","
+                    "{\"at\":\"60s\",\"action\":\"migrate\",\"vm\":\"v1\",\"to\":\"c2\"}",
+                 &sc);
+    m = world_migration(w, 0);
+    cr_assert_eq(m->outcome, MIG_FAILED, "%s", mig_outcome_name(m->outcome));
+    support_between(m->end, 360 * SIM_S, 370 * SIM_S, "client_mount_timeout");
+    world_free(w);
+    scenario_free(sc);
+    /* a restart: v1's host c4 dies while the monitors (c1-c3) have no
+     * quorum; Pacemaker (no STONITH here) starts it on another node only
+     * once the quorum is back at 400 s, then it boots (30 s) */
+    const char *text =
+        "{\"golive\":1,\"until\":\"30min\",\"networks\":[{\"name\":\"lan\"}],"
+        "\"hosts\":[{\"name\":\"c1\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1.25e9}]},"
+        "{\"name\":\"c2\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1.25e9}]},"
+        "{\"name\":\"c3\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1.25e9}]},"
+        "{\"name\":\"c4\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1.25e9}]}],"
+        "\"storage\":{\"type\":\"ceph\"},\"cluster\":{\"manager\":\"pacemaker\",\"stonith\":false},"
+        "\"vms\":[{\"name\":\"v1\",\"host\":\"c4\",\"memory\":\"1GiB\"}],"
+        "\"events\":[" FAIL("50s", "mon:c2") "," FAIL("50s", "mon:c3") "," FAIL("100s", "host:c4") ","
+        REPAIR("400s", "mon:c2") "]}";
+    w = load_and_run(text, &sc);
+    const world_incident *d = find(w, "vm-down", 0);
+    cr_assert_not_null(d);
+    support_between(d->end, 430 * SIM_S + SUPPORT_REACT_MIN, 430 * SIM_S + SUPPORT_REACT_MAX, "restarted");
+    cr_assert_geq(support_trace_at(w, "start-blocked", "v1", 0), 100 * SIM_S);
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* NFS, hard mount: the switchover flushes the disk (COMMIT) and the
+ * destination reopens it, so with the server gone the paused VM waits for
+ * it; a migration that starts while it is gone waits to open the disk. A
+ * soft mount gives up after timeo x (retrans + 1): the migration fails and
+ * the VM resumes on its source. */
+Test(storage, nfs_migration_waits_for_the_server)
+{
+    scenario *sc;
+    /* v1 (8 GiB at 1 Gbit/s) pauses about a minute after its start at 100 s */
+    world *w = run("{\"type\":\"nfs\",\"server\":\"srv\",\"network\":\"san\"}",
+                   "{\"at\":\"100s\",\"action\":\"migrate\",\"vm\":\"v1\",\"to\":\"b\"},"
+                   FAIL("103s", "storage-server") "," REPAIR("300s", "storage-server"),
+                   &sc);
+    const mig_result *m = world_migration(w, 0);
+    cr_assert_eq(m->outcome, MIG_COMPLETED);
+    cr_assert_lt(m->stop, 300 * SIM_S, "paused before the server was back");
+    cr_assert_geq(m->resume, 300 * SIM_S, "resumed only once the server was back");
+    world_free(w);
+    scenario_free(sc);
+    w = run("{\"type\":\"nfs\",\"server\":\"srv\",\"network\":\"san\"}",
+            FAIL("50s", "storage-server") ",{\"at\":\"100s\",\"action\":\"migrate\",\"vm\":\"v1\",\"to\":\"b\"},"
+            REPAIR("300s", "storage-server"),
+            &sc);
+    m = world_migration(w, 0);
+    cr_assert_eq(m->outcome, MIG_COMPLETED);
+    cr_assert_gt(m->stop, 300 * SIM_S, "the destination opened the disk once the server was back");
+    cr_assert_geq(support_trace_at(w, "migration-waits", "v1", 0), 100 * SIM_S);
+    world_free(w);
+    scenario_free(sc);
+    w = run("{\"type\":\"nfs\",\"server\":\"srv\",\"network\":\"san\",\"mount\":\"soft\"}",
+            "{\"at\":\"100s\",\"action\":\"migrate\",\"vm\":\"v1\",\"to\":\"b\"}," FAIL("103s", "storage-server"), &sc);
+    m = world_migration(w, 0);
+    cr_assert_eq(m->outcome, MIG_FAILED, "%s", mig_outcome_name(m->outcome));
+    cr_assert_eq(m->resume - m->stop, m->downtime);
+    support_between(m->resume, m->stop + 180 * SIM_S, m->stop + 181 * SIM_S, "gave up after 3 x 60 s");
+    world_free(w);
+    scenario_free(sc);
+}

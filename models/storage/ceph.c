@@ -22,6 +22,12 @@
  * election (facts 2.1). */
 #define CEPH_LEASE_WAIT (10 * SIM_S)
 #define CEPH_ELECTION (5 * SIM_S)
+/* A new client (a VM's start, a migration's destination) must authenticate
+ * with the monitors; it gives up after client_mount_timeout, 300 s
+ * (doc/rados/configuration/mon-config-ref.rst). */
+#define CEPH_MOUNT_TIMEOUT (300 * SIM_S)
+/* cephx service tickets: auth_service_ticket_ttl, 1 h (global.yaml.in). */
+#define CEPH_TICKET_TTL SIM_HOUR
 
 /* ------------------------------------------------------------------ Ceph RBD
  *
@@ -68,6 +74,8 @@ typedef struct {
     int usable;        /* replicas it could reach at the last check; -1 while it is down */
     int blocked;       /* open io-blocked incident (PGs peered, or a map change without quorum), -1 if none */
     int stall;         /* open io-blocked incident of an OSD failover stall, -1 if none */
+    int single;        /* open single-copy incident (writes acknowledged by one copy), -1 if none */
+    bool *current;     /* per replica: it holds every write (not a copy that missed some while away) */
     flow_bg **io;      /* its writes: to the primary copy, and from it to the others */
     int nio;
 } ceph_vm;
@@ -90,6 +98,7 @@ struct ceph_state {
     sim_time mon_electing_until; /* a monitor election lasts until then: no map change before */
     bool fast_fail;            /* the copy being lost is a dead OSD on a live host */
     bool hang;                 /* the copy being lost is on a hung disk */
+    bool warned_ttl;           /* a monitor outage longer than the ticket TTL was reported */
     sim_event *out_ev;         /* per host: down -> out after mon_osd_down_out_interval */
     sim_event *osd_out_ev;     /* per OSD (disk), the same */
     host_ref *hrefs;           /* per host, as event arguments */
@@ -155,7 +164,10 @@ static void *ceph_create(world *w)
         c->vms[i].replicas = g_new0(int, c->size);
         /* to the primary, and from it to each other copy */
         c->vms[i].io = g_new0(flow_bg *, c->size);
-        c->vms[i].blocked = c->vms[i].stall = -1;
+        c->vms[i].current = g_new(bool, c->size);
+        for (int k = 0; k < c->size; k++)
+            c->vms[i].current[k] = true;
+        c->vms[i].blocked = c->vms[i].stall = c->vms[i].single = -1;
         ceph_place(c, (int)i);
     }
     c->nmons = sc->nhosts < 3 ? (int)sc->nhosts : 3;
@@ -183,6 +195,7 @@ static void ceph_destroy(void *st)
     for (size_t i = 0; i < world_scenario(c->w)->nvms; i++) {
         g_free(c->vms[i].replicas);
         g_free(c->vms[i].io);
+        g_free(c->vms[i].current);
     }
     g_free(c->vms);
     g_free(c->mon_up);
@@ -266,15 +279,19 @@ static bool ceph_mon_quorum(const ceph_state *c)
 }
 
 typedef struct {
-    world *w;
-    int *stall;
+    ceph_state *c;
+    int vm;
 } stall_job;
+
+static void ceph_update_vm(ceph_state *c, int i, bool q);
 
 static void ceph_stall_over(sim *s, void *arg)
 {
     (void)s;
     stall_job *j = arg;
-    world_incident_close(j->w, j->stall);
+    world_incident_close(j->c->w, &j->c->vms[j->vm].stall);
+    if (!world_ended(j->c->w))
+        ceph_update_vm(j->c, j->vm, j->c->mon_quorum);
 }
 
 /* A monitor (or its host) went down (lost) or came back: an election,
@@ -288,22 +305,61 @@ static void ceph_mon_changed(ceph_state *c, bool lost)
     world_note(c->w, "ceph-mon-election", "ceph:mon", lost ? "a monitor was lost" : "a monitor joined");
 }
 
-/* Re-checks one VM's IO (q: the monitors have quorum). */
+/* Whether replica slot k of vm can be reached by its client (any that is
+ * up when the VM is down). */
+static bool slot_usable(const ceph_state *c, int vm, int k)
+{
+    const world *w = c->w;
+    int r = c->vms[vm].replicas[k], host = world_vm_host(w, vm);
+    return world_disk_up(w, r, world_disk_of(w, vm, r)) && (host >= 0 ? ceph_link(w, host, r) : ceph_link(w, r, r));
+}
+
+/* The writes of a single-copy stretch are what one disk's loss would lose. */
+static void close_single(ceph_state *c, int vm)
+{
+    ceph_vm *v = &c->vms[vm];
+    if (v->single < 0)
+        return;
+    world_incident *in = world_incident_at(c->w, v->single);
+    in->at_risk_bytes = world_scenario(c->w)->vms[vm].disk_write_Bps * sim_to_s(world_now(c->w) - in->start);
+    world_incident_close(c->w, &v->single);
+}
+
+/* Re-checks one VM's IO (q: the monitors have quorum). A copy that is away
+ * while the VM writes misses those writes: it is stale until it is back
+ * with a current copy to recover from (log-based recovery: assumption,
+ * instant for a short outage). Only stale copies reachable: the placement
+ * group stays down (down+peering) until a current copy returns or an
+ * operator marks the missing OSD lost (not modelled): Ceph never serves the
+ * stale copy (doc/rados/operations/pg-states.rst "down"). */
 static void ceph_update_vm(ceph_state *c, int i, bool q)
 {
     world *w = c->w;
+    const scenario *sc = world_scenario(w);
     ceph_vm *v = &c->vms[i];
     if (world_vm_host(w, i) < 0)
         return;
-    int min_size = world_scenario(w)->storage.min_size;
-    int u = ceph_usable(c, i);
+    int min_size = sc->storage.min_size;
+    bool writes = sc->vms[i].disk_write_Bps > 0;
+    int u = 0, uc = 0;
+    bool *ok = g_newa(bool, v->nreplicas + 1);
+    for (int k = 0; k < v->nreplicas; k++) {
+        ok[k] = slot_usable(c, i, k);
+        u += ok[k];
+        uc += ok[k] && v->current[k];
+    }
+    /* a copy that is back recovers what it missed from a current one */
+    for (int k = 0; k < v->nreplicas && uc > 0; k++)
+        v->current[k] |= ok[k];
     if (v->usable < 0)
         v->usable = u; /* (re)started: it opens the image with the map as it is */
     bool lost_one = u < v->usable;
-    if (u < min_size || (lost_one && !q) || (v->blocked >= 0 && !q)) {
-        /* peered PGs, or a map change that cannot be committed */
+    bool down = u > 0 && uc == 0;
+    if (u < min_size || down || (lost_one && !q) || (v->blocked >= 0 && !q)) {
+        /* peered or down PGs, or a map change that cannot be committed */
         if (v->blocked < 0)
-            v->blocked = world_incident_open(w, "io-blocked", u < min_size ? "ceph:pg" : "ceph:mon", i);
+            v->blocked = world_incident_open(w, "io-blocked", down ? "ceph:pg-down" : u < min_size ? "ceph:pg" : "ceph:mon",
+                                             i);
     } else {
         world_incident_close(w, &v->blocked);
         if (lost_one && v->stall < 0) {
@@ -314,11 +370,37 @@ static void ceph_update_vm(ceph_state *c, int i, bool q)
             if (c->mon_electing_until - world_now(w) > d)
                 d = c->mon_electing_until - world_now(w);
             stall_job *j = world_job(w, sizeof(stall_job));
-            *j = (stall_job){ w, &v->stall };
+            *j = (stall_job){ c, i };
             sim_after(world_sim(w), d, ceph_stall_over, j);
         }
     }
+    /* while IO goes on, a copy that is away misses the writes */
+    if (v->blocked < 0 && writes)
+        for (int k = 0; k < v->nreplicas; k++)
+            if (!ok[k])
+                v->current[k] = false;
+    /* writes acknowledged while a single copy holds them are at risk */
+    bool single = writes && v->blocked < 0 && v->stall < 0 && u == 1;
+    if (single && v->single < 0)
+        v->single = world_incident_open(w, "single-copy", "ceph:pg", i);
+    else if (!single)
+        close_single(c, i);
     v->usable = u;
+}
+
+/* Running clients keep their sessions without the monitors, but their
+ * cephx tickets expire after auth_service_ticket_ttl (1 h, Ceph
+ * global.yaml.in) and cannot be renewed: not simulated, so said. */
+static void warn_long_outage(ceph_state *c)
+{
+    if (c->mon_inc < 0 || c->warned_ttl)
+        return;
+    const world_incident *in = world_incident_at(c->w, c->mon_inc);
+    if (world_now(c->w) - in->start > CEPH_TICKET_TTL) {
+        world_warn(c->w, "the Ceph monitors had no quorum for over an hour: running clients' cephx tickets "
+                         "(auth_service_ticket_ttl 1 h) would expire and their IO stop; golive keeps their IO going");
+        c->warned_ttl = true;
+    }
 }
 
 /* Re-checks every VM's IO and the monitors' quorum after a change. */
@@ -326,13 +408,18 @@ static void ceph_update(ceph_state *c)
 {
     world *w = c->w;
     bool q = ceph_mon_quorum(c);
+    bool regained = q && !c->mon_quorum;
     if (!q && c->mon_quorum)
         c->mon_inc = world_incident_open(w, "quorum-lost", "ceph:mon", -1);
-    else if (q && !c->mon_quorum)
+    else if (regained) {
+        warn_long_outage(c);
         world_incident_close(w, &c->mon_inc);
+    }
     c->mon_quorum = q;
     for (size_t i = 0; i < world_scenario(w)->nvms; i++)
         ceph_update_vm(c, (int)i, q);
+    if (regained)
+        world_cluster_update(w); /* starts that waited for the monitors go on */
 }
 
 typedef struct {
@@ -348,8 +435,10 @@ static void ceph_recovered(flow_net *net, flow *f, void *arg)
     ceph_state *c = r->c;
     ceph_vm *v = &c->vms[r->vm];
     for (int k = 0; k < v->nreplicas; k++)
-        if (v->replicas[k] == r->from)
+        if (v->replicas[k] == r->from) {
             v->replicas[k] = r->to;
+            v->current[k] = true; /* copied from a current copy */
+        }
     world_note(c->w, "ceph-recovery-done", world_scenario(c->w)->vms[r->vm].name, NULL);
     ceph_io_attach(c, r->vm);
     v->usable = ceph_usable(c, r->vm);
@@ -503,6 +592,7 @@ static void ceph_vm_gone(void *st, world *w, int vm)
     ceph_state *c = st;
     world_incident_close(w, &c->vms[vm].blocked);
     world_incident_close(w, &c->vms[vm].stall);
+    close_single(c, vm);
     c->vms[vm].usable = -1;
     ceph_io_attach(c, vm);
 }
@@ -525,8 +615,15 @@ static bool ceph_apply_target(void *st, world *w, const char *target, bool fail)
  * to time out before it can take the exclusive lock. */
 static bool ceph_start_wait(void *st, world *w, int vm, int h, sim_time *wait)
 {
-    (void)st;
+    ceph_state *c = st;
     (void)h;
+    if (!c->mon_quorum) {
+        /* a new client cannot authenticate: the start waits for the quorum
+         * (ceph_update asks the cluster again when it is back) */
+        world_note(w, "start-blocked", world_scenario(w)->vms[vm].name,
+                   "the Ceph monitors have no quorum: a new client cannot connect");
+        return false;
+    }
     sim_time since = world_vm_down_since(w, vm);
     if (world_vm_host(w, vm) < 0 && since >= 0) {
         /* the dead owner's RBD lock is broken once its watch times out */
@@ -535,6 +632,22 @@ static bool ceph_start_wait(void *st, world *w, int vm, int h, sim_time *wait)
             *wait = free_at - world_now(w);
     }
     return true;
+}
+
+/* A migration's destination opens the image as a new client: it needs the
+ * monitors (facts 2.1), and gives up after client_mount_timeout. */
+static mig_gate_answer ceph_gate(void *st, world *w, int vm, int from, int to, mig_gate_point p, sim_time *deadline,
+                                 const char **why)
+{
+    ceph_state *c = st;
+    (void)vm;
+    (void)from;
+    (void)to;
+    if (p != MIG_GATE_OPEN || c->mon_quorum)
+        return MIG_GATE_GO;
+    *why = "the Ceph monitors have no quorum: the destination cannot open the image";
+    *deadline = world_now(w) + CEPH_MOUNT_TIMEOUT;
+    return MIG_GATE_WAIT;
 }
 
 static void ceph_stop(void *st, world *w)
@@ -549,8 +662,11 @@ static void ceph_stop(void *st, world *w)
             c->osd_out_ev[sc->hosts[h].first_osd + k] = 0;
         }
     }
-    for (size_t i = 0; i < sc->nvms; i++)
-        c->vms[i].blocked = c->vms[i].stall = -1;
+    warn_long_outage(c);
+    for (size_t i = 0; i < sc->nvms; i++) {
+        close_single(c, (int)i); /* its bytes so far */
+        c->vms[i].blocked = c->vms[i].stall = c->vms[i].single = -1;
+    }
     c->mon_inc = -1;
 }
 
@@ -564,5 +680,6 @@ const storage_ops ceph_storage = {
     .vm_gone = ceph_vm_gone,
     .apply_target = ceph_apply_target,
     .start_wait = ceph_start_wait,
+    .gate = ceph_gate,
     .stop = ceph_stop,
 };

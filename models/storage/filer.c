@@ -199,3 +199,17 @@ void filer_stop(filer *f, world *w)
     sim_cancel(world_sim(w), f->failover_ev);
     f->failover_ev = 0;
 }
+
+mig_gate_answer filer_gate(const filer *f, world *w, int from, int to, mig_gate_point p, sim_time *deadline,
+                           const char **why)
+{
+    const scn_storage *st = &world_scenario(w)->storage;
+    bool ok = filer_reachable(f, w, to) && (p == MIG_GATE_OPEN || filer_reachable(f, w, from));
+    if (ok)
+        return MIG_GATE_GO;
+    *why = p == MIG_GATE_OPEN ? "the destination cannot reach the storage server to open the disk"
+                              : "the switchover flushes and reopens the disk, and the storage server cannot be reached";
+    if (st->soft)
+        *deadline = world_now(w) + st->give_up;
+    return MIG_GATE_WAIT;
+}

@@ -31,6 +31,11 @@ void filer_server_changed(filer *f, world *w, bool down);
 void filer_service(filer *f, world *w, bool down);
 /* Whether the change is to the server's host or one of its disks. */
 bool filer_is_server_change(const world *w, const world_change *c);
+/* A move's gate: the destination must reach the server to open the disk,
+ * both ends to flush and activate it at the switchover; a hard mount (or
+ * queueing multipath) waits for it, a soft one fails after give_up. */
+mig_gate_answer filer_gate(const filer *f, world *w, int from, int to, mig_gate_point p, sim_time *deadline,
+                           const char **why);
 void filer_stop(filer *f, world *w);
 
 #endif

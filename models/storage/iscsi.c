@@ -65,6 +65,13 @@ static bool iscsi_apply_target(void *st, world *w, const char *target, bool fail
     return true;
 }
 
+static mig_gate_answer iscsi_gate(void *st, world *w, int vm, int from, int to, mig_gate_point p, sim_time *deadline,
+                                  const char **why)
+{
+    (void)vm;
+    return filer_gate(((iscsi_state *)st)->f, w, from, to, p, deadline, why);
+}
+
 static bool iscsi_start_wait(void *st, world *w, int vm, int h, sim_time *wait)
 {
     iscsi_state *s = st;
@@ -92,6 +99,7 @@ const storage_ops iscsi_storage = {
     .changed = iscsi_changed,
     .vm_gone = iscsi_vm_gone,
     .apply_target = iscsi_apply_target,
+    .gate = iscsi_gate,
     .start_wait = iscsi_start_wait,
     .members_lost = iscsi_members_lost,
     .fenced = iscsi_fenced,

@@ -35,6 +35,13 @@ static bool nfs_apply_target(void *st, world *w, const char *target, bool fail)
     return true;
 }
 
+static mig_gate_answer nfs_gate(void *st, world *w, int vm, int from, int to, mig_gate_point p, sim_time *deadline,
+                                const char **why)
+{
+    (void)vm;
+    return filer_gate(st, w, from, to, p, deadline, why);
+}
+
 static void nfs_stop(void *st, world *w) { filer_stop(st, w); }
 
 const storage_ops nfs_storage = {
@@ -46,5 +53,6 @@ const storage_ops nfs_storage = {
     .changed = nfs_changed,
     .vm_gone = nfs_vm_gone,
     .apply_target = nfs_apply_target,
+    .gate = nfs_gate,
     .stop = nfs_stop,
 };

@@ -35,6 +35,10 @@ typedef struct storage_ops {
     /* Why a live migration of vm cannot open its disk on the destination
      * (NULL if it can); NULL op: always can. */
     const char *(*live_refused)(void *st, const world *w, int vm);
+    /* A move of vm from `from` to `to` at a gate (migration.h): the
+     * destination opening the disks, or the switchover; NULL: go. */
+    mig_gate_answer (*gate)(void *st, world *w, int vm, int from, int to, mig_gate_point p, sim_time *deadline,
+                            const char **why);
     /* Before vm starts on h: false if its disk cannot be opened now; else
      * *wait until it can. NULL: at once. */
     bool (*start_wait)(void *st, world *w, int vm, int h, sim_time *wait);
