@@ -70,6 +70,8 @@ static const char *io_reason(const scenario *sc, const char *kind, const char *r
                "its IO";
     if (g_str_has_prefix(res, "disk:"))
         return "its disk hangs";
+    if (!strcmp(res, "fs:withdrawn"))
+        return "its node's cluster file system withdrew after an IO error, and stays so until it is mounted again";
     return res;
 }
 
@@ -208,6 +210,23 @@ static void narrate(GString *out, const scenario *sc, world *w, const rec *r)
     } else if (!strcmp(k, "migration-refused") || !strcmp(k, "migration-queued")) {
         line(out, r->t, "%s %s: %s.", s, !strcmp(k, "migration-refused") ? "cannot migrate" : "waits to migrate",
              r->reason ? r->reason : "");
+    } else if (!strcmp(k, "start-failed")) {
+        line(out, r->t, "%s cannot start there: %s. Pacemaker sets its fail-count on that node to INFINITY and "
+                        "tries another.",
+             s, r->reason ? r->reason : "");
+    } else if (!strcmp(k, "sanlock-expired")) {
+        line(out, r->t, "%s's sanlock lockspace expires: no renewal for 80 s since it lost the LUN (8 x io_timeout); "
+                        "sanlock kills what holds its leases, and the watchdog resets the node about 60 s later "
+                        "unless they have all exited.",
+             s);
+    } else if (!strcmp(k, "host-reset")) {
+        line(out, r->t, "%s is reset: %s.", s + (g_str_has_prefix(s, "host:") ? 5 : 0), r->reason ? r->reason : "");
+    } else if (!strcmp(k, "rebooted")) {
+        line(out, r->t, "%s boots again (%s).", s + (g_str_has_prefix(s, "host:") ? 5 : 0), r->reason ? r->reason : "");
+    } else if (!strcmp(k, "fs-withdraw")) {
+        line(out, r->t, "%s's cluster file system withdraws: an IO error on the shared LUN. Its VMs' IO fails until "
+                        "it is mounted again.",
+             s);
     } else if (!strcmp(k, "drbd-disconnected")) {
         line(out, r->t, "DRBD declares the peer lost (%s).", r->reason ? r->reason : scenario_fencing_names[st->fencing]);
     } else {
@@ -215,6 +234,30 @@ static void narrate(GString *out, const scenario *sc, world *w, const rec *r)
         g_strdelimit(kind, "-", ' ');
         line(out, r->t, "%s%s%s%s%s.", kind, *s ? " " : "", s, r->reason ? ": " : "", r->reason ? r->reason : "");
     }
+}
+
+/* An IO incident that ends because its VM stops at that moment, or gives
+ * way to another (waiting IO frozen by fencing): that is told, not "IO
+ * goes on". */
+static bool ended_by_stop(const GArray *recs, guint i)
+{
+    const rec *r = &g_array_index(recs, rec, i);
+    if (!g_str_has_prefix(r->kind, "io-") || !g_str_has_suffix(r->kind, "-end") || !r->subject)
+        return false;
+    guint first = i;
+    while (first > 0 && g_array_index(recs, rec, first - 1).t == r->t)
+        first--;
+    for (guint j = first; j < recs->len; j++) {
+        const rec *n = &g_array_index(recs, rec, j);
+        if (n->t != r->t)
+            break;
+        if (j == i || !n->subject || strcmp(n->subject, r->subject) != 0)
+            continue;
+        if (!strcmp(n->kind, "vm-down") || !strcmp(n->kind, "quorum-lost") ||
+            (g_str_has_prefix(n->kind, "io-") && !g_str_has_suffix(n->kind, "-end")))
+            return true;
+    }
+    return false;
 }
 
 int cli_explain(int argc, char **argv)
@@ -308,6 +351,8 @@ int cli_explain(int argc, char **argv)
             g_string_append(out, "  ... (the rest of the run is not told; use golive run --trace)\n");
             break;
         }
+        if (ended_by_stop(recs, i))
+            continue;
         narrate(out, sc, w, r);
     }
 

@@ -12,6 +12,9 @@
 
 #include "models/scenario.h"
 
+/* The first TCP retransmission at or after d of a segment lost at 0, for a
+ * connection whose RTO is rto_min (doubling, at most 120 s apart). */
+sim_time client_tcp_retransmission(sim_time rto_min, sim_time d);
 /* The downtime a client of service s perceives for a VM pause of d. */
 sim_time client_downtime(const scn_service *s, sim_time d);
 

@@ -49,6 +49,19 @@ void lint_scenario(const scenario *sc, GPtrArray *w)
         add(w, "storage: lock %s without STONITH: after a node is lost the DLM waits for a fence that never comes; "
                "%s (dlm_controld enable_fencing; facts 3.1)", scenario_lock_names[st->lock],
             st->lock != LOCK_CLVM ? "the file system stays frozen on every node" : "no VM can be activated elsewhere");
+    bool delays = cl->pcmk_delay_max > 0 || cl->priority_fencing_delay > 0;
+    for (size_t h = 0; h < sc->nhosts && cl->pcmk_delay_base; h++)
+        delays |= cl->pcmk_delay_base[h] > 0;
+    if (pacemaker && cl->stonith && cl->two_node && !delays)
+        add(w, "cluster: two_node with STONITH but no fencing delay: after a split each node fences the other and "
+               "the survivor is a coin toss (each won 4 of 8 races on a real cluster); set pcmk_delay_max, "
+               "pcmk_delay_base or priority_fencing_delay (Pacemaker Explained, fencing; docs/validation.md)");
+    if (st->type == STORAGE_DRBD && st->fencing == FENCING_RESOURCE_AND_STONITH && !pacemaker)
+        add(w, "storage: DRBD fencing resource-and-stonith without a cluster manager: no fence-peer handler can "
+               "confirm the peer's fate, so a cut replication link freezes IO until the peer is back (facts 1.5)");
+    if (cl->migration_limit > 0 && !pacemaker)
+        add(w, "cluster: migration_limit is Pacemaker's migration-limit: without a cluster manager it limits "
+               "nothing");
     if (pacemaker && !cl->allow_migrate && !cl->maintenance_mode)
         add(w, "cluster: Pacemaker without allow-migrate: every move of a VirtualDomain is a stop and a start, "
                "not a live migration (Pacemaker Explained, resource meta allow-migrate; facts 5.5)");

@@ -439,7 +439,8 @@ static const char *const cluster_keys[] = {
     "manager", "stonith", "two_node", "no_quorum_policy", "allow_migrate", "migration_limit", "vm_stop",
     "vm_start", "libvirt", "token", "token_coefficient", "fence_time", "wait_for_all", "last_man_standing",
     "last_man_standing_window", "auto_tie_breaker", "qdevice", "maintenance_mode", "network", "reboot_time", "stonith_timeout", "consensus",
-    "priority_fencing_delay", "pcmk_delay_max", "pcmk_delay_base", "dc_deadtime", "monitor_interval", NULL,
+    "priority_fencing_delay", "pcmk_delay_max", "pcmk_delay_base", "dc_deadtime", "monitor_interval",
+    "failure_timeout", NULL,
 };
 static const char *const root_keys[] = {
     "golive", "name", "description", "seed", "until", "runs", "networks", "hosts", "vms",
@@ -1245,7 +1246,9 @@ static void load_storage(ctx *c, scenario *s, json_object *root)
     st->timeo = get_time(c, o, "timeo", Q_POS, 60 * SIM_S, false);
     st->retrans = (int)get_int(c, o, "retrans", 0, 100, 2, false);
     st->failover = get_time(c, o, "failover", Q_NONNEG, 0, false);
-    st->give_up = st->timeo * (st->retrans + 1);
+    /* the RPC major timeout, capped at NFS_MAX_TCP_TIMEOUT 600 s (Linux
+     * net/sunrpc/xprt.c xprt_calc_majortimeo) */
+    st->give_up = MIN(st->timeo * (st->retrans + 1), 600 * SIM_S);
     if (st->type == STORAGE_ISCSI) {
         /* open-iscsi replacement_timeout 120 s, then the IO fails up unless
          * multipath queues it (no_path_retry queue); multipath's default is
@@ -1385,6 +1388,8 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
             err_at(c, "pcmk_delay_base", "exceeds pcmk_delay_max: Pacemaker keeps base + random delay below the maximum");
     cl->dc_deadtime = get_time(c, o, "dc_deadtime", Q_NONNEG, 20 * SIM_S, false);
     cl->monitor_interval = get_time(c, o, "monitor_interval", Q_POS, 10 * SIM_S, false);
+    /* resource meta failure-timeout: 0, failures never expire (facts row 21) */
+    cl->failure_timeout = get_time(c, o, "failure_timeout", Q_NONNEG, 0, false);
     json_object *lv = get(o, "libvirt");
     if (lv) {
         static const char *const lk[] = { "transport", "auth", "tls_bandwidth", NULL };

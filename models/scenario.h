@@ -216,6 +216,7 @@ typedef struct {
     sim_time *pcmk_delay_base;   /* per host: a fixed delay before fencing it */
     sim_time dc_deadtime;        /* a DC alone after its boot waits this long before it acts (startup fencing) */
     sim_time monitor_interval;   /* VirtualDomain monitor: how soon a VM that died is noticed */
+    sim_time failure_timeout;    /* resource failure-timeout: a failed start bans a node this long (0: for ever) */
 } scn_cluster;
 
 typedef struct {

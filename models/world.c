@@ -215,6 +215,9 @@ world *world_new(const scenario *sc, uint64_t run, char **err)
                 return NULL;
             }
     }
+    if (sc->cluster.migration_limit > 0 && sc->cluster.manager != MANAGER_PACEMAKER)
+        world_warn(w, "cluster.migration_limit is Pacemaker's migration-limit: without a cluster manager nothing "
+                      "limits the scenario's migrations, which all run at once");
     if (sc->nfailures) {
         g_autoptr(GPtrArray) skipped = g_ptr_array_new_with_free_func(g_free);
         w->failures = failure_set_new(w->s, sc, simulated_target, on_random_failure, w, skipped);
@@ -400,10 +403,10 @@ bool world_cluster_fence(world *w, int h, const char *why)
 
 bool world_storage_shared(const world *w) { return w->so->shared; }
 
-bool world_storage_start_wait(world *w, int vm, int h, sim_time *wait)
+world_start world_storage_start_wait(world *w, int vm, int h, sim_time *wait)
 {
     *wait = 0;
-    return w->so->start_wait ? w->so->start_wait(w->st, w, vm, h, wait) : true;
+    return w->so->start_wait ? w->so->start_wait(w->st, w, vm, h, wait) : WORLD_START_GO;
 }
 
 void world_storage_members_lost(world *w, int part)
@@ -493,7 +496,7 @@ int world_place(const world *w, int vm, int except, int part)
     return best;
 }
 
-void world_vm_down(world *w, int vm, const char *kind, const char *resource)
+static void vm_down(world *w, int vm, const char *kind, const char *resource, bool clean)
 {
     vm_state *v = &w->vms[vm];
     if (v->host < 0)
@@ -504,8 +507,18 @@ void world_vm_down(world *w, int vm, const char *kind, const char *resource)
         return;
     v->home = v->host;
     v->host = -1;
-    w->so->vm_gone(w->st, w, vm);
+    w->so->vm_gone(w->st, w, vm, clean);
     v->down = world_incident_open(w, kind, resource, vm);
+}
+
+void world_vm_down(world *w, int vm, const char *kind, const char *resource)
+{
+    vm_down(w, vm, kind, resource, false);
+}
+
+void world_vm_stop(world *w, int vm, const char *kind, const char *resource)
+{
+    vm_down(w, vm, kind, resource, true);
 }
 
 typedef struct {
@@ -589,6 +602,12 @@ int world_vm_moving_to(const world *w, int vm)
 {
     const mig *m = w->vms[vm].active;
     return m ? mig_get_result(m)->to : -1;
+}
+
+int world_vm_live_target(const world *w, int vm)
+{
+    const mig *m = w->vms[vm].active;
+    return m && !mig_get_result(m)->restart ? mig_get_result(m)->to : -1;
 }
 
 bool world_migrate(world *w, int vm, int to, bool cold)
@@ -723,7 +742,9 @@ static void set_nic(world *w, nic_links *l, bool up)
 
 typedef struct {
     world *w;
+    int h;
     char *target;
+    const char *why;
 } reboot_job;
 
 static void rebooted(sim *s, void *arg)
@@ -731,11 +752,25 @@ static void rebooted(sim *s, void *arg)
     (void)s;
     reboot_job *j = arg;
     if (!j->w->ended) {
-        world_note(j->w, "rebooted", j->target, "after STONITH (stonith-action reboot)");
+        /* a node fenced while it was rebooting comes back after the fence's power cycle */
         apply_target(j->w, j->target, false);
+        if (j->w->host_up[j->h])
+            world_note(j->w, "rebooted", j->target, j->why);
     }
     g_free(j->target);
     j->target = NULL;
+}
+
+void world_host_reset(world *w, int h, const char *why)
+{
+    if (!w->host_up[h])
+        return;
+    g_autofree char *t = g_strdup_printf("host:%s", w->sc->hosts[h].name);
+    world_note(w, "host-reset", t, why);
+    apply_target(w, t, true);
+    reboot_job *j = world_job(w, sizeof(reboot_job));
+    *j = (reboot_job){ w, h, g_strdup(t), "after its reset" };
+    sim_after(w->s, w->sc->cluster.reboot_time, rebooted, j);
 }
 
 void world_fence(world *w, int h, const char *why)
@@ -745,7 +780,7 @@ void world_fence(world *w, int h, const char *why)
     world_incident_close(w, &(int){ world_incident_open(w, "fenced", t, -1) });
     apply_target(w, t, true);
     reboot_job *j = world_job(w, sizeof(reboot_job));
-    *j = (reboot_job){ w, g_strdup(t) };
+    *j = (reboot_job){ w, h, g_strdup(t), "after STONITH (stonith-action reboot)" };
     sim_after(w->s, w->sc->cluster.fence_time + w->sc->cluster.reboot_time, rebooted, j);
 }
 

@@ -150,6 +150,8 @@ int world_disk_of(const world *w, int vm, int h);
 /* STONITH: host h is fenced now (a `fenced` incident) and, as
  * stonith-action reboot does, boots again after fence_time + reboot_time. */
 void world_fence(world *w, int h, const char *why);
+/* Host h resets now (its watchdog fired) and boots again after reboot_time. */
+void world_host_reset(world *w, int h, const char *why);
 
 /* VMs. */
 /* Where vm runs, -1 while it is down. */
@@ -167,13 +169,20 @@ bool world_vm_starting(const world *w, int vm);
 int world_vm_starting_on(const world *w, int vm);
 /* The destination of its move under way (live or stop/start), -1 if none. */
 int world_vm_moving_to(const world *w, int vm);
+/* The destination of its live migration under way, where QEMU already has
+ * its disks open (-1 if none, or a stop/start move). */
+int world_vm_live_target(const world *w, int vm);
 /* Moves vm from where it runs to host `to` now: live (QEMU precopy, or the
  * scenario's profile) or by a stop and a start (cold). False, with a note,
  * if it cannot start (down, already moving, the storage refuses). */
 bool world_migrate(world *w, int vm, int to, bool cold);
-/* The VM stops (its host died, it was killed or stopped for lack of
- * quorum): its storage lets go of it, and an incident of kind opens. */
+/* The VM dies (its host died, it was killed): its storage lets go of it as
+ * of a crash (a lease it held stays held until it expires), and an incident
+ * of kind opens. */
 void world_vm_down(world *w, int vm, const char *kind, const char *resource);
+/* The VM is stopped through libvirt (by its cluster manager, for lack of
+ * quorum): the same, but it lets go of its locks and leases cleanly. */
+void world_vm_stop(world *w, int vm, const char *kind, const char *resource);
 /* Starts vm on host h after `delay` (its boot), unless the run has ended or
  * h is down by then; if it still runs elsewhere, the new instance is a
  * second copy writing the same disk (a double-writer incident). */
@@ -201,10 +210,13 @@ bool world_cluster_fence(world *w, int h, const char *why);
 /* The storage design, for the cluster manager. */
 /* Whether every node reaches the VMs' disks (a VM can start elsewhere). */
 bool world_storage_shared(const world *w);
-/* Before vm starts on h: false if its disk can never be opened now (a live
- * holder keeps its lease, the DLM waits for fencing); else *wait is how long
- * until it can. */
-bool world_storage_start_wait(world *w, int vm, int h, sim_time *wait);
+/* Whether vm can start on h, as its storage answers. */
+typedef enum {
+    WORLD_START_GO,      /* after *wait */
+    WORLD_START_BLOCKED, /* not now, wherever: a live holder keeps its lease, the DLM waits for a fence */
+    WORLD_START_FAILS,   /* the start fails on h (its lock layer cannot work there): try elsewhere */
+} world_start;
+world_start world_storage_start_wait(world *w, int vm, int h, sim_time *wait);
 /* Cluster events the storage's lock layers follow: corosync lost nodes from
  * partition `part`'s view; they are fenced; everyone is back together. */
 void world_storage_members_lost(world *w, int part);

@@ -329,3 +329,37 @@ Test(drbd, a_hung_peer_is_dropped_after_ko_count)
     world_free(w);
     scenario_free(sc);
 }
+
+/* Dual-primary live migration: the destination is primary from the moment
+ * its QEMU opens the disk (facts 1.2). The replication link is cut while v1
+ * migrates from n1 to n2: both primaries freeze and race to place their
+ * crm-fence-peer constraint, and the loser is fenced, the destination as
+ * often as the source. Over 40 seeds: one node fenced each time, each of
+ * them in some runs, v1 running at the end, no split brain. */
+Test(drbd, a_live_migration_destination_is_primary)
+{
+    int fenced[2] = { 0, 0 };
+    for (int seed = 1; seed <= 40; seed++) {
+        g_autofree char *text = g_strdup_printf(
+            "{\"golive\":1,\"seed\":%d,\"until\":\"5min\",\"networks\":[{\"name\":\"lan\"},{\"name\":\"repl\"}],"
+            "\"hosts\":[{\"name\":\"n1\",\"memory\":\"64GiB\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9},{\"network\":\"repl\",\"bandwidth\":1e9}]},"
+            "{\"name\":\"n2\",\"memory\":\"64GiB\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9},{\"network\":\"repl\",\"bandwidth\":1e9}]}],"
+            "\"storage\":" DP84 ",\"fencing\":\"resource-and-stonith\"},"
+            "\"cluster\":{\"manager\":\"pacemaker\",\"two_node\":true,\"allow_migrate\":true},"
+            "\"vms\":[{\"name\":\"v1\",\"host\":\"n1\",\"memory\":\"16GiB\",\"disk\":{\"write_rate\":\"2MB/s\"}}],"
+            "\"events\":[{\"at\":\"50s\",\"action\":\"migrate\",\"vm\":\"v1\",\"to\":\"n2\"}," FAIL("55s", "network:repl") "]}",
+            seed);
+        scenario *sc;
+        world *w = support_run(text, &sc);
+        const world_incident *f = support_find(w, "fenced", 0);
+        cr_assert_not_null(f, "seed %d: the loser of the constraint race is fenced", seed);
+        cr_assert_null(support_find(w, "fenced", 1), "seed %d: one node only", seed);
+        fenced[!strcmp(f->resource, "host:n2")]++;
+        cr_assert_null(support_find(w, "split-brain", 0));
+        cr_assert_geq(world_vm_host(w, 0), 0, "seed %d: v1 runs", seed);
+        cr_assert_neq(world_migration(w, 0)->outcome, MIG_COMPLETED, "seed %d: a fenced end breaks the migration", seed);
+        world_free(w);
+        scenario_free(sc);
+    }
+    cr_assert(fenced[0] > 0 && fenced[1] > 0, "n1 fenced %d times, n2 %d", fenced[0], fenced[1]);
+}

@@ -30,6 +30,7 @@ typedef struct {
     const char *on;      /* "n1" or "n1,n2": where it runs (or ran, on a failed node) */
     const char *prefer;  /* crm resource move VM NODE */
     bool ban;            /* crm resource move VM (no node): banned from where it runs */
+    const char *failed;  /* "n2" or "n2,n3": a start failed there (the controller set its fail-count to INFINITY) */
 } vm_spec;
 
 typedef struct {
@@ -97,6 +98,12 @@ static const situation cases[] = {
         { "v1", 8, 0, true, "n1", "n2" }, { "v2", 12, 0, true, "n2" } } },
     { "standby of a node whose VM fits nowhere: it stops", "n1=16:S n2=16:O", .vms = {
         { "v1", 8, 0, true, "n1" }, { "v2", 12, 0, true, "n2" } } },
+    { "a start failed on two nodes: the VM goes to the third", "n1=16:U n2=16:O n3=16:O n4=24:O", .vms = {
+        { "v1", 4, 0, true, "n1", .failed = "n2,n4" }, { "v2", 4, 0, true, "n2" }, { "v3", 8, 0, true, "n3" } } },
+    { "fail-count INFINITY where it runs: it leaves, live", "n1=16:O n2=16:O n3=16:O", .vms = {
+        { "v1", 4, 0, true, "n1", .failed = "n1" }, { "v2", 4, 0, true, "n2" } } },
+    { "failed on every other node: a crashed node's VM stays stopped", "n1=16:U n2=16:O n3=16:O", .vms = {
+        { "v1", 4, 0, true, "n1", .failed = "n2,n3" }, { "v2", 4, 0, false, "n1" } } },
     { "a VM of higher priority moved by the operator takes the room of others", "n1=16:O n2=16:O", .vms = {
         { "v1", 8, 5, true, "n1", "n2" }, { "v2", 12, 0, false, "n2" } } },
 };
@@ -147,6 +154,7 @@ static void golive_decides(const situation *c, const nodes_t *t, bool *fence, sc
 {
     sched_node nodes[8];
     sched_rsc rscs[8];
+    int banned[8][8], nbanned[8] = { 0 };
     for (int i = 0; i < t->n; i++) {
         sched_state st = t->state[i] == 'O'   ? SCHED_ONLINE
                          : t->state[i] == 'S' ? SCHED_STANDBY
@@ -158,7 +166,8 @@ static void golive_decides(const situation *c, const nodes_t *t, bool *fence, sc
     for (int i = 0; i < nv; i++) {
         const vm_spec *v = &c->vms[i];
         sched_rsc *r = &rscs[i];
-        *r = (sched_rsc){ v->gib * GIB, v->priority, v->migrate, { -1, -1 }, 0, -1, -1 };
+        *r = (sched_rsc){ .memory = v->gib * GIB, .priority = v->priority, .allow_migrate = v->migrate, .on = { -1, -1 },
+                          .prefer = -1, .avoid = -1 };
         g_auto(GStrv) on = g_strsplit(v->on, ",", 2);
         for (int k = 0; on[k]; k++)
             r->on[r->non++] = node_index(t, on[k]);
@@ -169,6 +178,13 @@ static void golive_decides(const situation *c, const nodes_t *t, bool *fence, sc
         }
         r->prefer = v->prefer ? node_index(t, v->prefer) : -1;
         r->avoid = v->ban ? r->on[0] : -1;
+        if (v->failed) {
+            g_auto(GStrv) f = g_strsplit(v->failed, ",", -1);
+            for (int k = 0; f[k]; k++)
+                banned[i][nbanned[i]++] = node_index(t, f[k]);
+            r->banned = banned[i];
+            r->nbanned = nbanned[i];
+        }
     }
     sched_input in = { !c->no_quorum, !c->no_stonith, c->maintenance, c->nqp, t->n, nv, nodes, rscs };
     sched_transition(&in, fence, act);
@@ -234,6 +250,47 @@ static void append_cib(GString *x, const situation *c, const nodes_t *t, bool fi
     g_string_append(x, "</constraints><rsc_defaults><meta_attributes id=\"rd\"><nvpair id=\"rd-st\" "
                        "name=\"resource-stickiness\" value=\"100\"/></meta_attributes></rsc_defaults>"
                        "</configuration><status/></cib>");
+}
+
+/* The opening tag of node's <node_state> in a CIB. */
+static char *node_state_of(char *cib, const char *node)
+{
+    g_autofree char *key = g_strdup_printf("uname=\"%s\"", node);
+    for (char *ns = strstr(cib, "<node_state "); ns; ns = strstr(ns + 1, "<node_state ")) {
+        g_autofree char *tag = g_strndup(ns, (gsize)(strchr(ns, '>') - ns));
+        if (strstr(tag, key))
+            return ns;
+    }
+    return NULL;
+}
+
+/* The fail-counts the controller writes after failed starts (failed-start-offset
+ * INFINITY, pcmk_graph_producer.c), as transient attributes of the nodes. */
+static void append_failcounts(GString *y, const situation *c)
+{
+    for (int i = 0; i < nvms(c); i++) {
+        if (!c->vms[i].failed)
+            continue;
+        g_auto(GStrv) f = g_strsplit(c->vms[i].failed, ",", -1);
+        for (int k = 0; f[k]; k++) {
+            char *ns = node_state_of(y->str, f[k]);
+            cr_assert_not_null(ns, "no node_state for %s", f[k]);
+            char *end = strchr(ns, '>');
+            cr_assert_not_null(end);
+            if (end[-1] == '/') { /* <node_state .../>: open it */
+                gssize at = end - 1 - y->str;
+                g_string_erase(y, at, 2);
+                g_string_insert(y, at, "></node_state>");
+                end = y->str + at;
+            }
+            g_autofree char *attr = g_strdup_printf(
+                "<transient_attributes id=\"fc-%s-%s\"><instance_attributes id=\"fc-%s-%s-ia\">"
+                "<nvpair id=\"fc-%s-%s-nv\" name=\"fail-count-%s#start_0\" value=\"INFINITY\"/>"
+                "</instance_attributes></transient_attributes>",
+                c->vms[i].name, f[k], c->vms[i].name, f[k], c->vms[i].name, f[k], c->vms[i].name);
+            g_string_insert(y, end + 1 - y->str, attr);
+        }
+    }
 }
 
 static char *crm_simulate_path(void)
@@ -304,6 +361,7 @@ static char *pacemaker_decides(const situation *c, const nodes_t *t, const char 
     GString *y = g_string_new_len(st, cb - st);
     g_string_append_len(y, nb, ne - nb);
     g_string_append(y, ce);
+    append_failcounts(y, c);
     cr_assert(g_file_set_contents(final, y->str, -1, NULL));
     g_string_free(y, TRUE);
     g_string_free(conf, TRUE);

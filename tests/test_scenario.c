@@ -242,6 +242,22 @@ Test(lint, risky_designs_are_named_with_their_source)
                   "{\"manager\":\"pacemaker\",\"allow_migrate\":true}", "{\"postcopy\":{\"recovery\":true}}");
     cr_assert_eq(w->len, 0, "a careful design has nothing to say: %s", w->len ? (char *)g_ptr_array_index(w, 0) : "");
     g_ptr_array_free(w, TRUE);
+    /* two nodes fencing each other without a delay: a coin toss */
+    w = lint_text("{\"type\":\"drbd\",\"dual_primary\":true,\"fencing\":\"resource-and-stonith\"}",
+                  "{\"manager\":\"pacemaker\",\"two_node\":true,\"allow_migrate\":true}", "{}");
+    cr_assert(has(w, "two_node with STONITH but no fencing delay"));
+    g_ptr_array_free(w, TRUE);
+    w = lint_text("{\"type\":\"drbd\",\"dual_primary\":true,\"fencing\":\"resource-and-stonith\"}",
+                  "{\"manager\":\"pacemaker\",\"two_node\":true,\"allow_migrate\":true,\"pcmk_delay_max\":\"15s\"}",
+                  "{}");
+    cr_assert_eq(w->len, 0, "%s", w->len ? (char *)g_ptr_array_index(w, 0) : "");
+    g_ptr_array_free(w, TRUE);
+    /* what needs a cluster manager */
+    w = lint_text("{\"type\":\"drbd\",\"dual_primary\":true,\"fencing\":\"resource-and-stonith\"}",
+                  "{\"manager\":\"none\",\"migration_limit\":2}", "{}");
+    cr_assert(has(w, "resource-and-stonith without a cluster manager"));
+    cr_assert(has(w, "migration_limit is Pacemaker's migration-limit"));
+    g_ptr_array_free(w, TRUE);
 }
 
 /* scenarios/schema.json (for editors) names exactly the keys the loader

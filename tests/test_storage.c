@@ -39,7 +39,10 @@ Test(storage, nfs_server_failure_blocks_every_vm_until_repair)
     for (size_t i = 0; i < world_nincidents(w); i++) {
         const world_incident *in = world_incident_get(w, i);
         cr_assert_eq(in->start, 60 * SIM_S);
-        cr_assert_eq(in->end, 180 * SIM_S, "a hard mount waits for the server");
+        /* the TCP retransmissions (0.2 s doubling) after 120 s would come
+         * at 204.6 s, past the connection's user timeout, timeo x
+         * (retrans + 1) = 180 s: the client reconnects then */
+        cr_assert_eq(in->end, 240 * SIM_S, "a hard mount waits for the server, and resumes when its client retries");
         cr_assert_str_eq(in->resource, "nfs:srv");
     }
     cr_assert_eq(count(w, "io-error"), 0);
@@ -54,10 +57,12 @@ Test(storage, nfs_failover_and_client_side_cuts)
                    FAIL("60s", "nfs-server") "," FAIL("300s", "nic:a/san") "," REPAIR("310s", "nic:a/san"), &sc);
     cr_assert_eq(count(w, "io-blocked"), 3);
     const world_incident *first = world_incident_get(w, 0);
-    cr_assert_eq(first->end - first->start, 45 * SIM_S, "the standby takes over after the failover time");
+    /* the standby is up 45 s after the failure; the client's TCP
+     * retransmission 51 s after it (0.2 x 255) gets through */
+    cr_assert_eq(first->end - first->start, 51 * SIM_S, "the client resumes at its first retransmission after the takeover");
     const world_incident *cut = world_incident_get(w, 2);
     cr_assert_str_eq(sc->vms[cut->vm].name, "v1", "only the cut client blocks");
-    cr_assert_eq(cut->end - cut->start, 10 * SIM_S);
+    cr_assert_eq(cut->end - cut->start, 12600 * SIM_MS, "a 10 s cut: the retransmission at 12.6 s");
     world_free(w);
     scenario_free(sc);
 }
@@ -109,7 +114,7 @@ Test(storage, partition_cuts_migrations_and_nfs_clients)
     const world_incident *in = world_incident_get(w, 0);
     cr_assert_str_eq(sc->vms[in->vm].name, "v2", "b is cut off from the server, a is not");
     cr_assert_eq(in->start, 1500 * SIM_MS);
-    cr_assert_eq(in->end, 60 * SIM_S);
+    cr_assert_eq(in->end, 1500 * SIM_MS + 102200 * SIM_MS, "the heal at 60 s, the retransmission at 102.2 s");
     world_free(w);
     scenario_free(sc);
 }
@@ -209,18 +214,23 @@ Test(cluster, two_node_with_stonith_fence_race)
     scenario_free(sc);
 }
 
-static world *iscsi_run(const char *lock, const char *cluster, const char *events, scenario **out)
+static world *iscsi_run_seeded(int seed, const char *lock, const char *cluster, const char *events, scenario **out)
 {
     g_autofree char *text = g_strdup_printf(
-        "{\"golive\":1,\"until\":\"15min\",\"networks\":[{\"name\":\"lan\"}],"
+        "{\"golive\":1,\"seed\":%d,\"until\":\"15min\",\"networks\":[{\"name\":\"lan\"}],"
         "\"hosts\":[{\"name\":\"n1\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]},"
         "{\"name\":\"n2\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]},"
         "{\"name\":\"san\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]}],"
         "\"storage\":{\"type\":\"iscsi\",\"server\":\"san\",\"lock\":\"%s\"},\"cluster\":%s,"
         "\"vms\":[{\"name\":\"v1\",\"host\":\"n1\",\"memory\":\"1GiB\",\"disk\":{\"write_rate\":\"1MB/s\"}}],"
         "\"events\":[%s]}",
-        lock, cluster, events);
+        seed, lock, cluster, events);
     return load_and_run(text, out);
+}
+
+static world *iscsi_run(const char *lock, const char *cluster, const char *events, scenario **out)
+{
+    return iscsi_run_seeded(1, lock, cluster, events, out);
 }
 
 #define NO_STONITH "{\"manager\":\"pacemaker\",\"two_node\":true,\"stonith\":false,\"allow_migrate\":true}"
@@ -245,20 +255,201 @@ Test(storage, iscsi_lock_layer_prevents_the_double_writer)
 }
 
 /* With sanlock, the VM of a dead node boots elsewhere only once its lease
- * is free: 140 s after the last renewal (8 x io_timeout + watchdog 60 s). */
+ * is free: 140 s after the node's last renewal (8 x io_timeout + watchdog
+ * 60 s), and the node renewed every 20 s at a phase of its own, so 120 to
+ * 140 s after the failure; over 40 seeds both ends of that range show. */
 Test(storage, sanlock_restart_waits_for_the_lease)
 {
+    sim_time lo = INT64_MAX, hi = 0;
+    for (int seed = 1; seed <= 40; seed++) {
+        scenario *sc;
+        world *w = iscsi_run_seeded(seed, "sanlock", NO_STONITH, FAIL("100s", "host:n1"), &sc);
+        const world_incident *d = find(w, "vm-down", 0);
+        cr_assert_not_null(d);
+        cr_assert_eq(d->start, 100 * SIM_S);
+        /* the lease frees 120-140 s after the failure, then the VM boots (30 s) */
+        support_between(d->end, (100 + 120 + 30) * SIM_S, (100 + 140 + 30) * SIM_S, "back");
+        lo = MIN(lo, d->end);
+        hi = MAX(hi, d->end);
+        world_free(w);
+        scenario_free(sc);
+    }
+    cr_assert(hi - lo > 12 * SIM_S, "the renewal phase spreads the restart: %.1f to %.1f s", sim_to_s(lo), sim_to_s(hi));
+}
+
+#define STONITH2 "{\"manager\":\"pacemaker\",\"two_node\":true,\"allow_migrate\":true}"
+
+/* A SAN of its own: nodes n1..nN on the cluster network and the SAN, the
+ * target on the SAN only; v1 on n1. */
+static world *san_run(int seed, int nodes, const char *storage, const char *cluster, const char *events, scenario **out)
+{
+    GString *hosts = g_string_new(NULL);
+    for (int k = 1; k <= nodes; k++)
+        g_string_append_printf(hosts, "{\"name\":\"n%d\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9},"
+                                      "{\"network\":\"san\",\"bandwidth\":1e9}]},", k);
+    g_autofree char *text = g_strdup_printf(
+        "{\"golive\":1,\"seed\":%d,\"until\":\"15min\",\"networks\":[{\"name\":\"lan\"},{\"name\":\"san\"}],"
+        "\"hosts\":[%s{\"name\":\"san\",\"nics\":[{\"network\":\"san\",\"bandwidth\":1e9}]}],"
+        "\"storage\":{\"type\":\"iscsi\",\"server\":\"san\",\"network\":\"san\",%s},\"cluster\":%s,"
+        "\"vms\":[{\"name\":\"v1\",\"host\":\"n1\",\"memory\":\"1GiB\",\"disk\":{\"write_rate\":\"1MB/s\"}}],"
+        "\"events\":[%s]}",
+        seed, hosts->str, storage, cluster, events);
+    g_string_free(hosts, TRUE);
+    return load_and_run(text, out);
+}
+
+/* n1 loses the LUN but stays in the cluster. libvirt's sanlock kills the
+ * VM 80 s after n1's last renewal; Pacemaker's monitor sees it dead, its
+ * start on n1 fails (no lockspace there) and bans it there, and it starts
+ * on n2 once the lease is free, 140 s after that renewal. The killed QEMU
+ * exits only when its IO in flight fails (the iSCSI error, 125-130 s after
+ * the cut): when the watchdog fires first (130-140 s after the renewal),
+ * n1 is reset. Over 40 seeds: never two writers, always back on n2, n1
+ * reset in some runs and not in others. */
+Test(storage, sanlock_lease_loss_kills_the_vm_and_pacemaker_restarts_it)
+{
+    int resets = 0;
+    for (int seed = 1; seed <= 40; seed++) {
+        scenario *sc;
+        world *w = san_run(seed, 2, "\"lock\":\"sanlock\"", STONITH2, FAIL("100s", "nic:n1/san"), &sc);
+        const world_incident *d = find(w, "vm-down", 0);
+        cr_assert_not_null(d, "seed %d: the VM is killed", seed);
+        cr_assert_str_eq(d->resource, "sanlock");
+        support_between(d->start, 160 * SIM_S, 180 * SIM_S, "killed 80 s after the last renewal");
+        support_between(d->end, 250 * SIM_S, 271 * SIM_S, "restarted: the lease frees 140 s after it, boot 30 s");
+        cr_assert_eq(world_vm_host(w, 0), 1, "seed %d: v1 runs on n2", seed);
+        cr_assert_null(find(w, "double-writer", 0));
+        cr_assert_geq(support_trace_at(w, "start-failed", "v1", 0), d->start, "its start on n1 failed first");
+        sim_time reset = support_trace_at(w, "host-reset", "host:n1", 0);
+        if (reset >= 0) {
+            support_between(reset, 210 * SIM_S, 240 * SIM_S, "the watchdog");
+            resets++;
+        }
+        world_free(w);
+        scenario_free(sc);
+    }
+    cr_assert(resets > 0 && resets < 40, "the watchdog races the iSCSI error: %d resets in 40 runs", resets);
+}
+
+/* With lvmlockd-sanlock the lockspace belongs to lvmlockd, whose kill path
+ * stops no VM: the VM runs on (its IO blocked) until the watchdog resets
+ * n1, 130-140 s after its last renewal; the cluster fences n1 and starts
+ * the VM on n2. */
+Test(storage, lvmlockd_lease_loss_resets_the_node)
+{
+    for (int seed = 1; seed <= 40; seed++) {
+        scenario *sc;
+        world *w = san_run(seed, 2, "\"lock\":\"lvmlockd-sanlock\"", STONITH2, FAIL("100s", "nic:n1/san"), &sc);
+        const world_incident *d = find(w, "vm-down", 0);
+        cr_assert_not_null(d);
+        cr_assert_str_eq(d->resource, "host:n1", "seed %d: %s", seed, d->resource);
+        support_between(d->start, 210 * SIM_S, 240 * SIM_S, "the watchdog reset");
+        cr_assert_eq(support_trace_at(w, "host-reset", "host:n1", 0), d->start);
+        cr_assert_eq(world_vm_host(w, 0), 1, "seed %d: v1 runs on n2", seed);
+        cr_assert_lt(d->end, d->start + 60 * SIM_S, "fenced and restarted within a minute");
+        cr_assert_null(find(w, "double-writer", 0));
+        world_free(w);
+        scenario_free(sc);
+    }
+}
+
+/* The target dies: every node loses its lockspace, so the VM is killed
+ * (its IO already failed, after a 10 s replacement_timeout, so it exits and
+ * no watchdog fires) and its starts fail on both nodes (fail-count
+ * INFINITY): Pacemaker leaves it stopped, and the report says so, until an
+ * operator cleans up; with failure-timeout the failures expire and it
+ * starts once the target is back. */
+Test(storage, failed_starts_leave_the_vm_stopped_until_failure_timeout)
+{
     scenario *sc;
-    world *w = iscsi_run("sanlock", NO_STONITH, FAIL("100s", "host:n1"), &sc);
+    const char *ev = FAIL("100s", "host:san") "," REPAIR("400s", "host:san");
+    world *w = san_run(1, 2, "\"lock\":\"sanlock\",\"replacement_timeout\":\"10s\"", STONITH2, ev, &sc);
     const world_incident *d = find(w, "vm-down", 0);
     cr_assert_not_null(d);
-    cr_assert_eq(d->start, 100 * SIM_S);
-    cr_assert_eq(d->end, (100 + 140 + 30) * SIM_S, "lease free at 240 s, boot 30 s: %.1f", sim_to_s(d->end));
+    cr_assert_eq(d->end, 15 * SIM_MIN, "stopped to the end");
+    const GPtrArray *warns = world_warnings(w);
+    cr_assert_eq(warns->len, 1);
+    cr_assert(strstr(g_ptr_array_index(warns, 0), "VM v1 is left stopped by failed starts"), "%s",
+              (char *)g_ptr_array_index(warns, 0));
+    world_free(w);
+    scenario_free(sc);
+    w = san_run(1, 2, "\"lock\":\"sanlock\",\"replacement_timeout\":\"10s\"",
+                "{\"manager\":\"pacemaker\",\"two_node\":true,\"failure_timeout\":\"5min\"}", ev, &sc);
+    d = find(w, "vm-down", 0);
+    cr_assert_not_null(d);
+    cr_assert_gt(d->end, 400 * SIM_S);
+    cr_assert_lt(d->end, 15 * SIM_MIN, "retried after failure-timeout, once the target is back");
+    cr_assert_geq(world_vm_host(w, 0), 0);
+    cr_assert_eq(world_warnings(w)->len, 0);
     world_free(w);
     scenario_free(sc);
 }
 
-#define STONITH2 "{\"manager\":\"pacemaker\",\"two_node\":true,\"allow_migrate\":true}"
+/* n1 loses the cluster network but not the LUN: without quorum it stops
+ * its VM, which lets go of the lease (it still writes to the LUN), so once
+ * the network is back the VM starts again, whoever got the lease first. */
+Test(storage, sanlock_lease_is_released_by_a_stop_for_lost_quorum)
+{
+    for (int seed = 1; seed <= 10; seed++) {
+        scenario *sc;
+        world *w = san_run(seed, 3, "\"lock\":\"sanlock\"", "{\"manager\":\"pacemaker\",\"stonith\":false}",
+                           FAIL("100s", "nic:n1/lan") "," REPAIR("300s", "nic:n1/lan"), &sc);
+        cr_assert_not_null(find(w, "quorum-lost", 0), "seed %d: n1 stops v1 without quorum", seed);
+        cr_assert_geq(world_vm_host(w, 0), 0, "seed %d: v1 runs again", seed);
+        for (size_t i = 0; i < world_nincidents(w); i++) {
+            const world_incident *in = world_incident_get(w, i);
+            cr_assert(in->end <= 400 * SIM_S, "seed %d: %s (%s) lasts to %.0f s", seed, in->kind, in->resource,
+                      sim_to_s(in->end));
+        }
+        cr_assert_null(find(w, "double-writer", 0));
+        world_free(w);
+        scenario_free(sc);
+    }
+}
+
+/* GFS2 on the LUN: when n1's iSCSI session fails its IO up (replacement
+ * timeout, no queueing), GFS2 withdraws on n1 and the VM's IO fails even
+ * after the LUN is back, until n1 mounts it again (here: its next boot).
+ * With queueing (no_path_retry queue) the IO only waits. */
+Test(storage, gfs2_withdraws_after_an_io_error)
+{
+    scenario *sc;
+    world *w = san_run(1, 2, "\"lock\":\"gfs2\"", STONITH2, FAIL("100s", "nic:n1/san") "," REPAIR("300s", "nic:n1/san"),
+                       &sc);
+    const world_incident *e = NULL;
+    for (int k = 0; (e = find(w, "io-error", k)); k++)
+        if (!strcmp(e->resource, "fs:withdrawn"))
+            break;
+    cr_assert_not_null(e, "GFS2 withdrew");
+    support_between(e->start, 225 * SIM_S, 230 * SIM_S, "at the IO error");
+    cr_assert_eq(e->end, 15 * SIM_MIN, "still withdrawn after the LUN is back");
+    cr_assert_geq(support_trace_at(w, "fs-withdraw", "n1", 0), 0);
+    world_free(w);
+    scenario_free(sc);
+    w = san_run(1, 2, "\"lock\":\"gfs2\",\"no_path_retry\":\"queue\"", STONITH2,
+                FAIL("100s", "nic:n1/san") "," REPAIR("300s", "nic:n1/san"), &sc);
+    cr_assert_null(find(w, "io-error", 0), "queued IO: no error, no withdraw");
+    cr_assert_eq(find(w, "io-blocked", 0)->end, 300 * SIM_S);
+    world_free(w);
+    scenario_free(sc);
+    /* a reboot mounts it again: v2, moved to n1 after n1 rebooted, has no IO error */
+    w = load_and_run(
+        "{\"golive\":1,\"until\":\"15min\",\"networks\":[{\"name\":\"lan\"},{\"name\":\"san\"}],"
+        "\"hosts\":[{\"name\":\"n1\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9},{\"network\":\"san\",\"bandwidth\":1e9}]},"
+        "{\"name\":\"n2\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9},{\"network\":\"san\",\"bandwidth\":1e9}]},"
+        "{\"name\":\"san\",\"nics\":[{\"network\":\"san\",\"bandwidth\":1e9}]}],"
+        "\"storage\":{\"type\":\"iscsi\",\"server\":\"san\",\"network\":\"san\",\"lock\":\"gfs2\"},\"cluster\":" STONITH2 ","
+        "\"vms\":[{\"name\":\"v1\",\"host\":\"n1\",\"memory\":\"1GiB\"},{\"name\":\"v2\",\"host\":\"n2\",\"memory\":\"1GiB\"}],"
+        "\"events\":[" FAIL("100s", "nic:n1/san") "," REPAIR("300s", "nic:n1/san") "," FAIL("400s", "host:n1") ","
+        REPAIR("420s", "host:n1") ",{\"at\":\"800s\",\"action\":\"migrate\",\"vm\":\"v2\",\"to\":\"n1\"}]}",
+        &sc);
+    cr_assert_eq(world_vm_host(w, 1), 0, "v2 on n1");
+    cr_assert_not_null(find(w, "io-error", 0), "v1 saw the withdraw");
+    for (int k = 0; (e = find(w, "io-error", k)); k++)
+        cr_assert_lt(e->start, 400 * SIM_S, "no IO error after the reboot");
+    world_free(w);
+    scenario_free(sc);
+}
 
 /* GFS2 on the LUN: n2 dies; from the membership change until n2 is fenced
  * (10 s) and its journal replayed (5 s) the DLM grants nothing and the file
@@ -303,22 +494,31 @@ Test(storage, dlm_without_stonith_waits_for_the_heal)
     scenario_free(sc);
 }
 
-/* The target fails: open-iscsi holds the IO for replacement_timeout (120 s)
- * and then fails it (multipath no_path_retry fail, the default); with
- * no_path_retry queue it waits for the target (facts 3.3). */
+/* The target fails: open-iscsi notices when a NOP-Out (every 5 s) goes
+ * unanswered for 5 s, holds the IO for replacement_timeout (120 s) and then
+ * fails it (multipath no_path_retry fail, the default); with no_path_retry
+ * queue it waits for the target (facts 3.3). Over 40 seeds the error comes
+ * 125 to 130 s after the loss, spread over the ping's phase. */
 Test(storage, iscsi_replacement_timeout)
 {
     scenario *sc;
+    world *w;
     const char *ev = FAIL("100s", "host:san") "," REPAIR("400s", "host:san");
-    world *w = iscsi_run("sanlock", NO_STONITH, ev, &sc);
-    const world_incident *b = find(w, "io-blocked", 0), *e = find(w, "io-error", 0);
-    cr_assert_eq(b->start, 100 * SIM_S);
-    cr_assert_eq(b->end, 400 * SIM_S);
-    cr_assert_not_null(e);
-    cr_assert_eq(e->start, 220 * SIM_S);
-    world_free(w);
-    scenario_free(sc);
-    w = iscsi_run("sanlock\",\"no_path_retry\":\"queue", NO_STONITH, ev, &sc);
+    sim_time lo = INT64_MAX, hi = 0;
+    for (int seed = 1; seed <= 40; seed++) {
+        w = iscsi_run_seeded(seed, "none", NO_STONITH, ev, &sc);
+        const world_incident *b = find(w, "io-blocked", 0), *e = find(w, "io-error", 0);
+        cr_assert_eq(b->start, 100 * SIM_S);
+        cr_assert_eq(b->end, 400 * SIM_S);
+        cr_assert_not_null(e);
+        support_between(e->start, 225 * SIM_S, 230 * SIM_S, "the IO error");
+        lo = MIN(lo, e->start);
+        hi = MAX(hi, e->start);
+        world_free(w);
+        scenario_free(sc);
+    }
+    cr_assert(hi - lo > 3 * SIM_S, "the NOP-Out phase varies: %.2f to %.2f s", sim_to_s(lo), sim_to_s(hi));
+    w = iscsi_run("none\",\"no_path_retry\":\"queue", NO_STONITH, ev, &sc);
     cr_assert_null(find(w, "io-error", 0));
     world_free(w);
     scenario_free(sc);
@@ -508,7 +708,7 @@ Test(storage, local_and_filer_disks)
     scenario_free(sc);
     w = run("{\"type\":\"nfs\",\"server\":\"srv\"}", FAIL("60s", "disk:srv/0") "," REPAIR("90s", "disk:srv/0"), &sc);
     cr_assert_eq(count(w, "io-blocked"), 2);
-    cr_assert_eq(find(w, "io-blocked", 0)->end, 90 * SIM_S);
+    cr_assert_eq(find(w, "io-blocked", 0)->end, 111 * SIM_S, "back at 90 s, retransmission at 60 + 51 s");
     world_free(w);
     scenario_free(sc);
 }
@@ -642,14 +842,16 @@ Test(storage, an_external_server_serves_every_host_and_can_fail)
         for (int k = 0; k < 2; k++) {
             const world_incident *in = find(w, "io-blocked", k);
             cr_assert_eq(in->start, 60 * SIM_S);
-            cr_assert_eq(in->end, 90 * SIM_S);
+            /* iSCSI resumes when the target answers; an NFS client at its
+             * next TCP retransmission, 51 s after the loss */
+            cr_assert_eq(in->end, t ? 90 * SIM_S : 111 * SIM_S, "%s", types[t]);
             g_autofree char *res = g_strdup_printf("%s:external", types[t]);
             cr_assert_str_eq(in->resource, res);
         }
         const world_incident *cut = find(w, "io-blocked", 2);
         cr_assert_str_eq(sc->vms[cut->vm].name, "v2");
         cr_assert_eq(cut->start, 300 * SIM_S);
-        cr_assert_eq(cut->end, 310 * SIM_S);
+        cr_assert_eq(cut->end, t ? 310 * SIM_S : 312600 * SIM_MS, "%s", types[t]);
         world_free(w);
         scenario_free(sc);
     }

@@ -80,12 +80,26 @@ struct pcmk {
     sim_event *dc_ev;          /* per partition representative: its DC's next transition */
     fence_op *fencing;         /* per target */
     int *prefer, *avoid;       /* per VM: the operator's move (crm resource move) */
+    GHashTable *failed;        /* vm x n + h -> when a start of vm failed on h (fail-count INFINITY) */
+    bool *left_stopped;        /* per VM: the last transition left it stopped for failed starts */
+    int *nfailed;              /* per VM: how many */
     int *mig_jobs;             /* per node: live migrations under way (source and target) */
     GQueue *moves;             /* pending_move: live migrations waiting for a slot */
 };
 
 static bool knows_clean(const pcmk *p, int o, int t) { return p->clean[(size_t)o * p->n + t]; }
 static void set_clean(pcmk *p, int o, int t, bool v) { p->clean[(size_t)o * p->n + t] = v; }
+
+/* Failed starts: key of (vm, h). */
+static gpointer failed_key(const pcmk *p, int vm, int h) { return GSIZE_TO_POINTER((gsize)vm * (gsize)p->n + (gsize)h + 1); }
+
+/* h left the cluster: its transient attributes, fail-counts among them, go. */
+static void forget_failures(pcmk *p, int h)
+{
+    for (size_t i = 0; i < p->sc->nvms; i++)
+        if (p->nfailed[i] && g_hash_table_remove(p->failed, failed_key(p, (int)i, h)))
+            p->nfailed[i]--;
+}
 
 /* totemconfig.c: token_retransmit = token / (4 + 0.2), hold = 0.8 x that
  * - 1000/HZ (ms), both from the effective token. */
@@ -120,6 +134,9 @@ static void *pcmk_create(world *w)
     p->avoid = g_new(int, sc->nvms ? sc->nvms : 1);
     for (size_t i = 0; i < sc->nvms; i++)
         p->prefer[i] = p->avoid[i] = -1;
+    p->failed = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    p->left_stopped = g_new0(bool, sc->nvms ? sc->nvms : 1);
+    p->nfailed = g_new0(int, sc->nvms ? sc->nvms : 1);
     /* the cluster formed whole before the scenario begins */
     int first = -1, nodes = 0;
     for (int h = 0; h < n; h++)
@@ -161,6 +178,9 @@ static void pcmk_destroy(void *cl)
     g_queue_free_full(p->moves, g_free);
     g_free(p->prefer);
     g_free(p->avoid);
+    g_hash_table_destroy(p->failed);
+    g_free(p->left_stopped);
+    g_free(p->nfailed);
     g_free(p);
 }
 
@@ -274,6 +294,7 @@ static void pcmk_changed(void *cl, world *w, const world_change *c)
         /* it booted: it knows nobody, and must see everyone again */
         int h = c->host;
         p->boot[h] = world_now(w);
+        forget_failures(p, h);
         for (int t = 0; t < p->n; t++)
             set_clean(p, h, t, false);
         p->seen_all[h] = false;
@@ -702,14 +723,61 @@ static bool queued_move(const pcmk *p, int vm)
 
 /* ------------------------------------------------------------------ transitions */
 
+static void failure_expired(sim *s, void *arg)
+{
+    (void)s;
+    dc_job *j = arg;
+    if (!world_ended(j->p->w) && j->p->part[j->part] >= 0)
+        schedule_transition(j->p, j->p->part[j->part], 0);
+}
+
+/* A start of vm failed on h: the controller sets its fail-count there to
+ * INFINITY (start-failure-is-fatal, failed-start-offset in
+ * pcmk_graph_producer.c), which bans it from h until the count is cleared:
+ * failure-timeout after the failure, when the scheduler asks for a recheck
+ * (pe__update_recheck_time in unpack.c), or never with failure-timeout 0
+ * (the default), but when h leaves the cluster and its transient
+ * attributes go, or an operator cleans up. */
+static void start_failed(pcmk *p, int vm, int h, sim_time after)
+{
+    gpointer key = failed_key(p, vm, h);
+    sim_time at = world_now(p->w) + after;
+    if (!g_hash_table_contains(p->failed, key))
+        p->nfailed[vm]++;
+    g_hash_table_insert(p->failed, key, g_memdup2(&at, sizeof at));
+    if (p->part[h] < 0)
+        return;
+    schedule_transition(p, p->part[h], at);
+    if (p->sc->cluster.failure_timeout > 0) {
+        dc_job *j = world_job(p->w, sizeof(dc_job));
+        *j = (dc_job){ p, h };
+        sim_at(world_sim(p->w), at + p->sc->cluster.failure_timeout, failure_expired, j);
+    }
+}
+
+/* Whether a start of vm failed on h and still counts. */
+static bool start_banned(const pcmk *p, int vm, int h)
+{
+    const sim_time *at = g_hash_table_lookup(p->failed, failed_key(p, vm, h));
+    sim_time ft = p->sc->cluster.failure_timeout;
+    return at && (ft == 0 || world_now(p->w) < *at + ft);
+}
+
 /* Starts vm on `to` once its storage lets it (vm_start later). */
 static void start_vm(pcmk *p, int vm, int to, sim_time extra)
 {
     world *w = p->w;
     sim_time wait = 0;
-    if (!world_storage_start_wait(w, vm, to, &wait))
-        return;
-    world_vm_start(w, vm, to, extra + wait + p->sc->cluster.vm_start, "started by Pacemaker");
+    switch (world_storage_start_wait(w, vm, to, &wait)) {
+    case WORLD_START_GO:
+        world_vm_start(w, vm, to, extra + wait + p->sc->cluster.vm_start, "started by Pacemaker");
+        break;
+    case WORLD_START_BLOCKED:
+        break;
+    case WORLD_START_FAILS:
+        start_failed(p, vm, to, extra);
+        break;
+    }
 }
 
 /* The DC of partition `part` decides (scheduler.c) and acts. */
@@ -746,7 +814,8 @@ static void transition(pcmk *p, int part)
     for (size_t i = 0; i < nv; i++) {
         int vm = (int)i;
         sched_rsc *r = &rs[i];
-        *r = (sched_rsc){ sc->vms[i].memory, sc->vms[i].priority, cl->allow_migrate, { -1, -1 }, 0, -1, -1 };
+        *r = (sched_rsc){ .memory = sc->vms[i].memory, .priority = sc->vms[i].priority, .allow_migrate = cl->allow_migrate,
+                          .on = { -1, -1 }, .prefer = -1, .avoid = -1 };
         int host = world_vm_host(w, vm), second = world_vm_second_host(w, vm);
         int moving = world_vm_moving_to(w, vm), starting = world_vm_starting_on(w, vm);
         /* a move or a start under way is not decided again: it counts where it goes */
@@ -774,6 +843,13 @@ static void transition(pcmk *p, int part)
         }
         r->prefer = p->prefer[i] >= 0 ? index_of[p->prefer[i]] : -1;
         r->avoid = p->avoid[i] >= 0 ? index_of[p->avoid[i]] : -1;
+        if (p->nfailed[i]) {
+            int *b = g_new(int, p->nfailed[i]);
+            for (int k = 0; k < nn; k++)
+                if (start_banned(p, vm, node_of[k]))
+                    b[r->nbanned++] = k;
+            r->banned = b;
+        }
     }
     sched_input in = { p->quorate[part], cl->stonith, cl->maintenance_mode, cl->no_quorum_policy, nn, (int)nv, nodes, rs };
     bool *fence = g_new(bool, nn ? nn : 1);
@@ -788,6 +864,8 @@ static void transition(pcmk *p, int part)
             continue;
         const sched_action *a = &act[i];
         int from = a->from >= 0 ? node_of[a->from] : -1, to = a->to >= 0 ? node_of[a->to] : -1;
+        /* the scheduler leaves it stopped: only an operator would retry */
+        p->left_stopped[i] = rs[i].nbanned && a->verb == SCHED_NONE && world_vm_host(w, vm) < 0;
         switch (a->verb) {
         case SCHED_NONE:
         case SCHED_RECOVER: /* after the fence: the next transition starts it */
@@ -797,7 +875,7 @@ static void transition(pcmk *p, int part)
             break;
         case SCHED_STOP:
             if (world_vm_host(w, vm) >= 0)
-                world_vm_down(w, vm, p->quorate[part] ? "vm-down" : "quorum-lost",
+                world_vm_stop(w, vm, p->quorate[part] ? "vm-down" : "quorum-lost",
                               p->quorate[part] ? "pacemaker:stopped" : sc->hosts[from].name);
             world_storage_update(w);
             break;
@@ -814,7 +892,7 @@ static void transition(pcmk *p, int part)
             /* multiple-active stop_start: every copy stops, one starts */
             world_vm_stop_second(w, vm);
             if (world_vm_host(w, vm) >= 0)
-                world_vm_down(w, vm, "vm-down", "pacemaker:multiple-active");
+                world_vm_stop(w, vm, "vm-down", "pacemaker:multiple-active");
             world_storage_update(w);
             if (to >= 0)
                 start_vm(p, vm, to, cl->vm_stop);
@@ -825,6 +903,8 @@ static void transition(pcmk *p, int part)
     }
     run_moves(p);
     g_free(nodes);
+    for (size_t i = 0; i < nv; i++)
+        g_free((int *)rs[i].banned);
     g_free(rs);
     g_free(fence);
     g_free(act);
@@ -927,6 +1007,12 @@ static void pcmk_stop(void *cl, world *w)
 {
     pcmk *p = cl;
     sim *s = world_sim(w);
+    for (size_t i = 0; i < p->sc->nvms; i++)
+        if (p->left_stopped[i] && world_vm_host(w, (int)i) < 0 && world_vm_starting_on(w, (int)i) < 0)
+            world_warn(w, "VM %s is left stopped by failed starts (fail-count INFINITY on the nodes that could run it): "
+                          "Pacemaker retries only after an operator's crm resource cleanup or when failure-timeout "
+                          "expires (cluster.failure_timeout, default 0: never), so it stays down in this prediction",
+                       p->sc->vms[i].name);
     sim_cancel(s, p->membership_ev);
     p->membership_ev = 0;
     sim_cancel(s, p->lms_ev);

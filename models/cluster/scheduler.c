@@ -55,6 +55,9 @@ static int score(const sched_rsc *r, int n)
         s = add_scores(s, SCHED_INFINITY);
     if (r->avoid == n)
         s = add_scores(s, -SCHED_INFINITY);
+    for (int k = 0; k < r->nbanned; k++)
+        if (r->banned[k] == n)
+            s = add_scores(s, -SCHED_INFINITY);
     return s;
 }
 
@@ -95,7 +98,7 @@ static int cmp_rscs(const void *a, const void *b, void *data)
     /* node by node in the sorted order: the scores are 0 but on the few
      * nodes a resource is sticky to, preferred on or banned from, so only
      * those are compared, earliest first */
-    int cand[6], nc = 0;
+    int *cand = g_newa(int, 6 + x->nbanned + y->nbanned), nc = 0;
     const sched_rsc *both[2] = { x, y };
     for (int k = 0; k < 2; k++) {
         const sched_rsc *r = both[k];
@@ -105,6 +108,8 @@ static int cmp_rscs(const void *a, const void *b, void *data)
             cand[nc++] = r->prefer;
         if (r->avoid >= 0)
             cand[nc++] = r->avoid;
+        for (int j = 0; j < r->nbanned; j++)
+            cand[nc++] = r->banned[j];
     }
     int best = -1;
     for (int k = 0; k < nc; k++) {

@@ -40,6 +40,12 @@ typedef struct {
     int non;
     int prefer;         /* cli-prefer INFINITY to this node, -1 if none */
     int avoid;          /* cli-ban -INFINITY from this node, -1 if none */
+    /* nodes where a start of it failed: with start-failure-is-fatal (the
+     * default) its fail-count there is INFINITY, which bans it as
+     * -INFINITY would (Pacemaker Explained, cluster options and
+     * migration-threshold); nbanned of them, in node order */
+    const int *banned;
+    int nbanned;
 } sched_rsc;
 
 typedef struct {

@@ -78,6 +78,7 @@ typedef struct {
     bool *current;     /* per replica: it holds every write (not a copy that missed some while away) */
     flow_bg **io;      /* its writes: to the primary copy, and from it to the others */
     int nio;
+    sim_time lock_free_at; /* its RBD exclusive lock, left by a client that died, is broken then */
 } ceph_vm;
 
 typedef struct ceph_state ceph_state;
@@ -587,9 +588,11 @@ static void ceph_changed(void *st, world *w, const world_change *ch)
     ceph_update(c);
 }
 
-static void ceph_vm_gone(void *st, world *w, int vm)
+static void ceph_vm_gone(void *st, world *w, int vm, bool clean)
 {
     ceph_state *c = st;
+    /* a stopped client releases its lock; a dead one's watch must time out */
+    c->vms[vm].lock_free_at = clean ? 0 : world_now(w) + CEPH_WATCH;
     world_incident_close(w, &c->vms[vm].blocked);
     world_incident_close(w, &c->vms[vm].stall);
     close_single(c, vm);
@@ -611,9 +614,9 @@ static bool ceph_apply_target(void *st, world *w, const char *target, bool fail)
     return true;
 }
 
-/* A VM restarted after its host died waits for its RBD lock holder's watch
- * to time out before it can take the exclusive lock. */
-static bool ceph_start_wait(void *st, world *w, int vm, int h, sim_time *wait)
+/* A VM restarted after it died waits for its RBD lock holder's watch to
+ * time out before it can take the exclusive lock. */
+static world_start ceph_start_wait(void *st, world *w, int vm, int h, sim_time *wait)
 {
     ceph_state *c = st;
     (void)h;
@@ -622,16 +625,12 @@ static bool ceph_start_wait(void *st, world *w, int vm, int h, sim_time *wait)
          * (ceph_update asks the cluster again when it is back) */
         world_note(w, "start-blocked", world_scenario(w)->vms[vm].name,
                    "the Ceph monitors have no quorum: a new client cannot connect");
-        return false;
+        return WORLD_START_BLOCKED;
     }
-    sim_time since = world_vm_down_since(w, vm);
-    if (world_vm_host(w, vm) < 0 && since >= 0) {
-        /* the dead owner's RBD lock is broken once its watch times out */
-        sim_time free_at = since + CEPH_WATCH;
-        if (free_at > world_now(w) + *wait)
-            *wait = free_at - world_now(w);
-    }
-    return true;
+    sim_time free_at = c->vms[vm].lock_free_at;
+    if (world_vm_host(w, vm) < 0 && free_at > world_now(w) + *wait)
+        *wait = free_at - world_now(w);
+    return WORLD_START_GO;
 }
 
 /* A migration's destination opens the image as a new client: it needs the

@@ -185,10 +185,14 @@ static bool wants_to_write(const drbd_state *d, int h)
     return false;
 }
 
+/* Whether node h is primary: VMs run there, or a live migration's
+ * destination has opened its disk there (dual-primary: both ends are
+ * primary while the migration runs, facts 1.2), though it writes nothing
+ * before the switchover. */
 static bool runs_vms(const drbd_state *d, int h)
 {
     for (size_t i = 0; i < world_scenario(d->w)->nvms; i++)
-        if (runs_on(d, (int)i, h))
+        if (runs_on(d, (int)i, h) || world_vm_live_target(d->w, (int)i) == h)
             return true;
     return false;
 }
@@ -867,9 +871,10 @@ static void drbd_fenced(void *st, world *w, int part)
     drbd_update(d);
 }
 
-static void drbd_vm_gone(void *st, world *w, int vm)
+static void drbd_vm_gone(void *st, world *w, int vm, bool clean)
 {
     drbd_state *d = st;
+    (void)clean;
     world_incident_close(w, &d->vm_blocked[vm]);
     world_incident_close(w, &d->vm_error[vm]);
     world_incident_close(w, &d->vm_frozen[vm]);

@@ -1,31 +1,60 @@
 /* filer — the shared server of NFS and iSCSI designs.
  *
- * Every VM's disk IO goes to the server (facts section 4). A client that
+ * Every VM's disk IO goes to the server (facts section 4). A host that
  * cannot reach it (server down, its NIC or the network cut) blocks its IO:
- * a hard mount (the default) retries forever, so the guest hangs until the
- * server is back or an HA standby has taken over (`failover`); a soft mount
- * returns errors after timeo x (retrans + 1), which the guest sees as failed
- * writes (nfs(5) warns of silent data corruption). An iSCSI LUN holds the IO
- * for replacement_timeout, then fails it unless multipath queues it. */
+ * - NFS (facts row 26, nfs(5); Linux fs/nfs/client.c nfs_init_timeout_values,
+ *   net/sunrpc/xprt.c xprt_adjust_timeout): an RPC is sent again after
+ *   timeo, then after timeo more at each retry (linear backoff), until the
+ *   major timeout timeo x (retrans + 1), when a hard mount starts the same
+ *   cycle again and a soft one returns an error. When the server is back,
+ *   the client resumes at its next TCP retransmission (nfs_resume_at), not
+ *   at once;
+ * - iSCSI (facts 3.3, open-iscsi): the session is declared failed when its
+ *   NOP-Out pings go unanswered (sent every 5 s, 5 s timeout: 5-10 s after
+ *   the cut, a phase drawn per host), IO is then held for
+ *   replacement_timeout and failed up unless multipath queues it
+ *   (no_path_retry queue); it resumes when the target answers again.
+ * An HA standby (`failover`) takes over after its failover time. IO errors
+ * and their incidents are per host (a mount, a session); a lock layer may
+ * also withdraw a host's file system (filer_withdraw). */
 #include "models/storage/filer.h"
+
+#include <gsl/gsl_rng.h>
+
+#include "models/client.h"
+
+/* open-iscsi: noop_out_interval 5 s, noop_out_timeout 5 s (usr/initiator.h) */
+#define NOOP_INTERVAL (5 * SIM_S)
+#define NOOP_TIMEOUT (5 * SIM_S)
 
 typedef struct {
     flow_bg *io;        /* its disk writes on the way to the server */
     int blocked, error; /* open incidents, -1 if none */
-    sim_event soft_timer;
-    world *w;
-    filer *f;
-    int index;
 } filer_vm;
+
+typedef struct filer_host filer_host;
+
+struct filer_host {
+    filer *f;
+    world *w;
+    int h;
+    sim_time lost_at;   /* when it lost the server (0 while it reaches it and has resumed) */
+    bool errored;       /* its IO fails (soft mount, or no queueing) */
+    bool withdrawn;     /* its file system withdrew: IO fails until it reboots */
+    sim_event error_ev, resume_ev;
+};
 
 struct filer {
     int srv;             /* the server's host; -1: an external filer or array on the storage network */
+    bool nfs;            /* NFS (RPC retransmissions) rather than iSCSI */
     char *label;         /* "nfs:SERVER", the incidents' resource */
-    sim_time *lost_at;   /* when each host last lost the server */
-    bool service_down;   /* "nfs-server" failed */
+    filer_host *hosts;
+    bool service_down;   /* "storage-server" failed */
     bool failed_over;    /* an HA standby took over */
     sim_event failover_ev;
     filer_vm *vms;
+    filer_error_fn on_error;
+    void *on_error_arg;
 };
 
 filer *filer_new(world *w)
@@ -33,12 +62,15 @@ filer *filer_new(world *w)
     const scenario *sc = world_scenario(w);
     filer *f = g_new0(filer, 1);
     f->srv = sc->storage.server_host;
+    f->nfs = sc->storage.type == STORAGE_NFS;
     f->label = g_strdup_printf("%s:%s", scenario_storage_names[sc->storage.type],
                                sc->storage.server ? sc->storage.server : "external");
-    f->lost_at = g_new0(sim_time, sc->nhosts);
+    f->hosts = g_new0(filer_host, sc->nhosts);
+    for (size_t h = 0; h < sc->nhosts; h++)
+        f->hosts[h] = (filer_host){ .f = f, .w = w, .h = (int)h };
     f->vms = g_new0(filer_vm, sc->nvms ? sc->nvms : 1);
     for (size_t i = 0; i < sc->nvms; i++)
-        f->vms[i] = (filer_vm){ .blocked = -1, .error = -1, .w = w, .f = f, .index = (int)i };
+        f->vms[i] = (filer_vm){ .blocked = -1, .error = -1 };
     return f;
 }
 
@@ -47,9 +79,15 @@ void filer_free(filer *f)
     if (!f)
         return;
     g_free(f->label);
-    g_free(f->lost_at);
+    g_free(f->hosts);
     g_free(f->vms);
     g_free(f);
+}
+
+void filer_on_error(filer *f, filer_error_fn fn, void *arg)
+{
+    f->on_error = fn;
+    f->on_error_arg = arg;
 }
 
 bool filer_reachable(const filer *f, const world *w, int h)
@@ -73,40 +111,127 @@ bool filer_reachable(const filer *f, const world *w, int h)
     return world_hosts_reach(w, h, srv) && world_nic_up(w, srv, net) && world_nic_up(w, h, net);
 }
 
-sim_time filer_lost_at(const filer *f, int h) { return f->lost_at[h]; }
+sim_time filer_lost_at(const filer *f, int h) { return f->hosts[h].lost_at; }
+bool filer_errored(const filer *f, int h) { return f->hosts[h].errored || f->hosts[h].withdrawn; }
 
-static void soft_timeout(sim *s, void *arg)
+/* The VMs of each host block, fail or go on as their host's state says. */
+static void sync_vms(filer *f, world *w)
+{
+    const scenario *sc = world_scenario(w);
+    for (size_t i = 0; i < sc->nvms; i++) {
+        filer_vm *v = &f->vms[i];
+        int host = world_vm_host(w, (int)i);
+        const filer_host *fh = host >= 0 ? &f->hosts[host] : NULL;
+        bool blocked = fh && (fh->lost_at > 0 || fh->withdrawn);
+        bool error = fh && (fh->errored || fh->withdrawn);
+        if (blocked && v->blocked < 0)
+            v->blocked = world_incident_open(w, "io-blocked", f->label, (int)i);
+        if (error && v->error < 0)
+            v->error = world_incident_open(w, "io-error", fh->withdrawn ? "fs:withdrawn" : f->label, (int)i);
+        if (!error)
+            world_incident_close(w, &v->error);
+        if (!blocked)
+            world_incident_close(w, &v->blocked);
+    }
+}
+
+static void host_error(sim *s, void *arg)
 {
     (void)s;
-    filer_vm *v = arg;
-    v->soft_timer = 0;
-    if (v->blocked >= 0 && v->error < 0)
-        v->error = world_incident_open(v->w, "io-error", v->f->label, v->index);
+    filer_host *fh = arg;
+    fh->error_ev = 0;
+    if (world_ended(fh->w) || fh->lost_at <= 0)
+        return;
+    fh->errored = true;
+    if (fh->f->on_error)
+        fh->f->on_error(fh->f->on_error_arg, fh->w, fh->h);
+    sync_vms(fh->f, fh->w);
+}
+
+static void host_resumed(sim *s, void *arg)
+{
+    (void)s;
+    filer_host *fh = arg;
+    fh->resume_ev = 0;
+    if (world_ended(fh->w) || !filer_reachable(fh->f, fh->w, fh->h))
+        return;
+    fh->lost_at = 0;
+    fh->errored = false;
+    sync_vms(fh->f, fh->w);
+}
+
+/* When an NFS client that lost the server at t0 gets through again, the
+ * server being back at now. The RPC rides one TCP connection whose user
+ * timeout is timeo x (retrans + 1) (Linux net/sunrpc/xprtsock.c
+ * xs_tcp_set_socket_timeouts): until then TCP retransmits the lost segment
+ * at doubling intervals from 200 ms, and the first retransmission that
+ * reaches the server resumes the IO (a rebooted or failed-over server
+ * answers it with a reset, and the client reconnects at once). Past the user
+ * timeout the connection is dropped and the client connects again: SYNs
+ * 1, 3, 7, 15, 31 and 63 s into an attempt, which fails at 127 s and is
+ * retried at once (TCP_TIMEOUT_INIT 1 s, tcp_syn_retries 6; the reconnect
+ * back-off, 3 s doubling, runs from the previous attempt's start). */
+static sim_time nfs_resume_at(const scn_storage *st, sim_time t0, sim_time now)
+{
+    sim_time d = now - t0, user = st->timeo * (st->retrans + 1);
+    if (d <= 0)
+        return now;
+    if (d < user)
+        return t0 + MIN(client_tcp_retransmission(200 * SIM_MS, d), user);
+    sim_time attempt = 127 * SIM_S, into = (d - user) % attempt, start = now - into;
+    for (int k = 0; k <= 6; k++) {
+        sim_time syn = ((sim_time)1 << k) - 1;
+        if (syn * SIM_S >= into)
+            return start + syn * SIM_S;
+    }
+    return start + attempt;
 }
 
 void filer_update(filer *f, world *w)
 {
     const scenario *sc = world_scenario(w);
-    for (size_t h = 0; h < sc->nhosts; h++)
-        if (!filer_reachable(f, w, (int)h) && (f->lost_at[h] == 0 || f->lost_at[h] < 0))
-            f->lost_at[h] = world_now(w) ? world_now(w) : 1;
-        else if (filer_reachable(f, w, (int)h))
-            f->lost_at[h] = 0;
-    for (size_t i = 0; i < sc->nvms; i++) {
-        filer_vm *v = &f->vms[i];
-        int host = world_vm_host(w, (int)i);
-        bool blocked = host >= 0 && !filer_reachable(f, w, host);
-        if (blocked && v->blocked < 0) {
-            v->blocked = world_incident_open(w, "io-blocked", f->label, (int)i);
-            if (sc->storage.soft)
-                v->soft_timer = sim_after(world_sim(w), sc->storage.give_up, soft_timeout, v);
-        } else if (!blocked && v->blocked >= 0) {
-            world_incident_close(w, &v->blocked);
-            world_incident_close(w, &v->error);
-            sim_cancel(world_sim(w), v->soft_timer);
-            v->soft_timer = 0;
+    const scn_storage *st = &sc->storage;
+    for (size_t h = 0; h < sc->nhosts; h++) {
+        filer_host *fh = &f->hosts[h];
+        bool reach = filer_reachable(f, w, (int)h);
+        if (!reach && (fh->lost_at == 0 || fh->resume_ev)) {
+            if (fh->resume_ev) { /* lost again before it resumed */
+                sim_cancel(world_sim(w), fh->resume_ev);
+                fh->resume_ev = 0;
+            } else {
+                fh->lost_at = world_now(w) ? world_now(w) : 1;
+            }
+            if (st->soft && !fh->error_ev && !fh->errored) {
+                sim_time detect = 0;
+                if (!f->nfs) { /* the session fails when a NOP-Out goes unanswered */
+                    double u = gsl_rng_uniform(sim_stream(world_sim(w), "iscsi-noop"));
+                    detect = NOOP_TIMEOUT + (sim_time)(u * (double)NOOP_INTERVAL);
+                }
+                /* from the first loss: a retransmission in between did not get through */
+                fh->error_ev = sim_at(world_sim(w), MAX(world_now(w), fh->lost_at + detect + st->give_up),
+                                      host_error, fh);
+            }
+        } else if (reach && fh->lost_at > 0 && !fh->resume_ev) {
+            sim_cancel(world_sim(w), fh->error_ev);
+            fh->error_ev = 0;
+            sim_time at = f->nfs ? nfs_resume_at(st, fh->lost_at, world_now(w)) : world_now(w);
+            if (at > world_now(w)) {
+                fh->resume_ev = sim_at(world_sim(w), at, host_resumed, fh);
+            } else {
+                fh->lost_at = 0;
+                fh->errored = false;
+            }
         }
     }
+    sync_vms(f, w);
+}
+
+void filer_withdraw(filer *f, world *w, int h, bool on)
+{
+    if (f->hosts[h].withdrawn == on)
+        return;
+    f->hosts[h].withdrawn = on;
+    sync_vms(f, w);
 }
 
 /* The VM's disk writes cross its host's NIC and the server's on the storage
@@ -188,18 +313,6 @@ bool filer_is_server_change(const world *w, const world_change *c)
     return srv >= 0 && (c->kind == WORLD_HOST || (c->kind == WORLD_DISK && c->disk >= 0)) && c->host == srv;
 }
 
-void filer_stop(filer *f, world *w)
-{
-    for (size_t i = 0; i < world_scenario(w)->nvms; i++) {
-        filer_vm *v = &f->vms[i];
-        sim_cancel(world_sim(w), v->soft_timer);
-        v->soft_timer = 0;
-        v->blocked = v->error = -1;
-    }
-    sim_cancel(world_sim(w), f->failover_ev);
-    f->failover_ev = 0;
-}
-
 mig_gate_answer filer_gate(const filer *f, world *w, int from, int to, mig_gate_point p, sim_time *deadline,
                            const char **why)
 {
@@ -212,4 +325,18 @@ mig_gate_answer filer_gate(const filer *f, world *w, int from, int to, mig_gate_
     if (st->soft)
         *deadline = world_now(w) + st->give_up;
     return MIG_GATE_WAIT;
+}
+
+void filer_stop(filer *f, world *w)
+{
+    const scenario *sc = world_scenario(w);
+    for (size_t h = 0; h < sc->nhosts; h++) {
+        sim_cancel(world_sim(w), f->hosts[h].error_ev);
+        sim_cancel(world_sim(w), f->hosts[h].resume_ev);
+        f->hosts[h].error_ev = f->hosts[h].resume_ev = 0;
+    }
+    for (size_t i = 0; i < sc->nvms; i++)
+        f->vms[i].blocked = f->vms[i].error = -1;
+    sim_cancel(world_sim(w), f->failover_ev);
+    f->failover_ev = 0;
 }

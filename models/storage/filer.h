@@ -11,14 +11,24 @@
 #include "models/world.h"
 
 typedef struct filer filer;
+/* Host h's IO to the server has just started failing. */
+typedef void (*filer_error_fn)(void *arg, world *w, int h);
 
 filer *filer_new(world *w);
 void filer_free(filer *f);
 /* Whether host h can do IO to the server now. */
 bool filer_reachable(const filer *f, const world *w, int h);
-/* When host h lost the server (0 while it reaches it). */
+/* Called when a host's IO starts failing (a soft mount's major timeout,
+ * an iSCSI session past replacement_timeout without queueing). */
+void filer_on_error(filer *f, filer_error_fn fn, void *arg);
+/* When host h lost the server (0 while its IO flows). */
 sim_time filer_lost_at(const filer *f, int h);
-/* Re-checks every VM's IO. */
+/* Whether host h's IO fails (rather than waits, or flows). */
+bool filer_errored(const filer *f, int h);
+/* Host h's file system withdrew (on) or came back after a reboot (off):
+ * its VMs' IO fails whatever the server's state. */
+void filer_withdraw(filer *f, world *w, int h, bool on);
+/* Re-checks every host's reach to the server and every VM's IO. */
 void filer_update(filer *f, world *w);
 /* (Re)places vm's disk writes as a load towards the server, from where it runs. */
 void filer_attach(filer *f, world *w, int vm);

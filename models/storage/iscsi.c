@@ -37,6 +37,7 @@ static void iscsi_start(void *st, world *w)
     for (size_t i = 0; i < world_scenario(w)->nvms; i++)
         filer_attach(s->f, w, (int)i);
     filer_update(s->f, w);
+    locks_update(s->l, w);
 }
 
 static void iscsi_changed(void *st, world *w, const world_change *c)
@@ -46,14 +47,17 @@ static void iscsi_changed(void *st, world *w, const world_change *c)
         filer_server_changed(s->f, w, c->down);
     if (c->kind == WORLD_VM)
         filer_attach(s->f, w, c->vm);
+    if (c->kind == WORLD_HOST)
+        locks_host_changed(s->l, w, c->host, c->down);
     filer_update(s->f, w);
+    locks_update(s->l, w);
 }
 
-static void iscsi_vm_gone(void *st, world *w, int vm)
+static void iscsi_vm_gone(void *st, world *w, int vm, bool clean)
 {
     iscsi_state *s = st;
     filer_vm_gone(s->f, w, vm);
-    locks_vm_gone(s->l, w, vm);
+    locks_vm_gone(s->l, w, vm, clean);
 }
 
 static bool iscsi_apply_target(void *st, world *w, const char *target, bool fail)
@@ -72,11 +76,9 @@ static mig_gate_answer iscsi_gate(void *st, world *w, int vm, int from, int to, 
     return filer_gate(((iscsi_state *)st)->f, w, from, to, p, deadline, why);
 }
 
-static bool iscsi_start_wait(void *st, world *w, int vm, int h, sim_time *wait)
+static world_start iscsi_start_wait(void *st, world *w, int vm, int h, sim_time *wait)
 {
-    iscsi_state *s = st;
-    (void)h;
-    return locks_start_wait(s->l, w, vm, wait);
+    return locks_start_wait(((iscsi_state *)st)->l, w, vm, h, wait);
 }
 
 static void iscsi_members_lost(void *st, world *w, int part) { locks_members_lost(((iscsi_state *)st)->l, w, part); }

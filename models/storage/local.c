@@ -76,9 +76,10 @@ static void local_changed(void *st, world *w, const world_change *c)
     }
 }
 
-static void local_vm_gone(void *st, world *w, int vm)
+static void local_vm_gone(void *st, world *w, int vm, bool clean)
 {
     local_state *l = st;
+    (void)clean;
     world_incident_close(w, &l->hung[vm]);
 }
 

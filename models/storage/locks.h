@@ -12,13 +12,18 @@
 
 typedef struct locks locks;
 
-locks *locks_new(world *w, const filer *f);
+locks *locks_new(world *w, filer *f);
 void locks_free(locks *l);
-/* Before vm starts again on another host: false if its lock can never be
- * taken now (a live holder keeps its lease, the DLM waits for fencing); else
- * *wait is how long until it can. May take down a cut-off copy of the VM
- * (sanlock kills it when its lease expires). */
-bool locks_start_wait(locks *l, world *w, int vm, sim_time *wait);
+/* Re-checks which nodes renew their sanlock lockspace, after the target's
+ * reachability (filer_update) changed. */
+void locks_update(locks *l, world *w);
+/* A node failed (down) or booted again. */
+void locks_host_changed(locks *l, world *w, int h, bool down);
+/* Before vm starts on h: whether it can (after *wait: a lease left by a
+ * holder that stopped renewing frees host_dead_seconds after its last
+ * renewal), must wait (a live holder keeps its lease, the DLM waits for
+ * fencing) or fails there (h has no sanlock lockspace). */
+world_start locks_start_wait(locks *l, world *w, int vm, int h, sim_time *wait);
 /* Corosync lost nodes from the view of partition part: GFS2/OCFS2 freeze
  * the file system on its nodes until recovery. */
 void locks_members_lost(locks *l, world *w, int part);
@@ -27,7 +32,8 @@ void locks_members_lost(locks *l, world *w, int part);
 void locks_fenced(locks *l, world *w, int part);
 /* Every node is back in one membership: nothing is left to recover. */
 void locks_healed(locks *l, world *w);
-void locks_vm_gone(locks *l, world *w, int vm);
+/* vm stopped or died: its lease is let go if its node can still write it. */
+void locks_vm_gone(locks *l, world *w, int vm, bool clean);
 void locks_stop(locks *l, world *w);
 
 #endif

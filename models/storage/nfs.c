@@ -25,7 +25,11 @@ static void nfs_changed(void *st, world *w, const world_change *c)
     filer_update(st, w);
 }
 
-static void nfs_vm_gone(void *st, world *w, int vm) { filer_vm_gone(st, w, vm); }
+static void nfs_vm_gone(void *st, world *w, int vm, bool clean)
+{
+    (void)clean;
+    filer_vm_gone(st, w, vm);
+}
 
 static bool nfs_apply_target(void *st, world *w, const char *target, bool fail)
 {

@@ -23,9 +23,10 @@ typedef struct storage_ops {
     void (*start)(void *st, world *w);
     /* Something changed (see world_change): re-check every VM's IO. */
     void (*changed)(void *st, world *w, const world_change *c);
-    /* vm stopped: its incidents end and its IO load goes (the world calls
+    /* vm stopped (clean: through libvirt, which lets go of its locks; else
+     * it died): its incidents end and its IO load goes (the world calls
      * `changed` once the whole change is done). */
-    void (*vm_gone)(void *st, world *w, int vm);
+    void (*vm_gone)(void *st, world *w, int vm, bool clean);
     /* A failure target of the design's own ("nfs-server", "mon:NAME"):
      * applies it and returns true, or false if it is none of its own. */
     bool (*apply_target)(void *st, world *w, const char *target, bool fail);
@@ -39,9 +40,9 @@ typedef struct storage_ops {
      * destination opening the disks, or the switchover; NULL: go. */
     mig_gate_answer (*gate)(void *st, world *w, int vm, int from, int to, mig_gate_point p, sim_time *deadline,
                             const char **why);
-    /* Before vm starts on h: false if its disk cannot be opened now; else
-     * *wait until it can. NULL: at once. */
-    bool (*start_wait)(void *st, world *w, int vm, int h, sim_time *wait);
+    /* Before vm starts on h: whether it can (after *wait), must wait for
+     * something else, or fails there. NULL: at once. */
+    world_start (*start_wait)(void *st, world *w, int vm, int h, sim_time *wait);
     /* Cluster events for the lock layers (NULL: not followed). */
     void (*members_lost)(void *st, world *w, int part);
     void (*fenced)(void *st, world *w, int part);
