@@ -830,6 +830,12 @@ void mig_gate_retry(mig *m)
     sim_cancel(m->s, m->gate_timer);
     m->gate_timer = 0;
     trace_mig(m, "migration-goes-on");
+    if (p == MIG_GATE_SWITCHOVER) {
+        /* the flush and the disks' hand-over were part of the stop-and-copy */
+        m->r.qemu_downtime = sim_now(m->s) - m->r.stop;
+        if (m->phase == PH_RESUME)
+            m->r.end = sim_now(m->s);
+    }
     if (p == MIG_GATE_OPEN && m->r.restart)
         m->timer = sim_after(m->s, m->restart_start, resume_done, m);
     else if (p == MIG_GATE_OPEN)

@@ -1047,6 +1047,15 @@ size_t world_check(world *w, GPtrArray *v)
             g_ptr_array_add(v, g_strdup_printf("migration %zu of %s has no outcome", i, sc->vms[r->vm].name));
         if (r->outcome == MIG_COMPLETED && (r->resume < r->stop || r->end < r->start))
             g_ptr_array_add(v, g_strdup_printf("migration %zu of %s ends before it starts", i, sc->vms[r->vm].name));
+        /* the guest is paused within the migration: it cannot be paused longer
+         * than the migration lasts (up to the resume) */
+        if (r->outcome == MIG_COMPLETED && !r->restart && r->stop >= 0 && r->downtime > r->resume - r->start)
+            g_ptr_array_add(v, g_strdup_printf("migration %zu of %s was paused longer than it lasted", i,
+                                               sc->vms[r->vm].name));
+        if (r->outcome == MIG_COMPLETED && !r->restart && r->postcopy_switch < 0 && r->stop >= 0 && r->resume >= 0 &&
+            r->end > r->resume) /* postcopy resumes it on the destination first */
+            g_ptr_array_add(v, g_strdup_printf("migration %zu of %s resumed its VM before it ended", i,
+                                               sc->vms[r->vm].name));
     }
     sim_time limit = sim_time_add(sc->until, SIM_HOUR);
     for (size_t i = 0; i < world_nincidents(w); i++) {

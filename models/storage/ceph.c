@@ -44,8 +44,9 @@
  * - a host down for mon_osd_down_out_interval (600 s) is marked out and its
  *   data re-replicated to another host, if there is one, at a recovery rate
  *   (100 MB/s per image, assumption);
- * - a VM restarted after its host died waits for its RBD lock holder's watch to
- *   time out (30 s) before it can take the exclusive lock. */
+ * - a VM restarted after it died waits for its RBD lock holder's watch to
+ *   time out (30 s) before it can take the exclusive lock; one stopped
+ *   cleanly while it could still write released it. */
 
 
 /* FNV-1a of "VM/HOST", finished by a murmur3 mix; the VM's part is hashed
@@ -591,8 +592,12 @@ static void ceph_changed(void *st, world *w, const world_change *ch)
 static void ceph_vm_gone(void *st, world *w, int vm, bool clean)
 {
     ceph_state *c = st;
-    /* a stopped client releases its lock; a dead one's watch must time out */
-    c->vms[vm].lock_free_at = clean ? 0 : world_now(w) + CEPH_WATCH;
+    /* a client stopped while it can write releases its lock; a dead one's
+     * watch, or that of one cut off from its OSDs, must time out (30 s after
+     * its last ping: when its IO blocked, if it did) */
+    ceph_vm *v = &c->vms[vm];
+    sim_time last = v->blocked >= 0 ? world_incident_at(w, v->blocked)->start : world_now(w);
+    v->lock_free_at = clean && v->blocked < 0 ? 0 : last + CEPH_WATCH;
     world_incident_close(w, &c->vms[vm].blocked);
     world_incident_close(w, &c->vms[vm].stall);
     close_single(c, vm);

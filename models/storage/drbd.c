@@ -2,9 +2,10 @@
  *
  * One resource ("r0") holds every VM's disk and every host is one of its
  * nodes: two with 8.x, a full mesh with 9 (facts 1.3). A node is primary
- * while VMs run on it (dual-primary lets both of a pair be, as live
- * migration needs: facts 1.2). Each node's writes stream to every peer it is
- * connected to on the replication network.
+ * while VMs run on it or a live migration's destination has opened the disk
+ * there (dual-primary lets both of a pair be, as live migration needs:
+ * facts 1.2). Each node's writes stream to every peer it is connected to on
+ * the replication network.
  *
  * Losing a peer is declared after `timeout` (6 s) when writes are in
  * flight, else after ping-int + ping-timeout (10.5 s); a link that comes
@@ -22,9 +23,17 @@
  *   crm-fence-peer places its constraint after fence_peer_time; the loser of
  *   that race is demoted, so Pacemaker stops its VMs and starts them on the
  *   winner. Writes during the race still diverge (facts 1.9);
- * - resource-and-stonith: every primary that lost a peer freezes its IO; after
- *   fence_time the peer is fenced (a race when both are alive: the larger
- *   set wins, a tie is drawn) and the survivor resumes (facts 1.5).
+ * - resource-and-stonith: every primary that lost a peer freezes its IO and
+ *   calls crm-fence-peer, which powers nothing off (drbd-utils
+ *   scripts/crm-fence-peer.9.sh): when the cluster lost the peer too, the
+ *   handler waits for Pacemaker's own fencing and returns when the fence is
+ *   confirmed (exit 7); when only the replication link is cut, both
+ *   handlers race to place their constraint after fence_peer_time, the
+ *   winner resumes (exit 4) and the loser asks the cluster to fence it
+ *   (--suicide-on-failure-if-primary); a handler still polling after its
+ *   --timeout (90 s) places the constraint anyway (exit 5). Without a
+ *   cluster manager no handler can run: IO stays frozen until the peer is
+ *   back (facts 1.5, 1.9).
  *
  * DRBD notices a split brain only when the peers reconnect (facts 1.6): the
  * after-sb policy for the number of primaries then decides. disconnect (the

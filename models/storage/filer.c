@@ -114,6 +114,13 @@ bool filer_reachable(const filer *f, const world *w, int h)
 sim_time filer_lost_at(const filer *f, int h) { return f->hosts[h].lost_at; }
 bool filer_errored(const filer *f, int h) { return f->hosts[h].errored || f->hosts[h].withdrawn; }
 
+/* Host h's IO to the server flows: it reaches the server and its client
+ * has resumed (an NFS client only at its next retransmission). */
+static bool flows(const filer *f, const world *w, int h)
+{
+    return f->hosts[h].lost_at == 0 && filer_reachable(f, w, h);
+}
+
 /* The VMs of each host block, fail or go on as their host's state says. */
 static void sync_vms(filer *f, world *w)
 {
@@ -158,6 +165,7 @@ static void host_resumed(sim *s, void *arg)
     fh->lost_at = 0;
     fh->errored = false;
     sync_vms(fh->f, fh->w);
+    world_storage_update(fh->w); /* moves waiting for this client go on */
 }
 
 /* When an NFS client that lost the server at t0 gets through again, the
@@ -317,7 +325,11 @@ mig_gate_answer filer_gate(const filer *f, world *w, int from, int to, mig_gate_
                            const char **why)
 {
     const scn_storage *st = &world_scenario(w)->storage;
-    bool ok = filer_reachable(f, w, to) && (p == MIG_GATE_OPEN || filer_reachable(f, w, from));
+    if (f->hosts[to].withdrawn || (p == MIG_GATE_SWITCHOVER && f->hosts[from].withdrawn)) {
+        *why = "a cluster file system withdrawn after an IO error cannot open or flush the disk";
+        return MIG_GATE_FAIL;
+    }
+    bool ok = flows(f, w, to) && (p == MIG_GATE_OPEN || flows(f, w, from));
     if (ok)
         return MIG_GATE_GO;
     *why = p == MIG_GATE_OPEN ? "the destination cannot reach the storage server to open the disk"
