@@ -276,6 +276,13 @@ Test(cli, run_draws_plots)
     cr_assert(strstr(err, "png, svg or pdf"), "%s", err);
     g_free(out);
     g_free(err);
+    GDir *d = g_dir_open(sub, 0, NULL);
+    for (const char *name; d && (name = g_dir_read_name(d));) {
+        g_autofree char *p = g_build_filename(sub, name, NULL);
+        g_remove(p); /* the other charts (links.png) */
+    }
+    if (d)
+        g_dir_close(d);
     g_rmdir(sub);
     g_rmdir(dir);
 }

@@ -256,7 +256,7 @@ Test(cluster, fencing_slower_than_stonith_timeout_fails)
  * new random race: a deterministic loop (item: fence loop). */
 Test(cluster, fence_loop_without_wait_for_all_is_the_booting_node_each_time)
 {
-    for (int seed = 1; seed <= 10; seed++) {
+    for (int seed = 1; seed <= 40; seed++) {
         scenario *sc;
         world *w = crun_seeded(seed, 2, false,
                                "{\"manager\":\"pacemaker\",\"two_node\":true,\"wait_for_all\":false,"
@@ -282,15 +282,18 @@ Test(cluster, fence_loop_without_wait_for_all_is_the_booting_node_each_time)
  * node, so they are not quorate and stop their VMs. */
 Test(cluster, auto_tie_breaker_remembers_the_lowest_node_of_the_quorate_cluster)
 {
-    scenario *sc;
-    world *w = crun(4, false, "{\"manager\":\"pacemaker\",\"stonith\":false,\"allow_migrate\":true,\"auto_tie_breaker\":true}",
-                    FAIL("100s", "host:n1") "," FAIL("100s", "host:n2"), &sc);
-    cr_assert_eq(support_count(w, "quorum-lost"), 2, "v3 and v4 stop");
-    for (int k = 0; k < 2; k++)
-        cr_assert_geq(support_find(w, "quorum-lost", k)->vm, 2);
-    cr_assert_null(support_find(w, "vm-down", 2), "nothing is started: v1 and v2 stay down");
-    world_free(w);
-    scenario_free(sc);
+    for (int seed = 1; seed <= 40; seed++) {
+        scenario *sc;
+        world *w = crun_seeded(seed, 4, false,
+                               "{\"manager\":\"pacemaker\",\"stonith\":false,\"allow_migrate\":true,\"auto_tie_breaker\":true}",
+                               FAIL("100s", "host:n1") "," FAIL("100s", "host:n2"), &sc);
+        cr_assert_eq(support_count(w, "quorum-lost"), 2, "seed %d: v3 and v4 stop", seed);
+        for (int k = 0; k < 2; k++)
+            cr_assert_geq(support_find(w, "quorum-lost", k)->vm, 2);
+        cr_assert_null(support_find(w, "vm-down", 2), "nothing is started: v1 and v2 stay down");
+        world_free(w);
+        scenario_free(sc);
+    }
 }
 
 /* migration-limit (Pacemaker's controller, controld_te_actions.c): at most
@@ -300,18 +303,21 @@ Test(cluster, auto_tie_breaker_remembers_the_lowest_node_of_the_quorate_cluster)
 Test(cluster, migration_limit_counts_both_ends_and_only_live_migrations)
 {
     scenario *sc;
-    /* v1 (n1) and v3 (n3) both migrate to n2: different sources, one target */
-    world *w = crun(3, false, "{\"manager\":\"pacemaker\",\"allow_migrate\":true,\"migration_limit\":1}",
-                    "{\"at\":\"1s\",\"action\":\"migrate\",\"vm\":\"v1\",\"to\":\"n2\"},"
-                    "{\"at\":\"1s\",\"action\":\"migrate\",\"vm\":\"v3\",\"to\":\"n2\"}",
-                    &sc);
-    cr_assert_eq(world_nmigrations(w), 2);
-    const mig_result *a = world_migration(w, 0), *b = world_migration(w, 1);
-    cr_assert_eq(a->outcome, MIG_COMPLETED);
-    cr_assert_eq(b->outcome, MIG_COMPLETED);
-    cr_assert_eq(b->start, a->resume, "the target's slot frees when the first is done (virsh migrate returns)");
-    world_free(w);
-    scenario_free(sc);
+    world *w;
+    for (int seed = 1; seed <= 40; seed++) {
+        /* v1 (n1) and v3 (n3) both migrate to n2: different sources, one target */
+        w = crun_seeded(seed, 3, false, "{\"manager\":\"pacemaker\",\"allow_migrate\":true,\"migration_limit\":1}",
+                        "{\"at\":\"1s\",\"action\":\"migrate\",\"vm\":\"v1\",\"to\":\"n2\"},"
+                        "{\"at\":\"1s\",\"action\":\"migrate\",\"vm\":\"v3\",\"to\":\"n2\"}",
+                        &sc);
+        cr_assert_eq(world_nmigrations(w), 2);
+        const mig_result *a = world_migration(w, 0), *b = world_migration(w, 1);
+        cr_assert_eq(a->outcome, MIG_COMPLETED);
+        cr_assert_eq(b->outcome, MIG_COMPLETED);
+        cr_assert_eq(b->start, a->resume, "seed %d: the target's slot frees when the first is done", seed);
+        world_free(w);
+        scenario_free(sc);
+    }
     /* without allow-migrate, a drain of n1's three VMs: three stop/start moves at once */
     w = crun(3, false, "{\"manager\":\"pacemaker\",\"migration_limit\":1}",
              "{\"at\":\"1s\",\"action\":\"migrate\",\"vm\":\"v2\",\"to\":\"n1\"},"

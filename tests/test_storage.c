@@ -119,21 +119,26 @@ Test(storage, partition_cuts_migrations_and_nfs_clients)
     scenario_free(sc);
 }
 
-static world *cluster_run(const char *cluster, const char *events, int nodes, scenario **out)
+static world *cluster_run_seeded(int seed, const char *cluster, const char *events, int nodes, scenario **out)
 {
     GString *hosts = g_string_new(NULL);
     for (int i = 0; i < nodes; i++)
         g_string_append_printf(hosts, "{\"name\":\"n%d\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]},", i + 1);
     g_autofree char *text = g_strdup_printf(
-        "{\"golive\":1,\"seed\":3,\"until\":\"10min\",\"networks\":[{\"name\":\"lan\"}],"
+        "{\"golive\":1,\"seed\":%d,\"until\":\"10min\",\"networks\":[{\"name\":\"lan\"}],"
         "\"hosts\":[%s{\"name\":\"filer\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]}],"
         "\"storage\":{\"type\":\"nfs\",\"server\":\"filer\"},\"cluster\":%s,"
         "\"vms\":[{\"name\":\"v1\",\"host\":\"n1\",\"memory\":\"1GiB\",\"disk\":{\"write_rate\":\"1MB/s\"}},"
         "{\"name\":\"v2\",\"host\":\"n2\",\"memory\":\"1GiB\",\"disk\":{\"write_rate\":\"1MB/s\"}}],"
         "\"events\":[%s]}",
-        hosts->str, cluster, events);
+        seed, hosts->str, cluster, events);
     g_string_free(hosts, TRUE);
     return load_and_run(text, out);
+}
+
+static world *cluster_run(const char *cluster, const char *events, int nodes, scenario **out)
+{
+    return cluster_run_seeded(3, cluster, events, nodes, out);
 }
 
 /* Three nodes, STONITH on: n1 dies at 100 s; corosync notices after the
@@ -163,32 +168,40 @@ Test(cluster, node_failure_detect_fence_restart)
  * (crm_simulate agrees: tests/test_pcmk_oracle.c). */
 Test(cluster, two_node_without_stonith_split_brain)
 {
-    scenario *sc;
-    world *w = cluster_run("{\"manager\":\"pacemaker\",\"two_node\":true,\"stonith\":false,\"allow_migrate\":true}",
-                           "{\"at\":\"100s\",\"action\":\"partition\",\"groups\":[[\"n1\",\"filer\"],[\"n2\"]]},"
-                           "{\"at\":\"200s\",\"action\":\"heal\"}",
-                           2, &sc);
-    const world_incident *a = find(w, "double-writer", 0), *b = find(w, "double-writer", 1);
-    cr_assert_not_null(a);
-    cr_assert_not_null(b);
-    /* detection (token 3 s + consensus 3.6 s - phase), the DC, boot 30 s;
-     * over when the heal merges the halves (merge 200 ms + join 50 ms) and
-     * the DC stops both copies */
-    sim_time lo, hi;
-    support_membership_window(sc, 2, &lo, &hi);
-    support_between(a->start, 100 * SIM_S + lo + SUPPORT_REACT_MIN + 30 * SIM_S,
-                    100 * SIM_S + hi + SUPPORT_REACT_MAX + 30 * SIM_S, "second copy");
-    support_between(a->end, 200250 * SIM_MS + SUPPORT_REACT_MIN, 200250 * SIM_MS + SUPPORT_REACT_MAX, "stopped");
-    double secs = sim_to_s(a->end - a->start);
-    cr_assert_float_eq(a->diverged_bytes, 2 * 1e6 * secs, 1, "both copies wrote for %.3f s", secs);
-    cr_assert_float_eq(a->discarded_bytes, 1e6 * secs, 1);
-    /* stop_start: down for the stop (20 s) and the start (30 s) */
-    const world_incident *d = find(w, "vm-down", 0);
-    cr_assert_not_null(d);
-    cr_assert_str_eq(d->resource, "pacemaker:multiple-active");
-    cr_assert_eq(d->end - d->start, 50 * SIM_S);
-    world_free(w);
-    scenario_free(sc);
+    for (int seed = 1; seed <= 40; seed++) {
+        scenario *sc;
+        world *w = cluster_run_seeded(seed,
+                                      "{\"manager\":\"pacemaker\",\"two_node\":true,\"stonith\":false,\"allow_migrate\":true}",
+                                      "{\"at\":\"100s\",\"action\":\"partition\",\"groups\":[[\"n1\",\"filer\"],[\"n2\"]]},"
+                                      "{\"at\":\"200s\",\"action\":\"heal\"}",
+                                      2, &sc);
+        const world_incident *a = find(w, "double-writer", 0), *b = find(w, "double-writer", 1);
+        cr_assert_not_null(a, "seed %d", seed);
+        cr_assert_not_null(b, "seed %d", seed);
+        /* detection (token 3 s + consensus 3.6 s - phase), the DC, boot 30 s;
+         * over when the heal merges the halves (merge 200 ms + join 50 ms) and
+         * the DC stops both copies */
+        sim_time lo, hi;
+        support_membership_window(sc, 2, &lo, &hi);
+        support_between(a->start, 100 * SIM_S + lo + SUPPORT_REACT_MIN + 30 * SIM_S,
+                        100 * SIM_S + hi + SUPPORT_REACT_MAX + 30 * SIM_S, "second copy");
+        support_between(a->end, 200250 * SIM_MS + SUPPORT_REACT_MIN, 200250 * SIM_MS + SUPPORT_REACT_MAX, "stopped");
+        double secs = sim_to_s(a->end - a->start);
+        cr_assert_float_eq(a->diverged_bytes, 2 * 1e6 * secs, 1, "both copies wrote for %.3f s", secs);
+        cr_assert_float_eq(a->discarded_bytes, 1e6 * secs, 1);
+        /* stop_start: every copy stops and one starts: down for the stop (20 s)
+         * and the start (30 s), each VM once */
+        cr_assert_eq(count(w, "vm-down"), 2, "seed %d", seed);
+        for (int k = 0; k < 2; k++) {
+            const world_incident *d = find(w, "vm-down", k);
+            cr_assert_str_eq(d->resource, "pacemaker:multiple-active");
+            cr_assert_eq(d->end - d->start, 50 * SIM_S);
+        }
+        cr_assert_eq(world_vm_second_host(w, 0), -1);
+        cr_assert_eq(world_vm_second_host(w, 1), -1);
+        world_free(w);
+        scenario_free(sc);
+    }
 }
 
 /* two_node with STONITH: the halves race to fence each other; one node
@@ -390,7 +403,7 @@ Test(storage, failed_starts_leave_the_vm_stopped_until_failure_timeout)
  * the network is back the VM starts again, whoever got the lease first. */
 Test(storage, sanlock_lease_is_released_by_a_stop_for_lost_quorum)
 {
-    for (int seed = 1; seed <= 10; seed++) {
+    for (int seed = 1; seed <= 40; seed++) {
         scenario *sc;
         world *w = san_run(seed, 3, "\"lock\":\"sanlock\"", "{\"manager\":\"pacemaker\",\"stonith\":false}",
                            FAIL("100s", "nic:n1/lan") "," REPAIR("300s", "nic:n1/lan"), &sc);
@@ -414,18 +427,21 @@ Test(storage, sanlock_lease_is_released_by_a_stop_for_lost_quorum)
 Test(storage, gfs2_withdraws_after_an_io_error)
 {
     scenario *sc;
-    world *w = san_run(1, 2, "\"lock\":\"gfs2\"", STONITH2, FAIL("100s", "nic:n1/san") "," REPAIR("300s", "nic:n1/san"),
-                       &sc);
+    world *w;
     const world_incident *e = NULL;
-    for (int k = 0; (e = find(w, "io-error", k)); k++)
-        if (!strcmp(e->resource, "fs:withdrawn"))
-            break;
-    cr_assert_not_null(e, "GFS2 withdrew");
-    support_between(e->start, 225 * SIM_S, 230 * SIM_S, "at the IO error");
-    cr_assert_eq(e->end, 15 * SIM_MIN, "still withdrawn after the LUN is back");
-    cr_assert_geq(support_trace_at(w, "fs-withdraw", "n1", 0), 0);
-    world_free(w);
-    scenario_free(sc);
+    for (int seed = 1; seed <= 40; seed++) {
+        w = san_run(seed, 2, "\"lock\":\"gfs2\"", STONITH2,
+                    FAIL("100s", "nic:n1/san") "," REPAIR("300s", "nic:n1/san"), &sc);
+        for (int k = 0; (e = find(w, "io-error", k)); k++)
+            if (!strcmp(e->resource, "fs:withdrawn"))
+                break;
+        cr_assert_not_null(e, "seed %d: GFS2 withdrew", seed);
+        support_between(e->start, 225 * SIM_S, 230 * SIM_S, "at the IO error");
+        cr_assert_eq(e->end, 15 * SIM_MIN, "still withdrawn after the LUN is back");
+        cr_assert_geq(support_trace_at(w, "fs-withdraw", "n1", 0), 0);
+        world_free(w);
+        scenario_free(sc);
+    }
     w = san_run(1, 2, "\"lock\":\"gfs2\",\"no_path_retry\":\"queue\"", STONITH2,
                 FAIL("100s", "nic:n1/san") "," REPAIR("300s", "nic:n1/san"), &sc);
     cr_assert_null(find(w, "io-error", 0), "queued IO: no error, no withdraw");
@@ -943,23 +959,26 @@ Test(storage, ceph_without_monitor_quorum_new_opens_wait)
     /* a restart: v1's host c4 dies while the monitors (c1-c3) have no
      * quorum; Pacemaker (no STONITH here) starts it on another node only
      * once the quorum is back at 400 s, then it boots (30 s) */
-    const char *text =
-        "{\"golive\":1,\"until\":\"30min\",\"networks\":[{\"name\":\"lan\"}],"
-        "\"hosts\":[{\"name\":\"c1\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1.25e9}]},"
-        "{\"name\":\"c2\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1.25e9}]},"
-        "{\"name\":\"c3\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1.25e9}]},"
-        "{\"name\":\"c4\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1.25e9}]}],"
-        "\"storage\":{\"type\":\"ceph\"},\"cluster\":{\"manager\":\"pacemaker\",\"stonith\":false},"
-        "\"vms\":[{\"name\":\"v1\",\"host\":\"c4\",\"memory\":\"1GiB\"}],"
-        "\"events\":[" FAIL("50s", "mon:c2") "," FAIL("50s", "mon:c3") "," FAIL("100s", "host:c4") ","
-        REPAIR("400s", "mon:c2") "]}";
-    w = load_and_run(text, &sc);
-    const world_incident *d = find(w, "vm-down", 0);
-    cr_assert_not_null(d);
-    support_between(d->end, 430 * SIM_S + SUPPORT_REACT_MIN, 430 * SIM_S + SUPPORT_REACT_MAX, "restarted");
-    cr_assert_geq(support_trace_at(w, "start-blocked", "v1", 0), 100 * SIM_S);
-    world_free(w);
-    scenario_free(sc);
+    for (int seed = 1; seed <= 40; seed++) {
+        g_autofree char *text = g_strdup_printf(
+            "{\"golive\":1,\"seed\":%d,\"until\":\"30min\",\"networks\":[{\"name\":\"lan\"}],"
+            "\"hosts\":[{\"name\":\"c1\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1.25e9}]},"
+            "{\"name\":\"c2\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1.25e9}]},"
+            "{\"name\":\"c3\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1.25e9}]},"
+            "{\"name\":\"c4\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1.25e9}]}],"
+            "\"storage\":{\"type\":\"ceph\"},\"cluster\":{\"manager\":\"pacemaker\",\"stonith\":false},"
+            "\"vms\":[{\"name\":\"v1\",\"host\":\"c4\",\"memory\":\"1GiB\"}],"
+            "\"events\":[" FAIL("50s", "mon:c2") "," FAIL("50s", "mon:c3") "," FAIL("100s", "host:c4") ","
+            REPAIR("400s", "mon:c2") "]}",
+            seed);
+        w = load_and_run(text, &sc);
+        const world_incident *d = find(w, "vm-down", 0);
+        cr_assert_not_null(d);
+        support_between(d->end, 430 * SIM_S + SUPPORT_REACT_MIN, 430 * SIM_S + SUPPORT_REACT_MAX, "restarted");
+        cr_assert_geq(support_trace_at(w, "start-blocked", "v1", 0), 100 * SIM_S);
+        world_free(w);
+        scenario_free(sc);
+    }
 }
 
 /* NFS, hard mount: the switchover flushes the disk (COMMIT) and the
