@@ -111,7 +111,6 @@ bool filer_reachable(const filer *f, const world *w, int h)
     return world_hosts_reach(w, h, srv) && world_nic_up(w, srv, net) && world_nic_up(w, h, net);
 }
 
-sim_time filer_lost_at(const filer *f, int h) { return f->hosts[h].lost_at; }
 bool filer_errored(const filer *f, int h) { return f->hosts[h].errored || f->hosts[h].withdrawn; }
 
 /* Host h's IO to the server flows: it reaches the server and its client

@@ -21,8 +21,6 @@ bool filer_reachable(const filer *f, const world *w, int h);
 /* Called when a host's IO starts failing (a soft mount's major timeout,
  * an iSCSI session past replacement_timeout without queueing). */
 void filer_on_error(filer *f, filer_error_fn fn, void *arg);
-/* When host h lost the server (0 while its IO flows). */
-sim_time filer_lost_at(const filer *f, int h);
 /* Whether host h's IO fails (rather than waits, or flows). */
 bool filer_errored(const filer *f, int h);
 /* Host h's file system withdrew (on) or came back after a reboot (off):
