@@ -239,7 +239,7 @@ static void narrate(GString *out, const scenario *sc, world *w, const rec *r)
 /* An IO incident that ends because its VM stops at that moment, or gives
  * way to another (waiting IO frozen by fencing): that is told, not "IO
  * goes on". */
-static bool ended_by_stop(const GArray *recs, guint i)
+static bool io_end_untold(const GArray *recs, guint i)
 {
     const rec *r = &g_array_index(recs, rec, i);
     if (!g_str_has_prefix(r->kind, "io-") || !g_str_has_suffix(r->kind, "-end") || !r->subject)
@@ -351,7 +351,7 @@ int cli_explain(int argc, char **argv)
             g_string_append(out, "  ... (the rest of the run is not told; use golive run --trace)\n");
             break;
         }
-        if (ended_by_stop(recs, i))
+        if (io_end_untold(recs, i))
             continue;
         narrate(out, sc, w, r);
     }

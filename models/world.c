@@ -432,19 +432,7 @@ void world_storage_healed(world *w)
 int world_vm_host(const world *w, int vm) { return w->vms[vm].host; }
 int world_vm_home(const world *w, int vm) { return w->vms[vm].home; }
 int world_vm_second_host(const world *w, int vm) { return w->vms[vm].second; }
-bool world_vm_starting(const world *w, int vm) { return w->vms[vm].starting_on >= 0; }
 int world_vm_starting_on(const world *w, int vm) { return w->vms[vm].starting_on; }
-
-sim_time world_vm_down_since(const world *w, int vm)
-{
-    int d = w->vms[vm].down;
-    return d >= 0 ? g_array_index(w->incidents, world_incident, d).start : -1;
-}
-
-world_incident *world_vm_down_incident(world *w, int vm)
-{
-    return w->vms[vm].down >= 0 ? world_incident_at(w, w->vms[vm].down) : NULL;
-}
 
 /* Memory of the VMs that run on each host or are on their way to it: one
  * pass over the VMs, so a placement costs hosts + VMs, not their product. */

@@ -160,12 +160,7 @@ int world_vm_host(const world *w, int vm);
 int world_vm_home(const world *w, int vm);
 /* A second instance started elsewhere (split brain), -1 if none. */
 int world_vm_second_host(const world *w, int vm);
-/* When it went down (the start of its open down incident), -1 while it runs. */
-sim_time world_vm_down_since(const world *w, int vm);
-/* Its open down incident, NULL while it runs. */
-world_incident *world_vm_down_incident(world *w, int vm);
-/* Whether a start of it is under way, and on which host (-1 if none). */
-bool world_vm_starting(const world *w, int vm);
+/* The host a start of it under way is on, -1 if none. */
 int world_vm_starting_on(const world *w, int vm);
 /* The destination of its move under way (live or stop/start), -1 if none. */
 int world_vm_moving_to(const world *w, int vm);

@@ -93,7 +93,11 @@ static void set_clean(pcmk *p, int o, int t, bool v) { p->clean[(size_t)o * p->n
 /* Failed starts: key of (vm, h). */
 static gpointer failed_key(const pcmk *p, int vm, int h) { return GSIZE_TO_POINTER((gsize)vm * (gsize)p->n + (gsize)h + 1); }
 
-/* h left the cluster: its transient attributes, fail-counts among them, go. */
+/* h booted: its transient attributes, fail-counts among them, went when it
+ * died (the DC erases a departed node's, controld_callbacks.c
+ * peer_update_callback); a dead node runs nothing, so forgetting them at its
+ * boot is the same. A node only cut off keeps them (assumption: its attrd
+ * writes them back when it rejoins). */
 static void forget_failures(pcmk *p, int h)
 {
     for (size_t i = 0; i < p->sc->nvms; i++)
@@ -736,7 +740,7 @@ static void failure_expired(sim *s, void *arg)
  * pcmk_graph_producer.c), which bans it from h until the count is cleared:
  * failure-timeout after the failure, when the scheduler asks for a recheck
  * (pe__update_recheck_time in unpack.c), or never with failure-timeout 0
- * (the default), but when h leaves the cluster and its transient
+ * (the default), but when h dies and its transient
  * attributes go, or an operator cleans up. */
 static void start_failed(pcmk *p, int vm, int h, sim_time after)
 {

@@ -27,12 +27,6 @@
 #include <glib.h>
 #include <string.h>
 
-const char *sched_verb_name(sched_verb v)
-{
-    static const char *const names[] = { "none", "start", "stop", "migrate", "move", "recover", "restart" };
-    return names[v];
-}
-
 /* pcmk__add_scores: -INFINITY wins, then +INFINITY, else a clamped sum. */
 static int add_scores(int a, int b)
 {

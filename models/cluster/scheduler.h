@@ -80,6 +80,4 @@ typedef struct {
 /* Fills fence[nnodes] (true: fence it) and act[nrscs]. */
 void sched_transition(const sched_input *in, bool *fence, sched_action *act);
 
-const char *sched_verb_name(sched_verb v);
-
 #endif
