@@ -1518,6 +1518,19 @@ static void check_nodes(ctx *c, const scenario *s)
             pop_to(c, m);
         }
     }
+    if (s->cluster.manager == MANAGER_PACEMAKER) {
+        size_t nodes = 0;
+        for (size_t h = 0; h < s->nhosts; h++)
+            nodes += is_node(s, (int)h);
+        if (nodes > SCENARIO_COROSYNC_MAX_NODES) {
+            size_t m = push_key(c, "cluster");
+            err_at(c, "manager", "pacemaker with %zu nodes: corosync holds at most %d nodes in one cluster "
+                                 "(PROCESSOR_COUNT_MAX, corosync 3.1.7 include/corosync/totem/totem.h); split the "
+                                 "hosts into several clusters or use manager \"none\"",
+                   nodes, SCENARIO_COROSYNC_MAX_NODES);
+            pop_to(c, m);
+        }
+    }
     if (!s->nnetworks)
         return;
     bool *told = g_new0(bool, s->nhosts * s->nnetworks);

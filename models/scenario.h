@@ -248,6 +248,9 @@ typedef struct {
 /* Limits on what a scenario file may hold: its size, and any string in it. */
 #define SCENARIO_MAX_BYTES (16 << 20)
 #define SCENARIO_MAX_STRING 65536
+/* The most nodes one corosync cluster can hold (PROCESSOR_COUNT_MAX in
+ * corosync 3.1.7 include/corosync/totem/totem.h: its membership arrays). */
+#define SCENARIO_COROSYNC_MAX_NODES 384
 
 /* Loads and checks a scenario file. On any error returns NULL and appends
  * every message (g_free'd strings) to errors. */

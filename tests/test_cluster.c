@@ -383,3 +383,66 @@ Test(cluster, fence_race_delays)
                   "case %zu (%s): n1 survived %d of 40", c, cases[c].cluster, n1_survives);
     }
 }
+
+/* Regression (review, bug 2): membership once kept at most 64 partitions,
+ * so 70 nodes each cut off alone gave 64 quorum-lost incidents and six VMs
+ * ran on without quorum. Every node alone is a partition of 1 of 70 votes:
+ * each stops its VM, once corosync has noticed (its token grows with the
+ * nodelist) and the DC reacted. */
+Test(cluster, seventy_isolated_nodes_each_lose_quorum)
+{
+    const int n = 70;
+    GString *ev = g_string_new("{\"at\":\"100s\",\"action\":\"partition\",\"groups\":[[\"n1\",\"filer\"]");
+    for (int k = 2; k <= n; k++)
+        g_string_append_printf(ev, ",[\"n%d\"]", k);
+    g_string_append(ev, "]}");
+    scenario *sc;
+    world *w = crun(n, false, "{\"manager\":\"pacemaker\",\"allow_migrate\":true}", ev->str, &sc);
+    g_string_free(ev, TRUE);
+    sim_time lo, hi;
+    support_membership_window(sc, n, &lo, &hi);
+    bool *stopped = g_new0(bool, n);
+    size_t seen = 0;
+    for (size_t i = 0; i < world_nincidents(w); i++) {
+        const world_incident *in = world_incident_get(w, i);
+        if (strcmp(in->kind, "quorum-lost"))
+            continue;
+        cr_assert(in->vm >= 0 && in->vm < n && !stopped[in->vm], "one stop per VM");
+        stopped[in->vm] = true;
+        seen++;
+        support_between(in->start, 100 * SIM_S + lo + SUPPORT_REACT_MIN, 100 * SIM_S + hi + SUPPORT_REACT_MAX,
+                        "stop");
+        cr_assert_eq(world_vm_host(w, in->vm), -1, "v%d stays stopped", in->vm + 1);
+    }
+    cr_assert_eq(seen, (size_t)n, "every one of the %d VMs stops: %zu did", n, seen);
+    g_free(stopped);
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* corosync holds at most 384 nodes (PROCESSOR_COUNT_MAX): a Pacemaker
+ * cluster of 385 is refused with the reason, 384 loads. */
+Test(cluster, more_nodes_than_corosync_holds_is_refused)
+{
+    for (int n = 384; n <= 385; n++) {
+        GString *t = g_string_new("{\"golive\":1,\"networks\":[{\"name\":\"lan\"}],\"hosts\":[");
+        for (int k = 1; k <= n; k++)
+            g_string_append_printf(t, "%s{\"name\":\"n%d\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]}",
+                                   k > 1 ? "," : "", k);
+        g_string_append(t, "],\"cluster\":{\"manager\":\"pacemaker\"},\"vms\":[]}");
+        g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+        scenario *sc = scenario_load_text("big.json", t->str, t->len, errors);
+        g_string_free(t, TRUE);
+        /* no VMs: nothing else to complain about */
+        if (n == 384) {
+            cr_assert_not_null(sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
+            scenario_free(sc);
+        } else {
+            cr_assert_null(sc);
+            cr_assert_eq(errors->len, 1);
+            const char *e = g_ptr_array_index(errors, 0);
+            cr_assert(strstr(e, "cluster.manager") && strstr(e, "at most 384") && strstr(e, "PROCESSOR_COUNT_MAX"),
+                      "%s", e);
+        }
+    }
+}

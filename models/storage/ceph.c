@@ -264,19 +264,34 @@ static int ceph_usable(const ceph_state *c, int vm)
     return u;
 }
 
-/* A majority of the monitors that reach one another (Paxos, facts 2.1). */
-static bool ceph_mon_quorum(const ceph_state *c)
+/* Whether monitor m is up and talks with a majority of the monitors
+ * (Paxos, facts 2.1). */
+static bool ceph_mon_in_quorum(const ceph_state *c, int m)
 {
     const world *w = c->w;
-    for (int m = 0; m < c->nmons; m++) {
-        if (!c->mon_up[m] || !world_host_up(w, m))
-            continue;
-        int with = 0;
-        for (int k = 0; k < c->nmons; k++)
-            with += c->mon_up[k] && ceph_link(w, m, k);
-        if (2 * with > c->nmons)
+    if (!c->mon_up[m] || !world_host_up(w, m))
+        return false;
+    int with = 0;
+    for (int k = 0; k < c->nmons; k++)
+        with += c->mon_up[k] && ceph_link(w, m, k);
+    return 2 * with > c->nmons;
+}
+
+static bool ceph_mon_quorum(const ceph_state *c)
+{
+    for (int m = 0; m < c->nmons; m++)
+        if (ceph_mon_in_quorum(c, m))
             return true;
-    }
+    return false;
+}
+
+/* Whether a new client on host h can connect: it reaches a monitor of the
+ * quorum. */
+static bool ceph_mon_reach(const ceph_state *c, int h)
+{
+    for (int m = 0; m < c->nmons; m++)
+        if (ceph_link(c->w, h, m) && ceph_mon_in_quorum(c, m))
+            return true;
     return false;
 }
 
@@ -624,7 +639,14 @@ static bool ceph_apply_target(void *st, world *w, const char *target, bool fail)
 static world_start ceph_start_wait(void *st, world *w, int vm, int h, sim_time *wait)
 {
     ceph_state *c = st;
-    (void)h;
+    if (c->mon_quorum && !ceph_mon_reach(c, h)) {
+        /* the quorum is there but h cannot reach it: librbd's open would
+         * wait there for client_mount_timeout, Pacemaker's start fails
+         * (assumption: at once rather than after its start timeout) */
+        world_note(w, "start-failed", world_scenario(w)->vms[vm].name,
+                   "the host reaches no Ceph monitor of the quorum: the image cannot be opened there");
+        return WORLD_START_FAILS;
+    }
     if (!c->mon_quorum) {
         /* a new client cannot authenticate: the start waits for the quorum
          * (ceph_update asks the cluster again when it is back) */
@@ -646,10 +668,10 @@ static mig_gate_answer ceph_gate(void *st, world *w, int vm, int from, int to, m
     ceph_state *c = st;
     (void)vm;
     (void)from;
-    (void)to;
-    if (p != MIG_GATE_OPEN || c->mon_quorum)
+    if (p != MIG_GATE_OPEN || ceph_mon_reach(c, to))
         return MIG_GATE_GO;
-    *why = "the Ceph monitors have no quorum: the destination cannot open the image";
+    *why = c->mon_quorum ? "the destination reaches no Ceph monitor of the quorum: it cannot open the image"
+                         : "the Ceph monitors have no quorum: the destination cannot open the image";
     *deadline = world_now(w) + CEPH_MOUNT_TIMEOUT;
     return MIG_GATE_WAIT;
 }
