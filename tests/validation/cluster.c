@@ -61,9 +61,16 @@ static bool rig_times(const char *csv, double *fence_s, double *start_s, char **
     double f[64], s[64];
     size_t nf = 0;
     for (int k = 1; lines[k] && nf < 64; k++) {
+        if (!*g_strstrip(lines[k]))
+            continue; /* a blank line */
         g_auto(GStrv) c = g_strsplit(lines[k], ",", -1);
-        if (g_strv_length(c) <= (guint)rsc || !*c[req] || !*c[conf] || !*c[rsc])
-            continue;
+        if (g_strv_length(c) != g_strv_length(head)) {
+            *err = g_strdup_printf("%s:%d: %u columns, expected %u", path, k + 1, g_strv_length(c),
+                                   g_strv_length(head));
+            return false;
+        }
+        if (!*c[req] || !*c[conf] || !*c[rsc])
+            continue; /* not fenced (no STONITH) */
         f[nf] = atof(c[conf]) - atof(c[req]);
         s[nf] = atof(c[rsc]) - atof(c[conf]);
         nf++;
@@ -151,9 +158,13 @@ size_t cluster_run(const char *csv, int runs, cluster_case *out, size_t max, cha
     size_t n = 0;
     g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
     for (int k = 1; lines[k]; k++) {
-        g_auto(GStrv) c = g_strsplit(lines[k], ",", 8);
-        if (g_strv_length(c) < 8)
+        if (!*g_strstrip(lines[k]))
             continue;
+        g_auto(GStrv) c = g_strsplit(lines[k], ",", 8);
+        if (g_strv_length(c) < 8) {
+            *err = g_strdup_printf("%s:%d: %u columns, expected 8", csv, k + 1, g_strv_length(c));
+            return 0;
+        }
         cluster_case *cc = find_case(out, &n, max, c[0]);
         if (!cc)
             break;

@@ -17,6 +17,23 @@ enum { C_ID, C_REP, C_VER, C_MEM, C_WS, C_COLD, C_PATTERN, C_RATE, C_BW, C_DTL, 
        C_DOWN, C_RESUME, C_SETUP, C_XFER, C_NORMAL, C_DUP, C_SYNCS, C_PASS1, C_REMAIN, C_THROTTLE, C_PCSWITCH,
        C_RAM, C_NCOLS };
 
+/* bw128_r4k: at 128 MiB/s the zero pages dominate the first pass; golive
+ * scans them all before any used page, where QEMU meets them interleaved
+ * in address order (migration fidelity issue, item 5). */
+const loopback_gap loopback_gaps[] = {
+    { "bw128_r4k", "total", 0.125, "zero pages scanned before used ones, not in address order (issue 13, item 5)" },
+    { "bw128_r4k", "bytes", 0.07, "zero pages scanned before used ones, not in address order (issue 13, item 5)" },
+    { NULL, NULL, 0, NULL },
+};
+
+const loopback_gap *loopback_gap_of(const char *id, const char *metric)
+{
+    for (const loopback_gap *g = loopback_gaps; g->id; g++)
+        if (!strcmp(g->id, id) && !strcmp(g->metric, metric))
+            return g;
+    return NULL;
+}
+
 static double median(GArray *v)
 {
     if (v->len == 0)
@@ -57,7 +74,7 @@ static char *scenario_text(char **f)
     return s;
 }
 
-size_t loopback_run(const char *csv, loopback_case *out, size_t max, char **err)
+size_t loopback_run(const char *csv, loopback_case *out, size_t max, size_t *rows, char **err)
 {
     g_autofree char *text = NULL;
     if (!g_file_get_contents(csv, &text, NULL, NULL)) {
@@ -66,10 +83,16 @@ size_t loopback_run(const char *csv, loopback_case *out, size_t max, char **err)
     }
     g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
     size_t n = 0;
-    for (size_t i = 1; lines[i] && *lines[i]; i++) {
+    *rows = 0;
+    for (size_t i = 1; lines[i]; i++) {
+        if (!*g_strstrip(lines[i]))
+            continue; /* a blank line */
         g_auto(GStrv) f = g_strsplit(lines[i], ",", -1);
-        if (g_strv_length(f) != C_NCOLS)
-            continue;
+        if (g_strv_length(f) != C_NCOLS) {
+            *err = g_strdup_printf("%s:%zu: %u columns, expected %d", csv, i + 1, g_strv_length(f), C_NCOLS);
+            return 0;
+        }
+        ++*rows;
         size_t k = 0;
         while (k < n && strcmp(out[k].id, f[C_ID]))
             k++;
@@ -108,9 +131,11 @@ size_t loopback_run(const char *csv, loopback_case *out, size_t max, char **err)
         GArray *tot = g_array_new(FALSE, FALSE, sizeof(double)), *down = g_array_new(FALSE, FALSE, sizeof(double)),
                *syn = g_array_new(FALSE, FALSE, sizeof(double)), *xf = g_array_new(FALSE, FALSE, sizeof(double)),
                *cv = g_array_new(FALSE, FALSE, sizeof(double));
-        for (size_t i = 1; lines[i] && *lines[i]; i++) {
+        for (size_t i = 1; lines[i]; i++) {
+            if (!*lines[i])
+                continue;
             g_auto(GStrv) f = g_strsplit(lines[i], ",", -1);
-            if (g_strv_length(f) != C_NCOLS || strcmp(f[C_ID], out[k].id))
+            if (strcmp(f[C_ID], out[k].id))
                 continue;
             double v;
             v = g_ascii_strtod(f[C_TOTAL], NULL), g_array_append_val(tot, v);
@@ -128,6 +153,14 @@ size_t loopback_run(const char *csv, loopback_case *out, size_t max, char **err)
         out[k].total_ms = median(tot);
         out[k].total_spread = (hi - lo) / out[k].total_ms;
         out[k].downtime_ms = median(down);
+        double dlo = INFINITY, dhi = -INFINITY;
+        for (guint j = 0; j < down->len; j++) {
+            dlo = fmin(dlo, g_array_index(down, double, j));
+            dhi = fmax(dhi, g_array_index(down, double, j));
+        }
+        double widen = fmax(1.0, (dhi - dlo) / 2);
+        out[k].downtime_lo = down->len ? dlo - widen : NAN;
+        out[k].downtime_hi = down->len ? dhi + widen : NAN;
         out[k].syncs = median(syn);
         out[k].transferred = median(xf);
         out[k].converged = median(cv);

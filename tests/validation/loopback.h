@@ -11,13 +11,37 @@ typedef struct {
     /* medians over repetitions of the measured values */
     double total_ms, downtime_ms, syncs, transferred, converged;
     double total_spread; /* (max - min) / median of total time */
+    /* the downtime a prediction must fall in: the measured range of the
+     * repetitions widened on each side by half its width, and by at least
+     * QEMU's 1 ms reporting resolution (loopback_run) */
+    double downtime_lo, downtime_hi;
     /* golive's prediction */
     bool p_converged;
     double p_total_ms, p_downtime_ms, p_syncs, p_transferred;
 } loopback_case;
 
+/* The accuracy asserted by validation::qemu_loopback_accuracy and stated in
+ * docs/validation.md: the targets of the migration fidelity issue. */
+#define LOOPBACK_TOTAL_MEDIAN 0.02 /* median total-time error of the converging cases */
+#define LOOPBACK_TOTAL_EACH 0.08   /* every converging case's total-time error */
+#define LOOPBACK_BYTES_EACH 0.05   /* every case's transferred-bytes error */
+#define LOOPBACK_SYNCS_SHARE 0.90  /* share of cases with bitmap syncs within +-1 */
+
+/* A case the model is known to miss on one metric, with the cause and the
+ * worst error tolerated until the model is fixed (the test fails once the
+ * case meets the target, so that the entry goes). */
+typedef struct {
+    const char *id, *metric; /* "total" or "bytes" */
+    double worst;
+    const char *why;
+} loopback_gap;
+extern const loopback_gap loopback_gaps[];
+/* The gap for case id and metric, NULL if none. */
+const loopback_gap *loopback_gap_of(const char *id, const char *metric);
+
 /* Loads csv, runs every case; returns the number of cases (0 on error,
- * with *err set). */
-size_t loopback_run(const char *csv, loopback_case *out, size_t max, char **err);
+ * with *err set: a row without every column is an error, never skipped).
+ * *rows: the data rows read. */
+size_t loopback_run(const char *csv, loopback_case *out, size_t max, size_t *rows, char **err);
 
 #endif
