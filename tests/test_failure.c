@@ -3,6 +3,8 @@
 #include <criterion/criterion.h>
 #include <glib.h>
 #include <gsl/gsl_rng.h>
+#include <gsl/gsl_sf_gamma.h>
+#include <gsl/gsl_sort.h>
 #include <math.h>
 
 #include "models/failure.h"
@@ -24,6 +26,38 @@ Test(failure, up_times_have_the_mtbf_as_mean)
                   ci.lo, ci.hi);
         stats_acc_free(a);
     }
+    gsl_rng_free(r);
+}
+
+/* The whole distribution, not only its mean: Kolmogorov-Smirnov against
+ * the CDF, 1 - exp(-(x/scale)^shape) with scale = mtbf / Gamma(1 + 1/shape)
+ * (the exponential is shape 1). A sampler that ignored the shape would keep
+ * the mean and fail here. Critical value at the 0.1% level: 1.95 / sqrt(n). */
+Test(failure, up_times_follow_their_distribution)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 11);
+    const bool weibull[] = { false, true, true };
+    const double shape[] = { 1, 0.7, 2.5 };
+    enum { N = 20000 };
+    double *x = g_new(double, N);
+    for (int k = 0; k < 3; k++) {
+        for (int i = 0; i < N; i++)
+            x[i] = failure_draw_up(r, 1000, weibull[k], shape[k]);
+        gsl_sort(x, 1, N);
+        double scale = 1000 / gsl_sf_gamma(1 + 1 / shape[k]), d = 0;
+        for (int i = 0; i < N; i++) {
+            double f = 1 - exp(-pow(x[i] / scale, shape[k]));
+            d = fmax(d, fmax(fabs(f - (double)i / N), fabs(f - (double)(i + 1) / N)));
+        }
+        cr_assert_lt(d, 1.95 / sqrt(N), "shape %.1f: KS distance %.4f", shape[k], d);
+        /* and against the wrong shape: the test can tell them apart */
+        double wrong = 0, ws = k ? 1 : 2.5, wscale = 1000 / gsl_sf_gamma(1 + 1 / ws);
+        for (int i = 0; i < N; i++)
+            wrong = fmax(wrong, fabs(1 - exp(-pow(x[i] / wscale, ws)) - (double)i / N));
+        cr_assert_gt(wrong, 1.95 / sqrt(N), "shape %.1f passes as shape %.1f", shape[k], ws);
+    }
+    g_free(x);
     gsl_rng_free(r);
 }
 
