@@ -19,12 +19,9 @@ typedef struct {
 static void mc_run(gpointer data, gpointer user)
 {
     mc_job *j = user;
-    char *err = NULL;
-    world *w = world_new(j->sc, (uint64_t)(GPOINTER_TO_INT(data) - 1), &err);
-    if (!w) {
-        g_free(err);
+    world *w = world_new(j->sc, (uint64_t)(GPOINTER_TO_INT(data) - 1), NULL);
+    if (!w)
         return;
-    }
     world_run(w);
     g_atomic_int_add(&j->incidents, (gint)world_nincidents(w));
     world_free(w);

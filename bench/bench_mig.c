@@ -29,9 +29,13 @@ static scenario *load(const char *text)
 
 static double run_once(const scenario *sc, size_t *nmig)
 {
-    char *err = NULL;
+    g_autoptr(GError) err = NULL;
     double t0 = bench_now();
     world *w = world_new(sc, 0, &err);
+    if (!w) {
+        fprintf(stderr, "bench: %s\n", err->message);
+        exit(1);
+    }
     world_run(w);
     double dt = bench_now() - t0;
     *nmig = world_nmigrations(w);

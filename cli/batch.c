@@ -56,7 +56,7 @@ struct batch {
 static void run_one(batch *b, int k)
 {
     run_out *o = &b->outs[k];
-    char *err = NULL;
+    GError *err = NULL;
     world *w = world_new(b->sc, (uint64_t)k, &err);
     o->migs = g_array_new(FALSE, FALSE, sizeof(run_mig));
     o->incidents = g_array_new(FALSE, FALSE, sizeof(run_incident));
@@ -64,10 +64,9 @@ static void run_one(batch *b, int k)
     if (!w) {
         g_mutex_lock(&b->lock);
         if (!b->fatal)
-            b->fatal = err;
-        else
-            g_free(err);
+            b->fatal = g_strdup(err->message);
         g_mutex_unlock(&b->lock);
+        g_error_free(err);
         return;
     }
     trace_set_keep(sim_trace(world_sim(w)), b->want_trace);
@@ -844,7 +843,7 @@ json_object *batch_report(const batch *b, char **csv_out, char **txt_out)
 
 static json_object *i64(sim_time t) { return json_object_new_int64(t); }
 
-bool batch_write_part(const batch *b, const char *scenario_text, const char *path, char **err)
+bool batch_write_part(const batch *b, const char *scenario_text, const char *path, GError **error)
 {
     const scenario *sc = b->sc;
     json_object *root = json_object_new_object(), *res = json_object_new_array();
@@ -911,7 +910,7 @@ bool batch_write_part(const batch *b, const char *scenario_text, const char *pat
     if (b->shard_index == 0)
         json_object_object_add(root, "busiest_links", busiest_links(b));
     const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN);
-    bool ok = output_write(path, text, strlen(text), err);
+    bool ok = output_write(path, text, strlen(text), error);
     json_object_put(root);
     return ok;
 }

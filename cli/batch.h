@@ -33,7 +33,7 @@ double batch_estimate_bytes(const scenario *sc, int threads);
 batch *batch_run_shard(const scenario *sc, int threads, unsigned flags, const volatile int *cancel, int index, int count);
 /* Writes this shard's runs, exactly, with the scenario text they came from,
  * to path (atomically). */
-bool batch_write_part(const batch *b, const char *scenario_text, const char *path, char **err);
+bool batch_write_part(const batch *b, const char *scenario_text, const char *path, GError **error);
 /* Reads the parts of every shard and rebuilds the batch a single process
  * would have run: the same report, byte for byte. *sc gets the scenario
  * (free it after the batch). NULL and errors when the parts do not fit

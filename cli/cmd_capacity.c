@@ -283,10 +283,9 @@ static gpointer drain_worker(gpointer arg)
         copy.until = j->until;
         for (size_t i = 0; i < copy.nvms; i++)
             j->vms[k] += copy.vms[i].host == (int)h;
-        char *err = NULL;
+        g_autoptr(GError) err = NULL;
         world *w = world_new(&copy, 0, &err);
         if (!w) {
-            g_free(err);
             j->window_s[k] = NAN;
             continue;
         }
@@ -373,14 +372,10 @@ int cli_capacity(int argc, char **argv)
         g_array_append_val(sizes, z);
     }
     g_strfreev(size_args);
-    for (const char *p = json_path; p; p = p == json_path ? csv_path : NULL) {
-        char *why = NULL;
-        if (strcmp(p, "-") && !output_check_writable(p, &why)) {
-            fprintf(stderr, "golive capacity: %s\n", why);
-            g_free(why);
-            g_array_free(sizes, TRUE);
-            return CLI_EXIT_USAGE;
-        }
+    const char *paths[] = { json_path, csv_path };
+    if (!output_check_paths("capacity", paths, G_N_ELEMENTS(paths))) {
+        g_array_free(sizes, TRUE);
+        return CLI_EXIT_USAGE;
     }
 
     scenario *sc = load_scenario(argv[1]);

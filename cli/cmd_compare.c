@@ -99,14 +99,9 @@ int cli_compare(int argc, char **argv)
         goto out;
     }
     const char *paths[] = { json_path, csv_path };
-    for (size_t i = 0; i < G_N_ELEMENTS(paths); i++) {
-        char *err = NULL;
-        if (paths[i] && !output_check_writable(paths[i], &err)) {
-            fprintf(stderr, "golive compare: %s\n", err);
-            g_free(err);
-            rc = CLI_EXIT_USAGE;
-            goto out;
-        }
+    if (!output_check_paths("compare", paths, G_N_ELEMENTS(paths))) {
+        rc = CLI_EXIT_USAGE;
+        goto out;
     }
     /* every file is checked before anything runs */
     for (int i = 1; i < argc; i++) {

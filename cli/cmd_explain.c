@@ -288,11 +288,10 @@ int cli_explain(int argc, char **argv)
         sc->seed = (uint64_t)seed;
     if (sc->until == SIM_NEVER)
         sc->until = SIM_DAY;
-    char *err = NULL;
+    g_autoptr(GError) err = NULL;
     world *w = world_new(sc, (uint64_t)run, &err);
     if (!w) {
-        fprintf(stderr, "golive explain: %s\n", err);
-        g_free(err);
+        fprintf(stderr, "golive explain: %s\n", err->message);
         scenario_free(sc);
         return CLI_EXIT_USAGE;
     }

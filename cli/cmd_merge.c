@@ -42,14 +42,9 @@ int cli_merge(int argc, char **argv)
         goto out;
     }
     const char *paths[] = { json_path, csv_path };
-    for (size_t i = 0; i < G_N_ELEMENTS(paths); i++) {
-        char *err = NULL;
-        if (paths[i] && !output_check_writable(paths[i], &err)) {
-            fprintf(stderr, "golive merge: %s\n", err);
-            g_free(err);
-            rc = CLI_EXIT_USAGE;
-            goto out;
-        }
+    if (!output_check_paths("merge", paths, G_N_ELEMENTS(paths))) {
+        rc = CLI_EXIT_USAGE;
+        goto out;
     }
     if (plot_format && strcmp(plot_format, "png") && strcmp(plot_format, "svg") && strcmp(plot_format, "pdf")) {
         fprintf(stderr, "golive merge: --plot-format: expected png, svg or pdf\n");

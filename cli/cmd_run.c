@@ -94,14 +94,9 @@ int cli_run(int argc, char **argv)
         goto out_free_opts;
     }
     const char *outs_paths[] = { json_path, csv_path, trace_path };
-    for (size_t i = 0; i < G_N_ELEMENTS(outs_paths); i++) {
-        char *err = NULL;
-        if (outs_paths[i] && !output_check_writable(outs_paths[i], &err)) {
-            fprintf(stderr, "golive run: %s\n", err);
-            g_free(err);
-            rc = CLI_EXIT_USAGE;
-            goto out_free_opts;
-        }
+    if (!output_check_paths("run", outs_paths, G_N_ELEMENTS(outs_paths))) {
+        rc = CLI_EXIT_USAGE;
+        goto out_free_opts;
     }
     errors = g_ptr_array_new_with_free_func(g_free);
     scenario *sc = scenario_load(argv[1], errors);
@@ -143,14 +138,13 @@ int cli_run(int argc, char **argv)
         goto out_free_opts;
     }
     if (shard) {
-        char *err = NULL;
+        g_autoptr(GError) err = NULL;
         g_autofree char *text = NULL;
         if (batch_interrupted(b)) {
             fprintf(stderr, "golive run: interrupted by signal %d; nothing written\n", interrupt_signal());
             rc = 128 + interrupt_signal();
         } else if (!g_file_get_contents(argv[1], &text, NULL, NULL) || !batch_write_part(b, text, json_path, &err)) {
-            fprintf(stderr, "golive run: %s\n", err ? err : "cannot read the scenario again");
-            g_free(err);
+            fprintf(stderr, "golive run: %s\n", err ? err->message : "cannot read the scenario again");
             rc = CLI_EXIT_FAILURE;
         } else if (!quiet) {
             printf("%s: shard %d/%d of %d runs written to %s\n", sc->name, shard_i, shard_n, sc->runs, json_path);
@@ -194,10 +188,9 @@ int cli_run(int argc, char **argv)
     files[1].data = csv_path ? g_strdup(csv) : NULL;
     files[2].data = trace_path ? batch_trace(b) : NULL;
     for (int i = 0; i < 3; i++) {
-        char *err = NULL;
+        g_autoptr(GError) err = NULL;
         if (files[i].path && !output_write(files[i].path, files[i].data, strlen(files[i].data), &err)) {
-            fprintf(stderr, "golive run: %s\n", err);
-            g_free(err);
+            fprintf(stderr, "golive run: %s\n", err->message);
             if (!interrupted)
                 rc = CLI_EXIT_FAILURE;
         }

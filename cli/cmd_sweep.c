@@ -447,11 +447,10 @@ static int write_part(const char *file, json_object *base, const scenario *sc0, 
     }
     json_object_object_add(root, "results", res);
     const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN);
-    char *err = NULL;
+    g_autoptr(GError) err = NULL;
     int rc = CLI_EXIT_OK;
     if (!output_write(path, text, strlen(text), &err)) {
-        fprintf(stderr, "golive sweep: %s\n", err);
-        g_free(err);
+        fprintf(stderr, "golive sweep: %s\n", err->message);
         rc = CLI_EXIT_FAILURE;
     }
     json_object_put(root);
@@ -735,14 +734,9 @@ int cli_sweep(int argc, char **argv)
         g_ptr_array_add(keys, k);
     }
     const char *paths[] = { json_path, csv_path };
-    for (size_t i = 0; i < G_N_ELEMENTS(paths); i++) {
-        char *err = NULL;
-        if (paths[i] && !output_check_writable(paths[i], &err)) {
-            fprintf(stderr, "golive sweep: %s\n", err);
-            g_free(err);
-            rc = CLI_EXIT_USAGE;
-            goto out;
-        }
+    if (!output_check_paths("sweep", paths, G_N_ELEMENTS(paths))) {
+        rc = CLI_EXIT_USAGE;
+        goto out;
     }
     /* the base scenario must be valid on its own */
     {

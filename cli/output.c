@@ -9,27 +9,49 @@
 #include <string.h>
 #include <unistd.h>
 
-bool output_check_writable(const char *path, char **err)
+G_DEFINE_QUARK(golive-output-error, output_error)
+
+bool output_check_writable(const char *path, GError **error)
 {
     if (!strcmp(path, "-"))
         return true;
     g_autofree char *dir = g_path_get_dirname(path);
     if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
-        *err = g_strdup_printf("%s: is a directory", path);
+        g_set_error(error, OUTPUT_ERROR, OUTPUT_ERROR_PATH, "%s: is a directory", path);
         return false;
     }
     if (access(dir, W_OK | X_OK) != 0) {
-        *err = g_strdup_printf("%s: cannot write in directory %s: %s", path, dir, g_strerror(errno));
+        g_set_error(error, OUTPUT_ERROR, OUTPUT_ERROR_PATH, "%s: cannot write in directory %s: %s", path, dir,
+                    g_strerror(errno));
         return false;
     }
     return true;
 }
 
-bool output_write(const char *path, const char *data, size_t len, char **err)
+bool output_check_paths(const char *cmd, const char *const *paths, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        g_autoptr(GError) e = NULL;
+        if (paths[i] && !output_check_writable(paths[i], &e)) {
+            fprintf(stderr, "golive %s: %s\n", cmd, e->message);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Sets *error from errno for path, naming what failed. */
+static void write_error(GError **error, const char *path, const char *what)
+{
+    int e = errno;
+    g_set_error(error, OUTPUT_ERROR, OUTPUT_ERROR_WRITE, "%s: %s%s", path, what, g_strerror(e));
+}
+
+bool output_write(const char *path, const char *data, size_t len, GError **error)
 {
     if (!strcmp(path, "-")) {
         if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
-            *err = g_strdup_printf("standard output: %s", g_strerror(errno));
+            write_error(error, "standard output", "");
             return false;
         }
         return true;
@@ -39,7 +61,7 @@ bool output_write(const char *path, const char *data, size_t len, char **err)
     g_autofree char *tmpl = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
     int fd = g_mkstemp_full(tmpl, O_WRONLY, 0644);
     if (fd < 0) {
-        *err = g_strdup_printf("%s: cannot create a temporary file: %s", path, g_strerror(errno));
+        write_error(error, path, "cannot create a temporary file: ");
         return false;
     }
     size_t off = 0;
@@ -48,20 +70,27 @@ bool output_write(const char *path, const char *data, size_t len, char **err)
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            *err = g_strdup_printf("%s: %s", path, g_strerror(errno));
+            write_error(error, path, "");
             close(fd);
             g_unlink(tmpl);
             return false;
         }
         off += (size_t)n;
     }
-    if (fsync(fd) != 0 || close(fd) != 0) {
-        *err = g_strdup_printf("%s: %s", path, g_strerror(errno));
+    /* the descriptor is closed whether or not fsync worked */
+    if (fsync(fd) != 0) {
+        write_error(error, path, "");
+        close(fd);
+        g_unlink(tmpl);
+        return false;
+    }
+    if (close(fd) != 0) {
+        write_error(error, path, "");
         g_unlink(tmpl);
         return false;
     }
     if (g_rename(tmpl, path) != 0) {
-        *err = g_strdup_printf("%s: cannot rename into place: %s", path, g_strerror(errno));
+        write_error(error, path, "cannot rename into place: ");
         g_unlink(tmpl);
         return false;
     }
@@ -79,10 +108,9 @@ bool output_report(const char *cmd, const char *json_path, json_object *json, co
             i == 0 ? g_strconcat(json_object_to_json_string_ext(json, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE),
                                  "\n", NULL)
                    : g_strdup(csv);
-        char *err = NULL;
+        g_autoptr(GError) err = NULL;
         if (!output_write(paths[i], data, strlen(data), &err)) {
-            fprintf(stderr, "golive %s: %s\n", cmd, err);
-            g_free(err);
+            fprintf(stderr, "golive %s: %s\n", cmd, err->message);
             ok = false;
         }
     }

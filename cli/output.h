@@ -4,13 +4,18 @@
 #ifndef GOLIVE_CLI_OUTPUT_H
 #define GOLIVE_CLI_OUTPUT_H
 
+#include <glib.h>
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stddef.h>
 
+#define OUTPUT_ERROR (output_error_quark())
+GQuark output_error_quark(void);
+typedef enum { OUTPUT_ERROR_PATH, OUTPUT_ERROR_WRITE } output_error_code;
+
 /* Writes len bytes of data to path ("-": standard output) atomically.
- * On failure returns false and sets *err (g_free it). */
-bool output_write(const char *path, const char *data, size_t len, char **err);
+ * On failure returns false and sets *error. */
+bool output_write(const char *path, const char *data, size_t len, GError **error);
 
 /* The JSON report (when json_path is set) and the CSV (when csv_path is),
  * each written atomically; a failure is reported on stderr after "golive
@@ -20,6 +25,9 @@ bool output_report(const char *cmd, const char *json_path, json_object *json, co
 
 /* Checks early that path's directory is writable, so that a run does not
  * compute for minutes and then fail to write. */
-bool output_check_writable(const char *path, char **err);
+bool output_check_writable(const char *path, GError **error);
+/* The same for each of n paths (NULL ones and "-" pass); the first failure
+ * is reported on stderr after "golive CMD: ". */
+bool output_check_paths(const char *cmd, const char *const *paths, size_t n);
 
 #endif

@@ -147,7 +147,9 @@ static void on_random_failure(void *ctx, const char *target, bool fail)
     apply_target(ctx, target, fail);
 }
 
-world *world_new(const scenario *sc, uint64_t run, char **err)
+G_DEFINE_QUARK(golive-world-error, world_error)
+
+world *world_new(const scenario *sc, uint64_t run, GError **error)
 {
     world *w = g_new0(world, 1);
     w->sc = sc;
@@ -209,8 +211,9 @@ world *world_new(const scenario *sc, uint64_t run, char **err)
         int net = mig_network(&sc->vms[i]);
         for (size_t h = 0; h < sc->nhosts; h++)
             if (world_is_node(w, (int)h) && !nic(w, (int)h, net)->tx) {
-                *err = g_strdup_printf("%s: host \"%s\" has no NIC on network \"%s\", which VM \"%s\" migrates over",
-                                       sc->file, sc->hosts[h].name, sc->networks[net].name, sc->vms[i].name);
+                g_set_error(error, WORLD_ERROR, WORLD_ERROR_SCENARIO,
+                            "%s: host \"%s\" has no NIC on network \"%s\", which VM \"%s\" migrates over", sc->file,
+                            sc->hosts[h].name, sc->networks[net].name, sc->vms[i].name);
                 world_free(w);
                 return NULL;
             }

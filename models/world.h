@@ -19,9 +19,13 @@
 
 typedef struct world world;
 
+#define WORLD_ERROR (world_error_quark())
+GQuark world_error_quark(void);
+typedef enum { WORLD_ERROR_SCENARIO } world_error_code;
+
 /* Builds run `run` of scenario sc (which must outlive the world). Returns
- * NULL and sets *err (g_free it) when the scenario cannot be simulated. */
-world *world_new(const scenario *sc, uint64_t run, char **err);
+ * NULL and sets *error when the scenario cannot be simulated. */
+world *world_new(const scenario *sc, uint64_t run, GError **error);
 void world_free(world *w);
 
 /* Runs the timeline to the scenario's end (switchovers under way at that

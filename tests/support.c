@@ -13,9 +13,9 @@ world *support_run(const char *text, scenario **out)
     scenario *sc = scenario_load_text("test.json", text, strlen(text), errors);
     cr_assert_not_null(sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
     g_ptr_array_free(errors, TRUE);
-    char *err = NULL;
+    g_autoptr(GError) err = NULL;
     world *w = world_new(sc, 0, &err);
-    cr_assert_not_null(w, "%s", err ? err : "");
+    cr_assert_not_null(w, "%s", err ? err->message : "");
     world_run(w);
     *out = sc;
     return w;

@@ -106,8 +106,9 @@ static char *failures_of_a(const char *hosts, uint64_t seed)
         "\"hosts\":[%s],\"failures\":[{\"target\":\"host:*\",\"mtbf\":\"30d\",\"mttr\":\"4h\"}]}",
         seed, hosts);
     scenario *sc = load(text);
-    char *err = NULL;
+    g_autoptr(GError) err = NULL;
     world *w = world_new(sc, 0, &err);
+    cr_assert_not_null(w, "%s", err ? err->message : "");
     world_run(w);
     GString *out = g_string_new(NULL);
     trace_rec rec;

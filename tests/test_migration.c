@@ -29,9 +29,9 @@ static run_t run_text(const char *until, const char *migration, const char *vms,
     r.sc = scenario_load_text("test.json", text, strlen(text), errors);
     cr_assert_not_null(r.sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
     g_ptr_array_free(errors, TRUE);
-    char *err = NULL;
+    g_autoptr(GError) err = NULL;
     r.w = world_new(r.sc, 0, &err);
-    cr_assert_not_null(r.w, "%s", err ? err : "");
+    cr_assert_not_null(r.w, "%s", err ? err->message : "");
     world_run(r.w);
     return r;
 }
@@ -261,8 +261,9 @@ Test(validation, clark_quake3_on_xen_2005)
     GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
     scenario *sc = scenario_load("scenarios/quake3-xen-2005.json", errors);
     cr_assert_not_null(sc);
-    char *err = NULL;
+    g_autoptr(GError) err = NULL;
     world *w = world_new(sc, 0, &err);
+    cr_assert_not_null(w, "%s", err ? err->message : "");
     world_run(w);
     const mig_result *m = world_migration(w, 0);
     cr_assert_eq(m->outcome, MIG_COMPLETED);
@@ -286,9 +287,9 @@ Test(scenarios, every_shipped_scenario_runs, .timeout = 120)
         GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
         scenario *sc = scenario_load(path, errors);
         cr_assert_not_null(sc, "%s: %s", path, errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
-        char *err = NULL;
+        g_autoptr(GError) err = NULL;
         world *w = world_new(sc, 0, &err);
-        cr_assert_not_null(w, "%s: %s", path, err ? err : "");
+        cr_assert_not_null(w, "%s: %s", path, err ? err->message : "");
         world_run(w);
         for (size_t i = 0; i < world_nmigrations(w); i++) {
             const mig_result *r = world_migration(w, i);
@@ -309,11 +310,13 @@ static mig_result run_file(const char *path, GArray **its)
     GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
     scenario *sc = scenario_load(path, errors);
     cr_assert_not_null(sc);
-    char *err = NULL;
+    g_autoptr(GError) err = NULL;
     world *w = world_new(sc, 0, &err);
+    cr_assert_not_null(w, "%s", err ? err->message : "");
     world_run(w);
     mig_result r = *world_migration(w, 0);
     *its = g_array_copy(r.iterations);
+    r.iterations = NULL; /* the world's, freed below: use *its */
     world_free(w);
     scenario_free(sc);
     g_ptr_array_free(errors, TRUE);
@@ -394,8 +397,9 @@ Test(migration, rack_uplinks_limit_cross_rack_traffic)
         scenario *sc = scenario_load_text("racks.json", text, strlen(text), errors);
         cr_assert_not_null(sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
         g_ptr_array_free(errors, TRUE);
-        char *err = NULL;
+        g_autoptr(GError) err = NULL;
         world *w = world_new(sc, 0, &err);
+        cr_assert_not_null(w, "%s", err ? err->message : "");
         world_run(w);
         const mig_result *m = world_migration(w, 0);
         total[cross] = sim_to_s(m->end - m->start);

@@ -25,9 +25,9 @@ Test(reliability, invariants_hold_on_every_scenario, .timeout = 120)
         if (sc->until == SIM_NEVER)
             sc->until = SIM_DAY;
         for (uint64_t run = 0; run < 2; run++) {
-            char *err = NULL;
+            g_autoptr(GError) err = NULL;
             world *w = world_new(sc, run, &err);
-            cr_assert_not_null(w, "%s", err);
+            cr_assert_not_null(w, "%s", err ? err->message : "");
             world_run(w);
             GPtrArray *v = g_ptr_array_new_with_free_func(g_free);
             size_t bad = world_check(w, v);
@@ -68,12 +68,46 @@ Test(reliability, max_events_stops_with_a_reason, .timeout = 60)
     g_rmdir(dir);
 }
 
+/* Whether process pid catches SIGINT and SIGTERM (its handlers are in:
+ * the SigCgt mask of /proc/PID/status). */
+static bool catches_signals(GPid pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/status", (int)pid), *text = NULL;
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        return false;
+    const char *cgt = strstr(text, "SigCgt:");
+    if (!cgt)
+        return false;
+    guint64 mask = g_ascii_strtoull(cgt + 7, NULL, 16);
+    guint64 want = (1ULL << (SIGINT - 1)) | (1ULL << (SIGTERM - 1));
+    return (mask & want) == want;
+}
+
+/* A batch long enough to be interrupted, sized from the memory the machine
+ * has (the up-front estimate refuses what does not fit): about 1.6 KB per
+ * run kept, an eighth of what is available, 200,000 runs at least (over
+ * 30 s even unsanitised). */
+static char *batch_runs(void)
+{
+    g_autofree char *info = NULL;
+    guint64 avail = 2ULL << 30;
+    if (g_file_get_contents("/proc/meminfo", &info, NULL, NULL)) {
+        const char *a = strstr(info, "MemAvailable:");
+        if (a)
+            avail = g_ascii_strtoull(a + 13, NULL, 10) * 1024;
+    }
+    guint64 runs = CLAMP(avail / 8 / 1700, 200000, 5000000);
+    return g_strdup_printf("%" G_GUINT64_FORMAT, runs);
+}
+
 /* SIGINT or SIGTERM in a long batch: out within a second, no report, exit
- * 130 / 143; with --partial a report marked partial. */
+ * 130 / 143; with --partial a report marked partial. The signal goes once
+ * the handlers are in (no race with their installation). */
 static int interrupt_run(int sig, bool partial, const char *json, double *secs)
 {
     const char *bin = g_getenv("GOLIVE_BIN");
-    const char *argv[] = { bin, "run", "tests/scenarios/mc/drbd-link-failures.json", "--runs", "5000000", "--json", json,
+    g_autofree char *runs = batch_runs();
+    const char *argv[] = { bin, "run", "tests/scenarios/mc/drbd-link-failures.json", "--runs", runs, "--json", json,
                            partial ? "--partial" : "--quiet", "--quiet", NULL };
     GPid pid;
     GError *e = NULL;
@@ -81,10 +115,15 @@ static int interrupt_run(int sig, bool partial, const char *json, double *secs)
                                                             G_SPAWN_STDERR_TO_DEV_NULL,
                             NULL, NULL, &pid, &e),
               "%s", e ? e->message : "");
-    g_usleep(700000);
+    int status = 0;
+    while (!catches_signals(pid)) {
+        cr_assert_eq(waitpid(pid, &status, WNOHANG), 0, "golive ended before its handlers were seen (status %d)",
+                     status);
+        g_usleep(1000);
+    }
+    g_usleep(100000); /* into the batch */
     gint64 t0 = g_get_monotonic_time();
     kill(pid, sig);
-    int status = 0;
     waitpid(pid, &status, 0);
     *secs = (double)(g_get_monotonic_time() - t0) / 1e6;
     g_spawn_close_pid(pid);
@@ -200,7 +239,8 @@ Test(reliability, hostile_inputs, .timeout = 60)
     /* more memory than the machine has */
     const char *many[] = { "--runs", "100000000", NULL };
     refused("scenarios/drbd84-year.json", many, "would need about");
-    /* unreadable (root reads everything: only as a normal user) */
+    /* unreadable: a file without permissions (root reads those anyway, so
+     * only as a normal user), and one nobody can read, root included */
     if (geteuid() != 0) {
         g_autofree char *locked = g_build_filename(dir, "locked.json", NULL);
         cr_assert(g_file_set_contents(locked, "{\"golive\":1}", -1, NULL));
@@ -208,6 +248,7 @@ Test(reliability, hostile_inputs, .timeout = 60)
         refused(locked, NULL, "cannot read");
         g_remove(locked);
     }
+    refused("/proc/self/mem", NULL, "cannot read");
     g_rmdir(dir);
     /* an output directory that cannot be written */
     char *out, *err;

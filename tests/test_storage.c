@@ -822,8 +822,9 @@ Test(storage, ceph_writes_load_the_network)
     scenario *sc = scenario_load_text("ceph.json", text, strlen(text), errors);
     cr_assert_not_null(sc);
     g_ptr_array_free(errors, TRUE);
-    char *err = NULL;
+    g_autoptr(GError) err = NULL;
     world *w = world_new(sc, 0, &err);
+    cr_assert_not_null(w, "%s", err ? err->message : "");
     world_sample_links(w, SIM_S);
     world_run(w);
     world_link_samples *s = world_take_link_samples(w);

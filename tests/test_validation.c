@@ -113,8 +113,9 @@ Test(validation, xiang_zero_four_channels)
     GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
     scenario *sc = scenario_load_text("xiang.json", text, strlen(text), errors);
     cr_assert_not_null(sc);
-    char *err = NULL;
+    g_autoptr(GError) err = NULL;
     world *w = world_new(sc, 0, &err);
+    cr_assert_not_null(w, "%s", err ? err->message : "");
     world_run(w);
     double t = sim_to_s(world_migration(w, 0)->end - world_migration(w, 0)->start);
     cr_assert(fabs(t - 4.143) <= 0.10 * 4.143, "predicted %.3f s, measured 4.143 s", t);

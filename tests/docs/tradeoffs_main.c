@@ -176,10 +176,10 @@ int main(void)
                 fprintf(stderr, "tradeoffs: %s: %s\n", path, errors->len ? (char *)g_ptr_array_index(errors, 0) : "?");
                 return 1;
             }
-            char *err = NULL;
+            g_autoptr(GError) err = NULL;
             world *w = world_new(sc, 0, &err);
             if (!w) {
-                fprintf(stderr, "tradeoffs: %s\n", err);
+                fprintf(stderr, "tradeoffs: %s\n", err->message);
                 return 1;
             }
             world_run(w);

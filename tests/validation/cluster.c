@@ -125,9 +125,7 @@ static void one_run(const cluster_case *c, int run, double *t)
         t[m] = -1;
     if (!sc)
         return;
-    char *err = NULL;
-    world *w = world_new(sc, (uint64_t)run, &err);
-    g_free(err);
+    world *w = world_new(sc, (uint64_t)run, NULL);
     if (!w) {
         scenario_free(sc);
         return;

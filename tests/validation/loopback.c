@@ -112,7 +112,7 @@ size_t loopback_run(const char *csv, loopback_case *out, size_t max, size_t *row
                 return 0;
             }
             g_ptr_array_free(errors, TRUE);
-            char *werr = NULL;
+            g_autoptr(GError) werr = NULL;
             world *w = world_new(sc, 0, &werr);
             world_run(w);
             const mig_result *r = world_migration(w, 0);

@@ -22,8 +22,12 @@ static mig_result run_scenario(const char *path, double *last_round_bytes)
         fprintf(stderr, "validate: %s\n", (char *)g_ptr_array_index(errors, 0));
         exit(1);
     }
-    char *err = NULL;
+    g_autoptr(GError) err = NULL;
     world *w = world_new(sc, 0, &err);
+    if (!w) {
+        fprintf(stderr, "validate: %s\n", err->message);
+        exit(1);
+    }
     world_run(w);
     mig_result r = *world_migration(w, 0);
     const mig_iteration *last = &g_array_index(r.iterations, mig_iteration, r.iterations->len - 1);
@@ -56,8 +60,12 @@ static double xiang_run(const char *mode, int channels)
         channels, mode);
     GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
     scenario *sc = scenario_load_text("xiang-zero", text, strlen(text), errors);
-    char *err = NULL;
+    g_autoptr(GError) err = NULL;
     world *w = world_new(sc, 0, &err);
+    if (!w) {
+        fprintf(stderr, "validate: %s\n", err->message);
+        exit(1);
+    }
     world_run(w);
     const mig_result *r = world_migration(w, 0);
     double t = sim_to_s(r->end - r->start);
