@@ -455,20 +455,46 @@ void batch_get_figures(const batch *b, batch_figures *f)
     stats_acc_free(one);
 }
 
+json_object *batch_json_number(double x)
+{
+    return isfinite(x) ? json_object_new_double(x) : NULL;
+}
+
 static json_object *ci_array(double lo, double hi)
 {
     json_object *a = json_object_new_array();
-    json_object_array_add(a, json_object_new_double(lo));
-    json_object_array_add(a, json_object_new_double(hi));
+    json_object_array_add(a, batch_json_number(lo));
+    json_object_array_add(a, batch_json_number(hi));
     return a;
 }
 
-static json_object *fig_obj(batch_figure f)
+json_object *batch_figure_json(batch_figure f)
 {
     json_object *o = json_object_new_object();
-    json_object_object_add(o, "mean", isfinite(f.mean) ? json_object_new_double(f.mean) : NULL);
+    json_object_object_add(o, "mean", batch_json_number(f.mean));
     json_object_object_add(o, "ci95", isfinite(f.mean) ? ci_array(f.lo, f.hi) : NULL);
     return o;
+}
+
+json_object *batch_split_brain_json(const batch_figures *f)
+{
+    json_object *sb = json_object_new_object();
+    uint64_t sb_runs = (uint64_t)llround(f->split_brain.mean * (double)f->split_brain.n);
+    json_object_object_add(sb, "runs_with", json_object_new_int64((int64_t)sb_runs));
+    json_object_object_add(sb, "probability", batch_json_number(f->split_brain.mean));
+    json_object_object_add(sb, "ci95", ci_array(f->split_brain.lo, f->split_brain.hi));
+    json_object_object_add(sb, "per_year", batch_json_number(f->split_brain_year.mean));
+    json_object_object_add(sb, "per_year_ci95", ci_array(f->split_brain_year.lo, f->split_brain_year.hi));
+    return sb;
+}
+
+json_object *batch_data_at_risk_json(const batch_figures *f)
+{
+    json_object *risk = json_object_new_object();
+    json_object_object_add(risk, "discarded_bytes", batch_figure_json(f->at_risk));
+    json_object_object_add(risk, "diverged_bytes", batch_figure_json(f->diverged));
+    json_object_object_add(risk, "single_copy_bytes", batch_figure_json(f->single_copy));
+    return risk;
 }
 
 /* -log10 of the unavailability: 0.999 -> 3 nines; null when never unavailable. */
@@ -571,27 +597,15 @@ json_object *batch_summary(const batch *b)
 
     batch_figures f;
     batch_get_figures(b, &f);
-    json_object *sb = json_object_new_object();
-    uint64_t sb_runs = (uint64_t)llround(f.split_brain.mean * runs);
-    json_object_object_add(sb, "runs_with", json_object_new_int64((int64_t)sb_runs));
-    json_object_object_add(sb, "probability", json_object_new_double(f.split_brain.mean));
-    json_object_object_add(sb, "ci95", ci_array(f.split_brain.lo, f.split_brain.hi));
-    json_object_object_add(sb, "per_year", json_object_new_double(f.split_brain_year.mean));
-    json_object_object_add(sb, "per_year_ci95", ci_array(f.split_brain_year.lo, f.split_brain_year.hi));
-    json_object_object_add(summ, "split_brain", sb);
+    json_object_object_add(summ, "split_brain", batch_split_brain_json(&f));
+    json_object_object_add(summ, "data_at_risk", batch_data_at_risk_json(&f));
 
-    json_object *risk = json_object_new_object();
-    json_object_object_add(risk, "discarded_bytes", fig_obj(f.at_risk));
-    json_object_object_add(risk, "diverged_bytes", fig_obj(f.diverged));
-    json_object_object_add(risk, "single_copy_bytes", fig_obj(f.single_copy));
-    json_object_object_add(summ, "data_at_risk", risk);
-
-    json_object *av = fig_obj(f.availability);
+    json_object *av = batch_figure_json(f.availability);
     json_object_object_add(av, "nines", nines(f.availability.mean));
     json_object_object_add(av, "nines_ci95", isfinite(f.availability.mean) && f.availability.hi < 1
                                                   ? ci_array(-log10(1 - f.availability.lo), -log10(1 - f.availability.hi))
                                                   : NULL);
-    json_object_object_add(av, "unavailable_seconds_per_year", fig_obj(f.unavailable_s));
+    json_object_object_add(av, "unavailable_seconds_per_year", batch_figure_json(f.unavailable_s));
     json_object *byvm = json_object_new_object(), *bycause = json_object_new_object();
     size_t nk = G_N_ELEMENTS(unavailable_kinds) - 1;
     double *cause_tot = g_newa(double, nk + 1), *causes = g_newa(double, nk + 1);

@@ -90,5 +90,13 @@ typedef struct {
 } batch_figures;
 
 void batch_get_figures(const batch *b, batch_figures *f);
+/* The report's pieces made of figures, the same in `run` and `compare`:
+ * {mean, ci95} (nulls where not finite); the split brain's runs_with,
+ * probability, per_year and their intervals; the data at risk. */
+json_object *batch_figure_json(batch_figure f);
+/* A number, or null when it is not finite (JSON has no NaN). */
+json_object *batch_json_number(double x);
+json_object *batch_split_brain_json(const batch_figures *f);
+json_object *batch_data_at_risk_json(const batch_figures *f);
 
 #endif

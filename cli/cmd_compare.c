@@ -15,26 +15,6 @@
 #include "models/units.h"
 #include "plots/chart.h"
 
-static json_object *ci(double lo, double hi)
-{
-    json_object *a = json_object_new_array();
-    json_object_array_add(a, isfinite(lo) ? json_object_new_double(lo) : NULL);
-    json_object_array_add(a, isfinite(hi) ? json_object_new_double(hi) : NULL);
-    return a;
-}
-
-static json_object *num(double x)
-{
-    return isfinite(x) ? json_object_new_double(x) : NULL;
-}
-
-static json_object *fig(batch_figure f)
-{
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "mean", num(f.mean));
-    json_object_object_add(o, "ci95", ci(f.lo, f.hi));
-    return o;
-}
 
 /* -log10(1 - a): 0.999 is 3 nines */
 static double nines(double a)
@@ -170,22 +150,14 @@ int cli_compare(int argc, char **argv)
         json_object_object_add(o, "runs", json_object_new_int(sc->runs));
         json_object_object_add(o, "seed", json_object_new_int64((int64_t)sc->seed));
         json_object_object_add(o, "simulated_years", json_object_new_double(f.years));
-        json_object *av = fig(f.availability);
-        json_object_object_add(av, "nines", num(nines(f.availability.mean)));
+        json_object *av = batch_figure_json(f.availability);
+        json_object_object_add(av, "nines", batch_json_number(nines(f.availability.mean)));
         json_object_object_add(o, "availability", av);
-        json_object_object_add(o, "unavailable_seconds_per_vm_year", fig(f.unavailable_s));
-        json_object *sb = json_object_new_object();
-        json_object_object_add(sb, "probability", num(f.split_brain.mean));
-        json_object_object_add(sb, "ci95", ci(f.split_brain.lo, f.split_brain.hi));
-        json_object_object_add(sb, "per_year", num(f.split_brain_year.mean));
-        json_object_object_add(sb, "per_year_ci95", ci(f.split_brain_year.lo, f.split_brain_year.hi));
-        json_object_object_add(o, "split_brain", sb);
-        json_object *risk = json_object_new_object();
-        json_object_object_add(risk, "discarded_bytes", fig(f.at_risk));
-        json_object_object_add(risk, "diverged_bytes", fig(f.diverged));
-        json_object_object_add(o, "data_at_risk", risk);
-        json_object *md = fig(f.downtime);
-        json_object_object_add(md, "p99", num(f.downtime_p99));
+        json_object_object_add(o, "unavailable_seconds_per_vm_year", batch_figure_json(f.unavailable_s));
+        json_object_object_add(o, "split_brain", batch_split_brain_json(&f));
+        json_object_object_add(o, "data_at_risk", batch_data_at_risk_json(&f));
+        json_object *md = batch_figure_json(f.downtime);
+        json_object_object_add(md, "p99", batch_json_number(f.downtime_p99));
         json_object_object_add(md, "n", json_object_new_int64((int64_t)f.downtime.n));
         json_object_object_add(o, "migration_downtime", md);
         json_object *jw = json_object_new_array();

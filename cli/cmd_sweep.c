@@ -170,10 +170,6 @@ static void run_point(gpointer data, gpointer user)
     progress_tick(ctx->bar);
 }
 
-static json_object *num(double x)
-{
-    return isfinite(x) ? json_object_new_double(x) : NULL;
-}
 
 static void csv_num(GString *s, double x)
 {
@@ -352,20 +348,20 @@ static int sweep_report(const char *name, GPtrArray *keys, point *pts, size_t np
         g_string_append_printf(txt, "%10s %10s %10s %10s %10s\n", cv, dm, dp, tm, cm);
         json_object_object_add(o, "values", vals);
         json_object_object_add(o, "migrations", json_object_new_int64((int64_t)pt->f.downtime.n));
-        json_object_object_add(o, "converged", num(pt->converged));
+        json_object_object_add(o, "converged", batch_json_number(pt->converged));
         json_object *dt = json_object_new_object();
-        json_object_object_add(dt, "mean", num(pt->f.downtime.mean));
+        json_object_object_add(dt, "mean", batch_json_number(pt->f.downtime.mean));
         json_object *ci = json_object_new_array();
-        json_object_array_add(ci, num(pt->f.downtime.lo));
-        json_object_array_add(ci, num(pt->f.downtime.hi));
+        json_object_array_add(ci, batch_json_number(pt->f.downtime.lo));
+        json_object_array_add(ci, batch_json_number(pt->f.downtime.hi));
         json_object_object_add(dt, "ci95", ci);
-        json_object_object_add(dt, "p99", num(pt->f.downtime_p99));
+        json_object_object_add(dt, "p99", batch_json_number(pt->f.downtime_p99));
         json_object_object_add(o, "downtime", dt);
-        json_object_object_add(o, "client_downtime_mean", num(pt->client_mean));
-        json_object_object_add(o, "total_time_mean", num(pt->total_mean));
-        json_object_object_add(o, "availability", num(pt->f.availability.mean));
-        json_object_object_add(o, "split_brain_per_year", num(pt->f.split_brain_year.mean));
-        json_object_object_add(o, "discarded_bytes", num(pt->f.at_risk.mean));
+        json_object_object_add(o, "client_downtime_mean", batch_json_number(pt->client_mean));
+        json_object_object_add(o, "total_time_mean", batch_json_number(pt->total_mean));
+        json_object_object_add(o, "availability", batch_json_number(pt->f.availability.mean));
+        json_object_object_add(o, "split_brain_per_year", batch_json_number(pt->f.split_brain_year.mean));
+        json_object_object_add(o, "discarded_bytes", batch_json_number(pt->f.at_risk.mean));
         json_object_array_add(jpts, o);
     }
     json_object_object_add(root, "points", jpts);
