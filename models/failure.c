@@ -3,14 +3,13 @@
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_sf_gamma.h>
-#include <stdlib.h>
-#include <string.h>
 
 typedef struct failure_set failure_set;
 
 typedef struct {
     failure_set *fs;
-    char *target;
+    scn_target target;
+    char *name; /* for the record and the RNG stream */
     const scn_failure *cls;
     gsl_rng *r;
     bool down;
@@ -25,55 +24,59 @@ struct failure_set {
     size_t count;
 };
 
-GPtrArray *failure_expand(const scenario *sc, const char *pattern)
+GArray *failure_expand(const scenario *sc, const scn_target *pattern)
 {
-    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
-    const char *colon = strchr(pattern, ':');
-    if (!colon) {
-        g_ptr_array_add(out, g_strdup(pattern));
-        return out;
-    }
-    g_autofree char *kind = g_strndup(pattern, (gsize)(colon - pattern));
-    const char *arg = colon + 1;
-    if ((!strcmp(kind, "host") || !strcmp(kind, "mon")) && !strcmp(arg, "*")) {
-        /* monitors are named by their hosts */
-        for (size_t h = 0; h < sc->nhosts; h++)
-            g_ptr_array_add(out, g_strdup_printf("%s:%s", kind, sc->hosts[h].name));
-    } else if (!strcmp(kind, "osd") && !strcmp(arg, "*")) {
-        for (size_t h = 0; h < sc->nhosts; h++)
-            for (int k = 0; k < sc->hosts[h].disks; k++)
-                g_ptr_array_add(out, g_strdup_printf("osd:%d", sc->hosts[h].first_osd + k));
-    } else if (!strcmp(kind, "disk") && strchr(arg, '*')) {
-        /* every disk, every disk of a host, or disk N of every host */
-        const char *slash = strchr(arg, '/');
-        g_autofree char *hp = slash ? g_strndup(arg, (gsize)(slash - arg)) : g_strdup(arg);
-        const char *np = slash ? slash + 1 : "*";
-        for (size_t h = 0; h < sc->nhosts; h++) {
-            if (strcmp(hp, "*") && strcmp(hp, sc->hosts[h].name))
-                continue;
-            for (int k = 0; k < sc->hosts[h].disks; k++)
-                if (!strcmp(np, "*") || atoi(np) == k)
-                    g_ptr_array_add(out, g_strdup_printf("disk:%s/%d", sc->hosts[h].name, k));
-        }
-    } else if (!strcmp(kind, "network") && !strcmp(arg, "*")) {
-        for (size_t n = 0; n < sc->nnetworks; n++)
-            g_ptr_array_add(out, g_strdup_printf("network:%s", sc->networks[n].name));
-    } else if (!strcmp(kind, "nic") && strchr(arg, '*')) {
-        /* nic:*\/NET, nic:HOST/\*, nic:*\/\* */
-        const char *slash = strchr(arg, '/');
-        g_autofree char *hp = slash ? g_strndup(arg, (gsize)(slash - arg)) : g_strdup(arg);
-        const char *np = slash ? slash + 1 : "*";
-        for (size_t h = 0; h < sc->nhosts; h++) {
-            if (strcmp(hp, "*") && strcmp(hp, sc->hosts[h].name))
-                continue;
-            for (size_t k = 0; k < sc->hosts[h].nnics; k++) {
-                const char *net = sc->networks[sc->hosts[h].nics[k].network].name;
-                if (!strcmp(np, "*") || !strcmp(np, net))
-                    g_ptr_array_add(out, g_strdup_printf("nic:%s/%s", sc->hosts[h].name, net));
+    GArray *out = g_array_new(FALSE, FALSE, sizeof(scn_target));
+    scn_target t = *pattern;
+    switch (pattern->kind) {
+    case TARGET_HOST:
+    case TARGET_MON:
+        for (size_t h = 0; h < (pattern->kind == TARGET_MON ? (size_t)scenario_ceph_monitors(sc) : sc->nhosts); h++)
+            if (pattern->host < 0 || pattern->host == (int)h) {
+                t.host = (int)h;
+                g_array_append_val(out, t);
             }
-        }
-    } else {
-        g_ptr_array_add(out, g_strdup(pattern));
+        break;
+    case TARGET_OSD:
+        for (size_t h = 0; h < sc->nhosts; h++)
+            for (int k = 0; k < sc->hosts[h].disks; k++)
+                if (pattern->disk < 0 || pattern->disk == sc->hosts[h].first_osd + k) {
+                    t.disk = sc->hosts[h].first_osd + k;
+                    g_array_append_val(out, t);
+                }
+        break;
+    case TARGET_DISK:
+        /* every disk, every disk of a host, or disk N of every host */
+        for (size_t h = 0; h < sc->nhosts; h++)
+            for (int k = 0; k < sc->hosts[h].disks; k++)
+                if ((pattern->host < 0 || pattern->host == (int)h) && (pattern->disk < 0 || pattern->disk == k)) {
+                    t.host = (int)h;
+                    t.disk = k;
+                    g_array_append_val(out, t);
+                }
+        break;
+    case TARGET_NETWORK:
+        for (size_t n = 0; n < sc->nnetworks; n++)
+            if (pattern->network < 0 || pattern->network == (int)n) {
+                t.network = (int)n;
+                g_array_append_val(out, t);
+            }
+        break;
+    case TARGET_NIC:
+        /* in each host's NIC order */
+        for (size_t h = 0; h < sc->nhosts; h++)
+            for (size_t k = 0; k < sc->hosts[h].nnics; k++) {
+                int net = sc->hosts[h].nics[k].network;
+                if ((pattern->host < 0 || pattern->host == (int)h) && (pattern->network < 0 || pattern->network == net)) {
+                    t.host = (int)h;
+                    t.network = net;
+                    g_array_append_val(out, t);
+                }
+            }
+        break;
+    case TARGET_STORAGE_SERVER:
+        g_array_append_val(out, t);
+        break;
     }
     return out;
 }
@@ -106,23 +109,22 @@ static void next_event(sim *s, void *arg)
         p->fs->count++;
     trace *tr = sim_trace(p->fs->s);
     if (trace_enabled(tr)) {
-        trace_begin(tr, sim_now(p->fs->s), p->down ? "fail" : "repair", p->target);
+        trace_begin(tr, sim_now(p->fs->s), p->down ? "fail" : "repair", p->name);
         trace_str(tr, "reason", "random failure (MTBF/MTTR)");
         trace_end(tr);
     }
-    p->fs->apply(p->fs->ctx, p->target, p->down);
+    p->fs->apply(p->fs->ctx, &p->target, p->down);
     schedule(p);
 }
 
 static void proc_free(gpointer data)
 {
     target_proc *p = data;
-    g_free(p->target);
+    g_free(p->name);
     g_free(p);
 }
 
-failure_set *failure_set_new(sim *s, const scenario *sc, bool (*accept)(const char *target), failure_apply_fn apply,
-                             void *ctx, GPtrArray *skipped)
+failure_set *failure_set_new(sim *s, const scenario *sc, failure_apply_fn apply, void *ctx)
 {
     failure_set *fs = g_new0(failure_set, 1);
     fs->s = s;
@@ -130,19 +132,14 @@ failure_set *failure_set_new(sim *s, const scenario *sc, bool (*accept)(const ch
     fs->ctx = ctx;
     fs->procs = g_ptr_array_new_with_free_func(proc_free);
     for (size_t i = 0; i < sc->nfailures; i++) {
-        g_autoptr(GPtrArray) targets = failure_expand(sc, sc->failures[i].target);
+        g_autoptr(GArray) targets = failure_expand(sc, &sc->failures[i].pattern);
         for (guint k = 0; k < targets->len; k++) {
-            const char *t = g_ptr_array_index(targets, k);
-            if (accept && !accept(t)) {
-                if (skipped)
-                    g_ptr_array_add(skipped, g_strdup(t));
-                continue;
-            }
             target_proc *p = g_new0(target_proc, 1);
             p->fs = fs;
-            p->target = g_strdup(t);
+            p->target = g_array_index(targets, scn_target, k);
+            p->name = scenario_target_name(sc, &p->target);
             p->cls = &sc->failures[i];
-            g_autofree char *stream = g_strdup_printf("failure:%zu:%s", i, t);
+            g_autofree char *stream = g_strdup_printf("failure:%zu:%s", i, p->name);
             p->r = sim_stream(s, stream);
             g_ptr_array_add(fs->procs, p);
             schedule(p);

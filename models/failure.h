@@ -17,15 +17,13 @@
 #include "sim/sim.h"
 
 /* Called at each failure (fail = true) and repair of target. */
-typedef void (*failure_apply_fn)(void *ctx, const char *target, bool fail);
+typedef void (*failure_apply_fn)(void *ctx, const scn_target *target, bool fail);
 
 typedef struct failure_set failure_set;
 
 /* Expands the scenario's failure classes over its components and schedules
- * the first failure of each target. Targets whose kind the caller cannot
- * simulate (accept returns false) are skipped and listed in *skipped. */
-failure_set *failure_set_new(sim *s, const scenario *sc, bool (*accept)(const char *target), failure_apply_fn apply,
-                             void *ctx, GPtrArray *skipped);
+ * the first failure of each target. */
+failure_set *failure_set_new(sim *s, const scenario *sc, failure_apply_fn apply, void *ctx);
 /* Cancels every pending failure and repair (the run is over). */
 void failure_set_stop(failure_set *fs);
 /* Frees the set (stopping it first); call before freeing the sim. */
@@ -34,9 +32,9 @@ void failure_set_free(failure_set *fs);
 /* Number of failures so far. */
 size_t failure_set_count(const failure_set *fs);
 
-/* Concrete targets a pattern matches in sc ("host:*" -> every host), as
- * newly allocated strings. */
-GPtrArray *failure_expand(const scenario *sc, const char *pattern);
+/* The concrete targets (scn_target) a pattern matches in sc ("host:*" ->
+ * every host), in scenario order. */
+GArray *failure_expand(const scenario *sc, const scn_target *pattern);
 
 /* Draws an up time (seconds) with mean mtbf_s: exponential, or Weibull with
  * the given shape and the scale that gives that mean. */

@@ -330,6 +330,42 @@ int scenario_find_network(const scenario *s, const char *name) { return find_nam
 int scenario_find_host(const scenario *s, const char *name) { return find_name(s, 1, name); }
 int scenario_find_vm(const scenario *s, const char *name) { return find_name(s, 2, name); }
 
+char *scenario_target_name(const scenario *s, const scn_target *t)
+{
+    switch (t->kind) {
+    case TARGET_HOST:
+        return g_strdup_printf("host:%s", s->hosts[t->host].name);
+    case TARGET_MON:
+        return g_strdup_printf("mon:%s", s->hosts[t->host].name);
+    case TARGET_NIC:
+        return g_strdup_printf("nic:%s/%s", s->hosts[t->host].name, s->networks[t->network].name);
+    case TARGET_NETWORK:
+        return g_strdup_printf("network:%s", s->networks[t->network].name);
+    case TARGET_DISK:
+        return g_strdup_printf("disk:%s/%d", s->hosts[t->host].name, t->disk);
+    case TARGET_OSD:
+        return g_strdup_printf("osd:%d", t->disk);
+    case TARGET_STORAGE_SERVER:
+        break;
+    }
+    return g_strdup(t->nfs_name ? "nfs-server" : "storage-server");
+}
+
+int scenario_ceph_monitors(const scenario *s) { return s->nhosts < 3 ? (int)s->nhosts : 3; }
+
+void scenario_target_disk(const scenario *s, const scn_target *t, int *host, int *disk)
+{
+    *host = t->host;
+    *disk = t->disk;
+    if (t->kind != TARGET_OSD)
+        return;
+    for (size_t h = 0; h < s->nhosts; h++)
+        if (t->disk >= s->hosts[h].first_osd && t->disk < s->hosts[h].first_osd + s->hosts[h].disks) {
+            *host = (int)h;
+            *disk = t->disk - s->hosts[h].first_osd;
+        }
+}
+
 typedef enum { REF_NETWORK, REF_HOST, REF_VM } ref_kind;
 
 static const char *ref_word(ref_kind k)
@@ -926,61 +962,97 @@ static const char *const action_names[] = {
     "migrate", "drain", "fail", "repair", "partition", "heal", "cancel", "set", NULL,
 };
 
-/* "host:NAME", "nic:HOST/NETWORK", "network:NAME", "disk:HOST/N", "osd:N",
- * "mon:NAME", "nfs-server"; with wildcards ("host:*") for failures. */
-static void check_target(ctx *c, const scenario *s, const char *key, const char *t, bool wildcard)
+/* Parses a target: "host:NAME", "nic:HOST/NETWORK", "network:NAME",
+ * "disk:HOST/N", "osd:N", "mon:NAME", "storage-server" ("nfs-server"); a
+ * failure's pattern may put "*" for a name or number (-1 in *out). */
+static void parse_target(ctx *c, const scenario *s, const char *key, const char *t, bool wildcard, scn_target *out)
 {
-    static const char *const kinds[] = { "host", "nic", "network", "disk", "osd", "mon", "nfs-server",
-                                         "storage-server", NULL };
-    if (!strcmp(t, "nfs-server") || !strcmp(t, "storage-server"))
+    static const char *const kinds[] = { "host", "nic", "network", "disk", "osd", "mon", NULL };
+    static const scn_target_kind kind_of[] = { TARGET_HOST, TARGET_NIC, TARGET_NETWORK,
+                                               TARGET_DISK, TARGET_OSD, TARGET_MON };
+    *out = (scn_target){ TARGET_STORAGE_SERVER, -1, -1, -1, false };
+    if (!strcmp(t, "nfs-server") || !strcmp(t, "storage-server")) {
+        out->nfs_name = !strcmp(t, "nfs-server");
+        if (s->storage.type != STORAGE_NFS && s->storage.type != STORAGE_ISCSI)
+            err_at(c, key, "\"%s\" is the NFS or iSCSI server, and storage.type is %s", t,
+                   scenario_storage_names[s->storage.type]);
         return;
+    }
     const char *colon = strchr(t, ':');
     g_autofree char *kind = colon ? g_strndup(t, (gsize)(colon - t)) : g_strdup(t);
     const char *arg = colon ? colon + 1 : "";
-    bool known = false;
-    for (int i = 0; kinds[i]; i++)
-        if (!strcmp(kinds[i], kind))
-            known = true;
-    if (!known || !colon || !*arg) {
+    int k = 0;
+    while (kinds[k] && strcmp(kinds[k], kind))
+        k++;
+    if (!kinds[k] || !colon || !*arg) {
         err_at(c, key, "expected a target such as \"host:NAME\", \"nic:HOST/NETWORK\", \"network:NAME\", "
                        "\"disk:HOST/N\", \"osd:N\", \"mon:NAME\", \"storage-server\" or \"nfs-server\", not \"%s\"", t);
         return;
     }
-    if (wildcard && !strcmp(arg, "*"))
-        return;
-    if (!strcmp(kind, "host") || !strcmp(kind, "mon")) /* a Ceph monitor is named by its host */
-        resolve(c, s, REF_HOST, key, arg);
-    else if (!strcmp(kind, "network"))
-        resolve(c, s, REF_NETWORK, key, arg);
-    else if (!strcmp(kind, "nic") || !strcmp(kind, "disk")) {
+    out->kind = kind_of[k];
+    bool any = wildcard && !strcmp(arg, "*");
+    switch (out->kind) {
+    case TARGET_HOST:
+        out->host = any ? -1 : resolve(c, s, REF_HOST, key, arg);
+        break;
+    case TARGET_MON: /* a Ceph monitor is named by its host */
+        if (s->storage.type != STORAGE_CEPH) {
+            err_at(c, key, "\"%s\" names a Ceph monitor, and storage.type is %s", t,
+                   scenario_storage_names[s->storage.type]);
+            return;
+        }
+        out->host = any ? -1 : resolve(c, s, REF_HOST, key, arg);
+        if (out->host >= scenario_ceph_monitors(s))
+            err_at(c, key, "host \"%s\" runs no Ceph monitor (the first %d hosts do)", arg, scenario_ceph_monitors(s));
+        break;
+    case TARGET_NETWORK:
+        out->network = any ? -1 : resolve(c, s, REF_NETWORK, key, arg);
+        break;
+    case TARGET_NIC:
+    case TARGET_DISK: {
+        if (any) /* nic:* and disk:* are every NIC and every disk */
+            break;
         const char *slash = strchr(arg, '/');
         if (!slash) {
-            err_at(c, key, "expected \"%s:HOST/%s\", not \"%s\"", kind, !strcmp(kind, "nic") ? "NETWORK" : "N", t);
+            err_at(c, key, "expected \"%s:HOST/%s\", not \"%s\"", kind, out->kind == TARGET_NIC ? "NETWORK" : "N", t);
             return;
         }
         g_autofree char *host = g_strndup(arg, (gsize)(slash - arg));
+        const char *second = slash + 1;
         if (!(wildcard && !strcmp(host, "*")))
-            resolve(c, s, REF_HOST, key, host);
-        if (!strcmp(kind, "nic") && strcmp(slash + 1, "*"))
-            resolve(c, s, REF_NETWORK, key, slash + 1);
-        if (!strcmp(kind, "disk") && strcmp(slash + 1, "*")) {
-            int hi = strcmp(host, "*") ? scenario_find_host(s, host) : -1;
-            char *end = NULL;
-            long k = strtol(slash + 1, &end, 10);
-            int n = hi >= 0 ? s->hosts[hi].disks : 64;
-            if (!*(slash + 1) || *end || k < 0 || k >= n)
-                err_at(c, key, "expected a disk number from 0 to %d after \"%s/\", not \"%s\"", n - 1, host,
-                       slash + 1);
+            out->host = resolve(c, s, REF_HOST, key, host);
+        if (wildcard && !strcmp(second, "*"))
+            break;
+        if (out->kind == TARGET_NIC) {
+            out->network = resolve(c, s, REF_NETWORK, key, second);
+            break;
         }
-    } else if (!strcmp(kind, "osd")) {
+        char *end = NULL;
+        long n = strtol(second, &end, 10);
+        int most = out->host >= 0 ? s->hosts[out->host].disks : 64;
+        if (!*second || *end || n < 0 || n >= most)
+            err_at(c, key, "expected a disk number from 0 to %d after \"%s/\", not \"%s\"", most - 1, host, second);
+        else
+            out->disk = (int)n;
+        break;
+    }
+    case TARGET_OSD: {
+        if (any)
+            break;
         int total = 0;
         for (size_t h = 0; h < s->nhosts; h++)
             total += s->hosts[h].disks;
         char *end = NULL;
-        long k = strtol(arg, &end, 10);
-        if (*end || k < 0 || k >= total)
+        long n = strtol(arg, &end, 10);
+        if (*end || n < 0 || n >= total)
             err_at(c, key, "expected an OSD number from 0 to %d (one per disk, hosts in order), not \"%s\"",
                    total - 1, arg);
+        else
+            out->disk = (int)n;
+        break;
+    }
+    case TARGET_STORAGE_SERVER:
+        break;
     }
 }
 
@@ -1029,13 +1101,12 @@ static void load_event(ctx *c, scenario *s, json_object *o)
         check_keys(c, o, k);
         ev->target = get_string(c, o, "target", true, NULL);
         if (ev->target)
-            check_target(c, s, "target", ev->target, false);
+            parse_target(c, s, "target", ev->target, false, &ev->tgt);
         static const char *const modes[] = { "dead", "hang", NULL };
         ev->hang = get_enum(c, o, "mode", modes, 0) == 1;
         if (get(o, "mode") && ev->action == EV_REPAIR)
             err_at(c, "mode", "belongs to a fail event");
-        else if (ev->hang && ev->target && !g_str_has_prefix(ev->target, "disk:") &&
-                 !g_str_has_prefix(ev->target, "osd:"))
+        else if (ev->hang && ev->target && ev->tgt.kind != TARGET_DISK && ev->tgt.kind != TARGET_OSD)
             err_at(c, "mode", "\"hang\" applies to disks (disk:HOST/N, osd:N), not to \"%s\"", ev->target);
         break;
     }
@@ -1120,7 +1191,7 @@ static void load_failure(ctx *c, scenario *s, json_object *o)
     check_keys(c, o, failure_keys);
     f->target = get_string(c, o, "target", true, NULL);
     if (f->target)
-        check_target(c, s, "target", f->target, true);
+        parse_target(c, s, "target", f->target, true, &f->pattern);
     f->mtbf = get_time(c, o, "mtbf", Q_POS, SIM_YEAR, true);
     f->mttr = get_time(c, o, "mttr", Q_POS, SIM_HOUR, true);
     f->weibull = get_enum(c, o, "distribution", dists, 0) == 1;

@@ -116,6 +116,28 @@ typedef enum {
     EV_MIGRATE, EV_DRAIN, EV_FAIL, EV_REPAIR, EV_PARTITION, EV_HEAL, EV_CANCEL, EV_SET,
 } scn_action;
 
+/* A failure target, resolved at load time: what `fail` and `repair`
+ * events and failure classes name ("host:NAME", "nic:HOST/NETWORK",
+ * "network:NAME", "disk:HOST/N", "osd:N", "mon:HOST", "storage-server").
+ * In a failure class's pattern, -1 is the wildcard "*". */
+typedef enum {
+    TARGET_HOST,
+    TARGET_NIC,
+    TARGET_NETWORK,
+    TARGET_DISK,
+    TARGET_OSD,
+    TARGET_MON,
+    TARGET_STORAGE_SERVER,
+} scn_target_kind;
+
+typedef struct {
+    scn_target_kind kind;
+    int host;      /* host, nic, disk, mon */
+    int network;   /* nic, network */
+    int disk;      /* disk: N of the host; osd: N over all hosts */
+    bool nfs_name; /* storage-server written by its older name, nfs-server */
+} scn_target;
+
 typedef struct {
     sim_time at;
     scn_action action;
@@ -123,7 +145,8 @@ typedef struct {
     int to;              /* host index; -1: let placement choose */
     int host;
     int rack;            /* drain: a host of the rack to drain whole, -1 if none */
-    char *target;        /* fail/repair: "host:NAME", "network:NAME", ... */
+    char *target;        /* fail/repair: as written, for the record */
+    scn_target tgt;      /* fail/repair: what it names */
     bool hang;           /* fail with mode "hang": a disk whose IO never completes */
     GPtrArray *groups;   /* partition: GPtrArray of GPtrArray of host names */
     char *key;           /* set */
@@ -131,7 +154,8 @@ typedef struct {
 } scn_event;
 
 typedef struct {
-    char *target;        /* pattern, e.g. "host:*" */
+    char *target;        /* pattern as written, e.g. "host:*" */
+    scn_target pattern;  /* what it matches (-1: any) */
     sim_time mtbf, mttr;
     bool weibull;
     double shape;
@@ -269,6 +293,14 @@ const char *const *scenario_keys(const char *section);
 int scenario_find_host(const scenario *s, const char *name);
 int scenario_find_vm(const scenario *s, const char *name);
 int scenario_find_network(const scenario *s, const char *name);
+/* A concrete target's name as a scenario writes it ("host:n1", "osd:3"):
+ * newly allocated. */
+char *scenario_target_name(const scenario *s, const scn_target *t);
+/* How many Ceph monitors run: on the first hosts, three of them
+ * (assumption, docs/models.md), or every host when there are fewer. */
+int scenario_ceph_monitors(const scenario *s);
+/* The host and its disk number of a disk or OSD target. */
+void scenario_target_disk(const scenario *s, const scn_target *t, int *host, int *disk);
 
 /* Default migration parameters of a profile (documented in docs/models.md). */
 scn_migration scenario_migration_defaults(scn_profile profile);

@@ -131,18 +131,9 @@ void world_cluster_update(world *w)
 
 /* ------------------------------------------------------------------ building */
 
-/* The components whose failure this version simulates. */
-static bool simulated_target(const char *target)
-{
-    return g_str_has_prefix(target, "host:") || g_str_has_prefix(target, "nic:") ||
-           g_str_has_prefix(target, "disk:") || g_str_has_prefix(target, "osd:") ||
-           g_str_has_prefix(target, "network:") || g_str_has_prefix(target, "mon:") ||
-           !strcmp(target, "nfs-server") || !strcmp(target, "storage-server");
-}
+static void apply_target(world *w, const scn_target *target, bool fail);
 
-static void apply_target(world *w, const char *target, bool fail);
-
-static void on_random_failure(void *ctx, const char *target, bool fail)
+static void on_random_failure(void *ctx, const scn_target *target, bool fail)
 {
     apply_target(ctx, target, fail);
 }
@@ -221,15 +212,8 @@ world *world_new(const scenario *sc, uint64_t run, GError **error)
     if (sc->cluster.migration_limit > 0 && sc->cluster.manager != MANAGER_PACEMAKER)
         world_warn(w, "cluster.migration_limit is Pacemaker's migration-limit: without a cluster manager nothing "
                       "limits the scenario's migrations, which all run at once");
-    if (sc->nfailures) {
-        g_autoptr(GPtrArray) skipped = g_ptr_array_new_with_free_func(g_free);
-        w->failures = failure_set_new(w->s, sc, simulated_target, on_random_failure, w, skipped);
-        if (skipped->len) {
-            g_ptr_array_add(skipped, NULL);
-            g_autofree char *list = g_strjoinv(", ", (char **)skipped->pdata);
-            world_warn(w, "random failures of %s are not simulated yet: ignored", list);
-        }
-    }
+    if (sc->nfailures)
+        w->failures = failure_set_new(w->s, sc, on_random_failure, w);
     return w;
 }
 
@@ -734,7 +718,6 @@ static void set_nic(world *w, nic_links *l, bool up)
 typedef struct {
     world *w;
     int h;
-    char *target;
     const char *why;
 } reboot_job;
 
@@ -744,12 +727,12 @@ static void rebooted(sim *s, void *arg)
     reboot_job *j = arg;
     if (!j->w->ended) {
         /* a node fenced while it was rebooting comes back after the fence's power cycle */
-        apply_target(j->w, j->target, false);
-        if (j->w->host_up[j->h])
-            world_note(j->w, "rebooted", j->target, j->why);
+        apply_target(j->w, &(scn_target){ .kind = TARGET_HOST, .host = j->h }, false);
+        if (j->w->host_up[j->h]) {
+            g_autofree char *t = g_strdup_printf("host:%s", j->w->sc->hosts[j->h].name);
+            world_note(j->w, "rebooted", t, j->why);
+        }
     }
-    g_free(j->target);
-    j->target = NULL;
 }
 
 void world_host_reset(world *w, int h, const char *why)
@@ -758,9 +741,9 @@ void world_host_reset(world *w, int h, const char *why)
         return;
     g_autofree char *t = g_strdup_printf("host:%s", w->sc->hosts[h].name);
     world_note(w, "host-reset", t, why);
-    apply_target(w, t, true);
+    apply_target(w, &(scn_target){ .kind = TARGET_HOST, .host = h }, true);
     reboot_job *j = world_job(w, sizeof(reboot_job));
-    *j = (reboot_job){ w, h, g_strdup(t), "after its reset" };
+    *j = (reboot_job){ w, h, "after its reset" };
     sim_after(w->s, w->sc->cluster.reboot_time, rebooted, j);
 }
 
@@ -769,39 +752,18 @@ void world_fence(world *w, int h, const char *why)
     g_autofree char *t = g_strdup_printf("host:%s", w->sc->hosts[h].name);
     world_note(w, "fenced", t, why);
     world_incident_close(w, &(int){ world_incident_open(w, "fenced", t, -1) });
-    apply_target(w, t, true);
+    apply_target(w, &(scn_target){ .kind = TARGET_HOST, .host = h }, true);
     reboot_job *j = world_job(w, sizeof(reboot_job));
-    *j = (reboot_job){ w, h, g_strdup(t), "after STONITH (stonith-action reboot)" };
+    *j = (reboot_job){ w, h, "after STONITH (stonith-action reboot)" };
     sim_after(w->s, w->sc->cluster.fence_time + w->sc->cluster.reboot_time, rebooted, j);
-}
-
-/* "disk:HOST/N" or "osd:N" -> host and disk; false if it is neither. */
-static bool disk_target(const scenario *sc, const char *target, int *h, int *k)
-{
-    *h = -1;
-    *k = 0;
-    if (g_str_has_prefix(target, "disk:")) {
-        g_auto(GStrv) parts = g_strsplit(target + 5, "/", 2);
-        *h = scenario_find_host(sc, parts[0]);
-        *k = atoi(parts[1]);
-    } else if (g_str_has_prefix(target, "osd:")) {
-        int osd = atoi(target + 4);
-        for (size_t x = 0; x < sc->nhosts; x++)
-            if (osd >= sc->hosts[x].first_osd && osd < sc->hosts[x].first_osd + sc->hosts[x].disks) {
-                *h = (int)x;
-                *k = osd - sc->hosts[x].first_osd;
-            }
-    }
-    return *h >= 0;
 }
 
 /* A disk hangs (mode "hang") or its hang ends (repair): its IO waits
  * instead of failing; the storage design decides what that stalls. */
-static void disk_hang(world *w, const char *target, bool hung)
+static void disk_hang(world *w, const scn_target *target, bool hung)
 {
     int h, k;
-    if (!disk_target(w->sc, target, &h, &k))
-        return;
+    scenario_target_disk(w->sc, target, &h, &k);
     bool *flag = &w->disk_hung[w->sc->hosts[h].first_osd + k];
     if (*flag == hung)
         return;
@@ -809,22 +771,21 @@ static void disk_hang(world *w, const char *target, bool hung)
     storage_changed(w, &(world_change){ .kind = WORLD_DISK, .host = h, .disk = k, .vm = -1, .down = hung, .hang = true });
 }
 
-/* Fails or repairs a target ("host:NAME", "nic:HOST/NET", ...). */
-static void apply_target(world *w, const char *target, bool fail)
+/* Fails or repairs a target. */
+static void apply_target(world *w, const scn_target *target, bool fail)
 {
     const scenario *sc = w->sc;
-    const char *colon = strchr(target, ':');
-    const char *arg = colon ? colon + 1 : "";
     world_change c = { .kind = WORLD_LINK, .host = -1, .disk = -1, .vm = -1, .down = fail };
-    if (g_str_has_prefix(target, "network:")) {
-        int n = scenario_find_network(sc, arg);
+    switch (target->kind) {
+    case TARGET_NETWORK:
         for (size_t h = 0; h < sc->nhosts; h++)
-            set_nic(w, nic(w, (int)h, n), !fail);
-    } else if (g_str_has_prefix(target, "nic:")) {
-        g_auto(GStrv) parts = g_strsplit(arg, "/", 2);
-        set_nic(w, nic(w, scenario_find_host(sc, parts[0]), scenario_find_network(sc, parts[1])), !fail);
-    } else if (g_str_has_prefix(target, "host:")) {
-        int h = scenario_find_host(sc, arg);
+            set_nic(w, nic(w, (int)h, target->network), !fail);
+        break;
+    case TARGET_NIC:
+        set_nic(w, nic(w, target->host, target->network), !fail);
+        break;
+    case TARGET_HOST: {
+        int h = target->host;
         bool was_up = w->host_up[h];
         if (fail)
             w->host_down[h]++;
@@ -842,15 +803,19 @@ static void apply_target(world *w, const char *target, bool fail)
                 if (mig_active(m) && (r->from == h || r->to == h))
                     mig_host_failed(m);
             }
+            g_autofree char *name = scenario_target_name(sc, target);
             for (size_t i = 0; i < sc->nvms; i++)
                 if (w->vms[i].host == h)
-                    world_vm_down(w, (int)i, "vm-down", target);
+                    world_vm_down(w, (int)i, "vm-down", name);
         }
         c.kind = WORLD_HOST;
         c.host = h;
-    } else if (g_str_has_prefix(target, "disk:") || g_str_has_prefix(target, "osd:")) {
+        break;
+    }
+    case TARGET_DISK:
+    case TARGET_OSD: {
         int h, k;
-        disk_target(sc, target, &h, &k);
+        scenario_target_disk(sc, target, &h, &k);
         int *cnt = &w->disk_down[sc->hosts[h].first_osd + k];
         bool was_up = *cnt == 0;
         if (fail)
@@ -862,10 +827,17 @@ static void apply_target(world *w, const char *target, bool fail)
         c.disk = k;
         if (was_up == (*cnt == 0))
             c.disk = -1; /* no change to that disk: the others only re-check */
-    } else if (w->so->apply_target && w->so->apply_target(w->st, w, target, fail)) {
-        c.kind = WORLD_TARGET;
-    } else {
-        world_warn(w, "failure target \"%s\" is not simulated yet", target);
+        break;
+    }
+    case TARGET_MON:
+    case TARGET_STORAGE_SERVER:
+        if (w->so->apply_target && w->so->apply_target(w->st, w, target, fail)) {
+            c.kind = WORLD_TARGET;
+        } else {
+            g_autofree char *name = scenario_target_name(sc, target);
+            world_warn(w, "failure target \"%s\" means nothing with storage %s: ignored", name, w->so->name);
+        }
+        break;
     }
     storage_changed(w, &c);
     cluster_changed(w, &c); /* a node, or the links between nodes, changed */
@@ -911,12 +883,15 @@ static void on_event(sim *s, void *arg)
     case EV_REPAIR:
         world_note(w, ev->action == EV_FAIL ? "fail" : "repair", ev->target, ev->hang ? "hang" : NULL);
         int dh, dk;
+        bool disk = ev->tgt.kind == TARGET_DISK || ev->tgt.kind == TARGET_OSD;
+        if (disk)
+            scenario_target_disk(sc, &ev->tgt, &dh, &dk);
         if (ev->hang)
-            disk_hang(w, ev->target, true);
-        else if (ev->action == EV_REPAIR && disk_target(sc, ev->target, &dh, &dk) && world_disk_hung(w, dh, dk))
-            disk_hang(w, ev->target, false);
+            disk_hang(w, &ev->tgt, true);
+        else if (ev->action == EV_REPAIR && disk && world_disk_hung(w, dh, dk))
+            disk_hang(w, &ev->tgt, false);
         else
-            apply_target(w, ev->target, ev->action == EV_FAIL);
+            apply_target(w, &ev->tgt, ev->action == EV_FAIL);
         break;
     case EV_PARTITION:
     case EV_HEAL:

@@ -73,28 +73,40 @@ static scenario *load(const char *text)
 #define HOSTS2 "{\"name\":\"a\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9},{\"network\":\"repl\",\"bandwidth\":1e9}]}," \
                "{\"name\":\"b\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]}"
 
+/* The names of what failure class i of sc matches, joined by spaces. */
+static char *expand(const scenario *sc, size_t i)
+{
+    g_autoptr(GArray) t = failure_expand(sc, &sc->failures[i].pattern);
+    GString *out = g_string_new(NULL);
+    for (guint k = 0; k < t->len; k++) {
+        g_autofree char *name = scenario_target_name(sc, &g_array_index(t, scn_target, k));
+        g_string_append_printf(out, "%s%s", k ? " " : "", name);
+    }
+    return g_string_free(out, FALSE);
+}
+
 Test(failure, wildcards_expand_over_the_scenario)
 {
-    scenario *sc = load("{\"golive\":1,\"until\":\"1d\",\"networks\":[{\"name\":\"lan\"},{\"name\":\"repl\"}],"
-                        "\"hosts\":[" HOSTS2 "]}");
-    GPtrArray *t = failure_expand(sc, "host:*");
-    cr_assert_eq(t->len, 2);
-    cr_assert_str_eq(g_ptr_array_index(t, 1), "host:b");
-    g_ptr_array_free(t, TRUE);
-    t = failure_expand(sc, "nic:*/lan");
-    cr_assert_eq(t->len, 2);
-    cr_assert_str_eq(g_ptr_array_index(t, 0), "nic:a/lan");
-    g_ptr_array_free(t, TRUE);
-    t = failure_expand(sc, "nic:a/*");
-    cr_assert_eq(t->len, 2);
-    cr_assert_str_eq(g_ptr_array_index(t, 1), "nic:a/repl");
-    g_ptr_array_free(t, TRUE);
-    t = failure_expand(sc, "network:*");
-    cr_assert_eq(t->len, 2);
-    g_ptr_array_free(t, TRUE);
-    t = failure_expand(sc, "host:b");
-    cr_assert_eq(t->len, 1);
-    g_ptr_array_free(t, TRUE);
+    static const char *const pattern[] = { "host:*", "nic:*/lan", "nic:a/*", "network:*", "host:b", "nic:*",
+                                           "disk:*", "disk:b/*", "disk:*/1", "osd:*", "osd:2" };
+    static const char *const expect[] = { "host:a host:b", "nic:a/lan nic:b/lan", "nic:a/lan nic:a/repl",
+                                          "network:lan network:repl", "host:b", "nic:a/lan nic:a/repl nic:b/lan",
+                                          "disk:a/0 disk:b/0 disk:b/1", "disk:b/0 disk:b/1", "disk:b/1",
+                                          "osd:0 osd:1 osd:2", "osd:2" };
+    GString *f = g_string_new(NULL);
+    for (size_t i = 0; i < G_N_ELEMENTS(pattern); i++)
+        g_string_append_printf(f, "%s{\"target\":\"%s\",\"mtbf\":\"1y\",\"mttr\":\"1h\"}", i ? "," : "", pattern[i]);
+    g_autofree char *text = g_strdup_printf(
+        "{\"golive\":1,\"until\":\"1d\",\"networks\":[{\"name\":\"lan\"},{\"name\":\"repl\"}],"
+        "\"hosts\":[{\"name\":\"a\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9},{\"network\":\"repl\",\"bandwidth\":1e9}]},"
+        "{\"name\":\"b\",\"disks\":2,\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]}],\"failures\":[%s]}",
+        f->str);
+    g_string_free(f, TRUE);
+    scenario *sc = load(text);
+    for (size_t i = 0; i < G_N_ELEMENTS(pattern); i++) {
+        g_autofree char *got = expand(sc, i);
+        cr_assert_str_eq(got, expect[i], "%s", pattern[i]);
+    }
     scenario_free(sc);
 }
 

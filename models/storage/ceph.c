@@ -172,7 +172,7 @@ static void *ceph_create(world *w)
         c->vms[i].blocked = c->vms[i].stall = c->vms[i].single = -1;
         ceph_place(c, (int)i);
     }
-    c->nmons = sc->nhosts < 3 ? (int)sc->nhosts : 3;
+    c->nmons = scenario_ceph_monitors(sc);
     c->mon_up = g_new(bool, sc->nhosts);
     for (size_t h = 0; h < sc->nhosts; h++)
         c->mon_up[h] = true;
@@ -620,13 +620,13 @@ static void ceph_vm_gone(void *st, world *w, int vm, bool clean)
     ceph_io_attach(c, vm);
 }
 
-static bool ceph_apply_target(void *st, world *w, const char *target, bool fail)
+static bool ceph_apply_target(void *st, world *w, const scn_target *target, bool fail)
 {
     ceph_state *c = st;
-    if (!g_str_has_prefix(target, "mon:"))
+    if (target->kind != TARGET_MON)
         return false;
-    int h = scenario_find_host(world_scenario(w), target + 4);
-    if (h >= 0 && h < c->nmons && c->mon_up[h] == fail) {
+    int h = target->host;
+    if (h < c->nmons && c->mon_up[h] == fail) {
         c->mon_up[h] = !fail;
         if (world_host_up(w, h))
             ceph_mon_changed(c, fail);

@@ -60,10 +60,10 @@ static void iscsi_vm_gone(void *st, world *w, int vm, bool clean)
     locks_vm_gone(s->l, w, vm, clean);
 }
 
-static bool iscsi_apply_target(void *st, world *w, const char *target, bool fail)
+static bool iscsi_apply_target(void *st, world *w, const scn_target *target, bool fail)
 {
     iscsi_state *s = st;
-    if (strcmp(target, "nfs-server") != 0 && strcmp(target, "storage-server") != 0)
+    if (target->kind != TARGET_STORAGE_SERVER)
         return false;
     filer_service(s->f, w, fail);
     return true;

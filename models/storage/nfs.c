@@ -31,9 +31,9 @@ static void nfs_vm_gone(void *st, world *w, int vm, bool clean)
     filer_vm_gone(st, w, vm);
 }
 
-static bool nfs_apply_target(void *st, world *w, const char *target, bool fail)
+static bool nfs_apply_target(void *st, world *w, const scn_target *target, bool fail)
 {
-    if (strcmp(target, "nfs-server") != 0 && strcmp(target, "storage-server") != 0)
+    if (target->kind != TARGET_STORAGE_SERVER)
         return false;
     filer_service(st, w, fail);
     return true;

@@ -29,7 +29,7 @@ typedef struct storage_ops {
     void (*vm_gone)(void *st, world *w, int vm, bool clean);
     /* A failure target of the design's own ("nfs-server", "mon:NAME"):
      * applies it and returns true, or false if it is none of its own. */
-    bool (*apply_target)(void *st, world *w, const char *target, bool fail);
+    bool (*apply_target)(void *st, world *w, const scn_target *target, bool fail);
     /* Why vm (-1: any VM) may not be started or migrated onto h now (NULL
      * if it may); NULL op: anywhere. */
     const char *(*host_refused)(void *st, const world *w, int vm, int h);
