@@ -1557,8 +1557,7 @@ static void load_root(ctx *c, scenario *s, json_object *root)
         err_at(c, "until", "missing: random failures never stop, so the run needs an end time");
 }
 
-/* Hosts that run VMs: all but the storage server and the quorum device's host. */
-static bool is_node(const scenario *s, int h)
+bool scenario_is_node(const scenario *s, int h)
 {
     bool server = (s->storage.type == STORAGE_NFS || s->storage.type == STORAGE_ISCSI) && h == s->storage.server_host;
     return !server && h != s->cluster.qdevice_host;
@@ -1571,7 +1570,7 @@ static void check_nodes(ctx *c, const scenario *s)
 {
     for (size_t i = 0; i < s->nvms; i++) {
         int h = s->vms[i].host;
-        if (h >= 0 && !is_node(s, h)) {
+        if (h >= 0 && !scenario_is_node(s, h)) {
             size_t m = push_key(c, "vms");
             push_index(c, i);
             err_at(c, "host", "\"%s\" is the %s's host, which runs no VMs", s->hosts[h].name,
@@ -1581,7 +1580,7 @@ static void check_nodes(ctx *c, const scenario *s)
     }
     for (size_t e = 0; e < s->nevents; e++) {
         int to = s->events[e].action == EV_MIGRATE ? s->events[e].to : -1;
-        if (to >= 0 && !is_node(s, to)) {
+        if (to >= 0 && !scenario_is_node(s, to)) {
             size_t m = push_key(c, "events");
             push_index(c, e);
             err_at(c, "to", "\"%s\" is the %s's host, which runs no VMs", s->hosts[to].name,
@@ -1592,7 +1591,7 @@ static void check_nodes(ctx *c, const scenario *s)
     if (s->cluster.manager == MANAGER_PACEMAKER) {
         size_t nodes = 0;
         for (size_t h = 0; h < s->nhosts; h++)
-            nodes += is_node(s, (int)h);
+            nodes += scenario_is_node(s, (int)h);
         if (nodes > SCENARIO_COROSYNC_MAX_NODES) {
             size_t m = push_key(c, "cluster");
             err_at(c, "manager", "pacemaker with %zu nodes: corosync holds at most %d nodes in one cluster "
@@ -1611,7 +1610,7 @@ static void check_nodes(ctx *c, const scenario *s)
             bool has = false;
             for (size_t k = 0; k < s->hosts[h].nnics; k++) /* a NIC already reported counts as there */
                 has |= s->hosts[h].nics[k].network == net || s->hosts[h].nics[k].network < 0;
-            if (has || !is_node(s, (int)h) || told[h * s->nnetworks + (size_t)net])
+            if (has || !scenario_is_node(s, (int)h) || told[h * s->nnetworks + (size_t)net])
                 continue;
             told[h * s->nnetworks + (size_t)net] = true;
             size_t m = push_key(c, "hosts");

@@ -296,6 +296,9 @@ int scenario_find_network(const scenario *s, const char *name);
 /* A concrete target's name as a scenario writes it ("host:n1", "osd:3"):
  * newly allocated. */
 char *scenario_target_name(const scenario *s, const scn_target *t);
+/* Whether host h runs VMs: every host but the NFS or iSCSI server and the
+ * quorum device's host. */
+bool scenario_is_node(const scenario *s, int h);
 /* How many Ceph monitors run: on the first hosts, three of them
  * (assumption, docs/models.md), or every host when there are fewer. */
 int scenario_ceph_monitors(const scenario *s);

@@ -48,7 +48,6 @@ struct world {
     GArray *incidents;         /* world_incident */
     int *group;                /* partition group of each host; 0: reaches every host */
     bool partitions;           /* the timeline partitions hosts */
-    int server_host;           /* the storage server's host (not a node), -1 if none */
     const storage_ops *so;
     void *st;
     const cluster_ops *co;     /* NULL without a cluster manager */
@@ -177,7 +176,6 @@ world *world_new(const scenario *sc, uint64_t run, GError **error)
                                 .second_inc = -1, .starting_on = -1 };
     w->incidents = g_array_new(FALSE, TRUE, sizeof(world_incident));
     /* NFS and iSCSI are both served by one host here: the filer or the target */
-    w->server_host = sc->storage.type == STORAGE_NFS || sc->storage.type == STORAGE_ISCSI ? sc->storage.server_host : -1;
     w->host_up = g_new(bool, sc->nhosts);
     for (size_t h = 0; h < sc->nhosts; h++)
         w->host_up[h] = true;
@@ -300,10 +298,7 @@ bool world_has_nic(const world *w, int h, int net) { return nic(w, h, net)->tx !
 bool world_nic_up(const world *w, int h, int net) { return link_up(nic(w, h, net)); }
 
 /* Hosts that run VMs: all but the storage server and the quorum device's host. */
-bool world_is_node(const world *w, int h)
-{
-    return h != w->server_host && h != w->sc->cluster.qdevice_host;
-}
+bool world_is_node(const world *w, int h) { return scenario_is_node(w->sc, h); }
 
 size_t world_path(const world *w, int a, int b, int net, flow_link **path)
 {

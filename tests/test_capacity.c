@@ -8,11 +8,12 @@
 #include <math.h>
 #include <string.h>
 
+#include "models/capacity.h"
 #include "tests/support.h"
 
 #define SMALL "tests/scenarios/good/capacity-small.json"
 
-static json_object *capacity(const char *const *extra)
+static json_object *capacity_cli(const char *const *extra)
 {
     const char *args[16] = { "capacity", SMALL, "--json", "-" };
     size_t n = 4;
@@ -41,7 +42,7 @@ static json_object *get(json_object *o, const char *key)
  * nowhere to go but node3's 32 GiB: 2 more. */
 Test(capacity, fits_and_keeps_n_plus_1, .timeout = 60)
 {
-    json_object *root = capacity((const char *[]){ "--size", "16GiB:2", "--size", "32GiB:4", "--drains", "0", NULL });
+    json_object *root = capacity_cli((const char *[]){ "--size", "16GiB:2", "--size", "32GiB:4", "--drains", "0", NULL });
     cr_assert(json_object_get_boolean(get(root, "n_plus_1")));
     cr_assert(json_object_get_boolean(get(root, "rack_loss_absorbed")));
     json_object *fit = get(root, "fit");
@@ -61,11 +62,11 @@ Test(capacity, fits_and_keeps_n_plus_1, .timeout = 60)
  * vCPUs. */
 Test(capacity, overcommit_ratios_apply, .timeout = 60)
 {
-    json_object *root = capacity((const char *[]){ "--size", "16GiB:2", "--mem-overcommit", "2", "--drains", "0",
+    json_object *root = capacity_cli((const char *[]){ "--size", "16GiB:2", "--mem-overcommit", "2", "--drains", "0",
                                                    NULL });
     cr_assert_eq(json_object_get_int64(get(json_object_array_get_idx(get(root, "fit"), 0), "more")), 20);
     json_object_put(root);
-    root = capacity((const char *[]){ "--size", "1GiB:4", "--cpu-overcommit", "1", "--drains", "0", NULL });
+    root = capacity_cli((const char *[]){ "--size", "1GiB:4", "--cpu-overcommit", "1", "--drains", "0", NULL });
     cr_assert_eq(json_object_get_int64(get(json_object_array_get_idx(get(root, "fit"), 0), "more")), 10);
     json_object_put(root);
 }
@@ -75,7 +76,7 @@ Test(capacity, overcommit_ratios_apply, .timeout = 60)
  * and nothing can be added "keeping N+1". Losing r1 fails too. */
 Test(capacity, reports_what_cannot_be_absorbed, .timeout = 60)
 {
-    json_object *root = capacity((const char *[]){ "--mem-overcommit", "0.4", "--drains", "0", NULL });
+    json_object *root = capacity_cli((const char *[]){ "--mem-overcommit", "0.4", "--drains", "0", NULL });
     cr_assert_not(json_object_get_boolean(get(root, "n_plus_1")));
     json_object *bad = get(root, "hosts_whose_loss_cannot_be_absorbed");
     cr_assert_eq(json_object_array_length(bad), 2);
@@ -162,4 +163,82 @@ Test(capacity, answers_for_every_shipped_scenario, .timeout = 240)
         g_free(err);
     }
     g_strfreev(all);
+}
+
+/* The module itself, called directly (cli/cmd_capacity.c only prints its
+ * answers): the same hand-worked numbers, the sizes of the scenario, the
+ * drain candidates, and a drain with threads 1 and 2 alike. */
+Test(capacity, module_answers_directly, .timeout = 60)
+{
+    g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+    scenario *sc = scenario_load(SMALL, errors);
+    cr_assert_not_null(sc);
+    capacity *c = capacity_new(sc, 1.0, 4.0);
+    double mem, used, vcpus, vused;
+    capacity_totals(c, &mem, &used, &vcpus, &vused);
+    cr_assert_eq(mem, 3 * 64.0 * (1 << 30));
+    cr_assert_eq(used, 4 * 16.0 * (1 << 30));
+    cr_assert_eq(vcpus, 3 * 16 * 4.0);
+    cr_assert_eq(vused, 8);
+    GArray *lost = capacity_host_losses(c, 10);
+    cr_assert_eq(lost->len, 0);
+    g_array_free(lost, TRUE);
+    size_t nracks;
+    GPtrArray *racks = capacity_rack_losses(c, &nracks);
+    cr_assert_eq(nracks, 2);
+    cr_assert_eq(racks->len, 0);
+    g_ptr_array_free(racks, TRUE);
+    int64_t more, keep;
+    capacity_fit(c, (capacity_size){ 16.0 * (1 << 30), 2 }, &more, &keep);
+    cr_assert(more == 8 && keep == 4, "%" G_GINT64_FORMAT " / %" G_GINT64_FORMAT, more, keep);
+    capacity_fit(c, (capacity_size){ 32.0 * (1 << 30), 4 }, &more, &keep);
+    cr_assert(more == 4 && keep == 2, "%" G_GINT64_FORMAT " / %" G_GINT64_FORMAT, more, keep);
+    GArray *sizes = capacity_sizes(sc);
+    cr_assert_eq(sizes->len, 1, "one size: 16 GiB, 2 vCPUs");
+    g_array_free(sizes, TRUE);
+    GArray *cand = capacity_drain_candidates(c);
+    cr_assert_eq(cand->len, 2);
+    cr_assert_eq(g_array_index(cand, size_t, 0), 0);
+    cr_assert_eq(g_array_index(cand, size_t, 1), 1);
+    capacity_drain *d1 = capacity_drains(sc, (size_t *)(void *)cand->data, cand->len, SIM_HOUR, 1);
+    capacity_drain *d2 = capacity_drains(sc, (size_t *)(void *)cand->data, cand->len, SIM_HOUR, 2);
+    for (size_t k = 0; k < 2; k++) {
+        cr_assert_eq(d1[k].host, k);
+        cr_assert(d1[k].vms == 2 && d1[k].moved == 2);
+        cr_assert_eq(d1[k].window_s, d2[k].window_s, "threads change nothing");
+        cr_assert_eq(d1[k].downtime_max_s, d2[k].downtime_max_s);
+    }
+    g_free(d1);
+    g_free(d2);
+    g_array_free(cand, TRUE);
+    capacity_free(c);
+    scenario_free(sc);
+}
+
+/* The NFS server runs no VMs (scenario_is_node, the world's rule): it
+ * offers nothing, is no drain candidate, and its loss is not a host loss. */
+Test(capacity, the_storage_server_offers_nothing)
+{
+    const char *text =
+        "{\"golive\":1,\"networks\":[{\"name\":\"lan\"}],"
+        "\"hosts\":[{\"name\":\"a\",\"memory\":\"64GiB\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]},"
+        "{\"name\":\"b\",\"memory\":\"64GiB\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]},"
+        "{\"name\":\"f\",\"memory\":\"512GiB\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]}],"
+        "\"storage\":{\"type\":\"nfs\",\"server\":\"f\"},"
+        "\"vms\":[{\"name\":\"v\",\"host\":\"a\",\"memory\":\"48GiB\"},{\"name\":\"w\",\"host\":\"b\",\"memory\":\"48GiB\"}]}";
+    g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+    scenario *sc = scenario_load_text("nfs.json", text, strlen(text), errors);
+    cr_assert_not_null(sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
+    capacity *c = capacity_new(sc, 1.0, 4.0);
+    double mem, used, vcpus, vused;
+    capacity_totals(c, &mem, &used, &vcpus, &vused);
+    cr_assert_eq(mem, 128.0 * (1 << 30), "the filer's 512 GiB do not count");
+    GArray *lost = capacity_host_losses(c, 10);
+    cr_assert_eq(lost->len, 2, "48 GiB do not fit in the other node's 16 GiB free");
+    g_array_free(lost, TRUE);
+    GArray *cand = capacity_drain_candidates(c);
+    cr_assert_eq(cand->len, 2);
+    g_array_free(cand, TRUE);
+    capacity_free(c);
+    scenario_free(sc);
 }

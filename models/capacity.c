@@ -1,0 +1,439 @@
+/* capacity — bins, loss checks, fits and simulated drains (capacity.h). */
+#include "models/capacity.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "models/world.h"
+
+/* The cluster as bins: what each host offers (after overcommit; nothing on
+ * hosts that run no VMs) and the VMs it holds. */
+typedef struct {
+    size_t nh;
+    double *mem_cap, *cpu_cap, *mem_used, *cpu_used;
+    GArray **vms; /* per host: capacity_size */
+} bins;
+
+struct capacity {
+    const scenario *sc;
+    bins b;
+    bool *serves; /* hosts that run no VMs */
+};
+
+static void bins_add(bins *b, size_t h, capacity_size z)
+{
+    g_array_append_val(b->vms[h], z);
+    b->mem_used[h] += z.mem;
+    b->cpu_used[h] += z.vcpus;
+}
+
+static bins *bins_copy(const bins *s)
+{
+    bins *b = g_new0(bins, 1);
+    size_t n = s->nh * sizeof(double);
+    b->nh = s->nh;
+    b->mem_cap = g_memdup2(s->mem_cap, n);
+    b->cpu_cap = g_memdup2(s->cpu_cap, n);
+    b->mem_used = g_memdup2(s->mem_used, n);
+    b->cpu_used = g_memdup2(s->cpu_used, n);
+    b->vms = g_new(GArray *, s->nh);
+    for (size_t h = 0; h < s->nh; h++) {
+        b->vms[h] = g_array_sized_new(FALSE, FALSE, sizeof(capacity_size), s->vms[h]->len);
+        g_array_append_vals(b->vms[h], s->vms[h]->data, s->vms[h]->len);
+    }
+    return b;
+}
+
+static void bins_clear(bins *b)
+{
+    for (size_t h = 0; h < b->nh; h++)
+        g_array_free(b->vms[h], TRUE);
+    g_free(b->vms);
+    g_free(b->mem_cap);
+    g_free(b->cpu_cap);
+    g_free(b->mem_used);
+    g_free(b->cpu_used);
+}
+
+static void bins_free(bins *b)
+{
+    bins_clear(b);
+    g_free(b);
+}
+
+/* A max-heap of hosts by free memory (ties: the first host), so that the
+ * roomiest host is found in log time on a thousand-host cluster. */
+typedef struct {
+    size_t n;
+    size_t *h;
+    const double *cap, *used;
+} roomheap;
+
+static double room(const roomheap *q, size_t h)
+{
+    return q->cap[h] - q->used[h];
+}
+
+static bool above(const roomheap *q, size_t a, size_t b)
+{
+    double ra = room(q, a), rb = room(q, b);
+    return ra > rb || (ra == rb && a < b);
+}
+
+static void sift_down(roomheap *q, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < q->n && above(q, q->h[l], q->h[m]))
+            m = l;
+        if (r < q->n && above(q, q->h[r], q->h[m]))
+            m = r;
+        if (m == i)
+            return;
+        size_t t = q->h[i];
+        q->h[i] = q->h[m];
+        q->h[m] = t;
+        i = m;
+    }
+}
+
+static void heap_build(roomheap *q)
+{
+    for (size_t i = q->n / 2; i-- > 0;)
+        sift_down(q, i);
+}
+
+static size_t heap_pop(roomheap *q)
+{
+    size_t top = q->h[0];
+    q->h[0] = q->h[--q->n];
+    sift_down(q, 0);
+    return top;
+}
+
+static void heap_push(roomheap *q, size_t h)
+{
+    size_t i = q->n++;
+    q->h[i] = h;
+    while (i > 0 && above(q, q->h[i], q->h[(i - 1) / 2])) {
+        size_t p = (i - 1) / 2, t = q->h[i];
+        q->h[i] = q->h[p];
+        q->h[p] = t;
+        i = p;
+    }
+}
+
+/* Places z on the roomiest host of q where it fits (memory and vCPUs, with
+ * used_cpu/cap_cpu); the hosts tried on the way go back. -1: nowhere. */
+static long heap_place(roomheap *q, capacity_size z, double *used_mem, double *used_cpu, const double *cap_cpu,
+                       GArray *aside)
+{
+    long found = -1;
+    g_array_set_size(aside, 0);
+    while (q->n && found < 0) {
+        size_t h = heap_pop(q);
+        if (room(q, h) < z.mem) {
+            g_array_append_val(aside, h); /* nothing roomier is left */
+            break;
+        }
+        if (cap_cpu[h] - used_cpu[h] >= z.vcpus) {
+            used_mem[h] += z.mem;
+            used_cpu[h] += z.vcpus;
+            found = (long)h;
+            heap_push(q, h);
+        } else
+            g_array_append_val(aside, h);
+    }
+    for (guint i = 0; i < aside->len; i++)
+        heap_push(q, g_array_index(aside, size_t, i));
+    return found;
+}
+
+static int cmp_size_desc(const void *a, const void *b)
+{
+    const capacity_size *x = a, *y = b;
+    if (x->mem != y->mem)
+        return x->mem < y->mem ? 1 : -1;
+    return (y->vcpus > x->vcpus) - (y->vcpus < x->vcpus);
+}
+
+/* Whether the VMs of the lost hosts fit on the others: largest first, each on
+ * the surviving host with the most free memory, as world_place (and
+ * Pacemaker's "balanced" placement-strategy) would put them. */
+static bool evacuates(const bins *b, const bool *lost, double *mem_used, double *cpu_used)
+{
+    GArray *out = g_array_new(FALSE, FALSE, sizeof(capacity_size)), *aside = g_array_new(FALSE, FALSE, sizeof(size_t));
+    memcpy(mem_used, b->mem_used, b->nh * sizeof(double));
+    memcpy(cpu_used, b->cpu_used, b->nh * sizeof(double));
+    g_autofree size_t *heap = g_new(size_t, b->nh);
+    roomheap q = { .h = heap, .cap = b->mem_cap, .used = mem_used };
+    for (size_t h = 0; h < b->nh; h++)
+        if (lost[h])
+            g_array_append_vals(out, b->vms[h]->data, b->vms[h]->len);
+        else
+            heap[q.n++] = h;
+    heap_build(&q);
+    g_array_sort(out, cmp_size_desc);
+    bool ok = true;
+    for (guint a = 0; a < out->len && ok; a++)
+        ok = heap_place(&q, g_array_index(out, capacity_size, a), mem_used, cpu_used, b->cpu_cap, aside) >= 0;
+    g_array_free(out, TRUE);
+    g_array_free(aside, TRUE);
+    return ok;
+}
+
+/* The hosts whose loss alone cannot be absorbed (host indexes). */
+static GArray *n_plus_1_failures(const bins *b, const bool *serves, size_t stop_after)
+{
+    GArray *bad = g_array_new(FALSE, FALSE, sizeof(size_t));
+    bool *lost = g_new0(bool, b->nh);
+    double *me = g_new(double, b->nh), *ce = g_new(double, b->nh);
+    for (size_t h = 0; h < b->nh && bad->len < stop_after; h++) {
+        if (serves[h] || !b->vms[h]->len)
+            continue;
+        lost[h] = true;
+        if (!evacuates(b, lost, me, ce))
+            g_array_append_val(bad, h);
+        lost[h] = false;
+    }
+    g_free(lost);
+    g_free(me);
+    g_free(ce);
+    return bad;
+}
+
+/* Adds k VMs of size z, each on the host with the most free memory where it
+ * fits; false if they do not all fit. */
+static bool add_spread(bins *b, capacity_size z, int64_t k)
+{
+    g_autofree size_t *heap = g_new(size_t, b->nh);
+    roomheap q = { .n = b->nh, .h = heap, .cap = b->mem_cap, .used = b->mem_used };
+    for (size_t h = 0; h < b->nh; h++)
+        heap[h] = h;
+    heap_build(&q);
+    GArray *aside = g_array_new(FALSE, FALSE, sizeof(size_t));
+    bool ok = true;
+    for (int64_t i = 0; i < k && ok; i++) {
+        long h = heap_place(&q, z, b->mem_used, b->cpu_used, b->cpu_cap, aside);
+        if (h < 0)
+            ok = false;
+        else
+            g_array_append_val(b->vms[h], z);
+    }
+    g_array_free(aside, TRUE);
+    return ok;
+}
+
+/* ------------------------------------------------------------------ drains */
+
+typedef struct {
+    const scenario *sc;
+    sim_time until;
+    gint next;
+    size_t n;
+    capacity_drain *out; /* per drained host, .host set */
+} drain_job;
+
+static gpointer drain_worker(gpointer arg)
+{
+    drain_job *j = arg;
+    for (;;) {
+        size_t k = (size_t)g_atomic_int_add(&j->next, 1);
+        if (k >= j->n)
+            break;
+        capacity_drain *d = &j->out[k];
+        size_t h = d->host;
+        /* a shallow copy: the same cluster, with only this drain on its
+         * timeline and no random failures */
+        scenario copy = *j->sc;
+        scn_event ev = { .at = 0, .action = EV_DRAIN, .vm = -1, .to = -1, .host = (int)h, .rack = -1 };
+        copy.events = &ev;
+        copy.nevents = 1;
+        copy.nfailures = 0;
+        copy.until = j->until;
+        for (size_t i = 0; i < copy.nvms; i++)
+            d->vms += copy.vms[i].host == (int)h;
+        g_autoptr(GError) err = NULL;
+        world *w = world_new(&copy, 0, &err);
+        if (!w) {
+            d->window_s = NAN;
+            continue;
+        }
+        world_stop_when_settled(w);
+        world_run(w);
+        sim_time last = 0;
+        double worst = 0;
+        for (size_t i = 0; i < world_nmigrations(w); i++) {
+            const mig_result *m = world_migration(w, i);
+            if (m->outcome != MIG_COMPLETED)
+                continue;
+            last = m->end > last ? m->end : last;
+            d->moved++;
+            worst = fmax(worst, sim_to_s(m->downtime));
+        }
+        d->window_s = sim_to_s(last);
+        d->downtime_max_s = worst;
+        world_free(w);
+    }
+    return NULL;
+}
+
+
+/* ------------------------------------------------------------------ the answers */
+
+capacity *capacity_new(const scenario *sc, double mem_overcommit, double vcpus_per_core)
+{
+    capacity *c = g_new0(capacity, 1);
+    size_t nh = sc->nhosts;
+    c->sc = sc;
+    c->serves = g_new0(bool, nh);
+    bins *b = &c->b;
+    b->nh = nh;
+    b->mem_cap = g_new0(double, nh);
+    b->cpu_cap = g_new0(double, nh);
+    b->mem_used = g_new0(double, nh);
+    b->cpu_used = g_new0(double, nh);
+    b->vms = g_new(GArray *, nh);
+    for (size_t h = 0; h < nh; h++) {
+        b->vms[h] = g_array_new(FALSE, FALSE, sizeof(capacity_size));
+        c->serves[h] = !scenario_is_node(sc, (int)h);
+        if (!c->serves[h]) {
+            b->mem_cap[h] = sc->hosts[h].memory * mem_overcommit;
+            b->cpu_cap[h] = sc->hosts[h].cores * vcpus_per_core;
+        }
+    }
+    for (size_t i = 0; i < sc->nvms; i++)
+        bins_add(b, (size_t)sc->vms[i].host, (capacity_size){ sc->vms[i].memory, sc->vms[i].vcpus });
+    return c;
+}
+
+void capacity_free(capacity *c)
+{
+    if (!c)
+        return;
+    bins_clear(&c->b);
+    g_free(c->serves);
+    g_free(c);
+}
+
+void capacity_totals(const capacity *c, double *mem, double *mem_used, double *vcpus, double *vcpus_used)
+{
+    *mem = *mem_used = *vcpus = *vcpus_used = 0;
+    for (size_t h = 0; h < c->b.nh; h++) {
+        *mem += c->b.mem_cap[h];
+        *vcpus += c->b.cpu_cap[h];
+        *mem_used += c->b.mem_used[h];
+        *vcpus_used += c->b.cpu_used[h];
+    }
+}
+
+GArray *capacity_host_losses(const capacity *c, size_t stop_after)
+{
+    return n_plus_1_failures(&c->b, c->serves, stop_after);
+}
+
+GPtrArray *capacity_rack_losses(const capacity *c, size_t *nracks)
+{
+    const scenario *sc = c->sc;
+    size_t nh = c->b.nh;
+    GPtrArray *bad = g_ptr_array_new(), *racks = g_ptr_array_new();
+    GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+    for (size_t h = 0; h < nh; h++)
+        if (sc->hosts[h].rack && g_hash_table_add(seen, sc->hosts[h].rack))
+            g_ptr_array_add(racks, sc->hosts[h].rack);
+    bool *lost = g_new0(bool, nh);
+    double *me = g_new(double, nh), *ce = g_new(double, nh);
+    for (guint k = 0; k < racks->len; k++) {
+        for (size_t h = 0; h < nh; h++)
+            lost[h] = sc->hosts[h].rack && !strcmp(sc->hosts[h].rack, g_ptr_array_index(racks, k));
+        if (!evacuates(&c->b, lost, me, ce))
+            g_ptr_array_add(bad, g_ptr_array_index(racks, k));
+    }
+    *nracks = racks->len;
+    g_free(lost);
+    g_free(me);
+    g_free(ce);
+    g_hash_table_destroy(seen);
+    g_ptr_array_free(racks, TRUE);
+    return bad;
+}
+
+void capacity_fit(const capacity *c, capacity_size z, int64_t *more, int64_t *keeping)
+{
+    const bins *b = &c->b;
+    int64_t fit = 0;
+    for (size_t h = 0; h < b->nh; h++) {
+        double a = floor(fmax(0, b->mem_cap[h] - b->mem_used[h]) / z.mem);
+        double k = floor(fmax(0, b->cpu_cap[h] - b->cpu_used[h]) / z.vcpus);
+        fit += (int64_t)fmin(a, k);
+    }
+    *more = fit;
+    *keeping = -1;
+    GArray *now = n_plus_1_failures(b, c->serves, 1);
+    bool np1 = now->len == 0;
+    g_array_free(now, TRUE);
+    if (!np1)
+        return;
+    /* the largest count that, added spread out, leaves the cluster N+1: a
+     * bisection (N+1 only gets harder as VMs are added) */
+    int64_t lo = 0, hi = fit;
+    while (lo < hi) {
+        int64_t mid = lo + (hi - lo + 1) / 2;
+        bins *t = bins_copy(b);
+        bool ok = add_spread(t, z, mid);
+        if (ok) {
+            GArray *f = n_plus_1_failures(t, c->serves, 1);
+            ok = f->len == 0;
+            g_array_free(f, TRUE);
+        }
+        bins_free(t);
+        if (ok)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    *keeping = lo;
+}
+
+GArray *capacity_sizes(const scenario *sc)
+{
+    GArray *sizes = g_array_new(FALSE, FALSE, sizeof(capacity_size));
+    for (size_t i = 0; i < sc->nvms; i++) {
+        capacity_size z = { sc->vms[i].memory, sc->vms[i].vcpus };
+        bool seen = false;
+        for (guint k = 0; k < sizes->len && !seen; k++)
+            seen = !cmp_size_desc(&g_array_index(sizes, capacity_size, k), &z);
+        if (!seen)
+            g_array_append_val(sizes, z);
+    }
+    g_array_sort(sizes, cmp_size_desc);
+    return sizes;
+}
+
+GArray *capacity_drain_candidates(const capacity *c)
+{
+    GArray *cand = g_array_new(FALSE, FALSE, sizeof(size_t));
+    for (size_t h = 0; h < c->b.nh; h++)
+        if (!c->serves[h] && c->b.vms[h]->len)
+            g_array_append_val(cand, h);
+    return cand;
+}
+
+capacity_drain *capacity_drains(const scenario *sc, const size_t *hosts, size_t n, sim_time until, int threads)
+{
+    drain_job job = { .sc = sc, .until = until, .n = n, .out = g_new0(capacity_drain, n ? n : 1) };
+    for (size_t k = 0; k < n; k++)
+        job.out[k].host = hosts[k];
+    int nt = threads > 0 ? threads : 1;
+    if ((size_t)nt > n)
+        nt = (int)n;
+    GThread **th = g_new(GThread *, nt > 0 ? nt : 1);
+    for (int i = 1; i < nt; i++)
+        th[i] = g_thread_new("drain", drain_worker, &job);
+    if (n)
+        drain_worker(&job);
+    for (int i = 1; i < nt; i++)
+        g_thread_join(th[i]);
+    g_free(th);
+    return job.out;
+}
