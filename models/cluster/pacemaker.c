@@ -450,69 +450,49 @@ static bool lost_unclean(const pcmk *p, int part)
     return false;
 }
 
-static void membership_formed(sim *s, void *arg)
+/* Partition r's members pool what they know of clean nodes, remember the
+ * largest membership any of them saw before (last_man_standing,
+ * wait_for_all) and the lowest node of their last quorate view
+ * (auto_tie_breaker). old: each node's partition before this membership. */
+static void merge_knowledge(pcmk *p, int r, const int *old)
 {
-    pcmk *p = arg;
+    int n = p->n, prev = 0;
+    for (int h = 0; h < n; h++)
+        if (member(p, h, r)) {
+            for (int t = 0; t < n; t++)
+                if (knows_clean(p, h, t))
+                    set_clean(p, r, t, true);
+            if (old[h] >= 0 && p->msize[h] > prev)
+                prev = p->msize[h];
+        }
+    p->prev_size[r] = prev;
+    for (int h = 0; h < n; h++)
+        if (member(p, h, r))
+            p->msize[h] = part_size(p, r);
+    for (int h = 0; h < n; h++)
+        if (member(p, h, r))
+            set_clean(p, r, h, false); /* a member is not clean offline */
+    for (int h = 0; h < n; h++)
+        if (member(p, h, r))
+            for (int t = 0; t < n; t++)
+                set_clean(p, h, t, knows_clean(p, r, t));
+    int lowest = -1;
+    for (int h = 0; h < n && lowest < 0; h++)
+        if (member(p, h, r))
+            lowest = p->atb_lowest[h];
+    p->atb_lowest[r] = lowest;
+}
+
+/* votequorum's verdict for each partition (expected votes follow the
+ * largest partition up; the quorum device's vote; no-quorum-policy ignore),
+ * and last_man_standing's window when one partition stays quorate below
+ * the expected votes. */
+static void decide_quorum(pcmk *p, const int *parts, int np, int nn)
+{
     world *w = p->w;
     const scn_cluster *cl = &p->sc->cluster;
-    p->membership_ev = 0;
-    int n = p->n, nn = nnodes(p);
-    int *old = g_newa(int, n), *comp = g_newa(int, n);
-    memcpy(old, p->part, sizeof(int) * (size_t)n);
-    components(p, comp);
-    for (int h = 0; h < n; h++)
-        p->part[h] = comp[h];
-    for (int d = 0; d < n; d++)
-        if (p->dc_ev[d]) {
-            sim_cancel(s, p->dc_ev[d]);
-            p->dc_ev[d] = 0;
-        }
-    /* the partitions, in host order; each one's knowledge merged */
-    int *parts = g_newa(int, n + 1), np = 0, up = 0;
-    for (int h = 0; h < n; h++) {
-        if (!world_is_node(w, h) || !world_host_up(w, h))
-            continue;
-        up++;
-        if (comp[h] == h)
-            parts[np++] = h;
-    }
-    for (int k = 0; k < np; k++) {
-        int r = parts[k];
-        int prev = 0;
-        for (int h = 0; h < n; h++)
-            if (member(p, h, r)) {
-                for (int t = 0; t < n; t++)
-                    if (knows_clean(p, h, t))
-                        set_clean(p, r, t, true);
-                if (old[h] >= 0 && p->msize[h] > prev)
-                    prev = p->msize[h];
-            }
-        p->prev_size[r] = prev;
-        for (int h = 0; h < n; h++)
-            if (member(p, h, r))
-                p->msize[h] = part_size(p, r);
-        for (int h = 0; h < n; h++)
-            if (member(p, h, r))
-                set_clean(p, r, h, false); /* a member is not clean offline */
-        for (int h = 0; h < n; h++)
-            if (member(p, h, r))
-                for (int t = 0; t < n; t++)
-                    set_clean(p, h, t, knows_clean(p, r, t));
-        /* the stored lowest id of the partition's previous quorate view */
-        int lowest = -1;
-        for (int h = 0; h < n && lowest < 0; h++)
-            if (member(p, h, r))
-                lowest = p->atb_lowest[h];
-        p->atb_lowest[r] = lowest;
-    }
-    g_autofree char *why = g_strdup_printf("%d partition%s, %d of %d nodes up", np, np == 1 ? "" : "s", up, nn);
-    world_note(w, "membership", "corosync", why);
-    /* wait_for_all: a node has seen everyone when they are all together */
-    if (np == 1 && up == nn)
-        for (int h = 0; h < n; h++)
-            p->seen_all[h] = true;
     if (p->lms_ev) {
-        sim_cancel(s, p->lms_ev);
+        sim_cancel(world_sim(w), p->lms_ev);
         p->lms_ev = 0;
     }
     int biggest = 0;
@@ -527,7 +507,7 @@ static void membership_formed(sim *s, void *arg)
         int r = parts[k];
         p->quorate[r] = cl->no_quorum_policy == NQP_IGNORE || votequorum(p, r, nn, qvote);
         nq += p->quorate[r];
-        for (int h = 0; h < n; h++) {
+        for (int h = 0; h < p->n; h++) {
             if (!member(p, h, r))
                 continue;
             if (p->quorate[r])
@@ -541,9 +521,49 @@ static void membership_formed(sim *s, void *arg)
             if (p->quorate[parts[k]] && part_size(p, parts[k]) < p->expected_votes) {
                 lms_job *j = world_job(w, sizeof(lms_job));
                 *j = (lms_job){ p, part_size(p, parts[k]) };
-                p->lms_ev = sim_after(s, cl->lms_window, lms_expire, j);
+                p->lms_ev = sim_after(world_sim(w), cl->lms_window, lms_expire, j);
             }
-    if (np == 1 && up == nn)
+}
+
+/* A new membership: the partitions form (in host order, each named by its
+ * lowest member), pending decisions are dropped, each partition merges
+ * what its members know, votequorum decides, and each partition's DC
+ * decides again. */
+static void membership_formed(sim *s, void *arg)
+{
+    pcmk *p = arg;
+    world *w = p->w;
+    p->membership_ev = 0;
+    int n = p->n, nn = nnodes(p);
+    int *old = g_newa(int, n), *comp = g_newa(int, n);
+    memcpy(old, p->part, sizeof(int) * (size_t)n);
+    components(p, comp);
+    for (int h = 0; h < n; h++)
+        p->part[h] = comp[h];
+    for (int d = 0; d < n; d++)
+        if (p->dc_ev[d]) {
+            sim_cancel(s, p->dc_ev[d]);
+            p->dc_ev[d] = 0;
+        }
+    int *parts = g_newa(int, n + 1), np = 0, up = 0;
+    for (int h = 0; h < n; h++) {
+        if (!world_is_node(w, h) || !world_host_up(w, h))
+            continue;
+        up++;
+        if (comp[h] == h)
+            parts[np++] = h;
+    }
+    for (int k = 0; k < np; k++)
+        merge_knowledge(p, parts[k], old);
+    g_autofree char *why = g_strdup_printf("%d partition%s, %d of %d nodes up", np, np == 1 ? "" : "s", up, nn);
+    world_note(w, "membership", "corosync", why);
+    bool whole = np == 1 && up == nn;
+    /* wait_for_all: a node has seen everyone when they are all together */
+    if (whole)
+        for (int h = 0; h < n; h++)
+            p->seen_all[h] = true;
+    decide_quorum(p, parts, np, nn);
+    if (whole)
         world_storage_healed(w);
     for (int k = 0; k < np; k++) {
         /* the DLM follows corosync: it stops granting until the lost nodes are fenced */

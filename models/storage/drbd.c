@@ -606,19 +606,16 @@ static sim_time verdict_at(const drbd_state *d, int a, int b)
     return d->since[idx(d, a, b)] + (busy ? st->drbd_timeout : st->ping_int + st->ping_timeout);
 }
 
-static void drbd_update(drbd_state *d)
+/* Connection verdicts: a path that came back reconnects; one that went
+ * away is declared lost once its verdict time has passed (lost_peer marks
+ * both ends), else the next verdict is scheduled. Returns whether a
+ * disconnect was declared now. */
+static bool verdicts(drbd_state *d, bool *lost_peer)
 {
     world *w = d->w;
-    const scenario *sc = world_scenario(w);
-    const scn_storage *st = &sc->storage;
     sim_time now = world_now(w);
     int n = d->n;
-    advance(d);
-    int *comp = g_newa(int, n), *size = g_newa(int, n), *old_comp = g_newa(int, n), *old_size = g_newa(int, n);
-    components(d, old_comp, old_size);
-    bool lost_now = false;   /* a disconnect was declared in this update */
-    bool *lost_peer = g_newa(bool, n);
-    memset(lost_peer, 0, sizeof(bool) * (size_t)n);
+    bool lost_now = false;
     sim_time next = SIM_NEVER;
     if (!d->standalone) {
         for (int a = 0; a < n; a++)
@@ -649,7 +646,7 @@ static void drbd_update(drbd_state *d)
     /* nodes waiting for a verdict; protocol A does not wait for the peer */
     for (int h = 0; h < n; h++)
         d->pending[h] = false;
-    for (int a = 0; a < n && st->protocol != PROTOCOL_A; a++)
+    for (int a = 0; a < n && world_scenario(w)->storage.protocol != PROTOCOL_A; a++)
         for (int b = 0; b < n; b++)
             if (a != b && d->conn[idx(d, a, b)] && d->since[idx(d, a, b)] && world_host_up(w, a) &&
                 wants_to_write(d, a))
@@ -657,9 +654,15 @@ static void drbd_update(drbd_state *d)
     if (d->detect_ev)
         sim_cancel(world_sim(w), d->detect_ev);
     d->detect_ev = next != SIM_NEVER ? sim_at(world_sim(w), next, detect, d) : 0;
+    return lost_now;
+}
 
-    int nc = components(d, comp, size);
-    /* reconnections: a split brain is noticed now; missed writes resync */
+/* Reconnections: a split brain is noticed once every node that wrote
+ * during it is connected again; a node that rejoined peers that wrote
+ * without it resyncs from one of them. */
+static void reconnections(drbd_state *d, const int *comp, const int *old_comp)
+{
+    int n = d->n;
     if (d->sb >= 0) {
         int writers_comp = -1;
         bool together = true;
@@ -679,7 +682,6 @@ static void drbd_update(drbd_state *d)
     for (int x = 0; x < n && d->sb < 0 && !d->standalone; x++) {
         if (comp[x] < 0 || d->behind[x] <= 0 || d->diskless[x])
             continue; /* a diskless node has nothing to resync into */
-        /* x rejoined peers that wrote without it */
         int src = -1;
         for (int y = 0; y < n; y++)
             if (y != x && comp[y] == comp[x] && old_comp[y] != old_comp[x] && !d->diskless[y])
@@ -689,13 +691,19 @@ static void drbd_update(drbd_state *d)
             d->behind[x] = 0;
         }
     }
-    /* quorum (DRBD 9) */
-    for (int h = 0; h < n; h++)
-        d->qfrozen[h] = comp[h] >= 0 && !has_quorum(d, size[comp[h]]) && runs_vms(d, h);
-    /* fencing, for the sets that keep quorum: resource-and-stonith freezes
-     * IO and calls fence-peer, which waits for the cluster (facts 1.5, 1.9;
-     * drbd-utils scripts/crm-fence-peer.9.sh): DRBD itself kills no one */
-    if (lost_now && st->fencing == FENCING_RESOURCE_AND_STONITH) {
+}
+
+/* Fencing after a disconnect, for the sets that keep quorum:
+ * resource-and-stonith freezes IO and calls fence-peer, which waits for
+ * the cluster (facts 1.5, 1.9; drbd-utils scripts/crm-fence-peer.9.sh):
+ * DRBD itself kills no one; resource-only races to outdate the peer. */
+static void fence_after_disconnect(drbd_state *d, const int *comp, const bool *lost_peer)
+{
+    world *w = d->w;
+    const scn_storage *st = &world_scenario(w)->storage;
+    sim_time now = world_now(w);
+    int n = d->n;
+    if (st->fencing == FENCING_RESOURCE_AND_STONITH) {
         for (int h = 0; h < n; h++) {
             if (comp[h] < 0 || !runs_vms(d, h) || d->qfrozen[h] || d->ffrozen[h])
                 continue;
@@ -730,7 +738,7 @@ static void drbd_update(drbd_state *d)
                     *j = (race_job){ d, a, b };
                     sim_after(world_sim(w), st->fence_peer, constraint_race, j);
                 }
-    } else if (lost_now && st->fencing == FENCING_RESOURCE_ONLY && world_cluster_managed(w)) {
+    } else if (st->fencing == FENCING_RESOURCE_ONLY && world_cluster_managed(w)) {
         /* crm-fence-peer works only while the cluster connects the nodes */
         for (int a = 0; a < n; a++)
             for (int b = a + 1; b < n; b++)
@@ -742,22 +750,33 @@ static void drbd_update(drbd_state *d)
                     sim_after(world_sim(w), st->fence_peer, outdate_done, j);
                 }
         world_note(w, "drbd-disconnected", "r0", "resource-only: fence-peer races to outdate the peer");
-    } else if (lost_now) {
+    } else {
         world_note(w, "drbd-disconnected", "r0", scenario_fencing_names[st->fencing]);
     }
-    /* a frozen node whose peer is back connected resumes; one whose lost
-     * peers are dead waits for the cluster's confirmation (drbd_fenced) */
-    for (int h = 0; h < n; h++)
+}
+
+/* A frozen node whose lost peers are all connected again resumes; one whose
+ * lost peers are dead waits for the cluster's confirmation (drbd_fenced). */
+static void thaw(drbd_state *d)
+{
+    for (int h = 0; h < d->n; h++)
         if (d->ffrozen[h]) {
             bool all_back = true;
-            for (int b = 0; b < n; b++)
+            for (int b = 0; b < d->n; b++)
                 if (d->waits[idx(d, h, b)] && !d->conn[idx(d, h, b)])
                     all_back = false;
             if (all_back)
                 d->ffrozen[h] = false;
         }
-    sync_vm_io(d);
-    /* what each node writes from now on */
+}
+
+/* What each node writes from now on; two sets of connected nodes that
+ * both write are a split brain, from the first disconnect. */
+static void writers(drbd_state *d, const int *comp, int nc)
+{
+    world *w = d->w;
+    sim_time now = world_now(w);
+    int n = d->n;
     int writer_sets = 0;
     bool *seen = g_newa(bool, nc + 1);
     memset(seen, 0, sizeof(bool) * (size_t)(nc + 1));
@@ -781,10 +800,34 @@ static void drbd_update(drbd_state *d)
         for (int h = 0; h < n; h++)
             d->side[h] = comp[h];
         world_incident_at(w, d->sb)->start = start;
-        if (st->protocol == PROTOCOL_A) /* writes went on during the verdict */
+        if (world_scenario(w)->storage.protocol == PROTOCOL_A) /* writes went on during the verdict */
             for (int h = 0; h < n; h++)
                 d->sb_written[h] += d->rate[h] * sim_to_s(now - start);
     }
+}
+
+/* Re-checks everything after a change, in DRBD's order: the connections'
+ * verdicts, reconnections (split-brain detection, resyncs), quorum,
+ * fencing after a disconnect, thawing, then what each node writes. */
+static void drbd_update(drbd_state *d)
+{
+    int n = d->n;
+    advance(d);
+    int *comp = g_newa(int, n), *size = g_newa(int, n), *old_comp = g_newa(int, n), *old_size = g_newa(int, n);
+    components(d, old_comp, old_size);
+    bool *lost_peer = g_newa(bool, n);
+    memset(lost_peer, 0, sizeof(bool) * (size_t)n);
+    bool lost_now = verdicts(d, lost_peer);
+    int nc = components(d, comp, size);
+    reconnections(d, comp, old_comp);
+    /* quorum (DRBD 9) */
+    for (int h = 0; h < n; h++)
+        d->qfrozen[h] = comp[h] >= 0 && !has_quorum(d, size[comp[h]]) && runs_vms(d, h);
+    if (lost_now)
+        fence_after_disconnect(d, comp, lost_peer);
+    thaw(d);
+    sync_vm_io(d);
+    writers(d, comp, nc);
     streams(d);
 }
 

@@ -32,11 +32,16 @@
 
 #include <gsl/gsl_rng.h>
 
-#define RENEWAL (20 * SIM_S)     /* id_renewal_seconds = 2 x io_timeout */
-#define RENEWAL_FAIL (80 * SIM_S) /* id_renewal_fail_seconds = 8 x io_timeout */
-#define WDMD_TEST (10 * SIM_S)   /* wdmd test interval */
-#define WATCHDOG_FIRE (60 * SIM_S)
-#define HOST_DEAD (RENEWAL_FAIL + WATCHDOG_FIRE)
+/* sanlock's timeouts, all from its io_timeout (src/sanlock_internal.h
+ * DEFAULT_IO_TIMEOUT 10, DEFAULT_WATCHDOG_FIRE_TIMEOUT 60; src/timeouts.c
+ * calc_id_renewal_seconds, calc_id_renewal_fail_seconds,
+ * calc_host_dead_seconds; facts 3.2) */
+#define IO_TIMEOUT (10 * SIM_S)
+#define RENEWAL (2 * IO_TIMEOUT)      /* id_renewal_seconds */
+#define RENEWAL_FAIL (8 * IO_TIMEOUT) /* id_renewal_fail_seconds */
+#define WDMD_TEST (10 * SIM_S)        /* wdmd's test interval */
+#define WATCHDOG_FIRE (60 * SIM_S)    /* watchdog_fire_timeout */
+#define HOST_DEAD (RENEWAL_FAIL + WATCHDOG_FIRE) /* host_dead_seconds: 140 s */
 
 typedef struct {
     locks *l;
@@ -157,8 +162,10 @@ static void renewal_failed(sim *s, void *arg)
         return;
     const scenario *sc = world_scenario(w);
     lh->expired = true;
-    world_note(w, "sanlock-expired", sc->hosts[lh->h].name,
-               "no lockspace renewal for 80 s (8 x io_timeout): sanlock kills what holds its leases");
+    g_autofree char *why = g_strdup_printf("no lockspace renewal for %.0f s (8 x io_timeout): sanlock kills what "
+                                           "holds its leases",
+                                           sim_to_s(RENEWAL_FAIL));
+    world_note(w, "sanlock-expired", sc->hosts[lh->h].name, why);
     bool killed = false;
     if (!l->lvmlockd)
         for (size_t i = 0; i < sc->nvms; i++)
