@@ -439,3 +439,56 @@ Test(cli, explain_counts_overlapping_incidents_once)
     g_free(err);
     remove_scenario_file(path);
 }
+
+/* The first random failure of run k with seed s, as `golive run --trace`
+ * records it ("t=%.3fs  TARGET fails."), NULL if none. */
+static char *first_failure(const char *seed, int k)
+{
+    g_autofree char *runs = g_strdup_printf("%d", k + 1), *tag = g_strdup_printf("\"run\":%d,", k);
+    char *out, *err;
+    cr_assert_eq(run_golive((const char *[]){ "run", "scenarios/nfs-year.json", "--runs", runs, "--seed", seed,
+                                              "--trace", "-", "--quiet", NULL },
+                            &out, &err),
+                 0, "%s", err);
+    g_free(err);
+    char *line = NULL;
+    g_auto(GStrv) lines = g_strsplit(out, "\n", -1);
+    g_free(out);
+    for (char **l = lines; *l && !line; l++)
+        if (strstr(*l, tag) && strstr(*l, "\"kind\":\"fail\"")) {
+            json_object *rec = json_tokener_parse(*l);
+            cr_assert_not_null(rec, "%s", *l);
+            line = g_strdup_printf("t=%.3fs  %s fails.", json_object_get_double(json_object_object_get(rec, "t")),
+                                   json_object_get_string(json_object_object_get(rec, "subject")));
+            json_object_put(rec);
+        }
+    return line;
+}
+
+/* explain --run K and --seed S tell the run that `golive run` simulates
+ * with that index and seed: its first random failure is in the story, and
+ * another run's (or seed's) is not. */
+Test(cli, explain_tells_the_run_and_seed_asked, .timeout = 120)
+{
+    const char *seeds[] = { "1", "1", "77" };
+    const int runs[] = { 0, 3, 3 };
+    char *told[3];
+    for (int i = 0; i < 3; i++) {
+        g_autofree char *want = first_failure(seeds[i], runs[i]);
+        cr_assert_not_null(want, "run %d, seed %s has a failure", runs[i], seeds[i]);
+        g_autofree char *k = g_strdup_printf("%d", runs[i]);
+        char *err;
+        cr_assert_eq(run_golive((const char *[]){ "explain", "scenarios/nfs-year.json", "--run", k, "--seed", seeds[i],
+                                                  NULL },
+                                &told[i], &err),
+                     0, "%s", err);
+        g_free(err);
+        g_autofree char *head = g_strdup_printf("(run %d, seed %s)", runs[i], seeds[i]);
+        cr_assert(strstr(told[i], head), "%s", told[i]);
+        cr_assert(strstr(told[i], want), "run %d seed %s: \"%s\" not told", runs[i], seeds[i], want);
+        for (int j = 0; j < i; j++)
+            cr_assert(!strstr(told[j], want), "\"%s\" also told for run %d seed %s", want, runs[j], seeds[j]);
+    }
+    for (int i = 0; i < 3; i++)
+        g_free(told[i]);
+}

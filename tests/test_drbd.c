@@ -363,3 +363,133 @@ Test(drbd, a_live_migration_destination_is_primary)
     }
     cr_assert(fenced[0] > 0 && fenced[1] > 0, "n1 fenced %d times, n2 %d", fenced[0], fenced[1]);
 }
+
+/* Two nodes n1, n2 (lan and repl), the VMs given, manager none. */
+static world *drbd_two(const char *storage, const char *vms, const char *events, scenario **out)
+{
+    g_autofree char *text = g_strdup_printf(
+        "{\"golive\":1,\"seed\":2,\"until\":\"10min\",\"networks\":[{\"name\":\"lan\"},{\"name\":\"repl\"}],"
+        "\"hosts\":[{\"name\":\"n1\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9},{\"network\":\"repl\",\"bandwidth\":1e9}]},"
+        "{\"name\":\"n2\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9},{\"network\":\"repl\",\"bandwidth\":1e9}]}],"
+        "\"storage\":%s,\"cluster\":" NONE ",\"vms\":[%s],\"events\":[%s]}",
+        storage, vms, events);
+    return support_run(text, out);
+}
+
+#define VM_AT(name, host, rate)                                                                                  \
+    "{\"name\":\"" name "\",\"host\":\"" host "\",\"memory\":\"1GiB\",\"disk\":{\"size\":\"20GB\",\"write_rate\":\"" \
+    rate "\"}}"
+
+/* after-sb-0pri discard-zero-changes (through violently-as0p): both sides
+ * wrote, so it cannot decide and the resource goes StandAlone, as with
+ * disconnect (drbd.conf(5)). */
+Test(drbd, discard_zero_changes_needs_a_side_without_changes)
+{
+    scenario *sc;
+    world *w = drbd_run(2, DP84 ",\"after_sb_0pri\":\"discard-zero-changes\",\"after_sb_2pri\":\"violently-as0p\"}",
+                        NONE, REPL_CUT, &sc);
+    const world_incident *sb = support_find(w, "split-brain", 0);
+    cr_assert_not_null(sb);
+    cr_assert_eq(support_trace_at(w, "drbd-standalone", "r0", 0), 90 * SIM_S);
+    cr_assert_lt(support_trace_at(w, "drbd-split-brain-resolved", NULL, 0), 0, "nothing resolved automatically");
+    cr_assert_float_eq(sb->discarded_bytes, 2e6 * 24, 1, "the operator discards the side with fewer changes");
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* discard-younger-primary and discard-older-primary (through
+ * violently-as0p): v2 moves from n1 to n2 at 20 s, so n2 became primary
+ * last (the younger). During the split n1 writes 2 MB/s and n2 3 MB/s for
+ * 24 s: least changes would discard n1; younger-primary discards n2 (72 MB),
+ * older-primary n1 (48 MB). */
+Test(drbd, discard_younger_or_older_primary)
+{
+    static const char *const policy[] = { "discard-younger-primary", "discard-older-primary" };
+    static const char *const victim[] = { "n2", "n1" };
+    static const double lost[] = { 3e6 * 24, 2e6 * 24 };
+    for (int k = 0; k < 2; k++) {
+        scenario *sc;
+        g_autofree char *storage =
+            g_strdup_printf(DP84 ",\"after_sb_0pri\":\"%s\",\"after_sb_2pri\":\"violently-as0p\"}", policy[k]);
+        world *w = drbd_two(storage, VM_AT("v1", "n1", "2MB/s") "," VM_AT("v2", "n1", "3MB/s"),
+                            "{\"at\":\"20s\",\"action\":\"migrate\",\"vm\":\"v2\",\"to\":\"n2\"}," REPL_CUT, &sc);
+        cr_assert_eq(world_vm_host(w, 1), 1, "v2 runs on n2");
+        const world_incident *sb = support_find(w, "split-brain", 0);
+        cr_assert_not_null(sb);
+        cr_assert_eq(support_trace_at(w, "drbd-split-brain-resolved", victim[k], 0), 90 * SIM_S, "%s", policy[k]);
+        cr_assert_float_eq(sb->discarded_bytes, lost[k], 1, "%s: %g", policy[k], sb->discarded_bytes);
+        world_free(w);
+        scenario_free(sc);
+    }
+}
+
+/* after-sb-1pri: n2 dies at 80 s and is back at 85 s without its VM (no
+ * cluster manager restarts it), so at the reconnection (90 s) it is the
+ * secondary. n1 wrote 2 MB/s for 24 s, n2 3 MB/s for 14 s.
+ * discard-secondary discards n2. consensus applies after-sb-0pri and
+ * accepts its verdict only if it picks the secondary: discard-least-changes
+ * picks n2 (42 MB < 48 MB), resolved; discard-zero-changes picks no one,
+ * StandAlone. */
+Test(drbd, one_primary_policies)
+{
+    static const char *const sb1[] = { "discard-secondary", "consensus", "consensus" };
+    static const char *const sb0[] = { "disconnect", "discard-least-changes", "discard-zero-changes" };
+    for (int k = 0; k < 3; k++) {
+        scenario *sc;
+        g_autofree char *storage = g_strdup_printf(
+            DP84 ",\"after_sb_0pri\":\"%s\",\"after_sb_1pri\":\"%s\"}", sb0[k], sb1[k]);
+        world *w = drbd_run(2, storage, NONE, REPL_CUT "," FAIL("80s", "host:n2") "," REPAIR("85s", "host:n2"), &sc);
+        const world_incident *sb = support_find(w, "split-brain", 0);
+        cr_assert_not_null(sb, "case %d", k);
+        if (k < 2) {
+            cr_assert_eq(support_trace_at(w, "drbd-split-brain-resolved", "n2", 0), 90 * SIM_S, "case %d", k);
+            cr_assert_float_eq(sb->discarded_bytes, 3e6 * 14, 1, "case %d: %g", k, sb->discarded_bytes);
+        } else {
+            cr_assert_eq(support_trace_at(w, "drbd-standalone", "r0", 0), 90 * SIM_S);
+            cr_assert_lt(support_trace_at(w, "drbd-split-brain-resolved", NULL, 0), 0);
+        }
+        world_free(w);
+        scenario_free(sc);
+    }
+}
+
+/* An idle resource notices a lost peer only by its pings: ping-int 10 s +
+ * ping-timeout 0.5 s after the cut (drbd_limits.h; facts 1.4); a writing
+ * one by the request timeout, 6 s. */
+Test(drbd, an_idle_peer_is_lost_after_the_ping)
+{
+    scenario *sc;
+    world *w = drbd_two(DP84 "}", VM_AT("v1", "n1", "0") "," VM_AT("v2", "n2", "0"), FAIL("60s", "network:repl"), &sc);
+    cr_assert_eq(support_trace_at(w, "drbd-disconnected", "r0", 0), 60 * SIM_S + 10500 * SIM_MS);
+    world_free(w);
+    scenario_free(sc);
+    w = drbd_two(DP84 "}", VM_AT("v1", "n1", "1MB/s") "," VM_AT("v2", "n2", "0"), FAIL("60s", "network:repl"), &sc);
+    cr_assert_eq(support_trace_at(w, "drbd-disconnected", "r0", 0), 66 * SIM_S);
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* Protocol A completes a write once it is in the local disk and the send
+ * buffer (dual-primary needs C, so one primary here): a cut replication
+ * link blocks nothing, where protocol C holds the primary's writes until
+ * the 6 s verdict. */
+Test(drbd, protocol_a_does_not_block_writes)
+{
+    for (int a = 0; a < 2; a++) {
+        scenario *sc;
+        world *w = drbd_two(a ? "{\"type\":\"drbd\",\"version\":\"8.4\",\"network\":\"repl\",\"protocol\":\"A\"}"
+                              : "{\"type\":\"drbd\",\"version\":\"8.4\",\"network\":\"repl\"}",
+                            VM_AT("v1", "n1", "2MB/s"), REPL_CUT, &sc);
+        const world_incident *b = support_find(w, "io-blocked", 0);
+        if (a)
+            cr_assert_null(b, "protocol A: no write waits for the peer");
+        else {
+            cr_assert_not_null(b);
+            cr_assert(b->start == 60 * SIM_S && b->end == 66 * SIM_S);
+        }
+        cr_assert_eq(support_trace_at(w, "drbd-disconnected", "r0", 0), 66 * SIM_S);
+        cr_assert_null(support_find(w, "split-brain", 0));
+        world_free(w);
+        scenario_free(sc);
+    }
+}

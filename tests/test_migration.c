@@ -233,6 +233,19 @@ Test(migration, xbzrle_sends_fewer_bytes_for_a_cached_working_set)
     cr_assert_leq(ratio, bound, "xbzrle sends %g again, plain %g: more than %.3f of it", again_b, again_a, bound);
     double p0 = g_array_index(mb->iterations, mig_iteration, 0).dirty_pages_after;
     cr_assert_geq(again_b, p0 * (0.25 * 4096 + 10), "xbzrle sends %g again, below %g pending pages", again_b, p0);
+    /* Cache misses: a 16 MiB cache holds half the working set, so half the
+     * re-sent pages go whole: at most (1034 + 4104) / 2 / 4104 of the plain
+     * bytes, and more than with every page a hit. */
+    run_t c = run_text("5min", "{\"max_bandwidth\":\"32MiB/s\",\"xbzrle\":{\"cache_size\":\"16MiB\"}}", vm,
+                       MIGRATE("1s", "v", "b"), NULL);
+    const mig_result *mc = world_migration(c.w, 0);
+    cr_assert_eq(mc->outcome, MIG_COMPLETED);
+    double again_c = mc->transferred - first, half = (0.25 * 4096 + 10 + 4104) / 2;
+    cr_assert_leq(again_c / again_a, half / 4104, "half the pages missed: %.3f of the plain bytes", again_c / again_a);
+    cr_assert_gt(again_c, again_b, "misses cost more than hits");
+    double pc = g_array_index(mc->iterations, mig_iteration, 0).dirty_pages_after;
+    cr_assert_geq(again_c, pc * half, "%g sent again, below %g pending pages", again_c, pc);
+    done(c);
     done(a);
     done(b);
 }
@@ -245,6 +258,11 @@ Test(client, perceived_downtime)
     cr_assert_eq(client_downtime(&tcp, 300 * SIM_MS), 600 * SIM_MS);
     cr_assert_eq(client_downtime(&tcp, SIM_S), 1400 * SIM_MS);
     cr_assert_eq(client_downtime(&tcp, 2 * SIM_S), 3000 * SIM_MS);
+    /* the interval doubles up to 102.4 s (the 10th at 204.6 s), then stays
+     * at TCP_RTO_MAX, 120 s: 324.6 s, 444.6 s (uncapped: 409.4 s) */
+    cr_assert_eq(client_downtime(&tcp, 204 * SIM_S), 204600 * SIM_MS);
+    cr_assert_eq(client_downtime(&tcp, 300 * SIM_S), 324600 * SIM_MS);
+    cr_assert_eq(client_downtime(&tcp, 400 * SIM_S), 444600 * SIM_MS);
     scn_service game = { SERVICE_UDP_GAME, 50 * SIM_MS, 200 * SIM_MS };
     cr_assert_eq(client_downtime(&game, 60 * SIM_MS), 100 * SIM_MS);
     cr_assert_eq(client_downtime(&game, 50 * SIM_MS), 50 * SIM_MS);
@@ -421,3 +439,56 @@ Test(migration, rack_uplinks_limit_cross_rack_traffic)
               (char *)g_ptr_array_index(errors, 0));
     g_ptr_array_free(errors, TRUE);
 }
+
+/* Xen 2005's four stop rules (xc_linux_save.c of that era; validation
+ * README), each made to fire alone on a 512 MiB VM without zero pages:
+ * fewer than 50 pages dirty (an idle VM: one round); 30 rounds (a small hot
+ * set that stays dirty, the rate cap raised so it never binds); 3 x RAM
+ * sent (a large hot set, same cap); the rate at its cap and the dirty set
+ * no longer shrinking (the small hot set at the default 500 Mbit/s cap). */
+Test(migration, xen_2005_stop_rules)
+{
+    const double mem = 512.0 * 1048576;
+    struct {
+        const char *dirty, *mig;
+    } c[] = {
+        { "", "{\"profile\":\"xen-2005\"}" },
+        { UNIFORM("100000pages/s", "4MiB"), "{\"profile\":\"xen-2005\",\"xen_max_rate\":\"10Gbit/s\"}" },
+        { UNIFORM("1000000pages/s", "400MiB"), "{\"profile\":\"xen-2005\",\"xen_max_rate\":\"100Gbit/s\"}" },
+        { UNIFORM("100000pages/s", "4MiB"), "{\"profile\":\"xen-2005\"}" },
+    };
+    for (int k = 0; k < 4; k++) {
+        g_autofree char *vm = g_strdup_printf("{\"name\":\"v\",\"host\":\"a\",\"memory\":\"512MiB\",\"zero\":0%s}",
+                                              c[k].dirty);
+        run_t r = run_text("1h", c[k].mig, vm, MIGRATE("1s", "v", "b"), NULL);
+        const mig_result *m = world_migration(r.w, 0);
+        cr_assert_eq(m->outcome, MIG_COMPLETED, "case %d", k);
+        GArray *it = m->iterations;
+        guint n = it->len;
+        double last = g_array_index(it, mig_iteration, n - 1).dirty_pages_after;
+        double prev = n > 1 ? g_array_index(it, mig_iteration, n - 2).dirty_pages_after : INFINITY;
+        double sent = 0, before = 0;
+        for (guint i = 0; i < n; i++) {
+            before = sent;
+            sent += g_array_index(it, mig_iteration, i).bytes;
+        }
+        switch (k) {
+        case 0:
+            cr_assert(n == 1 && last < 50, "idle: %u rounds, %g pages left", n, last);
+            break;
+        case 1:
+            cr_assert(n == 30 && last >= 50 && sent < 3 * mem, "30 rounds: %u, %g pages left, %g sent", n, last, sent);
+            break;
+        case 2:
+            cr_assert(n < 30 && last >= 50 && before < 3 * mem && sent >= 3 * mem,
+                      "3 x RAM: %u rounds, %.3f then %.3f x RAM", n, before / mem, sent / mem);
+            break;
+        case 3:
+            cr_assert(n < 30 && last >= 50 && sent < 3 * mem && last >= prev,
+                      "at the cap, not shrinking: %u rounds, %g after %g", n, last, prev);
+            break;
+        }
+        done(r);
+    }
+}
+

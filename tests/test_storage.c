@@ -1116,3 +1116,33 @@ Test(storage, ceph_restart_waits_for_the_dead_owners_lock)
         scenario_free(sc);
     }
 }
+
+/* OCFS2 rides on the same DLM as GFS2 (o2cb with the cluster stack): a
+ * lost node freezes it on the survivors until the fence and the journal
+ * replay, and an IO error remounts it read-only (errors=remount-ro), so its
+ * VMs' IO fails until the node boots again (docs/models.md, locks). */
+Test(storage, ocfs2_freezes_and_withdraws_like_gfs2)
+{
+    scenario *sc;
+    world *w = iscsi_run("ocfs2", STONITH2, FAIL("100s", "host:n2"), &sc);
+    const world_incident *fz = find(w, "io-frozen", 0);
+    cr_assert_not_null(fz);
+    cr_assert_str_eq(fz->resource, "dlm:ocfs2");
+    sim_time lo, hi;
+    support_membership_window(sc, 2, &lo, &hi);
+    support_between(fz->start, 100 * SIM_S + lo, 100 * SIM_S + hi, "frozen at the membership change");
+    support_between(fz->end, fz->start + SUPPORT_REACT_MIN + 15 * SIM_S, fz->start + SUPPORT_REACT_MAX + 15 * SIM_S,
+                    "thawed after the fence and the journal replay");
+    world_free(w);
+    scenario_free(sc);
+    w = san_run(1, 2, "\"lock\":\"ocfs2\"", STONITH2, FAIL("100s", "nic:n1/san") "," REPAIR("300s", "nic:n1/san"), &sc);
+    const world_incident *e = NULL;
+    for (int k = 0; (e = find(w, "io-error", k)); k++)
+        if (!strcmp(e->resource, "fs:withdrawn"))
+            break;
+    cr_assert_not_null(e, "OCFS2 went read-only");
+    support_between(e->start, 225 * SIM_S, 230 * SIM_S, "at the IO error");
+    cr_assert_eq(e->end, 15 * SIM_MIN, "still read-only after the LUN is back");
+    world_free(w);
+    scenario_free(sc);
+}
