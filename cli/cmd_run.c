@@ -12,6 +12,7 @@
 #include "cli/batch.h"
 #include "cli/cli.h"
 #include "cli/interrupt.h"
+#include "cli/load.h"
 #include "cli/output.h"
 #include "cli/part.h"
 #include "cli/run_plots.h"
@@ -52,7 +53,6 @@ int cli_run(int argc, char **argv)
     g_option_context_set_summary(ctx, "Simulate a scenario and report its migrations.");
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_autoptr(GError) gerr = NULL;
-    GPtrArray *errors = NULL;
     int rc = CLI_EXIT_OK;
     if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
         fprintf(stderr, "golive run: %s\n", gerr->message);
@@ -98,11 +98,8 @@ int cli_run(int argc, char **argv)
         rc = CLI_EXIT_USAGE;
         goto out_free_opts;
     }
-    errors = g_ptr_array_new_with_free_func(g_free);
-    scenario *sc = scenario_load(argv[1], errors);
+    scenario *sc = load_scenario(argv[1]);
     if (!sc) {
-        for (guint i = 0; i < errors->len; i++)
-            fprintf(stderr, "%s\n", (char *)g_ptr_array_index(errors, i));
         rc = CLI_EXIT_USAGE;
         goto out_free_opts;
     }
@@ -223,8 +220,6 @@ int cli_run(int argc, char **argv)
     batch_free(b);
     scenario_free(sc);
 out_free_opts:
-    if (errors)
-        g_ptr_array_free(errors, TRUE);
     g_free(json_path);
     g_free(csv_path);
     g_free(trace_path);
