@@ -472,18 +472,23 @@ Test(storage, gfs2_withdraws_after_an_io_error)
  * system freezes on n1 too (facts 3.1). */
 Test(storage, gfs2_freezes_until_fence_and_journal_replay)
 {
-    scenario *sc;
-    world *w = iscsi_run("gfs2", STONITH2, FAIL("100s", "host:n2"), &sc);
-    const world_incident *fz = find(w, "io-frozen", 0);
-    cr_assert_not_null(fz);
-    cr_assert_str_eq(fz->resource, "dlm:gfs2");
-    sim_time lo, hi;
-    support_membership_window(sc, 2, &lo, &hi);
-    support_between(fz->start, 100 * SIM_S + lo, 100 * SIM_S + hi, "frozen at the membership change");
-    support_between(fz->end, fz->start + SUPPORT_REACT_MIN + 15 * SIM_S, fz->start + SUPPORT_REACT_MAX + 15 * SIM_S,
-                    "thawed after the fence and the journal replay");
-    world_free(w);
-    scenario_free(sc);
+    /* OCFS2 rides on the same DLM (o2cb with the cluster stack) */
+    static const char *const fs[] = { "gfs2", "ocfs2" };
+    for (int k = 0; k < 2; k++) {
+        scenario *sc;
+        world *w = iscsi_run(fs[k], STONITH2, FAIL("100s", "host:n2"), &sc);
+        const world_incident *fz = find(w, "io-frozen", 0);
+        cr_assert_not_null(fz, "%s", fs[k]);
+        g_autofree char *res = g_strdup_printf("dlm:%s", fs[k]);
+        cr_assert_str_eq(fz->resource, res);
+        sim_time lo, hi;
+        support_membership_window(sc, 2, &lo, &hi);
+        support_between(fz->start, 100 * SIM_S + lo, 100 * SIM_S + hi, "frozen at the membership change");
+        support_between(fz->end, fz->start + SUPPORT_REACT_MIN + 15 * SIM_S, fz->start + SUPPORT_REACT_MAX + 15 * SIM_S,
+                        "thawed after the fence and the journal replay");
+        world_free(w);
+        scenario_free(sc);
+    }
 }
 
 /* Without STONITH the DLM waits for a fence that never comes: a split
@@ -1117,25 +1122,14 @@ Test(storage, ceph_restart_waits_for_the_dead_owners_lock)
     }
 }
 
-/* OCFS2 rides on the same DLM as GFS2 (o2cb with the cluster stack): a
- * lost node freezes it on the survivors until the fence and the journal
- * replay, and an IO error remounts it read-only (errors=remount-ro), so its
- * VMs' IO fails until the node boots again (docs/models.md, locks). */
-Test(storage, ocfs2_freezes_and_withdraws_like_gfs2)
+/* OCFS2 goes read-only on an IO error (errors=remount-ro), as GFS2
+ * withdraws: its VMs' IO fails until the node boots again (docs/models.md,
+ * locks). Its freeze after a lost node is in
+ * gfs2_freezes_until_fence_and_journal_replay. */
+Test(storage, ocfs2_goes_read_only_after_an_io_error)
 {
     scenario *sc;
-    world *w = iscsi_run("ocfs2", STONITH2, FAIL("100s", "host:n2"), &sc);
-    const world_incident *fz = find(w, "io-frozen", 0);
-    cr_assert_not_null(fz);
-    cr_assert_str_eq(fz->resource, "dlm:ocfs2");
-    sim_time lo, hi;
-    support_membership_window(sc, 2, &lo, &hi);
-    support_between(fz->start, 100 * SIM_S + lo, 100 * SIM_S + hi, "frozen at the membership change");
-    support_between(fz->end, fz->start + SUPPORT_REACT_MIN + 15 * SIM_S, fz->start + SUPPORT_REACT_MAX + 15 * SIM_S,
-                    "thawed after the fence and the journal replay");
-    world_free(w);
-    scenario_free(sc);
-    w = san_run(1, 2, "\"lock\":\"ocfs2\"", STONITH2, FAIL("100s", "nic:n1/san") "," REPAIR("300s", "nic:n1/san"), &sc);
+    world *w = san_run(1, 2, "\"lock\":\"ocfs2\"", STONITH2, FAIL("100s", "nic:n1/san") "," REPAIR("300s", "nic:n1/san"), &sc);
     const world_incident *e = NULL;
     for (int k = 0; (e = find(w, "io-error", k)); k++)
         if (!strcmp(e->resource, "fs:withdrawn"))
