@@ -336,25 +336,22 @@ GPtrArray *capacity_rack_losses(const capacity *c, size_t *nracks)
 {
     const scenario *sc = c->sc;
     size_t nh = c->b.nh;
-    GPtrArray *bad = g_ptr_array_new(), *racks = g_ptr_array_new();
-    GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
-    for (size_t h = 0; h < nh; h++)
-        if (sc->hosts[h].rack && g_hash_table_add(seen, sc->hosts[h].rack))
-            g_ptr_array_add(racks, sc->hosts[h].rack);
+    GPtrArray *bad = g_ptr_array_new();
     bool *lost = g_new0(bool, nh);
     double *me = g_new(double, nh), *ce = g_new(double, nh);
-    for (guint k = 0; k < racks->len; k++) {
+    *nracks = 0;
+    for (size_t r = 0; r < nh; r++) {
+        if (sc->hosts[r].rack_id != (int)r)
+            continue; /* not the first host of its rack */
+        ++*nracks;
         for (size_t h = 0; h < nh; h++)
-            lost[h] = sc->hosts[h].rack && !strcmp(sc->hosts[h].rack, g_ptr_array_index(racks, k));
+            lost[h] = sc->hosts[h].rack_id == (int)r;
         if (!evacuates(&c->b, lost, me, ce))
-            g_ptr_array_add(bad, g_ptr_array_index(racks, k));
+            g_ptr_array_add(bad, sc->hosts[r].rack);
     }
-    *nracks = racks->len;
     g_free(lost);
     g_free(me);
     g_free(ce);
-    g_hash_table_destroy(seen);
-    g_ptr_array_free(racks, TRUE);
     return bad;
 }
 

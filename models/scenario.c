@@ -1525,6 +1525,13 @@ static void load_root(ctx *c, scenario *s, json_object *root)
     }
     for (size_t h = 0, osd = 0; h < s->nhosts; osd += (size_t)s->hosts[h].disks, h++)
         s->hosts[h].first_osd = (int)osd;
+    /* racks by name, declared or not: drains and rack loss compare ids */
+    for (size_t h = 0; h < s->nhosts; h++) {
+        s->hosts[h].rack_id = -1;
+        for (size_t g = 0; g <= h && s->hosts[h].rack && s->hosts[h].rack_id < 0; g++)
+            if (s->hosts[g].rack && !strcmp(s->hosts[g].rack, s->hosts[h].rack))
+                s->hosts[h].rack_id = g < h ? s->hosts[g].rack_id : (int)h;
+    }
     s->migration = scenario_migration_defaults(PROFILE_QEMU);
     json_object *mig = get(root, "migration");
     if (mig) {

@@ -856,17 +856,16 @@ static void on_event(sim *s, void *arg)
         break;
     case EV_DRAIN: {
         /* a whole rack, or one host: none of them receives VMs meanwhile */
-        const char *rack = ev->rack >= 0 ? sc->hosts[ev->rack].rack : NULL;
+        int rack = ev->rack >= 0 ? sc->hosts[ev->rack].rack_id : -1;
         for (size_t h = 0; h < sc->nhosts; h++)
-            if (rack ? sc->hosts[h].rack && !strcmp(sc->hosts[h].rack, rack) : (int)h == ev->host)
+            if (rack >= 0 ? sc->hosts[h].rack_id == rack : (int)h == ev->host)
                 w->draining[h] = true;
-        world_note(w, "drain", rack ? rack : sc->hosts[ev->host].name, NULL);
+        world_note(w, "drain", rack >= 0 ? sc->hosts[ev->rack].rack : sc->hosts[ev->host].name, NULL);
         if (w->co && w->co->standby && w->co->standby(w->cl, w))
             break; /* the cluster moves them (standby) */
         for (size_t i = 0; i < sc->nvms; i++)
             if (w->vms[i].host >= 0 && w->draining[w->vms[i].host] &&
-                (rack ? sc->hosts[w->vms[i].host].rack && !strcmp(sc->hosts[w->vms[i].host].rack, rack)
-                      : w->vms[i].host == ev->host))
+                (rack >= 0 ? sc->hosts[w->vms[i].host].rack_id == rack : w->vms[i].host == ev->host))
                 operator_move(w, (int)i, -1);
         break;
     }
