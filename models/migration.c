@@ -432,6 +432,30 @@ static void tick_event(sim *s, void *arg)
         m->tick = sim_after(m->s, WINDOW, tick_event, m);
 }
 
+/* Remote faults in a postcopy phase of dur seconds: the guest touches its
+ * dirtied pages while they are still on the source, a page missing half
+ * the phase on average, and each fault costs `cost` seconds. A vCPU that
+ * waits for a page runs nothing, so the guest writes only for what the
+ * faults leave of the phase: the time lost F (over all vCPUs) solves
+ * F = cost x faults(dur - F / vcpus), at most dur x vcpus. The right side
+ * falls as F grows: bisection. */
+static double fault_time(const mig *m, double dur, double cost)
+{
+    double vcpus = m->vm->vcpus > 0 ? m->vm->vcpus : 1;
+    double lo = 0, hi = dur * vcpus;
+    for (int k = 0; k < 60 && hi - lo > 1e-9; k++) {
+        double f = (lo + hi) / 2, run = dur - f / vcpus, faults = 0;
+        for (int i = 0; i < m->dm.nregions; i++)
+            faults += 0.5 * m->pend[i] / m->reg_pages[i] *
+                      dirty_region_distinct(&m->dm.r[i], m->dm.r[i].rate_pps * run);
+        if (cost * faults > f)
+            lo = f;
+        else
+            hi = f;
+    }
+    return (lo + hi) / 2;
+}
+
 static void resume_done(sim *s, void *arg)
 {
     mig *m = arg;
@@ -446,16 +470,10 @@ static void resume_done(sim *s, void *arg)
     /* postcopy: the VM runs on the destination; now pull the rest */
     m->phase = PH_POSTCOPY;
     double left = wire_bytes(m) / PAGE_WIRE;
-    /* Remote faults: the guest touches its dirtied pages while they are
-     * still on the source; a page missing half the postcopy phase on average. */
     double rate = m->p->postcopy_bandwidth_Bps > 0 ? fmin(m->p->postcopy_bandwidth_Bps, m->cpu_cap) : m->cpu_cap;
     double dur = left * PAGE_WIRE / rate;
-    double faults = 0;
-    for (int i = 0; i < m->dm.nregions; i++)
-        faults += 0.5 * m->pend[i] / m->reg_pages[i] *
-                  dirty_region_distinct(&m->dm.r[i], m->dm.r[i].rate_pps * dur);
     sim_time per_fault = 2 * m->path_lat + sim_from_s(PAGE_WIRE / rate) + FAULT_OVERHEAD;
-    m->r.postcopy_fault_time = (sim_time)(faults * (double)per_fault);
+    m->r.postcopy_fault_time = sim_from_s(fault_time(m, dur, sim_to_s(per_fault)));
     if (left * PAGE_WIRE > 0.5)
         send(m, left * PAGE_WIRE, rate);
     else

@@ -492,3 +492,37 @@ Test(migration, xen_2005_stop_rules)
     }
 }
 
+
+/* Postcopy's remote faults (docs/models.md, migration 8): the guest faults
+ * on half the pending pages it writes during the phase, each costing
+ * 2 x 50 us of latency + one 4104-byte page at the 100 MB/s postcopy
+ * bandwidth + 100 us; a vCPU waiting for a page writes nothing, so the
+ * time lost F solves F = cost x P/2 x (1 - exp(-R (D - F) / W)) for P
+ * pages pending at the switch, a hot set of W pages written at R pages/s
+ * and a phase of D seconds (recomputed here by fixed-point iteration). A
+ * fast writer cannot lose more than the phase (1 vCPU). */
+Test(migration, postcopy_fault_time)
+{
+    const char *pc = "{\"max_bandwidth\":\"100MB/s\",\"downtime_limit\":\"1ms\","
+                     "\"postcopy\":{\"after_syncs\":2,\"bandwidth\":\"100MB/s\"}}";
+    const double W = 16384, cost = 2 * 50e-6 + 4104 / 100e6 + 100e-6;
+    const double rates[] = { 2000, 1000000 };
+    for (int k = 0; k < 2; k++) {
+        g_autofree char *vm = g_strdup_printf("{\"name\":\"v\",\"host\":\"a\",\"memory\":\"1GiB\",\"zero\":0,"
+                                              "\"dirty\":{\"model\":\"uniform\",\"rate\":\"%gpages/s\",\"working_set\":\"64MiB\"}}",
+                                              rates[k]);
+        run_t r = run_text("10min", pc, vm, MIGRATE("1s", "v", "b"), NULL);
+        const mig_result *m = world_migration(r.w, 0);
+        cr_assert_eq(m->outcome, MIG_COMPLETED);
+        cr_assert_geq(m->postcopy_switch, 0, "postcopy ran");
+        double D = sim_to_s(m->end - m->resume), P = m->remaining_before_stop / 4096, F = 0;
+        cr_assert(P > 0 && P <= W, "%g pages pending", P);
+        for (int i = 0; i < 200; i++)
+            F = 0.5 * (F + fmin(D, cost * P / 2 * -expm1(-rates[k] * fmax(0, D - F) / W)));
+        double got = sim_to_s(m->postcopy_fault_time);
+        cr_assert_leq(got, D * 1.001, "%.3f s lost in a %.3f s phase", got, D);
+        cr_assert_float_eq(got, F, 0.02 * F + 1e-6, "rate %g: %.4f s lost, expected %.4f s (phase %.3f s, %g pending)",
+                           rates[k], got, F, D, P);
+        done(r);
+    }
+}
