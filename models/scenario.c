@@ -1525,13 +1525,22 @@ static void load_root(ctx *c, scenario *s, json_object *root)
     }
     for (size_t h = 0, osd = 0; h < s->nhosts; osd += (size_t)s->hosts[h].disks, h++)
         s->hosts[h].first_osd = (int)osd;
-    /* racks by name, declared or not: drains and rack loss compare ids */
+    /* racks by name, declared or not: drains and rack loss compare ids (a
+     * rack's id is its first host) */
+    GHashTable *first = g_hash_table_new(g_str_hash, g_str_equal);
     for (size_t h = 0; h < s->nhosts; h++) {
         s->hosts[h].rack_id = -1;
-        for (size_t g = 0; g <= h && s->hosts[h].rack && s->hosts[h].rack_id < 0; g++)
-            if (s->hosts[g].rack && !strcmp(s->hosts[g].rack, s->hosts[h].rack))
-                s->hosts[h].rack_id = g < h ? s->hosts[g].rack_id : (int)h;
+        if (!s->hosts[h].rack)
+            continue;
+        gpointer at;
+        if (g_hash_table_lookup_extended(first, s->hosts[h].rack, NULL, &at))
+            s->hosts[h].rack_id = GPOINTER_TO_INT(at);
+        else {
+            s->hosts[h].rack_id = (int)h;
+            g_hash_table_insert(first, s->hosts[h].rack, GINT_TO_POINTER((int)h));
+        }
     }
+    g_hash_table_destroy(first);
     s->migration = scenario_migration_defaults(PROFILE_QEMU);
     json_object *mig = get(root, "migration");
     if (mig) {

@@ -38,7 +38,7 @@ typedef struct {
     double memory;
     char *rack;           /* may be NULL */
     int rack_index;       /* index into scenario.racks, -1 if none declared */
-    int rack_id;          /* which of the distinct rack names the hosts give, -1 if none */
+    int rack_id;          /* its rack, named by the rack's first host (declared in racks or not), -1 if none */
     int disks;            /* data disks (Ceph: one OSD each) */
     int first_osd;        /* Ceph id of its first OSD: hosts number their disks in order */
     scn_nic *nics;
