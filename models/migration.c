@@ -737,6 +737,26 @@ mig *mig_start(sim *s, flow_net *net, flow_link *const *path, size_t npath, cons
     m->zero_pend = fmin(zero_pages, m->pend[m->nd]);
     m->page_cost = PAGE_WIRE;
     m->pend[m->nd] -= m->zero_pend;
+    /* zero pages beyond the untouched rest lie in the written regions, in
+     * the pages written least often: the coldest region first */
+    double over = zero_pages - m->zero_pend;
+    bool *taken = g_newa(bool, NREG);
+    for (int i = 0; i < m->nd; i++)
+        taken[i] = false;
+    while (over > 0.5) {
+        int c = -1;
+        for (int i = 0; i < m->nd; i++)
+            if (!taken[i] && m->pend[i] > 0 &&
+                (c < 0 || m->dm.r[i].rate_pps / m->reg_pages[i] < m->dm.r[c].rate_pps / m->reg_pages[c]))
+                c = i;
+        if (c < 0)
+            break;
+        taken[c] = true;
+        double z = fmin(over, m->pend[c]);
+        m->pend[c] -= z;
+        m->zero_pend += z;
+        over -= z;
+    }
     int channels = m->p->multifd_channels > 0 ? m->p->multifd_channels : 1;
     /* a sending thread copies and, with TLS, encrypts: the costs add */
     double per_byte = 1 / m->p->multifd_channel_Bps + (m->p->tls_Bps > 0 ? 1 / m->p->tls_Bps : 0);

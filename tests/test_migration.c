@@ -526,3 +526,27 @@ Test(migration, postcopy_fault_time)
         done(r);
     }
 }
+
+/* A working set that covers all memory keeps the VM's zero share (the zero
+ * pages are the ones written least, the cold region first): an 8 GiB VM,
+ * 80% zero, written slowly over all its memory, sends 20% of its pages at
+ * 4104 bytes and 80% at 9, not 8 GiB of full pages. */
+Test(migration, zero_share_survives_a_working_set_covering_memory)
+{
+    const double pages = 8.0 * 262144;
+    const char *vms[] = {
+        "{\"name\":\"v\",\"host\":\"a\",\"memory\":\"8GiB\",\"zero\":\"80%\"" UNIFORM("10pages/s", "8GiB") "}",
+        "{\"name\":\"v\",\"host\":\"a\",\"memory\":\"8GiB\",\"zero\":\"80%\",\"dirty\":{\"model\":\"hotcold\","
+        "\"hot_set\":\"1GiB\",\"hot_rate\":\"10pages/s\",\"cold_rate\":\"1pages/s\"}}",
+    };
+    for (int k = 0; k < 2; k++) {
+        run_t r = run_text("10min", "{\"max_bandwidth\":\"unlimited\"}", vms[k], MIGRATE("1s", "v", "b"), NULL);
+        const mig_result *m = world_migration(r.w, 0);
+        cr_assert_eq(m->outcome, MIG_COMPLETED);
+        /* the pages written again meanwhile are a few dozen */
+        double expect = 0.2 * pages * 4104 + 0.8 * pages * 9 + 115000;
+        cr_assert_float_eq(m->transferred, expect, 0.005 * expect, "case %d: %.3f GB sent, expected %.3f GB", k,
+                           m->transferred / 1e9, expect / 1e9);
+        done(r);
+    }
+}
