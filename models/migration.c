@@ -718,8 +718,9 @@ mig *mig_start(sim *s, flow_net *net, flow_link *const *path, size_t npath, cons
     dirty_model_init(&m->dm, &vm->dirty, vm->memory);
     double mem = m->dm.mem_pages, used = 0;
     if (m->dm.ntrace) {
+        /* a measured trace may write anywhere: one region, all of memory */
         m->nd = 1;
-        m->reg_pages[0] = mem;
+        used = m->reg_pages[0] = mem;
     } else {
         m->nd = m->dm.nregions;
         for (int i = 0; i < m->nd; i++)
