@@ -1582,28 +1582,24 @@ bool scenario_is_node(const scenario *s, int h)
 /* What the world needs of the hosts: VMs start and land only on nodes, and
  * every node has a NIC on each network a VM migrates over (the storage
  * server and the quorum device's host need none). */
+/* Refuses section[i].key naming host h when h runs no VMs. */
+static void need_node(ctx *c, const scenario *s, const char *section, size_t i, const char *key, int h)
+{
+    if (h < 0 || scenario_is_node(s, h))
+        return;
+    size_t m = push_key(c, section);
+    push_index(c, i);
+    err_at(c, key, "\"%s\" is the %s's host, which runs no VMs", s->hosts[h].name,
+           h == s->cluster.qdevice_host ? "quorum device" : "storage server");
+    pop_to(c, m);
+}
+
 static void check_nodes(ctx *c, const scenario *s)
 {
-    for (size_t i = 0; i < s->nvms; i++) {
-        int h = s->vms[i].host;
-        if (h >= 0 && !scenario_is_node(s, h)) {
-            size_t m = push_key(c, "vms");
-            push_index(c, i);
-            err_at(c, "host", "\"%s\" is the %s's host, which runs no VMs", s->hosts[h].name,
-                   h == s->cluster.qdevice_host ? "quorum device" : "storage server");
-            pop_to(c, m);
-        }
-    }
-    for (size_t e = 0; e < s->nevents; e++) {
-        int to = s->events[e].action == EV_MIGRATE ? s->events[e].to : -1;
-        if (to >= 0 && !scenario_is_node(s, to)) {
-            size_t m = push_key(c, "events");
-            push_index(c, e);
-            err_at(c, "to", "\"%s\" is the %s's host, which runs no VMs", s->hosts[to].name,
-                   to == s->cluster.qdevice_host ? "quorum device" : "storage server");
-            pop_to(c, m);
-        }
-    }
+    for (size_t i = 0; i < s->nvms; i++)
+        need_node(c, s, "vms", i, "host", s->vms[i].host);
+    for (size_t e = 0; e < s->nevents; e++)
+        need_node(c, s, "events", e, "to", s->events[e].action == EV_MIGRATE ? s->events[e].to : -1);
     if (s->cluster.manager == MANAGER_PACEMAKER) {
         size_t nodes = 0;
         for (size_t h = 0; h < s->nhosts; h++)
