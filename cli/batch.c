@@ -651,6 +651,30 @@ static void summary_text(const batch *b, GString *txt, stats_acc *dt)
                                stats_acc_n(dt), 1e3 * stats_acc_mean(dt), 1e3 * ci.lo, 1e3 * ci.hi,
                                1e3 * stats_acc_quantile(dt, 0.99));
     }
+    if (mc) {
+        /* the total's distribution: where a run draws what the scenario does
+         * not fix (a sweep's start), the median alone would hide the spread */
+        stats_acc *tt = stats_acc_new(true);
+        size_t all = 0;
+        for (int k = 0; k < b->nruns; k++)
+            for (guint i = 0; b->outs[k].migs && i < b->outs[k].migs->len; i++) {
+                const mig_result *r = &g_array_index(b->outs[k].migs, run_mig, i).r;
+                all++;
+                if (r->outcome == MIG_COMPLETED)
+                    stats_acc_add(tt, sim_to_s(r->end - r->start));
+            }
+        if (stats_acc_n(tt) > 0) {
+            g_autofree char *p50 = units_format(UNITS_TIME, stats_acc_quantile(tt, 0.5)),
+                            *lo = units_format(UNITS_TIME, stats_acc_min(tt)),
+                            *hi = units_format(UNITS_TIME, stats_acc_max(tt));
+            g_string_append_printf(txt, "migration time over %zu completed migrations: median %s, range %s-%s",
+                                   stats_acc_n(tt), p50, lo, hi);
+            if (all > stats_acc_n(tt))
+                g_string_append_printf(txt, "; %zu of %zu did not complete", all - stats_acc_n(tt), all);
+            g_string_append(txt, "\n");
+        }
+        stats_acc_free(tt);
+    }
     if (!mc && stats_acc_n(dt) > 1) {
         /* one run with many migrations (a drain): the window and the spread */
         GArray *migs = b->outs[0].migs;

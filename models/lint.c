@@ -77,4 +77,11 @@ void lint_scenario(const scenario *sc, GPtrArray *w)
     else if (cl->libvirt_transport == TRANSPORT_TCP)
         add(w, "cluster: libvirt migration over plain tcp: the QEMU migration stream is unencrypted "
                "(use tls; facts 6.1)");
+    for (size_t i = 0; i < sc->nvms; i++)
+        if (sc->vms[i].dirty.model == DIRTY_SEQUENTIAL) {
+            add(w, "vms: %s writes in a sweep: where the sweep starts relative to QEMU's cursor is drawn per run, "
+                   "and near the convergence boundary it can double the migration time or stop it converging; "
+                   "use --runs 20 to see the range (docs/models.md, address order)", sc->vms[i].name);
+            break;
+        }
 }

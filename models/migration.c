@@ -1,24 +1,30 @@
 /* migration — QEMU precopy (with auto-converge and postcopy) and Xen 2005
  * pre-copy over the fluid network.
  *
- * Memory is tracked as expected page counts per region (models/dirty.h):
- * pend[i] pages of region i wait in the migration bitmap, writes[i] page
- * writes happened since the last dirty-bitmap sync. A sync merges the pages
- * written since the previous one into the bitmap; written pages are spread
- * at random over their region, so a page already pending absorbs a new write
- * with probability pend/size: pend' = pend + k - pend k / size.
+ * Memory is QEMU's migration bitmap in address order (models/bitmap.h): the
+ * pages of each kind (the dirty model's regions, the guest's own pages, the
+ * zero pages) are spread over all addresses, and the sender's cursor sends
+ * what is set in address order, wrapping. A sync ORs the pages written since
+ * the previous one into the bitmap: random writes set a share of each
+ * region's pages everywhere (distinct pages / size, models/dirty.h); a sweep
+ * sets the address range it went over, so where it runs relative to the
+ * cursor decides what is sent twice. Where a sweep starts is not in the
+ * scenario: it is drawn per run.
  *
  * QEMU (migration/migration.c, ram.c; facts 6.3, validation README): the
  * sender runs at most max-bandwidth in 100 ms windows (BUFFER_DELAY); at the
  * start of each window, or at once when the bitmap runs dry, it compares the
- * pending bytes (pages x 4 KiB) with threshold = bandwidth x downtime-limit;
- * below it, it syncs the bitmap and, if still below, stops the VM and sends
- * the rest without rate limit. A normal page costs 4104 bytes on the wire, a
- * zero page 9. */
+ * pending bytes (set bits x 4 KiB, unscanned zero pages included:
+ * ram_bytes_remaining) with threshold = bandwidth x downtime-limit; below it,
+ * it syncs the bitmap and, if still below, stops the VM and sends the rest
+ * without rate limit. A normal page costs 4104 bytes on the wire, a zero page
+ * 9 bytes and the sending thread's time to find it is zero. */
 #include "models/migration.h"
 
+#include <gsl/gsl_rng.h>
 #include <math.h>
 
+#include "models/bitmap.h"
 #include "models/client.h"
 #include "models/dirty.h"
 #include "models/units.h"
@@ -30,7 +36,9 @@
 #define STALL_TIMEOUT (30 * SIM_S) /* libvirt keepalive 5 s x (5 + 1) (facts row 42) */
 #define WATCHDOG SIM_S
 #define FAULT_OVERHEAD (100 * SIM_US) /* assumption: userfaultfd round trip besides the network */
-#define NREG (DIRTY_MAX_REGIONS + 1)
+/* kinds of pages: the dirty model's regions, the guest's own pages, the
+ * zero pages, and the zero pages inside each region */
+#define NKIND (2 * DIRTY_MAX_REGIONS + 2)
 
 enum phase { PH_DISK, PH_SETUP, PH_PRECOPY, PH_STOPCOPY, PH_RESUME, PH_PC_SWITCH, PH_POSTCOPY, PH_DONE };
 
@@ -46,16 +54,22 @@ struct mig {
     mig_done_fn done;
     void *arg;
     dirty_model dm;
-    int nd;                          /* dirtied regions; region nd is the untouched rest */
-    double reg_pages[NREG], pend[NREG], writes[NREG];
+    int nd;                          /* written regions: kinds 0 .. nd-1 */
+    int kown, kzero, nk;             /* the guest's own pages, the zero pages; kinds */
+    bitmap *bm;
+    double kpages[NKIND];            /* pages of each kind */
+    double rate[NKIND];              /* page writes per second at full speed */
+    bool seq[NKIND];                 /* written in a sweep */
+    double writes[NKIND];            /* page writes since the last sync */
+    double sweep_x[NKIND];           /* a sweep's address at the last sync */
     sim_time writes_t, trace_t0;
     double throttle;
-    double zero_pend;                /* zero pages not yet scanned (first pass) */
-    double zero_rate;                /* zero pages scanned per second while scanning, else 0 */
-    sim_time zero_t;                 /* zero_pend is settled up to this time */
-    sim_event zero_timer;
     double page_cost;                /* wire bytes of a normal page: 4104, less with XBZRLE re-sends */
     double cpu_cap;                  /* sender CPU limit, bytes/s */
+    double cap;                      /* the live flow's last cap */
+    sim_event zero_timer;            /* a stretch of zero pages, sent without a flow */
+    double zero_left, zero_Bps;      /* its bytes still to go, and their rate */
+    sim_time zero_t;                 /* zero_left is settled up to here */
     flow *f;
     flow_bg *mirror;                 /* disk writes mirrored during RAM migration */
     double flow_sent_prev, sent_total;
@@ -88,19 +102,10 @@ const char *mig_outcome_name(mig_outcome o)
 
 /* ------------------------------------------------------------------ memory state */
 
-static double total_pending(const mig *m)
-{
-    double t = m->zero_pend;
-    for (int i = 0; i <= m->nd; i++)
-        t += m->pend[i];
-    return t;
-}
+static double total_pending(const mig *m) { return m->bm ? bitmap_pending(m->bm) : 0; }
 
 /* Bytes on the wire to send every pending page. */
-static double wire_bytes(const mig *m)
-{
-    return m->zero_pend * ZERO_WIRE + (total_pending(m) - m->zero_pend) * m->page_cost;
-}
+static double wire_bytes(const mig *m) { return bitmap_wire_bytes(m->bm); }
 
 /* XBZRLE (ram.c save_xbzrle_page; facts 6.3): a page sent again that is
  * still in the cache goes as an encoded XOR delta; a miss, or a delta that
@@ -122,6 +127,8 @@ static double xbzrle_page_cost(const mig *m)
     return hit * fmin(delta, PAGE_WIRE) + (1 - hit) * PAGE_WIRE;
 }
 
+/* Page writes since the last sync, per kind. The guest's own writes need
+ * next to no CPU: the throttle does not slow them (assumption). */
 static void accumulate(mig *m)
 {
     sim_time now = sim_now(m->s);
@@ -129,18 +136,20 @@ static void accumulate(mig *m)
         return;
     double dt = sim_to_s(now - m->writes_t);
     double f = dirty_throttle_factor(&m->dm, m->throttle);
-    for (int i = 0; i < m->dm.nregions; i++)
-        m->writes[i] += m->dm.r[i].rate_pps * f * dt;
+    for (int k = 0; k < m->nd; k++)
+        m->writes[k] += m->rate[k] * f * dt;
+    m->writes[m->kown] += m->rate[m->kown] * dt;
     m->writes_t = now;
 }
 
-/* Distinct pages of region i written since the last sync. */
-static double logged(const mig *m, int i)
+/* Distinct pages of random kind k written since the last sync. */
+static double logged(const mig *m, int k)
 {
     if (m->dm.ntrace)
         return dirty_trace_pages(&m->dm, sim_to_s(m->trace_t0 - m->r.start), sim_to_s(sim_now(m->s) - m->r.start)) *
                dirty_throttle_factor(&m->dm, m->throttle);
-    return dirty_region_distinct(&m->dm.r[i], m->writes[i]);
+    dirty_region r = { m->kpages[k], 0, 0 };
+    return dirty_region_distinct(&r, m->writes[k]);
 }
 
 static void trace_mig(mig *m, const char *kind)
@@ -158,17 +167,15 @@ static void trace_mig(mig *m, const char *kind)
 }
 
 /* Takes the bytes the sender has put on the wire since the last call off
- * the pending pages (a cursor moving through memory: every region in
- * proportion). */
+ * the bitmap: the cursor moves on through memory. */
 static void settle(mig *m)
 {
-    if (m->zero_rate > 0) {
-        /* the zero-page scan: CPU time, 9-byte records (see zero_phase_rate) */
+    if (m->zero_timer) {
         sim_time now = sim_now(m->s);
-        double z = fmin(m->zero_pend, m->zero_rate * sim_to_s(now - m->zero_t));
-        m->zero_pend -= z;
-        m->sent_total += z * ZERO_WIRE;
+        double d = fmin(m->zero_left, m->zero_Bps * sim_to_s(now - m->zero_t));
+        m->zero_left -= d;
         m->zero_t = now;
+        m->sent_total += bitmap_send(m->bm, d);
     }
     if (!m->f)
         return;
@@ -180,13 +187,7 @@ static void settle(mig *m)
     m->sent_total += d;
     if (m->phase != PH_PRECOPY && m->phase != PH_POSTCOPY)
         return; /* disk copy, stop-and-copy and device state are not pages */
-    double pages = d / m->page_cost;
-    double tp = total_pending(m) - m->zero_pend;
-    if (tp <= 0 || pages <= 0)
-        return;
-    double frac = pages >= tp ? 1 : pages / tp;
-    for (int i = 0; i <= m->nd; i++)
-        m->pend[i] -= m->pend[i] * frac;
+    bitmap_send(m->bm, d);
 }
 
 static void end_iteration(mig *m)
@@ -209,22 +210,32 @@ static void throttle_up(mig *m)
 
 /* migration_bitmap_sync: merge the log into the bitmap, count it, and let
  * auto-converge look at the last period (ram.c migration_trigger_throttle). */
+static void set_costs(mig *m);
+
 static void bitmap_sync(mig *m)
 {
     accumulate(m);
-    double added = 0;
-    for (int i = 0; i < m->nd; i++) {
-        double k = logged(m, i);
-        double before = m->pend[i];
-        m->pend[i] = before + k - before * k / m->reg_pages[i];
-        added += m->pend[i] - before;
-        m->writes[i] = 0;
+    double before = total_pending(m);
+    for (int k = 0; k < m->kzero; k++) {
+        if (m->kpages[k] <= 0)
+            continue;
+        if (m->seq[k]) {
+            /* the sweep went over these pages since the last sync */
+            bitmap_mark_range(m->bm, k, m->sweep_x[k], m->writes[k]);
+            m->sweep_x[k] = fmod(m->sweep_x[k] + m->writes[k], m->kpages[k]);
+        } else {
+            bitmap_mark_random(m->bm, k, logged(m, k) / m->kpages[k]);
+        }
+        m->writes[k] = 0;
     }
+    double added = total_pending(m) - before;
     m->trace_t0 = sim_now(m->s);
     m->r.syncs++;
     /* from now on pages go out a second time: XBZRLE can encode them */
-    if (m->p->xbzrle && m->p->profile == PROFILE_QEMU)
+    if (m->p->xbzrle && m->p->profile == PROFILE_QEMU) {
         m->page_cost = xbzrle_page_cost(m);
+        set_costs(m);
+    }
     m->ac_dirty_pages += added;
     sim_time now = sim_now(m->s);
     if (now - m->ac_period_start >= SIM_S) {
@@ -272,23 +283,14 @@ static void stop_sending(mig *m)
     }
 }
 
-static double precopy_cap(const mig *m)
-{
-    double c = m->cpu_cap;
-    if (m->p->max_bandwidth_Bps > 0 && m->p->max_bandwidth_Bps < c)
-        c = m->p->max_bandwidth_Bps;
-    return c;
-}
-
 static void cancel_timers(mig *m)
 {
     sim_cancel(m->s, m->tick);
     sim_cancel(m->s, m->watchdog);
     sim_cancel(m->s, m->timer);
-    sim_cancel(m->s, m->zero_timer);
     sim_cancel(m->s, m->gate_timer);
-    m->tick = m->watchdog = m->timer = m->zero_timer = m->gate_timer = 0;
-    m->zero_rate = 0;
+    sim_cancel(m->s, m->zero_timer);
+    m->tick = m->watchdog = m->timer = m->gate_timer = m->zero_timer = 0;
     m->waiting = -1;
 }
 
@@ -330,66 +332,83 @@ static void start_postcopy(mig *m);
 static void disk_round_done(mig *m);
 static bool pass_gate(mig *m, mig_gate_point p);
 
-/* Zero pages cost CPU, not bytes: the main thread walks each one
- * (page_scan_cost) and someone checks that it is all zeros
- * (zero_page_cost): the main thread itself ("legacy"), or the multifd
- * sender threads in parallel ("multifd", QEMU >= 9.0). Their 9-byte records
- * are negligible on the network, so the scan is a stretch of sender time
- * (no flow) at this many pages per second, at most the cap's worth of
- * 9-byte records. */
-static double zero_phase_rate(const mig *m)
+/* What each kind of page costs the sender. A normal page: its bytes at the
+ * sending threads' speed. A zero page: 9 bytes, and the main thread's time
+ * to walk to it (page_scan_cost) plus the check that it is all zeros
+ * (zero_page_cost), done by the main thread itself ("legacy") or by the
+ * multifd sender threads in parallel ("multifd", QEMU >= 9.0). */
+static void set_costs(mig *m)
 {
     const scn_migration *p = m->p;
-    double per_page = sim_to_s(p->page_scan_cost);
+    double zero_cpu = sim_to_s(p->page_scan_cost);
     double detect = sim_to_s(p->zero_page_cost);
-    if (p->zero_detection_multifd && p->multifd_channels > 0)
-        per_page += detect / p->multifd_channels;
-    else
-        per_page += detect;
-    double by_cap = precopy_cap(m) / ZERO_WIRE;
-    return per_page > 0 ? fmin(by_cap, 1 / per_page) : by_cap;
-}
-
-static void precopy_continue(mig *m);
-
-static void zero_scan_done(sim *s, void *arg)
-{
-    (void)s;
-    mig *m = arg;
-    m->zero_timer = 0;
-    settle(m);
-    m->sent_total += m->zero_pend * ZERO_WIRE; /* rounding leftovers */
-    m->zero_pend = 0;
-    m->zero_rate = 0;
-    precopy_continue(m);
+    zero_cpu += p->zero_detection_multifd && p->multifd_channels > 0 ? detect / p->multifd_channels : detect;
+    for (int k = 0; k < m->nk; k++) {
+        if (k < m->kzero)
+            bitmap_set_cost(m->bm, k, m->page_cost, m->page_cost / m->cpu_cap);
+        else
+            bitmap_set_cost(m->bm, k, ZERO_WIRE, zero_cpu);
+    }
 }
 
 /* QEMU's rate limiter (migration_rate_limit) lets the sender queue
  * max-bandwidth x 100 ms bytes per window. At the window starts, where QEMU
  * decides, a stream capped at max-bandwidth has sent exactly what the
- * bursty limiter has, so the sender is one flow capped at max-bandwidth
- * (and at its CPU speed), resized when a sync adds pages. */
+ * bursty limiter has, so the sender is one flow capped at max-bandwidth and
+ * at what its thread can do for the pages ahead of the cursor: a stretch of
+ * zero pages is bound by the time to find them, which a rate-limited
+ * sender spends while it would otherwise wait for the next window. The flow
+ * carries the bytes up to where that mix changes (bitmap_stretch); a sync
+ * changes what lies ahead, so every decision re-plans it. */
+static void decide(mig *m, bool window_start);
+static void precopy_continue(mig *m);
+
+static void zero_stretch_done(sim *s, void *arg)
+{
+    mig *m = arg;
+    settle(m);
+    m->zero_timer = 0;
+    m->sent_total += bitmap_send(m->bm, m->zero_left); /* rounding */
+    m->zero_left = 0;
+    (void)s;
+    if (bitmap_stretch(m->bm, NULL, NULL) >= 0.5)
+        precopy_continue(m);
+    else
+        decide(m, false);
+}
+
 static void precopy_continue(mig *m)
 {
-    if (m->zero_pend >= 0.5) {
-        /* the first pass meets the zero pages first (see mig_start): scan
-         * them, then send the rest */
-        if (!m->zero_timer) {
-            m->zero_rate = zero_phase_rate(m);
-            m->zero_t = sim_now(m->s);
-            m->zero_timer = sim_after(m->s, sim_from_s(m->zero_pend / m->zero_rate), zero_scan_done, m);
-        }
-        return;
-    }
-    double bytes = wire_bytes(m);
+    if (m->zero_timer)
+        return; /* a stretch of zero pages is under way */
+    double cpu, wire;
+    double bytes = bitmap_stretch(m->bm, &cpu, &wire);
     if (bytes < 0.5)
         return;
+    double cap = cpu > 0 ? bytes / cpu : INFINITY;
+    if (m->p->max_bandwidth_Bps > 0 && m->p->max_bandwidth_Bps < cap)
+        cap = m->p->max_bandwidth_Bps;
+    if (wire <= ZERO_WIRE && !(m->f && !flow_is_sent(m->f))) {
+        /* only zero pages ahead: their 9-byte records are too small to load
+         * the network, so the stretch is sender time, not a flow */
+        m->zero_left = bytes;
+        m->zero_Bps = cap;
+        m->zero_t = sim_now(m->s);
+        m->zero_timer = sim_after(m->s, sim_from_s(bytes / cap), zero_stretch_done, m);
+        return;
+    }
+    /* the same mix of pages gives the same cap up to rounding, which must
+     * not make the network re-rate its flows */
+    if (fabs(cap - m->cap) <= 1e-9 * cap)
+        cap = m->cap;
+    m->cap = cap;
     if (m->f && !flow_is_sent(m->f)) {
         double size = flow_size(m->f) - flow_remaining(m->net, m->f) + bytes;
+        flow_set_cap(m->net, m->f, cap);
         if (fabs(size - flow_size(m->f)) > 0.5)
             flow_set_size(m->net, m->f, size);
     } else {
-        send(m, bytes, precopy_cap(m));
+        send(m, bytes, cap);
     }
 }
 
@@ -446,7 +465,7 @@ static double fault_time(const mig *m, double dur, double cost)
     for (int k = 0; k < 60 && hi - lo > 1e-9; k++) {
         double f = (lo + hi) / 2, run = dur - f / vcpus, faults = 0;
         for (int i = 0; i < m->dm.nregions; i++)
-            faults += 0.5 * m->pend[i] / m->reg_pages[i] *
+            faults += 0.5 * bitmap_kind_pending(m->bm, i) / m->kpages[i] *
                       dirty_region_distinct(&m->dm.r[i], m->dm.r[i].rate_pps * run);
         if (cost * faults > f)
             lo = f;
@@ -486,9 +505,7 @@ static void final_copy(sim *s, void *arg)
     mig *m = arg;
     m->timer = 0;
     double bytes = wire_bytes(m) + m->p->device_state;
-    for (int i = 0; i <= m->nd; i++)
-        m->pend[i] = 0;
-    m->zero_pend = 0;
+    bitmap_clear(m->bm);
     /* the final copy is not rate limited (QEMU RATE_LIMIT_DISABLED; Xen
      * sent the last round at full speed) */
     send(m, bytes, m->cpu_cap);
@@ -496,8 +513,7 @@ static void final_copy(sim *s, void *arg)
 
 /* The VM stops on the source, for the stop-and-copy or the postcopy
  * switch. What the live phase sent is settled first (while pages still count
- * as pages); a zero-page scan under way ends, its pages go with the rest;
- * ram_save_complete syncs the bitmap once more (nothing was written since the
+ * as pages); ram_save_complete syncs the bitmap once more (nothing was written since the
  * decision's sync at this same instant, but it counts). */
 static void pause_vm(mig *m, int phase, const char *kind)
 {
@@ -506,7 +522,7 @@ static void pause_vm(mig *m, int phase, const char *kind)
     settle(m);
     sim_cancel(m->s, m->zero_timer);
     m->zero_timer = 0;
-    m->zero_rate = 0;
+    m->zero_left = 0;
     if (m->f) {
         flow_cancel(m->net, m->f);
         m->f = NULL;
@@ -545,13 +561,13 @@ static void xen_round(mig *m)
      * was written first is 1 - exp(-R u D / S) */
     double send_pages = 0;
     double D = total_pending(m) * PAGE_WIRE / m->xen_rate;
-    for (int i = 0; i <= m->nd; i++) {
+    for (int k = 0; k < m->nk; k++) {
         double skip = 0;
-        if (i < m->dm.nregions && D > 0) {
-            double x = m->dm.r[i].rate_pps * dirty_throttle_factor(&m->dm, 0) * D / m->reg_pages[i];
+        if (k < m->kzero && D > 0 && m->kpages[k] > 0) {
+            double x = m->rate[k] * D / m->kpages[k];
             skip = x > 1e-9 ? 1 - (1 - exp(-x)) / x : 0;
         }
-        send_pages += m->pend[i] * (1 - skip);
+        send_pages += bitmap_kind_pending(m->bm, k) * (1 - skip);
     }
     m->xen_round++;
     send(m, send_pages * PAGE_WIRE, m->xen_rate);
@@ -562,8 +578,7 @@ static void xen_round_done(mig *m)
     const scn_migration *p = m->p;
     sim_time now = sim_now(m->s);
     double dur = sim_to_s(now - m->it_start);
-    for (int i = 0; i <= m->nd; i++)
-        m->pend[i] = 0;
+    bitmap_clear(m->bm);
     bitmap_sync(m); /* the round's dirty log becomes the next round's pages */
     end_iteration(m);
     trace_mig(m, "xen-round-end");
@@ -598,6 +613,8 @@ static void on_flow_done(flow_net *net, flow *f, void *arg)
     case PH_PRECOPY:
         if (m->p->profile == PROFILE_XEN_2005)
             xen_round_done(m);
+        else if (bitmap_stretch(m->bm, NULL, NULL) >= 0.5)
+            precopy_continue(m); /* the mix of pages ahead changed */
         else
             decide(m, false); /* the bitmap ran dry inside a window */
         break;
@@ -699,6 +716,82 @@ static void precopy_begins(mig *m)
     m->tick = sim_after(s, WINDOW, tick_event, m);
 }
 
+/* The kinds of pages and the bitmap QEMU starts with (every bit set).
+ * Zero pages cost 9 bytes (QEMU) or a full page (Xen 2005, which had no
+ * zero-page detection); ram_bytes_remaining counts the unscanned ones at
+ * full size. The zero share comes out of the memory no region writes;
+ * beyond that, out of the pages written least often (the coldest region
+ * first), among that region's pages.
+ *
+ * Layout (assumption, docs/models.md): after boot Linux hands out the highest
+ * free pages first, so the guest's own pages sit at the top of its address
+ * space, the workload's regions (allocated later) below them, the hot one
+ * higher, and the zero pages at the bottom: QEMU's first pass meets the
+ * zero pages first and ends on dense used pages (the validation's idle
+ * guests stop with their last pages all used). A measured trace may write
+ * anywhere: one region, all of memory. */
+static void init_memory(mig *m)
+{
+    const scn_vm *vm = m->vm;
+    double mem = m->dm.mem_pages, used = 0;
+    if (m->dm.ntrace) {
+        m->nd = 1;
+        used = m->kpages[0] = mem;
+    } else {
+        m->nd = m->dm.nregions;
+        for (int i = 0; i < m->nd; i++) {
+            used += m->kpages[i] = m->dm.r[i].pages;
+            m->rate[i] = m->dm.r[i].rate_pps;
+            m->seq[i] = m->dm.r[i].sequential;
+        }
+    }
+    m->kown = m->nd;
+    m->kzero = m->nd + 1;
+    m->nk = m->kzero + 1;
+    double zero = m->p->profile == PROFILE_QEMU ? floor(mem * vm->zero) : 0;
+    double rest = fmax(0, mem - used), zrest = fmin(zero, rest);
+    bitmap_kind kinds[NKIND];
+    double top = mem;
+    m->kpages[m->kown] = rest - zrest;
+    kinds[m->kown] = (bitmap_kind){ top - m->kpages[m->kown], top, m->kpages[m->kown], 1 };
+    top -= m->kpages[m->kown];
+    for (int i = 0; i < m->nd; i++) {
+        double lo = m->dm.ntrace ? 0 : fmax(0, top - m->kpages[i]);
+        kinds[i] = (bitmap_kind){ lo, lo + m->kpages[i], m->kpages[i], 1 };
+        top = lo;
+    }
+    m->kpages[m->kzero] = zrest;
+    kinds[m->kzero] = (bitmap_kind){ 0, zrest, zrest, 1 };
+    double over = zero - zrest;
+    bool taken[NKIND] = { false };
+    while (over > 0.5) {
+        int c = -1;
+        for (int i = 0; i < m->nd; i++)
+            if (!taken[i] && (c < 0 || m->rate[i] / m->kpages[i] < m->rate[c] / m->kpages[c]))
+                c = i;
+        if (c < 0)
+            break;
+        taken[c] = true;
+        double z = fmin(over, m->kpages[c]);
+        kinds[c].set = 1 - z / m->kpages[c];
+        m->kpages[m->nk] = z;
+        kinds[m->nk] = (bitmap_kind){ kinds[c].lo, kinds[c].hi, z, 1 };
+        m->nk++;
+        over -= z;
+    }
+    /* the guest's own writes, on its own pages (validation README) */
+    m->rate[m->kown] = m->kpages[m->kown] > 0 ? vm->kernel_dirty_pps : 0;
+    m->bm = bitmap_new(mem, m->nk, kinds);
+    m->page_cost = PAGE_WIRE;
+    /* where each sweep starts is not in the scenario: drawn per run */
+    for (int k = 0; k < m->nd; k++)
+        if (m->seq[k]) {
+            char name[160];
+            g_snprintf(name, sizeof name, "sweep:%s", vm->name);
+            m->sweep_x[k] = gsl_rng_uniform(rng_stream(sim_rng(m->s), name)) * m->kpages[k];
+        }
+}
+
 mig *mig_start(sim *s, flow_net *net, flow_link *const *path, size_t npath, const scn_vm *vm, int vm_index,
                int src, int dst, bool copy_disk, mig_done_fn done, void *arg)
 {
@@ -716,52 +809,12 @@ mig *mig_start(sim *s, flow_net *net, flow_link *const *path, size_t npath, cons
     m->stall_since = -1;
     m->waiting = -1;
     dirty_model_init(&m->dm, &vm->dirty, vm->memory);
-    double mem = m->dm.mem_pages, used = 0;
-    if (m->dm.ntrace) {
-        /* a measured trace may write anywhere: one region, all of memory */
-        m->nd = 1;
-        used = m->reg_pages[0] = mem;
-    } else {
-        m->nd = m->dm.nregions;
-        for (int i = 0; i < m->nd; i++)
-            used += m->reg_pages[i] = m->dm.r[i].pages;
-    }
-    /* Zero pages cost 9 bytes (QEMU) or a full page (Xen 2005, which had no
-     * zero-page detection). Assumption: the guest's used memory sits at the top
-     * of its address space (after boot, Linux hands out the highest free
-     * pages first), so QEMU's first pass, scanning upwards, meets the zero
-     * pages before the used ones. */
-    double zero_pages = m->p->profile == PROFILE_QEMU ? floor(mem * vm->zero) : 0;
-    m->reg_pages[m->nd] = fmax(0, mem - used);
-    for (int i = 0; i <= m->nd; i++)
-        m->pend[i] = m->reg_pages[i];
-    m->zero_pend = fmin(zero_pages, m->pend[m->nd]);
-    m->page_cost = PAGE_WIRE;
-    m->pend[m->nd] -= m->zero_pend;
-    /* zero pages beyond the untouched rest lie in the written regions, in
-     * the pages written least often: the coldest region first */
-    double over = zero_pages - m->zero_pend;
-    bool *taken = g_newa(bool, NREG);
-    for (int i = 0; i < m->nd; i++)
-        taken[i] = false;
-    while (over > 0.5) {
-        int c = -1;
-        for (int i = 0; i < m->nd; i++)
-            if (!taken[i] && m->pend[i] > 0 &&
-                (c < 0 || m->dm.r[i].rate_pps / m->reg_pages[i] < m->dm.r[c].rate_pps / m->reg_pages[c]))
-                c = i;
-        if (c < 0)
-            break;
-        taken[c] = true;
-        double z = fmin(over, m->pend[c]);
-        m->pend[c] -= z;
-        m->zero_pend += z;
-        over -= z;
-    }
+    init_memory(m);
     int channels = m->p->multifd_channels > 0 ? m->p->multifd_channels : 1;
     /* a sending thread copies and, with TLS, encrypts: the costs add */
     double per_byte = 1 / m->p->multifd_channel_Bps + (m->p->tls_Bps > 0 ? 1 / m->p->tls_Bps : 0);
     m->cpu_cap = channels / per_byte;
+    set_costs(m);
     m->r = (mig_result){ .vm = vm_index, .from = src, .to = dst, .outcome = MIG_RUNNING, .start = sim_now(s),
                          .end = -1, .stop = -1, .resume = -1, .downtime = -1, .qemu_downtime = -1,
                          .client_downtime = -1, .postcopy_switch = -1 };
@@ -961,6 +1014,7 @@ void mig_free(mig *m)
             flow_bg_free(m->net, m->mirror);
     }
     g_array_free(m->r.iterations, TRUE);
+    bitmap_free(m->bm);
     g_free(m->path);
     g_free(m);
 }

@@ -106,6 +106,7 @@ typedef struct {
     double memory;
     int vcpus;
     double zero;             /* fraction of memory that is zero pages at start */
+    double kernel_dirty_pps; /* the guest kernel's own page writes per second */
     scn_dirty dirty;
     double disk_size, disk_write_Bps;
     scn_service service;

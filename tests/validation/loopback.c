@@ -17,12 +17,13 @@ enum { C_ID, C_REP, C_VER, C_MEM, C_WS, C_COLD, C_PATTERN, C_RATE, C_BW, C_DTL, 
        C_DOWN, C_RESUME, C_SETUP, C_XFER, C_NORMAL, C_DUP, C_SYNCS, C_PASS1, C_REMAIN, C_THROTTLE, C_PCSWITCH,
        C_RAM, C_NCOLS };
 
-/* bw128_r4k: at 128 MiB/s the zero pages dominate the first pass; golive
- * scans them all before any used page, where QEMU meets them interleaved
- * in address order (migration fidelity issue, item 5). */
+/* bw128_r4k: its bytes (-4.5%) and downtime (26 ms against 27-57 ms) say
+ * the pass ends on dense used pages as modelled, but the live phase ran at
+ * about 0.88 of the 128 MiB/s cap (92 MB in 0.80 s), where every 32 MiB/s
+ * case met its cap: a cost of the sender at high rates with the guest
+ * running that golive does not know. */
 const loopback_gap loopback_gaps[] = {
-    { "bw128_r4k", "total", 0.125, "zero pages scanned before used ones, not in address order (issue 13, item 5)" },
-    { "bw128_r4k", "bytes", 0.07, "zero pages scanned before used ones, not in address order (issue 13, item 5)" },
+    { "bw128_r4k", "total", 0.125, "the live phase ran at ~0.88 of a 128 MiB/s cap; the cause is not modelled" },
     { NULL, NULL, 0, NULL },
 };
 
@@ -102,7 +103,8 @@ size_t loopback_run(const char *csv, loopback_case *out, size_t max, size_t *row
             n++;
             memset(&out[k], 0, sizeof out[k]);
             g_strlcpy(out[k].id, f[C_ID], sizeof out[k].id);
-            /* predict once per case (the model is deterministic) */
+            /* predict over LOOPBACK_RUNS runs: the median, and the range
+             * where something the case does not fix is drawn per run */
             g_autofree char *scn = scenario_text(f);
             GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
             scenario *sc = scenario_load_text(f[C_ID], scn, strlen(scn), errors);
@@ -112,17 +114,36 @@ size_t loopback_run(const char *csv, loopback_case *out, size_t max, size_t *row
                 return 0;
             }
             g_ptr_array_free(errors, TRUE);
-            g_autoptr(GError) werr = NULL;
-            world *w = world_new(sc, 0, &werr);
-            world_run(w);
-            const mig_result *r = world_migration(w, 0);
-            out[k].p_converged = r->outcome == MIG_COMPLETED;
-            out[k].p_total_ms = sim_to_s(r->end - r->start) * 1e3;
-            out[k].p_downtime_ms = r->qemu_downtime >= 0 ? sim_to_s(r->qemu_downtime) * 1e3 : NAN;
-            out[k].p_syncs = r->syncs;
-            out[k].p_transferred = r->transferred;
-            world_free(w);
+            GArray *pv[4];
+            for (int j = 0; j < 4; j++)
+                pv[j] = g_array_new(FALSE, FALSE, sizeof(double));
+            int conv = 0;
+            out[k].p_total_lo = INFINITY;
+            out[k].p_total_hi = -INFINITY;
+            for (int run = 0; run < LOOPBACK_RUNS; run++) {
+                g_autoptr(GError) werr = NULL;
+                world *w = world_new(sc, (uint64_t)run, &werr);
+                world_run(w);
+                const mig_result *r = world_migration(w, 0);
+                conv += r->outcome == MIG_COMPLETED;
+                double v[4] = { sim_to_s(r->end - r->start) * 1e3,
+                                r->qemu_downtime >= 0 ? sim_to_s(r->qemu_downtime) * 1e3 : NAN, r->syncs,
+                                r->transferred };
+                for (int j = 0; j < 4; j++)
+                    if (!isnan(v[j]))
+                        g_array_append_val(pv[j], v[j]);
+                out[k].p_total_lo = fmin(out[k].p_total_lo, v[0]);
+                out[k].p_total_hi = fmax(out[k].p_total_hi, v[0]);
+                world_free(w);
+            }
             scenario_free(sc);
+            out[k].p_converged = 2 * conv > LOOPBACK_RUNS;
+            out[k].p_total_ms = median(pv[0]);
+            out[k].p_downtime_ms = median(pv[1]);
+            out[k].p_syncs = median(pv[2]);
+            out[k].p_transferred = median(pv[3]);
+            for (int j = 0; j < 4; j++)
+                g_array_free(pv[j], TRUE);
         }
         out[k].reps++;
     }

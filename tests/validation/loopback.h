@@ -15,9 +15,12 @@ typedef struct {
      * repetitions widened on each side by half its width, and by at least
      * QEMU's 1 ms reporting resolution (loopback_run) */
     double downtime_lo, downtime_hi;
-    /* golive's prediction */
+    /* golive's prediction: medians over LOOPBACK_RUNS runs; the range of
+     * the total (wide where the case leaves something to chance, such as
+     * where a sweep starts) */
     bool p_converged;
     double p_total_ms, p_downtime_ms, p_syncs, p_transferred;
+    double p_total_lo, p_total_hi;
 } loopback_case;
 
 /* The accuracy asserted by validation::qemu_loopback_accuracy and stated in
@@ -26,6 +29,7 @@ typedef struct {
 #define LOOPBACK_TOTAL_EACH 0.08   /* every converging case's total-time error */
 #define LOOPBACK_BYTES_EACH 0.05   /* every case's transferred-bytes error */
 #define LOOPBACK_SYNCS_SHARE 0.90  /* share of cases with bitmap syncs within +-1 */
+#define LOOPBACK_RUNS 20           /* runs per case */
 
 /* A case the model is known to miss on one metric, with the cause and the
  * worst error tolerated until the model is fixed (the test fails once the
