@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "cli/load.h"
+#include "models/lint.h"
 #include "models/units.h"
 #include "models/world.h"
 #include "sim/stats.h"
@@ -335,6 +336,16 @@ int cli_explain(int argc, char **argv)
         for (guint i = 0; i < warns->len; i++)
             g_string_append_printf(out, "  - %s\n", (char *)g_ptr_array_index(warns, i));
     }
+    /* the same lint the report lists, so that what the run left to chance
+     * (a sweep's start) or what the design risks is told here too */
+    GPtrArray *risks = g_ptr_array_new_with_free_func(g_free);
+    lint_scenario(sc, risks);
+    if (risks->len) {
+        g_string_append(out, "\nWorth knowing before reading on (also in the report's warnings):\n");
+        for (guint i = 0; i < risks->len; i++)
+            g_string_append_printf(out, "  - %s\n", (char *)g_ptr_array_index(risks, i));
+    }
+    g_ptr_array_free(risks, TRUE);
     int phase = 1;
     sim_time last_cause = -1;
     size_t told = 0;

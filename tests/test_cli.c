@@ -440,6 +440,32 @@ Test(cli, explain_counts_overlapping_incidents_once)
     remove_scenario_file(path);
 }
 
+/* What a run leaves to chance is told by explain as by the report: a VM
+ * writing in a sweep (its start drawn per run), and nothing of the kind for
+ * a random writer. */
+Test(cli, explain_tells_that_a_sweeps_start_is_drawn)
+{
+    const char *fmt =
+        "{\"golive\":1,\"until\":\"1min\",\"networks\":[{\"name\":\"lan\"}],"
+        "\"hosts\":[{\"name\":\"a\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]},"
+        "{\"name\":\"b\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]}],"
+        "\"vms\":[{\"name\":\"v\",\"host\":\"a\",\"memory\":\"1GiB\",\"dirty\":{\"model\":\"%s\","
+        "\"rate\":\"1000pages/s\",\"working_set\":\"64MiB\"}}],"
+        "\"events\":[{\"at\":\"1s\",\"action\":\"migrate\",\"vm\":\"v\",\"to\":\"b\"}]}";
+    const char *models[] = { "sequential", "uniform" };
+    for (int k = 0; k < 2; k++) {
+        g_autofree char *text = g_strdup_printf(fmt, models[k]);
+        char *path = scenario_file("sweep.json", text);
+        char *out, *err;
+        cr_assert_eq(run_golive((const char *[]){ "explain", path, NULL }, &out, &err), 0, "%s", err);
+        bool told = strstr(out, "writes in a sweep") != NULL;
+        cr_assert_eq(told, k == 0, "%s: %s", models[k], out);
+        g_free(out);
+        g_free(err);
+        remove_scenario_file(path);
+    }
+}
+
 /* The first random failure of run k with seed s, as `golive run --trace`
  * records it ("t=%.3fs  TARGET fails."), NULL if none. */
 static char *first_failure(const char *seed, int k)
