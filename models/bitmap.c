@@ -9,17 +9,28 @@
 #define SLACK 8
 #define EPS 1e-9 /* addresses closer than this are one boundary */
 
+#define INLINE_SEGS 8
+
+/* What a send touches comes first: a simulation with thousands of
+ * migrations under way is bound by memory, not by arithmetic. */
 struct bitmap {
     double n;
     int nk;
-    double dens[BITMAP_MAX_KINDS]; /* pages of a kind per address of its range */
-    double lo[BITMAP_MAX_KINDS], hi[BITMAP_MAX_KINDS];
-    double wire[BITMAP_MAX_KINDS], cpu[BITMAP_MAX_KINDS];
     int nseg, cap;
     double cursor;
-    /* grown on demand: most migrations need a handful of segments */
     double *x0;
     double (*p)[BITMAP_MAX_KINDS];
+    /* pages set per kind: summed exactly at every full normalize, kept up
+     * to date in between by the sends (the hot path) */
+    double pend[BITMAP_MAX_KINDS];
+    double dens[BITMAP_MAX_KINDS]; /* pages of a kind per address of its range */
+    double wire[BITMAP_MAX_KINDS];
+    /* most migrations need a handful of segments: they live here, and move
+     * to the heap beyond */
+    double x0_in[INLINE_SEGS];
+    double p_in[INLINE_SEGS][BITMAP_MAX_KINDS];
+    double cpu[BITMAP_MAX_KINDS];
+    double lo[BITMAP_MAX_KINDS], hi[BITMAP_MAX_KINDS];
 };
 
 static int split(bitmap *b, double x);
@@ -30,9 +41,9 @@ bitmap *bitmap_new(double n, int nkinds, const bitmap_kind *kinds)
 {
     g_return_val_if_fail(nkinds > 0 && nkinds <= BITMAP_MAX_KINDS, NULL);
     bitmap *b = g_new0(bitmap, 1);
-    b->cap = 8;
-    b->x0 = g_new0(double, b->cap);
-    b->p = g_malloc0((size_t)b->cap * sizeof b->p[0]);
+    b->cap = INLINE_SEGS;
+    b->x0 = b->x0_in;
+    b->p = b->p_in;
     b->n = n > 0 ? n : 1;
     b->nk = nkinds;
     b->nseg = 1;
@@ -51,8 +62,10 @@ void bitmap_free(bitmap *b)
 {
     if (!b)
         return;
-    g_free(b->x0);
-    g_free(b->p);
+    if (b->x0 != b->x0_in) {
+        g_free(b->x0);
+        g_free(b->p);
+    }
     g_free(b);
 }
 
@@ -72,6 +85,14 @@ static double seg_bytes(const bitmap *b, int j)
     return s;
 }
 
+static bool seg_clear(const bitmap *b, int j)
+{
+    for (int k = 0; k < b->nk; k++)
+        if (b->p[j][k] != 0)
+            return false;
+    return true;
+}
+
 static double seg_cpu(const bitmap *b, int j)
 {
     double s = 0;
@@ -80,13 +101,17 @@ static double seg_cpu(const bitmap *b, int j)
     return s;
 }
 
-double bitmap_kind_pending(const bitmap *b, int k)
+static void sum_pending(bitmap *b)
 {
-    double s = 0;
-    for (int j = 0; j < b->nseg; j++)
-        s += (seg_end(b, j) - b->x0[j]) * b->p[j][k];
-    return s * b->dens[k];
+    for (int k = 0; k < b->nk; k++) {
+        double s = 0;
+        for (int j = 0; j < b->nseg; j++)
+            s += (seg_end(b, j) - b->x0[j]) * b->p[j][k];
+        b->pend[k] = s * b->dens[k];
+    }
 }
+
+double bitmap_kind_pending(const bitmap *b, int k) { return b->pend[k] > 0 ? b->pend[k] : 0; }
 
 double bitmap_pending(const bitmap *b)
 {
@@ -99,8 +124,8 @@ double bitmap_pending(const bitmap *b)
 double bitmap_wire_bytes(const bitmap *b)
 {
     double s = 0;
-    for (int j = 0; j < b->nseg; j++)
-        s += (seg_end(b, j) - b->x0[j]) * seg_bytes(b, j);
+    for (int k = 0; k < b->nk; k++)
+        s += bitmap_kind_pending(b, k) * b->wire[k];
     return s;
 }
 
@@ -135,6 +160,10 @@ static int split(bitmap *b, double x)
     g_assert(b->nseg < BITMAP_MAX_SEGMENTS + SLACK);
     if (b->nseg == b->cap) {
         b->cap = MIN(2 * b->cap, BITMAP_MAX_SEGMENTS + SLACK);
+        if (b->x0 == b->x0_in) {
+            b->x0 = g_memdup2(b->x0_in, sizeof b->x0_in);
+            b->p = g_memdup2(b->p_in, sizeof b->p_in);
+        }
         b->x0 = g_renew(double, b->x0, b->cap);
         b->p = g_realloc(b->p, (size_t)b->cap * sizeof b->p[0]);
     }
@@ -178,6 +207,7 @@ static void normalize(bitmap *b)
             b->p[best - 1][k] = (la * b->p[best - 1][k] + lb * b->p[best][k]) / (la + lb);
         remove_at(b, best);
     }
+    sum_pending(b);
 }
 
 /* Sets kind k to v (or clears every kind, k < 0) over [lo, hi), no wrap. */
@@ -188,10 +218,15 @@ static void assign(bitmap *b, int k, double lo, double hi, double v)
     int a = split(b, lo);
     int e = split(b, hi);
     for (int j = a; j < e; j++) {
-        if (k >= 0)
+        double len = seg_end(b, j) - b->x0[j];
+        if (k >= 0) {
+            b->pend[k] += len * (v - b->p[j][k]) * b->dens[k];
             b->p[j][k] = v;
-        else
+        } else {
+            for (int i = 0; i < b->nk; i++)
+                b->pend[i] -= len * b->p[j][i] * b->dens[i];
             memset(b->p[j], 0, sizeof b->p[0]);
+        }
     }
 }
 
@@ -229,24 +264,59 @@ void bitmap_clear(bitmap *b)
 {
     b->nseg = 1;
     memset(b->p[0], 0, sizeof b->p[0]);
+    memset(b->pend, 0, sizeof b->pend);
+}
+
+/* Merges equal neighbours among segments [a, e] only: the others were
+ * merged already. */
+static void normalize_near(bitmap *b, int a, int e)
+{
+    a = MAX(a, 1);
+    for (int j = MIN(e, b->nseg - 1); j >= a; j--)
+        if (!memcmp(b->p[j], b->p[j - 1], (size_t)b->nk * sizeof b->p[0][0]))
+            remove_at(b, j);
+    if (b->nseg > BITMAP_MAX_SEGMENTS)
+        normalize(b);
 }
 
 double bitmap_send(bitmap *b, double bytes)
 {
-    double left = bitmap_wire_bytes(b);
-    if (!(bytes > 0) || left <= 0)
+    if (!(bytes > 0))
         return 0;
+    int first = find(b, b->cursor), last = first;
+    {
+        /* the common case: the bytes end inside the cursor's segment, and
+         * the sent part before the cursor grows over them */
+        int j = first;
+        double per = seg_bytes(b, j);
+        if (j > 0 && b->cursor - b->x0[j] < EPS && bytes < per * (seg_end(b, j) - b->cursor) - 0.5 &&
+            seg_clear(b, j - 1)) {
+            double x = b->cursor + bytes / per;
+            for (int i = 0; i < b->nk; i++)
+                b->pend[i] -= (x - b->x0[j]) * b->p[j][i] * b->dens[i];
+            b->x0[j] = b->cursor = x;
+            return bytes;
+        }
+    }
     double used = 0;
+    /* what is left in memory is summed only once the cursor crosses a
+     * segment's end: within a segment more than the bytes sent remain */
+    double left = -1;
+    bool wrapped = false;
     /* every segment is met at most twice (the cursor's own one before and
      * after the wrap) */
     for (int guard = 0; guard < 2 * b->nseg + 4 && bytes > 0; guard++) {
-        if (left < 0.5) {
-            bitmap_clear(b);
-            break;
-        }
         int j = find(b, b->cursor);
         double e = seg_end(b, j), per = seg_bytes(b, j);
         double avail = per * (e - b->cursor);
+        if (bytes >= avail - 0.5 && left < 0)
+            left = bitmap_wire_bytes(b);
+        if (left >= 0 && left < 0.5) {
+            if (guard == 0 && left <= 0)
+                return 0;
+            bitmap_clear(b);
+            return used;
+        }
         if (bytes >= avail - 0.5) {
             /* the rest of this segment (a part under half a byte is
              * rounding, not a page) */
@@ -254,17 +324,23 @@ double bitmap_send(bitmap *b, double bytes)
             used += avail;
             bytes -= avail;
             left -= avail;
+            wrapped |= e >= b->n - EPS;
             b->cursor = e >= b->n - EPS ? 0 : e;
         } else {
             double x = b->cursor + bytes / per;
             assign(b, -1, b->cursor, x, 0);
             used += bytes;
-            left -= bytes;
+            if (left >= 0)
+                left -= bytes;
             bytes = 0;
             b->cursor = x;
         }
+        last = find(b, b->cursor);
     }
-    normalize(b);
+    if (wrapped)
+        normalize(b);
+    else
+        normalize_near(b, first, last + 1);
     return used;
 }
 

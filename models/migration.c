@@ -43,47 +43,49 @@
 enum phase { PH_DISK, PH_SETUP, PH_PRECOPY, PH_STOPCOPY, PH_RESUME, PH_PC_SWITCH, PH_POSTCOPY, PH_DONE };
 
 struct mig {
+    /* what every 100 ms decision reads comes first: with thousands of
+     * migrations under way the ticks are bound by memory */
     sim *s;
     flow_net *net;
+    flow *f;
+    bitmap *bm;
+    const scn_migration *p;
+    int phase;
+    bool postcopy_requested;
+    int nd;                          /* written regions: kinds 0 .. nd-1 */
+    int kown, kzero, nk;             /* the guest's own pages, the zero pages; kinds */
+    sim_event zero_timer;            /* a stretch of zero pages, sent without a flow */
+    double flow_sent_prev, sent_total;
+    sim_time writes_t, trace_t0;
+    double throttle;
+    sim_time t_bw;
+    double bytes_bw, bw;
+    sim_event tick, watchdog, timer;
+    double rate[NKIND];              /* page writes per second at full speed */
+    double writes[NKIND];            /* page writes since the last sync */
     flow_link **path;
     size_t npath;
     sim_time path_lat;
     const scn_vm *vm;
-    const scn_migration *p;
     sim_time handover;               /* storage switchover (locks, flush), part of the downtime */
     mig_done_fn done;
     void *arg;
     dirty_model dm;
-    int nd;                          /* written regions: kinds 0 .. nd-1 */
-    int kown, kzero, nk;             /* the guest's own pages, the zero pages; kinds */
-    bitmap *bm;
     double kpages[NKIND];            /* pages of each kind */
-    double rate[NKIND];              /* page writes per second at full speed */
     bool seq[NKIND];                 /* written in a sweep */
-    double writes[NKIND];            /* page writes since the last sync */
     double sweep_x[NKIND];           /* a sweep's address at the last sync */
-    sim_time writes_t, trace_t0;
-    double throttle;
     double page_cost;                /* wire bytes of a normal page: 4104, less with XBZRLE re-sends */
     double cpu_cap;                  /* sender CPU limit, bytes/s */
     double cap;                      /* the live flow's last cap */
-    sim_event zero_timer;            /* a stretch of zero pages, sent without a flow */
     double zero_left, zero_Bps;      /* its bytes still to go, and their rate */
     sim_time zero_t;                 /* zero_left is settled up to here */
-    flow *f;
     flow_bg *mirror;                 /* disk writes mirrored during RAM migration */
-    double flow_sent_prev, sent_total;
-    sim_event tick, watchdog, timer;
-    sim_time t_bw;
-    double bytes_bw, bw;
     sim_time ac_period_start;
     double ac_bytes_start, ac_dirty_pages;
     int ac_high;
     sim_time it_start;
     double it_bytes_start;
     sim_time stall_since;
-    int phase;
-    bool postcopy_requested;
     int xen_round;
     double xen_rate, xen_prev_dirty;
     sim_time restart_start;          /* cold moves: boot time on the destination */
@@ -135,7 +137,7 @@ static void accumulate(mig *m)
     if (now <= m->writes_t)
         return;
     double dt = sim_to_s(now - m->writes_t);
-    double f = dirty_throttle_factor(&m->dm, m->throttle);
+    double f = m->throttle > 0 ? dirty_throttle_factor(&m->dm, m->throttle) : 1;
     for (int k = 0; k < m->nd; k++)
         m->writes[k] += m->rate[k] * f * dt;
     m->writes[m->kown] += m->rate[m->kown] * dt;
@@ -428,7 +430,9 @@ static void decide(mig *m, bool window_start)
         return;
     }
     double threshold = m->bw * sim_to_s(m->p->downtime_limit);
+    bool synced = false;
     if (total_pending(m) * PAGE <= threshold) {
+        synced = true;
         bitmap_sync(m);
         end_iteration(m);
         trace_mig(m, "bitmap-sync");
@@ -439,7 +443,10 @@ static void decide(mig *m, bool window_start)
         if (m->p->postcopy && m->r.syncs >= m->p->postcopy_after_syncs)
             m->postcopy_requested = true;
     }
-    precopy_continue(m);
+    /* without a sync the pages ahead are what the running stretch was
+     * planned for: only the cursor moved */
+    if (synced || !((m->f && !flow_is_sent(m->f)) || m->zero_timer))
+        precopy_continue(m);
 }
 
 static void tick_event(sim *s, void *arg)
