@@ -212,7 +212,7 @@ validate: ensure-deps
 	@$(MAKE) --no-print-directory validate-run
 
 validate-run: $(VALIDATE)
-	$(VALIDATE) tests/validation/qemu-loopback.csv > docs/.validation.md.tmp
+	$(VALIDATE) tests/validation/qemu-loopback.csv tests/validation/qemu-multifd.csv > docs/.validation.md.tmp
 	mv docs/.validation.md.tmp docs/validation.md
 	@sed -n '/| metric/,$$p' docs/validation.md
 
@@ -233,7 +233,7 @@ docs-run: $(TRADEOFFS) $(VALIDATE) $(GOLIVE)
 	sh docs/gen-guide.sh $(GOLIVE) > docs/.user-guide.md.tmp
 	mv docs/.user-guide.md.tmp docs/user-guide.md
 	mv docs/.storage-tradeoffs.md.tmp docs/storage-tradeoffs.md
-	$(VALIDATE) tests/validation/qemu-loopback.csv > docs/.validation.md.tmp
+	$(VALIDATE) tests/validation/qemu-loopback.csv tests/validation/qemu-multifd.csv > docs/.validation.md.tmp
 	mv docs/.validation.md.tmp docs/validation.md
 
 # ---------------------------------------------------------------- fuzz

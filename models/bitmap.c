@@ -344,9 +344,17 @@ double bitmap_send(bitmap *b, double bytes)
     return used;
 }
 
-double bitmap_stretch(const bitmap *b, double *cpu_s, double *max_wire)
+static double seg_pages(const bitmap *b, int j)
 {
-    double bytes = 0, cpu = 0, ratio = -1, wire = 0;
+    double s = 0;
+    for (int k = 0; k < b->nk; k++)
+        s += b->p[j][k] * b->dens[k];
+    return s;
+}
+
+double bitmap_stretch(const bitmap *b, double *cpu_s, double *max_wire, double *pages)
+{
+    double bytes = 0, cpu = 0, ratio = -1, wire = 0, npages = 0;
     int j0 = find(b, b->cursor);
     for (int i = 0; i <= b->nseg; i++) {
         int j = (j0 + i) % b->nseg;
@@ -362,6 +370,7 @@ double bitmap_stretch(const bitmap *b, double *cpu_s, double *max_wire)
         ratio = r;
         bytes += per * len;
         cpu += seg_cpu(b, j) * len;
+        npages += seg_pages(b, j) * len;
         for (int k = 0; k < b->nk; k++)
             if (b->p[j][k] > 0 && b->dens[k] > 0)
                 wire = fmax(wire, b->wire[k]);
@@ -370,5 +379,7 @@ double bitmap_stretch(const bitmap *b, double *cpu_s, double *max_wire)
         *cpu_s = cpu;
     if (max_wire)
         *max_wire = wire;
+    if (pages)
+        *pages = npages;
     return bytes;
 }

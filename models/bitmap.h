@@ -62,8 +62,9 @@ void bitmap_clear(bitmap *b);
 double bitmap_send(bitmap *b, double bytes);
 
 /* From the cursor on, the bytes up to where the mix of pages (and so the
- * sending thread's cost per byte) changes, the thread's seconds for them and
- * the largest wire cost of a page among them. 0 bytes: nothing is set. */
-double bitmap_stretch(const bitmap *b, double *cpu_s, double *max_wire);
+ * sending thread's cost per byte) changes, the thread's seconds for them,
+ * the largest wire cost of a page among them and how many pages they are
+ * (each out-parameter may be NULL). 0 bytes: nothing is set. */
+double bitmap_stretch(const bitmap *b, double *cpu_s, double *max_wire, double *pages);
 
 #endif

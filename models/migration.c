@@ -32,6 +32,20 @@
 #define PAGE UNITS_PAGE_SIZE
 #define PAGE_WIRE 4104.0          /* 4 KiB + 8-byte header: validation README fit */
 #define ZERO_WIRE 9.0             /* save_zero_page: header + 1 byte (facts 6.3) */
+/* multifd (migration/multifd.h, QEMU 10): a packet carries up to
+ * MULTIFD_PACKET_SIZE (512 KiB) = 128 pages, zero or not, behind a header
+ * of sizeof(MultiFDPacket_t) = 320 bytes plus an 8-byte offset per page */
+#define MULTIFD_PAGES 128.0
+#define MULTIFD_HDR (320.0 + 8.0 * MULTIFD_PAGES)
+/* Compression speeds per thread, level 1, and zlib's ratio against zstd's
+ * (facebook/zstd README, lzbench on the Silesia corpus, i7-6700K: zstd
+ * 1.4.0 -1 2.884 at 530 MB/s, 1360 MB/s to decompress; zlib 1.2.11 -1 2.743
+ * at 110 MB/s, 440 MB/s). They are CPU-dependent: assumptions. */
+#define ZSTD_BPS 530e6
+#define ZSTD_DECOMP_BPS 1360e6
+#define ZLIB_BPS 110e6
+#define ZLIB_DECOMP_BPS 440e6
+#define ZLIB_OF_ZSTD ((2.743 - 1) / (2.884 - 1))
 #define WINDOW (100 * SIM_MS)     /* BUFFER_DELAY (facts row 36) */
 #define STALL_TIMEOUT (30 * SIM_S) /* libvirt keepalive 5 s x (5 + 1) (facts row 42) */
 #define WATCHDOG SIM_S
@@ -75,7 +89,9 @@ struct mig {
     bool seq[NKIND];                 /* written in a sweep */
     double sweep_x[NKIND];           /* a sweep's address at the last sync */
     double page_cost;                /* wire bytes of a normal page: 4104, less with XBZRLE re-sends */
-    double cpu_cap;                  /* sender CPU limit, bytes/s */
+    double wire_normal, wire_zero;   /* wire bytes of a normal and a zero page on their first send */
+    int threads;                     /* sending threads that run at once */
+    double cpu_cap;                  /* sender CPU limit, wire bytes/s of normal pages */
     double cap;                      /* the live flow's last cap */
     double zero_left, zero_Bps;      /* its bytes still to go, and their rate */
     sim_time zero_t;                 /* zero_left is settled up to here */
@@ -126,7 +142,7 @@ static double xbzrle_page_cost(const mig *m)
     }
     /* encoded delta plus the page header and a 2-byte length */
     double delta = p->xbzrle_compression * PAGE + 10;
-    return hit * fmin(delta, PAGE_WIRE) + (1 - hit) * PAGE_WIRE;
+    return hit * fmin(delta, m->wire_normal) + (1 - hit) * m->wire_normal;
 }
 
 /* Page writes since the last sync, per kind. The guest's own writes need
@@ -344,12 +360,12 @@ static void set_costs(mig *m)
     const scn_migration *p = m->p;
     double zero_cpu = sim_to_s(p->page_scan_cost);
     double detect = sim_to_s(p->zero_page_cost);
-    zero_cpu += p->zero_detection_multifd && p->multifd_channels > 0 ? detect / p->multifd_channels : detect;
+    zero_cpu += p->zero_detection_multifd && p->multifd_channels > 0 ? detect / m->threads : detect;
     for (int k = 0; k < m->nk; k++) {
         if (k < m->kzero)
             bitmap_set_cost(m->bm, k, m->page_cost, m->page_cost / m->cpu_cap);
         else
-            bitmap_set_cost(m->bm, k, ZERO_WIRE, zero_cpu);
+            bitmap_set_cost(m->bm, k, m->wire_zero, zero_cpu);
     }
 }
 
@@ -373,7 +389,7 @@ static void zero_stretch_done(sim *s, void *arg)
     m->sent_total += bitmap_send(m->bm, m->zero_left); /* rounding */
     m->zero_left = 0;
     (void)s;
-    if (bitmap_stretch(m->bm, NULL, NULL) >= 0.5)
+    if (bitmap_stretch(m->bm, NULL, NULL, NULL) >= 0.5)
         precopy_continue(m);
     else
         decide(m, false);
@@ -383,14 +399,24 @@ static void precopy_continue(mig *m)
 {
     if (m->zero_timer)
         return; /* a stretch of zero pages is under way */
-    double cpu, wire;
-    double bytes = bitmap_stretch(m->bm, &cpu, &wire);
+    double cpu, wire, pages;
+    double bytes = bitmap_stretch(m->bm, &cpu, &wire, &pages);
     if (bytes < 0.5)
         return;
     double cap = cpu > 0 ? bytes / cpu : INFINITY;
-    if (m->p->max_bandwidth_Bps > 0 && m->p->max_bandwidth_Bps < cap)
-        cap = m->p->max_bandwidth_Bps;
-    if (wire <= ZERO_WIRE && !(m->f && !flow_is_sent(m->f))) {
+    double limit = m->p->max_bandwidth_Bps;
+    if (limit > 0 && m->p->multifd_channels > 0 && pages > 0)
+        /* a multifd packet is charged to the rate limit only once its
+         * channel has written it (multifd_send_thread adds it to
+         * mig_stats.multifd_bytes, which migration_rate_exceeded reads):
+         * when the limit trips, the packets on the channels are not yet
+         * counted, drain while the main thread waits for the next window,
+         * and the window's reset forgets them. Each window goes over by
+         * about one packet per channel. */
+        limit += m->p->multifd_channels * MULTIFD_PAGES * (bytes / pages) / sim_to_s(WINDOW);
+    if (limit > 0 && limit < cap)
+        cap = limit;
+    if (wire <= m->wire_zero && !(m->f && !flow_is_sent(m->f))) {
         /* only zero pages ahead: their 9-byte records are too small to load
          * the network, so the stretch is sender time, not a flow */
         m->zero_left = bytes;
@@ -495,13 +521,13 @@ static void resume_done(sim *s, void *arg)
     }
     /* postcopy: the VM runs on the destination; now pull the rest */
     m->phase = PH_POSTCOPY;
-    double left = wire_bytes(m) / PAGE_WIRE;
+    double left = wire_bytes(m) / m->wire_normal;
     double rate = m->p->postcopy_bandwidth_Bps > 0 ? fmin(m->p->postcopy_bandwidth_Bps, m->cpu_cap) : m->cpu_cap;
-    double dur = left * PAGE_WIRE / rate;
-    sim_time per_fault = 2 * m->path_lat + sim_from_s(PAGE_WIRE / rate) + FAULT_OVERHEAD;
+    double dur = left * m->wire_normal / rate;
+    sim_time per_fault = 2 * m->path_lat + sim_from_s(m->wire_normal / rate) + FAULT_OVERHEAD;
     m->r.postcopy_fault_time = sim_from_s(fault_time(m, dur, sim_to_s(per_fault)));
-    if (left * PAGE_WIRE > 0.5)
-        send(m, left * PAGE_WIRE, rate);
+    if (left * m->wire_normal > 0.5)
+        send(m, left * m->wire_normal, rate);
     else
         finish(m, MIG_COMPLETED);
 }
@@ -620,7 +646,7 @@ static void on_flow_done(flow_net *net, flow *f, void *arg)
     case PH_PRECOPY:
         if (m->p->profile == PROFILE_XEN_2005)
             xen_round_done(m);
-        else if (bitmap_stretch(m->bm, NULL, NULL) >= 0.5)
+        else if (bitmap_stretch(m->bm, NULL, NULL, NULL) >= 0.5)
             precopy_continue(m); /* the mix of pages ahead changed */
         else
             decide(m, false); /* the bitmap ran dry inside a window */
@@ -789,7 +815,7 @@ static void init_memory(mig *m)
     /* the guest's own writes, on its own pages (validation README) */
     m->rate[m->kown] = m->kpages[m->kown] > 0 ? vm->kernel_dirty_pps : 0;
     m->bm = bitmap_new(mem, m->nk, kinds);
-    m->page_cost = PAGE_WIRE;
+    m->page_cost = m->wire_normal;
     /* where each sweep starts is not in the scenario: drawn per run */
     for (int k = 0; k < m->nd; k++)
         if (m->seq[k]) {
@@ -799,9 +825,45 @@ static void init_memory(mig *m)
         }
 }
 
-mig *mig_start(sim *s, flow_net *net, flow_link *const *path, size_t npath, const scn_vm *vm, int vm_index,
-               int src, int dst, bool copy_disk, mig_done_fn done, void *arg)
+/* What a page costs on the wire and in the threads that send and receive
+ * it. Without multifd: one stream, 4104 bytes a page, 9 a zero page. With
+ * multifd: every page (zero or not) costs its share of a packet header; a
+ * normal page its 4 KiB, compressed by the VM's ratio if the channels
+ * compress. A sending thread copies each page, compresses it and, with TLS,
+ * encrypts what goes out; the receiving threads decompress. Threads beyond
+ * a host's cores add nothing. */
+static void init_channels(mig *m, mig_ends e)
 {
+    const scn_migration *p = m->p;
+    bool multifd = p->multifd_channels > 0;
+    int channels = multifd ? p->multifd_channels : 1;
+    double ratio = 1, comp_Bps = INFINITY, decomp_Bps = INFINITY;
+    if (multifd && p->multifd_compression == COMPRESS_ZSTD) {
+        ratio = m->vm->memory_compression;
+        comp_Bps = ZSTD_BPS;
+        decomp_Bps = ZSTD_DECOMP_BPS;
+    } else if (multifd && p->multifd_compression == COMPRESS_ZLIB) {
+        /* assumption: zlib gains the same share less of every page as on
+         * the benchmark corpus */
+        ratio = 1 + ZLIB_OF_ZSTD * (m->vm->memory_compression - 1);
+        comp_Bps = ZLIB_BPS;
+        decomp_Bps = ZLIB_DECOMP_BPS;
+    }
+    double hdr = multifd ? MULTIFD_HDR / MULTIFD_PAGES : 0;
+    double plain = multifd ? PAGE + hdr : PAGE_WIRE;
+    m->wire_normal = multifd ? PAGE / ratio + hdr : PAGE_WIRE;
+    m->wire_zero = multifd && p->zero_detection_multifd ? hdr : ZERO_WIRE;
+    m->threads = MIN(channels, MAX(e.src_cores, 1));
+    double t_send = plain / p->multifd_channel_Bps + PAGE / comp_Bps + (p->tls_Bps > 0 ? m->wire_normal / p->tls_Bps : 0);
+    double pps = m->threads / t_send;
+    pps = fmin(pps, MIN(channels, MAX(e.dst_cores, 1)) * decomp_Bps / PAGE);
+    m->cpu_cap = pps * m->wire_normal;
+}
+
+mig *mig_start(sim *s, flow_net *net, flow_link *const *path, size_t npath, const scn_vm *vm, int vm_index,
+               mig_ends ends, bool copy_disk, mig_done_fn done, void *arg)
+{
+    int src = ends.src, dst = ends.dst;
     mig *m = g_new0(mig, 1);
     m->s = s;
     m->net = net;
@@ -816,11 +878,8 @@ mig *mig_start(sim *s, flow_net *net, flow_link *const *path, size_t npath, cons
     m->stall_since = -1;
     m->waiting = -1;
     dirty_model_init(&m->dm, &vm->dirty, vm->memory);
+    init_channels(m, ends);
     init_memory(m);
-    int channels = m->p->multifd_channels > 0 ? m->p->multifd_channels : 1;
-    /* a sending thread copies and, with TLS, encrypts: the costs add */
-    double per_byte = 1 / m->p->multifd_channel_Bps + (m->p->tls_Bps > 0 ? 1 / m->p->tls_Bps : 0);
-    m->cpu_cap = channels / per_byte;
     set_costs(m);
     m->r = (mig_result){ .vm = vm_index, .from = src, .to = dst, .outcome = MIG_RUNNING, .start = sim_now(s),
                          .end = -1, .stop = -1, .resume = -1, .downtime = -1, .qemu_downtime = -1,

@@ -51,10 +51,17 @@ typedef struct {
 /* Called once when the migration reaches its outcome. */
 typedef void (*mig_done_fn)(mig *m, void *arg);
 
-/* Starts migrating vm (index vm_index in the scenario) from host src to dst
+/* The two ends of a migration: host indices and their cores (the sending
+ * and receiving threads share them). */
+typedef struct {
+    int src, dst;
+    int src_cores, dst_cores;
+} mig_ends;
+
+/* Starts migrating vm (index vm_index in the scenario) between the ends
  * over path now; copy_disk mirrors its disk first (non-shared storage). */
 mig *mig_start(sim *s, flow_net *net, flow_link *const *path, size_t npath, const scn_vm *vm, int vm_index,
-               int src, int dst, bool copy_disk, mig_done_fn done, void *arg);
+               mig_ends ends, bool copy_disk, mig_done_fn done, void *arg);
 /* Time the storage adds to the switchover (releasing and taking the disk's
  * lock, flushing), between the last byte and the resume. */
 void mig_set_handover(mig *m, sim_time t);

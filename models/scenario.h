@@ -69,6 +69,8 @@ typedef struct {
 } scn_service;
 
 typedef enum { PROFILE_QEMU, PROFILE_XEN_2005 } scn_profile;
+/* multifd-compression */
+typedef enum { COMPRESS_NONE, COMPRESS_ZLIB, COMPRESS_ZSTD } scn_compression;
 
 typedef struct {
     scn_profile profile;
@@ -88,6 +90,7 @@ typedef struct {
     bool postcopy_recovery;
     double postcopy_bandwidth_Bps; /* max-postcopy-bandwidth; 0: unlimited */
     int multifd_channels;        /* 0: off */
+    scn_compression multifd_compression; /* with multifd only */
     bool zero_detection_multifd; /* zero-page-detection=multifd (else legacy, in the main thread) */
     sim_time page_scan_cost;     /* main-thread time per zero page */
     sim_time zero_page_cost;     /* time to find a page is all zeros */
@@ -107,6 +110,7 @@ typedef struct {
     int vcpus;
     double zero;             /* fraction of memory that is zero pages at start */
     double kernel_dirty_pps; /* the guest kernel's own page writes per second */
+    double memory_compression; /* what zstd level 1 makes of its non-zero pages (ratio >= 1) */
     scn_dirty dirty;
     double disk_size, disk_write_Bps;
     scn_service service;

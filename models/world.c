@@ -631,8 +631,8 @@ bool world_migrate(world *w, int vm, int to, bool cold)
             flow_link_set_capacity(w->net, st->reach, world_hosts_reach(w, st->host, to) ? INFINITY : 0);
             path[npath++] = st->reach;
         }
-        st->active = mig_start(w->s, w->net, path, npath, &sc->vms[vm], vm, st->host, to, !w->so->shared,
-                               on_mig_done, w);
+        mig_ends ends = { st->host, to, sc->hosts[st->host].cores, sc->hosts[to].cores };
+        st->active = mig_start(w->s, w->net, path, npath, &sc->vms[vm], vm, ends, !w->so->shared, on_mig_done, w);
         /* the storage's part of the switchover (locks, flush): storage.switchover */
         mig_set_handover(st->active, sc->storage.switchover);
         if (w->so->gate)

@@ -126,7 +126,7 @@ Test(bitmap, random_marks_follow_p_plus_1_minus_p_q)
     cr_assert_float_eq(bitmap_kind_pending(b, 0), 0, 1e-12, "the zero pages' range is not touched");
     /* what lies ahead of the cursor is sent first, at 100 bytes a page */
     double cpu;
-    double ahead = bitmap_stretch(b, &cpu, NULL);
+    double ahead = bitmap_stretch(b, &cpu, NULL, NULL);
     cr_assert_float_eq(ahead, (450 + 150 * 0.25) * 100, 1e-6, "one mix of pages all the way round");
     cr_assert_float_eq(cpu, (450 + 150 * 0.25) * 1e-6, 1e-12);
     bitmap_free(b);
@@ -141,10 +141,10 @@ Test(bitmap, a_stretch_ends_where_the_cost_per_byte_changes)
     bitmap_set_cost(b, 0, 9, 236e-9);
     bitmap_set_cost(b, 1, 4104, 4104 / 1.2e9);
     double cpu;
-    cr_assert_float_eq(bitmap_stretch(b, &cpu, NULL), 400 * 9, 1e-9);
+    cr_assert_float_eq(bitmap_stretch(b, &cpu, NULL, NULL), 400 * 9, 1e-9);
     cr_assert_float_eq(cpu, 400 * 236e-9, 1e-15);
     bitmap_send(b, 400 * 9);
-    cr_assert_float_eq(bitmap_stretch(b, &cpu, NULL), 600 * 4104, 1e-6);
+    cr_assert_float_eq(bitmap_stretch(b, &cpu, NULL, NULL), 600 * 4104, 1e-6);
     bitmap_free(b);
 }
 

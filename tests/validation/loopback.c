@@ -9,13 +9,31 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "models/world.h"
 
-enum { C_ID, C_REP, C_VER, C_MEM, C_WS, C_COLD, C_PATTERN, C_RATE, C_BW, C_DTL, C_CAPS, C_STATUS, C_CONV, C_TOTAL,
-       C_DOWN, C_RESUME, C_SETUP, C_XFER, C_NORMAL, C_DUP, C_SYNCS, C_PASS1, C_REMAIN, C_THROTTLE, C_PCSWITCH,
-       C_RAM, C_NCOLS };
+/* the columns read, by their name in the header; the multifd file has
+ * more (its channels, compression and memory content) */
+enum { C_ID, C_WS, C_PATTERN, C_RATE, C_BW, C_DTL, C_CAPS, C_CONV, C_TOTAL, C_DOWN, C_XFER, C_DUP, C_SYNCS, C_RAM,
+       C_NREQ, C_CHANNELS = C_NREQ, C_COMPRESSION, C_RATIO, C_NCOLS };
+static const char *const col_names[C_NCOLS] = { "case_id", "ws_mib", "pattern", "dirty_rate_req_pps",
+                                                "max_bw_bytes_s", "downtime_limit_ms", "capabilities", "converged",
+                                                "total_time_ms", "downtime_ms", "transferred_bytes",
+                                                "duplicate_pages", "dirty_sync_count", "ram_total_bytes",
+                                                "multifd_channels", "multifd_compression", "compression_ratio" };
+
+/* One row's fields in column order (NULL where the file has no such
+ * column); false if the row has not as many fields as the header. */
+static bool pick(char **f, const int *idx, int nhead, char **out)
+{
+    if ((int)g_strv_length(f) != nhead)
+        return false;
+    for (int c = 0; c < C_NCOLS; c++)
+        out[c] = idx[c] >= 0 ? f[idx[c]] : NULL;
+    return true;
+}
 
 /* bw128_r4k: its bytes (-4.5%) and downtime (26 ms against 27-57 ms) say
  * the pass ends on dense used pages as modelled, but the live phase ran at
@@ -24,6 +42,19 @@ enum { C_ID, C_REP, C_VER, C_MEM, C_WS, C_COLD, C_PATTERN, C_RATE, C_BW, C_DTL, 
  * running that golive does not know. */
 const loopback_gap loopback_gaps[] = {
     { "bw128_r4k", "total", 0.125, "the live phase ran at ~0.88 of a 128 MiB/s cap; the cause is not modelled" },
+    /* unl_r20k: no rate limit, the guest running: the live phase moved
+     * about 0.1-0.2 GB/s on the 2-core rig (the destination QEMU busy,
+     * 0.46-0.53 CPU s), where golive's sender runs at its stop-and-copy
+     * speed, 1.2 GB/s. The same unexplained cost as bw128_r4k, larger. */
+    { "unl_r20k", "total", 0.85,
+      "no rate limit: the live phase ran at 0.1-0.2 GB/s on the 2-core rig, golive's at 1.2 GB/s (not modelled)" },
+    { "unl_r20k", "bytes", 0.13, "the same: a faster live phase leaves the guest less time to dirty pages" },
+    { "unl_r20k", "downtime", 0.75, "the same: the real switch came with more left to send" },
+    /* one compression ratio per VM: the working set's random pages do not
+     * compress while the kernel's do, so the packets in flight on the
+     * channels (the overshoot) are larger there than the mean ratio says */
+    { "mfzstd_r4k_rand", "total", 0.13,
+      "one compression ratio per VM: its random working set (ratio ~1) overshoots the limit more than the mean" },
     { NULL, NULL, 0, NULL },
 };
 
@@ -56,6 +87,15 @@ static char *scenario_text(char **f)
                         !strcmp(f[C_PATTERN], "seq") ? "sequential" : "uniform", rate, ws);
     GString *mg = g_string_new(NULL);
     g_string_printf(mg, "\"max_bandwidth\":%s,\"downtime_limit\":\"%sms\"", f[C_BW], f[C_DTL]);
+    int channels = f[C_CHANNELS] && *f[C_CHANNELS] ? atoi(f[C_CHANNELS]) : 0;
+    if (channels > 0 && strstr(f[C_CAPS], "multifd")) {
+        g_string_append_printf(mg, ",\"multifd_channels\":%d", channels);
+        if (f[C_COMPRESSION] && *f[C_COMPRESSION])
+            g_string_append_printf(mg, ",\"multifd_compression\":\"%s\"", f[C_COMPRESSION]);
+        /* the memory content as measured: what zstd made of its pages */
+        if (f[C_RATIO] && *f[C_RATIO])
+            g_string_append_printf(dirty, ",\"memory_compression\":%s", f[C_RATIO]);
+    }
     if (strstr(f[C_CAPS], "auto-converge"))
         g_string_append(mg, ",\"auto_converge\":true");
     if (strstr(f[C_CAPS], "postcopy-ram"))
@@ -64,8 +104,8 @@ static char *scenario_text(char **f)
     char *s = g_strdup_printf(
         "{\"golive\":1,\"name\":\"%s\",\"until\":\"40s\","
         "\"networks\":[{\"name\":\"lo\",\"latency\":\"10us\"}],"
-        "\"hosts\":[{\"name\":\"src\",\"nics\":[{\"network\":\"lo\",\"bandwidth\":\"100Gbit/s\"}]},"
-        "{\"name\":\"dst\",\"nics\":[{\"network\":\"lo\",\"bandwidth\":\"100Gbit/s\"}]}],"
+        "\"hosts\":[{\"name\":\"src\",\"cores\":2,\"nics\":[{\"network\":\"lo\",\"bandwidth\":\"100Gbit/s\"}]},"
+        "{\"name\":\"dst\",\"cores\":2,\"nics\":[{\"network\":\"lo\",\"bandwidth\":\"100Gbit/s\"}]}],"
         "\"migration\":{%s},"
         "\"vms\":[{\"name\":\"vm\",\"host\":\"src\",\"memory\":%.0f,\"zero\":%.6f%s}],"
         "\"events\":[{\"at\":0,\"action\":\"migrate\",\"vm\":\"vm\",\"to\":\"dst\"}]}",
@@ -85,12 +125,25 @@ size_t loopback_run(const char *csv, loopback_case *out, size_t max, size_t *row
     g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
     size_t n = 0;
     *rows = 0;
+    g_auto(GStrv) head = g_strsplit(g_strstrip(lines[0]), ",", -1);
+    int nhead = (int)g_strv_length(head), idx[C_NCOLS];
+    for (int c = 0; c < C_NCOLS; c++) {
+        idx[c] = -1;
+        for (int h = 0; h < nhead; h++)
+            if (!strcmp(head[h], col_names[c]))
+                idx[c] = h;
+        if (idx[c] < 0 && c < C_NREQ) {
+            *err = g_strdup_printf("%s:1: no column \"%s\"", csv, col_names[c]);
+            return 0;
+        }
+    }
     for (size_t i = 1; lines[i]; i++) {
         if (!*g_strstrip(lines[i]))
             continue; /* a blank line */
-        g_auto(GStrv) f = g_strsplit(lines[i], ",", -1);
-        if (g_strv_length(f) != C_NCOLS) {
-            *err = g_strdup_printf("%s:%zu: %u columns, expected %d", csv, i + 1, g_strv_length(f), C_NCOLS);
+        g_auto(GStrv) all = g_strsplit(lines[i], ",", -1);
+        char *f[C_NCOLS];
+        if (!pick(all, idx, nhead, f)) {
+            *err = g_strdup_printf("%s:%zu: %u columns, expected %d", csv, i + 1, g_strv_length(all), nhead);
             return 0;
         }
         ++*rows;
@@ -155,8 +208,9 @@ size_t loopback_run(const char *csv, loopback_case *out, size_t max, size_t *row
         for (size_t i = 1; lines[i]; i++) {
             if (!*lines[i])
                 continue;
-            g_auto(GStrv) f = g_strsplit(lines[i], ",", -1);
-            if (strcmp(f[C_ID], out[k].id))
+            g_auto(GStrv) all = g_strsplit(lines[i], ",", -1);
+            char *f[C_NCOLS];
+            if (!pick(all, idx, nhead, f) || strcmp(f[C_ID], out[k].id))
                 continue;
             double v;
             v = g_ascii_strtod(f[C_TOTAL], NULL), g_array_append_val(tot, v);

@@ -35,7 +35,7 @@ typedef struct {
  * worst error tolerated until the model is fixed (the test fails once the
  * case meets the target, so that the entry goes). */
 typedef struct {
-    const char *id, *metric; /* "total" or "bytes" */
+    const char *id, *metric; /* "total", "bytes" or "downtime" */
     double worst;
     const char *why;
 } loopback_gap;
