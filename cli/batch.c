@@ -786,6 +786,21 @@ json_object *batch_report(const batch *b, char **csv_out, char **txt_out)
             json_object_object_add(o, "max_cpu_throttle", json_object_new_double(r->max_throttle));
             json_object_object_add(o, "postcopy_switch", jtime(r->postcopy_switch));
             json_object_object_add(o, "postcopy_fault_time", jtime(r->postcopy_switch >= 0 ? r->postcopy_fault_time : -1));
+            if (sc->vms[r->vm].migration.xbzrle && !r->restart) {
+                /* query-migrate's xbzrle-cache block; the miss rate over
+                 * the pages XBZRLE looked at */
+                json_object *x = json_object_new_object();
+                double looked = r->xbzrle_pages + r->xbzrle_cache_miss + r->xbzrle_overflow;
+                json_object_object_add(x, "cache_size", json_object_new_int64((int64_t)sc->vms[r->vm].migration.xbzrle_cache));
+                json_object_object_add(x, "pages", json_object_new_int64((int64_t)llround(r->xbzrle_pages)));
+                json_object_object_add(x, "bytes", json_object_new_int64((int64_t)llround(r->xbzrle_bytes)));
+                json_object_object_add(x, "cache_miss", json_object_new_int64((int64_t)llround(r->xbzrle_cache_miss)));
+                json_object_object_add(x, "cache_miss_rate", json_object_new_double(looked > 0 ? r->xbzrle_cache_miss / looked : 0));
+                json_object_object_add(x, "overflow", json_object_new_int64((int64_t)llround(r->xbzrle_overflow)));
+                json_object_object_add(x, "encoding_rate",
+                                       json_object_new_double(r->xbzrle_bytes > 0 ? r->xbzrle_pages * 4096 / r->xbzrle_bytes : 0));
+                json_object_object_add(o, "xbzrle", x);
+            }
             json_object *its = json_object_new_array();
             for (guint j = 0; j < r->iterations->len; j++) {
                 const mig_iteration *it = &g_array_index(r->iterations, mig_iteration, j);
@@ -921,6 +936,10 @@ bool batch_write_part(const batch *b, const char *scenario_text, const char *pat
                 json_object_array_add(its, ia);
             }
             json_object_array_add(a, its);
+            json_object_array_add(a, part_hex(m->xbzrle_pages));
+            json_object_array_add(a, part_hex(m->xbzrle_cache_miss));
+            json_object_array_add(a, part_hex(m->xbzrle_overflow));
+            json_object_array_add(a, part_hex(m->xbzrle_bytes));
             json_object_array_add(ms, a);
         }
         for (guint i = 0; i < o->incidents->len; i++) {
@@ -1017,12 +1036,13 @@ static bool part_run_ok(json_object *ro, size_t r, const scenario *sc, char **wh
     int64_t nv = (int64_t)sc->nvms, nh = (int64_t)sc->nhosts;
     for (size_t i = 0; i < json_object_array_length(ms); i++) {
         json_object *a = json_object_array_get_idx(ms, i);
-        if (!part_is_array(a, 19))
-            PART_BAD("$.results[%zu].m[%zu]: expected an array of 19 values", r, i);
+        if (!part_is_array(a, 23))
+            PART_BAD("$.results[%zu].m[%zu]: expected an array of 23 values", r, i);
 #define F(x) json_object_array_get_idx(a, x)
         bool ok = part_is_int(F(0), 0, nv - 1) && part_is_int(F(1), 0, nh - 1) && part_is_int(F(2), 0, nh - 1) &&
                   json_object_is_type(F(3), json_type_boolean) && part_is_int(F(4), MIG_RUNNING, MIG_VM_LOST) &&
-                  part_is_hex(F(12)) && part_is_int(F(13), 0, INT32_MAX) && part_is_hex(F(14)) && part_is_hex(F(15)) && part_is_array(F(18), 0);
+                  part_is_hex(F(12)) && part_is_int(F(13), 0, INT32_MAX) && part_is_hex(F(14)) && part_is_hex(F(15)) && part_is_array(F(18), 0) &&
+                  part_is_hex(F(19)) && part_is_hex(F(20)) && part_is_hex(F(21)) && part_is_hex(F(22));
         for (int x = 5; x <= 17 && ok; x++)
             if (x < 12 || x > 15)
                 ok = part_is_int(F(x), INT64_MIN, INT64_MAX);
@@ -1149,7 +1169,9 @@ batch *batch_merge(const char *const *paths, size_t n, scenario **sc_out, GPtrAr
                                     .client_downtime = json_object_get_int64(F(11)), .transferred = part_unhex(F(12)),
                                     .syncs = json_object_get_int(F(13)), .remaining_before_stop = part_unhex(F(14)),
                                     .max_throttle = part_unhex(F(15)), .postcopy_switch = json_object_get_int64(F(16)),
-                                    .postcopy_fault_time = json_object_get_int64(F(17)) } };
+                                    .postcopy_fault_time = json_object_get_int64(F(17)),
+                                    .xbzrle_pages = part_unhex(F(19)), .xbzrle_cache_miss = part_unhex(F(20)),
+                                    .xbzrle_overflow = part_unhex(F(21)), .xbzrle_bytes = part_unhex(F(22)) } };
                 json_object *its = F(18);
 #undef F
                 rm.r.iterations = g_array_new(FALSE, FALSE, sizeof(mig_iteration));

@@ -23,6 +23,8 @@ struct bitmap {
     /* pages set per kind: summed exactly at every full normalize, kept up
      * to date in between by the sends (the hot path) */
     double pend[BITMAP_MAX_KINDS];
+    double sent[BITMAP_MAX_KINDS]; /* pages of each kind sent so far */
+    int rounds;                    /* times the cursor went past the end of memory */
     double dens[BITMAP_MAX_KINDS]; /* pages of a kind per address of its range */
     double wire[BITMAP_MAX_KINDS];
     /* most migrations need a handful of segments: they live here, and move
@@ -130,6 +132,8 @@ double bitmap_wire_bytes(const bitmap *b)
 }
 
 double bitmap_cursor(const bitmap *b) { return b->cursor; }
+double bitmap_kind_sent(const bitmap *b, int k) { return b->sent[k]; }
+int bitmap_rounds(const bitmap *b) { return b->rounds; }
 int bitmap_segments(const bitmap *b) { return b->nseg; }
 
 /* The segment holding address x (binary search). */
@@ -223,8 +227,10 @@ static void assign(bitmap *b, int k, double lo, double hi, double v)
             b->pend[k] += len * (v - b->p[j][k]) * b->dens[k];
             b->p[j][k] = v;
         } else {
-            for (int i = 0; i < b->nk; i++)
+            for (int i = 0; i < b->nk; i++) {
                 b->pend[i] -= len * b->p[j][i] * b->dens[i];
+                b->sent[i] += len * b->p[j][i] * b->dens[i];
+            }
             memset(b->p[j], 0, sizeof b->p[0]);
         }
     }
@@ -292,8 +298,10 @@ double bitmap_send(bitmap *b, double bytes)
         if (j > 0 && b->cursor - b->x0[j] < EPS && bytes < per * (seg_end(b, j) - b->cursor) - 0.5 &&
             seg_clear(b, j - 1)) {
             double x = b->cursor + bytes / per;
-            for (int i = 0; i < b->nk; i++)
+            for (int i = 0; i < b->nk; i++) {
                 b->pend[i] -= (x - b->x0[j]) * b->p[j][i] * b->dens[i];
+                b->sent[i] += (x - b->x0[j]) * b->p[j][i] * b->dens[i];
+            }
             b->x0[j] = b->cursor = x;
             return bytes;
         }
@@ -325,6 +333,7 @@ double bitmap_send(bitmap *b, double bytes)
             bytes -= avail;
             left -= avail;
             wrapped |= e >= b->n - EPS;
+            b->rounds += e >= b->n - EPS;
             b->cursor = e >= b->n - EPS ? 0 : e;
         } else {
             double x = b->cursor + bytes / per;

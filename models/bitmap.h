@@ -60,6 +60,11 @@ void bitmap_clear(bitmap *b);
  * what it passes is cleared. Returns the bytes used (less when the bitmap
  * runs dry). */
 double bitmap_send(bitmap *b, double bytes);
+/* Pages of kind k sent so far (each send of a page counts). */
+double bitmap_kind_sent(const bitmap *b, int k);
+/* Complete rounds: how often the cursor has gone past the end of memory
+ * (QEMU's complete_round). */
+int bitmap_rounds(const bitmap *b);
 
 /* From the cursor on, the bytes up to where the mix of pages (and so the
  * sending thread's cost per byte) changes, the thread's seconds for them,

@@ -88,7 +88,11 @@ struct mig {
     double kpages[NKIND];            /* pages of each kind */
     bool seq[NKIND];                 /* written in a sweep */
     double sweep_x[NKIND];           /* a sweep's address at the last sync */
-    double page_cost;                /* wire bytes of a normal page: 4104, less with XBZRLE re-sends */
+    bool xb_on, xb_started;          /* XBZRLE in use; past its first round */
+    double xb_sent0[NKIND];          /* pages of each kind sent when it started */
+    double xb_prev[NKIND];           /* ... when last counted */
+    double xb_hit[NKIND];            /* chance that a page of the kind sent now is cached */
+    double xb_delta[NKIND];          /* wire bytes of its delta; over a page: an overflow */
     double wire_normal, wire_zero;   /* wire bytes of a normal and a zero page on their first send */
     int threads;                     /* sending threads that run at once */
     double cpu_cap;                  /* sender CPU limit, wire bytes/s of normal pages */
@@ -125,24 +129,98 @@ static double total_pending(const mig *m) { return m->bm ? bitmap_pending(m->bm)
 /* Bytes on the wire to send every pending page. */
 static double wire_bytes(const mig *m) { return bitmap_wire_bytes(m->bm); }
 
-/* XBZRLE (ram.c save_xbzrle_page; facts 6.3): a page sent again that is
- * still in the cache goes as an encoded XOR delta; a miss, or a delta that
- * does not pay, sends the whole page. The cache holds the most recently sent
- * pages, so a working set that fits is always hit; hit and compression
- * ratios can also be given. */
-static double xbzrle_page_cost(const mig *m)
+/* XBZRLE (ram.c save_xbzrle_page, page_cache.c; facts 6.3). It starts
+ * once the cursor has completed a round (xbzrle_started): the first pass
+ * sends every page whole and caches none. From then on a page sent that is
+ * not in the cache is a miss: it goes whole and is inserted; a page in the
+ * cache goes as its XOR delta against the cached copy, encoded as runs (a
+ * zero run and a changed run, each with a 1-2 byte length) behind an
+ * 11-byte record (page header, encoding flag, 2-byte length); a delta that
+ * would exceed a page is an overflow and goes whole. The cache holds
+ * cache_size / 4 KiB pages. QEMU's is direct-mapped with a two-sync
+ * protection of fresh entries; golive shares it among what was sent since
+ * XBZRLE started, in proportion (so a working set larger than the cache is
+ * hit in cache / sent). The encoding scans the page and its cached copy on
+ * the sending thread; an insert copies the page. */
+static void trace_mig(mig *m, const char *kind);
+static double logged(const mig *m, int k);
+
+#define XBZRLE_HDR 11.0
+#define XBZRLE_RUN_OVERHEAD 3.0  /* the two run lengths of one changed run */
+#define XBZRLE_SCAN_BPS 4e9      /* assumption: memory speed, SIMD compare */
+#define XBZRLE_COPY_BPS 8e9      /* assumption: memcpy of a page into the cache */
+
+/* Distinct pages among `sent` sends of uniformly chosen pages of kind k (a
+ * sweep's sends are distinct until it wraps). */
+static double distinct_sent(const mig *m, int k, double sent)
+{
+    if (m->kpages[k] <= 0 || sent <= 0)
+        return 0;
+    if (m->seq[k])
+        return fmin(sent, m->kpages[k]);
+    return m->kpages[k] * -expm1(-sent / m->kpages[k]);
+}
+
+/* At a sync: the chance that a page of each kind sent from now on is in the
+ * cache, and its delta's size from the writes each dirty page took. */
+static void xbzrle_plan(mig *m)
 {
     const scn_migration *p = m->p;
-    double hit = p->xbzrle_hit_ratio;
-    if (hit < 0) {
-        double ws = 0;
-        for (int i = 0; i < m->dm.nregions; i++)
-            ws += m->dm.r[i].pages;
-        hit = ws > 0 ? fmin(1, p->xbzrle_cache / PAGE / ws) : 1;
+    double d[NKIND] = { 0 }, total = 0;
+    for (int k = 0; k < m->kzero; k++) {
+        d[k] = distinct_sent(m, k, bitmap_kind_sent(m->bm, k) - m->xb_sent0[k]);
+        total += d[k];
     }
-    /* encoded delta plus the page header and a 2-byte length */
-    double delta = p->xbzrle_compression * PAGE + 10;
-    return hit * fmin(delta, m->wire_normal) + (1 - hit) * m->wire_normal;
+    double share = total > 0 ? fmin(1, p->xbzrle_cache / PAGE / total) : 1;
+    for (int k = 0; k < m->kzero; k++) {
+        m->xb_hit[k] = p->xbzrle_hit_ratio >= 0 ? p->xbzrle_hit_ratio
+                       : m->kpages[k] > 0       ? fmin(1, d[k] * share / m->kpages[k])
+                                                : 0;
+        if (p->xbzrle_compression >= 0) {
+            m->xb_delta[k] = p->xbzrle_compression * PAGE + XBZRLE_HDR;
+            continue;
+        }
+        /* writes per page the log found dirty in the period that ends here */
+        double dirty = m->seq[k] ? fmin(m->writes[k], m->kpages[k]) : logged(m, k);
+        double w = dirty > 0 ? fmax(1, m->writes[k] / dirty) : 1;
+        double bpw = m->vm->dirty.bytes_per_write > 0 ? m->vm->dirty.bytes_per_write : 64;
+        m->xb_delta[k] = XBZRLE_HDR + fmin(PAGE, w * bpw) + w * XBZRLE_RUN_OVERHEAD;
+    }
+}
+
+/* Counts ds pages of kind k sent: hits, misses, overflows. */
+static void xbzrle_count_pages(mig *m, int k, double ds)
+{
+    if (ds <= 0)
+        return;
+    double h = ds * m->xb_hit[k];
+    m->r.xbzrle_cache_miss += ds - h;
+    if (m->xb_delta[k] > PAGE) {
+        m->r.xbzrle_overflow += h;
+    } else {
+        m->r.xbzrle_pages += h;
+        m->r.xbzrle_bytes += h * m->xb_delta[k];
+    }
+}
+
+/* After a send: XBZRLE starts when the cursor completes its first round;
+ * then what went out is counted. */
+static void xbzrle_after_send(mig *m)
+{
+    if (!m->xb_started) {
+        if (bitmap_rounds(m->bm) < 1)
+            return;
+        m->xb_started = true;
+        for (int k = 0; k < m->kzero; k++)
+            m->xb_sent0[k] = m->xb_prev[k] = bitmap_kind_sent(m->bm, k);
+        trace_mig(m, "xbzrle-started");
+        return;
+    }
+    for (int k = 0; k < m->kzero; k++) {
+        double now = bitmap_kind_sent(m->bm, k);
+        xbzrle_count_pages(m, k, now - m->xb_prev[k]);
+        m->xb_prev[k] = now;
+    }
 }
 
 /* Page writes since the last sync, per kind. The guest's own writes need
@@ -194,6 +272,8 @@ static void settle(mig *m)
         m->zero_left -= d;
         m->zero_t = now;
         m->sent_total += bitmap_send(m->bm, d);
+        if (m->xb_on)
+            xbzrle_after_send(m);
     }
     if (!m->f)
         return;
@@ -206,6 +286,8 @@ static void settle(mig *m)
     if (m->phase != PH_PRECOPY && m->phase != PH_POSTCOPY)
         return; /* disk copy, stop-and-copy and device state are not pages */
     bitmap_send(m->bm, d);
+    if (m->xb_on)
+        xbzrle_after_send(m);
 }
 
 static void end_iteration(mig *m)
@@ -233,6 +315,8 @@ static void set_costs(mig *m);
 static void bitmap_sync(mig *m)
 {
     accumulate(m);
+    if (m->xb_started)
+        xbzrle_plan(m); /* before the period's writes are merged */
     double before = total_pending(m);
     for (int k = 0; k < m->kzero; k++) {
         if (m->kpages[k] <= 0)
@@ -249,11 +333,8 @@ static void bitmap_sync(mig *m)
     double added = total_pending(m) - before;
     m->trace_t0 = sim_now(m->s);
     m->r.syncs++;
-    /* from now on pages go out a second time: XBZRLE can encode them */
-    if (m->p->xbzrle && m->p->profile == PROFILE_QEMU) {
-        m->page_cost = xbzrle_page_cost(m);
+    if (m->xb_started)
         set_costs(m);
-    }
     m->ac_dirty_pages += added;
     sim_time now = sim_now(m->s);
     if (now - m->ac_period_start >= SIM_S) {
@@ -361,11 +442,20 @@ static void set_costs(mig *m)
     double zero_cpu = sim_to_s(p->page_scan_cost);
     double detect = sim_to_s(p->zero_page_cost);
     zero_cpu += p->zero_detection_multifd && p->multifd_channels > 0 ? detect / m->threads : detect;
+    double full = m->wire_normal, t_full = full / m->cpu_cap;
     for (int k = 0; k < m->nk; k++) {
-        if (k < m->kzero)
-            bitmap_set_cost(m->bm, k, m->page_cost, m->page_cost / m->cpu_cap);
-        else
+        if (k >= m->kzero) {
             bitmap_set_cost(m->bm, k, m->wire_zero, zero_cpu);
+        } else if (!m->xb_started) {
+            bitmap_set_cost(m->bm, k, full, t_full);
+        } else {
+            /* a hit is encoded (and sent whole if it overflows); a miss is
+             * copied into the cache and sent whole */
+            double h = m->xb_hit[k], enc = PAGE / XBZRLE_SCAN_BPS, ins = PAGE / XBZRLE_COPY_BPS;
+            double dw = m->xb_delta[k] > PAGE ? full : m->xb_delta[k];
+            bitmap_set_cost(m->bm, k, h * dw + (1 - h) * full,
+                            h * (enc + dw / m->cpu_cap) + (1 - h) * (ins + t_full));
+        }
     }
 }
 
@@ -538,6 +628,9 @@ static void final_copy(sim *s, void *arg)
     mig *m = arg;
     m->timer = 0;
     double bytes = wire_bytes(m) + m->p->device_state;
+    if (m->xb_started) /* the last stage encodes too, and inserts nothing */
+        for (int k = 0; k < m->kzero; k++)
+            xbzrle_count_pages(m, k, bitmap_kind_pending(m->bm, k));
     bitmap_clear(m->bm);
     /* the final copy is not rate limited (QEMU RATE_LIMIT_DISABLED; Xen
      * sent the last round at full speed) */
@@ -815,7 +908,6 @@ static void init_memory(mig *m)
     /* the guest's own writes, on its own pages (validation README) */
     m->rate[m->kown] = m->kpages[m->kown] > 0 ? vm->kernel_dirty_pps : 0;
     m->bm = bitmap_new(mem, m->nk, kinds);
-    m->page_cost = m->wire_normal;
     /* where each sweep starts is not in the scenario: drawn per run */
     for (int k = 0; k < m->nd; k++)
         if (m->seq[k]) {
@@ -879,6 +971,9 @@ mig *mig_start(sim *s, flow_net *net, flow_link *const *path, size_t npath, cons
     m->waiting = -1;
     dirty_model_init(&m->dm, &vm->dirty, vm->memory);
     init_channels(m, ends);
+    /* with multifd, QEMU sends every page on the channels, never through
+     * XBZRLE (ram_save_target_page): the scenario loader refuses both */
+    m->xb_on = m->p->xbzrle && m->p->profile == PROFILE_QEMU && m->p->multifd_channels == 0;
     init_memory(m);
     set_costs(m);
     m->r = (mig_result){ .vm = vm_index, .from = src, .to = dst, .outcome = MIG_RUNNING, .start = sim_now(s),

@@ -45,6 +45,10 @@ typedef struct {
     double max_throttle;          /* auto-converge, 0..1 */
     sim_time postcopy_switch;     /* -1 if none */
     sim_time postcopy_fault_time; /* guest time lost to remote page faults */
+    /* XBZRLE, as query-migrate's xbzrle-cache counts them (pages sent as
+     * deltas, whole pages that missed the cache, deltas that overflowed a
+     * page, and the deltas' bytes) */
+    double xbzrle_pages, xbzrle_cache_miss, xbzrle_overflow, xbzrle_bytes;
     GArray *iterations;           /* mig_iteration */
 } mig_result;
 

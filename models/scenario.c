@@ -631,11 +631,12 @@ scn_migration scenario_migration_defaults(scn_profile profile)
         .ac_increment = 0.10,
         .ac_threshold = 0.50,
         .ac_max = 0.99,
-        /* xbzrle-cache-size 64 MiB (facts 6.3); hit and compression ratios
-         * depend on the workload: assumptions */
+        /* xbzrle-cache-size 64 MiB (facts 6.3); hits and delta sizes follow
+         * from what was sent and how pages are written (migration.c), unless
+         * given */
         .xbzrle_cache = 64 * MiB,
-        .xbzrle_hit_ratio = -1, /* derived from cache size vs working set */
-        .xbzrle_compression = 0.25,
+        .xbzrle_hit_ratio = -1,
+        .xbzrle_compression = -1,
         /* libvirt --postcopy-after-precopy switches after the first pass,
          * i.e. at the second bitmap sync: assumption as a default */
         .postcopy_after_syncs = 2,
@@ -759,6 +760,9 @@ static void load_migration(ctx *c, const scenario *s, json_object *o, scn_migrat
     m->multifd_channels = (int)get_int(c, o, "multifd_channels", 0, 256, m->multifd_channels, false);
     static const char *const comp[] = { "none", "zlib", "zstd", NULL };
     m->multifd_compression = (scn_compression)get_enum(c, o, "multifd_compression", comp, m->multifd_compression);
+    if (m->xbzrle && m->multifd_channels > 0)
+        err_at(c, "xbzrle",
+               "(set here or inherited) does nothing with multifd_channels: QEMU sends multifd pages without XBZRLE");
     if (m->multifd_compression != COMPRESS_NONE && m->multifd_channels == 0)
         err_at(c, "multifd_compression",
                "(set here or inherited) needs multifd_channels >= 1: QEMU compresses only on the multifd channels");
@@ -864,14 +868,14 @@ static void load_dirty(ctx *c, json_object *vo, scn_vm *vm)
     }
     case DIRTY_UNIFORM:
     case DIRTY_SEQUENTIAL: {
-        static const char *const k[] = { "model", "rate", "working_set", "cpu_share", NULL };
+        static const char *const k[] = { "model", "rate", "working_set", "cpu_share", "bytes_per_write", NULL };
         check_keys(c, o, k);
         d->rate_pps = get_page_rate(c, o, "rate", true);
         d->working_set = get_quantity(c, o, "working_set", UNITS_SIZE, Q_POS, vm->memory, false);
         break;
     }
     case DIRTY_HOTCOLD: {
-        static const char *const k[] = { "model", "hot_set", "hot_rate", "cold_rate", "cpu_share", NULL };
+        static const char *const k[] = { "model", "hot_set", "hot_rate", "cold_rate", "cpu_share", "bytes_per_write", NULL };
         check_keys(c, o, k);
         d->working_set = get_quantity(c, o, "hot_set", UNITS_SIZE, Q_POS, 0, true);
         d->rate_pps = get_page_rate(c, o, "hot_rate", true);
@@ -879,7 +883,7 @@ static void load_dirty(ctx *c, json_object *vo, scn_vm *vm)
         break;
     }
     case DIRTY_TRACE: {
-        static const char *const k[] = { "model", "file", "interval", "cpu_share", NULL };
+        static const char *const k[] = { "model", "file", "interval", "cpu_share", "bytes_per_write", NULL };
         check_keys(c, o, k);
         d->trace_file = get_string(c, o, "file", true, NULL);
         d->trace_interval = get_time(c, o, "interval", Q_POS, SIM_S, false);
@@ -890,6 +894,10 @@ static void load_dirty(ctx *c, json_object *vo, scn_vm *vm)
     }
     /* Assumption: a writer is CPU-bound unless told otherwise. */
     d->cpu_share = get_quantity(c, o, "cpu_share", UNITS_FRACTION, Q_POS, 1, false);
+    /* Assumption: a write changes one 64-byte cache line of its page. */
+    d->bytes_per_write = get_quantity(c, o, "bytes_per_write", UNITS_SIZE, Q_POS, 64, false);
+    if (d->bytes_per_write > UNITS_PAGE_SIZE)
+        err_at(c, "bytes_per_write", "larger than a page (4 KiB)");
     if (d->working_set > vm->memory && vm->memory > 0)
         err_at(c, d->model == DIRTY_HOTCOLD ? "hot_set" : "working_set",
                "larger than the VM's memory");
