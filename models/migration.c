@@ -49,6 +49,7 @@
 #define WINDOW (100 * SIM_MS)     /* BUFFER_DELAY (facts row 36) */
 #define STALL_TIMEOUT (30 * SIM_S) /* libvirt keepalive 5 s x (5 + 1) (facts row 42) */
 #define WATCHDOG SIM_S
+#define AC_SYNC_PERIOD (5 * SIM_S) /* CPU_THROTTLE_DIRTY_SYNC_TIMESLICE_MS */
 #define FAULT_OVERHEAD (100 * SIM_US) /* assumption: userfaultfd round trip besides the network */
 /* kinds of pages: the dirty model's regions, the guest's own pages, the
  * zero pages, and the zero pages inside each region */
@@ -103,6 +104,8 @@ struct mig {
     sim_time ac_period_start;
     double ac_bytes_start, ac_dirty_pages;
     int ac_high;
+    sim_event ac_timer;              /* auto-converge's background sync */
+    int ac_syncs_prev;               /* dirty-sync-count at its last tick */
     sim_time it_start;
     double it_bytes_start;
     sim_time stall_since;
@@ -299,10 +302,28 @@ static void end_iteration(mig *m)
     m->it_bytes_start = m->sent_total;
 }
 
-static void throttle_up(mig *m)
+/* mig_throttle_guest_down (ram.c), in QEMU's whole percents: the first
+ * step sets cpu-throttle-initial; later ones add cpu-throttle-increment or,
+ * with cpu-throttle-tailslow, no more than takes the guest's CPU share down
+ * to the one that would make the period's dirty bytes meet the threshold;
+ * cpu_throttle_set keeps it within 1..99 and max-cpu-throttle caps it. */
+static void throttle_up(mig *m, double dirty_bytes, double threshold_bytes)
 {
     const scn_migration *p = m->p;
-    m->throttle = m->throttle == 0 ? p->ac_initial : fmin(p->ac_max, m->throttle + p->ac_increment);
+    int now = (int)lround(m->throttle * 100), initial = (int)lround(p->ac_initial * 100);
+    int inc = (int)lround(p->ac_increment * 100), max = (int)lround(p->ac_max * 100);
+    int pct;
+    if (now == 0) {
+        pct = initial;
+    } else {
+        if (p->ac_tailslow) {
+            int cpu_now = 100 - now;
+            int cpu_ideal = (int)(cpu_now * (threshold_bytes / dirty_bytes)); /* uint64_t in QEMU: truncated */
+            inc = MIN(cpu_now - cpu_ideal, inc);
+        }
+        pct = MIN(now + inc, max);
+    }
+    m->throttle = MAX(1, MIN(99, pct)) / 100.0;
     if (m->throttle > m->r.max_throttle)
         m->r.max_throttle = m->throttle;
     trace_mig(m, "cpu-throttle");
@@ -342,7 +363,7 @@ static void bitmap_sync(mig *m)
             double xfer = m->sent_total - m->ac_bytes_start;
             if (m->ac_dirty_pages * PAGE > m->p->ac_threshold * xfer && ++m->ac_high >= 2) {
                 m->ac_high = 0;
-                throttle_up(m);
+                throttle_up(m, m->ac_dirty_pages * PAGE, m->p->ac_threshold * xfer);
             }
         }
         m->ac_period_start = now;
@@ -389,7 +410,8 @@ static void cancel_timers(mig *m)
     sim_cancel(m->s, m->timer);
     sim_cancel(m->s, m->gate_timer);
     sim_cancel(m->s, m->zero_timer);
-    m->tick = m->watchdog = m->timer = m->gate_timer = m->zero_timer = 0;
+    sim_cancel(m->s, m->ac_timer);
+    m->tick = m->watchdog = m->timer = m->gate_timer = m->zero_timer = m->ac_timer = 0;
     m->waiting = -1;
 }
 
@@ -815,6 +837,31 @@ static void disk_round_done(mig *m)
 
 static void precopy_begins(mig *m);
 
+/* cpu_throttle_dirty_sync_timer_tick (migration/cpu-throttle.c, QEMU >=
+ * 9.2): with auto-converge, every 5 s, once the first pass is over (sync
+ * count > 1), the bitmap is synced if no sync came in the last 5 s, so that
+ * the throttle can rise even when a pass takes minutes. Migration started
+ * the timer with the migration thread; golive starts it with precopy (1 ms
+ * of setup later). */
+static void ac_sync_tick(sim *s, void *arg)
+{
+    mig *m = arg;
+    m->ac_timer = 0;
+    if (m->phase != PH_PRECOPY)
+        return;
+    if (m->r.syncs > 1 && m->r.syncs == m->ac_syncs_prev) {
+        settle(m);
+        bitmap_sync(m);
+        end_iteration(m);
+        trace_mig(m, "bitmap-sync");
+        if (m->p->postcopy && m->r.syncs >= m->p->postcopy_after_syncs)
+            m->postcopy_requested = true; /* the count is what the operator watches */
+        precopy_continue(m); /* what lies ahead changed */
+    }
+    m->ac_syncs_prev = m->r.syncs;
+    m->ac_timer = sim_after(s, AC_SYNC_PERIOD, ac_sync_tick, m);
+}
+
 static void setup_done(sim *s, void *arg)
 {
     (void)s;
@@ -840,6 +887,8 @@ static void precopy_begins(mig *m)
     }
     precopy_continue(m);
     m->tick = sim_after(s, WINDOW, tick_event, m);
+    if (m->p->auto_converge)
+        m->ac_timer = sim_after(s, AC_SYNC_PERIOD, ac_sync_tick, m);
 }
 
 /* The kinds of pages and the bitmap QEMU starts with (every bit set).

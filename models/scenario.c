@@ -723,13 +723,25 @@ static void load_migration(ctx *c, const scenario *s, json_object *o, scn_migrat
     json_object *p;
     m->auto_converge = get_feature(c, o, "auto_converge", m->auto_converge, &p);
     if (p) {
-        static const char *const ak[] = { "initial", "increment", "threshold", "max", NULL };
+        static const char *const ak[] = { "initial", "increment", "threshold", "max", "tailslow", NULL };
         size_t mk = push_key(c, "auto_converge");
         check_keys(c, p, ak);
         m->ac_initial = get_quantity(c, p, "initial", UNITS_FRACTION, Q_ANY, m->ac_initial, false);
         m->ac_increment = get_quantity(c, p, "increment", UNITS_FRACTION, Q_ANY, m->ac_increment, false);
         m->ac_threshold = get_quantity(c, p, "threshold", UNITS_FRACTION, Q_ANY, m->ac_threshold, false);
         m->ac_max = get_quantity(c, p, "max", UNITS_FRACTION, Q_ANY, m->ac_max, false);
+        m->ac_tailslow = get_bool(c, p, "tailslow", m->ac_tailslow);
+        /* QEMU's ranges (migration/options.c migrate_params_check), in
+         * whole percents */
+        const struct {
+            const char *key;
+            double v, lo, hi;
+        } r[] = { { "initial", m->ac_initial, 0.01, 0.99 }, { "increment", m->ac_increment, 0.01, 0.99 },
+                  { "threshold", m->ac_threshold, 0.01, 1.0 }, { "max", m->ac_max, 0.01, 0.99 } };
+        for (size_t i = 0; i < G_N_ELEMENTS(r); i++)
+            if (get(p, r[i].key) && !(r[i].v >= r[i].lo - 1e-9 && r[i].v <= r[i].hi + 1e-9))
+                err_at(c, r[i].key, "expected %g%% to %g%% (QEMU's range), not %g%%", 100 * r[i].lo, 100 * r[i].hi,
+                       100 * r[i].v);
         pop_to(c, mk);
     }
     m->xbzrle = get_feature(c, o, "xbzrle", m->xbzrle, &p);

@@ -84,6 +84,7 @@ typedef struct {
     sim_time resume;             /* destination resume after the last byte */
     bool auto_converge;
     double ac_initial, ac_increment, ac_threshold, ac_max;
+    bool ac_tailslow;            /* cpu-throttle-tailslow */
     bool xbzrle;
     double xbzrle_cache, xbzrle_hit_ratio, xbzrle_compression;
     bool postcopy;

@@ -775,3 +775,64 @@ Test(migration, compressing_threads_share_the_hosts_cores)
     cr_assert_float_eq(t[1], t[2], 0.02 * t[2], "4 channels on 1 core %.2f s, 1 channel %.2f s", t[1], t[2]);
     cr_assert(t[0] < t[2] / 3.5, "4 channels on 16 cores %.2f s", t[0]);
 }
+
+/* Auto-converge in QEMU >= 9.2 (cpu_throttle_dirty_sync_timer_tick): once
+ * the first pass is over, the bitmap is synced every 5 s if no decision
+ * synced it, so that the throttle rises (every second such period: two
+ * high periods in a row) even when a pass would take minutes. A 256 GiB
+ * VM dirtying 2 GB/s over 10 Gbit/s: its first pass takes 208 s, after it
+ * the syncs come 5 s apart (the first one up to 10 s: the timer syncs when
+ * a whole tick went by without a sync) and the throttle climbs; cpu-throttle-tailslow climbs no faster. */
+Test(migration, auto_converge_syncs_in_the_background_and_climbs, .timeout = 60)
+{
+    const char *vm = "{\"name\":\"v\",\"host\":\"a\",\"memory\":\"256GiB\",\"zero\":\"10%\",\"dirty\":"
+                     "{\"model\":\"uniform\",\"rate\":\"2GB/s\",\"working_set\":\"128GiB\"}}";
+    double maxt[2];
+    const char *cfg[2] = { "{\"max_bandwidth\":\"unlimited\",\"auto_converge\":true}",
+                           "{\"max_bandwidth\":\"unlimited\",\"auto_converge\":{\"tailslow\":true}}" };
+    for (int i = 0; i < 2; i++) {
+        g_autofree char *text = g_strdup_printf(
+            "{\"golive\":1,\"until\":\"1h\",\"networks\":[{\"name\":\"lan\",\"latency\":\"50us\"}],"
+            "\"hosts\":[{\"name\":\"a\",\"memory\":\"512GiB\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]},"
+            "{\"name\":\"b\",\"memory\":\"512GiB\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]}],"
+            "\"migration\":%s,\"vms\":[%s],\"events\":[{\"at\":0,\"action\":\"migrate\",\"vm\":\"v\",\"to\":\"b\"}]}",
+            cfg[i], vm);
+        GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+        scenario *sc = scenario_load_text("ac.json", text, strlen(text), errors);
+        cr_assert_not_null(sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
+        g_ptr_array_free(errors, TRUE);
+        g_autoptr(GError) err = NULL;
+        world *w = world_new(sc, 0, &err);
+        world_run(w);
+        const mig_result *m = world_migration(w, 0);
+        cr_assert_eq(m->outcome, MIG_COMPLETED, "auto-converge gets it through");
+        cr_assert_gt(sim_to_s(g_array_index(m->iterations, mig_iteration, 0).duration), 150, "a long first pass");
+        for (guint j = 1; j + 1 < m->iterations->len; j++) {
+            double d = sim_to_s(g_array_index(m->iterations, mig_iteration, j).duration);
+            /* the timer syncs when a whole 5 s tick went by without one */
+            cr_assert_leq(d, j == 1 ? 10.1 : 5.0 + 1e-6, "sync %u came %.2f s after the one before", j + 2, d);
+        }
+        maxt[i] = m->max_throttle;
+        cr_assert_geq(m->max_throttle, 0.3);
+        world_free(w);
+        scenario_free(sc);
+    }
+    cr_assert_leq(maxt[1], maxt[0] + 1e-9, "tailslow %.2f, plain %.2f", maxt[1], maxt[0]);
+}
+
+/* QEMU's ranges for the throttle parameters are refused beyond. */
+Test(migration, auto_converge_parameters_outside_qemus_ranges_are_refused)
+{
+    const char *bad[] = { "{\"initial\":\"0%\"}", "{\"max\":\"100%\"}", "{\"increment\":\"0%\"}" };
+    for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autofree char *text = g_strdup_printf(
+            "{\"golive\":1,\"networks\":[{\"name\":\"n\"}],\"hosts\":[{\"name\":\"a\",\"nics\":[{\"network\":\"n\","
+            "\"bandwidth\":\"1Gbit/s\"}]}],\"migration\":{\"auto_converge\":%s},\"vms\":[{\"name\":\"v\",\"host\":\"a\","
+            "\"memory\":\"1GiB\"}]}",
+            bad[i]);
+        GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+        cr_assert_null(scenario_load_text("bad.json", text, strlen(text), errors), "%s accepted", bad[i]);
+        cr_assert(strstr(g_ptr_array_index(errors, 0), "QEMU's range"), "%s", (char *)g_ptr_array_index(errors, 0));
+        g_ptr_array_free(errors, TRUE);
+    }
+}
