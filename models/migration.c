@@ -51,6 +51,10 @@
 #define WATCHDOG SIM_S
 #define AC_SYNC_PERIOD (5 * SIM_S) /* CPU_THROTTLE_DIRTY_SYNC_TIMESLICE_MS */
 #define FAULT_OVERHEAD (100 * SIM_US) /* assumption: userfaultfd round trip besides the network */
+/* Bytes queued ahead of a requested page without postcopy-preempt:
+ * assumption, a full socket send buffer at Linux's default tcp_wmem maximum
+ * (4 MiB, Documentation/networking/ip-sysctl.rst) */
+#define POSTCOPY_QUEUE (4.0 * 1048576)
 /* kinds of pages: the dirty model's regions, the guest's own pages, the
  * zero pages, and the zero pages inside each region */
 #define NKIND (2 * DIRTY_MAX_REGIONS + 2)
@@ -94,6 +98,9 @@ struct mig {
     double xb_prev[NKIND];           /* ... when last counted */
     double xb_hit[NKIND];            /* chance that a page of the kind sent now is cached */
     double xb_delta[NKIND];          /* wire bytes of its delta; over a page: an overflow */
+    double pc_pending[NKIND];        /* pages of each region pending when postcopy began */
+    double pc_bytes, pc_sent0;       /* its bytes to pull, and the bytes sent before it */
+    double pc_rate;                  /* its stream's own cap */
     double wire_normal, wire_zero;   /* wire bytes of a normal and a zero page on their first send */
     int threads;                     /* sending threads that run at once */
     double cpu_cap;                  /* sender CPU limit, wire bytes/s of normal pages */
@@ -415,11 +422,15 @@ static void cancel_timers(mig *m)
     m->waiting = -1;
 }
 
+static void postcopy_faults(mig *m);
+
 static void finish(mig *m, mig_outcome o)
 {
     if (m->phase == PH_DONE)
         return;
     stop_sending(m);
+    if (m->phase == PH_POSTCOPY)
+        postcopy_faults(m);
     if (m->mirror) {
         flow_bg_free(m->net, m->mirror);
         m->mirror = NULL;
@@ -602,7 +613,8 @@ static void tick_event(sim *s, void *arg)
  * waits for a page runs nothing, so the guest writes only for what the
  * faults leave of the phase: the time lost F (over all vCPUs) solves
  * F = cost x faults(dur - F / vcpus), at most dur x vcpus. The right side
- * falls as F grows: bisection. */
+ * falls as F grows: bisection. Computed once the phase is over, from its
+ * real length and the pages pending when it began. */
 static double fault_time(const mig *m, double dur, double cost)
 {
     double vcpus = m->vm->vcpus > 0 ? m->vm->vcpus : 1;
@@ -610,7 +622,7 @@ static double fault_time(const mig *m, double dur, double cost)
     for (int k = 0; k < 60 && hi - lo > 1e-9; k++) {
         double f = (lo + hi) / 2, run = dur - f / vcpus, faults = 0;
         for (int i = 0; i < m->dm.nregions; i++)
-            faults += 0.5 * bitmap_kind_pending(m->bm, i) / m->kpages[i] *
+            faults += 0.5 * m->pc_pending[i] / m->kpages[i] *
                       dirty_region_distinct(&m->dm.r[i], m->dm.r[i].rate_pps * run);
         if (cost * faults > f)
             lo = f;
@@ -631,17 +643,44 @@ static void resume_done(sim *s, void *arg)
         finish(m, MIG_COMPLETED);
         return;
     }
-    /* postcopy: the VM runs on the destination; now pull the rest */
+    /* postcopy: the VM runs on the destination; now pull the rest (the
+     * rate limit is lifted; max-postcopy-bandwidth applies) */
     m->phase = PH_POSTCOPY;
-    double left = wire_bytes(m) / m->wire_normal;
+    double bytes = wire_bytes(m);
     double rate = m->p->postcopy_bandwidth_Bps > 0 ? fmin(m->p->postcopy_bandwidth_Bps, m->cpu_cap) : m->cpu_cap;
-    double dur = left * m->wire_normal / rate;
-    sim_time per_fault = 2 * m->path_lat + sim_from_s(m->wire_normal / rate) + FAULT_OVERHEAD;
-    m->r.postcopy_fault_time = sim_from_s(fault_time(m, dur, sim_to_s(per_fault)));
-    if (left * m->wire_normal > 0.5)
-        send(m, left * m->wire_normal, rate);
+    for (int i = 0; i < m->dm.nregions; i++)
+        m->pc_pending[i] = bitmap_kind_pending(m->bm, i);
+    m->pc_bytes = bytes;
+    m->pc_sent0 = m->sent_total;
+    m->pc_rate = rate;
+    if (bytes > 0.5)
+        send(m, bytes, rate);
     else
         finish(m, MIG_COMPLETED);
+}
+
+/* The guest's time lost to remote faults over the postcopy phase that ends
+ * now. A fault costs the request's round trip, the fault handling, and the
+ * wait for its page on the stream at the rate the phase really had: the
+ * page itself and, when the network held the stream below its own cap (so
+ * the socket stayed full), the background pages queued ahead of it in the
+ * socket (QEMU puts a requested page in the background channel unless
+ * postcopy-preempt gives it its own, docs/devel/migration/postcopy.rst; a
+ * stream held back by max-postcopy-bandwidth or its CPU leaves the socket
+ * drained, and a request wakes the rate limiter at once). */
+static void postcopy_faults(mig *m)
+{
+    sim_time end = sim_now(m->s);
+    if (m->r.resume < 0 || end <= m->r.resume)
+        return;
+    double dur = sim_to_s(end - m->r.resume);
+    double rate = fmin(m->pc_bytes, m->sent_total - m->pc_sent0) / dur;
+    if (!(rate > 0))
+        rate = m->cpu_cap;
+    bool net_bound = rate < 0.99 * m->pc_rate;
+    double queue = m->p->postcopy_preempt || !net_bound ? 0 : fmin(POSTCOPY_QUEUE, m->pc_bytes);
+    double per_fault = sim_to_s(2 * m->path_lat + FAULT_OVERHEAD) + (queue + m->wire_normal) / rate;
+    m->r.postcopy_fault_time = sim_from_s(fault_time(m, dur, per_fault));
 }
 
 static void final_copy(sim *s, void *arg)

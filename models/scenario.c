@@ -759,11 +759,13 @@ static void load_migration(ctx *c, const scenario *s, json_object *o, scn_migrat
     }
     m->postcopy = get_feature(c, o, "postcopy", m->postcopy, &p);
     if (p) {
-        static const char *const pk[] = { "after_syncs", "recovery", "bandwidth", NULL };
+        static const char *const pk[] = { "after_syncs", "recovery", "bandwidth", "preempt", NULL };
         size_t mk = push_key(c, "postcopy");
         check_keys(c, p, pk);
         m->postcopy_after_syncs = (int)get_int(c, p, "after_syncs", 1, 1000000, m->postcopy_after_syncs, false);
         m->postcopy_recovery = get_bool(c, p, "recovery", m->postcopy_recovery);
+        /* postcopy-preempt, off by default (QEMU >= 8.0) */
+        m->postcopy_preempt = get_bool(c, p, "preempt", m->postcopy_preempt);
         /* max-postcopy-bandwidth 0 = unlimited (facts 6.3) */
         m->postcopy_bandwidth_Bps =
             get_quantity(c, p, "bandwidth", UNITS_RATE, Q_NONNEG, m->postcopy_bandwidth_Bps, false);

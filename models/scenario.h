@@ -90,6 +90,7 @@ typedef struct {
     bool postcopy;
     int postcopy_after_syncs;    /* start postcopy once dirty-sync-count reaches this */
     bool postcopy_recovery;
+    bool postcopy_preempt;       /* postcopy-preempt: requested pages on their own channel */
     double postcopy_bandwidth_Bps; /* max-postcopy-bandwidth; 0: unlimited */
     int multifd_channels;        /* 0: off */
     scn_compression multifd_compression; /* with multifd only */
