@@ -743,6 +743,79 @@ static void summary_text(const batch *b, GString *txt, stats_acc *dt)
     }
 }
 
+/* ------------------------------------------------------------------ sensitivity
+ *
+ * What one run leaves to chance and the scenario does not fix: where a
+ * sequential writer's sweep starts relative to QEMU's cursor. A single run
+ * draws it; its report also replays the run with the sweeps at SPREAD_POINTS
+ * evenly spaced starts (everything else as in run 0) and gives the range of
+ * each such VM's migration time, so that a knife-edge result says so. */
+#define SPREAD_POINTS 8
+
+typedef struct {
+    int vm, nth;            /* the VM's nth migration of run 0 */
+    double this_run;        /* its total time (s), NaN if it did not complete */
+    double lo, hi;          /* over the starting points that completed */
+    int completed;          /* of SPREAD_POINTS */
+} phase_spread;
+
+static bool sweeps(const scenario *sc, int vm) { return sc->vms[vm].dirty.model == DIRTY_SEQUENTIAL; }
+
+static double mig_total(const mig_result *r)
+{
+    return r->outcome == MIG_COMPLETED ? sim_to_s(r->end - r->start) : NAN;
+}
+
+/* The nth migration of vm among rs (n counted from 0), NULL if none. */
+static const mig_result *nth_of(const world *w, int vm, int nth)
+{
+    for (size_t i = 0; i < world_nmigrations(w); i++) {
+        const mig_result *r = world_migration(w, i);
+        if (r->vm == vm && !r->restart && nth-- == 0)
+            return r;
+    }
+    return NULL;
+}
+
+static GArray *phase_spreads(const batch *b)
+{
+    const scenario *sc = b->sc;
+    GArray *out = g_array_new(FALSE, FALSE, sizeof(phase_spread));
+    if (b->nruns != 1 || !b->outs[0].migs || batch_interrupted(b))
+        return out;
+    GArray *migs = b->outs[0].migs;
+    int *count = g_new0(int, sc->nvms ? sc->nvms : 1);
+    for (guint i = 0; i < migs->len; i++) {
+        const mig_result *r = &g_array_index(migs, run_mig, i).r;
+        if (r->restart || !sweeps(sc, r->vm))
+            continue;
+        phase_spread p = { r->vm, count[r->vm]++, mig_total(r), INFINITY, -INFINITY, 0 };
+        g_array_append_val(out, p);
+    }
+    g_free(count);
+    for (int q = 0; q < SPREAD_POINTS && out->len; q++) {
+        g_autoptr(GError) err = NULL;
+        world *w = world_new(sc, 0, &err);
+        if (!w)
+            break;
+        world_set_cancel(w, b->cancel);
+        world_set_sweep_phase(w, (q + 0.5) / SPREAD_POINTS);
+        world_run(w);
+        for (guint i = 0; i < out->len; i++) {
+            phase_spread *p = &g_array_index(out, phase_spread, i);
+            const mig_result *r = nth_of(w, p->vm, p->nth);
+            double t = r ? mig_total(r) : NAN;
+            if (!isnan(t)) {
+                p->completed++;
+                p->lo = fmin(p->lo, t);
+                p->hi = fmax(p->hi, t);
+            }
+        }
+        world_free(w);
+    }
+    return out;
+}
+
 json_object *batch_report(const batch *b, char **csv_out, char **txt_out)
 {
     const scenario *sc = b->sc;
@@ -860,6 +933,39 @@ json_object *batch_report(const batch *b, char **csv_out, char **txt_out)
     json_object_object_add(root, "incidents", ji);
     json_object *summ = batch_summary(b);
     json_object_object_add(root, "summary", summ);
+    GArray *spreads = phase_spreads(b);
+    if (spreads->len) {
+        json_object *js = json_object_new_array();
+        for (guint i = 0; i < spreads->len; i++) {
+            const phase_spread *p = &g_array_index(spreads, phase_spread, i);
+            json_object *o = json_object_new_object();
+            json_object_object_add(o, "vm", json_object_new_string(sc->vms[p->vm].name));
+            json_object_object_add(o, "migration", json_object_new_int(p->nth));
+            json_object_object_add(o, "depends_on", json_object_new_string("sweep_start"));
+            json_object_object_add(o, "points", json_object_new_int(SPREAD_POINTS));
+            json_object_object_add(o, "completed", json_object_new_int(p->completed));
+            json_object_object_add(o, "total_time_min", json_object_new_double(p->completed ? p->lo : -1));
+            json_object_object_add(o, "total_time_max", json_object_new_double(p->completed ? p->hi : -1));
+            json_object_object_add(o, "this_run", json_object_new_double(isnan(p->this_run) ? -1 : p->this_run));
+            json_object_array_add(js, o);
+            g_autofree char *lo = units_format(UNITS_TIME, p->lo), *hi = units_format(UNITS_TIME, p->hi),
+                            *t = units_format(UNITS_TIME, p->this_run);
+            if (p->nth)
+                g_string_append_printf(txt, "%s's migration %d: ", sc->vms[p->vm].name, p->nth + 1);
+            else
+                g_string_append_printf(txt, "%s's migration: ", sc->vms[p->vm].name);
+            if (p->completed)
+                g_string_append_printf(txt, "total %s-%s depending on where its sweep starts (%d starting points, "
+                                            "not fixed by the scenario)",
+                                       lo, hi, SPREAD_POINTS);
+            if (p->completed < SPREAD_POINTS)
+                g_string_append_printf(txt, "%sdoes not complete from %d of %d starting points", p->completed ? "; " : "",
+                                       SPREAD_POINTS - p->completed, SPREAD_POINTS);
+            g_string_append_printf(txt, "; this run: %s\n", isnan(p->this_run) ? "did not complete" : t);
+        }
+        json_object_object_add(summ, "sensitivity", js);
+    }
+    g_array_free(spreads, TRUE);
     json_object *jw = json_object_new_array();
     GPtrArray *warns = batch_warnings(b);
     for (guint i = 0; i < warns->len; i++)

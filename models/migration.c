@@ -1272,3 +1272,10 @@ void mig_set_handover(mig *m, sim_time t)
 {
     m->handover = t;
 }
+
+void mig_set_sweep_phase(mig *m, double q)
+{
+    for (int k = 0; k < m->nd; k++)
+        if (m->seq[k])
+            m->sweep_x[k] = q * m->kpages[k];
+}

@@ -69,6 +69,9 @@ mig *mig_start(sim *s, flow_net *net, flow_link *const *path, size_t npath, cons
 /* Time the storage adds to the switchover (releasing and taking the disk's
  * lock, flushing), between the last byte and the resume. */
 void mig_set_handover(mig *m, sim_time t);
+/* Places every sweep of the VM's dirty model at q (0..1) of its region
+ * instead of the start drawn per run: the spread over where sweeps start. */
+void mig_set_sweep_phase(mig *m, double q);
 /* What the storage must allow at two points of a move: the destination
  * opening the disks (before the first pass; before the boot of a cold
  * move), and the switchover (the source flushes and releases, the

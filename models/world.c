@@ -31,6 +31,7 @@ typedef struct {
 
 struct world {
     const scenario *sc;
+    double sweep_phase;        /* world_set_sweep_phase; < 0: drawn */
     sim *s;
     flow_net *net;
     nic_links *nics;           /* [host * nnetworks + network] */
@@ -142,6 +143,7 @@ G_DEFINE_QUARK(golive-world-error, world_error)
 world *world_new(const scenario *sc, uint64_t run, GError **error)
 {
     world *w = g_new0(world, 1);
+    w->sweep_phase = -1;
     w->sc = sc;
     w->s = sim_new(sc->seed, run);
     w->net = flow_net_new(w->s);
@@ -635,6 +637,8 @@ bool world_migrate(world *w, int vm, int to, bool cold)
         st->active = mig_start(w->s, w->net, path, npath, &sc->vms[vm], vm, ends, !w->so->shared, on_mig_done, w);
         /* the storage's part of the switchover (locks, flush): storage.switchover */
         mig_set_handover(st->active, sc->storage.switchover);
+        if (w->sweep_phase >= 0)
+            mig_set_sweep_phase(st->active, w->sweep_phase);
         if (w->so->gate)
             mig_set_gate(st->active, storage_gate, w);
     }
@@ -991,6 +995,7 @@ void world_link_samples_free(world_link_samples *s)
 const char *world_stop_reason(const world *w) { return w->stop_reason; }
 
 void world_set_cancel(world *w, const volatile int *flag) { sim_set_cancel(w->s, flag); }
+void world_set_sweep_phase(world *w, double q) { w->sweep_phase = q; }
 
 size_t world_check(world *w, GPtrArray *v)
 {

@@ -69,6 +69,9 @@ void world_link_samples_free(world_link_samples *s);
 const char *world_stop_reason(const world *w);
 /* The cancel flag checked while running (see sim_set_cancel). */
 void world_set_cancel(world *w, const volatile int *flag);
+/* Every migration's sweeps start at q (0..1) of their regions instead of
+ * where the run's RNG puts them (q < 0: drawn, the default). */
+void world_set_sweep_phase(world *w, double q);
 /* Checks the run's invariants (DESIGN 3.4, issue: reliability): every
  * migration has exactly one outcome, incidents lie in the run and end after
  * they start, time never went backwards, every delivered flow's bytes were

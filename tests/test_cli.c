@@ -518,3 +518,47 @@ Test(cli, explain_tells_the_run_and_seed_asked, .timeout = 120)
     for (int i = 0; i < 3; i++)
         g_free(told[i]);
 }
+
+/* A single run of a VM that writes in a sweep says how much its migration
+ * depends on where the sweep starts (the run replayed from evenly spaced
+ * starts), in the text and in the JSON summary, and the run's own time lies
+ * inside; a random writer gets no such line. */
+Test(cli, a_single_run_tells_the_spread_over_the_sweeps_start)
+{
+    const char *fmt =
+        "{\"golive\":1,\"until\":\"2min\",\"networks\":[{\"name\":\"lan\"}],"
+        "\"hosts\":[{\"name\":\"a\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"1Gbit/s\"}]},"
+        "{\"name\":\"b\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"1Gbit/s\"}]}],"
+        "\"migration\":{\"max_bandwidth\":\"32MiB/s\"},"
+        "\"vms\":[{\"name\":\"v\",\"host\":\"a\",\"memory\":\"512MiB\",\"zero\":\"75%%\",\"dirty\":{\"model\":\"%s\","
+        "\"rate\":\"6000pages/s\",\"working_set\":\"32MiB\"}}],"
+        "\"events\":[{\"at\":\"1s\",\"action\":\"migrate\",\"vm\":\"v\",\"to\":\"b\"}]}";
+    const char *models[] = { "sequential", "uniform" };
+    for (int k = 0; k < 2; k++) {
+        g_autofree char *text = g_strdup_printf(fmt, models[k]);
+        char *path = scenario_file("spread.json", text);
+        g_autofree char *json = g_build_filename(g_get_tmp_dir(), "golive-spread.json", NULL);
+        char *out, *err;
+        cr_assert_eq(run_golive((const char *[]){ "run", path, "--json", json, NULL }, &out, &err), 0, "%s", err);
+        bool told = strstr(out, "depending on where its sweep starts") != NULL;
+        cr_assert_eq(told, k == 0, "%s: %s", models[k], out);
+        json_object *root = json_object_from_file(json);
+        cr_assert_not_null(root);
+        json_object *summ = json_object_object_get(root, "summary"), *sens = NULL;
+        cr_assert_eq(json_object_object_get_ex(summ, "sensitivity", &sens), k == 0);
+        if (k == 0) {
+            json_object *s0 = json_object_array_get_idx(sens, 0);
+            double lo = json_object_get_double(json_object_object_get(s0, "total_time_min"));
+            double hi = json_object_get_double(json_object_object_get(s0, "total_time_max"));
+            double t = json_object_get_double(json_object_object_get(s0, "this_run"));
+            cr_assert(lo > 0 && lo < hi, "%g-%g", lo, hi);
+            /* the run's start is one more point: within a window of the range */
+            cr_assert(t >= lo - 0.11 && t <= hi + 0.11, "this run %g outside %g-%g", t, lo, hi);
+        }
+        json_object_put(root);
+        g_remove(json);
+        g_free(out);
+        g_free(err);
+        remove_scenario_file(path);
+    }
+}
