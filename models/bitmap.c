@@ -25,6 +25,7 @@ struct bitmap {
     double pend[BITMAP_MAX_KINDS];
     double sent[BITMAP_MAX_KINDS]; /* pages of each kind sent so far */
     int rounds;                    /* times the cursor went past the end of memory */
+    double sent_round1[BITMAP_MAX_KINDS]; /* sent[] when the first round completed */
     double dens[BITMAP_MAX_KINDS]; /* pages of a kind per address of its range */
     double wire[BITMAP_MAX_KINDS];
     /* most migrations need a handful of segments: they live here, and move
@@ -131,8 +132,18 @@ double bitmap_wire_bytes(const bitmap *b)
     return s;
 }
 
+double bitmap_min_pending_wire(const bitmap *b)
+{
+    double w = INFINITY;
+    for (int k = 0; k < b->nk; k++)
+        if (b->pend[k] > 0 && b->dens[k] > 0 && b->wire[k] < w)
+            w = b->wire[k];
+    return w;
+}
+
 double bitmap_cursor(const bitmap *b) { return b->cursor; }
 double bitmap_kind_sent(const bitmap *b, int k) { return b->sent[k]; }
+double bitmap_kind_sent_round1(const bitmap *b, int k) { return b->rounds ? b->sent_round1[k] : b->sent[k]; }
 int bitmap_rounds(const bitmap *b) { return b->rounds; }
 int bitmap_segments(const bitmap *b) { return b->nseg; }
 
@@ -333,7 +344,8 @@ double bitmap_send(bitmap *b, double bytes)
             bytes -= avail;
             left -= avail;
             wrapped |= e >= b->n - EPS;
-            b->rounds += e >= b->n - EPS;
+            if (e >= b->n - EPS && b->rounds++ == 0)
+                memcpy(b->sent_round1, b->sent, sizeof b->sent);
             b->cursor = e >= b->n - EPS ? 0 : e;
         } else {
             double x = b->cursor + bytes / per;

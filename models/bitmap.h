@@ -45,6 +45,9 @@ double bitmap_pending(const bitmap *b);
 double bitmap_kind_pending(const bitmap *b, int k);
 /* Bytes on the wire to send them all. */
 double bitmap_wire_bytes(const bitmap *b);
+/* The smallest wire cost among the kinds with pages pending (INFINITY if
+ * none): d bytes sent take at most d / that pages off. */
+double bitmap_min_pending_wire(const bitmap *b);
 double bitmap_cursor(const bitmap *b);
 int bitmap_segments(const bitmap *b);
 
@@ -65,6 +68,9 @@ double bitmap_kind_sent(const bitmap *b, int k);
 /* Complete rounds: how often the cursor has gone past the end of memory
  * (QEMU's complete_round). */
 int bitmap_rounds(const bitmap *b);
+/* Pages of kind k sent by the time the first round completed (so far, if
+ * it has not). */
+double bitmap_kind_sent_round1(const bitmap *b, int k);
 
 /* From the cursor on, the bytes up to where the mix of pages (and so the
  * sending thread's cost per byte) changes, the thread's seconds for them,

@@ -75,6 +75,7 @@ struct mig {
     int kown, kzero, nk;             /* the guest's own pages, the zero pages; kinds */
     sim_event zero_timer;            /* a stretch of zero pages, sent without a flow */
     double flow_sent_prev, sent_total;
+    double bm_debt;                  /* bytes sent, not yet taken off the bitmap */
     sim_time writes_t, trace_t0;
     double throttle;
     sim_time t_bw;
@@ -221,10 +222,11 @@ static void xbzrle_after_send(mig *m)
         if (bitmap_rounds(m->bm) < 1)
             return;
         m->xb_started = true;
+        /* from the moment the round completed, which may lie inside the
+         * bytes just taken off */
         for (int k = 0; k < m->kzero; k++)
-            m->xb_sent0[k] = m->xb_prev[k] = bitmap_kind_sent(m->bm, k);
+            m->xb_sent0[k] = m->xb_prev[k] = bitmap_kind_sent_round1(m->bm, k);
         trace_mig(m, "xbzrle-started");
-        return;
     }
     for (int k = 0; k < m->kzero; k++) {
         double now = bitmap_kind_sent(m->bm, k);
@@ -285,19 +287,32 @@ static void settle(mig *m)
         if (m->xb_on)
             xbzrle_after_send(m);
     }
-    if (!m->f)
-        return;
-    double s = flow_sent(m->net, m->f);
-    double d = s - m->flow_sent_prev;
-    m->flow_sent_prev = s;
+    double d = m->bm_debt;
+    m->bm_debt = 0;
+    if (m->f) {
+        double s = flow_sent(m->net, m->f);
+        m->sent_total += s - m->flow_sent_prev;
+        d += s - m->flow_sent_prev;
+        m->flow_sent_prev = s;
+    }
     if (d <= 0)
         return;
-    m->sent_total += d;
     if (m->phase != PH_PRECOPY && m->phase != PH_POSTCOPY)
         return; /* disk copy, stop-and-copy and device state are not pages */
     bitmap_send(m->bm, d);
     if (m->xb_on)
         xbzrle_after_send(m);
+}
+
+/* The flow's bytes since the last settle, counted as sent but not yet taken
+ * off the bitmap (the next settle does): a decision that cannot be near
+ * the switch needs no more. */
+static void settle_bytes(mig *m)
+{
+    double s = flow_sent(m->net, m->f);
+    m->sent_total += s - m->flow_sent_prev;
+    m->bm_debt += s - m->flow_sent_prev;
+    m->flow_sent_prev = s;
 }
 
 static void end_iteration(mig *m)
@@ -566,9 +581,26 @@ static void precopy_continue(mig *m)
 /* migration_iteration_run: the decision at a window start or when dry. */
 static void decide(mig *m, bool window_start)
 {
+    sim_time now = sim_now(m->s);
+    if (window_start && !m->postcopy_requested && m->f && !flow_is_sent(m->f) && !m->zero_timer) {
+        /* Most decisions are far from the switch: what is pending, less
+         * what the bytes sent since the last settle could have taken off
+         * (at the cheapest page pending), is still above the threshold. The
+         * sender keeps going with the stretch it has; the page writes and
+         * the bitmap catch up at the next full settle (the writes are
+         * linear between syncs). */
+        settle_bytes(m);
+        if (now - m->t_bw >= WINDOW) {
+            m->bw = (m->sent_total - m->bytes_bw) / sim_to_s(now - m->t_bw);
+            m->t_bw = now;
+            m->bytes_bw = m->sent_total;
+        }
+        double floor = total_pending(m) - m->bm_debt / bitmap_min_pending_wire(m->bm);
+        if (floor * PAGE > m->bw * sim_to_s(m->p->downtime_limit))
+            return;
+    }
     settle(m);
     accumulate(m);
-    sim_time now = sim_now(m->s);
     if (window_start && now - m->t_bw >= WINDOW) {
         m->bw = (m->sent_total - m->bytes_bw) / sim_to_s(now - m->t_bw);
         m->t_bw = now;
