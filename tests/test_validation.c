@@ -51,7 +51,7 @@ Test(validation, qemu_loopback_accuracy, .init = load, .timeout = 120)
     cr_assert_eq(ncases, 19, "and 4 multifd cases");
     cr_assert_eq(nrows, 72, "every row of both files read: 60 + 4 cases x 3 repetitions, got %zu", nrows);
     double err[64];
-    size_t nconv = 0, sync_ok = 0;
+    size_t nconv = 0, sync_ok = 0, down_ok = 0;
     for (size_t i = 0; i < ncases; i++) {
         const loopback_case *c = &cases[i];
         cr_assert_eq(c->reps, i < nplain ? 4 : 3, "%s: %d repetitions", c->id, c->reps);
@@ -61,6 +61,8 @@ Test(validation, qemu_loopback_accuracy, .init = load, .timeout = 120)
         if (c->converged > 0.5) {
             double e = fabs(c->p_total_ms - c->total_ms) / c->total_ms;
             err[nconv++] = e;
+            /* the downtime target: within max(30%, 15 ms) */
+            down_ok += fabs(c->p_downtime_ms - c->downtime_ms) <= fmax(0.3 * c->downtime_ms, 15);
             check_error(c->id, "total", e, LOOPBACK_TOTAL_EACH);
             /* where the runs differ (a sweep's start is drawn), the
              * measurement lies inside what they span */
@@ -87,6 +89,8 @@ Test(validation, qemu_loopback_accuracy, .init = load, .timeout = 120)
     cr_assert_leq(med, LOOPBACK_TOTAL_MEDIAN, "median total-time error %.1f%% (target <= %.0f%%)", 100 * med,
                   100 * LOOPBACK_TOTAL_MEDIAN);
     cr_assert_geq(sync_ok, LOOPBACK_SYNCS_SHARE * ncases, "bitmap syncs within +-1 in %zu of %zu", sync_ok, ncases);
+    cr_assert_geq(down_ok, LOOPBACK_DOWNTIME_SHARE * nconv, "downtime within max(30%%, 15 ms) in %zu of %zu", down_ok,
+                  nconv);
 }
 
 /* The reader refuses a row without every column (a row dropped silently

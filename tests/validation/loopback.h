@@ -29,6 +29,7 @@ typedef struct {
 #define LOOPBACK_TOTAL_EACH 0.08   /* every converging case's total-time error */
 #define LOOPBACK_BYTES_EACH 0.05   /* every case's transferred-bytes error */
 #define LOOPBACK_SYNCS_SHARE 0.90  /* share of cases with bitmap syncs within +-1 */
+#define LOOPBACK_DOWNTIME_SHARE 0.90 /* share of converging cases with downtime within max(30%, 15 ms) */
 #define LOOPBACK_RUNS 20           /* runs per case */
 
 /* A case the model is known to miss on one metric, with the cause and the

@@ -251,10 +251,11 @@ int main(int argc, char **argv)
            "%.0f%% at the median; transferred bytes within %.0f%% in every case; bitmap syncs within +-1 in\n"
            "at least %.0f%% of the cases; the predicted downtime inside the case's window, the range of its\n"
            "measured repetitions widened on each side by half its width and at least by QEMU's 1 ms\n"
-           "resolution (the column below). Known gaps, asserted to stay within their worst until the model\n"
+           "resolution (the column below), and within max(30%%, 15 ms) of the measured median in at least\n"
+           "%.0f%% of the converging cases. Known gaps, asserted to stay within their worst until the model\n"
            "is fixed (the test fails once such a case meets its target):\n\n",
            n - nfirst, rows, LOOPBACK_RUNS, 100 * LOOPBACK_TOTAL_EACH, 100 * LOOPBACK_TOTAL_MEDIAN, 100 * LOOPBACK_BYTES_EACH,
-           100 * LOOPBACK_SYNCS_SHARE);
+           100 * LOOPBACK_SYNCS_SHARE, 100 * LOOPBACK_DOWNTIME_SHARE);
     for (const loopback_gap *g = loopback_gaps; g->id; g++)
         printf("- %s, %s: up to %.1f%%: %s\n", g->id, g->metric, 100 * g->worst, g->why);
     printf("\n");
