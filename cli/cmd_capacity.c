@@ -103,7 +103,8 @@ int cli_capacity(int argc, char **argv)
     }
     g_strfreev(size_args);
     const char *paths[] = { json_path, csv_path };
-    if (!output_check_paths("capacity", paths, G_N_ELEMENTS(paths))) {
+    const char *ins[] = { argv[1] };
+    if (!output_check_all("capacity", paths, G_N_ELEMENTS(paths), ins, 1, NULL)) {
         g_array_free(sizes, TRUE);
         return CLI_EXIT_USAGE;
     }

@@ -1,4 +1,5 @@
 /* golive compare FILE... — designs side by side (DESIGN section 5). */
+#include "cli/args.h"
 #include "cli/cmd_compare.h"
 
 #include <glib.h>
@@ -34,8 +35,8 @@ static char *dur(double s)
 
 int cli_compare(int argc, char **argv)
 {
-    gint64 seed = -1;
-    gint runs = 0, threads = 0;
+    gint64 seed = ARGS_UNSET;
+    gint runs = ARGS_UNSET_INT, threads = 0;
     gchar *json_path = NULL, *csv_path = NULL, *plots_dir = NULL, *plot_format = NULL;
     gboolean quiet = FALSE;
     GOptionEntry entries[] = {
@@ -68,8 +69,7 @@ int cli_compare(int argc, char **argv)
         rc = CLI_EXIT_USAGE;
         goto out;
     }
-    if (runs < 0 || threads < 0) {
-        fprintf(stderr, "golive compare: --runs and --threads must be positive\n");
+    if (!args_check("compare", seed, runs, threads)) {
         rc = CLI_EXIT_USAGE;
         goto out;
     }
@@ -79,7 +79,8 @@ int cli_compare(int argc, char **argv)
         goto out;
     }
     const char *paths[] = { json_path, csv_path };
-    if (!output_check_paths("compare", paths, G_N_ELEMENTS(paths))) {
+    if (!output_check_all("compare", paths, G_N_ELEMENTS(paths), (const char *const *)argv + 1, (size_t)argc - 1,
+                          plots_dir)) {
         rc = CLI_EXIT_USAGE;
         goto out;
     }
@@ -90,9 +91,9 @@ int cli_compare(int argc, char **argv)
             rc = CLI_EXIT_USAGE;
             continue;
         }
-        if (seed >= 0)
+        if (seed != ARGS_UNSET)
             sc->seed = (uint64_t)seed;
-        if (runs > 0)
+        if (runs != ARGS_UNSET_INT)
             sc->runs = runs;
         if (sc->until == SIM_NEVER)
             sc->until = SIM_DAY;

@@ -2,6 +2,7 @@
  * student: one line per meaningful event with the model's reason, grouped
  * in phases (each begins with something the scenario does or breaks), and a
  * short summary. */
+#include "cli/args.h"
 #include "cli/cmd_explain.h"
 
 #include <glib.h>
@@ -263,7 +264,7 @@ static bool io_end_untold(const GArray *recs, guint i)
 
 int cli_explain(int argc, char **argv)
 {
-    gint64 seed = -1;
+    gint64 seed = ARGS_UNSET;
     gint run = 0;
     GOptionEntry entries[] = {
         { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed (default: the scenario's \"seed\")", "S" },
@@ -278,14 +279,20 @@ int cli_explain(int argc, char **argv)
         fprintf(stderr, "golive explain: %s\n", gerr->message);
         return CLI_EXIT_USAGE;
     }
-    if (argc != 2 || run < 0) {
+    if (argc != 2) {
         fprintf(stderr, "golive explain: expected one scenario file\nUsage: golive explain FILE [OPTION...]\n");
         return CLI_EXIT_USAGE;
     }
+    if (run < 0) {
+        fprintf(stderr, "golive explain: --run: expected a run number >= 0, not %d\n", run);
+        return CLI_EXIT_USAGE;
+    }
+    if (!args_check("explain", seed, ARGS_UNSET_INT, ARGS_UNSET_INT))
+        return CLI_EXIT_USAGE;
     scenario *sc = load_scenario(argv[1]);
     if (!sc)
         return CLI_EXIT_USAGE;
-    if (seed >= 0)
+    if (seed != ARGS_UNSET)
         sc->seed = (uint64_t)seed;
     if (sc->until == SIM_NEVER)
         sc->until = SIM_DAY;

@@ -42,7 +42,8 @@ int cli_merge(int argc, char **argv)
         goto out;
     }
     const char *paths[] = { json_path, csv_path };
-    if (!output_check_paths("merge", paths, G_N_ELEMENTS(paths))) {
+    if (!output_check_all("merge", paths, G_N_ELEMENTS(paths), (const char *const *)argv + 1, (size_t)argc - 1,
+                          plots_dir)) {
         rc = CLI_EXIT_USAGE;
         goto out;
     }

@@ -1,4 +1,5 @@
 /* golive run FILE — simulate a scenario and report (DESIGN sections 5, 6). */
+#include "cli/args.h"
 #include "cli/cmd_run.h"
 
 #include <glib.h>
@@ -23,8 +24,8 @@
 
 int cli_run(int argc, char **argv)
 {
-    gint64 seed = -1;
-    gint runs = 0, threads = 0;
+    gint64 seed = ARGS_UNSET;
+    gint runs = ARGS_UNSET_INT, threads = 0;
     gchar *json_path = NULL, *csv_path = NULL, *trace_path = NULL, *plots_dir = NULL, *plot_format = NULL,
           *shard = NULL;
     gboolean quiet = FALSE, check = FALSE, partial = FALSE;
@@ -64,8 +65,7 @@ int cli_run(int argc, char **argv)
         rc = CLI_EXIT_USAGE;
         goto out_free_opts;
     }
-    if (runs < 0 || threads < 0) {
-        fprintf(stderr, "golive run: --runs and --threads must be positive\n");
+    if (!args_check("run", seed, runs, threads)) {
         rc = CLI_EXIT_USAGE;
         goto out_free_opts;
     }
@@ -94,7 +94,8 @@ int cli_run(int argc, char **argv)
         goto out_free_opts;
     }
     const char *outs_paths[] = { json_path, csv_path, trace_path };
-    if (!output_check_paths("run", outs_paths, G_N_ELEMENTS(outs_paths))) {
+    const char *ins[] = { argv[1] };
+    if (!output_check_all("run", outs_paths, G_N_ELEMENTS(outs_paths), ins, 1, plots_dir)) {
         rc = CLI_EXIT_USAGE;
         goto out_free_opts;
     }
@@ -103,9 +104,9 @@ int cli_run(int argc, char **argv)
         rc = CLI_EXIT_USAGE;
         goto out_free_opts;
     }
-    if (seed >= 0)
+    if (seed != ARGS_UNSET)
         sc->seed = (uint64_t)seed;
-    if (runs > 0)
+    if (runs != ARGS_UNSET_INT)
         sc->runs = runs;
     if (sc->until == SIM_NEVER)
         sc->until = SIM_DAY; /* a bound for migrations that never converge */

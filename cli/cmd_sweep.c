@@ -4,6 +4,7 @@
  * units), checked by the scenario loader before anything runs, then run in
  * parallel threads; every point is independent and seeded as the scenario
  * says, so results do not depend on the thread count. */
+#include "cli/args.h"
 #include "cli/cmd_sweep.h"
 
 #include <glib.h>
@@ -644,8 +645,8 @@ out:
 int cli_sweep(int argc, char **argv)
 {
     gchar **sets = NULL, *json_path = NULL, *csv_path = NULL, *plots_dir = NULL, *plot_format = NULL, *shard = NULL;
-    gint runs = 0, threads = 0;
-    gint64 seed = -1;
+    gint runs = ARGS_UNSET_INT, threads = 0;
+    gint64 seed = ARGS_UNSET;
     gboolean quiet = FALSE;
     GOptionEntry entries[] = {
         { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
@@ -686,10 +687,12 @@ int cli_sweep(int argc, char **argv)
         rc = CLI_EXIT_USAGE;
         goto out;
     }
-    if (runs < 0 || threads < 0 ||
-        (plot_format && strcmp(plot_format, "png") && strcmp(plot_format, "svg") && strcmp(plot_format, "pdf"))) {
-        fprintf(stderr, "golive sweep: %s\n", runs < 0 || threads < 0 ? "--runs and --threads must be positive"
-                                                                     : "--plot-format: expected png, svg or pdf");
+    if (!args_check("sweep", seed, runs, threads)) {
+        rc = CLI_EXIT_USAGE;
+        goto out;
+    }
+    if (plot_format && strcmp(plot_format, "png") && strcmp(plot_format, "svg") && strcmp(plot_format, "pdf")) {
+        fprintf(stderr, "golive sweep: --plot-format: expected png, svg or pdf, not \"%s\"\n", plot_format);
         rc = CLI_EXIT_USAGE;
         goto out;
     }
@@ -730,7 +733,8 @@ int cli_sweep(int argc, char **argv)
         g_ptr_array_add(keys, k);
     }
     const char *paths[] = { json_path, csv_path };
-    if (!output_check_paths("sweep", paths, G_N_ELEMENTS(paths))) {
+    const char *ins[] = { argv[1] };
+    if (!output_check_all("sweep", paths, G_N_ELEMENTS(paths), ins, 1, plots_dir)) {
         rc = CLI_EXIT_USAGE;
         goto out;
     }
@@ -789,9 +793,9 @@ int cli_sweep(int argc, char **argv)
             if (!pts[p].sc)
                 rc = CLI_EXIT_USAGE;
             else {
-                if (seed >= 0)
+                if (seed != ARGS_UNSET)
                     pts[p].sc->seed = (uint64_t)seed;
-                if (runs > 0)
+                if (runs != ARGS_UNSET_INT)
                     pts[p].sc->runs = runs;
                 if (pts[p].sc->until == SIM_NEVER)
                     pts[p].sc->until = SIM_DAY;

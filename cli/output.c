@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 G_DEFINE_QUARK(golive-output-error, output_error)
@@ -15,6 +16,15 @@ bool output_check_writable(const char *path, GError **error)
 {
     if (!strcmp(path, "-"))
         return true;
+    if (!*path) {
+        g_set_error(error, OUTPUT_ERROR, OUTPUT_ERROR_PATH, "an output path is empty");
+        return false;
+    }
+    g_autofree char *name = g_path_get_basename(path);
+    if (strlen(name) > 255) {
+        g_set_error(error, OUTPUT_ERROR, OUTPUT_ERROR_PATH, "%.40s...: file name longer than 255 bytes", name);
+        return false;
+    }
     g_autofree char *dir = g_path_get_dirname(path);
     if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
         g_set_error(error, OUTPUT_ERROR, OUTPUT_ERROR_PATH, "%s: is a directory", path);
@@ -40,11 +50,144 @@ bool output_check_paths(const char *cmd, const char *const *paths, size_t n)
     return true;
 }
 
+/* Whether a and b name the same file: the same inode when both exist,
+ * else the same absolute path. */
+static bool same_file(const char *a, const char *b)
+{
+    GStatBuf sa, sb;
+    bool ea = g_stat(a, &sa) == 0, eb = g_stat(b, &sb) == 0;
+    if (ea && eb)
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    if (ea != eb)
+        return false;
+    g_autofree char *ca = g_canonicalize_filename(a, NULL), *cb = g_canonicalize_filename(b, NULL);
+    return !strcmp(ca, cb);
+}
+
+bool output_check_all(const char *cmd, const char *const *outs, size_t n, const char *const *ins, size_t nin,
+                      const char *plots_dir)
+{
+    if (!output_check_paths(cmd, outs, n))
+        return false;
+    int stdout_users = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!outs[i])
+            continue;
+        if (!strcmp(outs[i], "-")) {
+            if (++stdout_users > 1) {
+                fprintf(stderr, "golive %s: two outputs write to standard output (-): give one a file\n", cmd);
+                return false;
+            }
+            continue;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (outs[j] && strcmp(outs[j], "-") && same_file(outs[i], outs[j])) {
+                fprintf(stderr, "golive %s: %s is named for two outputs: one would replace the other\n", cmd, outs[i]);
+                return false;
+            }
+        for (size_t j = 0; j < nin; j++)
+            if (ins[j] && same_file(outs[i], ins[j])) {
+                fprintf(stderr, "golive %s: %s is an input: writing the output there would replace it\n", cmd,
+                        outs[i]);
+                return false;
+            }
+        if (plots_dir && same_file(outs[i], plots_dir)) {
+            fprintf(stderr, "golive %s: %s is named for an output and for --plots\n", cmd, outs[i]);
+            return false;
+        }
+    }
+    if (plots_dir) {
+        if (!*plots_dir) {
+            fprintf(stderr, "golive %s: --plots: the directory name is empty\n", cmd);
+            return false;
+        }
+        if (g_file_test(plots_dir, G_FILE_TEST_EXISTS) && !g_file_test(plots_dir, G_FILE_TEST_IS_DIR)) {
+            fprintf(stderr, "golive %s: --plots: %s exists and is not a directory\n", cmd, plots_dir);
+            return false;
+        }
+        if (!g_file_test(plots_dir, G_FILE_TEST_EXISTS)) {
+            g_autofree char *parent = g_path_get_dirname(plots_dir);
+            if (access(parent, W_OK | X_OK) != 0) {
+                fprintf(stderr, "golive %s: --plots: cannot make %s in %s: %s\n", cmd, plots_dir, parent,
+                        g_strerror(errno));
+                return false;
+            }
+        } else if (access(plots_dir, W_OK | X_OK) != 0) {
+            fprintf(stderr, "golive %s: --plots: cannot write in %s: %s\n", cmd, plots_dir, g_strerror(errno));
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Sets *error from errno for path, naming what failed. */
 static void write_error(GError **error, const char *path, const char *what)
 {
     int e = errno;
     g_set_error(error, OUTPUT_ERROR, OUTPUT_ERROR_WRITE, "%s: %s%s", path, what, g_strerror(e));
+}
+
+/* Writes all of data to fd; false with errno set. */
+static bool write_all(int fd, const char *data, size_t len)
+{
+    size_t off = 0;
+    while (off < len) {
+        ssize_t n = write(fd, data + off, len - off);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return false;
+        }
+        off += (size_t)n;
+    }
+    return true;
+}
+
+/* path with its symbolic links followed to the end (the last may not
+ * exist yet); NULL past 40 links (a loop). */
+static char *resolve_links(const char *path)
+{
+    char *p = g_strdup(path);
+    for (int hops = 0; hops < 40; hops++) {
+        GStatBuf st;
+        if (g_lstat(p, &st) != 0 || !S_ISLNK(st.st_mode))
+            return p;
+        g_autofree char *to = g_file_read_link(p, NULL);
+        if (!to)
+            return p;
+        char *next;
+        if (g_path_is_absolute(to)) {
+            next = g_strdup(to);
+        } else {
+            g_autofree char *dir = g_path_get_dirname(p);
+            next = g_build_filename(dir, to, NULL);
+        }
+        g_free(p);
+        p = next;
+    }
+    g_free(p);
+    return NULL;
+}
+
+/* A device, FIFO or socket, or a descriptor of this process
+ * (/dev/stdout): opened and written where it is. */
+static bool write_in_place(const char *path, const char *data, size_t len, GError **error)
+{
+    int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
+        write_error(error, path, "");
+        return false;
+    }
+    if (!write_all(fd, data, len)) {
+        write_error(error, path, "");
+        close(fd);
+        return false;
+    }
+    if (close(fd) != 0) {
+        write_error(error, path, "");
+        return false;
+    }
+    return true;
 }
 
 bool output_write(const char *path, const char *data, size_t len, GError **error)
@@ -56,31 +199,31 @@ bool output_write(const char *path, const char *data, size_t len, GError **error
         }
         return true;
     }
-    g_autofree char *dir = g_path_get_dirname(path);
-    g_autofree char *base = g_path_get_basename(path);
-    g_autofree char *tmpl = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
-    int fd = g_mkstemp_full(tmpl, O_WRONLY, 0644);
+    GStatBuf st;
+    if (g_stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        g_set_error(error, OUTPUT_ERROR, OUTPUT_ERROR_PATH, "%s: is a directory", path);
+        return false;
+    }
+    if (g_stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return write_in_place(path, data, len, error);
+    g_autofree char *target = resolve_links(path);
+    if (!target) {
+        g_set_error(error, OUTPUT_ERROR, OUTPUT_ERROR_PATH, "%s: too many levels of symbolic links", path);
+        return false;
+    }
+    if (g_str_has_prefix(target, "/proc/"))
+        return write_in_place(path, data, len, error); /* a descriptor: /dev/stdout, /dev/fd/N */
+    /* the temporary file's name is short whatever the target's is */
+    g_autofree char *dir = g_path_get_dirname(target);
+    g_autofree char *tmpl = g_build_filename(dir, ".golive-XXXXXX", NULL);
+    int fd = g_mkstemp_full(tmpl, O_WRONLY | O_CLOEXEC, 0644);
     if (fd < 0) {
         write_error(error, path, "cannot create a temporary file: ");
         return false;
     }
-    size_t off = 0;
-    while (off < len) {
-        ssize_t n = write(fd, data + off, len - off);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            write_error(error, path, "");
-            close(fd);
-            g_unlink(tmpl);
-            return false;
-        }
-        off += (size_t)n;
-    }
-    /* the descriptor is closed whether or not fsync worked */
-    if (fsync(fd) != 0) {
+    if (!write_all(fd, data, len) || fsync(fd) != 0) {
         write_error(error, path, "");
-        close(fd);
+        close(fd); /* the descriptor is closed whether or not fsync worked */
         g_unlink(tmpl);
         return false;
     }
@@ -89,7 +232,7 @@ bool output_write(const char *path, const char *data, size_t len, GError **error
         g_unlink(tmpl);
         return false;
     }
-    if (g_rename(tmpl, path) != 0) {
+    if (g_rename(tmpl, target) != 0) {
         write_error(error, path, "cannot rename into place: ");
         g_unlink(tmpl);
         return false;

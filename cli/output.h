@@ -13,8 +13,11 @@
 GQuark output_error_quark(void);
 typedef enum { OUTPUT_ERROR_PATH, OUTPUT_ERROR_WRITE } output_error_code;
 
-/* Writes len bytes of data to path ("-": standard output) atomically.
- * On failure returns false and sets *error. */
+/* Writes len bytes of data to path ("-": standard output) atomically: a
+ * regular file (or none yet) through a temporary file renamed over it; a
+ * symbolic link's target the same way, the link kept; a device, FIFO or
+ * socket in place (nothing is renamed over it). On failure returns false
+ * and sets *error. */
 bool output_write(const char *path, const char *data, size_t len, GError **error);
 
 /* The JSON report (when json_path is set) and the CSV (when csv_path is),
@@ -29,5 +32,12 @@ bool output_check_writable(const char *path, GError **error);
 /* The same for each of n paths (NULL ones and "-" pass); the first failure
  * is reported on stderr after "golive CMD: ". */
 bool output_check_paths(const char *cmd, const char *const *paths, size_t n);
+/* Before anything runs: every output path (NULL: not asked) is non-empty,
+ * writable and names no other output and no input (ins, nin: the files the
+ * command reads); only one writes to standard output; plots_dir (NULL: not
+ * asked) is a directory or can be made one. The first failure is reported
+ * on stderr after "golive CMD: ". */
+bool output_check_all(const char *cmd, const char *const *outs, size_t n, const char *const *ins, size_t nin,
+                      const char *plots_dir);
 
 #endif

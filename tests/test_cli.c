@@ -1,7 +1,9 @@
 /* The golive skeleton: help, version, dispatch, exit codes. */
 #include <criterion/criterion.h>
 #include <glib.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <json-c/json.h>
 
@@ -560,5 +562,166 @@ Test(cli, a_single_run_tells_the_spread_over_the_sweeps_start)
         g_free(out);
         g_free(err);
         remove_scenario_file(path);
+    }
+}
+
+/* Runs golive in dir (a scenario s.json inside) and returns its status;
+ * stderr handed back. */
+static int golive_in(const char *dir, const char *const *args, char **err)
+{
+    g_autofree char *cwd = g_get_current_dir();
+    g_autofree char *bin = g_strdup(g_getenv("GOLIVE_BIN"));
+    cr_assert_eq(g_chdir(dir), 0);
+    char *out = NULL;
+    int rc = run_golive(args, &out, err);
+    g_free(out);
+    cr_assert_eq(g_chdir(cwd), 0);
+    return rc;
+}
+
+static char *quake_dir(void)
+{
+    char *dir = g_dir_make_tmp("golive-out-XXXXXX", NULL);
+    g_autofree char *text = NULL, *s = g_build_filename(dir, "s.json", NULL);
+    cr_assert(g_file_get_contents("scenarios/quake3-xen-2005.json", &text, NULL, NULL));
+    cr_assert(g_file_set_contents(s, text, -1, NULL));
+    return dir;
+}
+
+static int count_entries(const char *dir)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    int n = 0;
+    while (g_dir_read_name(d))
+        n++;
+    g_dir_close(d);
+    return n;
+}
+
+static void rm_tree(const char *dir)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    const char *e;
+    while ((e = g_dir_read_name(d))) {
+        g_autofree char *p = g_build_filename(dir, e, NULL);
+        g_remove(p);
+    }
+    g_dir_close(d);
+    g_rmdir(dir);
+}
+
+/* Every output path is checked before anything runs: an output naming the
+ * input, two outputs naming one file, --plots naming a file, an empty
+ * path, a name too long for the file system, two outputs on standard
+ * output: exit 2, the reason, and nothing written. */
+Test(cli, output_paths_are_checked_before_running)
+{
+    g_autofree char *dir = quake_dir();
+    g_autofree char *longname = g_strnfill(300, 'x');
+    g_autofree char *f = g_build_filename(dir, "f", NULL), *sj = g_build_filename(dir, "s.json", NULL);
+    cr_assert(g_file_set_contents(f, "", 0, NULL));
+    struct {
+        const char *args[10];
+        const char *says;
+    } cases[] = {
+        { { "run", "s.json", "--json", "s.json", "--quiet", NULL }, "is an input" },
+        { { "run", "s.json", "--json", "a.json", "--csv", "a.json", "--quiet", NULL }, "named for two outputs" },
+        { { "run", "s.json", "--json", "b.json", "--plots", "f", "--quiet", NULL }, "not a directory" },
+        { { "run", "s.json", "--json", "", "--quiet", NULL }, "empty" },
+        { { "run", "s.json", "--json", longname, "--quiet", NULL }, "longer than 255" },
+        { { "run", "s.json", "--json", "-", "--csv", "-", "--quiet", NULL }, "standard output" },
+        { { "sweep", "s.json", "--set", "until=1min", "--json", "s.json", NULL }, "is an input" },
+        { { "compare", "s.json", "--json", "s.json", NULL }, "is an input" },
+    };
+    int before = count_entries(dir);
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        char *err = NULL;
+        cr_assert_eq(golive_in(dir, cases[i].args, &err), 2, "case %zu: %s", i, err);
+        cr_assert(strstr(err, cases[i].says), "case %zu: %s", i, err);
+        g_free(err);
+        cr_assert_eq(count_entries(dir), before, "case %zu wrote something", i);
+    }
+    g_autofree char *s = NULL;
+    cr_assert(g_file_get_contents(sj, &s, NULL, NULL));
+    cr_assert(strstr(s, "\"golive\""), "the scenario is intact");
+    rm_tree(dir);
+}
+
+static gpointer read_fifo(gpointer path)
+{
+    g_autofree char *text = NULL;
+    gsize n = 0;
+    g_file_get_contents(path, &text, &n, NULL);
+    return GSIZE_TO_POINTER(n);
+}
+
+/* Outputs that are not regular files keep what they are: /dev/null stays
+ * the device, /dev/full is an error (ENOSPC), a FIFO is written, not
+ * replaced; a symbolic link stays a link and its target gets the report
+ * (a dangling one's target is created). */
+Test(cli, outputs_to_devices_fifos_and_links_are_written_in_place)
+{
+    g_autofree char *dir = quake_dir();
+    char *err = NULL;
+    cr_assert_eq(golive_in(dir, (const char *[]){ "run", "s.json", "--json", "/dev/null", "--quiet", NULL }, &err), 0,
+                 "%s", err);
+    g_free(err);
+    GStatBuf st;
+    cr_assert(g_stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode), "/dev/null is still a device");
+    cr_assert_eq(golive_in(dir, (const char *[]){ "run", "s.json", "--json", "/dev/full", "--quiet", NULL }, &err), 1);
+    cr_assert(strstr(err, "No space left"), "%s", err);
+    g_free(err);
+
+    g_autofree char *fifo = g_build_filename(dir, "fifo", NULL);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    GThread *reader = g_thread_new("fifo", read_fifo, fifo);
+    cr_assert_eq(golive_in(dir, (const char *[]){ "run", "s.json", "--json", "fifo", "--quiet", NULL }, &err), 0, "%s",
+                 err);
+    g_free(err);
+    gsize got = GPOINTER_TO_SIZE(g_thread_join(reader));
+    cr_assert_gt(got, 100, "the reader got the report (%zu bytes)", got);
+    cr_assert(g_lstat(fifo, &st) == 0 && S_ISFIFO(st.st_mode), "the FIFO is still a FIFO");
+
+    g_autofree char *target = g_build_filename(dir, "target.json", NULL), *link = g_build_filename(dir, "link.json", NULL),
+                    *dangling = g_build_filename(dir, "dangling.json", NULL),
+                    *created = g_build_filename(dir, "created.json", NULL);
+    cr_assert(g_file_set_contents(target, "old", -1, NULL));
+    cr_assert_eq(symlink("target.json", link), 0);
+    cr_assert_eq(symlink("created.json", dangling), 0);
+    cr_assert_eq(golive_in(dir, (const char *[]){ "run", "s.json", "--json", "link.json", "--csv", "dangling.json",
+                                                  "--quiet", NULL },
+                           &err),
+                 0, "%s", err);
+    g_free(err);
+    cr_assert(g_lstat(link, &st) == 0 && S_ISLNK(st.st_mode), "the link is still a link");
+    cr_assert(g_lstat(dangling, &st) == 0 && S_ISLNK(st.st_mode), "the dangling link is still a link");
+    g_autofree char *j = NULL, *c = NULL;
+    cr_assert(g_file_get_contents(target, &j, NULL, NULL) && strstr(j, "\"migrations\""), "target written");
+    cr_assert(g_file_get_contents(created, &c, NULL, NULL) && strstr(c, "run,vm"), "dangling target created");
+    rm_tree(dir);
+}
+
+/* --seed, --runs and --threads out of range are refused, not replaced by
+ * the defaults; explain --run -1 says what is wrong. */
+Test(cli, seed_runs_and_threads_out_of_range_are_refused)
+{
+    struct {
+        const char *args[8];
+        const char *says;
+    } cases[] = {
+        { { "run", "scenarios/quake3-xen-2005.json", "--seed", "-5", NULL }, "--seed" },
+        { { "run", "scenarios/quake3-xen-2005.json", "--runs", "0", NULL }, "--runs" },
+        { { "run", "scenarios/quake3-xen-2005.json", "--threads", "-1", NULL }, "--threads" },
+        { { "compare", "scenarios/quake3-xen-2005.json", "--runs", "-2", NULL }, "--runs" },
+        { { "sweep", "scenarios/quake3-xen-2005.json", "--set", "until=1min", "--seed", "-1", NULL }, "--seed" },
+        { { "explain", "scenarios/quake3-xen-2005.json", "--run", "-1", NULL }, "--run" },
+        { { "explain", "scenarios/quake3-xen-2005.json", "--seed", "-3", NULL }, "--seed" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        char *out, *err;
+        cr_assert_eq(run_golive(cases[i].args, &out, &err), 2, "case %zu: %s", i, err);
+        cr_assert(strstr(err, cases[i].says), "case %zu: %s", i, err);
+        g_free(out);
+        g_free(err);
     }
 }
