@@ -1,4 +1,5 @@
 /* batch — runs of a scenario and their report. */
+#include "cli/csv.h"
 #include "cli/batch.h"
 
 #include <errno.h>
@@ -889,8 +890,9 @@ json_object *batch_report(const batch *b, char **csv_out, char **txt_out)
             json_object_array_add(jm, o);
             if (r->outcome == MIG_COMPLETED)
                 stats_acc_add(dt, sim_to_s(r->downtime));
-            g_string_append_printf(csv, "%d,%s,%s,%s,%.9f,%.9f,%s,%.9f,%.9f,%.9f,%.9f,%.0f,%d,%u,%.4f,%s\n", k, vm, from,
-                                   to, sim_to_s(r->start), sim_to_s(r->end), mig_outcome_name(r->outcome),
+            g_autofree char *cvm = csv_field(vm), *cfrom = csv_field(from), *cto = csv_field(to);
+            g_string_append_printf(csv, "%d,%s,%s,%s,%.9f,%.9f,%s,%.9f,%.9f,%.9f,%.9f,%.0f,%d,%u,%.4f,%s\n", k, cvm, cfrom,
+                                   cto, sim_to_s(r->start), sim_to_s(r->end), mig_outcome_name(r->outcome),
                                    total >= 0 ? sim_to_s(total) : NAN, r->downtime >= 0 ? sim_to_s(r->downtime) : NAN,
                                    r->client_downtime >= 0 ? sim_to_s(r->client_downtime) : NAN,
                                    r->qemu_downtime >= 0 ? sim_to_s(r->qemu_downtime) : NAN, r->transferred,

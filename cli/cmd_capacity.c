@@ -2,6 +2,7 @@
  * CSV: how many more VMs of each size fit (with memory and vCPU overcommit),
  * also while keeping the cluster N+1; whether it survives the loss of any
  * one host and of any one rack; and how long draining a host takes. */
+#include "cli/csv.h"
 #include "cli/cmd_capacity.h"
 
 #include <glib.h>
@@ -245,7 +246,8 @@ int cli_capacity(int argc, char **argv)
         } else
             g_string_append_printf(txt, "  %-16s %4zu VM%s in %10s, longest pause %8s\n", name, d->vms,
                                    d->vms == 1 ? " " : "s", ws, ds);
-        g_string_append_printf(csv, "%s,%zu,%zu,%.9g,%.9g\n", name, d->vms, d->moved, ok ? win : NAN,
+        g_autofree char *cname = csv_field(name);
+        g_string_append_printf(csv, "%s,%zu,%zu,%.9g,%.9g\n", cname, d->vms, d->moved, ok ? win : NAN,
                                ok ? d->downtime_max_s : NAN);
         json_object *o = json_object_new_object();
         json_object_object_add(o, "host", json_object_new_string(name));

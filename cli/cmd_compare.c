@@ -1,4 +1,5 @@
 /* golive compare FILE... — designs side by side (DESIGN section 5). */
+#include "cli/csv.h"
 #include "cli/args.h"
 #include "cli/cmd_compare.h"
 
@@ -189,9 +190,10 @@ int cli_compare(int argc, char **argv)
         }
         g_array_free(dts, TRUE);
 
+        g_autofree char *cname = csv_field(sc->name), *cfile = csv_field(sc->file);
         g_string_append_printf(csv, "%s,%s,%d,%" G_GUINT64_FORMAT ",%.9g,%.9g,%.9g,%.9g,%.6g,%.6g,%.9g,%.9g,%.9g,"
                                "%.9g,%.9g,%.9g,%.6g,%.6g,%.6g,%.6g,%.9g,%.9g,%.9g,%.9g,%zu\n",
-                               sc->name, sc->file, sc->runs, sc->seed, f.years, f.availability.mean,
+                               cname, cfile, sc->runs, sc->seed, f.years, f.availability.mean,
                                f.availability.lo, f.availability.hi, nines(f.availability.mean),
                                f.unavailable_s.mean, f.split_brain.mean, f.split_brain.lo, f.split_brain.hi,
                                f.split_brain_year.mean, f.split_brain_year.lo, f.split_brain_year.hi, f.at_risk.mean,

@@ -4,6 +4,7 @@
  * units), checked by the scenario loader before anything runs, then run in
  * parallel threads; every point is independent and seeded as the scenario
  * says, so results do not depend on the thread count. */
+#include "cli/csv.h"
 #include "cli/args.h"
 #include "cli/cmd_sweep.h"
 
@@ -304,8 +305,10 @@ static int sweep_report(const char *name, GPtrArray *keys, point *pts, size_t np
 {
     int rc = CLI_EXIT_OK;
     GString *csv = g_string_new(NULL), *txt = g_string_new(NULL);
-    for (guint k = 0; k < keys->len; k++)
-        g_string_append_printf(csv, "%s,", ((sweep_key *)g_ptr_array_index(keys, k))->key);
+    for (guint k = 0; k < keys->len; k++) {
+        g_autofree char *ck = csv_field(((sweep_key *)g_ptr_array_index(keys, k))->key);
+        g_string_append_printf(csv, "%s,", ck);
+    }
     g_string_append(csv, "migrations,converged,downtime_mean,downtime_lo,downtime_hi,downtime_p99,client_downtime_mean,"
                          "total_time_mean,availability,unavailable_s_per_vm_year,split_brain_per_year,discarded_bytes\n");
     for (guint k = 0; k < keys->len; k++)
@@ -324,7 +327,8 @@ static int sweep_report(const char *name, GPtrArray *keys, point *pts, size_t np
         for (guint k = 0; k < keys->len; k++) {
             sweep_key *key = g_ptr_array_index(keys, k);
             const char *v = g_ptr_array_index(key->values, pt->idx[k]);
-            g_string_append_printf(csv, "%s,", v);
+            g_autofree char *cv = csv_field(v);
+            g_string_append_printf(csv, "%s,", cv);
             g_string_append_printf(txt, "%-22s ", v);
             json_object_object_add(vals, key->key, json_object_new_string(v));
         }

@@ -295,6 +295,11 @@ static double get_quantity(ctx *c, json_object *obj, const char *key, units_kind
 static sim_time get_time(ctx *c, json_object *obj, const char *key, qrange range, sim_time def, bool required)
 {
     double s = get_quantity(c, obj, key, UNITS_TIME, range, NAN, required);
+    if (!isnan(s) && s > 0 && s < 0.5e-9) {
+        /* the simulation counts whole nanoseconds: it would become 0 */
+        err_at(c, key, "expected at least 1 ns, not %g s", s);
+        return def;
+    }
     return isnan(s) ? def : sim_from_s(s);
 }
 
@@ -927,6 +932,8 @@ static void load_vm(ctx *c, scenario *s, json_object *o)
     vm->name = get_string(c, o, "name", true, NULL);
     vm->host = get_ref(c, s, o, "host", REF_HOST, true);
     vm->memory = get_quantity(c, o, "memory", UNITS_SIZE, Q_POS, 0, true);
+    if (vm->memory > 0 && vm->memory < UNITS_PAGE_SIZE)
+        err_at(c, "memory", "expected at least one page (4 KiB), not %g bytes", vm->memory);
     vm->vcpus = (int)get_int(c, o, "vcpus", 1, 4096, 1, false);
     /* Pacemaker resource meta priority, 0 by default (Pacemaker Explained,
      * resource meta-attributes): placement order and priority-fencing-delay */

@@ -725,3 +725,27 @@ Test(cli, seed_runs_and_threads_out_of_range_are_refused)
         g_free(err);
     }
 }
+
+/* CSV fields are quoted as RFC 4180 says, and a name a spreadsheet would
+ * run as a formula is neutralised: a VM named =HYPERLINK("x"),b keeps its
+ * row's columns. */
+Test(cli, csv_fields_are_quoted_and_formulas_neutralised)
+{
+    const char *text =
+        "{\"golive\":1,\"until\":\"1min\",\"networks\":[{\"name\":\"lan\"}],"
+        "\"hosts\":[{\"name\":\"a\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"1Gbit/s\"}]},"
+        "{\"name\":\"b\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"1Gbit/s\"}]}],"
+        "\"vms\":[{\"name\":\"=HYPERLINK(\\\"x\\\"),b\",\"host\":\"a\",\"memory\":\"64MiB\"}],"
+        "\"events\":[{\"at\":\"1s\",\"action\":\"migrate\",\"vm\":\"=HYPERLINK(\\\"x\\\"),b\",\"to\":\"b\"}]}";
+    char *path = scenario_file("csv.json", text);
+    g_autofree char *csv = g_build_filename(g_get_tmp_dir(), "golive-quoted.csv", NULL);
+    char *out, *err;
+    cr_assert_eq(run_golive((const char *[]){ "run", path, "--csv", csv, "--quiet", NULL }, &out, &err), 0, "%s", err);
+    g_autofree char *rows = NULL;
+    cr_assert(g_file_get_contents(csv, &rows, NULL, NULL));
+    cr_assert(strstr(rows, "\n0,\"'=HYPERLINK(\"\"x\"\"),b\",a,b,"), "%s", rows);
+    g_remove(csv);
+    g_free(out);
+    g_free(err);
+    remove_scenario_file(path);
+}
