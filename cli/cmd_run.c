@@ -179,10 +179,7 @@ int cli_run(int argc, char **argv)
         const char *path;
         char *data;
     } files[3] = { { json_path, NULL }, { csv_path, NULL }, { trace_path, NULL } };
-    files[0].data = json_path ? g_strconcat(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-                                                                                     JSON_C_TO_STRING_NOSLASHESCAPE),
-                                            "\n", NULL)
-                              : NULL;
+    files[0].data = json_path ? output_json_text(root) : NULL;
     files[1].data = csv_path ? g_strdup(csv) : NULL;
     files[2].data = trace_path ? batch_trace(b) : NULL;
     for (int i = 0; i < 3; i++) {

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -240,6 +241,36 @@ bool output_write(const char *path, const char *data, size_t len, GError **error
     return true;
 }
 
+/* Replaces every non-finite number under o by null (json-c would print
+ * NaN or Infinity, which no JSON parser takes). */
+static void strict_numbers(json_object *o)
+{
+    if (json_object_is_type(o, json_type_object)) {
+        json_object_object_foreach(o, key, v)
+        {
+            if (json_object_is_type(v, json_type_double) && !isfinite(json_object_get_double(v)))
+                json_object_object_add(o, key, NULL);
+            else
+                strict_numbers(v);
+        }
+    } else if (json_object_is_type(o, json_type_array)) {
+        for (size_t i = 0; i < json_object_array_length(o); i++) {
+            json_object *v = json_object_array_get_idx(o, i);
+            if (json_object_is_type(v, json_type_double) && !isfinite(json_object_get_double(v)))
+                json_object_array_put_idx(o, i, NULL);
+            else
+                strict_numbers(v);
+        }
+    }
+}
+
+char *output_json_text(json_object *root)
+{
+    strict_numbers(root);
+    return g_strconcat(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE),
+                       "\n", NULL);
+}
+
 bool output_report(const char *cmd, const char *json_path, json_object *json, const char *csv_path, const char *csv)
 {
     bool ok = true;
@@ -247,10 +278,7 @@ bool output_report(const char *cmd, const char *json_path, json_object *json, co
     for (int i = 0; i < 2; i++) {
         if (!paths[i])
             continue;
-        g_autofree char *data =
-            i == 0 ? g_strconcat(json_object_to_json_string_ext(json, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE),
-                                 "\n", NULL)
-                   : g_strdup(csv);
+        g_autofree char *data = i == 0 ? output_json_text(json) : g_strdup(csv);
         g_autoptr(GError) err = NULL;
         if (!output_write(paths[i], data, strlen(data), &err)) {
             fprintf(stderr, "golive %s: %s\n", cmd, err->message);

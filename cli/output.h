@@ -20,6 +20,11 @@ typedef enum { OUTPUT_ERROR_PATH, OUTPUT_ERROR_WRITE } output_error_code;
  * and sets *error. */
 bool output_write(const char *path, const char *data, size_t len, GError **error);
 
+/* root as the text of a report: pretty-printed, a newline at the end, and
+ * strict JSON: a number that is not finite (a mean of nothing, an
+ * unbounded ratio) becomes null, "no value". g_free it. */
+char *output_json_text(json_object *root);
+
 /* The JSON report (when json_path is set) and the CSV (when csv_path is),
  * each written atomically; a failure is reported on stderr after "golive
  * CMD: ". Returns false if any failed. */

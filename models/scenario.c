@@ -202,13 +202,21 @@ static int64_t get_int(ctx *c, json_object *obj, const char *key, int64_t lo, in
         return def;
     }
     if (json_object_is_type(v, json_type_int)) {
+        /* json-c saturates literals beyond 64 bits at INT64_MIN / INT64_MAX
+         * without a word: the extremes are refused as beyond the range */
         errno = 0;
         int64_t x = json_object_get_int64(v);
+        if (x == INT64_MAX || x == INT64_MIN) {
+            err_at(c, key, "expected an integer from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT
+                   ", not a number at or beyond the 64-bit limit", lo, hi);
+            return def;
+        }
         if (errno == 0 && x >= lo && x <= hi)
             return x;
     } else if (json_object_is_type(v, json_type_double)) {
         double d = json_object_get_double(v);
-        if (d == floor(d) && d >= (double)lo && d <= (double)hi)
+        /* converted only inside int64_t's range (2^63 itself is not) */
+        if (d == floor(d) && d >= -0x1p63 && d < 0x1p63 && (int64_t)d >= lo && (int64_t)d <= hi)
             return (int64_t)d;
     } else {
         err_at(c, key, "expected an integer from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT ", not %s", lo, hi,
@@ -1544,13 +1552,13 @@ static void load_root(ctx *c, scenario *s, json_object *root)
         *dot = '\0';
     s->name = get_string(c, root, "name", false, base);
     s->description = get_string(c, root, "description", false, NULL);
-    s->seed = (uint64_t)get_int(c, root, "seed", 0, INT64_MAX, 1, false);
+    s->seed = (uint64_t)get_int(c, root, "seed", 0, INT64_MAX - 1, 1, false);
     json_object *until = get(root, "until");
     s->until = until ? get_time(c, root, "until", Q_POS, SIM_NEVER, false) : SIM_NEVER;
     s->runs = (int)get_int(c, root, "runs", 1, 100000000, 1, false);
     /* the event budget of one run: about a minute or two of simulation; a
      * scenario that needs more says so */
-    s->max_events = (uint64_t)get_int(c, root, "max_events", 1000, INT64_MAX, 1000000000, false);
+    s->max_events = (uint64_t)get_int(c, root, "max_events", 1000, INT64_MAX - 1, 1000000000, false);
 
     load_networks(c, s, root);
     json_object *racks = get(root, "racks") ? get_array(c, root, "racks", false) : NULL;
@@ -1699,9 +1707,61 @@ static void line_col(const char *text, size_t off, int *line, int *col)
     }
 }
 
-/* json-c keeps the last of duplicate keys silently; a second "memory" in a
- * VM is almost always a mistake, so valid JSON text is scanned once for
- * keys repeated within one object. */
+/* The text of a JSON string's body (escapes decoded, as json-c reads it);
+ * *nul is set if it holds a NUL character, which json-c's C strings would
+ * cut the text at. */
+static char *decode_string(const char *s, size_t n, bool *nul)
+{
+    GString *out = g_string_sized_new(n);
+    *nul = false;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != '\\' || i + 1 >= n) {
+            g_string_append_c(out, s[i]);
+            continue;
+        }
+        char e = s[++i];
+        switch (e) {
+        case 'b': g_string_append_c(out, '\b'); break;
+        case 'f': g_string_append_c(out, '\f'); break;
+        case 'n': g_string_append_c(out, '\n'); break;
+        case 'r': g_string_append_c(out, '\r'); break;
+        case 't': g_string_append_c(out, '\t'); break;
+        case 'u': {
+            if (i + 4 >= n) { /* json-c checked the four digits; never here */
+                g_string_append_c(out, e);
+                break;
+            }
+            char hex[5] = { 0 };
+            memcpy(hex, s + i + 1, 4);
+            gunichar u = (gunichar)strtoul(hex, NULL, 16);
+            i += 4;
+            /* a surrogate pair: \uD8xx\uDCxx */
+            if (u >= 0xd800 && u < 0xdc00 && i + 6 < n && s[i + 1] == '\\' && s[i + 2] == 'u') {
+                memcpy(hex, s + i + 3, 4);
+                gunichar lo = (gunichar)strtoul(hex, NULL, 16);
+                if (lo >= 0xdc00 && lo < 0xe000) {
+                    u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+                    i += 6;
+                }
+            }
+            if (u == 0)
+                *nul = true;
+            char buf[8];
+            g_string_append_len(out, buf, g_unichar_to_utf8(u, buf));
+            break;
+        }
+        default: g_string_append_c(out, e); break; /* \" \\ \/ */
+        }
+    }
+    return g_string_free(out, FALSE);
+}
+
+/* What json-c lets through but strict JSON does not, or what it reads
+ * silently differently: keys repeated within one object (json-c keeps the
+ * last; a second "memory" in a VM is almost always a mistake), compared
+ * once their escapes are decoded ("\u006demory" is "memory"); strings in
+ * single quotes; a NUL character (\u0000) inside a string, which would cut
+ * it. Valid JSON text is scanned once. */
 static void check_duplicate_keys(const char *name, const char *t, size_t len, GPtrArray *errors)
 {
     typedef struct {
@@ -1712,12 +1772,29 @@ static void check_duplicate_keys(const char *name, const char *t, size_t len, GP
     for (size_t i = 0; i < len; i++) {
         char ch = t[i];
         frame *top = stack->len ? &g_array_index(stack, frame, stack->len - 1) : NULL;
+        if (ch == '\'') {
+            int line, col;
+            line_col(t, i, &line, &col);
+            g_ptr_array_add(errors, g_strdup_printf("%s:%d:%d: error: a string in single quotes (JSON strings take "
+                                                    "double quotes)",
+                                                    name, line, col));
+            break;
+        }
         if (ch == '"') {
             size_t start = ++i;
             while (i < len && t[i] != '"')
                 i += t[i] == '\\' ? 2 : 1;
+            bool nul;
+            g_autofree char *text = decode_string(t + start, MIN(i, len) - start, &nul);
+            if (nul) {
+                int line, col;
+                line_col(t, start - 1, &line, &col);
+                g_ptr_array_add(errors, g_strdup_printf("%s:%d:%d: error: a NUL character (\\u0000) inside a string "
+                                                        "(it would cut the text short)",
+                                                        name, line, col));
+            }
             if (top && top->is_obj && top->want_key) {
-                char *key = g_strndup(t + start, i - start);
+                char *key = g_strdup(text);
                 if (g_hash_table_contains(top->keys, key)) {
                     int line, col;
                     line_col(t, start - 1, &line, &col);

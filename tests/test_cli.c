@@ -749,3 +749,52 @@ Test(cli, csv_fields_are_quoted_and_formulas_neutralised)
     g_free(err);
     remove_scenario_file(path);
 }
+
+/* True if text has NaN or Infinity outside strings: not JSON. */
+static bool has_nonfinite_token(const char *t)
+{
+    bool in = false;
+    for (const char *p = t; *p; p++) {
+        if (in) {
+            if (*p == '\\')
+                p++;
+            else if (*p == '"')
+                in = false;
+        } else if (*p == '"') {
+            in = true;
+        } else if (!strncmp(p, "NaN", 3) || !strncmp(p, "Infinity", 8)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Every report is strict JSON: no NaN or Infinity, whatever the figures
+ * (a run without migrations, capacity, compare), each parsed by json-c in
+ * strict mode. */
+Test(cli, reports_are_strict_json)
+{
+    const char *text = "{\"golive\":1,\"until\":\"1min\",\"networks\":[{\"name\":\"lan\"}],"
+                       "\"hosts\":[{\"name\":\"a\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"1Gbit/s\"}]}],"
+                       "\"vms\":[{\"name\":\"v\",\"host\":\"a\",\"memory\":\"1GiB\"}]}";
+    char *path = scenario_file("nomig.json", text);
+    const char *cmds[][8] = {
+        { "run", path, "--json", "-", "--quiet", NULL },
+        { "compare", path, "scenarios/quake3-xen-2005.json", "--json", "-", NULL },
+        { "capacity", "scenarios/quake3-xen-2005.json", "--json", "-", NULL },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cmds); i++) {
+        char *out, *err;
+        cr_assert_eq(run_golive(cmds[i], &out, &err), 0, "%s: %s", cmds[i][0], err);
+        cr_assert_not(has_nonfinite_token(out), "%s wrote NaN or Infinity", cmds[i][0]);
+        json_tokener *tok = json_tokener_new();
+        json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+        json_object *o = json_tokener_parse_ex(tok, out, (int)strlen(out));
+        cr_assert_not_null(o, "%s: not strict JSON: %s", cmds[i][0], json_tokener_error_desc(json_tokener_get_error(tok)));
+        json_object_put(o);
+        json_tokener_free(tok);
+        g_free(out);
+        g_free(err);
+    }
+    remove_scenario_file(path);
+}
