@@ -50,19 +50,26 @@ double dirty_region_distinct(const dirty_region *r, double writes)
     return r->pages * -expm1(-writes / r->pages);
 }
 
+/* Pages the trace counts from 0 to t: whole repetitions at once (the trace
+ * repeats when the run outlasts it), then the intervals of the last one, so
+ * the cost does not grow with the span. */
+static double trace_cumulative(const dirty_model *m, double t)
+{
+    double dt = m->trace_interval_s, period = dt * (double)m->ntrace, per = 0;
+    for (size_t i = 0; i < m->ntrace; i++)
+        per += m->trace[i];
+    double reps = floor(t / period), x = t - reps * period, sum = reps * per;
+    for (size_t i = 0; i < m->ntrace && x > 0; i++) {
+        sum += m->trace[i] * fmin(x, dt) / dt;
+        x -= dt;
+    }
+    return sum;
+}
+
 double dirty_trace_pages(const dirty_model *m, double t0, double t1)
 {
     if (!m->ntrace || !(t1 > t0) || !(m->trace_interval_s > 0))
         return 0;
-    double sum = 0;
-    double dt = m->trace_interval_s;
-    /* the trace repeats when the run outlasts it */
-    for (double t = t0; t < t1;) {
-        double k = floor(t / dt);
-        double end = fmin((k + 1) * dt, t1);
-        size_t idx = (size_t)fmod(k, (double)m->ntrace);
-        sum += m->trace[idx] * (end - t) / dt;
-        t = end;
-    }
-    return fmin(sum, m->mem_pages);
+    double sum = trace_cumulative(m, t1) - trace_cumulative(m, t0);
+    return fmin(fmax(sum, 0), m->mem_pages);
 }

@@ -914,6 +914,10 @@ static void load_dirty(ctx *c, json_object *vo, scn_vm *vm)
         check_keys(c, o, k);
         d->trace_file = get_string(c, o, "file", true, NULL);
         d->trace_interval = get_time(c, o, "interval", Q_POS, SIM_S, false);
+        /* a measured dirty rate comes in periods of a second or so (QEMU's
+         * calc-dirty-rate); below a millisecond it is no measurement */
+        if (d->trace_interval < SIM_MS)
+            err_at(c, "interval", "expected at least 1 ms, not %g s", sim_to_s(d->trace_interval));
         if (d->trace_file)
             load_trace(c, d, "file");
         break;
