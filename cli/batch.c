@@ -1192,7 +1192,7 @@ batch *batch_merge(const char *const *paths, size_t n, scenario **sc_out, GPtrAr
     batch *b = NULL;
     int shards = 0;
     for (size_t p = 0; p < n; p++) {
-        parts[p] = json_object_from_file(paths[p]);
+        parts[p] = part_read(paths[p]);
         if (!parts[p] || !part_member(parts[p], "golive_part") || !part_member(parts[p], "results")) {
             g_ptr_array_add(errors, g_strdup_printf("%s: error: not a part written by golive run --shard", paths[p]));
             goto out;

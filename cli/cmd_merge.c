@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/cmd_sweep.h"
 #include "cli/output.h"
+#include "cli/part.h"
 
 int cli_merge(int argc, char **argv)
 {
@@ -57,7 +58,7 @@ int cli_merge(int argc, char **argv)
         json_object **parts = g_new0(json_object *, n);
         bool sweep = false;
         for (size_t p = 0; p < n; p++) {
-            parts[p] = json_object_from_file(argv[p + 1]);
+            parts[p] = part_read(argv[p + 1]);
             if (p == 0)
                 sweep = cli_sweep_is_part(parts[0]);
         }

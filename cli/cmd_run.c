@@ -26,6 +26,7 @@ int cli_run(int argc, char **argv)
 {
     gint64 seed = ARGS_UNSET;
     gint runs = ARGS_UNSET_INT, threads = 0;
+    char *scn_text = NULL; /* the scenario's text: a shard's part carries it (read once) */
     gchar *json_path = NULL, *csv_path = NULL, *trace_path = NULL, *plots_dir = NULL, *plot_format = NULL,
           *shard = NULL;
     gboolean quiet = FALSE, check = FALSE, partial = FALSE;
@@ -99,7 +100,7 @@ int cli_run(int argc, char **argv)
         rc = CLI_EXIT_USAGE;
         goto out_free_opts;
     }
-    scenario *sc = load_scenario(argv[1]);
+    scenario *sc = load_scenario_keep_text(argv[1], &scn_text);
     if (!sc) {
         rc = CLI_EXIT_USAGE;
         goto out_free_opts;
@@ -137,12 +138,11 @@ int cli_run(int argc, char **argv)
     }
     if (shard) {
         g_autoptr(GError) err = NULL;
-        g_autofree char *text = NULL;
         if (batch_interrupted(b)) {
             fprintf(stderr, "golive run: interrupted by signal %d; nothing written\n", interrupt_signal());
             rc = 128 + interrupt_signal();
-        } else if (!g_file_get_contents(argv[1], &text, NULL, NULL) || !batch_write_part(b, text, json_path, &err)) {
-            fprintf(stderr, "golive run: %s\n", err ? err->message : "cannot read the scenario again");
+        } else if (!batch_write_part(b, scn_text, json_path, &err)) {
+            fprintf(stderr, "golive run: %s\n", err->message);
             rc = CLI_EXIT_FAILURE;
         } else if (!quiet) {
             printf("%s: shard %d/%d of %d runs written to %s\n", sc->name, shard_i, shard_n, sc->runs, json_path);
@@ -218,6 +218,7 @@ int cli_run(int argc, char **argv)
     batch_free(b);
     scenario_free(sc);
 out_free_opts:
+    g_free(scn_text);
     g_free(json_path);
     g_free(csv_path);
     g_free(trace_path);

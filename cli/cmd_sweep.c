@@ -744,13 +744,14 @@ int cli_sweep(int argc, char **argv)
     }
     /* the base scenario must be valid on its own */
     {
-        scenario *sc = load_scenario(argv[1]);
+        g_autofree char *text = NULL;
+        scenario *sc = load_scenario_keep_text(argv[1], &text);
         if (!sc) {
             rc = CLI_EXIT_USAGE;
             goto out;
         }
         scenario_free(sc);
-        base = json_object_from_file(argv[1]);
+        base = json_tokener_parse(text); /* read once: a FIFO gives its text only once */
     }
     npts = 1;
     for (guint k = 0; k < keys->len; k++)

@@ -6,5 +6,9 @@
 #include "models/scenario.h"
 
 scenario *load_scenario(const char *path);
+/* The same, and the file's text (g_free it): for commands that need the
+ * text again (a shard's part, a sweep's base) and must not read a FIFO or
+ * standard input twice. */
+scenario *load_scenario_keep_text(const char *path, char **text);
 
 #endif

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "models/scenario.h"
+
 bool part_parse_shard(const char *text, int *index, int *count)
 {
     char *end = NULL;
@@ -59,4 +61,23 @@ bool part_is_hex(json_object *o)
 bool part_is_array(json_object *o, size_t len)
 {
     return json_object_is_type(o, json_type_array) && (!len || json_object_array_length(o) == len);
+}
+
+json_object *part_read(const char *path)
+{
+    g_autofree char *text = NULL, *why = NULL;
+    size_t len = 0;
+    if (!scenario_read_file(path, PART_MAX_BYTES, &text, &len, &why))
+        return NULL;
+    json_tokener *tok = json_tokener_new_ex(64);
+    if (!tok)
+        return NULL;
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+    json_object *o = len < INT32_MAX ? json_tokener_parse_ex(tok, text, (int)len) : NULL;
+    if (o && json_tokener_get_error(tok) != json_tokener_success) {
+        json_object_put(o);
+        o = NULL;
+    }
+    json_tokener_free(tok);
+    return o;
 }

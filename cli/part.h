@@ -10,6 +10,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The most a part file may hold (assumption: far more than any batch this
+ * machine class writes; a FIFO or device is read up to it, never further). */
+#define PART_MAX_BYTES ((size_t)1 << 30)
+
+/* Reads and parses a part file (strict JSON, at most PART_MAX_BYTES); NULL
+ * if it cannot be read or is not JSON. */
+json_object *part_read(const char *path);
+
 /* Parses "I/N" (0 <= I < N <= 10^6). */
 bool part_parse_shard(const char *text, int *index, int *count);
 

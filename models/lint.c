@@ -77,6 +77,17 @@ void lint_scenario(const scenario *sc, GPtrArray *w)
     else if (cl->libvirt_transport == TRANSPORT_TCP)
         add(w, "cluster: libvirt migration over plain tcp: the QEMU migration stream is unencrypted "
                "(use tls; facts 6.1)");
+    for (size_t i = 0; i < sc->nvms; i++) {
+        const char *f = sc->vms[i].dirty.trace_file;
+        if (sc->vms[i].dirty.model != DIRTY_TRACE || !f)
+            continue;
+        bool up = g_path_is_absolute(f) || !strcmp(f, "..") || g_str_has_prefix(f, "../") || strstr(f, "/../") ||
+                  g_str_has_suffix(f, "/..");
+        if (up)
+            add(w, "vms: %s's dirty trace %s lies outside the scenario's directory: the scenario is not "
+                   "self-contained, and sharing it shares a path on this machine",
+                sc->vms[i].name, f);
+    }
     for (size_t i = 0; i < sc->nvms; i++)
         if (sc->vms[i].dirty.model == DIRTY_SEQUENTIAL) {
             add(w, "vms: %s writes in a sweep: where the sweep starts relative to QEMU's cursor is drawn per run, "

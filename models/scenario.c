@@ -832,12 +832,18 @@ static void load_trace(ctx *c, scn_dirty *d, const char *key)
 {
     g_autofree char *path = g_path_is_absolute(d->trace_file) ? g_strdup(d->trace_file)
                                                                : g_build_filename(c->dir, d->trace_file, NULL);
-    g_autofree char *text = NULL;
-    gsize len;
-    GError *e = NULL;
-    if (!g_file_get_contents(path, &text, &len, &e)) {
-        err_at(c, key, "cannot read trace file: %s", e->message);
-        g_error_free(e);
+    g_autofree char *text = NULL, *why = NULL;
+    size_t len;
+    if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
+        err_at(c, key, "trace file %s is a directory", d->trace_file);
+        return;
+    }
+    if (!scenario_read_file(path, SCENARIO_MAX_BYTES, &text, &len, &why)) {
+        err_at(c, key, "cannot read trace file %s: %s", d->trace_file, why);
+        return;
+    }
+    if (memchr(text, 0, len)) {
+        err_at(c, key, "trace file %s holds binary data (a NUL byte), not numbers", d->trace_file);
         return;
     }
     g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
@@ -857,7 +863,8 @@ static void load_trace(ctx *c, scn_dirty *d, const char *key)
         if (end == field || *end || !isfinite(v) || v < 0) {
             if (vals->len == 0 && i == 0)
                 continue; /* header */
-            err_at(c, key, "%s:%zu: expected a non-negative page count, not \"%s\"", d->trace_file, i + 1, l);
+            /* not the line itself: the file may be any file on the system */
+            err_at(c, key, "%s:%zu: expected a non-negative page count (one number per line)", d->trace_file, i + 1);
             break;
         }
         g_array_append_val(vals, v);
@@ -1932,6 +1939,38 @@ scenario *scenario_load_text(const char *name, const char *text, size_t len, GPt
     return s;
 }
 
+bool scenario_read_file(const char *path, size_t max, char **text, size_t *len, char **why)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        *why = g_strdup(g_strerror(errno));
+        return false;
+    }
+    GString *s = g_string_new(NULL);
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+        if (s->len + n > max) {
+            *why = g_strdup_printf("too large (more than %.0f MiB)", max / 1048576.0);
+            fclose(f);
+            g_string_free(s, TRUE);
+            return false;
+        }
+        g_string_append_len(s, buf, (gssize)n);
+    }
+    bool bad = ferror(f);
+    int e = errno;
+    fclose(f);
+    if (bad) {
+        *why = g_strdup(g_strerror(e));
+        g_string_free(s, TRUE);
+        return false;
+    }
+    *len = s->len;
+    *text = g_string_free(s, FALSE);
+    return true;
+}
+
 scenario *scenario_load(const char *path, GPtrArray *errors)
 {
     if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
@@ -1944,12 +1983,14 @@ scenario *scenario_load(const char *path, GPtrArray *errors)
                                                 path, st.st_size / 1048576.0, SCENARIO_MAX_BYTES >> 20));
         return NULL;
     }
-    g_autofree char *text = NULL;
-    gsize len = 0;
-    GError *e = NULL;
-    if (!g_file_get_contents(path, &text, &len, &e)) {
-        g_ptr_array_add(errors, g_strdup_printf("%s: error: cannot read: %s", path, e->message));
-        g_error_free(e);
+    g_autofree char *text = NULL, *why = NULL;
+    size_t len = 0;
+    if (!scenario_read_file(path, SCENARIO_MAX_BYTES, &text, &len, &why)) {
+        if (g_str_has_prefix(why, "too large"))
+            g_ptr_array_add(errors, g_strdup_printf("%s: error: %s; a scenario file may be at most %d MiB", path, why,
+                                                    SCENARIO_MAX_BYTES >> 20));
+        else
+            g_ptr_array_add(errors, g_strdup_printf("%s: error: cannot read: %s", path, why));
         return NULL;
     }
     return scenario_load_text(path, text, len, errors);

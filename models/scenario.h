@@ -285,6 +285,11 @@ typedef struct {
  * corosync 3.1.7 include/corosync/totem/totem.h: its membership arrays). */
 #define SCENARIO_COROSYNC_MAX_NODES 384
 
+/* Reads path whole, whatever it is (a regular file, a FIFO, a device,
+ * standard output's /dev/stdin), but never more than max bytes: false and
+ * *why (g_free it) when it cannot be read or holds more. */
+bool scenario_read_file(const char *path, size_t max, char **text, size_t *len, char **why);
+
 /* Loads and checks a scenario file. On any error returns NULL and appends
  * every message (g_free'd strings) to errors. */
 scenario *scenario_load(const char *path, GPtrArray *errors);

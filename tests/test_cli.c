@@ -798,3 +798,54 @@ Test(cli, reports_are_strict_json)
     }
     remove_scenario_file(path);
 }
+
+static gpointer write_fifo(gpointer arg)
+{
+    char **a = arg; /* path, text */
+    g_file_set_contents(a[0], a[1], -1, NULL);
+    return NULL;
+}
+
+/* Inputs that are not regular files: /dev/zero is read up to the 16 MiB
+ * limit and refused (it never ends), a scenario through a FIFO is read
+ * once and runs (a shard's part carries its text), a trace outside the
+ * scenario's directory is told, and a bad line of a trace is named by its
+ * number, not echoed (it may be any file on the system). */
+Test(cli, inputs_that_are_not_regular_files)
+{
+    char *out, *err;
+    cr_assert_eq(run_golive((const char *[]){ "validate", "/dev/zero", NULL }, &out, &err), 2);
+    cr_assert(strstr(err, "too large"), "%s", err);
+    g_free(out);
+    g_free(err);
+
+    g_autofree char *dir = quake_dir();
+    g_autofree char *text = NULL, *s = g_build_filename(dir, "s.json", NULL), *fifo = g_build_filename(dir, "in.fifo", NULL);
+    cr_assert(g_file_get_contents(s, &text, NULL, NULL));
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    char *args[2] = { fifo, text };
+    GThread *writer = g_thread_new("fifo", write_fifo, args);
+    cr_assert_eq(golive_in(dir, (const char *[]){ "run", "in.fifo", "--runs", "2", "--shard", "0/1", "--json",
+                                                  "p.json", "--quiet", NULL },
+                           &err),
+                 0, "%s", err);
+    g_free(err);
+    g_thread_join(writer);
+    cr_assert_eq(golive_in(dir, (const char *[]){ "merge", "p.json", "--json", "m.json", "--quiet", NULL }, &err), 0,
+                 "%s", err);
+    g_free(err);
+    rm_tree(dir);
+
+    const char *fmt = "{\"golive\":1,\"until\":\"1min\",\"networks\":[{\"name\":\"lan\"}],"
+                      "\"hosts\":[{\"name\":\"a\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"1Gbit/s\"}]}],"
+                      "\"vms\":[{\"name\":\"v\",\"host\":\"a\",\"memory\":\"1GiB\",\"dirty\":{\"model\":\"trace\","
+                      "\"file\":\"%s\"}}]}";
+    g_autofree char *outside = g_strdup_printf(fmt, "/etc/passwd");
+    char *path = scenario_file("t.json", outside);
+    cr_assert_eq(run_golive((const char *[]){ "validate", path, NULL }, &out, &err), 2);
+    cr_assert(strstr(err, "passwd:2: expected a non-negative page count"), "%s", err);
+    cr_assert_null(strstr(err, ":x:"), "the file's line is not echoed: %s", err);
+    g_free(out);
+    g_free(err);
+    remove_scenario_file(path);
+}

@@ -302,3 +302,33 @@ Test(scenario, the_schema_names_every_key_the_loader_accepts)
     }
     json_object_put(schema);
 }
+
+/* A trace outside the scenario's directory is told by the lint. */
+Test(scenario, a_trace_outside_the_scenarios_directory_is_told)
+{
+    g_autofree char *dir = g_dir_make_tmp("golive-trace-XXXXXX", NULL);
+    g_autofree char *sub = g_build_filename(dir, "s", NULL), *csv = g_build_filename(dir, "pages.csv", NULL),
+                    *path = g_build_filename(sub, "v.json", NULL);
+    cr_assert_eq(g_mkdir(sub, 0700), 0);
+    cr_assert(g_file_set_contents(csv, "100\n200\n", -1, NULL));
+    const char *text = "{\"golive\":1,\"networks\":[{\"name\":\"lan\"}],"
+                       "\"hosts\":[{\"name\":\"a\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"1Gbit/s\"}]}],"
+                       "\"vms\":[{\"name\":\"v\",\"host\":\"a\",\"memory\":\"1GiB\",\"dirty\":{\"model\":\"trace\","
+                       "\"file\":\"../pages.csv\"}}]}";
+    cr_assert(g_file_set_contents(path, text, -1, NULL));
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free), *w = g_ptr_array_new_with_free_func(g_free);
+    scenario *sc = scenario_load(path, errors);
+    cr_assert_not_null(sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
+    lint_scenario(sc, w);
+    bool told = false;
+    for (guint i = 0; i < w->len; i++)
+        told |= strstr(g_ptr_array_index(w, i), "outside the scenario's directory") != NULL;
+    cr_assert(told);
+    scenario_free(sc);
+    g_ptr_array_free(errors, TRUE);
+    g_ptr_array_free(w, TRUE);
+    g_remove(path);
+    g_remove(csv);
+    g_rmdir(sub);
+    g_rmdir(dir);
+}
