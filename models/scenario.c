@@ -730,6 +730,9 @@ static void load_migration(ctx *c, const scenario *s, json_object *o, scn_migrat
     m->downtime_limit = get_time(c, o, "downtime_limit", Q_POS, m->downtime_limit, false);
     m->setup = get_time(c, o, "setup", Q_NONNEG, m->setup, false);
     m->device_state = get_quantity(c, o, "device_state", UNITS_SIZE, Q_NONNEG, m->device_state, false);
+    /* devices' state is megabytes (115 KB measured), a vGPU's some GiB */
+    if (m->device_state > 1024.0 * 1024 * 1024 * 1024)
+        err_at(c, "device_state", "expected at most 1 TiB, not %g bytes", m->device_state);
     m->suspend = get_time(c, o, "suspend", Q_NONNEG, m->suspend, false);
     m->resume = get_time(c, o, "resume", Q_NONNEG, m->resume, false);
 

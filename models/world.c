@@ -1010,6 +1010,15 @@ size_t world_check(world *w, GPtrArray *v)
         const mig_result *r = mig_get_result(g_ptr_array_index(w->migs, i));
         if (r->outcome == MIG_RUNNING)
             g_ptr_array_add(v, g_strdup_printf("migration %zu of %s has no outcome", i, sc->vms[r->vm].name));
+        /* within the run: a switchover under way at the end may finish up
+         * to an hour later, if the VM was paused before the end */
+        sim_time horizon = r->stop >= 0 && r->stop <= sc->until ? sim_time_add(sc->until, SIM_HOUR) : sc->until;
+        if (r->start < 0 || r->start > sc->until || r->end > horizon ||
+            (r->resume >= 0 && r->resume > horizon))
+            g_ptr_array_add(v, g_strdup_printf("migration %zu of %s lies outside the run (start %.9g s, end %.9g s, "
+                                               "until %.9g s)",
+                                               i, sc->vms[r->vm].name, sim_to_s(r->start), sim_to_s(r->end),
+                                               sim_to_s(sc->until)));
         if (r->outcome == MIG_COMPLETED && (r->resume < r->stop || r->end < r->start))
             g_ptr_array_add(v, g_strdup_printf("migration %zu of %s ends before it starts", i, sc->vms[r->vm].name));
         /* the guest is paused within the migration: it cannot be paused longer
@@ -1096,7 +1105,13 @@ void world_run(world *w)
         sim_set_max_events(w->s, 2 * sc->max_events);
         sim_run(w->s, sim_time_add(sim_now(w->s), SIM_HOUR));
     }
-    for (size_t i = 0; i < w->migs->len; i++)
-        mig_run_ended(g_ptr_array_index(w->migs, i));
+    for (size_t i = 0; i < w->migs->len; i++) {
+        mig *m = g_ptr_array_index(w->migs, i);
+        if (mig_active(m) && !mig_iterating(m))
+            world_warn(w, "%s: its switchover did not finish within an hour after the end of the run: the VM stays "
+                          "paused (reported not-converged)",
+                       sc->vms[mig_get_result(m)->vm].name);
+        mig_run_ended(m);
+    }
     g_free(ctx);
 }
