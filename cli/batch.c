@@ -1098,8 +1098,8 @@ static bool part_header_ok(json_object *part, char **why)
     for (size_t i = 0; i < G_N_ELEMENTS(strs); i++)
         if (!json_object_is_type(part_member(part, strs[i]), json_type_string))
             PART_BAD("$.%s: expected a string", strs[i]);
-    if (!part_is_int(part_member(part, "seed"), INT64_MIN, INT64_MAX))
-        PART_BAD("$.seed: expected an integer");
+    if (!part_is_int(part_member(part, "seed"), 0, INT64_MAX - 1))
+        PART_BAD("$.seed: expected an integer >= 0");
     if (!part_is_int(part_member(part, "runs"), 1, 100000000))
         PART_BAD("$.runs: expected an integer from 1 to 100000000");
     if (!part_is_int(part_member(part, "until"), 1, INT64_MAX))
@@ -1122,8 +1122,9 @@ static bool part_header_ok(json_object *part, char **why)
             const char *nums[] = { "peak_Bps", "saturated_seconds" };
             for (size_t k = 0; k < G_N_ELEMENTS(nums); k++) {
                 json_object *v = part_member(o, nums[k]);
-                if (!json_object_is_type(v, json_type_double) && !json_object_is_type(v, json_type_int))
-                    PART_BAD("$.busiest_links[%zu].%s: expected a number", i, nums[k]);
+                if ((!json_object_is_type(v, json_type_double) && !json_object_is_type(v, json_type_int)) ||
+                    !isfinite(json_object_get_double(v)) || json_object_get_double(v) < 0)
+                    PART_BAD("$.busiest_links[%zu].%s: expected a finite number >= 0", i, nums[k]);
             }
         }
     }
@@ -1142,27 +1143,38 @@ static bool part_run_ok(json_object *ro, size_t r, const scenario *sc, char **wh
     if (!part_is_array(ms, 0) || !part_is_array(is, 0) || !part_is_array(ws, 0))
         PART_BAD("$.results[%zu]: expected arrays \"m\", \"i\" and \"w\"", r);
     int64_t nv = (int64_t)sc->nvms, nh = (int64_t)sc->nhosts;
+    int64_t horizon = sim_time_add(sc->until, SIM_HOUR);
     for (size_t i = 0; i < json_object_array_length(ms); i++) {
         json_object *a = json_object_array_get_idx(ms, i);
         if (!part_is_array(a, 23))
             PART_BAD("$.results[%zu].m[%zu]: expected an array of 23 values", r, i);
 #define F(x) json_object_array_get_idx(a, x)
+        /* every value within what the scenario allows: a run's times in
+         * [0, until] (a switchover may end an hour later), outcomes that
+         * end a migration, finite non-negative quantities */
         bool ok = part_is_int(F(0), 0, nv - 1) && part_is_int(F(1), 0, nh - 1) && part_is_int(F(2), 0, nh - 1) &&
-                  json_object_is_type(F(3), json_type_boolean) && part_is_int(F(4), MIG_RUNNING, MIG_VM_LOST) &&
-                  part_is_hex(F(12)) && part_is_int(F(13), 0, INT32_MAX) && part_is_hex(F(14)) && part_is_hex(F(15)) && part_is_array(F(18), 0) &&
-                  part_is_hex(F(19)) && part_is_hex(F(20)) && part_is_hex(F(21)) && part_is_hex(F(22));
-        for (int x = 5; x <= 17 && ok; x++)
+                  json_object_is_type(F(3), json_type_boolean) && part_is_int(F(4), MIG_COMPLETED, MIG_VM_LOST) &&
+                  part_is_quantity(F(12), PART_MAX_QUANTITY) && part_is_int(F(13), 0, INT32_MAX) &&
+                  part_is_quantity(F(14), PART_MAX_QUANTITY) && part_is_quantity(F(15), 1) && part_is_array(F(18), 0) &&
+                  part_is_quantity(F(19), PART_MAX_QUANTITY) && part_is_quantity(F(20), PART_MAX_QUANTITY) &&
+                  part_is_quantity(F(21), PART_MAX_QUANTITY) && part_is_quantity(F(22), PART_MAX_QUANTITY) &&
+                  part_is_time(F(5), sc->until, false);
+        for (int x = 6; x <= 17 && ok; x++)
             if (x < 12 || x > 15)
-                ok = part_is_int(F(x), INT64_MIN, INT64_MAX);
+                ok = part_is_time(F(x), horizon, true);
+        if (ok && json_object_get_int64(F(6)) >= 0 && json_object_get_int64(F(6)) < json_object_get_int64(F(5)))
+            ok = false; /* ends before it starts */
         if (!ok)
             PART_BAD("$.results[%zu].m[%zu]: a value of the wrong type or out of range (VM and host indexes must "
-                     "exist in the scenario)",
+                     "exist in the scenario, times lie in the run and end after they start, the outcome ends a "
+                     "migration, quantities are finite and not negative)",
                      r, i);
         for (size_t j = 0; j < json_object_array_length(F(18)); j++) {
             json_object *ia = json_object_array_get_idx(F(18), j);
-            if (!part_is_array(ia, 4) || !part_is_int(json_object_array_get_idx(ia, 0), INT64_MIN, INT64_MAX) ||
-                !part_is_int(json_object_array_get_idx(ia, 1), INT64_MIN, INT64_MAX) ||
-                !part_is_hex(json_object_array_get_idx(ia, 2)) || !part_is_hex(json_object_array_get_idx(ia, 3)))
+            if (!part_is_array(ia, 4) || !part_is_time(json_object_array_get_idx(ia, 0), horizon, false) ||
+                !part_is_time(json_object_array_get_idx(ia, 1), horizon, false) ||
+                !part_is_quantity(json_object_array_get_idx(ia, 2), PART_MAX_QUANTITY) ||
+                !part_is_quantity(json_object_array_get_idx(ia, 3), PART_MAX_QUANTITY))
                 PART_BAD("$.results[%zu].m[%zu][18][%zu]: expected [start, duration, bytes, pages]", r, i, j);
         }
 #undef F
@@ -1172,9 +1184,13 @@ static bool part_run_ok(json_object *ro, size_t r, const scenario *sc, char **wh
         if (!part_is_array(a, 8) || !json_object_is_type(json_object_array_get_idx(a, 0), json_type_string) ||
             !json_object_is_type(json_object_array_get_idx(a, 1), json_type_string) ||
             !part_is_int(json_object_array_get_idx(a, 2), -1, nv - 1) ||
-            !part_is_int(json_object_array_get_idx(a, 3), INT64_MIN, INT64_MAX) ||
-            !part_is_int(json_object_array_get_idx(a, 4), INT64_MIN, INT64_MAX) || !part_is_hex(json_object_array_get_idx(a, 5)) ||
-            !part_is_hex(json_object_array_get_idx(a, 6)) || !part_is_hex(json_object_array_get_idx(a, 7)))
+            !part_is_time(json_object_array_get_idx(a, 3), horizon, false) ||
+            !part_is_time(json_object_array_get_idx(a, 4), horizon, true) ||
+            !part_is_quantity(json_object_array_get_idx(a, 5), PART_MAX_QUANTITY) ||
+            !part_is_quantity(json_object_array_get_idx(a, 6), PART_MAX_QUANTITY) ||
+            !part_is_quantity(json_object_array_get_idx(a, 7), PART_MAX_QUANTITY) ||
+            (json_object_get_int64(json_object_array_get_idx(a, 4)) >= 0 &&
+             json_object_get_int64(json_object_array_get_idx(a, 4)) < json_object_get_int64(json_object_array_get_idx(a, 3))))
             PART_BAD("$.results[%zu].i[%zu]: expected [kind, resource, vm (-1 or an index), start, end, diverged, "
                      "discarded, at risk]",
                      r, i);

@@ -58,6 +58,22 @@ bool part_is_hex(json_object *o)
     return *t && end && !*end;
 }
 
+bool part_is_quantity(json_object *o, double max)
+{
+    if (!part_is_hex(o))
+        return false;
+    double x = part_unhex(o);
+    return x >= 0 && x <= max;
+}
+
+bool part_is_time(json_object *o, int64_t horizon, bool unset_ok)
+{
+    if (!json_object_is_type(o, json_type_int))
+        return false;
+    int64_t t = json_object_get_int64(o);
+    return (unset_ok && t == -1) || (t >= 0 && t <= horizon);
+}
+
 bool part_is_array(json_object *o, size_t len)
 {
     return json_object_is_type(o, json_type_array) && (!len || json_object_array_length(o) == len);

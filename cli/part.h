@@ -13,6 +13,9 @@
 /* The most a part file may hold (assumption: far more than any batch this
  * machine class writes; a FIFO or device is read up to it, never further). */
 #define PART_MAX_BYTES ((size_t)1 << 30)
+/* The largest quantity (bytes, pages) a part may hold: 2^62, far beyond any
+ * migration. */
+#define PART_MAX_QUANTITY 0x1p62
 
 /* Reads and parses a part file (strict JSON, at most PART_MAX_BYTES); NULL
  * if it cannot be read or is not JSON. */
@@ -27,10 +30,14 @@ double part_unhex(json_object *o);
 
 /* o's member k, NULL if o is not an object or has none. */
 json_object *part_member(json_object *o, const char *k);
-/* Checks: an integer in [lo, hi]; a hex-float string; an array of len
- * elements (0: any length). */
+/* Checks: an integer in [lo, hi]; a hex-float string (NaN allowed: a
+ * figure of nothing); an array of len elements (0: any length). */
 bool part_is_int(json_object *o, int64_t lo, int64_t hi);
 bool part_is_hex(json_object *o);
+/* A hex-float quantity in [0, max] (finite). */
+bool part_is_quantity(json_object *o, double max);
+/* A time in [0, horizon] ns, or -1 ("never") when unset_ok. */
+bool part_is_time(json_object *o, int64_t horizon, bool unset_ok);
 bool part_is_array(json_object *o, size_t len);
 
 #endif

@@ -163,6 +163,18 @@ Test(shard, damaged_parts_are_refused, .timeout = 60)
         { "results", 0, json_object_new_string("none"), p0, p1, "$.results: expected an array" },
         { "runs", 0, json_object_new_int(-5), p0, p1, "$.runs" },
         { "keys", 0, json_object_new_int(1), s0, s0, "\"keys\"" },
+        /* values of the right type but out of range (issue 14: they used
+         * to overflow or come out as -9.2e18 bytes) */
+        { "vm", 5, json_object_new_int64(INT64_MAX), p0, p1, "$.results[0].m[0]" },   /* start beyond the run */
+        { "vm", 6, json_object_new_int64(INT64_MIN), p0, p1, "$.results[0].m[0]" },   /* end */
+        { "vm", 12, json_object_new_string("nan"), p0, p1, "$.results[0].m[0]" },     /* transferred */
+        { "vm", 12, json_object_new_string("inf"), p0, p1, "$.results[0].m[0]" },
+        { "vm", 12, json_object_new_string("0x1p+1023"), p0, p1, "$.results[0].m[0]" },
+        { "vm", 12, json_object_new_string("-0x1p+10"), p0, p1, "$.results[0].m[0]" },
+        { "vm", 4, json_object_new_int(0), p0, p1, "$.results[0].m[0]" },             /* outcome "running" */
+        { "vm", 9, json_object_new_int64(9200000000LL * 1000000000LL), p0, p1, "$.results[0].m[0]" }, /* downtime */
+        { "vm", 15, json_object_new_string("0x1p+1"), p0, p1, "$.results[0].m[0]" },  /* throttle 200% */
+        { "seed", 0, json_object_new_int(-1), p0, p1, "$.seed" },
     };
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
         damage(cases[i].src, bad, cases[i].key, cases[i].idx, cases[i].value);
