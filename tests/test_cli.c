@@ -659,7 +659,7 @@ static gpointer read_fifo(gpointer path)
  * the device, /dev/full is an error (ENOSPC), a FIFO is written, not
  * replaced; a symbolic link stays a link and its target gets the report
  * (a dangling one's target is created). */
-Test(cli, outputs_to_devices_fifos_and_links_are_written_in_place)
+Test(cli, outputs_to_devices_fifos_and_links_are_written_in_place, .timeout = 60)
 {
     g_autofree char *dir = quake_dir();
     char *err = NULL;
@@ -816,7 +816,7 @@ static gpointer write_fifo(gpointer arg)
  * once and runs (a shard's part carries its text), a trace outside the
  * scenario's directory is told, and a bad line of a trace is named by its
  * number, not echoed (it may be any file on the system). */
-Test(cli, inputs_that_are_not_regular_files)
+Test(cli, inputs_that_are_not_regular_files, .timeout = 60)
 {
     char *out, *err;
     cr_assert_eq(run_golive((const char *[]){ "validate", "/dev/zero", NULL }, &out, &err), 2);
