@@ -10,6 +10,7 @@
 
 #include <glib.h>
 #include <json-c/json.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,9 +89,15 @@ static bool set_path(json_object *root, const char *path, json_object *value, ch
         }
         while (br) {
             char *end = NULL;
+            errno = 0;
             long k = strtol(br + 1, &end, 10);
-            if (end == br + 1 || *end != ']' || k < 0) {
-                *why = g_strdup_printf("expected [N] after \"%s\"", name);
+            /* digits, "]", then another "[" or the end of this part */
+            if (end == br + 1 || !g_ascii_isdigit(br[1]) || *end != ']' || (end[1] && end[1] != '[')) {
+                *why = g_strdup_printf("expected [N] after \"%s\" (N a whole number), then \".\" or the end", name);
+                return false;
+            }
+            if (errno == ERANGE || k > INT32_MAX) {
+                *why = g_strdup_printf("%s[%.*s]: index out of range", name, (int)(end - br - 1), br + 1);
                 return false;
             }
             if (!json_object_is_type(next, json_type_array) || (size_t)k >= json_object_array_length(next)) {
@@ -718,6 +725,16 @@ int cli_sweep(int argc, char **argv)
         const char *eq = strchr(sets[i], '=');
         if (!eq || eq == sets[i] || !eq[1]) {
             fprintf(stderr, "golive sweep: --set %s: expected KEY=V1,V2,...\n", sets[i]);
+            rc = CLI_EXIT_USAGE;
+            goto out;
+        }
+        bool again = false;
+        for (guint j = 0; j < keys->len; j++)
+            again |= strlen(((sweep_key *)g_ptr_array_index(keys, j))->key) == (size_t)(eq - sets[i]) &&
+                     !strncmp(((sweep_key *)g_ptr_array_index(keys, j))->key, sets[i], (size_t)(eq - sets[i]));
+        if (again) {
+            fprintf(stderr, "golive sweep: --set %.*s is given twice: give its values once (KEY=V1,V2,...)\n",
+                    (int)(eq - sets[i]), sets[i]);
             rc = CLI_EXIT_USAGE;
             goto out;
         }

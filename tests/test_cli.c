@@ -854,3 +854,32 @@ Test(cli, inputs_that_are_not_regular_files, .timeout = 60)
     g_free(err);
     remove_scenario_file(path);
 }
+
+/* sweep --set keys are read strictly: a stray bracket, an index beyond any
+ * array, one key given twice (its grid's labels would be wrong) are
+ * refused with the reason. */
+Test(cli, sweep_keys_are_read_strictly)
+{
+    struct {
+        const char *set[2];
+        const char *says;
+    } cases[] = {
+        { { "vms[0]]].memory=1GiB", NULL }, "expected [N]" },
+        { { "vms[x].memory=1GiB", NULL }, "expected [N]" },
+        { { "vms[99999999999999999999].memory=1GiB", NULL }, "out of range" },
+        { { "until=1min", "until=2min" }, "given twice" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        const char *args[8] = { "sweep", "scenarios/web-server.json", "--set", cases[i].set[0], "-q", NULL };
+        if (cases[i].set[1]) {
+            args[4] = "--set";
+            args[5] = cases[i].set[1];
+            args[6] = "-q";
+        }
+        char *out, *err;
+        cr_assert_eq(run_golive(args, &out, &err), 2, "case %zu: %s", i, err);
+        cr_assert(strstr(err, cases[i].says), "case %zu: %s", i, err);
+        g_free(out);
+        g_free(err);
+    }
+}
