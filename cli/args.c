@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 
+
 bool args_check(const char *cmd, gint64 seed, int runs, int threads)
 {
     if (seed != ARGS_UNSET && seed < 0) {

@@ -1,5 +1,4 @@
 /* batch — runs of a scenario and their report. */
-#include "cli/csv.h"
 #include "cli/batch.h"
 
 #include <errno.h>
@@ -8,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/csv.h"
 #include "cli/output.h"
 #include "cli/part.h"
 #include "cli/progress.h"

@@ -2,7 +2,6 @@
  * CSV: how many more VMs of each size fit (with memory and vCPU overcommit),
  * also while keeping the cluster N+1; whether it survives the loss of any
  * one host and of any one rack; and how long draining a host takes. */
-#include "cli/csv.h"
 #include "cli/cmd_capacity.h"
 
 #include <glib.h>
@@ -13,6 +12,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/interrupt.h"
+#include "cli/csv.h"
 #include "cli/load.h"
 #include "cli/output.h"
 #include "models/capacity.h"
@@ -112,6 +113,9 @@ int cli_capacity(int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
 
+    /* no partial answer: a signal ends it at once, nothing written */
+    interrupt_install();
+    interrupt_immediate(true);
     scenario *sc = load_scenario(argv[1]);
     if (!sc) {
         g_array_free(sizes, TRUE);

@@ -1,6 +1,4 @@
 /* golive compare FILE... — designs side by side (DESIGN section 5). */
-#include "cli/csv.h"
-#include "cli/args.h"
 #include "cli/cmd_compare.h"
 
 #include <glib.h>
@@ -9,11 +7,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/args.h"
 #include "cli/batch.h"
 #include "cli/cli.h"
-#include "cli/load.h"
+#include "cli/csv.h"
 #include "cli/interrupt.h"
+#include "cli/load.h"
 #include "cli/output.h"
+#include "cli/run_plots.h"
 #include "models/units.h"
 #include "plots/chart.h"
 
@@ -217,6 +218,10 @@ int cli_compare(int argc, char **argv)
     g_string_append(txt, "CIs: availability and data at risk, Student t over runs (kept within what is possible); "
                          "split brain, Wilson over runs, per year = 1 - (1 - p)^(1/years simulated).\n");
 
+    /* the simulations are over: a signal from here ends it at once, nothing
+     * written (one during the last design's figures, too) */
+    if (rc == CLI_EXIT_OK)
+        interrupt_immediate(true);
     if (rc != CLI_EXIT_OK) {
         chart_free(bars_un);
         chart_free(bars_sb);
@@ -249,7 +254,7 @@ int cli_compare(int argc, char **argv)
             g_autofree char *file = g_strdup_printf("%s.%s", charts[i].name, fmt);
             g_autofree char *path = g_build_filename(plots_dir, file, NULL);
             GError *perr = NULL;
-            if (!chart_save(charts[i].c, path, fmt, 960, 540, &perr)) {
+            if (!run_plots_save(charts[i].c, path, fmt, 960, 540, &perr)) {
                 fprintf(stderr, "golive compare: %s\n", perr->message);
                 g_error_free(perr);
                 rc = CLI_EXIT_FAILURE;

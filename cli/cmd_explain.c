@@ -2,7 +2,6 @@
  * student: one line per meaningful event with the model's reason, grouped
  * in phases (each begins with something the scenario does or breaks), and a
  * short summary. */
-#include "cli/args.h"
 #include "cli/cmd_explain.h"
 
 #include <glib.h>
@@ -11,7 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
+#include "cli/interrupt.h"
 #include "cli/load.h"
 #include "models/lint.h"
 #include "models/units.h"
@@ -289,6 +290,8 @@ int cli_explain(int argc, char **argv)
     }
     if (!args_check("explain", seed, ARGS_UNSET_INT, ARGS_UNSET_INT))
         return CLI_EXIT_USAGE;
+    interrupt_install(); /* a signal ends it at once */
+    interrupt_immediate(true);
     scenario *sc = load_scenario(argv[1]);
     if (!sc)
         return CLI_EXIT_USAGE;

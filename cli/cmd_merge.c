@@ -9,6 +9,7 @@
 
 #include "cli/batch.h"
 #include "cli/cli.h"
+#include "cli/interrupt.h"
 #include "cli/cmd_sweep.h"
 #include "cli/output.h"
 #include "cli/part.h"
@@ -54,6 +55,8 @@ int cli_merge(int argc, char **argv)
         goto out;
     }
     {
+        interrupt_install(); /* a signal ends it at once, nothing written */
+        interrupt_immediate(true);
         size_t n = (size_t)argc - 1;
         json_object **parts = g_new0(json_object *, n);
         bool sweep = false;

@@ -1,5 +1,4 @@
 /* golive run FILE — simulate a scenario and report (DESIGN sections 5, 6). */
-#include "cli/args.h"
 #include "cli/cmd_run.h"
 
 #include <glib.h>
@@ -10,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/args.h"
 #include "cli/batch.h"
 #include "cli/cli.h"
 #include "cli/interrupt.h"
@@ -138,6 +138,8 @@ int cli_run(int argc, char **argv)
     }
     if (shard) {
         g_autoptr(GError) err = NULL;
+        if (!batch_interrupted(b))
+            interrupt_immediate(true);
         if (batch_interrupted(b)) {
             fprintf(stderr, "golive run: interrupted by signal %d; nothing written\n", interrupt_signal());
             rc = 128 + interrupt_signal();
@@ -162,6 +164,9 @@ int cli_run(int argc, char **argv)
             goto out_free_opts;
         }
     }
+    /* the simulations are over: from here a signal ends the command at once,
+     * with nothing written */
+    interrupt_immediate(!interrupted);
     const GPtrArray *viol = batch_violations(b);
     for (guint i = 0; i < viol->len; i++)
         fprintf(stderr, "golive run: invariant violated: %s\n", (char *)g_ptr_array_index(viol, i));
@@ -182,15 +187,15 @@ int cli_run(int argc, char **argv)
     files[0].data = json_path ? output_json_text(root) : NULL;
     files[1].data = csv_path ? g_strdup(csv) : NULL;
     files[2].data = trace_path ? batch_trace(b) : NULL;
+    const char *fpaths[3], *fdata[3];
     for (int i = 0; i < 3; i++) {
-        g_autoptr(GError) err = NULL;
-        if (files[i].path && !output_write(files[i].path, files[i].data, strlen(files[i].data), &err)) {
-            fprintf(stderr, "golive run: %s\n", err->message);
-            if (!interrupted)
-                rc = CLI_EXIT_FAILURE;
-        }
-        g_free(files[i].data);
+        fpaths[i] = files[i].path;
+        fdata[i] = files[i].data;
     }
+    if (!output_write_all("run", fpaths, fdata, 3) && !interrupted)
+        rc = CLI_EXIT_FAILURE;
+    for (int i = 0; i < 3; i++)
+        g_free(files[i].data);
     if (plots_dir && rc == CLI_EXIT_OK && !interrupted) {
         GError *perr = NULL;
         GPtrArray *written = g_ptr_array_new_with_free_func(g_free);

@@ -4,25 +4,26 @@
  * units), checked by the scenario loader before anything runs, then run in
  * parallel threads; every point is independent and seeded as the scenario
  * says, so results do not depend on the thread count. */
-#include "cli/csv.h"
-#include "cli/args.h"
 #include "cli/cmd_sweep.h"
 
+#include <errno.h>
 #include <glib.h>
 #include <json-c/json.h>
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/args.h"
 #include "cli/batch.h"
 #include "cli/cli.h"
-#include "cli/load.h"
+#include "cli/csv.h"
 #include "cli/interrupt.h"
+#include "cli/load.h"
 #include "cli/output.h"
 #include "cli/part.h"
 #include "cli/progress.h"
+#include "cli/run_plots.h"
 #include "models/units.h"
 #include "plots/chart.h"
 
@@ -193,7 +194,7 @@ static bool save_chart(chart *c, const char *dir, const char *name, const char *
     g_autofree char *file = g_strdup_printf("%s.%s", name, fmt);
     g_autofree char *path = g_build_filename(dir, file, NULL);
     GError *err = NULL;
-    bool ok = chart_save(c, path, fmt, 960, 540, &err);
+    bool ok = run_plots_save(c, path, fmt, 960, 540, &err);
     if (!ok) {
         fprintf(stderr, "golive sweep: %s\n", err->message);
         g_error_free(err);
@@ -842,6 +843,7 @@ int cli_sweep(int argc, char **argv)
         rc = 128 + interrupt_signal();
         goto out;
     }
+    interrupt_immediate(true); /* the simulations are over */
 
     if (shard) {
         rc = write_part(argv[1], base, pts[0].sc, keys, pts, npts, shard_i, shard_n, json_path);

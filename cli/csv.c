@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+
 static bool is_number(const char *s)
 {
     char *end;

@@ -1,17 +1,38 @@
 /* interrupt — the one piece of process-wide state golive has: a signal
- * handler can only reach a static flag. */
+ * handler can only reach static data. */
 #include "cli/interrupt.h"
 
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
+
+
+#define MAX_TRACKED 16
+#define MAX_PATH 4096
 
 static volatile sig_atomic_t caught;
 static volatile int flag;
+static volatile sig_atomic_t immediate;
+/* the tracked paths: a slot is in use when its first byte is not 0 */
+static char tracked[MAX_TRACKED][MAX_PATH];
+
+static void leave(int sig)
+{
+    for (int i = 0; i < MAX_TRACKED; i++)
+        if (tracked[i][0])
+            unlink(tracked[i]); /* async-signal-safe, as write and _exit */
+    static const char msg[] = "golive: interrupted; nothing written\n";
+    ssize_t n = write(STDERR_FILENO, msg, sizeof msg - 1);
+    (void)n;
+    _exit(128 + sig);
+}
 
 static void on_signal(int sig)
 {
     caught = sig;
     flag = 1;
+    if (immediate)
+        leave(sig);
 }
 
 const volatile int *interrupt_install(void)
@@ -29,3 +50,47 @@ int interrupt_signal(void)
 {
     return (int)caught;
 }
+
+void interrupt_immediate(bool past_too)
+{
+    immediate = 1;
+    if (past_too && caught)
+        leave((int)caught);
+}
+
+static void mask(int how)
+{
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, SIGINT);
+    sigaddset(&s, SIGTERM);
+    sigprocmask(how, &s, NULL);
+}
+
+bool interrupt_track(const char *path)
+{
+    size_t n = strlen(path);
+    if (n >= MAX_PATH)
+        return false;
+    mask(SIG_BLOCK); /* the handler never sees a half-copied path */
+    bool ok = false;
+    for (int i = 0; i < MAX_TRACKED && !ok; i++)
+        if (!tracked[i][0]) {
+            memcpy(tracked[i], path, n + 1);
+            ok = true;
+        }
+    mask(SIG_UNBLOCK);
+    return ok;
+}
+
+void interrupt_untrack(const char *path)
+{
+    mask(SIG_BLOCK);
+    for (int i = 0; i < MAX_TRACKED; i++)
+        if (tracked[i][0] && !strcmp(tracked[i], path))
+            tracked[i][0] = 0;
+    mask(SIG_UNBLOCK);
+}
+
+void interrupt_hold(void) { mask(SIG_BLOCK); }
+void interrupt_release(void) { mask(SIG_UNBLOCK); }

@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <stdio.h>
 
+
 scenario *load_scenario(const char *path)
 {
     GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/interrupt.h"
+
 G_DEFINE_QUARK(golive-output-error, output_error)
 
 bool output_check_writable(const char *path, GError **error)
@@ -191,54 +193,151 @@ static bool write_in_place(const char *path, const char *data, size_t len, GErro
     return true;
 }
 
-bool output_write(const char *path, const char *data, size_t len, GError **error)
+/* One output on its way: written to a temporary file (tracked, so that a
+ * signal removes it) and renamed at the commit; standard output and
+ * non-regular targets are written at the commit itself. */
+typedef struct {
+    const char *path;
+    const char *data;
+    size_t len;
+    char *tmp;    /* NULL: written in place (or stdout) at the commit */
+    char *target; /* the regular file the temporary file replaces */
+} staged;
+
+static void unstage(staged *st)
 {
-    if (!strcmp(path, "-")) {
-        if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+    if (st->tmp) {
+        g_unlink(st->tmp);
+        interrupt_untrack(st->tmp);
+    }
+    g_free(st->tmp);
+    g_free(st->target);
+    st->tmp = st->target = NULL;
+}
+
+static bool stage(staged *st, GError **error)
+{
+    st->tmp = st->target = NULL;
+    const char *path = st->path;
+    if (!strcmp(path, "-"))
+        return true;
+    GStatBuf sb;
+    if (g_stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        g_set_error(error, OUTPUT_ERROR, OUTPUT_ERROR_PATH, "%s: is a directory", path);
+        return false;
+    }
+    if (g_stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+        return true; /* a device, FIFO or socket: written in place */
+    char *target = resolve_links(path);
+    if (!target) {
+        g_set_error(error, OUTPUT_ERROR, OUTPUT_ERROR_PATH, "%s: too many levels of symbolic links", path);
+        return false;
+    }
+    if (g_str_has_prefix(target, "/proc/")) {
+        g_free(target); /* a descriptor: /dev/stdout, /dev/fd/N */
+        return true;
+    }
+    /* the temporary file's name is short whatever the target's is */
+    g_autofree char *dir = g_path_get_dirname(target);
+    char *tmpl = g_build_filename(dir, ".golive-XXXXXX", NULL);
+    interrupt_hold(); /* created and tracked as one step */
+    int fd = g_mkstemp_full(tmpl, O_WRONLY | O_CLOEXEC, 0644);
+    bool tracked = fd >= 0 && interrupt_track(tmpl);
+    interrupt_release();
+    if (fd < 0 || !tracked) {
+        write_error(error, path, "cannot create a temporary file: ");
+        if (fd >= 0) {
+            close(fd);
+            g_unlink(tmpl);
+        }
+        g_free(tmpl);
+        g_free(target);
+        return false;
+    }
+    st->tmp = tmpl;
+    st->target = target;
+    if (!write_all(fd, st->data, st->len) || fsync(fd) != 0) {
+        write_error(error, path, "");
+        close(fd); /* the descriptor is closed whether or not fsync worked */
+        unstage(st);
+        return false;
+    }
+    if (close(fd) != 0) {
+        write_error(error, path, "");
+        unstage(st);
+        return false;
+    }
+    return true;
+}
+
+static bool commit(staged *st, GError **error)
+{
+    if (!strcmp(st->path, "-")) {
+        if (fwrite(st->data, 1, st->len, stdout) != st->len || fflush(stdout) != 0) {
             write_error(error, "standard output", "");
             return false;
         }
         return true;
     }
-    GStatBuf st;
-    if (g_stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        g_set_error(error, OUTPUT_ERROR, OUTPUT_ERROR_PATH, "%s: is a directory", path);
+    if (!st->tmp)
+        return write_in_place(st->path, st->data, st->len, error);
+    bool ok = g_rename(st->tmp, st->target) == 0;
+    if (!ok)
+        write_error(error, st->path, "cannot rename into place: ");
+    else
+        interrupt_untrack(st->tmp);
+    if (!ok)
+        unstage(st);
+    g_free(st->tmp);
+    g_free(st->target);
+    st->tmp = st->target = NULL;
+    return ok;
+}
+
+bool output_write(const char *path, const char *data, size_t len, GError **error)
+{
+    staged st = { path, data, len, NULL, NULL };
+    if (!stage(&st, error))
+        return false;
+    interrupt_hold();
+    bool ok = commit(&st, error);
+    interrupt_release();
+    return ok;
+}
+
+bool output_write_all(const char *cmd, const char *const *paths, const char *const *data, size_t n)
+{
+    staged *st = g_new0(staged, n);
+    bool ok = true;
+    for (size_t i = 0; i < n && ok; i++) {
+        if (!paths[i])
+            continue;
+        st[i] = (staged){ paths[i], data[i], strlen(data[i]), NULL, NULL };
+        g_autoptr(GError) err = NULL;
+        if (!stage(&st[i], &err)) {
+            fprintf(stderr, "golive %s: %s\n", cmd, err->message);
+            ok = false;
+        }
+    }
+    if (!ok) {
+        for (size_t i = 0; i < n; i++)
+            if (paths[i])
+                unstage(&st[i]);
+        g_free(st);
         return false;
     }
-    if (g_stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-        return write_in_place(path, data, len, error);
-    g_autofree char *target = resolve_links(path);
-    if (!target) {
-        g_set_error(error, OUTPUT_ERROR, OUTPUT_ERROR_PATH, "%s: too many levels of symbolic links", path);
-        return false;
+    /* all staged: renamed together, a signal held back until they are */
+    interrupt_hold();
+    for (size_t i = 0; i < n; i++) {
+        g_autoptr(GError) err = NULL;
+        if (paths[i] && !commit(&st[i], &err)) {
+            fprintf(stderr, "golive %s: %s\n", cmd, err->message);
+            ok = false;
+        }
     }
-    if (g_str_has_prefix(target, "/proc/"))
-        return write_in_place(path, data, len, error); /* a descriptor: /dev/stdout, /dev/fd/N */
-    /* the temporary file's name is short whatever the target's is */
-    g_autofree char *dir = g_path_get_dirname(target);
-    g_autofree char *tmpl = g_build_filename(dir, ".golive-XXXXXX", NULL);
-    int fd = g_mkstemp_full(tmpl, O_WRONLY | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        write_error(error, path, "cannot create a temporary file: ");
-        return false;
-    }
-    if (!write_all(fd, data, len) || fsync(fd) != 0) {
-        write_error(error, path, "");
-        close(fd); /* the descriptor is closed whether or not fsync worked */
-        g_unlink(tmpl);
-        return false;
-    }
-    if (close(fd) != 0) {
-        write_error(error, path, "");
-        g_unlink(tmpl);
-        return false;
-    }
-    if (g_rename(tmpl, target) != 0) {
-        write_error(error, path, "cannot rename into place: ");
-        g_unlink(tmpl);
-        return false;
-    }
-    return true;
+    interrupt_release();
+    g_free(st);
+    return ok;
 }
 
 /* Replaces every non-finite number under o by null (json-c would print
@@ -273,17 +372,7 @@ char *output_json_text(json_object *root)
 
 bool output_report(const char *cmd, const char *json_path, json_object *json, const char *csv_path, const char *csv)
 {
-    bool ok = true;
-    const char *paths[2] = { json_path, csv_path };
-    for (int i = 0; i < 2; i++) {
-        if (!paths[i])
-            continue;
-        g_autofree char *data = i == 0 ? output_json_text(json) : g_strdup(csv);
-        g_autoptr(GError) err = NULL;
-        if (!output_write(paths[i], data, strlen(data), &err)) {
-            fprintf(stderr, "golive %s: %s\n", cmd, err->message);
-            ok = false;
-        }
-    }
-    return ok;
+    g_autofree char *text = json_path ? output_json_text(json) : NULL;
+    const char *paths[2] = { json_path, csv_path }, *data[2] = { text, csv };
+    return output_write_all(cmd, paths, data, 2);
 }

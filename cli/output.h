@@ -20,6 +20,12 @@ typedef enum { OUTPUT_ERROR_PATH, OUTPUT_ERROR_WRITE } output_error_code;
  * and sets *error. */
 bool output_write(const char *path, const char *data, size_t len, GError **error);
 
+/* Writes n outputs (paths[i] NULL: not asked) as one: every file is staged
+ * first (temporary files a signal removes), then all are renamed into
+ * place with signals held back, so a run leaves all of them or none.
+ * Failures are reported on stderr after "golive CMD: ". */
+bool output_write_all(const char *cmd, const char *const *paths, const char *const *data, size_t n);
+
 /* root as the text of a report: pretty-printed, a newline at the end, and
  * strict JSON: a number that is not finite (a mean of nothing, an
  * unbounded ratio) becomes null, "no value". g_free it. */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+
 struct progress {
     char *what;
     size_t total;

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cli/interrupt.h"
 #include "plots/chart.h"
 
 #define W 960
@@ -14,11 +15,23 @@
 #define PAGE 4096.0
 #define MAX_SERIES 8
 
+bool run_plots_save(chart *c, const char *path, const char *format, double w, double h, GError **err)
+{
+    g_autofree char *tmp = chart_temp_path(path);
+    if (!interrupt_track(tmp)) {
+        g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_NOSPC, "%s: too many files written at once", path);
+        return false;
+    }
+    bool ok = chart_save(c, path, format, w, h, err);
+    interrupt_untrack(tmp);
+    return ok;
+}
+
 static bool save(chart *c, const char *dir, const char *name, const char *fmt, GPtrArray *written, GError **err)
 {
     g_autofree char *file = g_strdup_printf("%s.%s", name, fmt);
     g_autofree char *path = g_build_filename(dir, file, NULL);
-    bool ok = chart_save(c, path, fmt, W, H, err);
+    bool ok = run_plots_save(c, path, fmt, W, H, err);
     if (ok)
         g_ptr_array_add(written, g_strdup(path));
     chart_free(c);

@@ -12,4 +12,9 @@
  * appends each file written to `written`. */
 bool run_plots(const batch *b, const char *dir, const char *format, GPtrArray *written, GError **err);
 
+typedef struct chart chart;
+/* chart_save with its temporary file tracked, so that a signal once the
+ * simulations are over removes it (cli/interrupt). */
+bool run_plots_save(chart *c, const char *path, const char *format, double w, double h, GError **err);
+
 #endif

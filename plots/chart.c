@@ -1027,9 +1027,14 @@ static bool svg_describe(const chart *c, const char *path, GError **err)
     return ok;
 }
 
+char *chart_temp_path(const char *path)
+{
+    return g_strdup_printf("%s.tmp%d", path, (int)getpid());
+}
+
 bool chart_save(chart *c, const char *path, const char *format, double w, double h, GError **err)
 {
-    g_autofree char *tmp = g_strdup_printf("%s.tmp%d", path, (int)getpid());
+    g_autofree char *tmp = chart_temp_path(path);
     cairo_surface_t *surf;
     bool png = !strcmp(format, "png");
     if (png)

@@ -62,6 +62,9 @@ void chart_draw(chart *c, cairo_t *cr, double w, double h);
 /* Writes it to path as png, svg or pdf (w x h pixels or points), through a
  * temporary file renamed when complete. */
 bool chart_save(chart *c, const char *path, const char *format, double w, double h, GError **err);
+/* The temporary file chart_save writes before renaming it to path (so that
+ * a caller can remove it if the process is ended meanwhile). g_free it. */
+char *chart_temp_path(const char *path);
 
 /* For tests: the legend box of the last drawing (x, y, w, h), and how many
  * data points it covers. */

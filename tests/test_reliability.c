@@ -259,3 +259,79 @@ Test(reliability, hostile_inputs, .timeout = 60)
     g_free(out);
     g_free(err);
 }
+
+/* Spawns golive with args (after the binary), signals it `delay` seconds
+ * after its handlers are in, and returns its exit status; *secs is the time
+ * from the signal to its end. */
+static int signal_after(const char *const *args, double delay, int sig, double *secs)
+{
+    const char *argv[16] = { g_getenv("GOLIVE_BIN") };
+    for (int i = 0; args[i] && i < 14; i++)
+        argv[i + 1] = args[i];
+    GPid pid;
+    GError *e = NULL;
+    cr_assert(g_spawn_async(NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
+                                                            G_SPAWN_STDERR_TO_DEV_NULL,
+                            NULL, NULL, &pid, &e),
+              "%s", e ? e->message : "");
+    int status = 0;
+    while (!catches_signals(pid)) {
+        if (waitpid(pid, &status, WNOHANG) != 0) {
+            g_spawn_close_pid(pid);
+            return -2; /* ended before its handlers were seen */
+        }
+        g_usleep(1000);
+    }
+    g_usleep((gulong)(delay * 1e6));
+    gint64 t0 = g_get_monotonic_time();
+    kill(pid, sig);
+    waitpid(pid, &status, 0);
+    *secs = (double)(g_get_monotonic_time() - t0) / 1e6;
+    g_spawn_close_pid(pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* A signal after the simulations (while the report is built, written or
+ * merged) ends the command within a second, exit 130 / 143, nothing
+ * written and no temporary file left: at several moments of `run` (the
+ * batch, then its report) and during a `merge` of a large part. */
+Test(reliability, interrupts_after_the_simulation_write_nothing, .timeout = 120)
+{
+    g_autofree char *dir = g_dir_make_tmp("golive-late-XXXXXX", NULL);
+    g_autofree char *part = g_build_filename(dir, "part.json", NULL), *json = g_build_filename(dir, "r.json", NULL),
+                    *csv = g_build_filename(dir, "r.csv", NULL);
+    char *out, *err;
+    const char *mk[] = { "run", "scenarios/quake3-xen-2005.json", "--runs", "20000", "--shard", "0/1", "--json", part,
+                         "--quiet", NULL };
+    cr_assert_eq(support_golive(mk, &out, &err), 0, "%s", err);
+    g_free(out);
+    g_free(err);
+    const double delays[] = { 0.05, 0.4, 0.9 };
+    for (size_t i = 0; i < G_N_ELEMENTS(delays); i++) {
+        double secs;
+        const char *run[] = { "run", "scenarios/quake3-xen-2005.json", "--runs", "20000", "--json", json, "--csv", csv,
+                              "--quiet", NULL };
+        int rc = signal_after(run, delays[i], SIGTERM, &secs);
+        if (rc == -2 || rc == 0)
+            continue; /* it finished first on a fast machine: nothing to check */
+        cr_assert_eq(rc, 143, "run, signal after %.2f s: exit %d", delays[i], rc);
+        cr_assert_lt(secs, 1.0, "run ended %.2f s after the signal", secs);
+        cr_assert_not(g_file_test(json, G_FILE_TEST_EXISTS) || g_file_test(csv, G_FILE_TEST_EXISTS),
+                      "run, signal after %.2f s: something written", delays[i]);
+        const char *merge[] = { "merge", part, "--json", json, "--csv", csv, "--quiet", NULL };
+        rc = signal_after(merge, delays[i], SIGINT, &secs);
+        if (rc == -2 || rc == 0)
+            continue;
+        cr_assert_eq(rc, 130, "merge, signal after %.2f s: exit %d", delays[i], rc);
+        cr_assert_lt(secs, 1.0);
+        cr_assert_not(g_file_test(json, G_FILE_TEST_EXISTS) || g_file_test(csv, G_FILE_TEST_EXISTS),
+                      "merge, signal after %.2f s: something written", delays[i]);
+    }
+    GDir *d = g_dir_open(dir, 0, NULL);
+    const char *e;
+    while ((e = g_dir_read_name(d)))
+        cr_assert_str_eq(e, "part.json", "left behind: %s", e);
+    g_dir_close(d);
+    g_remove(part);
+    g_rmdir(dir);
+}
