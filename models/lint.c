@@ -77,6 +77,18 @@ void lint_scenario(const scenario *sc, GPtrArray *w)
     else if (cl->libvirt_transport == TRANSPORT_TCP)
         add(w, "cluster: libvirt migration over plain tcp: the QEMU migration stream is unencrypted "
                "(use tls; facts 6.1)");
+    /* hosts that start over their memory: legitimate with overcommit
+     * (ballooning, KSM), which golive does not model */
+    double *used = g_new0(double, sc->nhosts ? sc->nhosts : 1);
+    for (size_t i = 0; i < sc->nvms; i++)
+        if (sc->vms[i].host >= 0)
+            used[sc->vms[i].host] += sc->vms[i].memory;
+    for (size_t h = 0; h < sc->nhosts; h++)
+        if (used[h] > sc->hosts[h].memory)
+            add(w, "hosts: %s starts with %.1f GiB of VMs on %.1f GiB of memory: over it from the start (golive "
+                   "does not model memory overcommit; placement will find it full)",
+                sc->hosts[h].name, used[h] / 1073741824.0, sc->hosts[h].memory / 1073741824.0);
+    g_free(used);
     for (size_t i = 0; i < sc->nvms; i++) {
         const char *f = sc->vms[i].dirty.trace_file;
         if (sc->vms[i].dirty.model != DIRTY_TRACE || !f)

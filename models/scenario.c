@@ -1551,6 +1551,7 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
 /* ------------------------------------------------------------------ top level */
 
 static void check_nodes(ctx *c, const scenario *s);
+static void check_design(ctx *c, const scenario *s);
 
 static void load_root(ctx *c, scenario *s, json_object *root)
 {
@@ -1639,8 +1640,59 @@ static void load_root(ctx *c, scenario *s, json_object *root)
     load_events(c, s, root);
     load_failures(c, s, root);
     check_nodes(c, s);
+    check_design(c, s);
     if (s->nfailures && s->until == SIM_NEVER)
         err_at(c, "until", "missing: random failures never stop, so the run needs an end time");
+}
+
+/* Designs that can never be meant: refused with the reason. */
+static void check_design(ctx *c, const scenario *s)
+{
+    for (size_t i = 0; i < s->nvms; i++) {
+        int h = s->vms[i].host;
+        if (h >= 0 && s->vms[i].memory > s->hosts[h].memory) {
+            size_t m = push_key(c, "vms");
+            push_index(c, i);
+            g_autofree char *vm = units_format(UNITS_SIZE, s->vms[i].memory),
+                            *hm = units_format(UNITS_SIZE, s->hosts[h].memory);
+            err_at(c, "memory", "%s is more than its host \"%s\" has (%s)", vm, s->hosts[h].name, hm);
+            pop_to(c, m);
+        }
+    }
+    for (size_t e = 0; e < s->nevents; e++) {
+        const GPtrArray *groups = s->events[e].groups;
+        if (!groups)
+            continue;
+        size_t m = push_key(c, "events");
+        push_index(c, e);
+        push_key(c, "groups");
+        GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+        for (guint g = 0; g < groups->len; g++) {
+            const GPtrArray *names = g_ptr_array_index(groups, g);
+            size_t mi = push_index(c, g);
+            if (names->len == 0)
+                err_at(c, NULL, "an empty group: a partition splits hosts into groups of at least one");
+            for (guint k = 0; k < names->len; k++) {
+                const char *n = g_ptr_array_index(names, k);
+                gpointer where = g_hash_table_lookup(seen, n);
+                if (where)
+                    err_at(c, NULL, "host \"%s\" is in %s: a host is on one side of a partition", n,
+                           GPOINTER_TO_UINT(where) - 1 == g ? "this group twice" : "two groups");
+                else
+                    g_hash_table_insert(seen, (gpointer)n, GUINT_TO_POINTER(g + 1));
+            }
+            pop_to(c, mi);
+        }
+        g_hash_table_destroy(seen);
+        pop_to(c, m);
+    }
+    if (s->storage.type == STORAGE_DRBD) {
+        size_t nodes = 0;
+        for (size_t h = 0; h < s->nhosts; h++)
+            nodes += scenario_is_node(s, (int)h);
+        if (nodes < 2)
+            err_at(c, "storage.type", "DRBD replicates between at least two nodes, and this scenario has %zu", nodes);
+    }
 }
 
 bool scenario_is_node(const scenario *s, int h)

@@ -1068,6 +1068,9 @@ void world_run(world *w)
             world_warn(w, "events[%zu]: action \"set\" is not simulated yet: ignored", i);
         if (sc->events[i].at <= sc->until)
             sim_at(w->s, sc->events[i].at, on_event, &ctx[i]);
+        else
+            world_warn(w, "events[%zu] at %.9g s is after the end of the run (until %.9g s): not simulated", i,
+                       sim_to_s(sc->events[i].at), sim_to_s(sc->until));
     }
     if (w->so->start)
         w->so->start(w->st, w);

@@ -10,6 +10,7 @@
 #include "models/lint.h"
 #include "models/scenario.h"
 #include "models/units.h"
+#include "models/world.h"
 
 #define BAD_DIR "tests/scenarios/bad"
 
@@ -202,7 +203,8 @@ static GPtrArray *lint_text(const char *storage, const char *cluster, const char
 {
     g_autofree char *text = g_strdup_printf(
         "{\"golive\":1,\"networks\":[{\"name\":\"n\"}],"
-        "\"hosts\":[{\"name\":\"a\",\"nics\":[{\"network\":\"n\",\"bandwidth\":1e9}]}],"
+        "\"hosts\":[{\"name\":\"a\",\"nics\":[{\"network\":\"n\",\"bandwidth\":1e9}]},"
+        "{\"name\":\"b\",\"nics\":[{\"network\":\"n\",\"bandwidth\":1e9}]}],"
         "\"storage\":%s,\"cluster\":%s,\"migration\":%s}",
         storage, cluster, migration);
     g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
@@ -331,4 +333,35 @@ Test(scenario, a_trace_outside_the_scenarios_directory_is_told)
     g_remove(csv);
     g_rmdir(sub);
     g_rmdir(dir);
+}
+
+/* Legitimate what-ifs the lint tells: a host that starts over its memory
+ * (overcommit golive does not model); and the run tells an event after the
+ * end of the run, which is not simulated. */
+Test(lint, a_host_over_its_memory_and_an_event_after_the_end_are_told)
+{
+    const char *text = "{\"golive\":1,\"until\":\"1min\",\"networks\":[{\"name\":\"n\"}],"
+                       "\"hosts\":[{\"name\":\"a\",\"memory\":\"256GiB\",\"nics\":[{\"network\":\"n\",\"bandwidth\":1e9}]},"
+                       "{\"name\":\"b\",\"nics\":[{\"network\":\"n\",\"bandwidth\":1e9}]}],"
+                       "\"vms\":[{\"name\":\"v1\",\"host\":\"a\",\"memory\":\"200GiB\"},"
+                       "{\"name\":\"v2\",\"host\":\"a\",\"memory\":\"200GiB\"}],"
+                       "\"events\":[{\"at\":\"2min\",\"action\":\"migrate\",\"vm\":\"v1\",\"to\":\"b\"}]}";
+    g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+    scenario *s = scenario_load_text("over.json", text, strlen(text), errors);
+    cr_assert_not_null(s, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
+    GPtrArray *w = g_ptr_array_new_with_free_func(g_free);
+    lint_scenario(s, w);
+    cr_assert(has(w, "starts with 400.0 GiB of VMs on 256.0 GiB"));
+    g_ptr_array_free(w, TRUE);
+    g_autoptr(GError) err = NULL;
+    world *wo = world_new(s, 0, &err);
+    world_run(wo);
+    cr_assert_eq(world_nmigrations(wo), 0);
+    const GPtrArray *ws = world_warnings(wo);
+    bool told = false;
+    for (guint i = 0; i < ws->len; i++)
+        told |= strstr(g_ptr_array_index(ws, i), "after the end of the run") != NULL;
+    cr_assert(told);
+    world_free(wo);
+    scenario_free(s);
 }
