@@ -237,22 +237,40 @@ docs-run: $(TRADEOFFS) $(VALIDATE) $(GOLIVE)
 	mv docs/.validation.md.tmp docs/validation.md
 
 # ---------------------------------------------------------------- fuzz
-# libFuzzer over the scenario loader (clang); seeds: the shipped scenarios and
-# the bad-input corpus; findings go to tests/fuzz/crashes/.
+# libFuzzer (clang) with undefined behaviour fatal: the scenario loader, a
+# short simulation of what loads, and merge of a part; seeds: the shipped
+# scenarios, the bad-input corpus and a real part; findings go to
+# tests/fuzz/crashes/. FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 60
+FUZZ_FLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -I$(BUILD)/gen \
+               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ        := $(BUILD)/fuzz/fuzz-scenario
 FUZZ_SRC    := models/scenario.c models/units.c models/lint.c sim/simtime.c tests/fuzz/fuzz_scenario.c
+FUZZ_SIM    := $(BUILD)/fuzz/fuzz-sim
+FUZZ_PART   := $(BUILD)/fuzz/fuzz-part
+FUZZ_CLI    := $(filter-out cli/main.c,$(CLI_SRC))
 $(FUZZ): $(FUZZ_SRC) | check-pkgs
 	@mkdir -p $(dir $@)
-	clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -I$(BUILD)/gen -fsanitize=fuzzer,address,undefined \
-	  $(PKG_CFLAGS) $(FUZZ_SRC) -o $@ $(PKG_LIBS)
+	clang $(FUZZ_FLAGS) $(PKG_CFLAGS) $(FUZZ_SRC) -o $@ $(PKG_LIBS)
+$(FUZZ_SIM): $(LIB_SRC) tests/fuzz/fuzz_sim.c | check-pkgs
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) $(PKG_CFLAGS) $(LIB_SRC) tests/fuzz/fuzz_sim.c -o $@ $(PKG_LIBS)
+$(FUZZ_PART): $(LIB_SRC) $(FUZZ_CLI) tests/fuzz/fuzz_part.c $(VERSION_H) | check-pkgs
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) $(PKG_CFLAGS) $(LIB_SRC) $(FUZZ_CLI) tests/fuzz/fuzz_part.c -o $@ $(PKG_LIBS)
 
-fuzz: $(FUZZ)
-	@mkdir -p $(BUILD)/fuzz/corpus tests/fuzz/crashes
+FUZZ_RUN = ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  $(1) -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=$(3) \
+	  -artifact_prefix=tests/fuzz/crashes/ $(2)
+
+fuzz: $(FUZZ) $(FUZZ_SIM) $(FUZZ_PART) $(GOLIVE)
+	@mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/corpus-part tests/fuzz/crashes
 	cp scenarios/*.json tests/scenarios/bad/*.json tests/scenarios/*.json $(BUILD)/fuzz/corpus/ 2>/dev/null || true
-	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
-	  $(FUZZ) -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
-	  -artifact_prefix=tests/fuzz/crashes/ $(BUILD)/fuzz/corpus
+	$(GOLIVE) run scenarios/quake3-xen-2005.json --runs 2 --shard 0/1 --json $(BUILD)/fuzz/corpus-part/seed.json -q
+	$(call FUZZ_RUN,$(FUZZ),$(BUILD)/fuzz/corpus,65536)
+	$(call FUZZ_RUN,$(FUZZ_SIM),$(BUILD)/fuzz/corpus,65536)
+	$(call FUZZ_RUN,$(FUZZ_PART),$(BUILD)/fuzz/corpus-part,262144)
 
 # ---------------------------------------------------------------- memcheck
 # valgrind memcheck over every shipped scenario (two runs each, with plots):

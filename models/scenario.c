@@ -521,6 +521,9 @@ static void load_network(ctx *c, scenario *s, json_object *o)
     net->name = get_string(c, o, "name", true, NULL);
     /* Assumption: one switch hop on a LAN, 50 us one way. */
     net->latency = get_time(c, o, "latency", Q_NONNEG, 50 * SIM_US, false);
+    /* a LAN has tens of microseconds, a satellite link 600 ms */
+    if (net->latency > 10 * SIM_S)
+        err_at(c, "latency", "expected at most 10 s, not %g s", sim_to_s(net->latency));
     if (name_is_new(c, s, REF_NETWORK, net->name))
         s->nnetworks++;
     else

@@ -1116,5 +1116,11 @@ void world_run(world *w)
                        sc->vms[mig_get_result(m)->vm].name);
         mig_run_ended(m);
     }
+    /* what the extra time for switchovers opened ends with it too */
+    for (guint i = 0; i < w->incidents->len; i++) {
+        world_incident *in = &g_array_index(w->incidents, world_incident, i);
+        if (in->end < 0)
+            in->end = sim_now(w->s);
+    }
     g_free(ctx);
 }
