@@ -759,13 +759,8 @@ Test(migration, compressing_threads_share_the_hosts_cores)
             "\"vms\":[{\"name\":\"v\",\"host\":\"a\",\"memory\":\"1GiB\",\"kernel_dirty_rate\":0}],"
             "\"events\":[{\"at\":0,\"action\":\"migrate\",\"vm\":\"v\",\"to\":\"b\"}]}",
             hostcores[i], hostcores[i], channels[i]);
-        GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
-        scenario *sc = scenario_load_text("cores.json", text, strlen(text), errors);
-        cr_assert_not_null(sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
-        g_ptr_array_free(errors, TRUE);
-        g_autoptr(GError) err = NULL;
-        world *w = world_new(sc, 0, &err);
-        world_run(w);
+        scenario *sc;
+        world *w = support_run(text, &sc);
         t[i] = sim_to_s(world_migration(w, 0)->end - world_migration(w, 0)->start);
         world_free(w);
         scenario_free(sc);
@@ -797,13 +792,8 @@ Test(migration, auto_converge_syncs_in_the_background_and_climbs, .timeout = 60)
             "{\"name\":\"b\",\"memory\":\"512GiB\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]}],"
             "\"migration\":%s,\"vms\":[%s],\"events\":[{\"at\":0,\"action\":\"migrate\",\"vm\":\"v\",\"to\":\"b\"}]}",
             cfg[i], vm);
-        GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
-        scenario *sc = scenario_load_text("ac.json", text, strlen(text), errors);
-        cr_assert_not_null(sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
-        g_ptr_array_free(errors, TRUE);
-        g_autoptr(GError) err = NULL;
-        world *w = world_new(sc, 0, &err);
-        world_run(w);
+        scenario *sc;
+        world *w = support_run(text, &sc);
         const mig_result *m = world_migration(w, 0);
         cr_assert_eq(m->outcome, MIG_COMPLETED, "auto-converge gets it through");
         cr_assert_gt(sim_to_s(g_array_index(m->iterations, mig_iteration, 0).duration), 150, "a long first pass");
@@ -857,13 +847,8 @@ Test(migration, postcopy_faults_queue_behind_the_background_stream)
             "\"dirty\":{\"model\":\"uniform\",\"rate\":\"500pages/s\",\"working_set\":\"2GiB\"}}],"
             "\"events\":[{\"at\":0,\"action\":\"migrate\",\"vm\":\"v\",\"to\":\"b\"}]}",
             pc[i]);
-        GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
-        scenario *sc = scenario_load_text("pc.json", text, strlen(text), errors);
-        cr_assert_not_null(sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
-        g_ptr_array_free(errors, TRUE);
-        g_autoptr(GError) err = NULL;
-        world *w = world_new(sc, 0, &err);
-        world_run(w);
+        scenario *sc;
+        world *w = support_run(text, &sc);
         const mig_result *m = world_migration(w, 0);
         cr_assert_eq(m->outcome, MIG_COMPLETED);
         cr_assert_geq(m->postcopy_switch, 0);
@@ -891,14 +876,8 @@ Test(migration, a_switchover_that_outlasts_the_run_by_an_hour_is_told)
                        "\"migration\":{\"max_bandwidth\":\"unlimited\",\"device_state\":\"1TiB\"},"
                        "\"vms\":[{\"name\":\"v\",\"host\":\"a\",\"memory\":\"1GiB\",\"kernel_dirty_rate\":0}],"
                        "\"events\":[{\"at\":\"1s\",\"action\":\"migrate\",\"vm\":\"v\",\"to\":\"b\"}]}";
-    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
     run_t r;
-    r.sc = scenario_load_text("long.json", text, strlen(text), errors);
-    cr_assert_not_null(r.sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
-    g_ptr_array_free(errors, TRUE);
-    g_autoptr(GError) err = NULL;
-    r.w = world_new(r.sc, 0, &err);
-    world_run(r.w);
+    r.w = support_run(text, &r.sc);
     const mig_result *m = world_migration(r.w, 0);
     cr_assert_eq(m->outcome, MIG_NOT_CONVERGED);
     cr_assert_geq(m->stop, 0, "paused before the end");
