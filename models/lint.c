@@ -77,6 +77,10 @@ void lint_scenario(const scenario *sc, GPtrArray *w)
     else if (cl->libvirt_transport == TRANSPORT_TCP)
         add(w, "cluster: libvirt migration over plain tcp: the QEMU migration stream is unencrypted "
                "(use tls; facts 6.1)");
+    if (st->type == STORAGE_CEPH && sc->nhosts < (size_t)st->size)
+        add(w, "storage: Ceph pool size %d on %zu hosts: CRUSH puts replicas on distinct hosts, so every placement "
+               "group stays undersized and degraded (one host failure from min_size %d)",
+            st->size, sc->nhosts, st->min_size);
     /* hosts that start over their memory: legitimate with overcommit
      * (ballooning, KSM), which golive does not model */
     double *used = g_new0(double, sc->nhosts ? sc->nhosts : 1);

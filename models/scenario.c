@@ -1689,6 +1689,11 @@ static void check_design(ctx *c, const scenario *s)
         g_hash_table_destroy(seen);
         pop_to(c, m);
     }
+    /* CRUSH puts a pool's replicas on distinct hosts (failure domain host) */
+    if (s->storage.type == STORAGE_CEPH && s->nhosts < (size_t)s->storage.min_size)
+        err_at(c, "storage.min_size",
+               "%d replicas needed for IO on distinct hosts, and this scenario has %zu hosts: IO would never run",
+               s->storage.min_size, s->nhosts);
     if (s->storage.type == STORAGE_DRBD) {
         size_t nodes = 0;
         for (size_t h = 0; h < s->nhosts; h++)
