@@ -299,6 +299,9 @@ bool output_write(const char *path, const char *data, size_t len, GError **error
     staged st = { path, data, len, NULL, NULL };
     if (!stage(&st, error))
         return false;
+    /* a FIFO without a reader may block: never with signals held */
+    if (!st.tmp)
+        return commit(&st, error);
     interrupt_hold();
     bool ok = commit(&st, error);
     interrupt_release();
@@ -326,13 +329,18 @@ bool output_write_all(const char *cmd, const char *const *paths, const char *con
         g_free(st);
         return false;
     }
-    /* all staged: renamed together, a signal held back until they are */
-    interrupt_hold();
-    for (size_t i = 0; i < n; i++) {
-        g_autoptr(GError) err = NULL;
-        if (paths[i] && !commit(&st[i], &err)) {
-            fprintf(stderr, "golive %s: %s\n", cmd, err->message);
-            ok = false;
+    /* all staged: standard output, devices and FIFOs written (a FIFO without
+     * a reader may block: never with signals held), then the files renamed
+     * together, a signal held back until they are */
+    for (int held = 0; held < 2; held++) {
+        if (held)
+            interrupt_hold();
+        for (size_t i = 0; i < n; i++) {
+            g_autoptr(GError) err = NULL;
+            if (paths[i] && (st[i].tmp != NULL) == (held == 1) && !commit(&st[i], &err)) {
+                fprintf(stderr, "golive %s: %s\n", cmd, err->message);
+                ok = false;
+            }
         }
     }
     interrupt_release();
