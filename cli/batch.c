@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "cli/csv.h"
 #include "cli/output.h"
@@ -238,12 +240,47 @@ void batch_free(batch *b)
 double batch_estimate_bytes(const scenario *sc, int threads)
 {
     int nthreads = threads > 0 ? threads : (int)g_get_num_processors();
-    /* per run: its record, each event's migration and its iterations
-     * (about 400 bytes), a few incidents per failure class; per world:
-     * links, VMs, the flow network */
-    double per_run = sizeof(run_out) + 256.0 + 400.0 * (double)sc->nevents + 1024.0 * (double)sc->nfailures;
+    /* per run: its record, each event's migration with its iterations and
+     * its share of the report (measured: 20 KB for a migration of 10
+     * iterations, most of it the JSON tree and its text), a few incidents
+     * per failure class; per world: links, VMs, the flow network */
+    double per_run = sizeof(run_out) + 256.0 + 20480.0 * (double)sc->nevents + 1024.0 * (double)sc->nfailures;
     double per_world = 4096.0 + 512.0 * (double)(sc->nhosts * sc->nnetworks) + 4096.0 * (double)sc->nvms;
     return (double)sc->runs * per_run + nthreads * per_world;
+}
+
+/* A cgroup's memory limit in bytes (v2 memory.max, v1 limit_in_bytes),
+ * INFINITY if none. */
+static double cgroup_limit(void)
+{
+    const char *files[] = { "/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes" };
+    for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
+        g_autofree char *text = NULL;
+        if (!g_file_get_contents(files[i], &text, NULL, NULL))
+            continue;
+        char *end;
+        double v = g_ascii_strtod(g_strstrip(text), &end);
+        if (end != text && *end == 0 && v > 0 && v < 1e18) /* v1 says "no limit" as 2^63 rounded to pages */
+            return v;
+    }
+    return INFINITY;
+}
+
+double batch_memory_limit(const char **what)
+{
+    double lim = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+    *what = "this machine has";
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && (double)rl.rlim_cur < lim) {
+        lim = (double)rl.rlim_cur;
+        *what = "the address-space limit (ulimit -v) allows";
+    }
+    double cg = cgroup_limit();
+    if (cg < lim) {
+        lim = cg;
+        *what = "the cgroup's memory limit allows";
+    }
+    return lim;
 }
 
 const scenario *batch_scenario(const batch *b) { return b->sc; }

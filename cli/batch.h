@@ -28,6 +28,10 @@ batch *batch_run(const scenario *sc, int threads, unsigned flags, const volatile
 /* A rough upper estimate of the memory a batch of sc needs (bytes): every
  * run's results kept for the report, and one world per thread. */
 double batch_estimate_bytes(const scenario *sc, int threads);
+/* The memory this process may use: the least of the machine's memory, the
+ * address-space limit (ulimit -v) and the cgroup's memory limit; *what
+ * names the one that binds. */
+double batch_memory_limit(const char **what);
 /* Shards (DESIGN 7: runs spread over machines): only the runs k with
  * k % count == index, for batch_write_part. Call before nothing else. */
 batch *batch_run_shard(const scenario *sc, int threads, unsigned flags, const volatile int *cancel, int index, int count);

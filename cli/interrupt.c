@@ -2,6 +2,7 @@
  * handler can only reach static data. */
 #include "cli/interrupt.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,15 +17,20 @@ static volatile sig_atomic_t immediate;
 /* the tracked paths: a slot is in use when its first byte is not 0 */
 static char tracked[MAX_TRACKED][MAX_PATH];
 
-static void leave(int sig)
+void interrupt_abandon(int status)
 {
     for (int i = 0; i < MAX_TRACKED; i++)
         if (tracked[i][0])
             unlink(tracked[i]); /* async-signal-safe, as write and _exit */
+    _exit(status);
+}
+
+static void leave(int sig)
+{
     static const char msg[] = "golive: interrupted; nothing written\n";
     ssize_t n = write(STDERR_FILENO, msg, sizeof msg - 1);
     (void)n;
-    _exit(128 + sig);
+    interrupt_abandon(128 + sig);
 }
 
 static void on_signal(int sig)
@@ -90,6 +96,28 @@ void interrupt_untrack(const char *path)
         if (tracked[i][0] && !strcmp(tracked[i], path))
             tracked[i][0] = 0;
     mask(SIG_UNBLOCK);
+}
+
+static void on_abort(int sig)
+{
+    if (errno == ENOMEM) {
+        static const char msg[] = "golive: out of memory (an allocation failed): run fewer runs (--runs), split "
+                                  "them over machines (--shard), or raise the memory limit; nothing written\n";
+        ssize_t n = write(STDERR_FILENO, msg, sizeof msg - 1);
+        (void)n;
+        interrupt_abandon(2);
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void interrupt_catch_out_of_memory(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_abort;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGABRT, &sa, NULL);
 }
 
 void interrupt_hold(void) { mask(SIG_BLOCK); }

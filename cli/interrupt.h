@@ -22,6 +22,14 @@ void interrupt_immediate(bool past_too);
  * at once; false if there is no room: the caller writes nothing). */
 bool interrupt_track(const char *path);
 void interrupt_untrack(const char *path);
+/* Removes the tracked files and ends the process with status at once
+ * (async-signal-safe: also from a failed allocation's log handler). */
+void interrupt_abandon(int status);
+/* An abort that follows a failed allocation (errno ENOMEM where it was
+ * raised: a library asserting on the NULL it got) ends the process with
+ * status 2 and a message instead, temporary files removed; any other abort
+ * stays one. */
+void interrupt_catch_out_of_memory(void);
 /* Signals held back while outputs are renamed into place (a commit is
  * all or nothing), then delivered. */
 void interrupt_hold(void);

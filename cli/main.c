@@ -16,6 +16,7 @@
 #include "cli/cmd_run.h"
 #include "cli/cmd_sweep.h"
 #include "cli/cmd_validate.h"
+#include "cli/interrupt.h"
 #include "version.h"
 
 typedef struct {
@@ -44,10 +45,29 @@ static char *commands_help(void)
     return g_string_free(s, FALSE);
 }
 
+/* GLib ends the process when an allocation fails (g_error, then abort):
+ * golive says why and leaves with status 2, temporary files removed,
+ * never a core dump. Everything else goes to GLib's own writer. */
+static GLogWriterOutput log_writer(GLogLevelFlags level, const GLogField *fields, gsize n, gpointer data)
+{
+    if (level & G_LOG_LEVEL_ERROR)
+        for (gsize i = 0; i < n; i++)
+            if (!strcmp(fields[i].key, "MESSAGE") && fields[i].length < 0 &&
+                strstr((const char *)fields[i].value, "failed to allocate")) {
+                fprintf(stderr, "golive: out of memory (%s): run fewer runs (--runs), split them over machines "
+                                "(--shard), or raise the memory limit; nothing written\n",
+                        (const char *)fields[i].value);
+                interrupt_abandon(CLI_EXIT_USAGE);
+            }
+    return g_log_writer_default(level, fields, n, data);
+}
+
 int main(int argc, char **argv)
 {
     /* GSL aborts on errors by default; callers check return codes instead. */
     gsl_set_error_handler_off();
+    g_log_set_writer_func(log_writer, NULL, NULL);
+    interrupt_catch_out_of_memory();
 
     gboolean version = FALSE;
     GOptionEntry entries[] = {

@@ -123,6 +123,7 @@ struct mig {
     mig_gate_fn gate;                /* the storage's say at the open and the switchover */
     void *gate_arg;
     int waiting;                     /* the gate it waits at, -1 if none */
+    bool capped;                     /* iterations beyond MIG_MAX_ITERATIONS were summed */
     sim_event gate_timer;            /* its deadline */
     mig_result r;
 };
@@ -319,7 +320,17 @@ static void end_iteration(mig *m)
 {
     sim_time now = sim_now(m->s);
     mig_iteration it = { m->it_start, now - m->it_start, m->sent_total - m->it_bytes_start, total_pending(m) };
-    g_array_append_val(m->r.iterations, it);
+    if (m->r.iterations->len >= MIG_MAX_ITERATIONS) {
+        /* what grows with simulated time is bounded: the syncs beyond
+         * are summed into the last record (and the run warns) */
+        mig_iteration *last = &g_array_index(m->r.iterations, mig_iteration, m->r.iterations->len - 1);
+        last->duration = now - last->start;
+        last->bytes += it.bytes;
+        last->dirty_pages_after = it.dirty_pages_after;
+        m->capped = true;
+    } else {
+        g_array_append_val(m->r.iterations, it);
+    }
     m->it_start = now;
     m->it_bytes_start = m->sent_total;
 }
@@ -1283,6 +1294,7 @@ void mig_run_ended(mig *m)
 
 const mig_result *mig_get_result(const mig *m) { return &m->r; }
 bool mig_active(const mig *m) { return m->phase != PH_DONE; }
+bool mig_iterations_capped(const mig *m) { return m->capped; }
 
 void mig_free(mig *m)
 {

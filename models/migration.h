@@ -89,6 +89,11 @@ void mig_gate_retry(mig *m);
 bool mig_gate_waiting(const mig *m);
 /* Still before the switchover (disk copy, setup or precopy iterations). */
 bool mig_iterating(const mig *m);
+/* The most iteration records a migration keeps; later syncs are summed into
+ * the last one (a downtime limit of a nanosecond syncs without end). */
+#define MIG_MAX_ITERATIONS 10000
+/* Whether that happened. */
+bool mig_iterations_capped(const mig *m);
 /* A cold move, as Pacemaker does it for a VirtualDomain without
  * allow-migrate (facts row 21-22): the VM shuts down (stop), then boots on
  * dst (start); its downtime is both. */

@@ -1110,6 +1110,10 @@ void world_run(world *w)
     }
     for (size_t i = 0; i < w->migs->len; i++) {
         mig *m = g_ptr_array_index(w->migs, i);
+        if (mig_iterations_capped(m))
+            world_warn(w, "%s: more than %d bitmap syncs in one migration; those beyond are summed into its last "
+                          "iteration record",
+                       sc->vms[mig_get_result(m)->vm].name, MIG_MAX_ITERATIONS);
         if (mig_active(m) && !mig_iterating(m))
             world_warn(w, "%s: its switchover did not finish within an hour after the end of the run: the VM stays "
                           "paused (reported not-converged)",

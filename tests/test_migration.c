@@ -892,3 +892,33 @@ Test(migration, a_switchover_that_outlasts_the_run_by_an_hour_is_told)
     cr_assert(warned);
     done(r);
 }
+
+/* What grows with simulated time is bounded: a 1 ns downtime limit syncs
+ * without end, and the migration keeps MIG_MAX_ITERATIONS records, the
+ * later syncs summed into the last one, with a warning; the bytes of the
+ * records still add up to what the live phase sent. */
+Test(migration, iteration_records_are_bounded, .timeout = 60)
+{
+    const char *text = "{\"golive\":1,\"until\":\"30s\",\"networks\":[{\"name\":\"lan\"}],"
+                       "\"hosts\":[{\"name\":\"a\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]},"
+                       "{\"name\":\"b\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]}],"
+                       "\"migration\":{\"max_bandwidth\":\"unlimited\",\"downtime_limit\":\"1ns\"},"
+                       "\"vms\":[{\"name\":\"v\",\"host\":\"a\",\"memory\":\"1GiB\",\"dirty\":{\"model\":\"uniform\","
+                       "\"rate\":\"1000pages/s\",\"working_set\":\"64MiB\"}}],"
+                       "\"events\":[{\"at\":\"1s\",\"action\":\"migrate\",\"vm\":\"v\",\"to\":\"b\"}]}";
+    run_t r;
+    r.w = support_run(text, &r.sc);
+    const mig_result *m = world_migration(r.w, 0);
+    cr_assert_gt(m->syncs, MIG_MAX_ITERATIONS, "%d syncs", m->syncs);
+    cr_assert_eq(m->iterations->len, MIG_MAX_ITERATIONS);
+    double sum = 0;
+    for (guint i = 0; i < m->iterations->len; i++)
+        sum += g_array_index(m->iterations, mig_iteration, i).bytes;
+    cr_assert(sum <= m->transferred && sum > 0.99 * (m->transferred - 115000 - 1e6), "%g of %g", sum, m->transferred);
+    bool warned = false;
+    const GPtrArray *ws = world_warnings(r.w);
+    for (guint i = 0; i < ws->len; i++)
+        warned |= strstr(g_ptr_array_index(ws, i), "bitmap syncs in one migration") != NULL;
+    cr_assert(warned);
+    done(r);
+}

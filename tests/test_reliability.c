@@ -6,6 +6,7 @@
 #include <json-c/json.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -316,5 +317,60 @@ Test(reliability, interrupts_after_the_simulation_write_nothing, .timeout = 120)
         cr_assert_str_eq(e, "part.json", "left behind: %s", e);
     g_dir_close(d);
     g_remove(part);
+    g_rmdir(dir);
+}
+
+static void limit_address_space(gpointer data)
+{
+    struct rlimit rl = { GPOINTER_TO_SIZE(data), GPOINTER_TO_SIZE(data) };
+    setrlimit(RLIMIT_AS, &rl);
+}
+
+/* Memory is bounded: under an address-space limit (ulimit -v) a batch too
+ * large is refused up front naming the limit, and one the estimate let
+ * through but that runs out anyway ends with exit 2 and a message, never an
+ * abort (GLib's and json-c's allocation failures included). */
+Test(reliability, running_out_of_memory_is_exit_2, .timeout = 120)
+{
+    /* a migration that syncs without end (a 1 ns downtime limit): 10,000
+     * iteration records each, far beyond what the estimate counts */
+    g_autofree char *dir = g_dir_make_tmp("golive-oom-XXXXXX", NULL);
+    g_autofree char *endless = g_build_filename(dir, "endless.json", NULL);
+    cr_assert(g_file_set_contents(
+        endless,
+        "{\"golive\":1,\"until\":\"30s\",\"networks\":[{\"name\":\"lan\"}],"
+        "\"hosts\":[{\"name\":\"a\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]},"
+        "{\"name\":\"b\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]}],"
+        "\"migration\":{\"max_bandwidth\":\"unlimited\",\"downtime_limit\":\"1ns\"},"
+        "\"vms\":[{\"name\":\"v\",\"host\":\"a\",\"memory\":\"1GiB\",\"dirty\":{\"model\":\"uniform\","
+        "\"rate\":\"1000pages/s\",\"working_set\":\"64MiB\"}}],"
+        "\"events\":[{\"at\":\"1s\",\"action\":\"migrate\",\"vm\":\"v\",\"to\":\"b\"}]}",
+        -1, NULL));
+    struct {
+        const char *file, *runs;
+        gsize limit;
+    } cases[] = { { "scenarios/quake3-xen-2005.json", "2000000", 400u << 20 }, { endless, "40", 300u << 20 } };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        const char *argv[] = { g_getenv("GOLIVE_BIN"), "run", cases[i].file, "--runs", cases[i].runs,
+                               "--threads", "1", "--json", "/dev/null", "--quiet", NULL };
+        char *err = NULL;
+        int status = 0;
+        GError *e = NULL;
+        cr_assert(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, limit_address_space,
+                               GSIZE_TO_POINTER(cases[i].limit), NULL, &err, &status, &e),
+                  "%s", e ? e->message : "");
+        /* the sanitizer build reserves more address space than the limit
+         * allows: it cannot even start, and says so itself (the normal
+         * build's run of this test is the check) */
+        if (strstr(err, "ReserveShadowMemoryRange")) {
+            g_free(err);
+            continue;
+        }
+        cr_assert(WIFEXITED(status), "case %zu: killed by signal %d: %s", i, WTERMSIG(status), err);
+        cr_assert_eq(WEXITSTATUS(status), 2, "case %zu: exit %d: %s", i, WEXITSTATUS(status), err);
+        cr_assert(strstr(err, "memory"), "case %zu: %s", i, err);
+        g_free(err);
+    }
+    g_remove(endless);
     g_rmdir(dir);
 }
