@@ -31,6 +31,7 @@ typedef struct {
 
 struct world {
     const scenario *sc;
+    const char *refusal;       /* why the last migration could not start */
     double sweep_phase;        /* world_set_sweep_phase; < 0: drawn */
     sim *s;
     flow_net *net;
@@ -559,9 +560,13 @@ static void on_mig_done(mig *m, void *arg)
     vm_state *v = &w->vms[r->vm];
     v->active = NULL;
     w->nactive--;
-    if (r->outcome == MIG_COMPLETED)
+    if (r->outcome == MIG_COMPLETED) {
         v->host = v->home = r->to;
-    else if (r->outcome == MIG_VM_LOST)
+        /* a drain that came while it was on its way: nothing moves it on */
+        if (w->draining[r->to] && !w->ended)
+            world_warn(w, "at %.9g s, %s arrived on %s, which was drained while it migrated there: it stays",
+                       sim_to_s(sim_now(w->s)), w->sc->vms[r->vm].name, w->sc->hosts[r->to].name);
+    } else if (r->outcome == MIG_VM_LOST)
         v->host = -1;
     vm_placed(w, r->vm);
     if (w->co && w->co->move_ended)
@@ -582,36 +587,39 @@ int world_vm_live_target(const world *w, int vm)
     return m && !mig_get_result(m)->restart ? mig_get_result(m)->to : -1;
 }
 
+/* A migration that cannot start: noted in the trace (and told by explain),
+ * and kept for an operator's request to warn about. */
+static bool refuse(world *w, const char *name, const char *why)
+{
+    world_note(w, "migration-refused", name, why);
+    w->refusal = why;
+    return false;
+}
+
 bool world_migrate(world *w, int vm, int to, bool cold)
 {
     const scenario *sc = w->sc;
     vm_state *st = &w->vms[vm];
     const char *name = sc->vms[vm].name;
     if (st->host < 0) {
-        world_note(w, "migration-refused", name, "the VM is down");
-        return false;
+        return refuse(w, name, "the VM is down");
     }
     if (st->active) {
-        world_note(w, "migration-refused", name, "a migration of this VM is under way");
-        return false;
+        return refuse(w, name, "a migration of this VM is under way");
     }
     if (to < 0) {
-        world_note(w, "migration-refused", name, "no host has enough free memory");
-        return false;
+        return refuse(w, name, "no other host can take it (enough free memory, not drained, up)");
     }
     if (to == st->host || !w->host_up[to]) {
-        world_note(w, "migration-refused", name, to == st->host ? "already on that host" : "the destination is down");
-        return false;
+        return refuse(w, name, to == st->host ? "already on that host" : "the destination is down");
     }
     const char *why = host_refused(w, vm, to);
     if (why) {
-        world_note(w, "migration-refused", name, why);
-        return false;
+        return refuse(w, name, why);
     }
     const char *refused = w->so->live_refused ? w->so->live_refused(w->st, w, vm) : NULL;
     if (refused && !cold) {
-        world_note(w, "migration-refused", name, refused);
-        return false;
+        return refuse(w, name, refused);
     }
     w->nactive++;
     if (cold) {
@@ -653,7 +661,10 @@ static void operator_move(world *w, int vm, int to)
         return;
     if (to < 0 && w->vms[vm].host >= 0)
         to = world_place(w, vm, w->vms[vm].host, -1);
-    world_migrate(w, vm, to, false);
+    /* an operator's request refused is in the report, not only the trace */
+    if (!world_migrate(w, vm, to, false))
+        world_warn(w, "at %.9g s, the move of %s%s%s was refused: %s", sim_to_s(sim_now(w->s)), w->sc->vms[vm].name,
+                   to >= 0 ? " to " : "", to >= 0 ? w->sc->hosts[to].name : "", w->refusal);
 }
 
 /* ------------------------------------------------------------------ incidents */

@@ -922,3 +922,39 @@ Test(migration, iteration_records_are_bounded, .timeout = 60)
     cr_assert(warned);
     done(r);
 }
+
+static bool warned_with(const world *w, const char *needle)
+{
+    const GPtrArray *ws = world_warnings(w);
+    for (guint i = 0; i < ws->len; i++)
+        if (strstr(g_ptr_array_index(ws, i), needle))
+            return true;
+    return false;
+}
+
+/* An operator's request that cannot be carried out is in the report's
+ * warnings, with the reason: a migration to a failed host, a move with no
+ * room anywhere, a drain of a VM already migrating; and two drains at one
+ * instant that leave a VM on a drained host say so when it arrives. */
+Test(migration, refused_requests_are_told)
+{
+    const char *text =
+        "{\"golive\":1,\"until\":\"5min\",\"networks\":[{\"name\":\"lan\"}],"
+        "\"hosts\":[{\"name\":\"a\",\"memory\":\"16GiB\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]},"
+        "{\"name\":\"b\",\"memory\":\"16GiB\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]},"
+        "{\"name\":\"c\",\"memory\":\"2GiB\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]}],"
+        "\"vms\":[{\"name\":\"v1\",\"host\":\"a\",\"memory\":\"4GiB\"},{\"name\":\"v2\",\"host\":\"a\",\"memory\":\"6GiB\"},"
+        "{\"name\":\"v3\",\"host\":\"b\",\"memory\":\"1GiB\"}],"
+        "\"events\":[{\"at\":\"1s\",\"action\":\"fail\",\"target\":\"host:c\"},"
+        "{\"at\":\"2s\",\"action\":\"migrate\",\"vm\":\"v3\",\"to\":\"c\"},"
+        "{\"at\":\"3s\",\"action\":\"migrate\",\"vm\":\"v2\"},"
+        "{\"at\":\"4s\",\"action\":\"drain\",\"host\":\"a\"},{\"at\":\"4s\",\"action\":\"drain\",\"host\":\"b\"}]}";
+    run_t r;
+    r.w = support_run(text, &r.sc);
+    cr_assert(warned_with(r.w, "the move of v3 to c was refused: the destination is down"));
+    cr_assert(warned_with(r.w, "the move of v2 was refused: a migration of this VM is under way"));
+    cr_assert(warned_with(r.w, "the move of v3 was refused: no other host can take it"));
+    /* the first drain sent v1 to b before the second drained b */
+    cr_assert(warned_with(r.w, "v1 arrived on b, which was drained while it migrated there"));
+    done(r);
+}
