@@ -64,13 +64,16 @@ void interrupt_immediate(bool past_too)
         leave((int)caught);
 }
 
-static void mask(int how)
+
+/* Blocks SIGINT and SIGTERM, keeping the mask it replaces in *old (a
+ * caller's own hold must survive the tracking done inside it). */
+static void block(sigset_t *old)
 {
     sigset_t s;
     sigemptyset(&s);
     sigaddset(&s, SIGINT);
     sigaddset(&s, SIGTERM);
-    sigprocmask(how, &s, NULL);
+    sigprocmask(SIG_BLOCK, &s, old);
 }
 
 bool interrupt_track(const char *path)
@@ -78,24 +81,26 @@ bool interrupt_track(const char *path)
     size_t n = strlen(path);
     if (n >= MAX_PATH)
         return false;
-    mask(SIG_BLOCK); /* the handler never sees a half-copied path */
+    sigset_t old;
+    block(&old); /* the handler never sees a half-copied path */
     bool ok = false;
     for (int i = 0; i < MAX_TRACKED && !ok; i++)
         if (!tracked[i][0]) {
             memcpy(tracked[i], path, n + 1);
             ok = true;
         }
-    mask(SIG_UNBLOCK);
+    sigprocmask(SIG_SETMASK, &old, NULL);
     return ok;
 }
 
 void interrupt_untrack(const char *path)
 {
-    mask(SIG_BLOCK);
+    sigset_t old;
+    block(&old);
     for (int i = 0; i < MAX_TRACKED; i++)
         if (tracked[i][0] && !strcmp(tracked[i], path))
             tracked[i][0] = 0;
-    mask(SIG_UNBLOCK);
+    sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 static void on_abort(int sig)
@@ -120,5 +125,13 @@ void interrupt_catch_out_of_memory(void)
     sigaction(SIGABRT, &sa, NULL);
 }
 
-void interrupt_hold(void) { mask(SIG_BLOCK); }
-void interrupt_release(void) { mask(SIG_UNBLOCK); }
+void interrupt_hold(void) { block(NULL); }
+
+void interrupt_release(void)
+{
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, SIGINT);
+    sigaddset(&s, SIGTERM);
+    sigprocmask(SIG_UNBLOCK, &s, NULL);
+}
