@@ -589,6 +589,17 @@ static void precopy_continue(mig *m)
     }
 }
 
+/* The bandwidth QEMU measures: bytes sent over the last window or more
+ * (migration_update_counters), updated at a window start. */
+static void measure_bw(mig *m, sim_time now)
+{
+    if (now - m->t_bw < WINDOW)
+        return;
+    m->bw = (m->sent_total - m->bytes_bw) / sim_to_s(now - m->t_bw);
+    m->t_bw = now;
+    m->bytes_bw = m->sent_total;
+}
+
 /* migration_iteration_run: the decision at a window start or when dry. */
 static void decide(mig *m, bool window_start)
 {
@@ -601,22 +612,15 @@ static void decide(mig *m, bool window_start)
          * the bitmap catch up at the next full settle (the writes are
          * linear between syncs). */
         settle_bytes(m);
-        if (now - m->t_bw >= WINDOW) {
-            m->bw = (m->sent_total - m->bytes_bw) / sim_to_s(now - m->t_bw);
-            m->t_bw = now;
-            m->bytes_bw = m->sent_total;
-        }
+        measure_bw(m, now);
         double floor = total_pending(m) - m->bm_debt / bitmap_min_pending_wire(m->bm);
         if (floor * PAGE > m->bw * sim_to_s(m->p->downtime_limit))
             return;
     }
     settle(m);
     accumulate(m);
-    if (window_start && now - m->t_bw >= WINDOW) {
-        m->bw = (m->sent_total - m->bytes_bw) / sim_to_s(now - m->t_bw);
-        m->t_bw = now;
-        m->bytes_bw = m->sent_total;
-    }
+    if (window_start)
+        measure_bw(m, now);
     if (m->postcopy_requested) {
         start_postcopy(m);
         return;
