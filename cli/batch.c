@@ -37,6 +37,8 @@ typedef struct {
     const char *stop_reason;   /* why the run stopped early, NULL if it did not */
     bool ran;
     GPtrArray *warnings;
+    assume_counts assumed;     /* the defaults that shaped it */
+    sim_time end;              /* when it ended (the time its availability is over) */
 } run_out;
 
 struct batch {
@@ -74,9 +76,24 @@ static void run_one(batch *b, int k)
     }
     trace_set_keep(sim_trace(world_sim(w)), b->want_trace);
     world_set_cancel(w, b->cancel);
-    if (k == 0 && b->want_links) /* about 400 samples over the run */
-        world_sample_links(w, b->sc->until / 400 > SIM_MS ? b->sc->until / 400 : SIM_MS);
+    if (k == 0 && b->want_links) { /* about 400 samples over the run */
+        sim_time span = b->sc->until;
+        if (!b->sc->until_set) {
+            /* the run ends when nothing is left to happen: a first pass
+             * finds when, the second samples over that */
+            world *probe = world_new(b->sc, (uint64_t)k, NULL);
+            if (probe) {
+                world_set_cancel(probe, b->cancel);
+                world_run(probe);
+                span = world_end_time(probe);
+                world_free(probe);
+            }
+        }
+        world_sample_links(w, span / 400 > SIM_MS ? span / 400 : SIM_MS);
+    }
     world_run(w);
+    o->assumed = *world_assumed(w);
+    o->end = world_end_time(w);
     o->ran = true;
     o->stop_reason = world_stop_reason(w);
     if (k == 0)
@@ -360,9 +377,40 @@ static int kind_index(const char *kind)
 
 /* Seconds vm was unavailable in run k; by_cause[kind] gets each cause's own
  * total (causes may overlap). */
+/* The time run k covered: `until`, or when nothing was left to happen. */
+static double run_seconds(const batch *b, int k)
+{
+    return sim_to_s(b->outs[k].end > 0 ? b->outs[k].end : 1); /* a run where nothing happened: 0 s */
+}
+
+void batch_assumed(const batch *b, assume_counts *total, uint32_t *runs_with)
+{
+    assume_counts_init(total);
+    memset(runs_with, 0, ASSUME_N * sizeof *runs_with);
+    for (int k = 0; k < b->nruns; k++) {
+        if (!b->outs[k].ran)
+            continue;
+        assume_counts_add(total, &b->outs[k].assumed);
+        for (int i = 0; i < ASSUME_N; i++)
+            runs_with[i] += b->outs[k].assumed.n[i] > 0;
+    }
+}
+
+/* The mean time the runs covered. */
+static double simulated_seconds(const batch *b)
+{
+    int runs = b->nruns > 0 ? b->nruns : 1;
+    double t = 0;
+    for (int k = 0; k < runs; k++)
+        t += run_seconds(b, k);
+    return t / runs;
+}
+
+double batch_simulated_seconds(const batch *b) { return simulated_seconds(b); }
+
 static double unavailable(const batch *b, int k, int vm, double *by_cause)
 {
-    double T = sim_to_s(b->sc->until);
+    double T = run_seconds(b, k);
     GArray *spans = g_array_new(FALSE, FALSE, sizeof(span));
     GArray *ins = b->outs[k].incidents;
     for (guint i = 0; i < ins->len; i++) {
@@ -412,7 +460,7 @@ static bool split_brain_run(const batch *b, int k, double *diverged, double *dis
 
 static double years_of(const batch *b)
 {
-    return sim_to_s(b->sc->until) / sim_to_s(SIM_YEAR);
+    return simulated_seconds(b) / sim_to_s(SIM_YEAR);
 }
 
 /* P(at least one per year) from p per run of `years` years (independent periods). */
@@ -444,14 +492,13 @@ void batch_get_figures(const batch *b, batch_figures *f)
 {
     const scenario *sc = b->sc;
     int runs = b->nruns > 0 ? b->nruns : 1;
-    double T = sim_to_s(sc->until);
     f->years = years_of(b);
     stats_acc *av = stats_acc_new(false), *un = stats_acc_new(false), *risk = stats_acc_new(false),
               *div = stats_acc_new(false), *dt = stats_acc_new(true), *one = stats_acc_new(false);
     double *causes = g_newa(double, G_N_ELEMENTS(unavailable_kinds));
     uint64_t sb = 0;
     for (int k = 0; k < runs; k++) {
-        double a = 0, u = 0;
+        double a = 0, u = 0, T = run_seconds(b, k);
         for (size_t i = 0; i < sc->nvms; i++) {
             memset(causes, 0, sizeof(double) * G_N_ELEMENTS(unavailable_kinds));
             double s = unavailable(b, k, (int)i, causes);
@@ -460,7 +507,7 @@ void batch_get_figures(const batch *b, batch_figures *f)
         }
         if (sc->nvms) {
             stats_acc_add(av, a / sc->nvms);
-            stats_acc_add(un, u / sc->nvms / f->years);
+            stats_acc_add(un, u / sc->nvms / (T / sim_to_s(SIM_YEAR)));
         }
         double d, x, o;
         sb += split_brain_run(b, k, &d, &x, &o);
@@ -648,12 +695,12 @@ json_object *batch_summary(const batch *b)
     size_t nk = G_N_ELEMENTS(unavailable_kinds) - 1;
     double *cause_tot = g_newa(double, nk + 1), *causes = g_newa(double, nk + 1);
     memset(cause_tot, 0, sizeof(double) * (nk + 1));
-    double T = sim_to_s(sc->until);
+    double T = simulated_seconds(b);
     for (size_t i = 0; i < sc->nvms; i++) {
         double a = 0;
         for (int k = 0; k < runs; k++) {
             memset(causes, 0, sizeof(double) * (nk + 1));
-            a += 1 - unavailable(b, k, (int)i, causes) / T;
+            a += 1 - unavailable(b, k, (int)i, causes) / run_seconds(b, k);
             for (size_t c = 0; c < nk; c++)
                 cause_tot[c] += causes[c];
         }
@@ -670,6 +717,7 @@ json_object *batch_summary(const batch *b)
     json_object_object_add(av, "seconds_by_cause", bycause);
     json_object_object_add(summ, "availability", av);
     json_object_object_add(summ, "simulated_seconds", json_object_new_double(T));
+    json_object_object_add(summ, "until_set", json_object_new_boolean(sc->until_set));
     json_object *io = json_object_new_object();
     json_object_object_add(io, "type", json_object_new_string(scenario_storage_names[sc->storage.type]));
     json_object_object_add(io, "write_latency", json_object_new_double(iolat_write(sc)));
@@ -734,7 +782,7 @@ static void summary_text(const batch *b, GString *txt, stats_acc *dt)
     }
     if (sc->nvms && f.availability.mean < 1) {
         g_autofree char *run = units_format(UNITS_TIME, f.unavailable_s.mean * f.years),
-                        *simulated = units_format(UNITS_TIME, sim_to_s(sc->until));
+                        *simulated = units_format(UNITS_TIME, simulated_seconds(b));
         g_string_append_printf(txt, "VM availability: %.5f%% (%.2f nines", 100 * f.availability.mean,
                                -log10(1 - f.availability.mean));
         if (mc)
@@ -1028,6 +1076,12 @@ json_object *batch_report(const batch *b, char **csv_out, char **txt_out)
     json_object_object_add(root, "partial", json_object_new_boolean(batch_interrupted(b)));
     summary_text(b, txt, dt);
     stats_acc_free(dt);
+    assume_counts as;
+    uint32_t runs_with[ASSUME_N];
+    batch_assumed(b, &as, runs_with);
+    sim_time simulated = sim_from_s(simulated_seconds(b));
+    json_object_object_add(root, "assumed", assume_json(sc, &as, runs_with, b->nruns, simulated));
+    assume_text(sc, &as, runs_with, b->nruns, simulated, false, txt);
     *csv_out = g_string_free(csv, FALSE);
     *txt_out = g_string_free(txt, FALSE);
     return root;
@@ -1106,6 +1160,17 @@ bool batch_write_part(const batch *b, const char *scenario_text, const char *pat
         json_object_object_add(r, "i", is);
         json_object_object_add(r, "w", ws);
         json_object_object_add(r, "stop", o->stop_reason ? json_object_new_string(o->stop_reason) : NULL);
+        json_object_object_add(r, "e", i64(o->end));
+        json_object *as = json_object_new_array();
+        for (int i = 0; i < ASSUME_N; i++)
+            if (o->assumed.n[i]) {
+                json_object *a = json_object_new_array();
+                json_object_array_add(a, json_object_new_int(i));
+                json_object_array_add(a, json_object_new_int64(o->assumed.n[i]));
+                json_object_array_add(a, json_object_new_int(o->assumed.vm[i]));
+                json_object_array_add(as, a);
+            }
+        json_object_object_add(r, "a", as);
         json_object_array_add(res, r);
     }
     json_object_object_add(root, "results", res);
@@ -1235,6 +1300,18 @@ static bool part_run_ok(json_object *ro, size_t r, const scenario *sc, char **wh
     for (size_t i = 0; i < json_object_array_length(ws); i++)
         if (!json_object_is_type(json_object_array_get_idx(ws, i), json_type_string))
             PART_BAD("$.results[%zu].w[%zu]: expected a string", r, i);
+    if (!part_is_time(part_member(ro, "e"), sc->until, false))
+        PART_BAD("$.results[%zu].e: expected the run's end, a time within the run (ns)", r);
+    json_object *as = part_member(ro, "a");
+    if (!part_is_array(as, 0))
+        PART_BAD("$.results[%zu].a: expected an array", r);
+    for (size_t i = 0; i < json_object_array_length(as); i++) {
+        json_object *a = json_object_array_get_idx(as, i);
+        if (!part_is_array(a, 3) || !part_is_int(json_object_array_get_idx(a, 0), 0, ASSUME_N - 1) ||
+            !part_is_int(json_object_array_get_idx(a, 1), 1, UINT32_MAX) ||
+            !part_is_int(json_object_array_get_idx(a, 2), -1, nv - 1))
+            PART_BAD("$.results[%zu].a[%zu]: expected [default, uses, vm (-1 or an index)]", r, i);
+    }
     return true;
 }
 
@@ -1360,6 +1437,15 @@ batch *batch_merge(const char *const *paths, size_t n, scenario **sc_out, GPtrAr
             }
             for (size_t i = 0; i < json_object_array_length(ws); i++)
                 g_ptr_array_add(o->warnings, g_strdup(json_object_get_string(json_object_array_get_idx(ws, i))));
+            o->end = json_object_get_int64(part_member(ro, "e"));
+            assume_counts_init(&o->assumed);
+            json_object *as = part_member(ro, "a");
+            for (size_t i = 0; i < json_object_array_length(as); i++) {
+                json_object *a = json_object_array_get_idx(as, i);
+                int id = json_object_get_int(json_object_array_get_idx(a, 0));
+                o->assumed.n[id] = (uint32_t)json_object_get_int64(json_object_array_get_idx(a, 1));
+                o->assumed.vm[id] = json_object_get_int(json_object_array_get_idx(a, 2));
+            }
         }
     }
     b->nruns = sc->runs;

@@ -57,6 +57,12 @@ void batch_free(batch *b);
  * (g_free'd strings). */
 GPtrArray *batch_warnings(const batch *b);
 
+/* The defaults the runs used (models/assume.h): summed, and per default
+ * the number of runs that used it (runs_with: ASSUME_N counters). */
+void batch_assumed(const batch *b, assume_counts *total, uint32_t *runs_with);
+/* The mean time the runs covered (s): `until`, or when nothing was left. */
+double batch_simulated_seconds(const batch *b);
+
 /* The summary object of the report ("summary"). */
 json_object *batch_summary(const batch *b);
 /* The whole report; *csv gets one row per migration, *txt the text summary

@@ -22,6 +22,16 @@
 static bool parse_size(const char *text, capacity_size *z, char **why)
 {
     g_auto(GStrv) parts = g_strsplit(text, ":", 2);
+    /* "16" is 16 bytes to the parser but 16 GiB to whoever typed it: a
+     * memory size names its unit */
+    const char *m = parts[0] ? parts[0] : "";
+    size_t n = strlen(m);
+    while (n > 0 && g_ascii_isspace(m[n - 1]))
+        n--;
+    if (n > 0 && (g_ascii_isdigit(m[n - 1]) || m[n - 1] == '.')) {
+        *why = g_strdup_printf("a memory size with its unit, such as %.*sGiB (a bare number would be bytes)", (int)n, m);
+        return false;
+    }
     if (!parts[0] || !units_parse(UNITS_SIZE, parts[0], &z->mem, why) || !(z->mem > 0)) {
         if (!*why)
             *why = g_strdup("a memory size above zero");
@@ -268,6 +278,12 @@ int cli_capacity(int argc, char **argv)
         g_string_append_printf(txt, "  drain time: mean %s, longest %s\n", mean, mx);
     }
     json_object_object_add(root, "drains", jd);
+    assume_counts as;
+    assume_counts_init(&as);
+    for (size_t k = 0; k < nd; k++)
+        assume_counts_add(&as, &dr[k].assumed);
+    json_object_object_add(root, "assumed", assume_json(sc, &as, NULL, 1, until));
+    assume_text(sc, &as, NULL, 1, until, false, txt);
 
     int rc = CLI_EXIT_OK;
     if (!output_report("capacity", json_path, root, csv_path, csv->str))

@@ -113,7 +113,7 @@ int cli_compare(int argc, char **argv)
                                 "split_brain_per_run_hi,split_brain_per_year,split_brain_per_year_lo,"
                                 "split_brain_per_year_hi,discarded_bytes,discarded_bytes_lo,discarded_bytes_hi,"
                                 "diverged_bytes,downtime_mean,downtime_lo,downtime_hi,downtime_p99,migrations\n");
-    GString *txt = g_string_new(NULL);
+    GString *txt = g_string_new(NULL), *assumed = g_string_new(NULL);
     chart *bars_un = chart_new(CHART_BARS, "Unavailable time per VM-year (95% CI)");
     chart_axis(bars_un, 'y', "unavailable per VM-year", "s", false);
     chart *bars_sb = chart_new(CHART_BARS, "Split-brain probability per year (95% CI)");
@@ -167,6 +167,16 @@ int cli_compare(int argc, char **argv)
         for (guint k = 0; k < warns->len; k++)
             json_object_array_add(jw, json_object_new_string(g_ptr_array_index(warns, k)));
         json_object_object_add(o, "warnings", jw);
+        assume_counts as;
+        uint32_t runs_with[ASSUME_N];
+        batch_assumed(b, &as, runs_with);
+        sim_time simulated = sim_from_s(batch_simulated_seconds(b));
+        json_object_object_add(o, "assumed", assume_json(sc, &as, runs_with, sc->runs, simulated));
+        g_string_append_printf(assumed, "%s:\n", sc->name);
+        size_t before = assumed->len;
+        assume_text(sc, &as, runs_with, sc->runs, simulated, true, assumed);
+        if (assumed->len == before)
+            g_string_append(assumed, "  (no default shaped its results)\n");
         json_object_array_add(jd, o);
         g_ptr_array_free(warns, TRUE);
         chart_bar(bars_un, sc->name, f.unavailable_s.mean, f.unavailable_s.lo, f.unavailable_s.hi);
@@ -217,6 +227,10 @@ int cli_compare(int argc, char **argv)
     json_object_object_add(root, "designs", jd);
     g_string_append(txt, "CIs: availability and data at risk, Student t over runs (kept within what is possible); "
                          "split brain, Wilson over runs, per year = 1 - (1 - p)^(1/years simulated).\n");
+    g_string_append(txt, "assumed, per design (defaults its scenario does not set that shaped its results; golive run "
+                         "tells what each is and its source):\n");
+    g_string_append(txt, assumed->str);
+    g_string_free(assumed, TRUE);
 
     /* the simulations are over: a signal from here ends it at once, nothing
      * written (one during the last design's figures, too) */

@@ -342,7 +342,7 @@ int cli_explain(int argc, char **argv)
                            scenario_storage_names[sc->storage.type], scenario_manager_names[sc->cluster.manager]);
     const GPtrArray *warns = world_warnings(w);
     if (warns->len) {
-        g_string_append(out, "\nNot simulated as written (also in the report's warnings):\n");
+        g_string_append(out, "\nWarnings (also in the report's):\n");
         for (guint i = 0; i < warns->len; i++)
             g_string_append_printf(out, "  - %s\n", (char *)g_ptr_array_index(warns, i));
     }
@@ -428,6 +428,11 @@ int cli_explain(int argc, char **argv)
     } else {
         g_string_append(out, "  No data was written from two places: no split brain.\n");
     }
+    g_autofree char *span = time_s(sim_to_s(world_end_time(w)));
+    g_string_append_printf(out, "  The run covered %s%s.\n", span,
+                           sc->until_set ? " (its `until`)" : ", until nothing was left to happen (no `until`)");
+    g_string_append(out, "\n");
+    assume_text(sc, world_assumed(w), NULL, 1, world_end_time(w), false, out);
     fputs(out->str, stdout);
     g_string_free(out, TRUE);
     g_array_free(recs, TRUE);

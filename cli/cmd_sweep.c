@@ -41,6 +41,7 @@ typedef struct {
     batch_figures f;
     double converged;  /* completed / started migrations */
     double total_mean, client_mean;
+    json_object *assumed; /* the report's "assumed" block of this point */
 } point;
 
 /* A value as JSON: a number or boolean when it reads as one, else a string
@@ -160,6 +161,10 @@ static void run_point(gpointer data, gpointer user)
         return;
     p->b = batch_run(p->sc, 1, 0, ctx->cancel);
     batch_get_figures(p->b, &p->f);
+    assume_counts as;
+    uint32_t runs_with[ASSUME_N];
+    batch_assumed(p->b, &as, runs_with);
+    p->assumed = assume_json(p->sc, &as, runs_with, p->sc->runs, sim_from_s(batch_simulated_seconds(p->b)));
     size_t started = 0, done = 0;
     double tot = 0, cli = 0;
     for (int k = 0; k < p->sc->runs; k++)
@@ -307,6 +312,39 @@ static bool sweep_plots(const char *name, GPtrArray *keys, point *pts, size_t np
     return save_chart(c, dir, "sweep-convergence", fmt, txt);
 }
 
+/* The defaults that shaped the points, each with the points it shaped:
+ * a default the swept key replaces is in none. */
+static void assumed_text(const point *pts, size_t npts, GString *txt)
+{
+    GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+    GHashTable *count = g_hash_table_new(g_str_hash, g_str_equal);
+    for (size_t p = 0; p < npts; p++)
+        for (size_t i = 0; pts[p].assumed && i < json_object_array_length(pts[p].assumed); i++) {
+            json_object *o = json_object_array_get_idx(pts[p].assumed, i);
+            const char *key = json_object_get_string(json_object_object_get(o, "key"));
+            char *line = g_strdup_printf("%s = %s", key ? key : "(model)",
+                                         json_object_get_string(json_object_object_get(o, "shown")));
+            gpointer known, n;
+            if (g_hash_table_lookup_extended(count, line, &known, &n)) {
+                g_hash_table_insert(count, known, GSIZE_TO_POINTER(GPOINTER_TO_SIZE(n) + 1));
+                g_free(line);
+            } else {
+                g_ptr_array_add(lines, line); /* owns it */
+                g_hash_table_insert(count, line, GSIZE_TO_POINTER(1));
+            }
+        }
+    if (lines->len)
+        g_string_append(txt, "assumed (defaults the scenario does not set that shaped the results; golive run tells "
+                             "what each is and its source):\n");
+    for (guint i = 0; i < lines->len; i++) {
+        const char *line = g_ptr_array_index(lines, i);
+        g_string_append_printf(txt, "  %-58s in %zu of %zu points\n", line,
+                               GPOINTER_TO_SIZE(g_hash_table_lookup(count, line)), npts);
+    }
+    g_hash_table_destroy(count);
+    g_ptr_array_free(lines, TRUE);
+}
+
 /* The report of a sweep: JSON, CSV, the table, and the plots. */
 static int sweep_report(const char *name, GPtrArray *keys, point *pts, size_t npts, const char *json_path,
                         const char *csv_path, const char *plots_dir, const char *plot_format, bool quiet)
@@ -375,8 +413,10 @@ static int sweep_report(const char *name, GPtrArray *keys, point *pts, size_t np
         json_object_object_add(o, "availability", batch_json_number(pt->f.availability.mean));
         json_object_object_add(o, "split_brain_per_year", batch_json_number(pt->f.split_brain_year.mean));
         json_object_object_add(o, "discarded_bytes", batch_json_number(pt->f.at_risk.mean));
+        json_object_object_add(o, "assumed", pt->assumed ? json_object_get(pt->assumed) : json_object_new_array());
         json_object_array_add(jpts, o);
     }
+    assumed_text(pts, npts, txt);
     json_object_object_add(root, "points", jpts);
     if (!output_report("sweep", json_path, root, csv_path, csv->str))
         rc = CLI_EXIT_FAILURE;
@@ -452,6 +492,7 @@ static int write_part(const char *file, json_object *base, const scenario *sc0, 
         json_object_object_add(o, "converged", part_hex(f.converged));
         json_object_object_add(o, "total_mean", part_hex(f.total_mean));
         json_object_object_add(o, "client_mean", part_hex(f.client_mean));
+        json_object_object_add(o, "assumed", f.assumed ? json_object_get(f.assumed) : json_object_new_array());
         json_object_array_add(res, o);
     }
     json_object_object_add(root, "results", res);
@@ -520,6 +561,17 @@ static bool sweep_part_ok(json_object *part, char **why)
         }
         if (!ok) {
             *why = g_strdup_printf("$.results[%zu]: expected a point number, 7 figures and 5 numbers", r);
+            return false;
+        }
+        json_object *as = part_member(o, "assumed");
+        ok = json_object_is_type(as, json_type_array);
+        for (size_t i = 0; ok && i < json_object_array_length(as); i++) {
+            json_object *a = json_object_array_get_idx(as, i), *key = part_member(a, "key");
+            ok = json_object_is_type(a, json_type_object) && (!key || json_object_is_type(key, json_type_string)) &&
+                 json_object_is_type(part_member(a, "shown"), json_type_string);
+        }
+        if (!ok) {
+            *why = g_strdup_printf("$.results[%zu].assumed: expected an array of {\"key\", \"shown\", ...}", r);
             return false;
         }
     }
@@ -627,6 +679,7 @@ int cli_sweep_merge(json_object **parts, const char *const *paths, size_t n, con
             pt->converged = part_unhex(part_member(o, "converged"));
             pt->total_mean = part_unhex(part_member(o, "total_mean"));
             pt->client_mean = part_unhex(part_member(o, "client_mean"));
+            pt->assumed = json_object_get(part_member(o, "assumed"));
         }
     }
     for (int64_t p = 0; p < npts && rc == CLI_EXIT_OK; p++)
@@ -648,8 +701,10 @@ int cli_sweep_merge(json_object **parts, const char *const *paths, size_t n, con
         rc = sweep_report(name, keys, pts, (size_t)npts, json_path, csv_path, plots_dir, plot_format, quiet);
     }
 out:
-    for (int64_t p = 0; pts && p < npts; p++)
+    for (int64_t p = 0; pts && p < npts; p++) {
         g_free(pts[p].idx);
+        json_object_put(pts[p].assumed);
+    }
     g_free(pts);
     keys_free(keys);
     return rc;
@@ -857,6 +912,7 @@ out:
     for (size_t p = 0; pts && p < npts; p++) {
         batch_free(pts[p].b);
         scenario_free(pts[p].sc);
+        json_object_put(pts[p].assumed);
         g_free(pts[p].idx);
     }
     g_free(pts);

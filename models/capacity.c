@@ -273,6 +273,7 @@ static gpointer drain_worker(gpointer arg)
         }
         d->window_s = sim_to_s(last);
         d->downtime_max_s = worst;
+        d->assumed = *world_assumed(w);
         world_free(w);
     }
     return NULL;

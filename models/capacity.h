@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "models/assume.h"
 #include "models/scenario.h"
 
 typedef struct {
@@ -49,6 +50,7 @@ typedef struct {
     size_t host, vms, moved; /* the drained host, its VMs, how many moved by the end */
     double window_s;         /* from the drain to the last move's end; NAN if it cannot be simulated */
     double downtime_max_s;   /* the longest pause */
+    assume_counts assumed;   /* the defaults that shaped it */
 } capacity_drain;
 
 /* Simulates the drain of each of the n hosts, alone on the scenario's

@@ -1296,6 +1296,8 @@ void mig_run_ended(mig *m)
     finish(m, m->phase == PH_DISK || m->r.iterations->len == 0 ? MIG_CANCELLED : MIG_NOT_CONVERGED);
 }
 
+double mig_sender_cap(const mig *m) { return m->cpu_cap > 0 ? m->cpu_cap : INFINITY; }
+
 const mig_result *mig_get_result(const mig *m) { return &m->r; }
 bool mig_active(const mig *m) { return m->phase != PH_DONE; }
 bool mig_iterations_capped(const mig *m) { return m->capped; }

@@ -107,6 +107,10 @@ void mig_host_failed(mig *m);
 /* The run ends: a migration still iterating has not converged. */
 void mig_run_ended(mig *m);
 const mig_result *mig_get_result(const mig *m);
+/* The most its sender threads can put on the wire (bytes/s of normal
+ * pages): their copying, compression and encryption; INFINITY for a stop
+ * and start move. */
+double mig_sender_cap(const mig *m);
 bool mig_active(const mig *m);
 void mig_free(mig *m);
 

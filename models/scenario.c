@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/assume.h"
 #include "models/units.h"
 
 typedef struct {
@@ -1573,6 +1574,7 @@ static void load_root(ctx *c, scenario *s, json_object *root)
     s->seed = (uint64_t)get_int(c, root, "seed", 0, INT64_MAX - 1, 1, false);
     json_object *until = get(root, "until");
     s->until = until ? get_time(c, root, "until", Q_POS, SIM_NEVER, false) : SIM_NEVER;
+    s->until_set = until != NULL;
     s->runs = (int)get_int(c, root, "runs", 1, 100000000, 1, false);
     /* the event budget of one run: about a minute or two of simulation; a
      * scenario that needs more says so */
@@ -1994,6 +1996,8 @@ scenario *scenario_load_text(const char *name, const char *text, size_t len, GPt
     load_root(&c, s, root);
     g_string_free(c.path, TRUE);
     g_free(c.dir);
+    if (errors->len == before)
+        assume_mark(s, root);
     json_object_put(root);
     if (errors->len > before) {
         scenario_free(s);

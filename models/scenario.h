@@ -47,6 +47,11 @@ typedef struct {
 
 typedef enum { DIRTY_NONE, DIRTY_UNIFORM, DIRTY_SEQUENTIAL, DIRTY_HOTCOLD, DIRTY_TRACE } scn_dirty_model;
 
+/* Which defaults a scenario or a VM left unset, by models/assume.h id. */
+typedef struct {
+    uint64_t w[2];
+} scn_defaults;
+
 typedef struct {
     scn_dirty_model model;
     double rate_pps;      /* page writes per second (uniform, sequential; hot set for hotcold) */
@@ -119,6 +124,7 @@ typedef struct {
     scn_service service;
     scn_migration migration; /* scenario-wide values with the VM's overrides */
     int priority;            /* Pacemaker resource priority */
+    scn_defaults defaulted;  /* its own settings and its migration's left unset */
 } scn_vm;
 
 typedef enum {
@@ -258,6 +264,8 @@ typedef struct {
     char *description;
     uint64_t seed;
     sim_time until;      /* SIM_NEVER: until nothing is left to happen */
+    bool until_set;      /* the file gives `until`; without it a run ends when nothing is left to
+                          * happen, and `until` (set by the commands) only bounds it */
     int runs;
     uint64_t max_events; /* per run: the simulation stops there (a clear stop reason) */
     scn_network *networks;
@@ -276,6 +284,7 @@ typedef struct {
     scn_cluster cluster;
     scn_migration migration;
     GHashTable *index[3]; /* network, host and VM names -> index + 1, for lookups */
+    scn_defaults defaulted; /* scenario-wide settings left unset (models/assume.h) */
 } scenario;
 
 /* Limits on what a scenario file may hold: its size, and any string in it. */

@@ -9,6 +9,7 @@
 
 #include "models/cluster/cluster.h"
 #include "models/failure.h"
+#include "models/units.h"
 #include "models/storage/storage.h"
 #include "sim/flow.h"
 
@@ -61,6 +62,8 @@ struct world {
     const char *stop_reason;   /* NULL, "max_events", "interrupted" */
     bool ended;                /* past the scenario's end: only switchovers finish */
     bool stop_when_settled;    /* end the run once no migration is running or queued */
+    assume_counts assumed;     /* defaults that shaped this run (models/assume.h) */
+    sim_time end;              /* when the run ended: `until`, or when nothing was left to happen */
 };
 
 static nic_links *nic(const world *w, int host, int network)
@@ -136,6 +139,8 @@ static void apply_target(world *w, const scn_target *target, bool fail);
 
 static void on_random_failure(void *ctx, const scn_target *target, bool fail)
 {
+    if (fail)
+        world_assume(ctx, AS_FAIL_DISTRIBUTION, -1);
     apply_target(ctx, target, fail);
 }
 
@@ -149,6 +154,7 @@ world *world_new(const scenario *sc, uint64_t run, GError **error)
     w->s = sim_new(sc->seed, run);
     w->net = flow_net_new(w->s);
     w->warnings = g_ptr_array_new_with_free_func(g_free);
+    assume_counts_init(&w->assumed);
     w->jobs = g_ptr_array_new_with_free_func(g_free);
     w->nics = g_new0(nic_links, sc->nhosts * sc->nnetworks);
     for (size_t h = 0; h < sc->nhosts; h++)
@@ -596,6 +602,148 @@ static bool refuse(world *w, const char *name, const char *why)
     return false;
 }
 
+/* The defaults a live migration starting now rests on: those it always
+ * uses, and the rate limits that bind below its path's slowest link. */
+static void assume_live_start(world *w, int vm, const mig *m, flow_link *const *path, size_t npath)
+{
+    const scenario *sc = w->sc;
+    const scn_vm *v = &sc->vms[vm];
+    const scn_migration *p = &v->migration;
+    double links = INFINITY;
+    for (size_t i = 0; i < npath; i++)
+        links = fmin(links, flow_link_capacity(path[i]));
+    double cap = p->max_bandwidth_Bps > 0 ? p->max_bandwidth_Bps : INFINITY;
+    assume_use(&w->assumed, sc, AS_VM_ZERO, vm);
+    if (v->kernel_dirty_pps > 0)
+        assume_use(&w->assumed, sc, AS_VM_KERNEL_DIRTY, vm);
+    if (v->dirty.model == DIRTY_UNIFORM || v->dirty.model == DIRTY_SEQUENTIAL)
+        assume_use(&w->assumed, sc, AS_VM_WORKING_SET, vm);
+    if (sc->storage.switchover > 0)
+        assume_use(&w->assumed, sc, AS_ST_SWITCHOVER, -1);
+    if (p->profile == PROFILE_XEN_2005) {
+        static const assume_id xen[] = { AS_MIG_XEN_MIN_RATE, AS_MIG_XEN_MAX_RATE, AS_MIG_XEN_ROUNDS, AS_MIG_SUSPEND,
+                                         AS_MIG_RESUME };
+        for (size_t i = 0; i < G_N_ELEMENTS(xen); i++)
+            assume_use(&w->assumed, sc, xen[i], vm);
+        return;
+    }
+    static const assume_id always[] = { AS_MIG_DOWNTIME_LIMIT, AS_MIG_SETUP, AS_MIG_RESUME, AS_MIG_DEVICE_STATE };
+    for (size_t i = 0; i < G_N_ELEMENTS(always); i++)
+        assume_use(&w->assumed, sc, always[i], vm);
+    if (cap < links)
+        assume_use(&w->assumed, sc, AS_MIG_MAX_BANDWIDTH, vm);
+    if (mig_sender_cap(m) < fmin(cap, links))
+        assume_use(&w->assumed, sc, AS_MIG_SENDER, vm);
+    if (v->zero > 0) {
+        assume_use(&w->assumed, sc, AS_MIG_SCAN_COST, vm);
+        assume_use(&w->assumed, sc, AS_MIG_ZERO_COST, vm);
+    }
+    if (p->multifd_channels > 0 && p->multifd_compression != COMPRESS_NONE) {
+        assume_use(&w->assumed, sc, AS_VM_COMPRESSION, vm);
+        assume_use(&w->assumed, sc, AS_CONST_COMPRESSION_SPEED, -1);
+    }
+    if (p->tls_Bps > 0)
+        assume_use(&w->assumed, sc, AS_CL_TLS_BANDWIDTH, -1);
+    if (p->xbzrle)
+        assume_use(&w->assumed, sc, AS_MIG_XBZRLE_CACHE, vm);
+    if (p->postcopy)
+        assume_use(&w->assumed, sc, AS_MIG_POSTCOPY_AFTER, vm);
+    if (p->auto_converge)
+        assume_use(&w->assumed, sc, AS_MIG_AC_THRESHOLD, vm);
+    if (sc->cluster.manager == MANAGER_PACEMAKER && sc->cluster.migration_limit == 0) {
+        /* migration-limit unset: a host sends all its migrations at once */
+        int src = mig_get_result(m)->from, same = 0;
+        for (guint i = 0; i < w->migs->len; i++) {
+            const mig *o = g_ptr_array_index(w->migs, i);
+            same += mig_active(o) && mig_get_result(o)->from == src;
+        }
+        if (same > 0)
+            assume_use(&w->assumed, sc, AS_CL_MIGRATION_LIMIT, -1);
+    }
+}
+
+/* The defaults a migration's course showed it used (throttling, XBZRLE,
+ * postcopy), once it is over. */
+static void assume_live_end(world *w, const mig_result *r)
+{
+    const scenario *sc = w->sc;
+    if (r->restart)
+        return;
+    if (r->max_throttle > 0) {
+        static const assume_id ac[] = { AS_MIG_AC_INITIAL, AS_MIG_AC_INCREMENT, AS_MIG_AC_MAX, AS_VM_CPU_SHARE };
+        for (size_t i = 0; i < G_N_ELEMENTS(ac); i++)
+            assume_use(&w->assumed, sc, ac[i], r->vm);
+    }
+    if (r->xbzrle_pages > 0)
+        assume_use(&w->assumed, sc, AS_VM_BYTES_PER_WRITE, r->vm);
+    if (r->postcopy_switch >= 0)
+        assume_use(&w->assumed, sc, AS_CONST_POSTCOPY_QUEUE, -1);
+}
+
+/* A precopy that never got below its threshold, said with its numbers:
+ * what each pass left dirty against what the downtime limit allows at the
+ * rate it sent, and from when it was plain that it would not converge (the
+ * first pass that left within 5% of what the one before left). */
+static void warn_not_converged(world *w, const mig_result *r)
+{
+    const scenario *sc = w->sc;
+    const scn_migration *p = &sc->vms[r->vm].migration;
+    guint n = r->iterations->len;
+    if (n == 0 || r->restart)
+        return;
+    const mig_iteration *last = &g_array_index(r->iterations, mig_iteration, n - 1);
+    if (n > 1 && last->duration <= 0)
+        last = &g_array_index(r->iterations, mig_iteration, n - 2);
+    double rate = last->duration > 0 ? last->bytes / sim_to_s(last->duration) : 0;
+    double left = last->dirty_pages_after * UNITS_PAGE_SIZE, allowed = rate * sim_to_s(p->downtime_limit);
+    sim_time evident = -1;
+    for (guint i = 1; i < n && evident < 0; i++) {
+        const mig_iteration *a = &g_array_index(r->iterations, mig_iteration, i - 1),
+                            *b = &g_array_index(r->iterations, mig_iteration, i);
+        if (b->dirty_pages_after > 0.95 * a->dirty_pages_after && b->dirty_pages_after * UNITS_PAGE_SIZE > allowed)
+            evident = b->start + b->duration;
+    }
+    g_autofree char *fl = units_format(UNITS_SIZE, left), *fa = units_format(UNITS_SIZE, allowed),
+                    *fr = units_format(UNITS_SIZE, rate), *fd = units_format(UNITS_TIME, sim_to_s(p->downtime_limit)),
+                    *fs = units_format(UNITS_SIZE, r->transferred), *fm = units_format(UNITS_SIZE, sc->vms[r->vm].memory),
+                    *fe = units_format(UNITS_TIME, sim_to_s(evident)), *ft = units_format(UNITS_TIME, sim_to_s(r->end));
+    g_autofree char *when = evident >= 0 ? g_strdup_printf("; plain at %s, when a pass left nearly as much as the one before", fe)
+                                         : g_strdup("");
+    world_warn(w,
+               "%s: its migration to %s did not converge: a pass leaves %s dirty, and at most %s may stay for the "
+               "switchover (the %s/s it sends x the %s downtime limit)%s. It ran until the end of the run (%s), "
+               "sending %s for a VM of %s; QEMU would go on until cancelled. Give it auto_converge, postcopy, more "
+               "bandwidth or a larger downtime_limit, or cancel it",
+               sc->vms[r->vm].name, sc->hosts[r->to].name, fl, fa, fr, fd, when, ft, fs, fm);
+}
+
+/* Defaults that shape a run as a whole: its end, and the storage design's
+ * settings every write meets. */
+static void assume_run(world *w)
+{
+    const scenario *sc = w->sc;
+    if (!w->stop_when_settled) /* that ends it, not `until` */
+        world_assume(w, AS_UNTIL, -1);
+    bool writes = false;
+    for (size_t i = 0; i < sc->nvms; i++)
+        writes |= sc->vms[i].disk_write_Bps > 0;
+    bool live = false;
+    for (size_t i = 0; i < w->migs->len; i++)
+        live |= !mig_get_result(g_ptr_array_index(w->migs, i))->restart;
+    if ((sc->storage.type != STORAGE_LOCAL || writes) && !w->stop_when_settled) /* the report's write latency */
+        world_assume(w, AS_ST_DISK_LATENCY, -1);
+    if (sc->storage.type != STORAGE_LOCAL || writes || live)
+        world_assume(w, AS_NET_LATENCY, -1);
+    if (sc->storage.type == STORAGE_DRBD)
+        world_assume(w, AS_ST_PROTOCOL, -1);
+    if (sc->storage.type == STORAGE_CEPH)
+        world_assume(w, AS_ST_SIZE, -1);
+}
+
+void world_assume(world *w, assume_id id, int vm) { assume_use(&w->assumed, w->sc, id, vm); }
+
+const assume_counts *world_assumed(const world *w) { return &w->assumed; }
+
 bool world_migrate(world *w, int vm, int to, bool cold)
 {
     const scenario *sc = w->sc;
@@ -627,6 +775,8 @@ bool world_migrate(world *w, int vm, int to, bool cold)
          * it and starting it elsewhere (facts row 21) */
         st->active = mig_start_restart(w->s, &sc->vms[vm], vm, st->host, to, sc->cluster.vm_stop,
                                        sc->cluster.vm_start, on_mig_done, w);
+        world_assume(w, AS_CL_VM_STOP, -1);
+        world_assume(w, AS_CL_VM_START, -1);
         if (w->so->gate)
             mig_set_gate(st->active, storage_gate, w);
     } else {
@@ -643,6 +793,7 @@ bool world_migrate(world *w, int vm, int to, bool cold)
         }
         mig_ends ends = { st->host, to, sc->hosts[st->host].cores, sc->hosts[to].cores };
         st->active = mig_start(w->s, w->net, path, npath, &sc->vms[vm], vm, ends, !w->so->shared, on_mig_done, w);
+        assume_live_start(w, vm, st->active, path, npath);
         /* the storage's part of the switchover (locks, flush): storage.switchover */
         mig_set_handover(st->active, sc->storage.switchover);
         if (w->sweep_phase >= 0)
@@ -754,6 +905,7 @@ void world_host_reset(world *w, int h, const char *why)
     apply_target(w, &(scn_target){ .kind = TARGET_HOST, .host = h }, true);
     reboot_job *j = world_job(w, sizeof(reboot_job));
     *j = (reboot_job){ w, h, "after its reset" };
+    world_assume(w, AS_CL_REBOOT_TIME, -1);
     sim_after(w->s, w->sc->cluster.reboot_time, rebooted, j);
 }
 
@@ -765,6 +917,8 @@ void world_fence(world *w, int h, const char *why)
     apply_target(w, &(scn_target){ .kind = TARGET_HOST, .host = h }, true);
     reboot_job *j = world_job(w, sizeof(reboot_job));
     *j = (reboot_job){ w, h, "after STONITH (stonith-action reboot)" };
+    world_assume(w, AS_CL_FENCE_TIME, -1);
+    world_assume(w, AS_CL_REBOOT_TIME, -1);
     sim_after(w->s, w->sc->cluster.fence_time + w->sc->cluster.reboot_time, rebooted, j);
 }
 
@@ -1064,6 +1218,8 @@ size_t world_check(world *w, GPtrArray *v)
     return v->len - n0;
 }
 
+sim_time world_end_time(const world *w) { return w->end; }
+
 void world_stop_when_settled(world *w)
 {
     w->stop_when_settled = true;
@@ -1088,7 +1244,16 @@ void world_run(world *w)
     if (w->st_t)
         sim_at(w->s, 0, sample_links, w);
     sim_set_max_events(w->s, sc->max_events);
+    /* without `until`: until nothing but the sampler is left, `until`
+     * (a day, set by the commands) bounding what never settles */
+    sim_set_idle(w->s, !sc->until_set, w->st_t ? 1 : 0);
     sim_run_result rr = sim_run(w->s, sc->until);
+    sim_set_idle(w->s, false, 0);
+    w->end = rr == SIM_RUN_UNTIL ? sc->until : sim_now(w->s);
+    if (!sc->until_set && rr == SIM_RUN_UNTIL)
+        world_warn(w, "the scenario sets no `until` and the run had not settled after %s of simulated time: it stops "
+                      "there (set `until` to choose the end)",
+                   sc->until == SIM_DAY ? "24 h" : "the commands' bound");
     if (rr == SIM_RUN_MAX_EVENTS)
         w->stop_reason = "max_events";
     else if (rr == SIM_RUN_CANCELLED)
@@ -1131,6 +1296,13 @@ void world_run(world *w)
                        sc->vms[mig_get_result(m)->vm].name);
         mig_run_ended(m);
     }
+    for (size_t i = 0; i < w->migs->len; i++) {
+        const mig_result *r = mig_get_result(g_ptr_array_index(w->migs, i));
+        assume_live_end(w, r);
+        if (r->outcome == MIG_NOT_CONVERGED)
+            warn_not_converged(w, r);
+    }
+    assume_run(w);
     /* what the extra time for switchovers opened ends with it too */
     for (guint i = 0; i < w->incidents->len; i++) {
         world_incident *in = &g_array_index(w->incidents, world_incident, i);

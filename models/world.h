@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "models/assume.h"
 #include "models/migration.h"
 #include "models/scenario.h"
 #include "sim/flow.h"
@@ -79,9 +80,17 @@ void world_set_sweep_phase(world *w, double q);
  * Appends a message per violation; returns their number. */
 size_t world_check(world *w, GPtrArray *violations);
 
+/* When the run ended: the scenario's `until`, or, without one, when nothing
+ * was left to happen (the time the report's availability is over). */
+sim_time world_end_time(const world *w);
+
 /* Ends the run when a migration ends and none is running or queued: for
  * tools that only want how long a drain takes (call before world_run). */
 void world_stop_when_settled(world *w);
+
+/* The defaults the scenario left unset that shaped this run, with how
+ * many times each did (models/assume.h). */
+const assume_counts *world_assumed(const world *w);
 
 /* Things the scenario asks for that this version does not simulate. */
 const GPtrArray *world_warnings(const world *w);
@@ -101,6 +110,9 @@ void *world_job(world *w, size_t size);
 /* A trace record of something that happened, with its reason. */
 void world_note(world *w, const char *kind, const char *subject, const char *why);
 void world_warn(world *w, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* A model used setting id (of vm, or -1 for a scenario-wide one) in a way
+ * that shaped what happened: counted when the scenario left it unset. */
+void world_assume(world *w, assume_id id, int vm);
 /* Opens an incident now; returns its index. Closing sets *idx to -1 (a
  * no-op when it already is). */
 int world_incident_open(world *w, const char *kind, const char *resource, int vm);

@@ -9,6 +9,8 @@ struct sim {
     bool stopped;
     uint64_t nevents, max_events, reversals;
     const volatile int *cancel;
+    bool idle_stop;     /* sim_set_idle */
+    size_t idle_background;
     rng_streams *rng;
     trace *tr;
 };
@@ -60,6 +62,12 @@ bool sim_pending(const sim *s, sim_event ev) { return evq_pending(s->q, ev); }
 void sim_stop(sim *s) { s->stopped = true; }
 
 void sim_set_max_events(sim *s, uint64_t max_events) { s->max_events = max_events; }
+
+void sim_set_idle(sim *s, bool on, size_t background)
+{
+    s->idle_stop = on;
+    s->idle_background = background;
+}
 void sim_set_cancel(sim *s, const volatile int *flag) { s->cancel = flag; }
 uint64_t sim_time_reversals(const sim *s) { return s->reversals; }
 uint64_t sim_events_run(const sim *s) { return s->nevents; }
@@ -69,6 +77,8 @@ sim_run_result sim_run(sim *s, sim_time until)
 {
     s->stopped = false;
     for (;;) {
+        if (s->idle_stop && evq_size(s->q) <= s->idle_background)
+            return SIM_RUN_EMPTY;
         if (s->cancel && (s->nevents & 4095) == 0 && *s->cancel)
             return SIM_RUN_CANCELLED;
         if (s->max_events && s->nevents >= s->max_events && evq_peek_time(s->q) <= until)

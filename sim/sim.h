@@ -19,7 +19,7 @@ typedef evq_fn sim_event_fn;     /* void fn(sim *s, void *arg) */
 typedef evq_handle sim_event;    /* 0 = no event */
 
 typedef enum {
-    SIM_RUN_EMPTY,      /* no event left (run until SIM_NEVER) */
+    SIM_RUN_EMPTY,      /* no event left (run until SIM_NEVER), or only background ones (sim_set_idle) */
     SIM_RUN_UNTIL,      /* reached the requested time; the clock is there */
     SIM_RUN_STOPPED,    /* a callback called sim_stop() */
     SIM_RUN_MAX_EVENTS, /* the event budget (sim_set_max_events) ran out */
@@ -49,6 +49,12 @@ bool sim_pending(const sim *s, sim_event ev);
 sim_run_result sim_run(sim *s, sim_time until);
 /* From inside a callback: sim_run returns once the callback does. */
 void sim_stop(sim *s);
+
+/* With on, sim_run returns SIM_RUN_EMPTY, the clock left at the last event
+ * run, as soon as no more than `background` events are pending: those of
+ * timers that only re-arm themselves (a sampler), so that nothing else can
+ * ever happen. */
+void sim_set_idle(sim *s, bool on, size_t background);
 
 /* Bounds the number of events one sim may run in total (0: no bound). */
 void sim_set_max_events(sim *s, uint64_t max_events);

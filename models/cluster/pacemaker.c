@@ -314,6 +314,10 @@ static void pcmk_changed(void *cl, world *w, const world_change *c)
         int nn = nnodes(p);
         sim_time token = cl_->token + (nn > 2 ? (nn - 2) * cl_->token_coefficient : 0);
         sim_time consensus = cl_->consensus > 0 ? cl_->consensus : token * 6 / 5;
+        world_assume(w, AS_CL_TOKEN, -1);
+        if (nn > 2)
+            world_assume(w, AS_CL_TOKEN_COEFFICIENT, -1);
+        world_assume(w, AS_CL_CONSENSUS, -1);
         /* the token was last passed on a uniform phase of the hold before */
         double u = gsl_rng_uniform(sim_stream(world_sim(w), "corosync-token"));
         at = world_now(w) + token + consensus - (sim_time)(u * (double)token_hold(token));
@@ -429,8 +433,10 @@ static void schedule_transition(pcmk *p, int part, sim_time at_least)
             if (p->boot[h] > boot)
                 boot = p->boot[h];
         }
-    if (all_new && boot + p->sc->cluster.dc_deadtime > at)
+    if (all_new && boot + p->sc->cluster.dc_deadtime > at) {
         at = boot + p->sc->cluster.dc_deadtime;
+        world_assume(w, AS_CL_DC_DEADTIME, -1);
+    }
     if (p->dc_ev[part]) {
         sim_cancel(world_sim(w), p->dc_ev[part]);
         p->dc_ev[part] = 0;
@@ -507,6 +513,8 @@ static void decide_quorum(pcmk *p, const int *parts, int np, int nn)
         int r = parts[k];
         p->quorate[r] = cl->no_quorum_policy == NQP_IGNORE || votequorum(p, r, nn, qvote);
         nq += p->quorate[r];
+        if (!p->quorate[r])
+            world_assume(w, AS_CL_NO_QUORUM_POLICY, -1);
         for (int h = 0; h < p->n; h++) {
             if (!member(p, h, r))
                 continue;
@@ -522,6 +530,7 @@ static void decide_quorum(pcmk *p, const int *parts, int np, int nn)
                 lms_job *j = world_job(w, sizeof(lms_job));
                 *j = (lms_job){ p, part_size(p, parts[k]) };
                 p->lms_ev = sim_after(world_sim(w), cl->lms_window, lms_expire, j);
+                world_assume(w, AS_CL_LMS_WINDOW, -1);
             }
 }
 
@@ -673,6 +682,9 @@ static void request_fence(pcmk *p, int target, int part)
         return; /* under way */
     if (f->active)
         sim_cancel(world_sim(w), f->kill_ev);
+    world_assume(w, AS_CL_STONITH_TIMEOUT, -1);
+    world_assume(w, AS_CL_PCMK_DELAY_MAX, -1);
+    world_assume(w, AS_CL_PRIORITY_FENCING_DELAY, -1);
     if (cl->fence_time > cl->stonith_timeout) {
         /* a fence agent slower than stonith-timeout fails, every retry too:
          * with requires=fencing nothing of the node is recovered (facts 5.3) */
@@ -772,6 +784,7 @@ static void start_failed(pcmk *p, int vm, int h, sim_time after)
     if (p->part[h] < 0)
         return;
     schedule_transition(p, p->part[h], at);
+    world_assume(p->w, AS_CL_FAILURE_TIMEOUT, -1);
     if (p->sc->cluster.failure_timeout > 0) {
         dc_job *j = world_job(p->w, sizeof(dc_job));
         *j = (dc_job){ p, h };
@@ -795,6 +808,7 @@ static void start_vm(pcmk *p, int vm, int to, sim_time extra)
     switch (world_storage_start_wait(w, vm, to, &wait)) {
     case WORLD_START_GO:
         world_vm_start(w, vm, to, extra + wait + p->sc->cluster.vm_start, "started by Pacemaker");
+        world_assume(w, AS_CL_VM_START, -1);
         break;
     case WORLD_START_BLOCKED:
         break;
@@ -920,6 +934,7 @@ static void transition(pcmk *p, int part)
             world_storage_update(w);
             if (to >= 0)
                 start_vm(p, vm, to, cl->vm_stop);
+            world_assume(w, AS_CL_VM_STOP, -1);
             break;
         }
         if (a->verb != SCHED_NONE && a->verb != SCHED_RECOVER)
@@ -966,6 +981,7 @@ static void pcmk_vm_failed(void *cl, world *w, int vm)
     dc_job *j = world_job(w, sizeof(dc_job));
     *j = (dc_job){ p, home };
     sim_after(world_sim(w), (sim_time)(u * (double)p->sc->cluster.monitor_interval), vm_failed_seen, j);
+    world_assume(w, AS_CL_MONITOR_INTERVAL, -1);
 }
 
 typedef struct {

@@ -372,6 +372,8 @@ static void ceph_update_vm(ceph_state *c, int i, bool q)
         v->usable = u; /* (re)started: it opens the image with the map as it is */
     bool lost_one = u < v->usable;
     bool down = u > 0 && uc == 0;
+    if (lost_one)
+        world_assume(w, AS_ST_MIN_SIZE, -1); /* a copy went away: min_size decides whether IO goes on */
     if (u < min_size || down || (lost_one && !q) || (v->blocked >= 0 && !q)) {
         /* peered or down PGs, or a map change that cannot be committed */
         if (v->blocked < 0)
@@ -426,9 +428,10 @@ static void ceph_update(ceph_state *c)
     world *w = c->w;
     bool q = ceph_mon_quorum(c);
     bool regained = q && !c->mon_quorum;
-    if (!q && c->mon_quorum)
+    if (!q && c->mon_quorum) {
         c->mon_inc = world_incident_open(w, "quorum-lost", "ceph:mon", -1);
-    else if (regained) {
+        world_assume(w, AS_CONST_CEPH_MONITORS, -1);
+    } else if (regained) {
         warn_long_outage(c);
         world_incident_close(w, &c->mon_inc);
     }

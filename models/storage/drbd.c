@@ -300,6 +300,7 @@ static void resync(drbd_state *d, int from, int to, double bytes)
     flow_link *path[4];
     size_t np = world_path(w, from, to, net, path);
     flow_start(world_net(w), path, np, bytes, &(flow_params){ .cap_Bps = sc->storage.resync_rate_Bps }, resync_done, j);
+    world_assume(w, AS_ST_RESYNC_RATE, -1);
 }
 
 /* The side the after-sb-0pri rule discards, -1 for "disconnect". Sides are
@@ -375,6 +376,7 @@ static void resolve_split_brain(drbd_state *d)
     if (npri > 2)
         npri = 2;
     scn_after_sb policy = st->after_sb[npri];
+    world_assume(d->w, (assume_id)(AS_ST_AFTER_SB_0PRI + npri), -1);
     int victim = -1;
     if (policy == SB_DISCARD_SECONDARY) {
         victim = !primary[a] ? a : !primary[b] ? b : -1;
@@ -703,6 +705,16 @@ static void fence_after_disconnect(drbd_state *d, const int *comp, const bool *l
     const scn_storage *st = &world_scenario(w)->storage;
     sim_time now = world_now(w);
     int n = d->n;
+    /* a disconnect was declared: how soon, and what the policy made of it */
+    world_assume(w, AS_ST_FENCING, -1);
+    world_assume(w, AS_ST_DRBD_TIMEOUT, -1);
+    world_assume(w, AS_ST_PING_INT, -1);
+    world_assume(w, AS_ST_PING_TIMEOUT, -1);
+    for (int h = 0; h < n; h++)
+        if (d->hung[h]) {
+            world_assume(w, AS_ST_KO_COUNT, -1);
+            break;
+        }
     if (st->fencing == FENCING_RESOURCE_AND_STONITH) {
         for (int h = 0; h < n; h++) {
             if (comp[h] < 0 || !runs_vms(d, h) || d->qfrozen[h] || d->ffrozen[h])
@@ -737,6 +749,7 @@ static void fence_after_disconnect(drbd_state *d, const int *comp, const bool *l
                     race_job *j = world_job(w, sizeof(race_job));
                     *j = (race_job){ d, a, b };
                     sim_after(world_sim(w), st->fence_peer, constraint_race, j);
+                    world_assume(w, AS_ST_FENCE_PEER_TIME, -1);
                 }
     } else if (st->fencing == FENCING_RESOURCE_ONLY && world_cluster_managed(w)) {
         /* crm-fence-peer works only while the cluster connects the nodes */
@@ -748,6 +761,7 @@ static void fence_after_disconnect(drbd_state *d, const int *comp, const bool *l
                     outdate_job *j = world_job(w, sizeof(outdate_job));
                     *j = (outdate_job){ d, loser, loser == a ? b : a };
                     sim_after(world_sim(w), st->fence_peer, outdate_done, j);
+                    world_assume(w, AS_ST_FENCE_PEER_TIME, -1);
                 }
         world_note(w, "drbd-disconnected", "r0", "resource-only: fence-peer races to outdate the peer");
     } else {

@@ -207,6 +207,11 @@ void filer_update(filer *f, world *w)
                 fh->resume_ev = 0;
             } else {
                 fh->lost_at = world_now(w) ? world_now(w) : 1;
+                /* what the client does without its server */
+                static const assume_id nfs[] = { AS_ST_MOUNT, AS_ST_TIMEO, AS_ST_RETRANS };
+                static const assume_id iscsi[] = { AS_ST_NO_PATH_RETRY, AS_ST_REPLACEMENT_TIMEOUT };
+                for (size_t i = 0; i < (f->nfs ? G_N_ELEMENTS(nfs) : G_N_ELEMENTS(iscsi)); i++)
+                    world_assume(w, f->nfs ? nfs[i] : iscsi[i], -1);
             }
             if (st->soft && !fh->error_ev && !fh->errored) {
                 sim_time detect = 0;
@@ -295,6 +300,8 @@ static void failed_over(sim *s, void *arg)
 void filer_server_changed(filer *f, world *w, bool down)
 {
     const scenario *sc = world_scenario(w);
+    if (down)
+        world_assume(w, AS_ST_FAILOVER, -1);
     if (down && sc->storage.failover > 0 && !f->failover_ev && !f->failed_over) {
         failover_job *j = world_job(w, sizeof(failover_job));
         *j = (failover_job){ f, w };

@@ -72,6 +72,7 @@ static void local_changed(void *st, world *w, const world_change *c)
             restore_job *j = world_job(w, sizeof(restore_job));
             *j = (restore_job){ w, vm, h };
             sim_after(world_sim(w), sc->cluster.vm_start, restored, j);
+            world_assume(w, AS_CL_VM_START, -1);
         }
     }
 }

@@ -320,6 +320,7 @@ void locks_fenced(locks *l, world *w, int part)
     thaw_job *j = world_job(w, sizeof(thaw_job));
     *j = (thaw_job){ l, w, part };
     sim_after(world_sim(w), world_scenario(w)->storage.journal_recovery, thaw, j);
+    world_assume(w, AS_ST_JOURNAL_RECOVERY, -1);
 }
 
 void locks_healed(locks *l, world *w)

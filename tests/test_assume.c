@@ -1,0 +1,256 @@
+/* The "assumed" block (issue 15): every default the scenario left unset that
+ * shaped a result is counted where a model used it, and only then; a
+ * scenario without `until` ends when nothing is left to happen, and its
+ * availability is over that time. */
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <json-c/json.h>
+#include <math.h>
+#include <string.h>
+
+#include "models/assume.h"
+#include "models/world.h"
+#include "tests/support.h"
+
+/* Two hosts on one link of `bw`, two VMs of 1 GiB, v1 moved at 1 s; `migration`
+ * is the scenario's migration block, `own` v1's own, `extra` more top-level
+ * keys (each may be empty). */
+static world *mrun(const char *bw, const char *migration, const char *own, const char *extra, scenario **sc)
+{
+    g_autofree char *text = g_strdup_printf(
+        "{\"golive\":1,%s\"networks\":[{\"name\":\"lan\",\"latency\":\"50us\"}],"
+        "\"hosts\":[{\"name\":\"a\",\"cores\":8,\"memory\":\"64GiB\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"%s\"}]},"
+        "{\"name\":\"b\",\"cores\":8,\"memory\":\"64GiB\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"%s\"}]}],"
+        "\"migration\":{%s},"
+        "\"vms\":[{\"name\":\"v1\",\"host\":\"a\",\"memory\":\"1GiB\",\"migration\":{%s},"
+        "\"dirty\":{\"model\":\"uniform\",\"rate\":\"2000pages/s\",\"working_set\":\"64MiB\"}},"
+        "{\"name\":\"v2\",\"host\":\"a\",\"memory\":\"1GiB\"}],"
+        "\"events\":[{\"at\":\"1s\",\"action\":\"migrate\",\"vm\":\"v1\",\"to\":\"b\"}]}",
+        extra, bw, bw, migration, own);
+    return support_run(text, sc);
+}
+
+Test(assume, the_bandwidth_cap_counts_only_where_it_binds)
+{
+    scenario *sc;
+    /* 10 Gbit/s links: QEMU's 128 MiB/s cap, not the link, sets the rate */
+    world *w = mrun("10Gbit/s", "", "", "", &sc);
+    const assume_counts *c = world_assumed(w);
+    cr_assert_eq(c->n[AS_MIG_MAX_BANDWIDTH], 1);
+    cr_assert_eq(c->vm[AS_MIG_MAX_BANDWIDTH], 0, "v1's value is shown");
+    cr_assert_eq(c->n[AS_MIG_DOWNTIME_LIMIT], 1);
+    cr_assert_eq(c->n[AS_VM_WORKING_SET], 0, "the working set is given");
+    cr_assert_eq(c->n[AS_CL_FENCE_TIME], 0, "nothing was fenced");
+    world_free(w);
+    scenario_free(sc);
+    /* 1 Gbit/s links are slower than the cap: it changed nothing */
+    w = mrun("1Gbit/s", "", "", "", &sc);
+    cr_assert_eq(world_assumed(w)->n[AS_MIG_MAX_BANDWIDTH], 0);
+    cr_assert_eq(world_assumed(w)->n[AS_MIG_DOWNTIME_LIMIT], 1);
+    world_free(w);
+    scenario_free(sc);
+}
+
+Test(assume, a_key_set_anywhere_is_no_assumption)
+{
+    scenario *sc;
+    world *w = mrun("10Gbit/s", "\"max_bandwidth\":\"unlimited\"", "", "", &sc);
+    cr_assert_eq(world_assumed(w)->n[AS_MIG_MAX_BANDWIDTH], 0, "set scenario-wide");
+    /* unlimited: one sender thread's copy speed binds on 10 Gbit/s instead */
+    cr_assert_eq(world_assumed(w)->n[AS_MIG_SENDER], 1);
+    world_free(w);
+    scenario_free(sc);
+    w = mrun("10Gbit/s", "", "\"max_bandwidth\":\"10Gbit/s\",\"downtime_limit\":\"300ms\"", "", &sc);
+    cr_assert_eq(world_assumed(w)->n[AS_MIG_MAX_BANDWIDTH], 0, "set in the VM's own block");
+    cr_assert_eq(world_assumed(w)->n[AS_MIG_DOWNTIME_LIMIT], 0, "set to its default value: still set");
+    cr_assert(assume_is_default(sc, AS_MIG_DOWNTIME_LIMIT, 1), "v2 sets nothing");
+    cr_assert_not(assume_is_default(sc, AS_MIG_DOWNTIME_LIMIT, 0));
+    world_free(w);
+    scenario_free(sc);
+}
+
+Test(assume, without_until_a_run_ends_when_nothing_is_left)
+{
+    scenario *sc;
+    world *w = mrun("1Gbit/s", "", "", "", &sc);
+    cr_assert_not(sc->until_set);
+    const mig_result *r = world_migration(w, 0);
+    cr_assert_eq(r->outcome, MIG_COMPLETED);
+    cr_assert_geq(world_end_time(w), r->end, "the run covers the migration");
+    cr_assert_lt(world_end_time(w), r->end + SIM_S, "and ends soon after it, not at a hidden horizon");
+    cr_assert_eq(world_assumed(w)->n[AS_UNTIL], 1);
+    world_free(w);
+    scenario_free(sc);
+    w = mrun("1Gbit/s", "", "", "\"until\":\"10min\",", &sc);
+    cr_assert_eq(world_end_time(w), 600 * SIM_S);
+    cr_assert_eq(world_assumed(w)->n[AS_UNTIL], 0);
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* Two Pacemaker nodes and a filer; n1 fails at 100 s and is fenced. */
+static world *frun(const char *cluster, scenario **sc)
+{
+    g_autofree char *text = g_strdup_printf(
+        "{\"golive\":1,\"until\":\"10min\",\"networks\":[{\"name\":\"lan\",\"latency\":\"50us\"}],"
+        "\"hosts\":[{\"name\":\"n1\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]},"
+        "{\"name\":\"n2\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]},"
+        "{\"name\":\"filer\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]}],"
+        "\"storage\":{\"type\":\"nfs\",\"server\":\"filer\",\"disk_latency\":\"100us\",\"switchover\":\"5ms\"},"
+        "\"cluster\":%s,"
+        "\"vms\":[{\"name\":\"v1\",\"host\":\"n1\",\"memory\":\"1GiB\"}],"
+        "\"events\":[{\"at\":\"100s\",\"action\":\"fail\",\"target\":\"host:n1\"}]}",
+        cluster);
+    return support_run(text, sc);
+}
+
+Test(assume, a_fence_counts_the_cluster_timings_it_used)
+{
+    scenario *sc;
+    world *w = frun("{\"manager\":\"pacemaker\",\"two_node\":true,\"allow_migrate\":true}", &sc);
+    const assume_counts *c = world_assumed(w);
+    cr_assert_geq(support_count(w, "fenced"), 1);
+    cr_assert_geq(c->n[AS_CL_TOKEN], 1, "the failure was detected after the token");
+    cr_assert_geq(c->n[AS_CL_CONSENSUS], 1);
+    cr_assert_eq(c->n[AS_CL_TOKEN_COEFFICIENT], 0, "two nodes: no coefficient");
+    cr_assert_geq(c->n[AS_CL_FENCE_TIME], 1);
+    cr_assert_geq(c->n[AS_CL_VM_START], 1, "v1 booted on n2");
+    cr_assert_eq(c->n[AS_ST_DISK_LATENCY], 0, "set");
+    cr_assert_eq(c->n[AS_MIG_DOWNTIME_LIMIT], 0, "no migration");
+    world_free(w);
+    scenario_free(sc);
+    w = frun("{\"manager\":\"pacemaker\",\"two_node\":true,\"allow_migrate\":true,\"fence_time\":\"5s\","
+             "\"token\":\"1s\",\"consensus\":\"1200ms\",\"vm_start\":\"10s\",\"stonith_timeout\":\"60s\","
+             "\"pcmk_delay_max\":\"0s\",\"priority_fencing_delay\":\"0s\",\"reboot_time\":\"3min\"}",
+             &sc);
+    c = world_assumed(w);
+    for (int id = AS_CL_TOKEN; id <= AS_CL_VM_START; id++)
+        cr_assert_eq(c->n[id], 0, "%s is set", assume_key((assume_id)id));
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* Every default a report can name has a key (or is a constant of the
+ * model), a source, and can be found by its key. */
+Test(assume, the_catalogue_is_complete)
+{
+    for (int id = 0; id < ASSUME_N; id++) {
+        const char *k = assume_key((assume_id)id);
+        if (k)
+            cr_assert_eq(assume_find(k), id, "%s", k);
+    }
+    cr_assert_eq(assume_find("migration.no_such_key"), -1);
+}
+
+static json_object *report(const char *const *args)
+{
+    char *out, *err;
+    int rc = support_golive(args, &out, &err);
+    cr_assert_eq(rc, 0, "%s", err);
+    json_object *root = json_tokener_parse(out);
+    cr_assert_not_null(root, "%s", out);
+    g_free(out);
+    g_free(err);
+    return root;
+}
+
+static json_object *find_key(json_object *assumed, const char *key)
+{
+    for (size_t i = 0; i < json_object_array_length(assumed); i++) {
+        json_object *o = json_object_array_get_idx(assumed, i);
+        const char *k = json_object_get_string(json_object_object_get(o, "key"));
+        if (k && !strcmp(k, key))
+            return o;
+    }
+    return NULL;
+}
+
+/* The shipped web-server scenario without its `until`, through the CLI. */
+Test(assume, reports_show_the_block_and_the_time_simulated, .timeout = 60)
+{
+    g_autofree char *text = NULL;
+    cr_assert(g_file_get_contents("scenarios/web-server.json", &text, NULL, NULL));
+    json_object *sc = json_tokener_parse(text);
+    json_object_object_del(sc, "until");
+    g_autofree char *dir = g_dir_make_tmp("golive-assume-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "s.json", NULL);
+    cr_assert(g_file_set_contents(path, json_object_to_json_string(sc), -1, NULL));
+    json_object_put(sc);
+
+    json_object *root = report((const char *[]){ "run", path, "--json", "-", NULL });
+    json_object *as = json_object_object_get(root, "assumed");
+    cr_assert(json_object_is_type(as, json_type_array));
+    json_object *mb = find_key(as, "migration.max_bandwidth");
+    cr_assert_not_null(mb, "the default cap bound the 10 Gbit/s migration");
+    cr_assert_float_eq(json_object_get_double(json_object_object_get(mb, "value")), 128.0 * 1024 * 1024, 1);
+    cr_assert_str_eq(json_object_get_string(json_object_object_get(mb, "unit")), "B/s");
+    cr_assert(strstr(json_object_get_string(json_object_object_get(mb, "source")), "sources.md"));
+    cr_assert_eq(json_object_get_int(json_object_object_get(mb, "shaped")), 1);
+    json_object *until = find_key(as, "until");
+    cr_assert_not_null(until);
+    json_object *summ = json_object_object_get(root, "summary");
+    double T = json_object_get_double(json_object_object_get(summ, "simulated_seconds"));
+    cr_assert_float_eq(json_object_get_double(json_object_object_get(until, "value")), T, 1e-9);
+    double end = json_object_get_double(json_object_object_get(json_object_array_get_idx(json_object_object_get(root, "migrations"), 0), "end"));
+    cr_assert(T >= end && T < end + 1, "availability over the time simulated (%g s), not a day", T);
+    cr_assert_not(json_object_get_boolean(json_object_object_get(summ, "until_set")));
+    json_object_put(root);
+
+    char *out, *err;
+    cr_assert_eq(support_golive((const char *[]){ "run", path, NULL }, &out, &err), 0, "%s", err);
+    cr_assert(strstr(out, "until = not set"), "%s", out);
+    cr_assert(strstr(out, "migration.max_bandwidth = 128 MiB/s"), "%s", out);
+    g_free(out);
+    g_free(err);
+
+    /* a sweep of the cap: the point that sets it assumes nothing about it */
+    root = report((const char *[]){ "sweep", path, "--set", "migration.max_bandwidth=128MiB/s", "--json", "-", NULL });
+    json_object *pt = json_object_array_get_idx(json_object_object_get(root, "points"), 0);
+    cr_assert_null(find_key(json_object_object_get(pt, "assumed"), "migration.max_bandwidth"));
+    cr_assert_not_null(find_key(json_object_object_get(pt, "assumed"), "migration.downtime_limit"));
+    json_object_put(root);
+
+    root = report((const char *[]){ "compare", path, "scenarios/web-server.json", "--json", "-", NULL });
+    json_object *d0 = json_object_array_get_idx(json_object_object_get(root, "designs"), 0);
+    cr_assert_not_null(find_key(json_object_object_get(d0, "assumed"), "until"));
+    json_object *d1 = json_object_array_get_idx(json_object_object_get(root, "designs"), 1);
+    cr_assert_null(find_key(json_object_object_get(d1, "assumed"), "until"), "the shipped one sets it");
+    json_object_put(root);
+
+    root = report((const char *[]){ "capacity", path, "--json", "-", NULL });
+    cr_assert_not_null(find_key(json_object_object_get(root, "assumed"), "migration.max_bandwidth"));
+    json_object_put(root);
+    g_unlink(path);
+    g_rmdir(dir);
+}
+
+/* A migration that cannot converge says so with its numbers (issue 15). */
+Test(assume, a_migration_that_cannot_converge_says_why, .timeout = 60)
+{
+    json_object *root = report((const char *[]){ "run", "scenarios/never-converges.json", "--json", "-", NULL });
+    json_object *ws = json_object_object_get(root, "warnings");
+    const char *said = NULL;
+    for (size_t i = 0; i < json_object_array_length(ws); i++)
+        if (strstr(json_object_get_string(json_object_array_get_idx(ws, i)), "did not converge"))
+            said = json_object_get_string(json_object_array_get_idx(ws, i));
+    cr_assert_not_null(said, "no warning of the migration that never converged");
+    /* 128 MiB/s x 300 ms: what may stay dirty for the switchover */
+    cr_assert(strstr(said, "at most 38.4 MiB"), "%s", said);
+    cr_assert(strstr(said, "plain at"), "%s", said);
+    json_object_put(root);
+}
+
+Test(assume, a_size_without_a_unit_is_refused)
+{
+    char *out, *err;
+    int rc = support_golive((const char *[]){ "capacity", "scenarios/web-server.json", "--size", "16", NULL }, &out, &err);
+    cr_assert_eq(rc, 2);
+    cr_assert(strstr(err, "16GiB"), "%s", err);
+    g_free(out);
+    g_free(err);
+    rc = support_golive((const char *[]){ "capacity", "scenarios/web-server.json", "--size", "16GiB:2", NULL }, &out, &err);
+    cr_assert_eq(rc, 0, "%s", err);
+    g_free(out);
+    g_free(err);
+}
