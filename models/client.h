@@ -1,12 +1,12 @@
 /* client — what the users of a VM see of its downtime.
  *
  * The VM is paused for D seconds. A UDP game server (Quake 3: a frame every
- * 50 ms, facts row 40) shows the clients a gap of D rounded up to whole
+ * 50 ms, sources.md row 40) shows the clients a gap of D rounded up to whole
  * frames. A TCP peer that lost a segment at the pause retransmits after the
- * minimum RTO (200 ms on Linux, facts row 39) and then at doubling intervals;
+ * minimum RTO (200 ms on Linux, sources.md row 39) and then at doubling intervals;
  * it sees the service again at the first retransmission after the VM is
  * back. QEMU re-announces the VM (RARP) at resume, so on one L2 segment the
- * path is back at once (facts row 38). */
+ * path is back at once (sources.md row 38). */
 #ifndef GOLIVE_MODELS_CLIENT_H
 #define GOLIVE_MODELS_CLIENT_H
 

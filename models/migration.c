@@ -11,7 +11,7 @@
  * cursor decides what is sent twice. Where a sweep starts is not in the
  * scenario: it is drawn per run.
  *
- * QEMU (migration/migration.c, ram.c; facts 6.3, validation README): the
+ * QEMU (migration/migration.c, ram.c; sources.md 6.3, validation README): the
  * sender runs at most max-bandwidth in 100 ms windows (BUFFER_DELAY); at the
  * start of each window, or at once when the bitmap runs dry, it compares the
  * pending bytes (set bits x 4 KiB, unscanned zero pages included:
@@ -31,7 +31,7 @@
 
 #define PAGE UNITS_PAGE_SIZE
 #define PAGE_WIRE 4104.0          /* 4 KiB + 8-byte header: validation README fit */
-#define ZERO_WIRE 9.0             /* save_zero_page: header + 1 byte (facts 6.3) */
+#define ZERO_WIRE 9.0             /* save_zero_page: header + 1 byte (sources.md 6.3) */
 /* multifd (migration/multifd.h, QEMU 10): a packet carries up to
  * MULTIFD_PACKET_SIZE (512 KiB) = 128 pages, zero or not, behind a header
  * of sizeof(MultiFDPacket_t) = 320 bytes plus an 8-byte offset per page */
@@ -46,8 +46,8 @@
 #define ZLIB_BPS 110e6
 #define ZLIB_DECOMP_BPS 440e6
 #define ZLIB_OF_ZSTD ((2.743 - 1) / (2.884 - 1))
-#define WINDOW (100 * SIM_MS)     /* BUFFER_DELAY (facts row 36) */
-#define STALL_TIMEOUT (30 * SIM_S) /* libvirt keepalive 5 s x (5 + 1) (facts row 42) */
+#define WINDOW (100 * SIM_MS)     /* BUFFER_DELAY (sources.md row 36) */
+#define STALL_TIMEOUT (30 * SIM_S) /* libvirt keepalive 5 s x (5 + 1) (sources.md row 42) */
 #define WATCHDOG SIM_S
 #define AC_SYNC_PERIOD (5 * SIM_S) /* CPU_THROTTLE_DIRTY_SYNC_TIMESLICE_MS */
 #define FAULT_OVERHEAD (100 * SIM_US) /* assumption: userfaultfd round trip besides the network */
@@ -141,7 +141,7 @@ static double total_pending(const mig *m) { return m->bm ? bitmap_pending(m->bm)
 /* Bytes on the wire to send every pending page. */
 static double wire_bytes(const mig *m) { return bitmap_wire_bytes(m->bm); }
 
-/* XBZRLE (ram.c save_xbzrle_page, page_cache.c; facts 6.3). It starts
+/* XBZRLE (ram.c save_xbzrle_page, page_cache.c; sources.md 6.3). It starts
  * once the cursor has completed a round (xbzrle_started): the first pass
  * sends every page whole and caches none. From then on a page sent that is
  * not in the cache is a miss: it goes whole and is inserted; a page in the
@@ -900,7 +900,7 @@ static void watchdog_event(sim *s, void *arg)
 
 static void setup_done(sim *s, void *arg);
 
-/* Non-shared storage (libvirt --copy-storage-all, facts 6.2): the disks are
+/* Non-shared storage (libvirt --copy-storage-all, sources.md 6.2): the disks are
  * mirrored first; the mirror keeps copying new writes, and RAM migration
  * starts once the bulk copy is done. The writes the guest makes meanwhile are
  * sent again, round by round, until what is left is under a second of them. */

@@ -95,7 +95,7 @@ bool mig_iterating(const mig *m);
 /* Whether that happened. */
 bool mig_iterations_capped(const mig *m);
 /* A cold move, as Pacemaker does it for a VirtualDomain without
- * allow-migrate (facts row 21-22): the VM shuts down (stop), then boots on
+ * allow-migrate (sources.md row 21-22): the VM shuts down (stop), then boots on
  * dst (start); its downtime is both. */
 mig *mig_start_restart(sim *s, const scn_vm *vm, int vm_index, int src, int dst, sim_time stop, sim_time start,
                        mig_done_fn done, void *arg);

@@ -633,9 +633,9 @@ scn_migration scenario_migration_defaults(scn_profile profile)
     scn_migration m = {
         .profile = profile,
         .network = -1,
-        /* QEMU >= 5.2 MAX_THROTTLE (migration/options.c), facts row 35 */
+        /* QEMU >= 5.2 MAX_THROTTLE (migration/options.c), sources.md row 35 */
         .max_bandwidth_Bps = 128 * MiB,
-        /* DEFAULT_MIGRATE_SET_DOWNTIME, facts row 34 */
+        /* DEFAULT_MIGRATE_SET_DOWNTIME, sources.md row 34 */
         .downtime_limit = 300 * SIM_MS,
         /* setup and resume: measured 0-2 ms and 1-3 ms (validation README) */
         .setup = SIM_MS,
@@ -643,12 +643,12 @@ scn_migration scenario_migration_defaults(scn_profile profile)
          * (validation README, "transferred = 4104 x normal + 9 x zero + 115 KB") */
         .device_state = 115000,
         .resume = 2 * SIM_MS,
-        /* facts row 37: DEFAULT_MIGRATE_CPU_THROTTLE_* */
+        /* sources.md row 37: DEFAULT_MIGRATE_CPU_THROTTLE_* */
         .ac_initial = 0.20,
         .ac_increment = 0.10,
         .ac_threshold = 0.50,
         .ac_max = 0.99,
-        /* xbzrle-cache-size 64 MiB (facts 6.3); hits and delta sizes follow
+        /* xbzrle-cache-size 64 MiB (sources.md 6.3); hits and delta sizes follow
          * from what was sent and how pages are written (migration.c), unless
          * given */
         .xbzrle_cache = 64 * MiB,
@@ -658,7 +658,7 @@ scn_migration scenario_migration_defaults(scn_profile profile)
          * i.e. at the second bitmap sync: assumption as a default */
         .postcopy_after_syncs = 2,
         .multifd_channels = 0,
-        /* zero-page-detection default "multifd" since QEMU 9.0 (facts 6.3);
+        /* zero-page-detection default "multifd" since QEMU 9.0 (sources.md 6.3);
          * without multifd it runs in the main thread like "legacy". Costs
          * per zero page: calibrated on xiang-zero (Xeon 8457C, 100 GB of
          * zero pages: 6.18 s with 1 detecting thread, 4.64 s with 2 give
@@ -786,7 +786,7 @@ static void load_migration(ctx *c, const scenario *s, json_object *o, scn_migrat
         m->postcopy_recovery = get_bool(c, p, "recovery", m->postcopy_recovery);
         /* postcopy-preempt, off by default (QEMU >= 8.0) */
         m->postcopy_preempt = get_bool(c, p, "preempt", m->postcopy_preempt);
-        /* max-postcopy-bandwidth 0 = unlimited (facts 6.3) */
+        /* max-postcopy-bandwidth 0 = unlimited (sources.md 6.3) */
         m->postcopy_bandwidth_Bps =
             get_quantity(c, p, "bandwidth", UNITS_RATE, Q_NONNEG, m->postcopy_bandwidth_Bps, false);
         pop_to(c, mk);
@@ -993,9 +993,9 @@ static void load_vm(ctx *c, scenario *s, json_object *o)
         if (expect_object(c, svc, NULL)) {
             check_keys(c, svc, sk);
             vm->service.type = get_enum(c, svc, "type", service_names, SERVICE_NONE);
-            /* Quake 3 sv_fps 20: 50 ms frames (facts row 40) */
+            /* Quake 3 sv_fps 20: 50 ms frames (sources.md row 40) */
             vm->service.tick = get_time(c, svc, "tick", Q_POS, 50 * SIM_MS, false);
-            /* Linux TCP_RTO_MIN 200 ms (facts row 39) */
+            /* Linux TCP_RTO_MIN 200 ms (sources.md row 39) */
             vm->service.rto_min = get_time(c, svc, "rto_min", Q_POS, 200 * SIM_MS, false);
         }
         pop_to(c, ms);
@@ -1307,7 +1307,7 @@ static scn_after_sb get_after_sb(ctx *c, json_object *o, const char *key, const 
     return allowed[get_enum(c, o, key, names, 0)];
 }
 
-/* DRBD's own keys; defaults from drbd_limits.h (facts rows 4-10). */
+/* DRBD's own keys; defaults from drbd_limits.h (sources.md rows 4-10). */
 static void load_drbd(ctx *c, scn_storage *st, json_object *o)
 {
     /* each list ends where disconnect would come again */
@@ -1328,7 +1328,7 @@ static void load_drbd(ctx *c, scn_storage *st, json_object *o)
         st->quorum = k == 0 ? 0 : k == 1 ? -1 : -2;
     }
     if (st->quorum && st->version != DRBD_9)
-        err_at(c, "quorum", "DRBD quorum needs version 9 (since 9.0.7; facts 1.4)");
+        err_at(c, "quorum", "DRBD quorum needs version 9 (since 9.0.7; sources.md 1.4)");
     static const char *const onq[] = { "suspend-io", "io-error", NULL };
     st->on_no_quorum_io_error = get_enum(c, o, "on_no_quorum", onq, 0) == 1;
     /* timeout 6 s, ping-int 10 s, ping-timeout 0.5 s, c-max-rate 100 MiB/s */
@@ -1336,10 +1336,10 @@ static void load_drbd(ctx *c, scn_storage *st, json_object *o)
     st->ping_int = get_time(c, o, "ping_int", Q_POS, 10 * SIM_S, false);
     st->ping_timeout = get_time(c, o, "ping_timeout", Q_POS, 500 * SIM_MS, false);
     st->resync_rate_Bps = get_quantity(c, o, "resync_rate", UNITS_RATE, Q_POS, 100.0 * (1 << 20), false);
-    /* ko-count 7 (facts row 7) */
+    /* ko-count 7 (sources.md row 7) */
     st->ko_count = (int)get_int(c, o, "ko_count", 0, 200, 7, false);
     /* Assumption: crm-fence-peer places its constraint about 1 s after the
-     * disconnect when the cluster itself is intact (facts 1.5) */
+     * disconnect when the cluster itself is intact (sources.md 1.5) */
     st->fence_peer = get_time(c, o, "fence_peer_time", Q_NONNEG, 1 * SIM_S, false);
 }
 
@@ -1369,11 +1369,11 @@ static void load_storage(ctx *c, scenario *s, json_object *root)
         st->network = get_ref(c, s, o, "network", REF_NETWORK, true);
     st->lock = get_enum(c, o, "lock", scenario_lock_names, LOCK_NONE);
     st->version = get_enum(c, o, "version", scenario_version_names, DRBD_8_4);
-    /* DRBD defaults: protocol C, fencing dont-care (drbd_limits.h, facts rows 1, 3) */
+    /* DRBD defaults: protocol C, fencing dont-care (drbd_limits.h, sources.md rows 1, 3) */
     st->protocol = get_enum(c, o, "protocol", scenario_protocol_names, PROTOCOL_C);
     st->fencing = get_enum(c, o, "fencing", scenario_fencing_names, FENCING_DONT_CARE);
     st->dual_primary = get_bool(c, o, "dual_primary", false);
-    /* Ceph pool defaults 3 / 2 (facts row 30) */
+    /* Ceph pool defaults 3 / 2 (sources.md row 30) */
     st->size = (int)get_int(c, o, "size", 1, 10, 3, false);
     st->min_size = (int)get_int(c, o, "min_size", 1, 10, 2, false);
     if (st->min_size > st->size)
@@ -1387,7 +1387,7 @@ static void load_storage(ctx *c, scenario *s, json_object *root)
     }
     static const char *const mounts[] = { "hard", "soft", NULL };
     st->soft = get_enum(c, o, "mount", mounts, 0) == 1;
-    /* Linux NFS over TCP: timeo 600 (60 s), retrans 2 (facts row 26) */
+    /* Linux NFS over TCP: timeo 600 (60 s), retrans 2 (sources.md row 26) */
     st->timeo = get_time(c, o, "timeo", Q_POS, 60 * SIM_S, false);
     st->retrans = (int)get_int(c, o, "retrans", 0, 100, 2, false);
     st->failover = get_time(c, o, "failover", Q_NONNEG, 0, false);
@@ -1397,7 +1397,7 @@ static void load_storage(ctx *c, scenario *s, json_object *root)
     if (st->type == STORAGE_ISCSI) {
         /* open-iscsi replacement_timeout 120 s, then the IO fails up unless
          * multipath queues it (no_path_retry queue); multipath's default is
-         * fail (facts rows 24-25) */
+         * fail (sources.md rows 24-25) */
         static const char *const npr[] = { "fail", "queue", NULL };
         st->soft = get_enum(c, o, "no_path_retry", npr, 0) == 0;
         st->give_up = get_time(c, o, "replacement_timeout", Q_NONNEG, 120 * SIM_S, false);
@@ -1410,7 +1410,7 @@ static void load_storage(ctx *c, scenario *s, json_object *root)
     /* Switchover costs, assumptions (docs/models.md): an NFS COMMIT or a
      * flush 5 ms; sanlock releases and acquires a lease with a few disk IOs,
      * 30 ms; an RBD exclusive-lock hand-over is a few RADOS round trips,
-     * 5 ms (facts 2.5, 3.2, 4); DRBD dual-primary and local disks, none. */
+     * 5 ms (sources.md 2.5, 3.2, 4); DRBD dual-primary and local disks, none. */
     sim_time sw = 0;
     if (st->type == STORAGE_NFS || st->type == STORAGE_CEPH)
         sw = 5 * SIM_MS;
@@ -1435,10 +1435,10 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
 {
     scn_cluster *cl = &s->cluster;
     /* Pacemaker defaults: stonith-enabled true, no-quorum-policy stop,
-     * allow-migrate false, migration-limit -1 (facts rows 18, 19, 21) */
+     * allow-migrate false, migration-limit -1 (sources.md rows 18, 19, 21) */
     cl->stonith = true;
     /* libvirt's default migration channel: ssh (qemu+ssh); auth_tcp's
-     * commented default is sasl (facts 6.1) */
+     * commented default is sasl (sources.md 6.1) */
     cl->libvirt_transport = TRANSPORT_SSH;
     cl->libvirt_auth = AUTH_SASL;
     cl->vm_stop = 20 * SIM_S;
@@ -1469,7 +1469,7 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
     cl->two_node = get_bool(c, o, "two_node", false);
     cl->allow_migrate = get_bool(c, o, "allow_migrate", false);
     /* votequorum(5): two_node implies wait_for_all; last_man_standing_window
-     * 10 s; qdevice cannot be combined with last_man_standing (facts 5.2) */
+     * 10 s; qdevice cannot be combined with last_man_standing (sources.md 5.2) */
     cl->wait_for_all = get_bool(c, o, "wait_for_all", cl->two_node);
     cl->last_man_standing = get_bool(c, o, "last_man_standing", false);
     cl->lms_window = get_time(c, o, "last_man_standing_window", Q_POS, 10 * SIM_S, false);
@@ -1489,26 +1489,26 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
     cl->no_quorum_policy = get_enum(c, o, "no_quorum_policy", scenario_nqp_names, NQP_STOP);
     cl->migration_limit = (int)get_int(c, o, "migration_limit", 0, 1 << 20, 0, false);
     /* Assumptions: a guest shuts down in 20 s and boots in 30 s (VirtualDomain
-     * bounds them by its 90 s stop/start op timeouts, facts row 22) */
+     * bounds them by its 90 s stop/start op timeouts, sources.md row 22) */
     cl->vm_stop = get_time(c, o, "vm_stop", Q_NONNEG, 20 * SIM_S, false);
     cl->vm_start = get_time(c, o, "vm_start", Q_NONNEG, 30 * SIM_S, false);
-    /* corosync 3: token 3000 ms + 650 ms per node beyond two (facts row 12) */
+    /* corosync 3: token 3000 ms + 650 ms per node beyond two (sources.md row 12) */
     cl->token = get_time(c, o, "token", Q_POS, 3 * SIM_S, false);
     cl->token_coefficient = get_time(c, o, "token_coefficient", Q_NONNEG, 650 * SIM_MS, false);
-    /* consensus: 1.2 x token unless set (facts row 13) */
+    /* consensus: 1.2 x token unless set (sources.md row 13) */
     cl->consensus = get_time(c, o, "consensus", Q_POS, 0, false);
-    /* Assumption: an IPMI power-off takes about 10 s (facts 5.4: 3-15 s,
+    /* Assumption: an IPMI power-off takes about 10 s (sources.md 5.4: 3-15 s,
      * bounded by stonith-timeout 60 s) */
     cl->fence_time = get_time(c, o, "fence_time", Q_NONNEG, 10 * SIM_S, false);
-    /* stonith-action reboot (facts row 19): the node comes back; assumption:
+    /* stonith-action reboot (sources.md row 19): the node comes back; assumption:
      * a server's firmware and OS boot take 3 min */
     cl->reboot_time = get_time(c, o, "reboot_time", Q_NONNEG, 180 * SIM_S, false);
-    /* stonith-timeout 60 s (facts row 19) */
+    /* stonith-timeout 60 s (sources.md row 19) */
     cl->stonith_timeout = get_time(c, o, "stonith_timeout", Q_POS, 60 * SIM_S, false);
-    /* priority-fencing-delay 0 (facts row 20); pcmk_delay_max and
+    /* priority-fencing-delay 0 (sources.md row 20); pcmk_delay_max and
      * pcmk_delay_base 0 (fence device attributes, Pacemaker Explained
      * "Fencing"); dc-deadtime 20 s, also the wait before startup fencing
-     * (facts row 20); VirtualDomain monitor every 10 s (facts row 22) */
+     * (sources.md row 20); VirtualDomain monitor every 10 s (sources.md row 22) */
     cl->priority_fencing_delay = get_time(c, o, "priority_fencing_delay", Q_NONNEG, 0, false);
     cl->pcmk_delay_max = get_time(c, o, "pcmk_delay_max", Q_NONNEG, 0, false);
     json_object *base = get(o, "pcmk_delay_base");
@@ -1533,7 +1533,7 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
             err_at(c, "pcmk_delay_base", "exceeds pcmk_delay_max: Pacemaker keeps base + random delay below the maximum");
     cl->dc_deadtime = get_time(c, o, "dc_deadtime", Q_NONNEG, 20 * SIM_S, false);
     cl->monitor_interval = get_time(c, o, "monitor_interval", Q_POS, 10 * SIM_S, false);
-    /* resource meta failure-timeout: 0, failures never expire (facts row 21) */
+    /* resource meta failure-timeout: 0, failures never expire (sources.md row 21) */
     cl->failure_timeout = get_time(c, o, "failure_timeout", Q_NONNEG, 0, false);
     json_object *lv = get(o, "libvirt");
     if (lv) {
@@ -1629,7 +1629,7 @@ static void load_root(ctx *c, scenario *s, json_object *root)
     if (s->storage.type == STORAGE_DRBD && s->storage.version != DRBD_9 && s->nhosts > 2)
         err_at(c, "storage.version",
                "DRBD %s replicates a resource between exactly two nodes, and this scenario has %zu hosts "
-               "(a third copy needs a stacked resource, or DRBD 9; facts 1.3)",
+               "(a third copy needs a stacked resource, or DRBD 9; sources.md 1.3)",
                scenario_version_names[s->storage.version], s->nhosts);
     if (s->storage.type == STORAGE_DRBD && s->storage.version == DRBD_9 && s->nhosts > 32)
         err_at(c, "storage.version", "DRBD 9 connects at most 32 nodes (DRBD_PEERS_MAX), and this scenario has %zu hosts",

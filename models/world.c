@@ -772,7 +772,7 @@ bool world_migrate(world *w, int vm, int to, bool cold)
     w->nactive++;
     if (cold) {
         /* Pacemaker moves a VirtualDomain without allow-migrate by stopping
-         * it and starting it elsewhere (facts row 21) */
+         * it and starting it elsewhere (sources.md row 21) */
         st->active = mig_start_restart(w->s, &sc->vms[vm], vm, st->host, to, sc->cluster.vm_stop,
                                        sc->cluster.vm_start, on_mig_done, w);
         world_assume(w, AS_CL_VM_STOP, -1);

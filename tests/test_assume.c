@@ -254,3 +254,60 @@ Test(assume, a_size_without_a_unit_is_refused)
     g_free(out);
     g_free(err);
 }
+
+static void check_citations(const char *dir, const char *sources, int *n)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    cr_assert_not_null(d, "%s", dir);
+    GRegex *re = g_regex_new("sources\\.md(?:\\s+|\\s*\\n\\s*\\*?\\s*)(rows?\\s+)?([0-9]+)(?:\\.([0-9]+))?(?:-([0-9]+))?",
+                             0, 0, NULL);
+    for (const char *name; (name = g_dir_read_name(d));) {
+        g_autofree char *path = g_build_filename(dir, name, NULL);
+        if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
+            check_citations(path, sources, n);
+            continue;
+        }
+        if (!g_str_has_suffix(name, ".c") && !g_str_has_suffix(name, ".h") && !g_str_has_suffix(name, ".md") &&
+            !g_str_has_suffix(name, ".1"))
+            continue;
+        g_autofree char *text = NULL;
+        cr_assert(g_file_get_contents(path, &text, NULL, NULL));
+        GMatchInfo *mi;
+        g_regex_match(re, text, 0, &mi);
+        for (; g_match_info_matches(mi); g_match_info_next(mi, NULL)) {
+            g_autofree char *row = g_match_info_fetch(mi, 1), *a = g_match_info_fetch(mi, 2),
+                            *b = g_match_info_fetch(mi, 3), *last = g_match_info_fetch(mi, 4);
+            g_autofree char *want = NULL;
+            if (row && *row) {
+                /* a row, or each end of a range of rows */
+                want = g_strdup_printf("\n| %s | ", a);
+                cr_assert(strstr(sources, want), "%s cites row %s, which docs/sources.md lacks", path, a);
+                if (last && *last) {
+                    g_free(want);
+                    want = g_strdup_printf("\n| %s | ", last);
+                }
+            } else if (b && *b)
+                want = g_strdup_printf("\n### %s.%s ", a, b);
+            else
+                want = g_strdup_printf("\n## %s. ", a);
+            cr_assert(strstr(sources, want), "%s cites %s, which docs/sources.md lacks", path, g_strstrip(want));
+            (*n)++;
+        }
+        g_match_info_free(mi);
+    }
+    g_regex_unref(re);
+    g_dir_close(d);
+}
+
+/* Every citation of docs/sources.md in the docs, the models and the command
+ * line names a row or a section that is there: the sources ship with golive. */
+Test(assume, every_cited_source_is_in_the_repository)
+{
+    g_autofree char *sources = NULL;
+    cr_assert(g_file_get_contents("docs/sources.md", &sources, NULL, NULL));
+    int n = 0;
+    const char *dirs[] = { "docs", "models", "cli", "sim", "plots" };
+    for (size_t i = 0; i < G_N_ELEMENTS(dirs); i++)
+        check_citations(dirs[i], sources, &n);
+    cr_assert_gt(n, 100, "only %d citations found: the pattern is broken", n);
+}

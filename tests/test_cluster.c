@@ -1,5 +1,5 @@
 /* Corosync votequorum and Pacemaker options: wait_for_all, last_man_standing,
- * auto_tie_breaker, qdevice, no-quorum-policy, maintenance mode (facts 5.2,
+ * auto_tie_breaker, qdevice, no-quorum-policy, maintenance mode (sources.md 5.2,
  * 5.3). Every node runs one VM on an NFS filer. */
 #include <criterion/criterion.h>
 #include <glib.h>

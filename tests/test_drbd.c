@@ -1,5 +1,5 @@
 /* DRBD: disconnect verdicts, fencing policies, DRBD 9 quorum, split brain
- * and the after-sb policies, resync (facts section 1). */
+ * and the after-sb policies, resync (sources.md 1). */
 #include <criterion/criterion.h>
 #include <glib.h>
 #include <math.h>
@@ -331,7 +331,7 @@ Test(drbd, a_hung_peer_is_dropped_after_ko_count)
 }
 
 /* Dual-primary live migration: the destination is primary from the moment
- * its QEMU opens the disk (facts 1.2). The replication link is cut while v1
+ * its QEMU opens the disk (sources.md 1.2). The replication link is cut while v1
  * migrates from n1 to n2: both primaries freeze and race to place their
  * crm-fence-peer constraint, and the loser is fenced, the destination as
  * often as the source. Over 40 seeds: one node fenced each time, each of
@@ -454,7 +454,7 @@ Test(drbd, one_primary_policies)
 }
 
 /* An idle resource notices a lost peer only by its pings: ping-int 10 s +
- * ping-timeout 0.5 s after the cut (drbd_limits.h; facts 1.4); a writing
+ * ping-timeout 0.5 s after the cut (drbd_limits.h; sources.md 1.4); a writing
  * one by the request timeout, 6 s. */
 Test(drbd, an_idle_peer_is_lost_after_the_ping)
 {

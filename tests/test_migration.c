@@ -272,7 +272,7 @@ Test(migration, xbzrle_encodes_only_pages_sent_again_after_a_miss)
 Test(client, perceived_downtime)
 {
     scn_service tcp = { SERVICE_TCP, 50 * SIM_MS, 200 * SIM_MS };
-    /* retransmissions at 0.2, 0.6, 1.4, 3.0 s (facts section 7) */
+    /* retransmissions at 0.2, 0.6, 1.4, 3.0 s (sources.md row 39) */
     cr_assert_eq(client_downtime(&tcp, 100 * SIM_MS), 200 * SIM_MS);
     cr_assert_eq(client_downtime(&tcp, 300 * SIM_MS), 600 * SIM_MS);
     cr_assert_eq(client_downtime(&tcp, SIM_S), 1400 * SIM_MS);

@@ -163,7 +163,7 @@ Test(cluster, node_failure_detect_fence_restart)
 
 /* two_node without STONITH: after a split both halves are quorate and each
  * starts the other's VM: both VMs run twice and write their disks from two
- * places until the heal (facts 5.2); then Pacemaker finds each active twice
+ * places until the heal (sources.md 5.2); then Pacemaker finds each active twice
  * and, as multiple-active stop_start does, stops both copies and starts one
  * (crm_simulate agrees: tests/test_pcmk_oracle.c). */
 Test(cluster, two_node_without_stonith_split_brain)
@@ -252,7 +252,7 @@ static world *iscsi_run(const char *lock, const char *cluster, const char *event
 /* The nodes lose each other but both still reach the LUN. Without a lock
  * layer the other node boots the VM too and both write its disk; with
  * sanlock the live holder keeps the lease and the second start never
- * happens (facts 3.1, 3.2). */
+ * happens (sources.md 3.1, 3.2). */
 Test(storage, iscsi_lock_layer_prevents_the_double_writer)
 {
     scenario *sc;
@@ -469,7 +469,7 @@ Test(storage, gfs2_withdraws_after_an_io_error)
 
 /* GFS2 on the LUN: n2 dies; from the membership change until n2 is fenced
  * (10 s) and its journal replayed (5 s) the DLM grants nothing and the file
- * system freezes on n1 too (facts 3.1). */
+ * system freezes on n1 too (sources.md 3.1). */
 Test(storage, gfs2_freezes_until_fence_and_journal_replay)
 {
     /* OCFS2 rides on the same DLM (o2cb with the cluster stack) */
@@ -518,7 +518,7 @@ Test(storage, dlm_without_stonith_waits_for_the_heal)
 /* The target fails: open-iscsi notices when a NOP-Out (every 5 s) goes
  * unanswered for 5 s, holds the IO for replacement_timeout (120 s) and then
  * fails it (multipath no_path_retry fail, the default); with no_path_retry
- * queue it waits for the target (facts 3.3). Over 40 seeds the error comes
+ * queue it waits for the target (sources.md 3.3). Over 40 seeds the error comes
  * 125 to 130 s after the loss, spread over the ping's phase. */
 Test(storage, iscsi_replacement_timeout)
 {
@@ -547,7 +547,7 @@ Test(storage, iscsi_replacement_timeout)
 
 /* A live migration's downtime includes the storage switchover: sanlock
  * releases the lease at the pause and the destination acquires it before
- * the resume (30 ms, facts 3.2) where a plain LUN only flushes (5 ms). */
+ * the resume (30 ms, sources.md 3.2) where a plain LUN only flushes (5 ms). */
 Test(storage, lease_handover_adds_to_the_downtime)
 {
     scenario *sc;
@@ -734,7 +734,7 @@ Test(storage, local_and_filer_disks)
     scenario_free(sc);
 }
 
-/* Write latency by design (facts 1.1, 2.7), with 20 us one way on the
+/* Write latency by design (sources.md 1.1, 2.7), with 20 us one way on the
  * storage network and 100 us disks. */
 Test(storage, write_latency_by_design)
 {
@@ -940,7 +940,7 @@ Test(storage, ceph_a_stale_copy_that_comes_back_does_not_unblock_io)
 /* Without a monitor quorum no new client can connect: a migration's
  * destination waits to open the image until the quorum is back (or gives
  * up after client_mount_timeout, 300 s), and a VM's restart waits too;
- * running VMs go on (facts 2.1). */
+ * running VMs go on (sources.md 2.1). */
 Test(storage, ceph_without_monitor_quorum_new_opens_wait)
 {
     scenario *sc;

@@ -360,7 +360,7 @@ static int qdevice_vote(const pcmk *p, const int *parts, int np)
     return best;
 }
 
-/* votequorum (corosync exec/votequorum.c are_we_quorate, facts 5.2). */
+/* votequorum (corosync exec/votequorum.c are_we_quorate, sources.md 5.2). */
 static bool votequorum(const pcmk *p, int part, int n, int qvote)
 {
     const scn_cluster *cl = &p->sc->cluster;
@@ -687,7 +687,7 @@ static void request_fence(pcmk *p, int target, int part)
     world_assume(w, AS_CL_PRIORITY_FENCING_DELAY, -1);
     if (cl->fence_time > cl->stonith_timeout) {
         /* a fence agent slower than stonith-timeout fails, every retry too:
-         * with requires=fencing nothing of the node is recovered (facts 5.3) */
+         * with requires=fencing nothing of the node is recovered (sources.md 5.3) */
         world_note(w, "fence-failed", world_scenario(w)->hosts[target].name,
                    "the fence agent does not finish within stonith-timeout");
         return;

@@ -1,6 +1,6 @@
 /* pacemaker — Corosync membership and votequorum, Pacemaker's reaction to a
  * lost node: fencing, restart of its VMs elsewhere, no-quorum-policy
- * (DESIGN 3.3, facts section 5). */
+ * (DESIGN 3.3, sources.md 5). */
 #ifndef GOLIVE_MODELS_CLUSTER_PACEMAKER_H
 #define GOLIVE_MODELS_CLUSTER_PACEMAKER_H
 

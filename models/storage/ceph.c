@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-/* Ceph timers (facts section 2): heartbeat grace + report, down -> out,
+/* Ceph timers (sources.md 2): heartbeat grace + report, down -> out,
  * RBD watch timeout; recovery rate per image: assumption. */
 #define CEPH_GRACE (25 * SIM_S)
 #define CEPH_OUT (600 * SIM_S)
@@ -19,7 +19,7 @@
 #define CEPH_HANG (150 * SIM_S + CEPH_FAST_FAIL)
 /* A monitor lost: the leader waits mon_lease x 2 for lease acks (10 s),
  * then the election (mon_election_timeout 5 s); one that joins: an
- * election (facts 2.1). */
+ * election (sources.md 2.1). */
 #define CEPH_LEASE_WAIT (10 * SIM_S)
 #define CEPH_ELECTION (5 * SIM_S)
 /* A new client (a VM's start, a migration's destination) must authenticate
@@ -265,7 +265,7 @@ static int ceph_usable(const ceph_state *c, int vm)
 }
 
 /* Whether monitor m is up and talks with a majority of the monitors
- * (Paxos, facts 2.1). */
+ * (Paxos, sources.md 2.1). */
 static bool ceph_mon_in_quorum(const ceph_state *c, int m)
 {
     const world *w = c->w;
@@ -526,7 +526,7 @@ static void ceph_osd_out(sim *s, void *arg)
 }
 
 /* Disk k of host h (an OSD) failed or came back: its copies are lost like
- * a host's, and it is marked out after the same interval (facts 2.2). */
+ * a host's, and it is marked out after the same interval (sources.md 2.2). */
 static void ceph_disk_changed(ceph_state *c, int h, int k, bool down)
 {
     world *w = c->w;
@@ -664,7 +664,7 @@ static world_start ceph_start_wait(void *st, world *w, int vm, int h, sim_time *
 }
 
 /* A migration's destination opens the image as a new client: it needs the
- * monitors (facts 2.1), and gives up after client_mount_timeout. */
+ * monitors (sources.md 2.1), and gives up after client_mount_timeout. */
 static mig_gate_answer ceph_gate(void *st, world *w, int vm, int from, int to, mig_gate_point p, sim_time *deadline,
                                  const char **why)
 {

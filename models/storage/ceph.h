@@ -1,4 +1,4 @@
-/* ceph — RBD images on a replicated pool (DESIGN 3.2, facts section 2):
+/* ceph — RBD images on a replicated pool (DESIGN 3.2, sources.md 2):
  * CRUSH-like placement of each VM's replicas, OSD failover stalls, PGs below
  * min_size blocking IO, the monitors' quorum, down -> out and recovery
  * traffic, and the RBD lock of a dead client. Ceph blocks; it never splits. */

@@ -1,28 +1,28 @@
 /* drbd — DRBD replication of the VMs' disks.
  *
  * One resource ("r0") holds every VM's disk and every host is one of its
- * nodes: two with 8.x, a full mesh with 9 (facts 1.3). A node is primary
+ * nodes: two with 8.x, a full mesh with 9 (sources.md 1.3). A node is primary
  * while VMs run on it or a live migration's destination has opened the disk
  * there (dual-primary lets both of a pair be, as live migration needs:
- * facts 1.2). Each node's writes stream to every peer it is connected to on
+ * sources.md 1.2). Each node's writes stream to every peer it is connected to on
  * the replication network.
  *
  * Losing a peer is declared after `timeout` (6 s) when writes are in
  * flight, else after ping-int + ping-timeout (10.5 s); a link that comes
  * back reconnects at once (DRBD retries every connect-int, 10 s: assumption
  * that the first try succeeds). With protocol B or C the writes of a node
- * waiting for that verdict block (they need the peer's ack: facts 1.1, 1.9).
+ * waiting for that verdict block (they need the peer's ack: sources.md 1.1, 1.9).
  *
  * Once disconnected, each connected set of nodes goes on alone:
  * - DRBD 9 quorum: a set without quorum (majority, all, or a number of
  *   nodes) freezes its primaries' IO (on-no-quorum suspend-io) or fails it
- *   (io-error); it never diverges (facts 1.4);
+ *   (io-error); it never diverges (sources.md 1.4);
  * - fencing dont-care: nothing stops the sets; if two of them write, the
  *   data diverges: a split brain from the cut;
  * - resource-only: with Pacemaker and the cluster still connected,
  *   crm-fence-peer places its constraint after fence_peer_time; the loser of
  *   that race is demoted, so Pacemaker stops its VMs and starts them on the
- *   winner. Writes during the race still diverge (facts 1.9);
+ *   winner. Writes during the race still diverge (sources.md 1.9);
  * - resource-and-stonith: every primary that lost a peer freezes its IO and
  *   calls crm-fence-peer, which powers nothing off (drbd-utils
  *   scripts/crm-fence-peer.9.sh): when the cluster lost the peer too, the
@@ -33,14 +33,14 @@
  *   (--suicide-on-failure-if-primary); a handler still polling after its
  *   --timeout (90 s) places the constraint anyway (exit 5). Without a
  *   cluster manager no handler can run: IO stays frozen until the peer is
- *   back (facts 1.5, 1.9).
+ *   back (sources.md 1.5, 1.9).
  *
- * DRBD notices a split brain only when the peers reconnect (facts 1.6): the
+ * DRBD notices a split brain only when the peers reconnect (sources.md 1.6): the
  * after-sb policy for the number of primaries then decides. disconnect (the
  * default) leaves the resource StandAlone for an operator, who will discard
  * the side with fewer changes (assumption); the others discard one node's
  * writes automatically and resync. A node that reconnects after missing
- * writes resyncs them at c-max-rate (facts 1.8). */
+ * writes resyncs them at c-max-rate (sources.md 1.8). */
 #include "models/storage/drbd.h"
 
 #include <string.h>
@@ -149,7 +149,7 @@ static const char *drbd_live_refused(void *st, const world *w, int vm)
     (void)st;
     (void)vm;
     /* the destination QEMU must open the disk while the source still runs:
-     * only a second primary may (facts 1.2) */
+     * only a second primary may (sources.md 1.2) */
     return world_scenario(w)->storage.dual_primary ? NULL
                                                     : "DRBD without dual-primary: the destination cannot open the disk";
 }
@@ -196,7 +196,7 @@ static bool wants_to_write(const drbd_state *d, int h)
 
 /* Whether node h is primary: VMs run there, or a live migration's
  * destination has opened its disk there (dual-primary: both ends are
- * primary while the migration runs, facts 1.2), though it writes nothing
+ * primary while the migration runs, sources.md 1.2), though it writes nothing
  * before the switchover. */
 static bool runs_vms(const drbd_state *d, int h)
 {
@@ -283,7 +283,7 @@ static void resync_done(flow_net *net, flow *f, void *arg)
     world_note(j->w, "drbd-resync-done", world_scenario(j->w)->hosts[j->to].name, NULL);
 }
 
-/* Sends what node `to` misses from peer `from` at c-max-rate (facts 1.8). */
+/* Sends what node `to` misses from peer `from` at c-max-rate (sources.md 1.8). */
 static void resync(drbd_state *d, int from, int to, double bytes)
 {
     world *w = d->w;
@@ -305,7 +305,7 @@ static void resync(drbd_state *d, int from, int to, double bytes)
 
 /* The side the after-sb-0pri rule discards, -1 for "disconnect". Sides are
  * the sets of nodes that wrote apart; the decision is between the two that
- * wrote the most (DRBD decides between two nodes: facts 1.6). */
+ * wrote the most (DRBD decides between two nodes: sources.md 1.6). */
 static int rule_0pri(const double *written, const sim_time *since, scn_after_sb policy, int a, int b)
 {
     double wa = written[a], wb = written[b];
@@ -422,7 +422,7 @@ static void resolve_split_brain(drbd_state *d)
 
 static void drbd_update(drbd_state *d);
 
-/* crm-fence-peer.9.sh's --timeout (90 s, facts row 11): how long the
+/* crm-fence-peer.9.sh's --timeout (90 s, sources.md row 11): how long the
  * handler polls the cluster for the peer's fate before it places its
  * constraint anyway (exit 5), and IO resumes. */
 #define FENCE_PEER_TIMEOUT (90 * SIM_S)
@@ -599,7 +599,7 @@ static sim_time verdict_at(const drbd_state *d, int a, int b)
     const scn_storage *st = &world_scenario(d->w)->storage;
     if (d->hung[a] || d->hung[b]) {
         /* the peer answers pings but completes no write: dropped after
-         * ko-count x timeout (facts 1.7); ko-count 0 never drops it */
+         * ko-count x timeout (sources.md 1.7); ko-count 0 never drops it */
         if (!st->ko_count)
             return SIM_NEVER;
         return d->since[idx(d, a, b)] + st->ko_count * st->drbd_timeout;
@@ -697,7 +697,7 @@ static void reconnections(drbd_state *d, const int *comp, const int *old_comp)
 
 /* Fencing after a disconnect, for the sets that keep quorum:
  * resource-and-stonith freezes IO and calls fence-peer, which waits for
- * the cluster (facts 1.5, 1.9; drbd-utils scripts/crm-fence-peer.9.sh):
+ * the cluster (sources.md 1.5, 1.9; drbd-utils scripts/crm-fence-peer.9.sh):
  * DRBD itself kills no one; resource-only races to outdate the peer. */
 static void fence_after_disconnect(drbd_state *d, const int *comp, const bool *lost_peer)
 {
@@ -862,7 +862,7 @@ static const char *drbd_host_refused(void *st_, const world *w, int vm, int h)
         }
     static const char *const no = "DRBD: the destination may not become primary (outdated or without quorum)";
     if (st->quorum && !has_quorum(d, size))
-        return no; /* promotion needs quorum (facts 1.4) */
+        return no; /* promotion needs quorum (sources.md 1.4) */
     if (d->diskless[h] && !connected)
         return no; /* no data at all */
     /* with fencing, a node that missed writes is Outdated until it resyncs

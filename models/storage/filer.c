@@ -1,15 +1,15 @@
 /* filer — the shared server of NFS and iSCSI designs.
  *
- * Every VM's disk IO goes to the server (facts section 4). A host that
+ * Every VM's disk IO goes to the server (sources.md 4). A host that
  * cannot reach it (server down, its NIC or the network cut) blocks its IO:
- * - NFS (facts row 26, nfs(5); Linux fs/nfs/client.c nfs_init_timeout_values,
+ * - NFS (sources.md row 26, nfs(5); Linux fs/nfs/client.c nfs_init_timeout_values,
  *   net/sunrpc/xprt.c xprt_adjust_timeout): an RPC is sent again after
  *   timeo, then after timeo more at each retry (linear backoff), until the
  *   major timeout timeo x (retrans + 1), when a hard mount starts the same
  *   cycle again and a soft one returns an error. When the server is back,
  *   the client resumes at its next TCP retransmission (nfs_resume_at), not
  *   at once;
- * - iSCSI (facts 3.3, open-iscsi): the session is declared failed when its
+ * - iSCSI (sources.md 3.3, open-iscsi): the session is declared failed when its
  *   NOP-Out pings go unanswered (sent every 5 s, 5 s timeout: 5-10 s after
  *   the cut, a phase drawn per host), IO is then held for
  *   replacement_timeout and failed up unless multipath queues it
@@ -247,7 +247,7 @@ void filer_withdraw(filer *f, world *w, int h, bool on)
 }
 
 /* The VM's disk writes cross its host's NIC and the server's on the storage
- * network: a steady background load (facts section 4: every VM's IO goes
+ * network: a steady background load (sources.md 4: every VM's IO goes
  * through the server's NIC). Re-attached when the VM moves. */
 void filer_attach(filer *f, world *w, int vm)
 {

@@ -5,9 +5,9 @@
  * - NFS, iSCSI: a round trip to the server and its commit, 2l + d;
  * - DRBD protocol A: the local disk only (the peer may lose the last
  *   writes), d; B: the local disk or the peer's receipt, max(d, 2l); C: the
- *   local disk and the peer's disk, max(d, 2l + d) (facts 1.1);
+ *   local disk and the peer's disk, max(d, 2l + d) (sources.md 1.1);
  * - Ceph: client to primary, primary to replicas, the slowest commit, 4l + d
- *   (facts 2.7). */
+ *   (sources.md 2.7). */
 #include "models/storage/iolat.h"
 
 #include <math.h>

@@ -1,6 +1,6 @@
 /* locks — lock layers on a shared LUN.
  *
- * sanlock (facts 3.2; sanlock src/timeouts.h, main.c, paxos_lease.c): each
+ * sanlock (sources.md 3.2; sanlock src/timeouts.h, main.c, paxos_lease.c): each
  * node renews its lockspace lease every 20 s (2 x io_timeout 10 s), at a
  * phase of its own. When it cannot reach the LUN, the renewal fails 80 s
  * after the last good one (T): sanlock kills the processes that hold leases
@@ -18,7 +18,7 @@
  *   (lvmlockctl --kill) stops nothing: the VMs go on (their IO blocked) and
  *   the watchdog resets the node.
  *
- * DLM (facts 3.1, 5.4): after a membership loss the DLM grants no lock until
+ * DLM (sources.md 3.1, 5.4): after a membership loss the DLM grants no lock until
  * the lost node is fenced. GFS2 and OCFS2 need locks for nearly all IO, so
  * the file system, and every VM on it, freezes on the surviving nodes from
  * the membership change until the fence and the journal replay; clvm locks
@@ -35,7 +35,7 @@
 /* sanlock's timeouts, all from its io_timeout (src/sanlock_internal.h
  * DEFAULT_IO_TIMEOUT 10, DEFAULT_WATCHDOG_FIRE_TIMEOUT 60; src/timeouts.c
  * calc_id_renewal_seconds, calc_id_renewal_fail_seconds,
- * calc_host_dead_seconds; facts 3.2) */
+ * calc_host_dead_seconds; sources.md 3.2) */
 #define IO_TIMEOUT (10 * SIM_S)
 #define RENEWAL (2 * IO_TIMEOUT)      /* id_renewal_seconds */
 #define RENEWAL_FAIL (8 * IO_TIMEOUT) /* id_renewal_fail_seconds */

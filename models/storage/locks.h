@@ -1,4 +1,4 @@
-/* locks — the lock layers on a shared iSCSI LUN (DESIGN 3.2, facts section
+/* locks — the lock layers on a shared iSCSI LUN (DESIGN 3.2, sources.md
  * 3): sanlock leases (lvmlockd-sanlock, libvirt sanlock) and the DLM of
  * clvm, GFS2 and OCFS2, which needs the cluster's fencing. Used by iscsi.c,
  * which tells it what the target's reachability is (filer.h). */

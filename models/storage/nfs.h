@@ -1,5 +1,5 @@
-/* nfs — every VM's disk a file on one NFS filer (DESIGN 3.2, facts
- * section 4): see filer.h. */
+/* nfs — every VM's disk a file on one NFS filer (DESIGN 3.2, sources.md
+ * 4): see filer.h. */
 #ifndef GOLIVE_MODELS_STORAGE_NFS_H
 #define GOLIVE_MODELS_STORAGE_NFS_H
 
