@@ -35,6 +35,80 @@ static char *dur(double s)
     return isfinite(s) ? units_format(UNITS_TIME, s) : g_strdup("-");
 }
 
+static void put_json(gpointer o) { json_object_put(o); }
+
+/* "key = value" of an entry of an "assumed" block. */
+static char *assumed_line(json_object *o)
+{
+    const char *key = json_object_get_string(json_object_object_get(o, "key"));
+    const char *shown = json_object_get_string(json_object_object_get(o, "shown"));
+    if (key)
+        return g_strdup_printf("%s = %s", key, shown);
+    return g_strdup_printf("(model) %s: %s", json_object_get_string(json_object_object_get(o, "name")), shown);
+}
+
+static bool has_line(json_object *arr, const char *line)
+{
+    for (size_t i = 0; i < json_object_array_length(arr); i++) {
+        g_autofree char *l = assumed_line(json_object_array_get_idx(arr, i));
+        if (!strcmp(l, line))
+            return true;
+    }
+    return false;
+}
+
+/* The designs' "assumed" blocks: what every design assumed alike once, then
+ * each design's own, with how often it mattered. */
+static void assumed_text(GPtrArray *scs, GPtrArray *blocks, GString *txt)
+{
+    if (!blocks->len)
+        return;
+    g_string_append(txt, "assumed (defaults the scenarios do not set that shaped their results; golive run tells what "
+                         "each is and its source):\n");
+    json_object *first = g_ptr_array_index(blocks, 0);
+    GPtrArray *common = g_ptr_array_new_with_free_func(g_free);
+    for (size_t i = 0; i < json_object_array_length(first); i++) {
+        char *line = assumed_line(json_object_array_get_idx(first, i));
+        bool all = true;
+        for (guint d = 1; d < blocks->len && all; d++)
+            all = has_line(g_ptr_array_index(blocks, d), line);
+        if (all && blocks->len > 1)
+            g_ptr_array_add(common, line);
+        else
+            g_free(line);
+    }
+    if (common->len) {
+        g_string_append(txt, "  every design:\n");
+        for (guint i = 0; i < common->len; i++)
+            g_string_append_printf(txt, "    %s\n", (char *)g_ptr_array_index(common, i));
+    }
+    for (guint d = 0; d < blocks->len; d++) {
+        const scenario *sc = g_ptr_array_index(scs, d);
+        json_object *arr = g_ptr_array_index(blocks, d);
+        bool said = false;
+        for (size_t i = 0; i < json_object_array_length(arr); i++) {
+            json_object *o = json_object_array_get_idx(arr, i);
+            g_autofree char *line = assumed_line(o);
+            bool shared = false;
+            for (guint k = 0; k < common->len && !shared; k++)
+                shared = !strcmp(g_ptr_array_index(common, k), line);
+            if (shared)
+                continue;
+            if (!said)
+                g_string_append_printf(txt, "  %s:\n", sc->name);
+            said = true;
+            const char *of = json_object_get_string(json_object_object_get(o, "of"));
+            int64_t n = json_object_get_int64(json_object_object_get(o, "shaped"));
+            int64_t runs = json_object_get_int64(json_object_object_get(o, "runs"));
+            g_string_append_printf(txt, "    %-56s ", line);
+            if (strcmp(of, "run"))
+                g_string_append_printf(txt, "%" G_GINT64_FORMAT " x %s, ", n, of);
+            g_string_append_printf(txt, "in %" G_GINT64_FORMAT " of %d runs\n", runs, sc->runs);
+        }
+    }
+    g_ptr_array_free(common, TRUE);
+}
+
 int cli_compare(int argc, char **argv)
 {
     gint64 seed = ARGS_UNSET;
@@ -113,7 +187,8 @@ int cli_compare(int argc, char **argv)
                                 "split_brain_per_run_hi,split_brain_per_year,split_brain_per_year_lo,"
                                 "split_brain_per_year_hi,discarded_bytes,discarded_bytes_lo,discarded_bytes_hi,"
                                 "diverged_bytes,downtime_mean,downtime_lo,downtime_hi,downtime_p99,migrations\n");
-    GString *txt = g_string_new(NULL), *assumed = g_string_new(NULL);
+    GString *txt = g_string_new(NULL);
+    GPtrArray *assumed = g_ptr_array_new_with_free_func(put_json);
     chart *bars_un = chart_new(CHART_BARS, "Unavailable time per VM-year (95% CI)");
     chart_axis(bars_un, 'y', "unavailable per VM-year", "s", false);
     chart *bars_sb = chart_new(CHART_BARS, "Split-brain probability per year (95% CI)");
@@ -171,12 +246,9 @@ int cli_compare(int argc, char **argv)
         uint32_t runs_with[ASSUME_N];
         batch_assumed(b, &as, runs_with);
         sim_time simulated = sim_from_s(batch_simulated_seconds(b));
-        json_object_object_add(o, "assumed", assume_json(sc, &as, runs_with, sc->runs, simulated));
-        g_string_append_printf(assumed, "%s:\n", sc->name);
-        size_t before = assumed->len;
-        assume_text(sc, &as, runs_with, sc->runs, simulated, true, assumed);
-        if (assumed->len == before)
-            g_string_append(assumed, "  (no default shaped its results)\n");
+        json_object *ja = assume_json(sc, &as, runs_with, sc->runs, simulated);
+        json_object_object_add(o, "assumed", ja);
+        g_ptr_array_add(assumed, json_object_get(ja));
         json_object_array_add(jd, o);
         g_ptr_array_free(warns, TRUE);
         chart_bar(bars_un, sc->name, f.unavailable_s.mean, f.unavailable_s.lo, f.unavailable_s.hi);
@@ -227,10 +299,8 @@ int cli_compare(int argc, char **argv)
     json_object_object_add(root, "designs", jd);
     g_string_append(txt, "CIs: availability and data at risk, Student t over runs (kept within what is possible); "
                          "split brain, Wilson over runs, per year = 1 - (1 - p)^(1/years simulated).\n");
-    g_string_append(txt, "assumed, per design (defaults its scenario does not set that shaped its results; golive run "
-                         "tells what each is and its source):\n");
-    g_string_append(txt, assumed->str);
-    g_string_free(assumed, TRUE);
+    assumed_text(scs, assumed, txt);
+    g_ptr_array_free(assumed, TRUE);
 
     /* the simulations are over: a signal from here ends it at once, nothing
      * written (one during the last design's figures, too) */

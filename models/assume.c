@@ -29,6 +29,7 @@ typedef struct {
     const char *what;
     const char *source;
     const char *noun;         /* what it shaped, counted */
+    const char *name;         /* a model constant's name (it has no key) */
 } entry;
 
 static const char *const protocols[] = { "A", "B", "C", NULL };
@@ -117,13 +118,15 @@ static const entry catalogue[ASSUME_N] = {
     [AS_CONST_COMPRESSION_SPEED] = { NULL, NULL, SCOPE_CONST, BASE_NONE, 0, V_TEXT, NULL,
                                      "zstd 530 MB/s and zlib 110 MB/s per thread compressing; 1360 and 440 MB/s "
                                      "decompressing",
-                                     "compression speeds of one core (fixed in the model)", ASSUMED, "migration" },
+                                     "compression speeds of one core (fixed in the model)", ASSUMED, "migration",
+                                     "compression speed" },
     [AS_CONST_POSTCOPY_QUEUE] = { NULL, NULL, SCOPE_CONST, BASE_NONE, 0, V_TEXT, NULL, "4 MiB",
                                   "pages queued ahead of a requested page when the network is the bottleneck "
                                   "(fixed in the model)",
-                                  ASSUMED, "migration" },
+                                  ASSUMED, "migration", "postcopy queue" },
     [AS_CONST_CEPH_MONITORS] = { NULL, NULL, SCOPE_CONST, BASE_NONE, 0, V_TEXT, NULL, "on the first three hosts",
-                                 "where the Ceph monitors run (fixed in the model)", ASSUMED, "monitor failure" },
+                                 "where the Ceph monitors run (fixed in the model)", ASSUMED, "monitor failure",
+                                 "Ceph monitors" },
     [AS_CL_TOKEN] = { "cluster.token", "cluster.token", SCOPE_ROOT, CL(token), V_TIME, NULL, NULL,
                       "corosync's token timeout", SRC("12"), "failure detection" },
     [AS_CL_TOKEN_COEFFICIENT] = { "cluster.token_coefficient", "cluster.token_coefficient", SCOPE_ROOT,
@@ -380,7 +383,7 @@ static double value_of(const scenario *s, assume_id id, int vm, sim_time simulat
         sim_time t;
         memcpy(&t, p, sizeof t);
         x = sim_to_s(t);
-        *shown = units_format(UNITS_TIME, x);
+        *shown = x == 0 ? g_strdup("0 s") : units_format(UNITS_TIME, x);
         return x;
     }
     case V_RATE:
@@ -439,6 +442,8 @@ json_object *assume_json(const scenario *s, const assume_counts *c, const uint32
         double x = value_of(s, (assume_id)id, c->vm[id], simulated, &shown);
         json_object *o = json_object_new_object();
         json_object_object_add(o, "key", e->key ? json_object_new_string(e->key) : NULL);
+        if (!e->key)
+            json_object_object_add(o, "name", json_object_new_string(e->name));
         json_object_object_add(o, "value", isfinite(x) ? json_object_new_double(x) : NULL);
         const char *unit = id == AS_UNTIL || id == AS_CL_CONSENSUS ? "s" : units_of[e->vk];
         json_object_object_add(o, "unit", unit && isfinite(x) ? json_object_new_string(unit) : NULL);
@@ -472,9 +477,14 @@ void assume_text(const scenario *s, const assume_counts *c, const uint32_t *runs
         g_autofree char *shown = NULL;
         value_of(s, (assume_id)id, c->vm[id], simulated, &shown);
         size_t nl = strlen(e->noun);
-        g_autofree char *head = g_strdup_printf("%s = %s", e->key ? e->key : "(model)", shown);
-        g_string_append_printf(out, "  %-58s %u %s%s", head, c->n[id], e->noun,
-                               c->n[id] == 1 ? "" : e->noun[nl - 1] == 's' ? "es" : "s");
+        g_autofree char *head = e->key ? g_strdup_printf("%s = %s", e->key, shown)
+                                       : g_strdup_printf("(model) %s: %s", e->name, shown);
+        bool per_run = !strcmp(e->noun, "run");
+        if (!per_run || !runs_with || runs <= 1)
+            g_string_append_printf(out, "  %-58s %u %s%s", head, c->n[id], e->noun,
+                                   c->n[id] == 1 ? "" : e->noun[nl - 1] == 's' ? "es" : "s");
+        else
+            g_string_append_printf(out, "  %-58s", head);
         if (runs_with && runs > 1)
             g_string_append_printf(out, " in %u of %d runs", runs_with[id], runs);
         if (!brief)
