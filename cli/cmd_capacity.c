@@ -19,25 +19,41 @@
 #include "models/capacity.h"
 #include "models/units.h"
 
-static bool parse_size(const char *text, capacity_size *z, char **why)
+/* "16" is 16 bytes to the units parser but 16 GiB to whoever typed it: a
+ * size on the command line names its unit. */
+static bool ends_in_digit(const char *t)
 {
-    g_auto(GStrv) parts = g_strsplit(text, ":", 2);
-    /* "16" is 16 bytes to the parser but 16 GiB to whoever typed it: a
-     * memory size names its unit */
-    const char *m = parts[0] ? parts[0] : "";
-    size_t n = strlen(m);
-    while (n > 0 && g_ascii_isspace(m[n - 1]))
+    size_t n = strlen(t);
+    while (n > 0 && g_ascii_isspace(t[n - 1]))
         n--;
-    if (n > 0 && (g_ascii_isdigit(m[n - 1]) || m[n - 1] == '.')) {
-        *why = g_strdup_printf("a memory size with its unit, such as %.*sGiB (a bare number would be bytes)", (int)n, m);
+    return n > 0 && (g_ascii_isdigit(t[n - 1]) || t[n - 1] == '.');
+}
+
+static bool parse_bytes(const char *t, const char *what, double *out, char **why)
+{
+    if (ends_in_digit(t)) {
+        *why = g_strdup_printf("a %s size with its unit, such as %sGiB (a bare number would be bytes)", what, t);
         return false;
     }
-    if (!parts[0] || !units_parse(UNITS_SIZE, parts[0], &z->mem, why) || !(z->mem > 0)) {
-        if (!*why)
-            *why = g_strdup("a memory size above zero");
+    if (!units_parse(UNITS_SIZE, t, out, why)) {
+        g_free(*why);
+        *why = g_strdup_printf("a %s size such as 16GiB", what);
+        return false;
+    }
+    return true;
+}
+
+static bool parse_size(const char *text, capacity_size *z, char **why)
+{
+    g_auto(GStrv) parts = g_strsplit(text, ":", 3);
+    if (!parts[0] || !parse_bytes(parts[0], "memory", &z->mem, why))
+        return false;
+    if (!(z->mem > 0)) {
+        *why = g_strdup("a memory size above zero");
         return false;
     }
     z->vcpus = 1;
+    z->disk = 0;
     if (parts[1]) {
         char *end;
         long v = strtol(parts[1], &end, 10);
@@ -46,6 +62,8 @@ static bool parse_size(const char *text, capacity_size *z, char **why)
             return false;
         }
         z->vcpus = (int)v;
+        if (parts[2] && !parse_bytes(parts[2], "disk", &z->disk, why))
+            return false;
     }
     return true;
 }
@@ -54,7 +72,9 @@ static bool parse_size(const char *text, capacity_size *z, char **why)
 
 static char *size_label(capacity_size z)
 {
-    g_autofree char *m = units_format(UNITS_SIZE, z.mem);
+    g_autofree char *m = units_format(UNITS_SIZE, z.mem), *d = units_format(UNITS_SIZE, z.disk);
+    if (z.disk > 0)
+        return g_strdup_printf("%s, %d vCPU%s, %s disk", m, z.vcpus, z.vcpus == 1 ? "" : "s", d);
     return g_strdup_printf("%s, %d vCPU%s", m, z.vcpus, z.vcpus == 1 ? "" : "s");
 }
 
@@ -67,7 +87,8 @@ int cli_capacity(int argc, char **argv)
     gboolean quiet = FALSE;
     GOptionEntry entries[] = {
         { "size", 0, 0, G_OPTION_ARG_STRING_ARRAY, &size_args,
-          "A VM size to fit, MEMORY[:VCPUS] (e.g. 8GiB:4; repeatable; default: the scenario's sizes)", "SIZE" },
+          "A VM size to fit, MEMORY[:VCPUS[:DISK]] (e.g. 8GiB:4:100GiB; repeatable; default: the scenario's sizes)",
+          "SIZE" },
         { "mem-overcommit", 0, 0, G_OPTION_ARG_DOUBLE, &mem_oc, "Memory overcommit ratio (default 1.0)", "R" },
         { "cpu-overcommit", 0, 0, G_OPTION_ARG_DOUBLE, &cpu_oc, "vCPUs per physical core (default 4.0)", "R" },
         { "drains", 0, 0, G_OPTION_ARG_INT, &drains,
@@ -155,10 +176,61 @@ int cli_capacity(int argc, char **argv)
     GString *txt = g_string_new(NULL);
     g_autofree char *mt = units_format(UNITS_SIZE, mem_total);
     g_string_append_printf(txt,
-                           "%s: %zu hosts, %zu VMs\n"
+                           "%s: %zu host%s, %zu VM%s\n"
                            "  memory %s, %.0f%% used (overcommit %g); vCPUs %.0f, %.0f%% used (%g per core)\n",
-                           sc->name, nh, sc->nvms, mt, mem_total > 0 ? 100 * mem_used / mem_total : 0, mem_oc,
-                           cpu_total, cpu_total > 0 ? 100 * cpu_used / cpu_total : 0, cpu_oc);
+                           sc->name, nh, nh == 1 ? "" : "s", sc->nvms, sc->nvms == 1 ? "" : "s", mt,
+                           mem_total > 0 ? 100 * mem_used / mem_total : 0, mem_oc, cpu_total,
+                           cpu_total > 0 ? 100 * cpu_used / cpu_total : 0, cpu_oc);
+    /* the disks: per host, in a pool, or not known */
+    double disk_cap, disk_used;
+    capacity_disks dk = capacity_disk_totals(cap, &disk_cap, &disk_used);
+    json_object *jdisk = json_object_new_object();
+    static const char *const disk_modes[] = { "unchecked", "local", "pool" };
+    json_object_object_add(jdisk, "checked", json_object_new_string(disk_modes[dk]));
+    json_object_object_add(jdisk, "capacity_bytes", dk ? json_object_new_double(disk_cap) : NULL);
+    json_object_object_add(jdisk, "used_bytes", dk ? json_object_new_double(disk_used) : NULL);
+    json_object_object_add(root, "disks", jdisk);
+    if (dk) {
+        g_autofree char *dc = units_format(UNITS_SIZE, disk_cap), *du = units_format(UNITS_SIZE, disk_used);
+        g_string_append_printf(txt, "  disks: %s of images in %s %s\n", du, dc,
+                               dk == CAPACITY_DISKS_LOCAL ? "on the hosts' own disks"
+                               : sc->storage.type == STORAGE_CEPH
+                                   ? "of pool (raw disks x 95% full ratio / copies)"
+                                   : "of DRBD (every node holds every image: its smallest node)");
+    } else
+        g_string_append_printf(txt, "  disks: not checked (%s)\n",
+                               sc->storage.type == STORAGE_NFS || sc->storage.type == STORAGE_ISCSI
+                                   ? "the images are on the storage server, whose size the scenario does not give"
+                                   : "give hosts[].disk_size to check them");
+    size_t unplaced;
+    const GArray *over = capacity_overfull(cap, &unplaced);
+    json_object *jover = json_object_new_array();
+    for (guint k = 0; k < over->len; k++) {
+        size_t h = g_array_index(over, size_t, k);
+        json_object_array_add(jover, json_object_new_string(sc->hosts[h].name));
+    }
+    json_object_object_add(root, "hosts_over_capacity", jover);
+    json_object_object_add(root, "vms_without_room", json_object_new_int64((int64_t)unplaced));
+    if (over->len) {
+        size_t h = g_array_index(over, size_t, 0);
+        double used = 0;
+        int vc = 0;
+        for (size_t i = 0; i < sc->nvms; i++)
+            if (sc->vms[i].host == (int)h) {
+                used += sc->vms[i].memory;
+                vc += sc->vms[i].vcpus;
+            }
+        g_autofree char *u = units_format(UNITS_SIZE, used), *m = units_format(UNITS_SIZE, sc->hosts[h].memory * mem_oc);
+        g_string_append_printf(txt,
+                               "  %u host%s start over capacity (first: %s, %s of %s memory, %d of %.0f vCPUs): the "
+                               "answers below count their excess VMs as moved to the roomiest hosts",
+                               over->len, over->len == 1 ? "" : "s", sc->hosts[h].name, u, m, vc,
+                               sc->hosts[h].cores * cpu_oc);
+        if (unplaced)
+            g_string_append_printf(txt, "; %zu VM%s find no room anywhere: the cluster is already full", unplaced,
+                                   unplaced == 1 ? "" : "s");
+        g_string_append(txt, "\n");
+    }
 
     /* N+1 and rack loss, as the cluster is */
     GArray *bad = capacity_host_losses(cap, nh);
@@ -166,11 +238,13 @@ int cli_capacity(int argc, char **argv)
     for (guint k = 0; k < bad->len; k++)
         json_object_array_add(bad_hosts,
                               json_object_new_string(sc->hosts[g_array_index(bad, size_t, k)].name));
-    bool np1 = bad->len == 0;
+    bool np1 = bad->len == 0 && unplaced == 0;
     json_object_object_add(root, "n_plus_1", json_object_new_boolean(np1));
     json_object_object_add(root, "hosts_whose_loss_cannot_be_absorbed", bad_hosts);
     g_string_append_printf(txt, "N+1: %s", np1 ? "yes, the VMs of any one lost host fit on the others" : "NO");
-    if (!np1)
+    if (unplaced)
+        g_string_append(txt, ", some VMs fit nowhere already");
+    else if (!np1)
         g_string_append_printf(txt, ", the VMs of %u host%s would not fit elsewhere (first: %s)", bad->len,
                                bad->len == 1 ? "" : "s", sc->hosts[g_array_index(bad, size_t, 0)].name);
     g_string_append_c(txt, '\n');
@@ -198,21 +272,43 @@ int cli_capacity(int argc, char **argv)
     /* how many more fit, raw and while staying N+1 */
     json_object *jfit = json_object_new_array();
     if (sizes->len)
-        g_string_append_printf(txt, "more VMs that fit, by size:\n  %-22s %10s %14s\n", "size", "now", "keeping N+1");
+        g_string_append_printf(txt, "more VMs that fit, by size:\n  %-34s %8s %12s  %s\n", "size", "now",
+                               "keeping N+1", "binding (hosts where memory / vCPUs / disks run out first)");
     else
-        g_string_append(txt, "more VMs that fit: the scenario has no VMs; give sizes with --size MEMORY[:VCPUS]\n");
+        g_string_append(txt, "more VMs that fit: the scenario has no VMs; give sizes with --size MEMORY[:VCPUS[:DISK]]\n");
+    /* Ganeti's hspace names the resource an allocation failed on */
+    static const char *const failname[] = { "FAILMEM", "FAILCPU", "FAILDISK" };
+    static const char *const bindname[] = { "memory", "vcpus", "disk", "pool" };
     for (guint k = 0; k < sizes->len; k++) {
         capacity_size z = g_array_index(sizes, capacity_size, k);
-        int64_t fit, keep;
-        capacity_fit(cap, z, &fit, &keep);
+        capacity_fit_result fr;
+        capacity_fit(cap, z, &fr);
+        int64_t fit = fr.more, keep = fr.keeping;
         g_autofree char *label = size_label(z);
         g_autofree char *keep_txt = keep >= 0 ? g_strdup_printf("%" G_GINT64_FORMAT, keep) : g_strdup("-");
-        g_string_append_printf(txt, "  %-22s %10" G_GINT64_FORMAT " %14s\n", label, fit, keep_txt);
+        GString *why = g_string_new(NULL);
+        if (fr.binding == CAPACITY_POOL) {
+            g_autofree char *room = units_format(UNITS_SIZE, fmax(0, disk_cap - disk_used));
+            g_string_append_printf(why, "the storage pool (%s free holds %" G_GINT64_FORMAT ")", room, fr.pool);
+        } else {
+            g_string_append(why, bindname[fr.binding]);
+            g_string_append_printf(why, " (%s %zu / %s %zu / %s %zu)", failname[0], fr.fail[0], failname[1], fr.fail[1],
+                                   failname[2], fr.fail[2]);
+        }
+        g_string_append_printf(txt, "  %-34s %8" G_GINT64_FORMAT " %12s  %s\n", label, fit, keep_txt, why->str);
+        g_string_free(why, TRUE);
         json_object *o = json_object_new_object();
         json_object_object_add(o, "memory_bytes", json_object_new_double(z.mem));
         json_object_object_add(o, "vcpus", json_object_new_int(z.vcpus));
+        json_object_object_add(o, "disk_bytes", json_object_new_double(z.disk));
         json_object_object_add(o, "more", json_object_new_int64(fit));
         json_object_object_add(o, "more_keeping_n_plus_1", keep >= 0 ? json_object_new_int64(keep) : NULL);
+        json_object_object_add(o, "binding", json_object_new_string(bindname[fr.binding]));
+        json_object *jf = json_object_new_object();
+        for (int i = 0; i < 3; i++)
+            json_object_object_add(jf, failname[i], json_object_new_int64((int64_t)fr.fail[i]));
+        json_object_object_add(o, "hosts_by_binding", jf);
+        json_object_object_add(o, "pool_holds", fr.pool >= 0 ? json_object_new_int64(fr.pool) : NULL);
         json_object_array_add(jfit, o);
     }
     json_object_object_add(root, "fit", jfit);
@@ -282,6 +378,12 @@ int cli_capacity(int argc, char **argv)
     assume_counts_init(&as);
     for (size_t k = 0; k < nd; k++)
         assume_counts_add(&as, &dr[k].assumed);
+    /* the bins themselves: every answer above counts hosts' memory and
+     * cores and VMs' vCPUs */
+    assume_use(&as, sc, AS_HOST_MEMORY, -1);
+    assume_use(&as, sc, AS_HOST_CORES, -1);
+    for (size_t i = 0; i < sc->nvms; i++)
+        assume_use(&as, sc, AS_VM_VCPUS, (int)i);
     json_object_object_add(root, "assumed", assume_json(sc, &as, NULL, 1, until));
     assume_text(sc, &as, NULL, 1, until, false, txt);
 

@@ -14,7 +14,7 @@ G_STATIC_ASSERT(ASSUME_N <= 128);
  * nowhere (a constant of the model). */
 typedef enum { SCOPE_ROOT, SCOPE_VM, SCOPE_MIG, SCOPE_EACH, SCOPE_CONST } scope;
 /* The struct that holds the value, and how to read and show it. */
-typedef enum { BASE_NONE, BASE_MIG, BASE_VM, BASE_DIRTY, BASE_CLUSTER, BASE_STORAGE, BASE_NET } base;
+typedef enum { BASE_NONE, BASE_MIG, BASE_VM, BASE_DIRTY, BASE_CLUSTER, BASE_STORAGE, BASE_NET, BASE_HOST } base;
 typedef enum { V_TIME, V_RATE, V_SIZE, V_FRACTION, V_RATIO, V_INT, V_PPS, V_ENUM, V_TEXT } vkind;
 
 typedef struct {
@@ -49,6 +49,14 @@ static const entry catalogue[ASSUME_N] = {
                    "docs/scenario-format.md", "run" },
     [AS_NET_LATENCY] = { "networks[].latency", "networks:latency", SCOPE_EACH, BASE_NET, offsetof(scn_network, latency),
                          V_TIME, NULL, NULL, "one-way latency of a network (one switch hop)", ASSUMED, "run" },
+    [AS_HOST_MEMORY] = { "hosts[].memory", "hosts:memory", SCOPE_EACH, BASE_HOST, offsetof(scn_host, memory), V_SIZE,
+                         NULL, NULL, "a host's memory (what placement and capacity fill)", "docs/scenario-format.md",
+                         "placement" },
+    [AS_HOST_CORES] = { "hosts[].cores", "hosts:cores", SCOPE_EACH, BASE_HOST, offsetof(scn_host, cores), V_INT, NULL,
+                        NULL, "a host's cores (its vCPUs after overcommit; threads a migration may use)",
+                        "docs/scenario-format.md", "placement" },
+    [AS_VM_VCPUS] = { "vms[].vcpus", "vcpus", SCOPE_VM, VM(vcpus), V_INT, NULL, NULL, "a VM's vCPUs",
+                      "docs/scenario-format.md", "placement" },
     [AS_MIG_MAX_BANDWIDTH] = { "migration.max_bandwidth", "max_bandwidth", SCOPE_MIG, MIG(max_bandwidth_Bps), V_RATE,
                                NULL, NULL, "QEMU's max-bandwidth (since QEMU 5.2): it bounded the migration's rate below its links'",
                                SRC("35"), "migration" },
@@ -355,6 +363,7 @@ static double value_of(const scenario *s, assume_id id, int vm, sim_time simulat
     case BASE_CLUSTER: p = (const char *)&s->cluster; break;
     case BASE_STORAGE: p = (const char *)&s->storage; break;
     case BASE_NET: p = s->nnetworks ? (const char *)&s->networks[0] : NULL; break;
+    case BASE_HOST: p = s->nhosts ? (const char *)&s->hosts[0] : NULL; break;
     case BASE_NONE: break;
     }
     if (id == AS_UNTIL) {

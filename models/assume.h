@@ -21,6 +21,9 @@
 typedef enum {
     AS_UNTIL,
     AS_NET_LATENCY,
+    AS_HOST_MEMORY,
+    AS_HOST_CORES,
+    AS_VM_VCPUS,
     /* migration (scenario-wide, or a VM's own migration block) */
     AS_MIG_MAX_BANDWIDTH,
     AS_MIG_DOWNTIME_LIMIT,

@@ -11,13 +11,21 @@
 typedef struct {
     size_t nh;
     double *mem_cap, *cpu_cap, *mem_used, *cpu_used;
+    double *disk_cap, *disk_used; /* NULL unless each host's own disks hold its VMs' images */
     GArray **vms; /* per host: capacity_size */
 } bins;
+
+/* Ceph stops writes once an OSD is full: mon_osd_full_ratio (sources.md row 43). */
+#define CEPH_FULL_RATIO 0.95
 
 struct capacity {
     const scenario *sc;
     bins b;
     bool *serves; /* hosts that run no VMs */
+    capacity_disks disks;
+    double pool_cap, pool_used; /* CAPACITY_DISKS_POOL: image bytes the pool may hold, and holds */
+    GArray *overfull; /* hosts that start over their memory or vCPUs */
+    size_t unplaced;  /* of their excess VMs, those that found no room */
 };
 
 static void bins_add(bins *b, size_t h, capacity_size z)
@@ -25,7 +33,11 @@ static void bins_add(bins *b, size_t h, capacity_size z)
     g_array_append_val(b->vms[h], z);
     b->mem_used[h] += z.mem;
     b->cpu_used[h] += z.vcpus;
+    if (b->disk_used)
+        b->disk_used[h] += z.disk;
 }
+
+static double *dup_or_null(const double *a, size_t n) { return a ? g_memdup2(a, n) : NULL; }
 
 static bins *bins_copy(const bins *s)
 {
@@ -36,6 +48,8 @@ static bins *bins_copy(const bins *s)
     b->cpu_cap = g_memdup2(s->cpu_cap, n);
     b->mem_used = g_memdup2(s->mem_used, n);
     b->cpu_used = g_memdup2(s->cpu_used, n);
+    b->disk_cap = dup_or_null(s->disk_cap, n);
+    b->disk_used = dup_or_null(s->disk_used, n);
     b->vms = g_new(GArray *, s->nh);
     for (size_t h = 0; h < s->nh; h++) {
         b->vms[h] = g_array_sized_new(FALSE, FALSE, sizeof(capacity_size), s->vms[h]->len);
@@ -53,6 +67,8 @@ static void bins_clear(bins *b)
     g_free(b->cpu_cap);
     g_free(b->mem_used);
     g_free(b->cpu_used);
+    g_free(b->disk_cap);
+    g_free(b->disk_used);
 }
 
 static void bins_free(bins *b)
@@ -123,10 +139,11 @@ static void heap_push(roomheap *q, size_t h)
     }
 }
 
-/* Places z on the roomiest host of q where it fits (memory and vCPUs, with
- * used_cpu/cap_cpu); the hosts tried on the way go back. -1: nowhere. */
+/* Places z on the roomiest host of q where it fits (memory, vCPUs with
+ * used_cpu/cap_cpu, and its disk when the bins hold disks); the hosts tried
+ * on the way go back. -1: nowhere. */
 static long heap_place(roomheap *q, capacity_size z, double *used_mem, double *used_cpu, const double *cap_cpu,
-                       GArray *aside)
+                       bins *disks, GArray *aside)
 {
     long found = -1;
     g_array_set_size(aside, 0);
@@ -136,9 +153,12 @@ static long heap_place(roomheap *q, capacity_size z, double *used_mem, double *u
             g_array_append_val(aside, h); /* nothing roomier is left */
             break;
         }
-        if (cap_cpu[h] - used_cpu[h] >= z.vcpus) {
+        bool disk_ok = !disks || !disks->disk_cap || disks->disk_cap[h] - disks->disk_used[h] >= z.disk;
+        if (cap_cpu[h] - used_cpu[h] >= z.vcpus && disk_ok) {
             used_mem[h] += z.mem;
             used_cpu[h] += z.vcpus;
+            if (disks && disks->disk_cap)
+                disks->disk_used[h] += z.disk;
             found = (long)h;
             heap_push(q, h);
         } else
@@ -154,7 +174,9 @@ static int cmp_size_desc(const void *a, const void *b)
     const capacity_size *x = a, *y = b;
     if (x->mem != y->mem)
         return x->mem < y->mem ? 1 : -1;
-    return (y->vcpus > x->vcpus) - (y->vcpus < x->vcpus);
+    if (x->vcpus != y->vcpus)
+        return (y->vcpus > x->vcpus) - (y->vcpus < x->vcpus);
+    return (y->disk > x->disk) - (y->disk < x->disk);
 }
 
 /* Whether the VMs of the lost hosts fit on the others: largest first, each on
@@ -176,7 +198,7 @@ static bool evacuates(const bins *b, const bool *lost, double *mem_used, double 
     g_array_sort(out, cmp_size_desc);
     bool ok = true;
     for (guint a = 0; a < out->len && ok; a++)
-        ok = heap_place(&q, g_array_index(out, capacity_size, a), mem_used, cpu_used, b->cpu_cap, aside) >= 0;
+        ok = heap_place(&q, g_array_index(out, capacity_size, a), mem_used, cpu_used, b->cpu_cap, NULL, aside) >= 0;
     g_array_free(out, TRUE);
     g_array_free(aside, TRUE);
     return ok;
@@ -214,7 +236,7 @@ static bool add_spread(bins *b, capacity_size z, int64_t k)
     GArray *aside = g_array_new(FALSE, FALSE, sizeof(size_t));
     bool ok = true;
     for (int64_t i = 0; i < k && ok; i++) {
-        long h = heap_place(&q, z, b->mem_used, b->cpu_used, b->cpu_cap, aside);
+        long h = heap_place(&q, z, b->mem_used, b->cpu_used, b->cpu_cap, b, aside);
         if (h < 0)
             ok = false;
         else
@@ -282,12 +304,107 @@ static gpointer drain_worker(gpointer arg)
 
 /* ------------------------------------------------------------------ the answers */
 
+/* Where the VMs' images live, and how much room they have: on each host's
+ * own disks (local storage), or in a pool every image is in (Ceph: the raw
+ * capacity of every OSD, over the pool's copies, below the full ratio;
+ * DRBD: every node holds every image, so the smallest node). Unchecked
+ * when a host lacks disk_size or the images are on a storage server. */
+static void setup_disks(capacity *c)
+{
+    const scenario *sc = c->sc;
+    bins *b = &c->b;
+    bool sized = sc->nhosts > 0;
+    for (size_t h = 0; h < sc->nhosts; h++)
+        sized &= sc->hosts[h].disk_size > 0 || (sc->storage.type == STORAGE_DRBD && !scenario_is_node(sc, (int)h));
+    c->disks = CAPACITY_DISKS_UNCHECKED;
+    if (!sized)
+        return;
+    double used = 0;
+    for (size_t i = 0; i < sc->nvms; i++)
+        used += sc->vms[i].disk_size;
+    switch (sc->storage.type) {
+    case STORAGE_LOCAL:
+        c->disks = CAPACITY_DISKS_LOCAL;
+        b->disk_cap = g_new0(double, b->nh);
+        b->disk_used = g_new0(double, b->nh);
+        for (size_t h = 0; h < b->nh; h++)
+            if (!c->serves[h])
+                b->disk_cap[h] = sc->hosts[h].disks * sc->hosts[h].disk_size;
+        break;
+    case STORAGE_CEPH: {
+        double raw = 0;
+        for (size_t h = 0; h < sc->nhosts; h++)
+            raw += sc->hosts[h].disks * sc->hosts[h].disk_size;
+        c->disks = CAPACITY_DISKS_POOL;
+        c->pool_cap = raw * CEPH_FULL_RATIO / sc->storage.size;
+        c->pool_used = used;
+        break;
+    }
+    case STORAGE_DRBD: {
+        double least = INFINITY;
+        for (size_t h = 0; h < sc->nhosts; h++)
+            if (scenario_is_node(sc, (int)h))
+                least = fmin(least, sc->hosts[h].disks * sc->hosts[h].disk_size);
+        c->disks = CAPACITY_DISKS_POOL;
+        c->pool_cap = isfinite(least) ? least : 0;
+        c->pool_used = used;
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+/* Hosts that start over what they offer shed their largest VMs until they
+ * fit; those go, largest first, to the roomiest hosts with room. */
+static void rebalance(capacity *c)
+{
+    bins *b = &c->b;
+    GArray *out = g_array_new(FALSE, FALSE, sizeof(capacity_size)), *aside = g_array_new(FALSE, FALSE, sizeof(size_t));
+    for (size_t h = 0; h < b->nh; h++) {
+        bool over = b->mem_used[h] > b->mem_cap[h] || b->cpu_used[h] > b->cpu_cap[h] ||
+                    (b->disk_cap && b->disk_used[h] > b->disk_cap[h]);
+        if (!over || c->serves[h])
+            continue;
+        g_array_append_val(c->overfull, h);
+        GArray *v = b->vms[h];
+        g_array_sort(v, cmp_size_desc);
+        while (v->len && (b->mem_used[h] > b->mem_cap[h] || b->cpu_used[h] > b->cpu_cap[h] ||
+                          (b->disk_cap && b->disk_used[h] > b->disk_cap[h]))) {
+            capacity_size z = g_array_index(v, capacity_size, 0);
+            g_array_remove_index(v, 0);
+            b->mem_used[h] -= z.mem;
+            b->cpu_used[h] -= z.vcpus;
+            if (b->disk_used)
+                b->disk_used[h] -= z.disk;
+            g_array_append_val(out, z);
+        }
+    }
+    g_array_sort(out, cmp_size_desc);
+    g_autofree size_t *heap = g_new(size_t, b->nh ? b->nh : 1);
+    roomheap q = { .h = heap, .cap = b->mem_cap, .used = b->mem_used };
+    for (size_t h = 0; h < b->nh; h++)
+        heap[q.n++] = h;
+    heap_build(&q);
+    for (guint i = 0; i < out->len; i++) {
+        capacity_size z = g_array_index(out, capacity_size, i);
+        long h = heap_place(&q, z, b->mem_used, b->cpu_used, b->cpu_cap, b, aside);
+        if (h >= 0)
+            g_array_append_val(b->vms[h], z);
+        else
+            c->unplaced++;
+    }
+    g_array_free(out, TRUE);
+    g_array_free(aside, TRUE);
+}
+
 capacity *capacity_new(const scenario *sc, double mem_overcommit, double vcpus_per_core)
 {
     capacity *c = g_new0(capacity, 1);
     size_t nh = sc->nhosts;
     c->sc = sc;
     c->serves = g_new0(bool, nh);
+    c->overfull = g_array_new(FALSE, FALSE, sizeof(size_t));
     bins *b = &c->b;
     b->nh = nh;
     b->mem_cap = g_new0(double, nh);
@@ -303,9 +420,34 @@ capacity *capacity_new(const scenario *sc, double mem_overcommit, double vcpus_p
             b->cpu_cap[h] = sc->hosts[h].cores * vcpus_per_core;
         }
     }
+    setup_disks(c);
     for (size_t i = 0; i < sc->nvms; i++)
-        bins_add(b, (size_t)sc->vms[i].host, (capacity_size){ sc->vms[i].memory, sc->vms[i].vcpus });
+        bins_add(b, (size_t)sc->vms[i].host,
+                 (capacity_size){ sc->vms[i].memory, sc->vms[i].vcpus, sc->vms[i].disk_size });
+    rebalance(c);
     return c;
+}
+
+const GArray *capacity_overfull(const capacity *c, size_t *unplaced)
+{
+    if (unplaced)
+        *unplaced = c->unplaced;
+    return c->overfull;
+}
+
+capacity_disks capacity_disk_totals(const capacity *c, double *cap, double *used)
+{
+    *cap = *used = 0;
+    if (c->disks == CAPACITY_DISKS_POOL) {
+        *cap = c->pool_cap;
+        *used = c->pool_used;
+    } else if (c->disks == CAPACITY_DISKS_LOCAL) {
+        for (size_t h = 0; h < c->b.nh; h++) {
+            *cap += c->b.disk_cap[h];
+            *used += c->b.disk_used[h];
+        }
+    }
+    return c->disks;
 }
 
 void capacity_free(capacity *c)
@@ -314,6 +456,7 @@ void capacity_free(capacity *c)
         return;
     bins_clear(&c->b);
     g_free(c->serves);
+    g_array_free(c->overfull, TRUE);
     g_free(c);
 }
 
@@ -356,19 +499,43 @@ GPtrArray *capacity_rack_losses(const capacity *c, size_t *nracks)
     return bad;
 }
 
-void capacity_fit(const capacity *c, capacity_size z, int64_t *more, int64_t *keeping)
+void capacity_fit(const capacity *c, capacity_size z, capacity_fit_result *r)
 {
     const bins *b = &c->b;
     int64_t fit = 0;
+    memset(r->fail, 0, sizeof r->fail);
     for (size_t h = 0; h < b->nh; h++) {
-        double a = floor(fmax(0, b->mem_cap[h] - b->mem_used[h]) / z.mem);
-        double k = floor(fmax(0, b->cpu_cap[h] - b->cpu_used[h]) / z.vcpus);
-        fit += (int64_t)fmin(a, k);
+        if (c->serves[h])
+            continue;
+        double k[3] = { floor(fmax(0, b->mem_cap[h] - b->mem_used[h]) / z.mem),
+                        floor(fmax(0, b->cpu_cap[h] - b->cpu_used[h]) / z.vcpus), INFINITY };
+        if (b->disk_cap && z.disk > 0)
+            k[2] = floor(fmax(0, b->disk_cap[h] - b->disk_used[h]) / z.disk);
+        /* the resource that runs out first on this host (ties: memory) */
+        int m = 0;
+        for (int i = 1; i < 3; i++)
+            if (k[i] < k[m])
+                m = i;
+        r->fail[m]++;
+        fit += (int64_t)k[m];
     }
-    *more = fit;
-    *keeping = -1;
+    size_t worst = 0;
+    for (int i = 1; i < 3; i++)
+        if (r->fail[i] > r->fail[worst])
+            worst = (size_t)i;
+    r->binding = (capacity_resource)worst;
+    r->pool = -1;
+    if (c->disks == CAPACITY_DISKS_POOL && z.disk > 0) {
+        r->pool = (int64_t)floor(fmax(0, c->pool_cap - c->pool_used) / z.disk);
+        if (r->pool < fit) {
+            fit = r->pool;
+            r->binding = CAPACITY_POOL;
+        }
+    }
+    r->more = fit;
+    r->keeping = -1;
     GArray *now = n_plus_1_failures(b, c->serves, 1);
-    bool np1 = now->len == 0;
+    bool np1 = now->len == 0 && c->unplaced == 0;
     g_array_free(now, TRUE);
     if (!np1)
         return;
@@ -390,14 +557,14 @@ void capacity_fit(const capacity *c, capacity_size z, int64_t *more, int64_t *ke
         else
             hi = mid - 1;
     }
-    *keeping = lo;
+    r->keeping = lo;
 }
 
 GArray *capacity_sizes(const scenario *sc)
 {
     GArray *sizes = g_array_new(FALSE, FALSE, sizeof(capacity_size));
     for (size_t i = 0; i < sc->nvms; i++) {
-        capacity_size z = { sc->vms[i].memory, sc->vms[i].vcpus };
+        capacity_size z = { sc->vms[i].memory, sc->vms[i].vcpus, sc->vms[i].disk_size };
         bool seen = false;
         for (guint k = 0; k < sizes->len && !seen; k++)
             seen = !cmp_size_desc(&g_array_index(sizes, capacity_size, k), &z);

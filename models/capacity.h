@@ -20,6 +20,7 @@
 typedef struct {
     double mem;
     int vcpus;
+    double disk; /* bytes of disk image; 0: none counted */
 } capacity_size;
 
 typedef struct capacity capacity;
@@ -37,10 +38,32 @@ GArray *capacity_host_losses(const capacity *c, size_t stop_after);
 /* The racks (names, in the order their first host comes) whose loss cannot
  * be absorbed; *nracks: how many racks the hosts name. */
 GPtrArray *capacity_rack_losses(const capacity *c, size_t *nracks);
-/* How many more VMs of size z fit now (*more), and how many can be added,
- * spread out, while the cluster stays N+1 (*keeping; -1 when it is not N+1
- * now). */
-void capacity_fit(const capacity *c, capacity_size z, int64_t *more, int64_t *keeping);
+/* What binds a fit, as Ganeti's hspace names it: a host's memory
+ * (FAILMEM), its vCPUs (FAILCPU), its disks or the storage pool (FAILDISK). */
+typedef enum { CAPACITY_MEM, CAPACITY_CPU, CAPACITY_DISK, CAPACITY_POOL } capacity_resource;
+
+typedef struct {
+    int64_t more;      /* how many more fit now */
+    int64_t keeping;   /* how many can be added, spread out, with the cluster still N+1; -1 if it is not N+1 now */
+    size_t fail[3];    /* hosts where memory, vCPUs or disks bind (FAILMEM, FAILCPU, FAILDISK) */
+    int64_t pool;      /* how many the shared pool (Ceph, DRBD) holds; -1: no pool checked */
+    capacity_resource binding; /* what limits `more` */
+} capacity_fit_result;
+
+/* How many more VMs of size z fit, and what binds. */
+void capacity_fit(const capacity *c, capacity_size z, capacity_fit_result *r);
+
+/* Hosts that start over their memory or vCPUs (after overcommit), by host
+ * index; their excess VMs (largest first until the host fits) count as
+ * placed on the roomiest other hosts, and *unplaced (may be NULL) gets how
+ * many of those found no room. */
+const GArray *capacity_overfull(const capacity *c, size_t *unplaced);
+
+/* The disks: whether they are checked (hosts give disk_size and the storage
+ * keeps images on the hosts' disks), what they hold and what is used
+ * (bytes of images; for a pool, after its copies and full ratio). */
+typedef enum { CAPACITY_DISKS_UNCHECKED, CAPACITY_DISKS_LOCAL, CAPACITY_DISKS_POOL } capacity_disks;
+capacity_disks capacity_disk_totals(const capacity *c, double *cap, double *used);
 /* The scenario's distinct VM sizes, largest first. */
 GArray *capacity_sizes(const scenario *sc);
 /* Hosts that run VMs now (size_t indexes): what a drain can empty. */

@@ -467,7 +467,7 @@ static const char *const network_keys[] = { "name", "latency", NULL };
 static const char *const nic_keys[] = { "network", "bandwidth", NULL };
 static const char *const uplink_keys[] = { "network", "bandwidth", NULL };
 static const char *const rack_keys[] = { "name", "uplinks", NULL };
-static const char *const host_keys[] = { "name", "cores", "memory", "rack", "nics", "disks", NULL };
+static const char *const host_keys[] = { "name", "cores", "memory", "rack", "nics", "disks", "disk_size", NULL };
 static const char *const migration_keys[] = {
     "profile", "network", "max_bandwidth", "downtime_limit", "setup", "device_state", "suspend", "resume",
     "auto_converge", "xbzrle", "postcopy", "multifd_channels", "multifd_compression", "multifd_channel_bandwidth",
@@ -595,6 +595,7 @@ static void load_host(ctx *c, scenario *s, json_object *o)
     h->memory = get_quantity(c, o, "memory", UNITS_SIZE, Q_POS, 256.0 * (1 << 30), false);
     h->rack = get_string(c, o, "rack", false, NULL);
     h->disks = (int)get_int(c, o, "disks", 1, 64, 1, false);
+    h->disk_size = get_quantity(c, o, "disk_size", UNITS_SIZE, Q_POS, 0, false);
     json_object *nics = get_array(c, o, "nics", true);
     if (nics) {
         h->nics = g_new0(scn_nic, json_object_array_length(nics));

@@ -40,6 +40,7 @@ typedef struct {
     int rack_index;       /* index into scenario.racks, -1 if none declared */
     int rack_id;          /* its rack, named by the rack's first host (declared in racks or not), -1 if none */
     int disks;            /* data disks (Ceph: one OSD each) */
+    double disk_size;     /* bytes of each data disk; 0: not given (capacity does not check disks) */
     int first_osd;        /* Ceph id of its first OSD: hosts number their disks in order */
     scn_nic *nics;
     size_t nnics;

@@ -638,6 +638,8 @@ static void assume_live_start(world *w, int vm, const mig *m, flow_link *const *
         assume_use(&w->assumed, sc, AS_MIG_SCAN_COST, vm);
         assume_use(&w->assumed, sc, AS_MIG_ZERO_COST, vm);
     }
+    if (p->multifd_channels > 1 && mig_sender_cap(m) < fmin(cap, links))
+        assume_use(&w->assumed, sc, AS_HOST_CORES, -1); /* threads beyond the cores add nothing */
     if (p->multifd_channels > 0 && p->multifd_compression != COMPRESS_NONE) {
         assume_use(&w->assumed, sc, AS_VM_COMPRESSION, vm);
         assume_use(&w->assumed, sc, AS_CONST_COMPRESSION_SPEED, -1);
@@ -810,8 +812,10 @@ static void operator_move(world *w, int vm, int to)
 {
     if (w->co && w->co->operator_move && w->co->operator_move(w->cl, w, vm, to))
         return;
-    if (to < 0 && w->vms[vm].host >= 0)
+    if (to < 0 && w->vms[vm].host >= 0) {
         to = world_place(w, vm, w->vms[vm].host, -1);
+        world_assume(w, AS_HOST_MEMORY, -1); /* the host with the most free memory */
+    }
     /* an operator's request refused is in the report, not only the trace */
     if (!world_migrate(w, vm, to, false))
         world_warn(w, "at %.9g s, the move of %s%s%s was refused: %s", sim_to_s(sim_now(w->s)), w->sc->vms[vm].name,

@@ -71,23 +71,30 @@ Test(capacity, overcommit_ratios_apply, .timeout = 60)
     json_object_put(root);
 }
 
-/* At 40% of 64 GiB (25.6 GiB per host) node1 and node2 are already over
- * full; losing either leaves two 16 GiB VMs for node3's 25.6 GiB: not N+1,
- * and nothing can be added "keeping N+1". Losing r1 fails too. */
+/* At 40% of 64 GiB (25.6 GiB per host) node1 and node2 start over capacity
+ * with 32 GiB each: each sheds a 16 GiB VM; node1's goes to node3 (25.6 GiB
+ * free), node2's finds no room (9.6 GiB left anywhere). The cluster is
+ * already full: not N+1, the loss of any host cannot be absorbed, nothing can
+ * be added "keeping N+1", and losing r1 fails too. */
 Test(capacity, reports_what_cannot_be_absorbed, .timeout = 60)
 {
     json_object *root = capacity_cli((const char *[]){ "--mem-overcommit", "0.4", "--drains", "0", NULL });
     cr_assert_not(json_object_get_boolean(get(root, "n_plus_1")));
+    json_object *over = get(root, "hosts_over_capacity");
+    cr_assert_eq(json_object_array_length(over), 2);
+    cr_assert_str_eq(json_object_get_string(json_object_array_get_idx(over, 0)), "node1");
+    cr_assert_str_eq(json_object_get_string(json_object_array_get_idx(over, 1)), "node2");
+    cr_assert_eq(json_object_get_int64(get(root, "vms_without_room")), 1);
     json_object *bad = get(root, "hosts_whose_loss_cannot_be_absorbed");
-    cr_assert_eq(json_object_array_length(bad), 2);
+    cr_assert_eq(json_object_array_length(bad), 3);
     cr_assert_str_eq(json_object_get_string(json_object_array_get_idx(bad, 0)), "node1");
-    cr_assert_str_eq(json_object_get_string(json_object_array_get_idx(bad, 1)), "node2");
     cr_assert_not(json_object_get_boolean(get(root, "rack_loss_absorbed")));
     cr_assert_str_eq(json_object_get_string(json_object_array_get_idx(get(root, "racks_whose_loss_cannot_be_absorbed"),
                                                                       0)),
                      "r1");
     json_object *f = json_object_array_get_idx(get(root, "fit"), 0);
     cr_assert(json_object_is_type(get(f, "more_keeping_n_plus_1"), json_type_null));
+    cr_assert_eq(json_object_get_int64(get(f, "more")), 0);
     json_object_put(root);
 }
 
@@ -188,11 +195,11 @@ Test(capacity, module_answers_directly, .timeout = 60)
     cr_assert_eq(nracks, 2);
     cr_assert_eq(racks->len, 0);
     g_ptr_array_free(racks, TRUE);
-    int64_t more, keep;
-    capacity_fit(c, (capacity_size){ 16.0 * (1 << 30), 2 }, &more, &keep);
-    cr_assert(more == 8 && keep == 4, "%" G_GINT64_FORMAT " / %" G_GINT64_FORMAT, more, keep);
-    capacity_fit(c, (capacity_size){ 32.0 * (1 << 30), 4 }, &more, &keep);
-    cr_assert(more == 4 && keep == 2, "%" G_GINT64_FORMAT " / %" G_GINT64_FORMAT, more, keep);
+    capacity_fit_result fr;
+    capacity_fit(c, (capacity_size){ 16.0 * (1 << 30), 2, 0 }, &fr);
+    cr_assert(fr.more == 8 && fr.keeping == 4, "%" G_GINT64_FORMAT " / %" G_GINT64_FORMAT, fr.more, fr.keeping);
+    capacity_fit(c, (capacity_size){ 32.0 * (1 << 30), 4, 0 }, &fr);
+    cr_assert(fr.more == 4 && fr.keeping == 2, "%" G_GINT64_FORMAT " / %" G_GINT64_FORMAT, fr.more, fr.keeping);
     GArray *sizes = capacity_sizes(sc);
     cr_assert_eq(sizes->len, 1, "one size: 16 GiB, 2 vCPUs");
     g_array_free(sizes, TRUE);
@@ -239,6 +246,99 @@ Test(capacity, the_storage_server_offers_nothing)
     GArray *cand = capacity_drain_candidates(c);
     cr_assert_eq(cand->len, 2);
     g_array_free(cand, TRUE);
+    capacity_free(c);
+    scenario_free(sc);
+}
+
+/* Three hosts of 64 GiB and 2 cores (8 vCPUs at 4 per core); `vms` on a,
+ * `storage` and each host's `disk` as given. */
+static capacity *cap_of(const char *vms, const char *storage, const char *disk, scenario **sc)
+{
+    g_autofree char *text = g_strdup_printf(
+        "{\"golive\":1,\"networks\":[{\"name\":\"lan\"}],\"storage\":%s,\"hosts\":["
+        "{\"name\":\"a\",\"cores\":2,\"memory\":\"64GiB\",%s\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]},"
+        "{\"name\":\"b\",\"cores\":2,\"memory\":\"64GiB\",%s\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]},"
+        "{\"name\":\"c\",\"cores\":2,\"memory\":\"64GiB\",%s\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]}],"
+        "\"vms\":[%s]}",
+        storage, disk, disk, disk, vms);
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    *sc = scenario_load_text("cap.json", text, strlen(text), errors);
+    cr_assert_not_null(*sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
+    g_ptr_array_free(errors, TRUE);
+    return capacity_new(*sc, 1, 4);
+}
+
+#define GiB (1024.0 * 1024 * 1024)
+
+/* Five 16 GiB VMs on a (80 of 64 GiB): the largest excess VM moves to the
+ * roomiest host (b), leaving room for 0 + 3 + 4 = 7 more, not the 8 that
+ * ignoring a's excess would give. */
+Test(capacity, a_host_over_its_memory_counts_its_excess)
+{
+    GString *vms = g_string_new(NULL);
+    for (int i = 0; i < 5; i++)
+        g_string_append_printf(vms, "%s{\"name\":\"v%d\",\"host\":\"a\",\"memory\":\"16GiB\"}", i ? "," : "", i);
+    scenario *sc;
+    capacity *c = cap_of(vms->str, "{\"type\":\"nfs\"}", "", &sc);
+    g_string_free(vms, TRUE);
+    size_t unplaced;
+    const GArray *over = capacity_overfull(c, &unplaced);
+    cr_assert_eq(over->len, 1);
+    cr_assert_eq(g_array_index(over, size_t, 0), 0);
+    cr_assert_eq(unplaced, 0);
+    capacity_fit_result fr;
+    capacity_fit(c, (capacity_size){ 16 * GiB, 1, 0 }, &fr);
+    cr_assert_eq(fr.more, 7);
+    cr_assert_eq(fr.binding, CAPACITY_MEM);
+    capacity_free(c);
+    scenario_free(sc);
+}
+
+/* 4 vCPUs a VM on 8 vCPUs a host: two per host, though memory holds 16. */
+Test(capacity, names_what_binds)
+{
+    scenario *sc;
+    capacity *c = cap_of("", "{\"type\":\"nfs\"}", "", &sc);
+    capacity_fit_result fr;
+    capacity_fit(c, (capacity_size){ 4 * GiB, 4, 0 }, &fr);
+    cr_assert_eq(fr.more, 6);
+    cr_assert_eq(fr.binding, CAPACITY_CPU);
+    cr_assert(fr.fail[CAPACITY_CPU] == 3 && fr.fail[CAPACITY_MEM] == 0, "FAILCPU on every host");
+    cr_assert_eq(fr.pool, -1, "the filer's size is not in the scenario");
+    double cap, used;
+    cr_assert_eq(capacity_disk_totals(c, &cap, &used), CAPACITY_DISKS_UNCHECKED);
+    capacity_free(c);
+    scenario_free(sc);
+}
+
+/* Local disks of 100 GiB: one 60 GiB image per host (FAILDISK). */
+Test(capacity, local_disks_bind)
+{
+    scenario *sc;
+    capacity *c = cap_of("", "{\"type\":\"local\"}", "\"disks\":1,\"disk_size\":\"100GiB\",", &sc);
+    capacity_fit_result fr;
+    capacity_fit(c, (capacity_size){ 4 * GiB, 1, 60 * GiB }, &fr);
+    cr_assert_eq(fr.more, 3);
+    cr_assert_eq(fr.binding, CAPACITY_DISK);
+    cr_assert_eq(fr.fail[CAPACITY_DISK], 3);
+    capacity_free(c);
+    scenario_free(sc);
+}
+
+/* Ceph on 3 hosts of 2 x 1 TiB: 6 TiB raw x 0.95 full ratio / 3 copies =
+ * 1945.6 GiB for images, 19 of 100 GiB; memory would hold 48. */
+Test(capacity, a_ceph_pool_binds)
+{
+    scenario *sc;
+    capacity *c = cap_of("", "{\"type\":\"ceph\"}", "\"disks\":2,\"disk_size\":\"1TiB\",", &sc);
+    capacity_fit_result fr;
+    capacity_fit(c, (capacity_size){ 4 * GiB, 1, 100 * GiB }, &fr);
+    cr_assert_eq(fr.pool, 19);
+    cr_assert_eq(fr.more, 19);
+    cr_assert_eq(fr.binding, CAPACITY_POOL);
+    double cap, used;
+    cr_assert_eq(capacity_disk_totals(c, &cap, &used), CAPACITY_DISKS_POOL);
+    cr_assert_float_eq(cap, 6 * 1024 * GiB * 0.95 / 3, 1);
     capacity_free(c);
     scenario_free(sc);
 }
