@@ -46,7 +46,7 @@ struct batch {
     bool want_trace;
     run_out *outs;
     progress *bar;
-    bool want_links, check;
+    bool want_links, check, show_progress;
     const volatile int *cancel;
     GPtrArray *violations;
     GMutex lock;
@@ -57,6 +57,9 @@ struct batch {
     GPtrArray *risks; /* lint warnings */
     char *fatal;      /* the first run that could not be built: why */
 };
+
+/* A single run's progress: its simulated time, in seconds. */
+static void run_progress(void *arg, sim_time now) { progress_set(arg, (size_t)sim_to_s(now)); }
 
 static void run_one(batch *b, int k)
 {
@@ -91,7 +94,13 @@ static void run_one(batch *b, int k)
         }
         world_sample_links(w, span / 400 > SIM_MS ? span / 400 : SIM_MS);
     }
+    progress *bar = NULL;
+    if (b->sc->runs == 1 && b->show_progress && b->sc->until_set) {
+        bar = progress_new("simulated s", (size_t)sim_to_s(b->sc->until));
+        world_set_progress(w, run_progress, bar);
+    }
     world_run(w);
+    progress_free(bar);
     o->assumed = *world_assumed(w);
     o->end = world_end_time(w);
     o->ran = true;
@@ -201,6 +210,7 @@ batch *batch_run_shard(const scenario *sc, int threads, unsigned flags, const vo
     b->want_trace = flags & BATCH_TRACE;
     b->want_links = flags & BATCH_LINKS;
     bool show_progress = flags & BATCH_PROGRESS;
+    b->show_progress = show_progress;
     b->outs = g_new0(run_out, (size_t)sc->runs);
     b->risks = g_ptr_array_new_with_free_func(g_free);
     lint_scenario(sc, b->risks);
@@ -588,8 +598,30 @@ static json_object *nines(double a)
     return a < 1 ? json_object_new_double(-log10(1 - a)) : NULL;
 }
 
-/* Run 0's five busiest links: peak throughput and how long each ran at 95%
- * of its capacity or more (sampled; NULL without samples). */
+/* Run 0's five busiest links, by utilisation: how long each ran at 95% of
+ * its capacity or more, then the share of its capacity it carried at its
+ * peak (sampled; NULL without samples). Ranking relative to capacity, not by
+ * bytes, puts a draining host's own NIC next to the uplinks that carry far
+ * more. */
+typedef struct {
+    size_t link;
+    double peak, share, saturated;
+} link_use;
+
+static int cmp_link_use(const void *a, const void *b)
+{
+    const link_use *x = a, *y = b;
+    if (x->saturated != y->saturated)
+        return x->saturated < y->saturated ? 1 : -1;
+    if (x->share != y->share)
+        return x->share < y->share ? 1 : -1;
+    if (x->peak != y->peak)
+        return x->peak < y->peak ? 1 : -1;
+    return (x->link > y->link) - (x->link < y->link);
+}
+
+#define BUSIEST_LINKS 5
+
 static json_object *busiest_links(const batch *b)
 {
     if (b->links_summary)
@@ -597,44 +629,32 @@ static json_object *busiest_links(const batch *b)
     const world_link_samples *s = batch_link_samples(b);
     if (!s || s->nt < 2)
         return NULL;
-    enum { TOP = 5 };
-    size_t top[TOP];
-    double peak[TOP];
-    int n = 0;
+    GArray *uses = g_array_new(FALSE, FALSE, sizeof(link_use));
     for (size_t i = 0; i < s->nlinks; i++) {
-        double p = 0;
+        link_use u = { i, 0, 0, 0 };
         for (size_t k = 0; k < s->nt; k++)
-            p = fmax(p, s->transfer[i * s->nt + k] + s->steady[i * s->nt + k]);
-        if (p <= 0)
+            u.peak = fmax(u.peak, s->transfer[i * s->nt + k] + s->steady[i * s->nt + k]);
+        if (u.peak <= 0)
             continue;
-        int at = n < TOP ? n : TOP;
-        while (at > 0 && peak[at - 1] < p)
-            at--;
-        if (at >= TOP)
-            continue;
-        for (int m = (n < TOP ? n : TOP - 1); m > at; m--) {
-            peak[m] = peak[m - 1];
-            top[m] = top[m - 1];
-        }
-        peak[at] = p;
-        top[at] = i;
-        if (n < TOP)
-            n++;
-    }
-    json_object *arr = json_object_new_array();
-    for (int j = 0; j < n; j++) {
-        size_t i = top[j];
-        double sat = 0;
+        u.share = s->capacity[i] > 0 && isfinite(s->capacity[i]) ? u.peak / s->capacity[i] : 0;
         for (size_t k = 0; k + 1 < s->nt; k++)
             if (s->capacity[i] > 0 && s->transfer[i * s->nt + k] + s->steady[i * s->nt + k] >= 0.95 * s->capacity[i])
-                sat += s->t[k + 1] - s->t[k];
+                u.saturated += s->t[k + 1] - s->t[k];
+        g_array_append_val(uses, u);
+    }
+    g_array_sort(uses, cmp_link_use);
+    json_object *arr = json_object_new_array();
+    for (guint j = 0; j < uses->len && j < BUSIEST_LINKS; j++) {
+        const link_use *u = &g_array_index(uses, link_use, j);
         json_object *o = json_object_new_object();
-        json_object_object_add(o, "link", json_object_new_string(s->names[i]));
-        json_object_object_add(o, "capacity_Bps", json_object_new_double(s->capacity[i]));
-        json_object_object_add(o, "peak_Bps", json_object_new_double(peak[j]));
-        json_object_object_add(o, "saturated_seconds", json_object_new_double(sat));
+        json_object_object_add(o, "link", json_object_new_string(s->names[u->link]));
+        json_object_object_add(o, "capacity_Bps", json_object_new_double(s->capacity[u->link]));
+        json_object_object_add(o, "peak_Bps", json_object_new_double(u->peak));
+        json_object_object_add(o, "peak_utilisation", json_object_new_double(u->share));
+        json_object_object_add(o, "saturated_seconds", json_object_new_double(u->saturated));
         json_object_array_add(arr, o);
     }
+    g_array_free(uses, TRUE);
     return arr;
 }
 
@@ -800,14 +820,19 @@ static void summary_text(const batch *b, GString *txt, stats_acc *dt)
                                100 * f.split_brain.lo, 100 * f.split_brain.hi, 100 * f.split_brain_year.mean,
                                100 * f.split_brain_year.lo, 100 * f.split_brain_year.hi);
     json_object *bl = busiest_links(b);
-    for (size_t i = 0; bl && i < json_object_array_length(bl) && i < 3; i++) {
+    for (size_t i = 0; bl && i < json_object_array_length(bl); i++) {
         json_object *o = json_object_array_get_idx(bl, i);
         double sat = json_object_get_double(json_object_object_get(o, "saturated_seconds"));
+        json_object *share = json_object_object_get(o, "peak_utilisation");
         g_autofree char *pk = units_format(UNITS_RATE, json_object_get_double(json_object_object_get(o, "peak_Bps")));
         g_autofree char *st = units_format(UNITS_TIME, sat);
         g_autofree char *satd = sat > 0 ? g_strdup_printf("saturated %s", st) : g_strdup("never saturated");
-        g_string_append_printf(txt, "%s %s: peak %s, %s (run 0)\n", i ? "              " : "busiest links:",
-                               json_object_get_string(json_object_object_get(o, "link")), pk, satd);
+        g_autofree char *pct = share ? g_strdup_printf(" (%.0f%% of its capacity)", 100 * json_object_get_double(share))
+                                     : g_strdup("");
+        if (i == 0)
+            g_string_append(txt, "busiest links (run 0, by time saturated, then by the share of capacity at the peak):\n");
+        g_string_append_printf(txt, "  %s: peak %s%s, %s\n", json_object_get_string(json_object_object_get(o, "link")),
+                               pk, pct, satd);
     }
     if (bl)
         json_object_put(bl);

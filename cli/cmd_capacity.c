@@ -16,6 +16,7 @@
 #include "cli/csv.h"
 #include "cli/load.h"
 #include "cli/output.h"
+#include "cli/progress.h"
 #include "models/capacity.h"
 #include "models/units.h"
 
@@ -69,6 +70,8 @@ static bool parse_size(const char *text, capacity_size *z, char **why)
 }
 
 /* ------------------------------------------------------------------ command */
+
+static void tick(void *bar) { progress_tick(bar); }
 
 static char *size_label(capacity_size z)
 {
@@ -279,10 +282,12 @@ int cli_capacity(int argc, char **argv)
     /* Ganeti's hspace names the resource an allocation failed on */
     static const char *const failname[] = { "FAILMEM", "FAILCPU", "FAILDISK" };
     static const char *const bindname[] = { "memory", "vcpus", "disk", "pool" };
+    progress *fits = progress_new("sizes fitted", sizes->len);
     for (guint k = 0; k < sizes->len; k++) {
         capacity_size z = g_array_index(sizes, capacity_size, k);
         capacity_fit_result fr;
         capacity_fit(cap, z, &fr);
+        progress_tick(fits);
         int64_t fit = fr.more, keep = fr.keeping;
         g_autofree char *label = size_label(z);
         g_autofree char *keep_txt = keep >= 0 ? g_strdup_printf("%" G_GINT64_FORMAT, keep) : g_strdup("-");
@@ -311,6 +316,7 @@ int cli_capacity(int argc, char **argv)
         json_object_object_add(o, "pool_holds", fr.pool >= 0 ? json_object_new_int64(fr.pool) : NULL);
         json_object_array_add(jfit, o);
     }
+    progress_free(fits);
     json_object_object_add(root, "fit", jfit);
 
     /* the drains, evenly spread over the hosts that run VMs */
@@ -321,8 +327,10 @@ int cli_capacity(int argc, char **argv)
         g_array_append_val(chosen, g_array_index(cand, size_t, i * cand->len / want));
     sim_time until = sc->until == SIM_NEVER ? 7 * SIM_DAY : sc->until;
     size_t nd = chosen->len;
-    capacity_drain *dr = capacity_drains(sc, (size_t *)(void *)chosen->data, nd, until,
-                                         threads > 0 ? threads : (int)g_get_num_processors());
+    progress *bar = progress_new("drains", nd);
+    capacity_drain *dr = capacity_drains_ticking(sc, (size_t *)(void *)chosen->data, nd, until,
+                                                 threads > 0 ? threads : (int)g_get_num_processors(), tick, bar);
+    progress_free(bar);
 
     GString *csv = g_string_new("host,vms,moved,window_s,downtime_max_s\n");
     json_object *jd = json_object_new_array();

@@ -92,7 +92,7 @@ static void line(GString *out, sim_time t, const char *fmt, ...)
 static bool is_cause(const char *kind)
 {
     return !strcmp(kind, "fail") || !strcmp(kind, "repair") || !strcmp(kind, "partition") || !strcmp(kind, "heal") ||
-           !strcmp(kind, "drain") || !strcmp(kind, "migration-start");
+           !strcmp(kind, "drain") || !strcmp(kind, "undrain") || !strcmp(kind, "migration-start");
 }
 
 static void narrate(GString *out, const scenario *sc, world *w, const rec *r)
@@ -154,6 +154,8 @@ static void narrate(GString *out, const scenario *sc, world *w, const rec *r)
         line(out, r->t, "the network heals: every host reaches every other again.");
     } else if (!strcmp(k, "drain")) {
         line(out, r->t, "%s is drained for maintenance: every VM on it is moved away.", s);
+    } else if (!strcmp(k, "undrain")) {
+        line(out, r->t, "%s is back from maintenance: it may receive VMs again.", s);
     } else if (!strcmp(k, "io-blocked") || !strcmp(k, "io-error") || !strcmp(k, "io-frozen")) {
         const char *what = !strcmp(k, "io-error") ? "IO now fails" : !strcmp(k, "io-frozen") ? "IO is frozen"
                                                                                                : "IO waits";

@@ -56,6 +56,22 @@ void progress_tick(progress *p)
     g_mutex_unlock(&p->lock);
 }
 
+void progress_set(progress *p, size_t done)
+{
+    if (!p)
+        return;
+    if (done > p->total)
+        done = p->total;
+    g_atomic_int_set(&p->done, (gint)done);
+    gint64 now = g_get_monotonic_time();
+    g_mutex_lock(&p->lock);
+    if (now - p->last >= 100000) {
+        p->last = now;
+        draw(p, done, now);
+    }
+    g_mutex_unlock(&p->lock);
+}
+
 void progress_free(progress *p)
 {
     if (!p)

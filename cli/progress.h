@@ -13,6 +13,8 @@ typedef struct progress progress;
  * has at least two items. */
 progress *progress_new(const char *what, size_t total);
 void progress_tick(progress *p);
+/* Sets how much is done (a single run's simulated time, say). */
+void progress_set(progress *p, size_t done);
 /* Clears the bar. */
 void progress_free(progress *p);
 

@@ -254,6 +254,8 @@ typedef struct {
     gint next;
     size_t n;
     capacity_drain *out; /* per drained host, .host set */
+    void (*tick)(void *arg);
+    void *tick_arg;
 } drain_job;
 
 static gpointer drain_worker(gpointer arg)
@@ -297,6 +299,8 @@ static gpointer drain_worker(gpointer arg)
         d->downtime_max_s = worst;
         d->assumed = *world_assumed(w);
         world_free(w);
+        if (j->tick)
+            j->tick(j->tick_arg);
     }
     return NULL;
 }
@@ -586,7 +590,14 @@ GArray *capacity_drain_candidates(const capacity *c)
 
 capacity_drain *capacity_drains(const scenario *sc, const size_t *hosts, size_t n, sim_time until, int threads)
 {
-    drain_job job = { .sc = sc, .until = until, .n = n, .out = g_new0(capacity_drain, n ? n : 1) };
+    return capacity_drains_ticking(sc, hosts, n, until, threads, NULL, NULL);
+}
+
+capacity_drain *capacity_drains_ticking(const scenario *sc, const size_t *hosts, size_t n, sim_time until, int threads,
+                                        void (*tick)(void *arg), void *arg)
+{
+    drain_job job = { .sc = sc, .until = until, .n = n, .out = g_new0(capacity_drain, n ? n : 1), .tick = tick,
+                      .tick_arg = arg };
     for (size_t k = 0; k < n; k++)
         job.out[k].host = hosts[k];
     int nt = threads > 0 ? threads : 1;

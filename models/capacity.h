@@ -80,5 +80,8 @@ typedef struct {
  * timeline (no other event, no random failure), until `until`; in
  * `threads` threads. Results in the order of hosts (g_free them). */
 capacity_drain *capacity_drains(const scenario *sc, const size_t *hosts, size_t n, sim_time until, int threads);
+/* The same, calling tick(arg) from the worker threads as each drain ends. */
+capacity_drain *capacity_drains_ticking(const scenario *sc, const size_t *hosts, size_t n, sim_time until, int threads,
+                                        void (*tick)(void *arg), void *arg);
 
 #endif

@@ -1034,7 +1034,7 @@ static void load_vms(ctx *c, scenario *s, json_object *root)
 /* ------------------------------------------------------------------ events, failures */
 
 static const char *const action_names[] = {
-    "migrate", "drain", "fail", "repair", "partition", "heal", "cancel", "set", NULL,
+    "migrate", "drain", "fail", "repair", "partition", "heal", "cancel", "set", "undrain", NULL,
 };
 
 /* Parses a target: "host:NAME", "nic:HOST/NETWORK", "network:NAME",
@@ -1154,7 +1154,8 @@ static void load_event(ctx *c, scenario *s, json_object *o)
             err_at(c, "to", "VM \"%s\" already runs on \"%s\"", s->vms[ev->vm].name, s->hosts[ev->to].name);
         break;
     }
-    case EV_DRAIN: {
+    case EV_DRAIN:
+    case EV_UNDRAIN: {
         static const char *const k[] = { "at", "action", "host", "rack", NULL };
         check_keys(c, o, k);
         ev->rack = -1;

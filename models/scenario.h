@@ -129,7 +129,7 @@ typedef struct {
 } scn_vm;
 
 typedef enum {
-    EV_MIGRATE, EV_DRAIN, EV_FAIL, EV_REPAIR, EV_PARTITION, EV_HEAL, EV_CANCEL, EV_SET,
+    EV_MIGRATE, EV_DRAIN, EV_FAIL, EV_REPAIR, EV_PARTITION, EV_HEAL, EV_CANCEL, EV_SET, EV_UNDRAIN,
 } scn_action;
 
 /* A failure target, resolved at load time: what `fail` and `repair`

@@ -1027,12 +1027,38 @@ static void on_event(sim *s, void *arg)
     case EV_MIGRATE:
         operator_move(w, ev->vm, ev->to);
         break;
+    case EV_UNDRAIN: {
+        /* back from maintenance: it may receive VMs again; nothing moves
+         * back by itself unless the cluster manager decides so */
+        int rack = ev->rack >= 0 ? sc->hosts[ev->rack].rack_id : -1;
+        const char *name = rack >= 0 ? sc->hosts[ev->rack].rack : sc->hosts[ev->host].name;
+        bool any = false;
+        for (size_t h = 0; h < sc->nhosts; h++)
+            if ((rack >= 0 ? sc->hosts[h].rack_id == rack : (int)h == ev->host) && w->draining[h]) {
+                w->draining[h] = false;
+                any = true;
+                if (w->co && w->co->unstandby)
+                    w->co->unstandby(w->cl, w, (int)h);
+            }
+        if (!any)
+            world_warn(w, "at %.9g s, undrain of %s, which is not drained: nothing to undo", sim_to_s(sim_now(w->s)),
+                       name);
+        world_note(w, "undrain", name, NULL);
+        break;
+    }
     case EV_DRAIN: {
         /* a whole rack, or one host: none of them receives VMs meanwhile */
         int rack = ev->rack >= 0 ? sc->hosts[ev->rack].rack_id : -1;
+        bool fresh = false;
         for (size_t h = 0; h < sc->nhosts; h++)
-            if (rack >= 0 ? sc->hosts[h].rack_id == rack : (int)h == ev->host)
+            if (rack >= 0 ? sc->hosts[h].rack_id == rack : (int)h == ev->host) {
+                fresh |= !w->draining[h];
                 w->draining[h] = true;
+            }
+        if (!fresh)
+            world_warn(w, "at %.9g s, drain of %s, which is already drained (an undrain ends a drain): its VMs are "
+                          "moved away again if any came back",
+                       sim_to_s(sim_now(w->s)), rack >= 0 ? sc->hosts[ev->rack].rack : sc->hosts[ev->host].name);
         world_note(w, "drain", rack >= 0 ? sc->hosts[ev->rack].rack : sc->hosts[ev->host].name, NULL);
         if (w->co && w->co->standby && w->co->standby(w->cl, w))
             break; /* the cluster moves them (standby) */
@@ -1223,6 +1249,8 @@ size_t world_check(world *w, GPtrArray *v)
 }
 
 sim_time world_end_time(const world *w) { return w->end; }
+
+void world_set_progress(world *w, sim_progress_fn fn, void *arg) { sim_set_progress(w->s, fn, arg); }
 
 void world_stop_when_settled(world *w)
 {

@@ -68,6 +68,8 @@ void world_link_samples_free(world_link_samples *s);
 /* Why the run stopped early: NULL when it reached its end, "max_events"
  * (the event budget ran out), "interrupted" (the cancel flag). */
 const char *world_stop_reason(const world *w);
+/* A progress callback while running (see sim_set_progress). */
+void world_set_progress(world *w, sim_progress_fn fn, void *arg);
 /* The cancel flag checked while running (see sim_set_cancel). */
 void world_set_cancel(world *w, const volatile int *flag);
 /* Every migration's sweeps start at q (0..1) of their regions instead of

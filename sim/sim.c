@@ -10,6 +10,8 @@ struct sim {
     uint64_t nevents, max_events, reversals;
     const volatile int *cancel;
     bool idle_stop;     /* sim_set_idle */
+    sim_progress_fn progress;
+    void *progress_arg;
     size_t idle_background;
     rng_streams *rng;
     trace *tr;
@@ -69,6 +71,12 @@ void sim_set_idle(sim *s, bool on, size_t background)
     s->idle_background = background;
 }
 void sim_set_cancel(sim *s, const volatile int *flag) { s->cancel = flag; }
+
+void sim_set_progress(sim *s, sim_progress_fn fn, void *arg)
+{
+    s->progress = fn;
+    s->progress_arg = arg;
+}
 uint64_t sim_time_reversals(const sim *s) { return s->reversals; }
 uint64_t sim_events_run(const sim *s) { return s->nevents; }
 size_t sim_events_pending(const sim *s) { return evq_size(s->q); }
@@ -79,8 +87,12 @@ sim_run_result sim_run(sim *s, sim_time until)
     for (;;) {
         if (s->idle_stop && evq_size(s->q) <= s->idle_background)
             return SIM_RUN_EMPTY;
-        if (s->cancel && (s->nevents & 4095) == 0 && *s->cancel)
-            return SIM_RUN_CANCELLED;
+        if ((s->nevents & 4095) == 0) {
+            if (s->cancel && *s->cancel)
+                return SIM_RUN_CANCELLED;
+            if (s->progress)
+                s->progress(s->progress_arg, s->now);
+        }
         if (s->max_events && s->nevents >= s->max_events && evq_peek_time(s->q) <= until)
             return SIM_RUN_MAX_EVENTS;
         sim_time t;

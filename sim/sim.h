@@ -50,6 +50,11 @@ sim_run_result sim_run(sim *s, sim_time until);
 /* From inside a callback: sim_run returns once the callback does. */
 void sim_stop(sim *s);
 
+/* Called every few thousand events with the clock (for a progress display;
+ * it must not touch the sim). NULL: none. */
+typedef void (*sim_progress_fn)(void *arg, sim_time now);
+void sim_set_progress(sim *s, sim_progress_fn fn, void *arg);
+
 /* With on, sim_run returns SIM_RUN_EMPTY, the clock left at the last event
  * run, as soon as no more than `background` events are pending: those of
  * timers that only re-arm themselves (a sampler), so that nothing else can

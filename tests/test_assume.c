@@ -311,3 +311,36 @@ Test(assume, every_cited_source_is_in_the_repository)
         check_citations(dirs[i], sources, &n);
     cr_assert_gt(n, 100, "only %d citations found: the pattern is broken", n);
 }
+
+/* Rolling maintenance: a drained host takes VMs again after its undrain;
+ * a second drain of a drained host, and an undrain of one that is not,
+ * are said. */
+Test(assume, undrain_ends_a_drain)
+{
+    const char *text =
+        "{\"golive\":1,\"until\":\"10min\",\"networks\":[{\"name\":\"lan\",\"latency\":\"50us\"}],"
+        "\"hosts\":[{\"name\":\"a\",\"memory\":\"8GiB\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]},"
+        "{\"name\":\"b\",\"memory\":\"8GiB\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]},"
+        "{\"name\":\"c\",\"memory\":\"4GiB\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]}],"
+        "\"vms\":[{\"name\":\"v1\",\"host\":\"a\",\"memory\":\"1GiB\"}],"
+        "\"events\":[{\"at\":\"1s\",\"action\":\"drain\",\"host\":\"a\"},"
+        "{\"at\":\"60s\",\"action\":\"drain\",\"host\":\"a\"},"
+        "{\"at\":\"100s\",\"action\":\"undrain\",\"host\":\"a\"},"
+        "{\"at\":\"120s\",\"action\":\"undrain\",\"host\":\"c\"},"
+        "{\"at\":\"200s\",\"action\":\"drain\",\"host\":\"b\"}]}";
+    scenario *sc;
+    world *w = support_run(text, &sc);
+    cr_assert_eq(world_nmigrations(w), 2);
+    cr_assert_str_eq(sc->hosts[world_migration(w, 0)->to].name, "b", "the roomiest host");
+    cr_assert_str_eq(sc->hosts[world_migration(w, 1)->to].name, "a", "back on a, undrained, the roomiest again");
+    cr_assert_eq(world_vm_host(w, 0), 0);
+    const GPtrArray *ws = world_warnings(w);
+    bool again = false, not_drained = false;
+    for (guint i = 0; i < ws->len; i++) {
+        again |= strstr(g_ptr_array_index(ws, i), "a, which is already drained") != NULL;
+        not_drained |= strstr(g_ptr_array_index(ws, i), "undrain of c, which is not drained") != NULL;
+    }
+    cr_assert(again && not_drained);
+    world_free(w);
+    scenario_free(sc);
+}

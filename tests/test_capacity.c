@@ -6,6 +6,7 @@
 #include <glib.h>
 #include <json-c/json.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "models/capacity.h"
@@ -341,4 +342,28 @@ Test(capacity, a_ceph_pool_binds)
     cr_assert_float_eq(cap, 6 * 1024 * GiB * 0.95 / 3, 1);
     capacity_free(c);
     scenario_free(sc);
+}
+
+/* On a terminal, capacity shows its progress (drains on stderr); piped, it
+ * writes none. script(1) (bsdutils, an essential Debian package) gives it a
+ * terminal. */
+Test(capacity, shows_progress_on_a_terminal_only, .timeout = 120)
+{
+    const char *bin = getenv("GOLIVE_BIN");
+    cr_assert_not_null(bin);
+    g_autofree char *cmd = g_strdup_printf("%s capacity scenarios/datacenter-rack-drain.json --drains 4 -q", bin);
+    g_autofree char *out = NULL, *err = NULL;
+    int status;
+    const char *argv[] = { "script", "-qec", cmd, "/dev/null", NULL };
+    cr_assert(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, NULL),
+              "script(1) is needed (package bsdutils)");
+    cr_assert(strstr(out, "drains") && strstr(out, "ETA"), "no progress on a terminal: %s", out);
+    char *o, *e;
+    cr_assert_eq(support_golive((const char *[]){ "capacity", "scenarios/datacenter-rack-drain.json", "--drains", "4",
+                                                  "-q", NULL },
+                                &o, &e),
+                 0);
+    cr_assert(!strstr(e, "ETA"), "progress on a pipe: %s", e);
+    g_free(o);
+    g_free(e);
 }

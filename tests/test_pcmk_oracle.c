@@ -74,6 +74,8 @@ static const situation cases[] = {
         { "v1", 4, 0, true, "n1", NULL, true }, { "v2", 6, 0, true, "n2" }, { "v3", 2, 0, true, "n3" } } },
     { "drain (standby) of a node: each VM to the emptiest node, live when allowed", "n1=16:S n2=16:O n3=16:O",
       .vms = { { "v1", 4, 0, true, "n1" }, { "v2", 4, 0, false, "n1" }, { "v3", 4, 0, true, "n1" } } },
+    { "a drained node back online (undrain): its former VMs stay where they are", "n1=16:O n2=16:O n3=16:O",
+      .vms = { { "v1", 4, 0, true, "n2" }, { "v2", 4, 0, false, "n3" }, { "v3", 4, 0, true, "n2" } } },
     { "drain with migration-limit 1: still one transition (the limit is the controller's)",
       "n1=16:S n2=16:O n3=16:O", .migration_limit = 1, .vms = {
         { "v1", 4, 0, false, "n1" }, { "v2", 4, 0, false, "n1" }, { "v3", 4, 0, false, "n1" } } },

@@ -30,6 +30,8 @@ typedef struct cluster_ops {
      * maintenance mode, with virsh). */
     bool (*operator_move)(void *cl, world *w, int vm, int to);
     bool (*standby)(void *cl, world *w);
+    /* Host h leaves standby (an undrain): it may receive VMs again. */
+    void (*unstandby)(void *cl, world *w, int h);
     /* A move the world carried out for it ended (see world_migrate). */
     void (*move_ended)(void *cl, world *w, const mig_result *r);
     /* Moves it still has to start (a drain is not settled before). */

@@ -1043,6 +1043,16 @@ static bool pcmk_standby(void *cl, world *w)
     return true;
 }
 
+/* crm node online: a node attribute changed, so the DC runs a transition
+ * (resources may move back, as the scheduler decides). */
+static void pcmk_unstandby(void *cl, world *w, int h)
+{
+    pcmk *p = cl;
+    (void)w;
+    if (!p->sc->cluster.maintenance_mode && p->part[h] >= 0)
+        transition(p, p->part[h]);
+}
+
 static void pcmk_stop(void *cl, world *w)
 {
     pcmk *p = cl;
@@ -1079,6 +1089,7 @@ const cluster_ops pacemaker_cluster = {
     .fence = pcmk_fence,
     .operator_move = pcmk_operator_move,
     .standby = pcmk_standby,
+    .unstandby = pcmk_unstandby,
     .move_ended = pcmk_move_ended,
     .queued = pcmk_queued,
     .stop = pcmk_stop,
