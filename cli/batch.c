@@ -418,6 +418,29 @@ static double simulated_seconds(const batch *b)
 
 double batch_simulated_seconds(const batch *b) { return simulated_seconds(b); }
 
+static double unavailable(const batch *b, int k, int vm, double *by_cause);
+
+const char *const batch_cause_names[BATCH_CAUSES] = { "vm-down", "quorum-lost", "io-frozen", "io-error", "io-blocked",
+                                                      "migration" };
+G_STATIC_ASSERT(G_N_ELEMENTS(unavailable_kinds) == BATCH_CAUSES + 1);
+
+void batch_unavailable_by_cause(const batch *b, double *out)
+{
+    const scenario *sc = b->sc;
+    int runs = b->nruns > 0 ? b->nruns : 1;
+    double causes[BATCH_CAUSES + 1];
+    memset(out, 0, BATCH_CAUSES * sizeof *out);
+    for (int k = 0; k < runs && sc->nvms; k++) {
+        double years = run_seconds(b, k) / sim_to_s(SIM_YEAR);
+        for (size_t i = 0; i < sc->nvms; i++) {
+            memset(causes, 0, sizeof causes);
+            unavailable(b, k, (int)i, causes);
+            for (int c = 0; c < BATCH_CAUSES; c++)
+                out[c] += causes[c] / years / (double)sc->nvms / runs;
+        }
+    }
+}
+
 static double unavailable(const batch *b, int k, int vm, double *by_cause)
 {
     double T = run_seconds(b, k);

@@ -60,6 +60,12 @@ GPtrArray *batch_warnings(const batch *b);
 /* The defaults the runs used (models/assume.h): summed, and per default
  * the number of runs that used it (runs_with: ASSUME_N counters). */
 void batch_assumed(const batch *b, assume_counts *total, uint32_t *runs_with);
+/* Causes of unavailability, in the order of the report's seconds_by_cause. */
+#define BATCH_CAUSES 6
+extern const char *const batch_cause_names[BATCH_CAUSES];
+/* Seconds a VM is unavailable per year, mean over VMs and runs, by cause
+ * (causes may overlap: their sum can exceed the union). */
+void batch_unavailable_by_cause(const batch *b, double *per_vm_year);
 /* The mean time the runs covered (s): `until`, or when nothing was left. */
 double batch_simulated_seconds(const batch *b);
 
