@@ -41,6 +41,7 @@ typedef struct {
     batch_figures f;
     double converged;  /* completed / started migrations */
     double total_mean, client_mean;
+    double window_mean; /* maintenance window: first migration start to last end, mean over runs */
     json_object *assumed; /* the report's "assumed" block of this point */
 } point;
 
@@ -123,6 +124,52 @@ static bool set_path(json_object *root, const char *path, json_object *value, ch
     return false;
 }
 
+/* The value at a JSON path of names and [N] indexes, NULL if none. */
+static json_object *get_path(json_object *root, const char *path)
+{
+    json_object *cur = root;
+    g_auto(GStrv) parts = g_strsplit(path, ".", -1);
+    for (size_t i = 0; parts[i] && cur; i++) {
+        char *br = strchr(parts[i], '[');
+        g_autofree char *name = br ? g_strndup(parts[i], (gsize)(br - parts[i])) : g_strdup(parts[i]);
+        if (!json_object_is_type(cur, json_type_object) || !json_object_object_get_ex(cur, name, &cur))
+            return NULL;
+        while (br && cur) {
+            char *end;
+            long k = strtol(br + 1, &end, 10);
+            if (*end != ']' || !json_object_is_type(cur, json_type_array) || k < 0 ||
+                (size_t)k >= json_object_array_length(cur))
+                return NULL;
+            cur = json_object_array_get_idx(cur, (size_t)k);
+            br = strchr(end, '[');
+        }
+    }
+    return cur;
+}
+
+/* The concrete paths a key names: each "[*]" stands for every index of
+ * its array in the scenario ("hosts[*].nics[1].bandwidth"). */
+static bool expand_key(json_object *root, const char *path, GPtrArray *out, char **why)
+{
+    const char *star = strstr(path, "[*]");
+    if (!star) {
+        g_ptr_array_add(out, g_strdup(path));
+        return true;
+    }
+    g_autofree char *head = g_strndup(path, (gsize)(star - path));
+    json_object *arr = get_path(root, head);
+    if (!json_object_is_type(arr, json_type_array) || json_object_array_length(arr) == 0) {
+        *why = g_strdup_printf("\"%s\" is not a non-empty array of the scenario", head);
+        return false;
+    }
+    for (size_t i = 0; i < json_object_array_length(arr); i++) {
+        g_autofree char *one = g_strdup_printf("%s[%zu]%s", head, i, star + 3);
+        if (!expand_key(root, one, out, why))
+            return false;
+    }
+    return true;
+}
+
 /* The value in base units and its unit, for plotting; NAN if not a quantity. */
 static double numeric(const char *v, const char **unit)
 {
@@ -179,6 +226,21 @@ static void run_point(gpointer data, gpointer user)
                 cli += sim_to_s(m->client_downtime);
             }
         }
+    double win = 0;
+    int nwin = 0;
+    for (int k = 0; k < p->sc->runs; k++) {
+        sim_time first = -1, last = -1;
+        for (size_t i = 0; i < batch_nmigrations(p->b, k); i++) {
+            const mig_result *m = batch_migration(p->b, k, i);
+            first = first < 0 || m->start < first ? m->start : first;
+            last = m->end > last ? m->end : last;
+        }
+        if (first >= 0 && last >= first) {
+            win += sim_to_s(last - first);
+            nwin++;
+        }
+    }
+    p->window_mean = nwin ? win / nwin : NAN;
     p->converged = started ? (double)done / (double)started : NAN;
     p->total_mean = done ? tot / (double)done : NAN;
     p->client_mean = done ? cli / (double)done : NAN;
@@ -210,23 +272,124 @@ static bool save_chart(chart *c, const char *dir, const char *name, const char *
     return ok;
 }
 
+/* What a sweep can show per point. */
+typedef enum { M_DOWNTIME, M_TOTAL, M_CLIENT, M_CONVERGED, M_AVAILABILITY, M_UNAVAILABLE, M_SPLIT_BRAIN, M_WINDOW, M_N } metric;
+
+static const struct {
+    const char *name, *file, *title, *label, *unit;
+    bool migration; /* about migrations: the convergence boundary applies */
+} metrics[M_N] = {
+    [M_DOWNTIME] = { "downtime", "sweep-downtime", "Migration downtime", "mean downtime", "s", true },
+    [M_TOTAL] = { "total", "sweep-total-time", "Total migration time", "mean total time", "s", true },
+    [M_CLIENT] = { "client", "sweep-client-downtime", "Client-perceived downtime", "mean client downtime", "s", true },
+    [M_CONVERGED] = { "converged", "sweep-converged", "Share of migrations that converge", "converged", "%", true },
+    [M_AVAILABILITY] = { "availability", "sweep-availability", "VM availability", "nines", NULL, false },
+    [M_UNAVAILABLE] = { "unavailable", "sweep-unavailable", "Unavailable time per VM-year", "unavailable per VM-year",
+                        "s", false },
+    [M_SPLIT_BRAIN] = { "split-brain", "sweep-split-brain", "Split brain per year", "P(split brain in a year)", "%",
+                        false },
+    [M_WINDOW] = { "window", "sweep-window", "Maintenance window (first migration start to last end)", "mean window",
+                   "s", true },
+};
+
+static double metric_of(const point *p, metric m)
+{
+    switch (m) {
+    case M_DOWNTIME: return p->f.downtime.mean;
+    case M_TOTAL: return p->total_mean;
+    case M_CLIENT: return p->client_mean;
+    case M_CONVERGED: return p->converged;
+    case M_AVAILABILITY: return p->f.availability.mean < 1 ? -log10(1 - p->f.availability.mean) : NAN;
+    case M_UNAVAILABLE: return p->f.unavailable_s.mean;
+    case M_SPLIT_BRAIN: return p->f.split_brain_year.mean;
+    case M_WINDOW: return p->window_mean;
+    case M_N: break;
+    }
+    return NAN;
+}
+
+static int metric_find(const char *name)
+{
+    for (int m = 0; m < M_N; m++)
+        if (!strcmp(metrics[m].name, name))
+            return m;
+    return -1;
+}
+
+/* What the swept question is about: the cluster's or the storage's
+ * settings and the failures ask about availability and split brain; the
+ * rest (migration settings, links, dirtying) about the migrations. */
+static void default_metrics(GPtrArray *keys, bool *want)
+{
+    bool design = false;
+    for (guint k = 0; k < keys->len; k++) {
+        const char *key = ((sweep_key *)g_ptr_array_index(keys, k))->key;
+        design |= g_str_has_prefix(key, "cluster.") || g_str_has_prefix(key, "storage.") ||
+                  g_str_has_prefix(key, "failures") || g_str_has_prefix(key, "until");
+    }
+    memset(want, 0, M_N * sizeof *want);
+    if (design)
+        want[M_AVAILABILITY] = want[M_SPLIT_BRAIN] = true;
+    else
+        want[M_DOWNTIME] = want[M_TOTAL] = true;
+}
+
 /* Positive values spanning a factor of 8 or more read best on a log axis. */
 static bool geometric(const sweep_key *k)
 {
     double mn = INFINITY, mx = 0;
+    size_t n = 0;
     for (guint i = 0; i < k->values->len; i++) {
+        if (isnan(k->num[i]))
+            continue; /* "unlimited" */
         if (!(k->num[i] > 0))
             return false;
         mn = fmin(mn, k->num[i]);
         mx = fmax(mx, k->num[i]);
+        n++;
     }
-    return k->values->len > 2 && mx >= 8 * mn;
+    return n > 2 && mx >= 8 * mn;
 }
 
-/* One key: downtime and total time against it. Two keys: heatmaps of both
- * with the convergence boundary (half the migrations converge) drawn. */
-static bool sweep_plots(const char *name, GPtrArray *keys, point *pts, size_t npts, const char *dir, const char *fmt,
-                        GString *txt)
+/* Where each value of a key goes on its axis: its number, and "unlimited"
+ * past the largest (a step further on the axis's scale). A key with other
+ * words among its values (an enum: "dont-care", "resource-only") is
+ * categorical: value i at i, every tick named (false). */
+static bool positions(const sweep_key *k, bool log, double *pos)
+{
+    bool words = false;
+    for (guint i = 0; i < k->values->len; i++)
+        words |= !isfinite(k->num[i]) && strcmp(g_ptr_array_index(k->values, i), "unlimited");
+    if (words) {
+        for (guint i = 0; i < k->values->len; i++)
+            pos[i] = i;
+        return false;
+    }
+    double mn = INFINITY, mx = -INFINITY;
+    size_t n = 0;
+    for (guint i = 0; i < k->values->len; i++)
+        if (isfinite(k->num[i])) {
+            mn = fmin(mn, k->num[i]);
+            mx = fmax(mx, k->num[i]);
+            n++;
+        }
+    for (guint i = 0; i < k->values->len; i++) {
+        if (isfinite(k->num[i]))
+            pos[i] = k->num[i];
+        else if (n > 0)
+            pos[i] = log ? mx * 2 : mx + (n > 1 ? (mx - mn) / (double)(n - 1) : fmax(1, fabs(mx)));
+        else
+            pos[i] = i; /* "unlimited" alone */
+    }
+    return true;
+}
+
+/* One key: a line per metric against it. Two keys: a heatmap per metric
+ * (cells named by the values as typed) with the convergence boundary (half
+ * the migrations converge) for migration metrics, and the convergence
+ * share itself. */
+static bool sweep_plots(const char *name, GPtrArray *keys, point *pts, size_t npts, const bool *want, const char *dir,
+                        const char *fmt, GString *txt)
 {
     if (g_mkdir_with_parents(dir, 0777) != 0) {
         fprintf(stderr, "golive sweep: %s: cannot create the directory\n", dir);
@@ -234,65 +397,44 @@ static bool sweep_plots(const char *name, GPtrArray *keys, point *pts, size_t np
     }
     sweep_key *k0 = g_ptr_array_index(keys, 0);
     size_t n0 = k0->values->len;
-    for (size_t i = 0; i < n0; i++)
-        if (!isfinite(k0->num[i])) {
-            g_string_append_printf(txt, "no plot: the values of %s are not numbers or quantities\n", k0->key);
-            return true;
-        }
+    bool log0 = geometric(k0);
+    g_autofree double *x0 = g_new(double, n0);
+    bool num0 = positions(k0, log0, x0);
+    log0 &= num0;
     if (keys->len == 1) {
-        for (int which = 0; which < 2; which++) {
-            chart *c = chart_new(CHART_XY, which ? "Total migration time" : "Migration downtime");
-            chart_axis(c, 'x', k0->key, k0->unit, geometric(k0));
-            chart_axis(c, 'y', which ? "total time (mean)" : "downtime (mean)", "s", false);
-            double *x = g_new(double, n0), *y = g_new(double, n0);
+        for (int m = 0; m < M_N; m++) {
+            if (!want[m])
+                continue;
+            chart *c = chart_new(CHART_XY, metrics[m].title);
+            chart_axis(c, 'x', k0->key, num0 ? k0->unit : NULL, log0);
+            chart_axis(c, 'y', metrics[m].label, metrics[m].unit, false);
+            for (size_t i = 0; i < n0; i++)
+                if (!num0 || !isfinite(k0->num[i])) /* "unlimited", or a word: named where it sits */
+                    chart_tick_label(c, 'x', x0[i], g_ptr_array_index(k0->values, i), !num0);
+            if (!num0)
+                chart_range(c, 'x', -0.5, (double)n0 - 0.5);
+            double *x = g_new(double, npts), *y = g_new(double, npts);
             for (size_t i = 0; i < npts; i++) {
-                x[i] = k0->num[pts[i].idx[0]];
-                y[i] = which ? pts[i].total_mean : pts[i].f.downtime.mean;
+                x[i] = x0[pts[i].idx[0]];
+                y[i] = metric_of(&pts[i], (metric)m);
             }
             chart_series(c, name, x, y, npts, false);
             g_free(x);
             g_free(y);
-            if (!save_chart(c, dir, which ? "sweep-total-time" : "sweep-downtime", fmt, txt))
+            if (!save_chart(c, dir, metrics[m].file, fmt, txt))
                 return false;
         }
         return true;
     }
     sweep_key *k1 = g_ptr_array_index(keys, 1);
     size_t n1 = k1->values->len;
-    for (size_t j = 0; j < n1; j++)
-        if (!isfinite(k1->num[j])) {
-            g_string_append_printf(txt, "no plot: the values of %s are not numbers or quantities\n", k1->key);
-            return true;
-        }
+    bool log1 = geometric(k1);
+    g_autofree double *x1 = g_new(double, n1);
+    log1 &= positions(k1, log1, x1);
+    log0 &= true;
     if (keys->len > 2)
         g_string_append_printf(txt, "heatmaps over the first two keys, at the first value of the others\n");
-    for (int which = 0; which < 2; which++) {
-        double *z = g_new(double, n0 * n1), *conv = g_new(double, n0 * n1);
-        for (size_t i = 0; i < n0 * n1; i++)
-            z[i] = conv[i] = NAN;
-        for (size_t p = 0; p < npts; p++) {
-            bool first = true;
-            for (guint k = 2; k < keys->len; k++)
-                first &= pts[p].idx[k] == 0;
-            if (!first)
-                continue;
-            size_t at = pts[p].idx[1] * n0 + pts[p].idx[0];
-            z[at] = which ? pts[p].total_mean : pts[p].f.downtime.mean;
-            conv[at] = pts[p].converged;
-        }
-        chart *c = chart_new(CHART_HEATMAP, which ? "Total migration time (mean; grey: never converges)"
-                                                   : "Migration downtime (mean; grey: never converges)");
-        chart_axis(c, 'x', k0->key, k0->unit, geometric(k0));
-        chart_axis(c, 'y', k1->key, k1->unit, geometric(k1));
-        /* grey cells: no migration converged there */
-        chart_grid(c, k0->num, n0, k1->num, n1, z, which ? "total time" : "downtime", "s");
-        chart_contour_of(c, conv, 0.5, "convergence boundary");
-        g_free(z);
-        g_free(conv);
-        if (!save_chart(c, dir, which ? "sweep-total-time" : "sweep-downtime", fmt, txt))
-            return false;
-    }
-    /* the convergence share, with its 50% boundary */
+    bool any_migration = false;
     double *conv = g_new(double, n0 * n1);
     for (size_t i = 0; i < n0 * n1; i++)
         conv[i] = NAN;
@@ -303,13 +445,51 @@ static bool sweep_plots(const char *name, GPtrArray *keys, point *pts, size_t np
         if (first)
             conv[pts[p].idx[1] * n0 + pts[p].idx[0]] = pts[p].converged;
     }
-    chart *c = chart_new(CHART_HEATMAP, "Share of migrations that converge (boundary at 50%)");
-    chart_axis(c, 'x', k0->key, k0->unit, geometric(k0));
-    chart_axis(c, 'y', k1->key, k1->unit, geometric(k1));
-    chart_grid(c, k0->num, n0, k1->num, n1, conv, "converged", "%");
-    chart_contour(c, 0.5, "50%");
+    bool ok = true;
+    for (int m = 0; m < M_N && ok; m++) {
+        if (!want[m] || m == M_CONVERGED)
+            continue;
+        any_migration |= metrics[m].migration;
+        double *z = g_new(double, n0 * n1);
+        for (size_t i = 0; i < n0 * n1; i++)
+            z[i] = NAN;
+        for (size_t p = 0; p < npts; p++) {
+            bool first = true;
+            for (guint k = 2; k < keys->len; k++)
+                first &= pts[p].idx[k] == 0;
+            if (first)
+                z[pts[p].idx[1] * n0 + pts[p].idx[0]] = metric_of(&pts[p], (metric)m);
+        }
+        g_autofree char *title = g_strdup_printf("%s (mean%s)", metrics[m].title,
+                                                 metrics[m].migration ? "; grey: never converges" : "");
+        chart *c = chart_new(CHART_HEATMAP, title);
+        chart_axis(c, 'x', k0->key, k0->unit, log0);
+        chart_axis(c, 'y', k1->key, k1->unit, log1);
+        /* the cells as the user typed them */
+        for (size_t i = 0; i < n0; i++)
+            chart_tick_label(c, 'x', x0[i], g_ptr_array_index(k0->values, i), true);
+        for (size_t j = 0; j < n1; j++)
+            chart_tick_label(c, 'y', x1[j], g_ptr_array_index(k1->values, j), true);
+        chart_grid(c, x0, n0, x1, n1, z, metrics[m].label, metrics[m].unit);
+        if (metrics[m].migration)
+            chart_contour_of(c, conv, 0.5, "convergence boundary");
+        g_free(z);
+        ok = save_chart(c, dir, metrics[m].file, fmt, txt);
+    }
+    if (ok && (any_migration || want[M_CONVERGED])) {
+        chart *c = chart_new(CHART_HEATMAP, "Share of migrations that converge (boundary at 50%)");
+        chart_axis(c, 'x', k0->key, k0->unit, log0);
+        chart_axis(c, 'y', k1->key, k1->unit, log1);
+        for (size_t i = 0; i < n0; i++)
+            chart_tick_label(c, 'x', x0[i], g_ptr_array_index(k0->values, i), true);
+        for (size_t j = 0; j < n1; j++)
+            chart_tick_label(c, 'y', x1[j], g_ptr_array_index(k1->values, j), true);
+        chart_grid(c, x0, n0, x1, n1, conv, "converged", "%");
+        chart_contour(c, 0.5, "50%");
+        ok = save_chart(c, dir, "sweep-convergence", fmt, txt);
+    }
     g_free(conv);
-    return save_chart(c, dir, "sweep-convergence", fmt, txt);
+    return ok;
 }
 
 /* The defaults that shaped the points, each with the points it shaped:
@@ -346,8 +526,9 @@ static void assumed_text(const point *pts, size_t npts, GString *txt)
 }
 
 /* The report of a sweep: JSON, CSV, the table, and the plots. */
-static int sweep_report(const char *name, GPtrArray *keys, point *pts, size_t npts, const char *json_path,
-                        const char *csv_path, const char *plots_dir, const char *plot_format, bool quiet)
+static int sweep_report(const char *name, GPtrArray *keys, point *pts, size_t npts, const bool *want,
+                        const char *json_path, const char *csv_path, const char *plots_dir, const char *plot_format,
+                        bool quiet)
 {
     int rc = CLI_EXIT_OK;
     GString *csv = g_string_new(NULL), *txt = g_string_new(NULL);
@@ -356,10 +537,12 @@ static int sweep_report(const char *name, GPtrArray *keys, point *pts, size_t np
         g_string_append_printf(csv, "%s,", ck);
     }
     g_string_append(csv, "migrations,converged,downtime_mean,downtime_lo,downtime_hi,downtime_p99,client_downtime_mean,"
-                         "total_time_mean,availability,unavailable_s_per_vm_year,split_brain_per_year,discarded_bytes\n");
+                         "total_time_mean,availability,unavailable_s_per_vm_year,split_brain_per_year,discarded_bytes,"
+                         "window_mean\n");
     for (guint k = 0; k < keys->len; k++)
         g_string_append_printf(txt, "%-22s ", ((sweep_key *)g_ptr_array_index(keys, k))->key);
-    g_string_append_printf(txt, "%10s %10s %10s %10s %10s\n", "converged", "downtime", "p99", "total", "client");
+    g_string_append_printf(txt, "%10s %10s %10s %10s %10s %10s %6s %8s\n", "converged", "downtime", "p99", "total",
+                           "client", "window", "nines", "sb/yr");
     json_object *root = json_object_new_object(), *jpts = json_object_new_array();
     json_object_object_add(root, "golive", json_object_new_int(1));
     json_object_object_add(root, "scenario", json_object_new_string(name));
@@ -390,13 +573,20 @@ static int sweep_report(const char *name, GPtrArray *keys, point *pts, size_t np
         csv_num(csv, pt->f.unavailable_s.mean);
         csv_num(csv, pt->f.split_brain_year.mean);
         csv_num(csv, pt->f.at_risk.mean);
+        csv_num(csv, pt->window_mean);
         g_string_append_c(csv, '\n');
         g_autofree char *cv = isfinite(pt->converged) ? g_strdup_printf("%.0f%%", 100 * pt->converged) : g_strdup("-");
         g_autofree char *dm = isfinite(pt->f.downtime.mean) ? units_format(UNITS_TIME, pt->f.downtime.mean) : g_strdup("-");
         g_autofree char *dp = isfinite(pt->f.downtime_p99) ? units_format(UNITS_TIME, pt->f.downtime_p99) : g_strdup("-");
         g_autofree char *tm = isfinite(pt->total_mean) ? units_format(UNITS_TIME, pt->total_mean) : g_strdup("-");
         g_autofree char *cm = isfinite(pt->client_mean) ? units_format(UNITS_TIME, pt->client_mean) : g_strdup("-");
-        g_string_append_printf(txt, "%10s %10s %10s %10s %10s\n", cv, dm, dp, tm, cm);
+        g_autofree char *wm = isfinite(pt->window_mean) ? units_format(UNITS_TIME, pt->window_mean) : g_strdup("-");
+        double nn = metric_of(pt, M_AVAILABILITY);
+        g_autofree char *ns = isfinite(nn) ? g_strdup_printf("%.2f", nn) : g_strdup("-");
+        g_autofree char *sb = isfinite(pt->f.split_brain_year.mean)
+                                  ? g_strdup_printf("%.1f%%", 100 * pt->f.split_brain_year.mean)
+                                  : g_strdup("-");
+        g_string_append_printf(txt, "%10s %10s %10s %10s %10s %10s %6s %8s\n", cv, dm, dp, tm, cm, wm, ns, sb);
         json_object_object_add(o, "values", vals);
         json_object_object_add(o, "migrations", json_object_new_int64((int64_t)pt->f.downtime.n));
         json_object_object_add(o, "converged", batch_json_number(pt->converged));
@@ -413,6 +603,7 @@ static int sweep_report(const char *name, GPtrArray *keys, point *pts, size_t np
         json_object_object_add(o, "availability", batch_json_number(pt->f.availability.mean));
         json_object_object_add(o, "split_brain_per_year", batch_json_number(pt->f.split_brain_year.mean));
         json_object_object_add(o, "discarded_bytes", batch_json_number(pt->f.at_risk.mean));
+        json_object_object_add(o, "window_mean", batch_json_number(pt->window_mean));
         json_object_object_add(o, "assumed", pt->assumed ? json_object_get(pt->assumed) : json_object_new_array());
         json_object_array_add(jpts, o);
     }
@@ -420,7 +611,8 @@ static int sweep_report(const char *name, GPtrArray *keys, point *pts, size_t np
     json_object_object_add(root, "points", jpts);
     if (!output_report("sweep", json_path, root, csv_path, csv->str))
         rc = CLI_EXIT_FAILURE;
-    if (plots_dir && rc == CLI_EXIT_OK && !sweep_plots(name, keys, pts, npts, plots_dir, plot_format ? plot_format : "png", txt))
+    if (plots_dir && rc == CLI_EXIT_OK &&
+        !sweep_plots(name, keys, pts, npts, want, plots_dir, plot_format ? plot_format : "png", txt))
         rc = CLI_EXIT_FAILURE;
     if (!quiet && !(json_path && !strcmp(json_path, "-")) && !(csv_path && !strcmp(csv_path, "-")))
         fputs(txt->str, stdout);
@@ -492,6 +684,7 @@ static int write_part(const char *file, json_object *base, const scenario *sc0, 
         json_object_object_add(o, "converged", part_hex(f.converged));
         json_object_object_add(o, "total_mean", part_hex(f.total_mean));
         json_object_object_add(o, "client_mean", part_hex(f.client_mean));
+        json_object_object_add(o, "window_mean", part_hex(f.window_mean));
         json_object_object_add(o, "assumed", f.assumed ? json_object_get(f.assumed) : json_object_new_array());
         json_object_array_add(res, o);
     }
@@ -550,7 +743,7 @@ static bool sweep_part_ok(json_object *part, char **why)
         json_object *o = json_object_array_get_idx(res, r), *fa = part_member(o, "figures");
         bool ok = part_is_int(part_member(o, "p"), 0, INT64_MAX) && json_object_is_type(fa, json_type_array) &&
                   json_object_array_length(fa) == 7;
-        const char *hexes[] = { "downtime_p99", "years", "converged", "total_mean", "client_mean" };
+        const char *hexes[] = { "downtime_p99", "years", "converged", "total_mean", "client_mean", "window_mean" };
         for (size_t i = 0; ok && i < G_N_ELEMENTS(hexes); i++)
             ok = part_is_hex(part_member(o, hexes[i]));
         for (size_t i = 0; ok && i < 7; i++) {
@@ -560,7 +753,7 @@ static bool sweep_part_ok(json_object *part, char **why)
                  part_is_hex(json_object_array_get_idx(a, 2)) && part_is_int(json_object_array_get_idx(a, 3), 0, INT64_MAX);
         }
         if (!ok) {
-            *why = g_strdup_printf("$.results[%zu]: expected a point number, 7 figures and 5 numbers", r);
+            *why = g_strdup_printf("$.results[%zu]: expected a point number, 7 figures and 6 numbers", r);
             return false;
         }
         json_object *as = part_member(o, "assumed");
@@ -679,6 +872,7 @@ int cli_sweep_merge(json_object **parts, const char *const *paths, size_t n, con
             pt->converged = part_unhex(part_member(o, "converged"));
             pt->total_mean = part_unhex(part_member(o, "total_mean"));
             pt->client_mean = part_unhex(part_member(o, "client_mean"));
+            pt->window_mean = part_unhex(part_member(o, "window_mean"));
             pt->assumed = json_object_get(part_member(o, "assumed"));
         }
     }
@@ -698,7 +892,9 @@ int cli_sweep_merge(json_object **parts, const char *const *paths, size_t n, con
                 rest /= key->values->len;
             }
         }
-        rc = sweep_report(name, keys, pts, (size_t)npts, json_path, csv_path, plots_dir, plot_format, quiet);
+        bool want[M_N];
+        default_metrics(keys, want);
+        rc = sweep_report(name, keys, pts, (size_t)npts, want, json_path, csv_path, plots_dir, plot_format, quiet);
     }
 out:
     for (int64_t p = 0; pts && p < npts; p++) {
@@ -712,6 +908,8 @@ out:
 int cli_sweep(int argc, char **argv)
 {
     gchar **sets = NULL, *json_path = NULL, *csv_path = NULL, *plots_dir = NULL, *plot_format = NULL, *shard = NULL;
+    gchar **metric_args = NULL;
+    bool want[M_N];
     gint runs = ARGS_UNSET_INT, threads = 0;
     gint64 seed = ARGS_UNSET;
     gboolean quiet = FALSE;
@@ -727,6 +925,11 @@ int cli_sweep(int argc, char **argv)
         { "plots", 0, 0, G_OPTION_ARG_FILENAME, &plots_dir,
           "Draw the sweep into DIR: lines for one key, heatmaps with the convergence boundary for two", "DIR" },
         { "plot-format", 0, 0, G_OPTION_ARG_STRING, &plot_format, "png (default), svg or pdf", "FMT" },
+        { "metric", 0, 0, G_OPTION_ARG_STRING_ARRAY, &metric_args,
+          "What to plot (repeatable): downtime, total, client, converged, availability, unavailable, split-brain, "
+          "window (default: downtime and total; availability and split-brain when a cluster, storage or failures "
+          "key is swept)",
+          "NAME" },
         { "shard", 0, 0, G_OPTION_ARG_STRING, &shard,
           "Run only shard I of N (points p with p mod N = I) and write a part to --json PATH for golive merge",
           "I/N" },
@@ -809,6 +1012,21 @@ int cli_sweep(int argc, char **argv)
         }
         g_ptr_array_add(keys, k);
     }
+    default_metrics(keys, want);
+    if (metric_args) {
+        memset(want, 0, sizeof want);
+        for (size_t i = 0; metric_args[i]; i++) {
+            int m = metric_find(metric_args[i]);
+            if (m < 0) {
+                fprintf(stderr, "golive sweep: --metric %s: expected downtime, total, client, converged, availability, "
+                                "unavailable, split-brain or window\n",
+                        metric_args[i]);
+                rc = CLI_EXIT_USAGE;
+                goto out;
+            }
+            want[m] = true;
+        }
+    }
     const char *paths[] = { json_path, csv_path };
     const char *ins[] = { argv[1] };
     if (!output_check_all("sweep", paths, G_N_ELEMENTS(paths), ins, 1, plots_dir)) {
@@ -852,11 +1070,18 @@ int cli_sweep(int argc, char **argv)
             const char *v = g_ptr_array_index(key->values, pts[p].idx[k]);
             g_string_append_printf(label, "%s%s=%s", k ? ", " : "", key->key, v);
             char *why = NULL;
-            json_object *jv = value_json(v);
-            if (!set_path(copy, key->key, jv, &why)) {
+            GPtrArray *concrete = g_ptr_array_new_with_free_func(g_free);
+            bool ok = expand_key(copy, key->key, concrete, &why);
+            for (guint c = 0; ok && c < concrete->len; c++) {
+                json_object *jv = value_json(v);
+                ok = set_path(copy, g_ptr_array_index(concrete, c), jv, &why);
+                if (!ok)
+                    json_object_put(jv);
+            }
+            g_ptr_array_free(concrete, TRUE);
+            if (!ok) {
                 fprintf(stderr, "golive sweep: --set %s: %s\n", key->key, why);
                 g_free(why);
-                json_object_put(jv);
                 rc = CLI_EXIT_USAGE;
             }
         }
@@ -907,7 +1132,7 @@ int cli_sweep(int argc, char **argv)
                    json_path);
         goto out;
     }
-    rc = sweep_report(pts[0].sc->name, keys, pts, npts, json_path, csv_path, plots_dir, plot_format, quiet);
+    rc = sweep_report(pts[0].sc->name, keys, pts, npts, want, json_path, csv_path, plots_dir, plot_format, quiet);
 out:
     for (size_t p = 0; pts && p < npts; p++) {
         batch_free(pts[p].b);
@@ -920,6 +1145,7 @@ out:
     if (base)
         json_object_put(base);
     g_strfreev(sets);
+    g_strfreev(metric_args);
     g_free(json_path);
     g_free(csv_path);
     g_free(plots_dir);

@@ -64,9 +64,16 @@ typedef struct {
 } marker;
 
 typedef struct {
+    double v;
+    char *label;
+} tick_label;
+
+typedef struct {
     char *label, *unit;
     bool log;
-    double lo, hi; /* fixed range, NAN: from data */
+    double lo, hi;     /* fixed range, NAN: from data */
+    GArray *labels;    /* tick_label: ticks named as the user wrote them */
+    bool labels_only;  /* no numeric ticks besides them */
 } axis;
 
 typedef struct {
@@ -161,6 +168,10 @@ void chart_free(chart *c)
     for (int a = 0; a < 2; a++) {
         g_free(c->ax[a].label);
         g_free(c->ax[a].unit);
+        for (guint i = 0; c->ax[a].labels && i < c->ax[a].labels->len; i++)
+            g_free(g_array_index(c->ax[a].labels, tick_label, i).label);
+        if (c->ax[a].labels)
+            g_array_free(c->ax[a].labels, TRUE);
     }
     g_free(c->gx);
     g_free(c->gy);
@@ -179,6 +190,16 @@ void chart_axis(chart *c, char axis_name, const char *label, const char *unit, b
     a->label = g_strdup(label);
     a->unit = g_strdup(unit);
     a->log = log;
+}
+
+void chart_tick_label(chart *c, char axis_name, double v, const char *label, bool only)
+{
+    axis *a = &c->ax[axis_name == 'y'];
+    if (!a->labels)
+        a->labels = g_array_new(FALSE, FALSE, sizeof(tick_label));
+    tick_label t = { v, g_strdup(label) };
+    g_array_append_val(a->labels, t);
+    a->labels_only |= only;
 }
 
 void chart_range(chart *c, char axis_name, double lo, double hi)
@@ -429,7 +450,7 @@ static double text_width(cairo_t *cr, const char *s, double size)
 static char *axis_title(const axis *a, const ticks_unit *u)
 {
     const char *label = a->label ? a->label : "";
-    if (u->unit && *u->unit)
+    if (u->unit && *u->unit && !a->labels_only) /* named ticks carry their own units */
         return g_strdup_printf("%s (%s)", label, u->unit);
     return g_strdup(label);
 }
@@ -449,10 +470,22 @@ static void draw_axis(cairo_t *cr, const chart *c, int a, const scale *s, const 
         for (size_t i = 0; i < n; i++)
             t[i] *= s->unit.scale;
     }
-    for (size_t i = 0; i < n; i++) {
-        if (t[i] < fmin(s->lo, s->hi) - 1e-12 * fabs(s->hi) || t[i] > fmax(s->lo, s->hi) + 1e-12 * fabs(s->hi))
+    const axis *ax = &c->ax[a];
+    size_t nl = ax->labels ? ax->labels->len : 0;
+    for (size_t i = 0; i < n + nl; i++) {
+        bool named = i >= n;
+        double v = named ? g_array_index(ax->labels, tick_label, i - n).v : t[i];
+        if (!named && ax->labels_only)
             continue;
-        double p = to_px(s, t[i]);
+        if (v < fmin(s->lo, s->hi) - 1e-12 * fabs(s->hi) || v > fmax(s->lo, s->hi) + 1e-12 * fabs(s->hi))
+            continue;
+        double p = to_px(s, v);
+        /* a numeric tick gives way to a named one close to it */
+        bool crowded = false;
+        for (size_t k = 0; !named && k < nl; k++)
+            crowded |= fabs(to_px(s, g_array_index(ax->labels, tick_label, k).v) - p) < 40;
+        if (crowded)
+            continue;
         cairo_set_source_rgb(cr, 0.9, 0.9, 0.9);
         cairo_set_line_width(cr, 1);
         if (a == 0) {
@@ -463,7 +496,9 @@ static void draw_axis(cairo_t *cr, const chart *c, int a, const scale *s, const 
             cairo_line_to(cr, other->p1, p);
         }
         cairo_stroke(cr);
-        g_autofree char *lab = s->log ? g_strdup_printf("%g", t[i] / s->unit.scale) : ticks_label(t[i] / s->unit.scale, step);
+        g_autofree char *lab = named ? g_strdup(g_array_index(ax->labels, tick_label, i - n).label)
+                               : s->log ? g_strdup_printf("%g", t[i] / s->unit.scale)
+                                        : ticks_label(t[i] / s->unit.scale, step);
         cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
         if (a == 0)
             text_at(cr, lab, p, other->p0 + 6, 0.5, 0, 11, false);
@@ -802,7 +837,8 @@ static void draw_heatmap(cairo_t *cr, chart *c, const scale *sx, const scale *sy
     for (size_t k = 0; k < n; k++) {
         double p = to_px(&sz, t[k] * u.scale);
         g_autofree char *lab = ticks_label(t[k], step);
-        text_at(cr, lab, bar_x + w + 4, p, 0, 0.5, 10, false);
+        /* the end labels stay whole inside the bar's span */
+        text_at(cr, lab, bar_x + w + 4, fmin(fmax(p, top + 6), bottom - 6), 0, 0.5, 10, false);
     }
     for (guint k = 0; k < c->contours->len; k++) {
         const contour *ct = &g_array_index(c->contours, contour, k);
@@ -815,7 +851,7 @@ static void draw_heatmap(cairo_t *cr, chart *c, const scale *sx, const scale *sy
         cairo_line_to(cr, bar_x + w + 3, p);
         cairo_stroke(cr);
     }
-    axis za = { c->zlabel, NULL, false, NAN, NAN };
+    axis za = { .label = c->zlabel, .lo = NAN, .hi = NAN };
     g_autofree char *title = axis_title(&za, &u);
     cairo_save(cr);
     cairo_translate(cr, bar_x + w + 46, (top + bottom) / 2);
@@ -848,6 +884,13 @@ void chart_draw(chart *c, cairo_t *cr, double w, double h)
     }
     if (c->kind == CHART_HEATMAP)
         right = 96;
+    /* named y ticks ("40000pages/s") need room left of the axis */
+    if (c->ax[1].labels) {
+        double lw = 0;
+        for (guint i = 0; i < c->ax[1].labels->len; i++)
+            lw = fmax(lw, text_width(cr, g_array_index(c->ax[1].labels, tick_label, i).label, 11));
+        left = fmax(left, lw + 36);
+    }
     scale sx = { 0, 1, left, w - right, c->ax[0].log, { 1, "" } }, sy = { 0, 1, h - bottom, top, c->ax[1].log, { 1, "" } };
     data_range(c, 0, &sx.lo, &sx.hi);
     data_range(c, 1, &sy.lo, &sy.hi);

@@ -27,6 +27,10 @@ void chart_free(chart *c);
 /* Axis 'x' or 'y': its label, its base unit ("s", "B", "B/s", "%", or any
  * text, NULL for none) and whether it is logarithmic. */
 void chart_axis(chart *c, char axis, const char *label, const char *unit, bool log);
+/* A tick at v named as the user wrote it ("unlimited", "100MiB/s"); with
+ * only, the axis shows no numeric ticks (a heatmap's cells). Numeric ticks
+ * too close to a named one are left out. */
+void chart_tick_label(chart *c, char axis, double v, const char *label, bool only);
 /* Fixes an axis range (NAN: from the data). */
 void chart_range(chart *c, char axis, double lo, double hi);
 

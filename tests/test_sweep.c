@@ -101,3 +101,75 @@ Test(sweep, bad_keys_and_values)
     g_free(out);
     g_free(err);
 }
+
+static bool exists_in(const char *dir, const char *file)
+{
+    g_autofree char *p = g_build_filename(dir, file, NULL);
+    bool ok = g_file_test(p, G_FILE_TEST_EXISTS);
+    g_remove(p);
+    return ok;
+}
+
+/* The metric answers the swept question (issue 15): a design key plots
+ * availability and split brain by default, --metric picks others; an enum
+ * key is plotted by its names, "unlimited" at the axis end; a [*] key sets
+ * every item of its array. */
+Test(sweep, metrics_wildcards_and_named_values, .timeout = 120)
+{
+    g_autofree char *dir = g_dir_make_tmp("golive-sweep-XXXXXX", NULL);
+    char *out, *err;
+    cr_assert_eq(support_golive((const char *[]){ "sweep", "scenarios/drbd84-year.json", "--runs", "20", "--set",
+                                                  "storage.fencing=dont-care,resource-and-stonith", "--plots", dir,
+                                                  "--json", "-", NULL },
+                                &out, &err),
+                 0, "%s", err);
+    cr_assert(exists_in(dir, "sweep-availability.png") && exists_in(dir, "sweep-split-brain.png"));
+    cr_assert_not(exists_in(dir, "sweep-downtime.png"), "a design question is not about downtime");
+    json_object *root = json_tokener_parse(out);
+    json_object *pts = json_object_object_get(root, "points");
+    cr_assert_gt(json_object_get_double(json_object_object_get(json_object_array_get_idx(pts, 0), "split_brain_per_year")),
+                 0, "dont-care splits brain");
+    cr_assert_eq(json_object_get_double(json_object_object_get(json_object_array_get_idx(pts, 1), "split_brain_per_year")),
+                 0);
+    json_object_put(root);
+    g_free(out);
+    g_free(err);
+
+    cr_assert_eq(support_golive((const char *[]){ "sweep", "scenarios/web-server.json", "--set",
+                                                  "migration.max_bandwidth=100MiB/s,1GiB/s,unlimited", "--metric",
+                                                  "window", "--metric", "converged", "--plots", dir, "-q", NULL },
+                                &out, &err),
+                 0, "%s", err);
+    cr_assert(exists_in(dir, "sweep-window.png") && exists_in(dir, "sweep-converged.png"));
+    cr_assert_not(exists_in(dir, "sweep-downtime.png"));
+    g_free(out);
+    g_free(err);
+    cr_assert_eq(support_golive((const char *[]){ "sweep", "scenarios/web-server.json", "--set", "migration.max_bandwidth=1GiB/s",
+                                                  "--metric", "nines", NULL },
+                                &out, &err),
+                 2);
+    cr_assert(strstr(err, "--metric nines"), "%s", err);
+    g_free(out);
+    g_free(err);
+
+    /* every host's NIC at once: 1 Gbit/s is slower than the cap */
+    cr_assert_eq(support_golive((const char *[]){ "sweep", "scenarios/web-server.json", "--set",
+                                                  "hosts[*].nics[0].bandwidth=1Gbit/s,10Gbit/s", "--json", "-", NULL },
+                                &out, &err),
+                 0, "%s", err);
+    root = json_tokener_parse(out);
+    pts = json_object_object_get(root, "points");
+    double slow = json_object_get_double(json_object_object_get(json_object_array_get_idx(pts, 0), "total_time_mean"));
+    double fast = json_object_get_double(json_object_object_get(json_object_array_get_idx(pts, 1), "total_time_mean"));
+    cr_assert_gt(slow, fast, "both ends of the link are slower");
+    json_object_put(root);
+    g_free(out);
+    g_free(err);
+    cr_assert_eq(support_golive((const char *[]){ "sweep", "scenarios/web-server.json", "--set",
+                                                  "nothing[*].bandwidth=1Gbit/s", NULL },
+                                &out, &err),
+                 2);
+    g_free(out);
+    g_free(err);
+    g_rmdir(dir);
+}
