@@ -14,7 +14,7 @@ sim_time client_tcp_retransmission(sim_time rto_min, sim_time d)
     return t;
 }
 
-sim_time client_downtime(const scn_service *s, sim_time d)
+sim_time client_downtime(const scn_service *s, sim_time d, double phase)
 {
     if (d <= 0)
         return 0;
@@ -23,7 +23,8 @@ sim_time client_downtime(const scn_service *s, sim_time d)
         return d;
     case SERVICE_UDP_GAME: {
         sim_time tick = s->tick > 0 ? s->tick : 50 * SIM_MS;
-        return (d + tick - 1) / tick * tick;
+        sim_time gap = d + (sim_time)(phase * (double)tick);
+        return gap > tick ? gap : tick;
     }
     case SERVICE_TCP:
         return client_tcp_retransmission(s->rto_min > 0 ? s->rto_min : 200 * SIM_MS, d);

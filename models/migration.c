@@ -450,6 +450,17 @@ static void cancel_timers(mig *m)
 
 static void postcopy_faults(mig *m);
 
+/* Where in the game server's frame the pause began: not in the scenario,
+ * drawn per migration from the run's stream (a uniform phase). */
+static double frame_phase(mig *m)
+{
+    if (m->vm->service.type != SERVICE_UDP_GAME)
+        return 0;
+    char name[160];
+    g_snprintf(name, sizeof name, "frame:%s", m->vm->name);
+    return gsl_rng_uniform(rng_stream(sim_rng(m->s), name));
+}
+
 static void finish(mig *m, mig_outcome o)
 {
     if (m->phase == PH_DONE)
@@ -470,7 +481,7 @@ static void finish(mig *m, mig_outcome o)
         m->r.end = sim_now(m->s);
     m->r.transferred = m->sent_total;
     if (m->r.downtime >= 0)
-        m->r.client_downtime = client_downtime(&m->vm->service, m->r.downtime);
+        m->r.client_downtime = client_downtime(&m->vm->service, m->r.downtime, frame_phase(m));
     trace *tr = sim_trace(m->s);
     if (trace_enabled(tr)) {
         trace_begin(tr, m->r.end, "migration-end", m->vm->name);

@@ -273,20 +273,24 @@ Test(client, perceived_downtime)
 {
     scn_service tcp = { SERVICE_TCP, 50 * SIM_MS, 200 * SIM_MS };
     /* retransmissions at 0.2, 0.6, 1.4, 3.0 s (sources.md row 39) */
-    cr_assert_eq(client_downtime(&tcp, 100 * SIM_MS), 200 * SIM_MS);
-    cr_assert_eq(client_downtime(&tcp, 300 * SIM_MS), 600 * SIM_MS);
-    cr_assert_eq(client_downtime(&tcp, SIM_S), 1400 * SIM_MS);
-    cr_assert_eq(client_downtime(&tcp, 2 * SIM_S), 3000 * SIM_MS);
+    cr_assert_eq(client_downtime(&tcp, 100 * SIM_MS, 0), 200 * SIM_MS);
+    cr_assert_eq(client_downtime(&tcp, 300 * SIM_MS, 0), 600 * SIM_MS);
+    cr_assert_eq(client_downtime(&tcp, SIM_S, 0), 1400 * SIM_MS);
+    cr_assert_eq(client_downtime(&tcp, 2 * SIM_S, 0), 3000 * SIM_MS);
     /* the interval doubles up to 102.4 s (the 10th at 204.6 s), then stays
      * at TCP_RTO_MAX, 120 s: 324.6 s, 444.6 s (uncapped: 409.4 s) */
-    cr_assert_eq(client_downtime(&tcp, 204 * SIM_S), 204600 * SIM_MS);
-    cr_assert_eq(client_downtime(&tcp, 300 * SIM_S), 324600 * SIM_MS);
-    cr_assert_eq(client_downtime(&tcp, 400 * SIM_S), 444600 * SIM_MS);
+    cr_assert_eq(client_downtime(&tcp, 204 * SIM_S, 0), 204600 * SIM_MS);
+    cr_assert_eq(client_downtime(&tcp, 300 * SIM_S, 0), 324600 * SIM_MS);
+    cr_assert_eq(client_downtime(&tcp, 400 * SIM_S, 0), 444600 * SIM_MS);
+    /* a game server catches up on resume (ioq3 SV_Frame): the snapshot gap
+     * is the pause plus how far into a frame it began, at least a frame */
     scn_service game = { SERVICE_UDP_GAME, 50 * SIM_MS, 200 * SIM_MS };
-    cr_assert_eq(client_downtime(&game, 60 * SIM_MS), 100 * SIM_MS);
-    cr_assert_eq(client_downtime(&game, 50 * SIM_MS), 50 * SIM_MS);
+    cr_assert_eq(client_downtime(&game, 60 * SIM_MS, 0), 60 * SIM_MS, "paused right after a snapshot");
+    cr_assert_eq(client_downtime(&game, 60 * SIM_MS, 0.5), 85 * SIM_MS);
+    cr_assert_eq(client_downtime(&game, 20 * SIM_MS, 0.2), 50 * SIM_MS, "no frame fell due: unseen");
+    cr_assert_eq(client_downtime(&game, 20 * SIM_MS, 0.9), 65 * SIM_MS);
     scn_service none = { SERVICE_NONE, 0, 0 };
-    cr_assert_eq(client_downtime(&none, 7), 7);
+    cr_assert_eq(client_downtime(&none, 7, 0.5), 7);
 }
 
 /* Clark et al. (NSDI 2005): the Quake 3 server's downtime was 60 ms. The
@@ -310,6 +314,34 @@ Test(validation, clark_quake3_on_xen_2005)
     cr_assert(fabs(last->dirty_pages_after * 4096 - 148e3) <= 0.3 * 148e3, "last round %.0f KB",
               last->dirty_pages_after * 4.096);
     world_free(w);
+    scenario_free(sc);
+    g_ptr_array_free(errors, TRUE);
+}
+
+/* The players' gap is the pause plus where in the 50 ms frame it began,
+ * drawn per run: over many runs it spreads over [pause, pause + frame),
+ * never rounded up to whole frames (issue 15). */
+Test(validation, quake3_players_see_the_pause_plus_the_frame_phase, .timeout = 60)
+{
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    scenario *sc = scenario_load("scenarios/quake3-xen-2005.json", errors);
+    cr_assert_not_null(sc);
+    double lo = INFINITY, hi = 0, sum = 0;
+    enum { RUNS = 200 };
+    for (int k = 0; k < RUNS; k++) {
+        g_autoptr(GError) err = NULL;
+        world *w = world_new(sc, (uint64_t)k, &err);
+        world_run(w);
+        const mig_result *m = world_migration(w, 0);
+        double d = sim_to_s(m->downtime), c = sim_to_s(m->client_downtime);
+        cr_assert(c >= d - 1e-9 && c < d + 0.050, "gap %.1f ms for a pause of %.1f ms", 1e3 * c, 1e3 * d);
+        lo = fmin(lo, c - d);
+        hi = fmax(hi, c - d);
+        sum += c - d;
+        world_free(w);
+    }
+    cr_assert(lo < 0.005 && hi > 0.045, "the phase spreads over the frame: %.1f-%.1f ms", 1e3 * lo, 1e3 * hi);
+    cr_assert(fabs(sum / RUNS - 0.025) < 0.005, "uniform: mean extra %.1f ms", 1e3 * sum / RUNS);
     scenario_free(sc);
     g_ptr_array_free(errors, TRUE);
 }
