@@ -184,16 +184,18 @@ DEMO_SCENARIOS := scenarios/quake3-xen-2005.json scenarios/quake3-qemu.json
 demo-run: $(GOLIVE)
 	@echo "== The Quake 3 live-migration demo (Clark et al., NSDI 2005) and the same server today"
 	@echo
-	@printf '%-22s %12s %14s %16s %12s %8s\n' scenario "total time" "VM downtime" "players' gap" "sent" "rounds"
+	@printf '%-22s %12s %14s %16s %12s %8s\n' scenario "total time" "VM downtime" "players' gap" "sent" "syncs"
 	@for f in $(DEMO_SCENARIOS); do \
 	  ./$(GOLIVE) run $$f --quiet --csv - | awk -F, -v n="$$(basename $$f .json)" 'NR == 2 { \
-	    printf "%-22s %10.3f s %11.1f ms %13.0f ms %9.1f MB %8d\n", n, $$8, $$9 * 1000, $$10 * 1000, $$12 / 1e6, $$13 }'; \
+	    printf "%-22s %10.3f s %11.1f ms %13.0f ms %8.2f MiB %8d\n", n, $$8, $$9 * 1000, $$10 * 1000, $$12 / 1048576, $$13 }'; \
 	done
 	@echo
 	@echo "VM downtime: paused on the source until running on the destination. Players' gap: the"
-	@echo "pause rounded up to the server's 50 ms frames. Rounds: pre-copy rounds (Xen) or bitmap"
-	@echo "syncs (QEMU). Xen 2005 crawled through a gentle pre-copy for a short pause; QEMU's"
-	@echo "defaults accept any pause under the 300 ms downtime-limit and stop as soon as the rest fits."
+	@echo "time between two server snapshots across the pause (the pause plus where in the 50 ms"
+	@echo "frame it began, drawn per run). Syncs: dirty-bitmap syncs, as golive run and explain"
+	@echo "count them (Xen: one per pre-copy round). Xen 2005 crawled through a gentle pre-copy for"
+	@echo "a short pause; QEMU's defaults accept any pause under the 300 ms downtime-limit and stop"
+	@echo "as soon as the rest fits. Why an article remembered 'a few seconds': docs/user-guide.md, 7."
 	@echo "Details: ./$(GOLIVE) run scenarios/quake3-qemu.json --json - | less"
 
 bench: ensure-deps

@@ -23,7 +23,7 @@ typedef struct {
     sim_time t;
     size_t order;
     const char *kind, *subject, *reason, *resource, *outcome;
-    double pending, sent, downtime;
+    double pending, sent, downtime, client, unsent;
     int64_t syncs;
 } rec;
 
@@ -78,6 +78,21 @@ static const char *io_reason(const scenario *sc, const char *kind, const char *r
     return res;
 }
 
+/* A time of the run as people read it: seconds for the first hour, then
+ * hours and minutes, then days ("t=12.345s", "t=2h05m10.5s",
+ * "t=183d 04:12:10.125"). */
+static char *when(sim_time t)
+{
+    double s = sim_to_s(t);
+    if (s < 3600)
+        return g_strdup_printf("%.3fs", s);
+    long whole = (long)s;
+    if (s < 86400)
+        return g_strdup_printf("%ldh%02ldm%04.1fs", whole / 3600, whole / 60 % 60, s - (double)(whole / 60 * 60));
+    return g_strdup_printf("%ldd %02ld:%02ld:%06.3f", whole / 86400, whole / 3600 % 24, whole / 60 % 60,
+                           s - (double)(whole / 60 * 60));
+}
+
 static void line(GString *out, sim_time t, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 static void line(GString *out, sim_time t, const char *fmt, ...)
 {
@@ -85,7 +100,8 @@ static void line(GString *out, sim_time t, const char *fmt, ...)
     va_start(ap, fmt);
     g_autofree char *s = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    g_string_append_printf(out, "  t=%.3fs  %s\n", sim_to_s(t), s);
+    g_autofree char *w = when(t);
+    g_string_append_printf(out, "  t=%s  %s\n", w, s);
 }
 
 /* Things the scenario itself does: each begins a phase. */
@@ -121,19 +137,45 @@ static void narrate(GString *out, const scenario *sc, world *w, const rec *r)
         line(out, r->t, "%s starts migrating.", s);
     } else if (!strcmp(k, "bitmap-sync")) {
         g_autofree char *p = size_s(r->pending);
-        line(out, r->t, "%s: a pass over memory ends; the guest dirtied %s meanwhile, which must be sent again "
-                        "(dirty-sync-count %" G_GINT64_FORMAT ").",
-             s, p, r->syncs);
+        if (r->unsent >= 0) {
+            g_autofree char *u = size_s(r->unsent), *d = size_s(fmax(0, r->pending - r->unsent));
+            line(out, r->t, "%s: QEMU syncs the dirty bitmap (dirty-sync-count %" G_GINT64_FORMAT "): %s left to send, "
+                            "%s not yet sent in this pass and %s dirtied again since the last sync.",
+                 s, r->syncs, p, u, d);
+        } else
+            line(out, r->t, "%s: QEMU syncs the dirty bitmap (dirty-sync-count %" G_GINT64_FORMAT "): %s left to send.",
+                 s, r->syncs, p);
+    } else if (!strcmp(k, "xen-round-end")) {
+        g_autofree char *p = size_s(r->pending);
+        line(out, r->t, "%s: Xen's pre-copy round %" G_GINT64_FORMAT " ends; the %s the guest dirtied during it go "
+                        "in the next round.",
+             s, r->syncs, p);
     } else if (!strcmp(k, "vm-paused")) {
         g_autofree char *p = size_s(r->pending);
-        line(out, r->t, "%s pauses: the %s left can be sent within the downtime limit at the current rate, so "
-                        "QEMU stops the guest and copies the rest (stop-and-copy, no rate limit).",
-             s, p);
+        int v = scenario_find_vm(sc, s);
+        if (v >= 0 && sc->vms[v].migration.profile == PROFILE_XEN_2005)
+            line(out, r->t, "%s pauses: Xen suspends the domain and sends the last %s (its rule: fewer than %d dirty "
+                            "pages, %d rounds, %g x the memory sent, or no progress at the top rate).",
+                 s, p, sc->vms[v].migration.xen_stop_pages, sc->vms[v].migration.xen_max_rounds,
+                 sc->vms[v].migration.xen_max_factor);
+        else
+            line(out, r->t, "%s pauses: the %s left can be sent within the downtime limit at the current rate, so "
+                            "QEMU stops the guest and copies the rest (stop-and-copy, no rate limit).",
+                 s, p);
     } else if (!strcmp(k, "vm-resumed")) {
         line(out, r->t, "%s runs again on its new host.", s);
     } else if (!strcmp(k, "migration-end")) {
         g_autofree char *b = size_s(r->sent), *d = r->downtime >= 0 ? time_s(r->downtime) : g_strdup("-");
-        if (r->outcome && !strcmp(r->outcome, "completed"))
+        int v = scenario_find_vm(sc, s);
+        const char *svc = v < 0                                              ? NULL
+                          : sc->vms[v].service.type == SERVICE_UDP_GAME ? "the gap between two server snapshots"
+                          : sc->vms[v].service.type == SERVICE_TCP      ? "a TCP retransmission's wait"
+                                                                        : NULL;
+        g_autofree char *c = r->client >= 0 ? time_s(r->client) : NULL;
+        if (r->outcome && !strcmp(r->outcome, "completed") && svc && c)
+            line(out, r->t, "%s's migration completes: %s sent; the guest was paused %s, and its clients saw %s (%s).",
+                 s, b, d, c, svc);
+        else if (r->outcome && !strcmp(r->outcome, "completed"))
             line(out, r->t, "%s's migration completes: %s sent; the guest was paused %s.", s, b, d);
         else if (r->outcome && !strcmp(r->outcome, "not-converged"))
             line(out, r->t, "%s's migration never converged: the guest dirties memory faster than it can be sent.",
@@ -313,7 +355,8 @@ int cli_explain(int argc, char **argv)
     GArray *recs = g_array_new(FALSE, TRUE, sizeof(rec));
     trace_rec tr_rec;
     for (size_t i = 0; trace_get(tr, i, &tr_rec); i++) {
-        rec r = { .t = tr_rec.t, .order = i, .kind = tr_rec.kind, .subject = tr_rec.subject, .downtime = -1 };
+        rec r = { .t = tr_rec.t, .order = i, .kind = tr_rec.kind, .subject = tr_rec.subject, .downtime = -1,
+                  .client = -1, .unsent = -1 };
         for (size_t k = 0; k < tr_rec.nkv; k++) {
             const trace_kv *kv = &tr_rec.kv[k];
             if (!strcmp(kv->key, "reason") && kv->type == TRACE_STR)
@@ -328,6 +371,10 @@ int cli_explain(int argc, char **argv)
                 r.sent = kv->v.d;
             else if (!strcmp(kv->key, "downtime") && kv->type == TRACE_DBL)
                 r.downtime = kv->v.d;
+            else if (!strcmp(kv->key, "client_downtime") && kv->type == TRACE_DBL)
+                r.client = kv->v.d;
+            else if (!strcmp(kv->key, "unsent_bytes") && kv->type == TRACE_DBL)
+                r.unsent = kv->v.d;
             else if (!strcmp(kv->key, "syncs") && kv->type == TRACE_INT)
                 r.syncs = kv->v.i;
         }
@@ -366,7 +413,8 @@ int cli_explain(int argc, char **argv)
         if (r->t > sc->until)
             break;
         if (is_cause(r->kind) && r->t != last_cause) {
-            g_string_append_printf(out, "\nPhase %d - from t=%.3fs:\n", ++phase, sim_to_s(r->t));
+            g_autofree char *at = when(r->t);
+            g_string_append_printf(out, "\nPhase %d - from t=%s:\n", ++phase, at);
             last_cause = r->t;
         }
         if (++told > 2000) {

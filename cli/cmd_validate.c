@@ -38,8 +38,10 @@ int cli_validate(int argc, char **argv)
             continue;
         }
         if (!quiet)
-            printf("%s: ok (%zu networks, %zu hosts, %zu VMs, %zu events, %zu failure classes)\n", argv[i],
-                   s->nnetworks, s->nhosts, s->nvms, s->nevents, s->nfailures);
+            printf("%s: ok (%zu network%s, %zu host%s, %zu VM%s, %zu event%s, %zu failure class%s)\n", argv[i],
+                   s->nnetworks, s->nnetworks == 1 ? "" : "s", s->nhosts, s->nhosts == 1 ? "" : "s", s->nvms,
+                   s->nvms == 1 ? "" : "s", s->nevents, s->nevents == 1 ? "" : "s", s->nfailures,
+                   s->nfailures == 1 ? "" : "es");
         g_autoptr(GPtrArray) risks = g_ptr_array_new_with_free_func(g_free);
         lint_scenario(s, risks);
         for (guint k = 0; k < risks->len; k++)

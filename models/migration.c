@@ -154,7 +154,8 @@ static double wire_bytes(const mig *m) { return bitmap_wire_bytes(m->bm); }
  * XBZRLE started, in proportion (so a working set larger than the cache is
  * hit in cache / sent). The encoding scans the page and its cached copy on
  * the sending thread; an insert copies the page. */
-static void trace_mig(mig *m, const char *kind);
+static void trace_mig_sync(mig *m, const char *kind, double unsent);
+static void trace_mig(mig *m, const char *kind) { trace_mig_sync(m, kind, -1); }
 static double logged(const mig *m, int k);
 
 #define XBZRLE_HDR 11.0
@@ -261,13 +262,18 @@ static double logged(const mig *m, int k)
     return dirty_region_distinct(&r, m->writes[k]);
 }
 
-static void trace_mig(mig *m, const char *kind)
+/* A trace record of the migration's state; unsent >= 0: at a bitmap sync,
+ * what of the pending bytes was still unsent before it (the rest the guest
+ * dirtied again since the last sync). */
+static void trace_mig_sync(mig *m, const char *kind, double unsent)
 {
     trace *tr = sim_trace(m->s);
     if (!trace_enabled(tr))
         return;
     trace_begin(tr, sim_now(m->s), kind, m->vm->name);
     trace_dbl(tr, "pending_bytes", total_pending(m) * PAGE);
+    if (unsent >= 0)
+        trace_dbl(tr, "unsent_bytes", unsent);
     trace_int(tr, "syncs", m->r.syncs);
     trace_dbl(tr, "sent_bytes", m->sent_total);
     if (m->throttle > 0)
@@ -488,6 +494,7 @@ static void finish(mig *m, mig_outcome o)
         trace_str(tr, "outcome", mig_outcome_name(o));
         trace_dbl(tr, "transferred_bytes", m->r.transferred);
         trace_dbl(tr, "downtime", m->r.downtime >= 0 ? sim_to_s(m->r.downtime) : -1);
+        trace_dbl(tr, "client_downtime", m->r.client_downtime >= 0 ? sim_to_s(m->r.client_downtime) : -1);
         trace_end(tr);
     }
     if (m->done)
@@ -640,9 +647,10 @@ static void decide(mig *m, bool window_start)
     bool synced = false;
     if (total_pending(m) * PAGE <= threshold) {
         synced = true;
+        double unsent = total_pending(m) * PAGE;
         bitmap_sync(m);
         end_iteration(m);
-        trace_mig(m, "bitmap-sync");
+        trace_mig_sync(m, "bitmap-sync", unsent);
         if (total_pending(m) * PAGE < threshold) {
             stop_and_copy(m);
             return;
@@ -948,9 +956,10 @@ static void ac_sync_tick(sim *s, void *arg)
         return;
     if (m->r.syncs > 1 && m->r.syncs == m->ac_syncs_prev) {
         settle(m);
+        double unsent = total_pending(m) * PAGE;
         bitmap_sync(m);
         end_iteration(m);
-        trace_mig(m, "bitmap-sync");
+        trace_mig_sync(m, "bitmap-sync", unsent);
         if (m->p->postcopy && m->r.syncs >= m->p->postcopy_after_syncs)
             m->postcopy_requested = true; /* the count is what the operator watches */
         precopy_continue(m); /* what lies ahead changed */
