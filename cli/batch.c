@@ -38,6 +38,7 @@ typedef struct {
     bool ran;
     GPtrArray *warnings;
     assume_counts assumed;     /* the defaults that shaped it */
+    GArray *events;            /* run 0's world_event, when plots want them */
     sim_time end;              /* when it ended (the time its availability is over) */
 } run_out;
 
@@ -79,6 +80,8 @@ static void run_one(batch *b, int k)
     }
     trace_set_keep(sim_trace(world_sim(w)), b->want_trace);
     world_set_cancel(w, b->cancel);
+    if (k == 0 && b->want_links)
+        world_keep_events(w);
     if (k == 0 && b->want_links) { /* about 400 samples over the run */
         sim_time span = b->sc->until;
         if (!b->sc->until_set) {
@@ -105,8 +108,10 @@ static void run_one(batch *b, int k)
     o->end = world_end_time(w);
     o->ran = true;
     o->stop_reason = world_stop_reason(w);
-    if (k == 0)
+    if (k == 0) {
         o->links = world_take_link_samples(w);
+        o->events = world_take_events(w);
+    }
     if (b->check) {
         GPtrArray *v = g_ptr_array_new_with_free_func(g_free);
         world_check(w, v);
@@ -254,6 +259,11 @@ void batch_free(batch *b)
         g_ptr_array_free(b->outs[k].warnings, TRUE);
         g_free(b->outs[k].trace);
         world_link_samples_free(b->outs[k].links);
+        if (b->outs[k].events) {
+            for (guint i = 0; i < b->outs[k].events->len; i++)
+                g_free(g_array_index(b->outs[k].events, world_event, i).subject);
+            g_array_free(b->outs[k].events, TRUE);
+        }
     }
     g_free(b->outs);
     g_ptr_array_free(b->risks, TRUE);
@@ -417,6 +427,8 @@ static double simulated_seconds(const batch *b)
 }
 
 double batch_simulated_seconds(const batch *b) { return simulated_seconds(b); }
+
+double batch_run_seconds(const batch *b, int k) { return run_seconds(b, k); }
 
 static double unavailable(const batch *b, int k, int vm, double *by_cause);
 
@@ -645,13 +657,9 @@ static int cmp_link_use(const void *a, const void *b)
 
 #define BUSIEST_LINKS 5
 
-static json_object *busiest_links(const batch *b)
+/* The links ranked by use (see busiest_links); free the array. */
+static GArray *rank_links(const world_link_samples *s)
 {
-    if (b->links_summary)
-        return json_object_get(b->links_summary);
-    const world_link_samples *s = batch_link_samples(b);
-    if (!s || s->nt < 2)
-        return NULL;
     GArray *uses = g_array_new(FALSE, FALSE, sizeof(link_use));
     for (size_t i = 0; i < s->nlinks; i++) {
         link_use u = { i, 0, 0, 0 };
@@ -666,6 +674,34 @@ static json_object *busiest_links(const batch *b)
         g_array_append_val(uses, u);
     }
     g_array_sort(uses, cmp_link_use);
+    return uses;
+}
+
+size_t batch_busiest_links(const batch *b, size_t *links, size_t max)
+{
+    const world_link_samples *s = batch_link_samples(b);
+    if (!s || s->nt < 2)
+        return 0;
+    GArray *uses = rank_links(s);
+    size_t n = 0;
+    for (; n < uses->len && n < max; n++)
+        links[n] = g_array_index(uses, link_use, n).link;
+    g_array_free(uses, TRUE);
+    return n;
+}
+
+size_t batch_nevents(const batch *b) { return b->nruns > 0 && b->outs[0].events ? b->outs[0].events->len : 0; }
+
+const world_event *batch_event(const batch *b, size_t i) { return &g_array_index(b->outs[0].events, world_event, i); }
+
+static json_object *busiest_links(const batch *b)
+{
+    if (b->links_summary)
+        return json_object_get(b->links_summary);
+    const world_link_samples *s = batch_link_samples(b);
+    if (!s || s->nt < 2)
+        return NULL;
+    GArray *uses = rank_links(s);
     json_object *arr = json_object_new_array();
     for (guint j = 0; j < uses->len && j < BUSIEST_LINKS; j++) {
         const link_use *u = &g_array_index(uses, link_use, j);

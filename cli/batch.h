@@ -66,6 +66,8 @@ extern const char *const batch_cause_names[BATCH_CAUSES];
 /* Seconds a VM is unavailable per year, mean over VMs and runs, by cause
  * (causes may overlap: their sum can exceed the union). */
 void batch_unavailable_by_cause(const batch *b, double *per_vm_year);
+/* The time run k covered (s). */
+double batch_run_seconds(const batch *b, int k);
 /* The mean time the runs covered (s): `until`, or when nothing was left. */
 double batch_simulated_seconds(const batch *b);
 
@@ -85,6 +87,13 @@ size_t batch_nincidents(const batch *b, int run);
 const world_incident *batch_incident(const batch *b, int run, size_t i);
 /* Run 0's link load over time, when the batch kept it (NULL if not). */
 const world_link_samples *batch_link_samples(const batch *b);
+/* The indexes (into the samples) of run 0's busiest links, as the report
+ * ranks them: at most max; returns how many. */
+size_t batch_busiest_links(const batch *b, size_t *links, size_t max);
+/* What happened in run 0 (failures, repairs, fences, reboots, resyncs...),
+ * when the batch kept its link samples. */
+size_t batch_nevents(const batch *b);
+const world_event *batch_event(const batch *b, size_t i);
 
 /* Summary figures for comparisons. */
 typedef struct {

@@ -289,7 +289,7 @@ int cli_compare(int argc, char **argv)
     chart_axis(bars_risk, 'y', "discarded", "B", false);
     chart *cdfs = chart_new(CHART_CDF, "Migration downtime, every completed migration");
     chart_axis(cdfs, 'x', "downtime", "s", false);
-    bool any_cdf = false;
+    bool any_cdf = false, any_sb = false, any_risk = false;
     double un_max = 0, un_min_pos = INFINITY;
     g_string_append_printf(txt, "%-22s %5s  %-19s %10s  %-21s %10s %9s %11s\n", "design", "runs", "nines (95% CI)",
                            "down/VM-yr", "split brain/yr (CI)", "discarded", "write lat", "mig. p99");
@@ -350,6 +350,8 @@ int cli_compare(int argc, char **argv)
         }
         chart_bar(bars_sb, sc->name, f.split_brain_year.mean, f.split_brain_year.lo, f.split_brain_year.hi);
         chart_bar(bars_risk, sc->name, f.at_risk.mean, f.at_risk.lo, f.at_risk.hi);
+        any_sb |= f.split_brain_year.mean > 0;
+        any_risk |= f.at_risk.mean > 0;
         GArray *dts = g_array_new(FALSE, FALSE, sizeof(double));
         for (int k = 0; k < sc->runs; k++)
             for (size_t m = 0; m < batch_nmigrations(b, k); m++) {
@@ -436,8 +438,15 @@ int cli_compare(int argc, char **argv)
         struct {
             chart *c;
             const char *name;
-        } charts[] = { { bars_un, "unavailability" }, { bars_sb, "split-brain" }, { bars_risk, "data-at-risk" },
-                       { any_cdf ? cdfs : NULL, "downtime-cdf" } };
+        } charts[] = { { bars_un, "unavailability" }, { any_sb ? bars_sb : NULL, "split-brain" },
+                       { any_risk ? bars_risk : NULL, "data-at-risk" }, { any_cdf ? cdfs : NULL, "downtime-cdf" } };
+        /* an empty chart says nothing a line of text cannot */
+        if (!any_sb)
+            g_string_append(txt, "no split-brain chart: no design split its brain in any run\n");
+        if (!any_risk)
+            g_string_append(txt, "no data-at-risk chart: no design discarded data in any run\n");
+        if (!any_cdf)
+            g_string_append(txt, "no downtime chart: no migration completed\n");
         if (g_mkdir_with_parents(plots_dir, 0777) != 0) {
             fprintf(stderr, "golive compare: %s: cannot create the directory\n", plots_dir);
             rc = CLI_EXIT_FAILURE;

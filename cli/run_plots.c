@@ -123,21 +123,53 @@ static chart *progress(const batch *b)
     return c;
 }
 
-/* Every VM's states over run 0, and a row for cluster-wide incidents. With
- * many VMs, only those that did something get a row (at most MAX_ROWS); a
- * short episode in a long run is shown with a quarter more around it. */
+/* Where run 0's pictures end: after the last thing that happened (a
+ * migration, an incident, a failure, a repair, a reboot, a resync), with a
+ * little room, within the run; the timeline and the links share it. */
+static double plot_end(const batch *b)
+{
+    double run = batch_run_seconds(b, 0), last = 0;
+    for (size_t i = 0; i < batch_nmigrations(b, 0); i++) {
+        const mig_result *m = batch_migration(b, 0, i);
+        last = fmax(last, sim_to_s(m->resume >= 0 ? m->resume : m->end >= 0 ? m->end : m->start));
+        last = fmax(last, sim_to_s(m->end));
+    }
+    for (size_t i = 0; i < batch_nincidents(b, 0); i++) {
+        const world_incident *in = batch_incident(b, 0, i);
+        last = fmax(last, sim_to_s(in->start));
+        if (in->end >= 0 && sim_to_s(in->end) < run)
+            last = fmax(last, sim_to_s(in->end));
+    }
+    for (size_t i = 0; i < batch_nevents(b); i++)
+        last = fmax(last, sim_to_s(batch_event(b, i)->t));
+    if (last <= 0)
+        return run;
+    return fmin(run, last * 1.08);
+}
+
+static bool is_host_event(const world_event *e)
+{
+    return g_str_has_prefix(e->subject, "host:") &&
+           (!strcmp(e->kind, "fail") || !strcmp(e->kind, "repair") || !strcmp(e->kind, "fenced") ||
+            !strcmp(e->kind, "rebooted") || !strcmp(e->kind, "host-reset"));
+}
+
+/* Every VM's states over run 0, a row per host that failed, was fenced or
+ * rebooted (down between, markers at each), and a row for what concerns
+ * the cluster (split brain, quorum, resyncs and recoveries, failures of
+ * links and disks). With many VMs, only those that did something get a row
+ * (at most MAX_ROWS). */
 #define MAX_ROWS 40
-static chart *timeline(const batch *b)
+#define MAX_LABELS 24
+static chart *timeline(const batch *b, double end)
 {
     const scenario *sc = batch_scenario(b);
-    double end = sim_to_s(sc->until), last = 0;
     bool *involved = g_new0(bool, sc->nvms);
     size_t ninvolved = 0;
     for (size_t i = 0; i < batch_nmigrations(b, 0); i++) {
         const mig_result *m = batch_migration(b, 0, i);
         ninvolved += !involved[m->vm];
         involved[m->vm] = true;
-        last = fmax(last, sim_to_s(m->resume >= 0 ? m->resume : m->end >= 0 ? m->end : sc->until));
     }
     for (size_t i = 0; i < batch_nincidents(b, 0); i++) {
         const world_incident *in = batch_incident(b, 0, i);
@@ -145,18 +177,15 @@ static chart *timeline(const batch *b)
             ninvolved += !involved[in->vm];
             involved[in->vm] = true;
         }
-        last = fmax(last, sim_to_s(in->end >= 0 ? in->end : sc->until));
     }
     bool few = sc->nvms <= MAX_ROWS;
     g_autofree char *title =
-        few ? g_strdup("What each VM went through (run 0)")
+        few ? g_strdup("What each VM and host went through (run 0)")
             : g_strdup_printf("What the VMs went through (run 0; %zu of the %zu that did something; %zu others ran "
                               "throughout)",
                               ninvolved < MAX_ROWS ? ninvolved : (size_t)MAX_ROWS, ninvolved, sc->nvms - ninvolved);
     chart *c = chart_new(CHART_TIMELINE, title);
     chart_axis(c, 'x', "time", "s", false);
-    if (last > 0 && 1.25 * last < 0.5 * end)
-        end = 1.25 * last;
     chart_range(c, 'x', 0, end);
     int *row = g_new(int, sc->nvms);
     size_t nrows = 0;
@@ -169,7 +198,6 @@ static chart *timeline(const batch *b)
         chart_span(c, row[i], 0, end, "running");
     }
     g_free(involved);
-    int cluster = -1;
     for (size_t i = 0; i < batch_nmigrations(b, 0); i++) {
         const mig_result *m = batch_migration(b, 0, i);
         double s = sim_to_s(m->start), stop = m->stop >= 0 ? sim_to_s(m->stop) : (m->end >= 0 ? sim_to_s(m->end) : end);
@@ -180,6 +208,48 @@ static chart *timeline(const batch *b)
         if (m->stop >= 0)
             chart_span(c, row[m->vm], stop, m->resume >= 0 ? sim_to_s(m->resume) : end, "paused");
     }
+    /* hosts: down from a failure, fence or reset to the repair or reboot */
+    int *hrow = g_new(int, sc->nhosts);
+    double *down_since = g_new(double, sc->nhosts);
+    for (size_t h = 0; h < sc->nhosts; h++) {
+        hrow[h] = -1;
+        down_since[h] = -1;
+    }
+    int hlabels = 0;
+    for (size_t i = 0; i < batch_nevents(b); i++) {
+        const world_event *e = batch_event(b, i);
+        if (!is_host_event(e))
+            continue;
+        int h = scenario_find_host(sc, e->subject + 5);
+        if (h < 0)
+            continue;
+        if (hrow[h] < 0) {
+            g_autofree char *name = g_strdup_printf("host %s", sc->hosts[h].name);
+            hrow[h] = chart_row(c, name);
+            chart_span(c, hrow[h], 0, end, "running");
+        }
+        double t = sim_to_s(e->t);
+        bool goes_down = !strcmp(e->kind, "fail") || !strcmp(e->kind, "fenced") || !strcmp(e->kind, "host-reset");
+        if (goes_down && down_since[h] < 0)
+            down_since[h] = t;
+        else if (!goes_down && down_since[h] >= 0) {
+            chart_span(c, hrow[h], down_since[h], t, "down");
+            down_since[h] = -1;
+        }
+        const char *label = !strcmp(e->kind, "fail")       ? "fails"
+                            : !strcmp(e->kind, "repair")   ? "repaired"
+                            : !strcmp(e->kind, "fenced")   ? "fenced"
+                            : !strcmp(e->kind, "rebooted") ? "boots"
+                                                           : "reset";
+        chart_marker(c, hrow[h], t, hlabels++ < MAX_LABELS ? label : "");
+    }
+    for (size_t h = 0; h < sc->nhosts; h++)
+        if (hrow[h] >= 0 && down_since[h] >= 0)
+            chart_span(c, hrow[h], down_since[h], end, "down");
+    g_free(down_since);
+    g_free(hrow);
+    int cluster = -1;
+#define CLUSTER_ROW() (cluster >= 0 ? cluster : (cluster = chart_row(c, "cluster")))
     for (size_t i = 0; i < batch_nincidents(b, 0); i++) {
         const world_incident *in = batch_incident(b, 0, i);
         double s = sim_to_s(in->start), e = in->end >= 0 ? sim_to_s(in->end) : end;
@@ -197,60 +267,66 @@ static chart *timeline(const batch *b)
                 chart_span(c, row[in->vm], s, e, state);
             continue;
         }
-        if (in->vm >= 0)
-            continue;
-        if (cluster < 0)
-            cluster = chart_row(c, "cluster");
+        if (in->vm >= 0 || !strcmp(in->kind, "fenced"))
+            continue; /* a fence is in its host's row */
         if (!strcmp(in->kind, "split-brain"))
-            chart_span(c, cluster, s, e, "split brain");
+            chart_span(c, CLUSTER_ROW(), s, e, "split brain");
         else if (!strcmp(in->kind, "quorum-lost"))
-            chart_span(c, cluster, s, e, "quorum lost");
+            chart_span(c, CLUSTER_ROW(), s, e, "quorum lost");
         else {
             g_autofree char *what = g_strdup_printf("%s %s", in->kind, in->resource);
-            chart_marker(c, cluster, s, what);
+            chart_marker(c, CLUSTER_ROW(), s, what);
         }
     }
+    /* the storage's repairs, and the failures of what is not a host */
+    double resync = -1, recovery = -1;
+    int clabels = 0;
+    for (size_t i = 0; i < batch_nevents(b); i++) {
+        const world_event *e = batch_event(b, i);
+        double t = sim_to_s(e->t);
+        if (!strcmp(e->kind, "drbd-resync-start") && resync < 0)
+            resync = t;
+        else if (!strcmp(e->kind, "drbd-resync-done") && resync >= 0) {
+            chart_span(c, CLUSTER_ROW(), resync, t, "resync");
+            resync = -1;
+        } else if (!strcmp(e->kind, "ceph-recovery-start") && recovery < 0)
+            recovery = t;
+        else if (!strcmp(e->kind, "ceph-recovery-done") && recovery >= 0) {
+            chart_span(c, CLUSTER_ROW(), recovery, t, "recovery");
+            recovery = -1;
+        } else if ((!strcmp(e->kind, "fail") || !strcmp(e->kind, "repair")) && !is_host_event(e)) {
+            g_autofree char *what = g_strdup_printf("%s %s", e->subject, !strcmp(e->kind, "fail") ? "fails" : "repaired");
+            chart_marker(c, CLUSTER_ROW(), t, clabels++ < MAX_LABELS ? what : "");
+        }
+    }
+    if (resync >= 0)
+        chart_span(c, CLUSTER_ROW(), resync, end, "resync");
+    if (recovery >= 0)
+        chart_span(c, CLUSTER_ROW(), recovery, end, "recovery");
+#undef CLUSTER_ROW
     g_free(row);
     return c;
 }
 
-/* Throughput of the busiest NICs (their sending side) over run 0:
- * transfers (migrations, resyncs, recoveries) and steady loads (storage IO,
- * replication) apart. */
-static chart *links(const batch *b)
+/* Throughput of the busiest links over run 0 (ranked as the report ranks
+ * them): a NIC's sending side, a rack uplink in the direction its name
+ * says; transfers (migrations, resyncs, recoveries) and steady loads
+ * (storage IO, replication) apart. Over the timeline's span. */
+static chart *links(const batch *b, double end)
 {
     const world_link_samples *s = batch_link_samples(b);
     if (!s || s->nt < 2)
         return NULL;
     enum { TOP = 3 };
-    int top[TOP];
-    double peak[TOP];
-    for (int k = 0; k < TOP; k++) {
-        top[k] = -1;
-        peak[k] = 0;
-    }
-    for (size_t i = 0; i < s->nlinks; i++) {
-        double p = 0;
-        for (size_t k = 0; k < s->nt; k++)
-            p = fmax(p, s->transfer[i * s->nt + k] + s->steady[i * s->nt + k]);
-        for (int k = 0; k < TOP; k++)
-            if (p > peak[k]) {
-                for (int m = TOP - 1; m > k; m--) {
-                    peak[m] = peak[m - 1];
-                    top[m] = top[m - 1];
-                }
-                peak[k] = p;
-                top[k] = (int)i;
-                break;
-            }
-    }
-    if (top[0] < 0)
+    size_t top[TOP];
+    size_t n = batch_busiest_links(b, top, TOP);
+    if (!n)
         return NULL;
-    chart *c = chart_new(CHART_XY, "Busiest links (sending side, run 0)");
+    chart *c = chart_new(CHART_XY, "Busiest links (run 0): a NIC's sending side, an uplink in the direction named");
     chart_axis(c, 'x', "time", "s", false);
     chart_axis(c, 'y', "throughput", "B/s", false);
-    for (int k = 0; k < TOP && top[k] >= 0; k++) {
-        size_t i = (size_t)top[k];
+    for (size_t k = 0; k < n; k++) {
+        size_t i = top[k];
         g_autofree char *a = g_strdup_printf("%s: transfers", s->names[i]);
         g_autofree char *st = g_strdup_printf("%s: storage and replication", s->names[i]);
         chart_series(c, a, s->t, s->transfer + i * s->nt, s->nt, true);
@@ -260,18 +336,7 @@ static chart *links(const batch *b)
         if (any)
             chart_series(c, st, s->t, s->steady + i * s->nt, s->nt, true);
     }
-    /* A short drain in a long run: show the part where something changes
-     * (a quarter more), not hours of steady load. */
-    size_t last = 0;
-    for (int k = 0; k < TOP && top[k] >= 0; k++)
-        for (size_t m = 1; m < s->nt; m++) {
-            size_t i = (size_t)top[k] * s->nt;
-            if (s->transfer[i + m] != s->transfer[i + m - 1] || s->steady[i + m] != s->steady[i + m - 1])
-                last = m > last ? m : last;
-        }
-    double t0 = s->t[0], t1 = s->t[s->nt - 1], until = s->t[last] + 0.25 * (s->t[last] - t0);
-    if (last > 0 && until < 0.5 * (t1 - t0) + t0)
-        chart_range(c, 'x', t0, until);
+    chart_range(c, 'x', 0, end);
     return c;
 }
 
@@ -312,9 +377,10 @@ bool run_plots(const batch *b, const char *dir, const char *format, GPtrArray *w
     chart *c = progress(b);
     if (c && !save(c, dir, "migration-progress", format, written, err))
         return false;
-    if (!save(timeline(b), dir, "timeline", format, written, err))
+    double end = plot_end(b);
+    if (!save(timeline(b, end), dir, "timeline", format, written, err))
         return false;
-    c = links(b);
+    c = links(b, end);
     if (c && !save(c, dir, "links", format, written, err))
         return false;
     if (batch_scenario(b)->runs > 1) {

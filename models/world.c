@@ -64,6 +64,7 @@ struct world {
     bool stop_when_settled;    /* end the run once no migration is running or queued */
     assume_counts assumed;     /* defaults that shaped this run (models/assume.h) */
     sim_time end;              /* when the run ended: `until`, or when nothing was left to happen */
+    GArray *events;            /* world_event, when kept for plots */
 };
 
 static nic_links *nic(const world *w, int host, int network)
@@ -136,12 +137,18 @@ void world_cluster_update(world *w)
 /* ------------------------------------------------------------------ building */
 
 static void apply_target(world *w, const scn_target *target, bool fail);
+static void keep_event(world *w, const char *kind, const char *subject);
 
 static void on_random_failure(void *ctx, const scn_target *target, bool fail)
 {
+    world *w = ctx;
     if (fail)
-        world_assume(ctx, AS_FAIL_DISTRIBUTION, -1);
-    apply_target(ctx, target, fail);
+        world_assume(w, AS_FAIL_DISTRIBUTION, -1);
+    if (w->events) {
+        g_autofree char *name = scenario_target_name(w->sc, target);
+        keep_event(w, fail ? "fail" : "repair", name);
+    }
+    apply_target(w, target, fail);
 }
 
 G_DEFINE_QUARK(golive-world-error, world_error)
@@ -247,6 +254,11 @@ void world_free(world *w)
     g_free(w->disk_hung);
     g_free(w->group);
     g_ptr_array_free(w->jobs, TRUE);
+    if (w->events) {
+        for (guint i = 0; i < w->events->len; i++)
+            g_free(g_array_index(w->events, world_event, i).subject);
+        g_array_free(w->events, TRUE);
+    }
     if (w->st_t) {
         g_array_free(w->st_t, TRUE);
         g_array_free(w->s_transfer, TRUE);
@@ -273,8 +285,30 @@ const mig_result *world_migration(const world *w, size_t i)
     return mig_get_result(g_ptr_array_index(w->migs, i));
 }
 
+static void keep_event(world *w, const char *kind, const char *subject)
+{
+    if (!w->events)
+        return;
+    world_event e = { sim_now(w->s), kind, g_strdup(subject ? subject : "") };
+    g_array_append_val(w->events, e);
+}
+
+void world_keep_events(world *w)
+{
+    if (!w->events)
+        w->events = g_array_new(FALSE, FALSE, sizeof(world_event));
+}
+
+GArray *world_take_events(world *w)
+{
+    GArray *e = w->events;
+    w->events = NULL;
+    return e;
+}
+
 void world_note(world *w, const char *kind, const char *subject, const char *why)
 {
+    keep_event(w, kind, subject);
     trace *tr = sim_trace(w->s);
     if (!trace_enabled(tr))
         return;

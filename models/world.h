@@ -49,6 +49,16 @@ const world_incident *world_incident_get(const world *w, size_t i);
 size_t world_nmigrations(const world *w);
 const mig_result *world_migration(const world *w, size_t i);
 sim *world_sim(world *w);
+/* Things that happened (world_note's records, and random failures and
+ * repairs), kept for plots even without a trace: call before world_run. */
+typedef struct {
+    sim_time t;
+    const char *kind; /* a string literal */
+    char *subject;
+} world_event;
+void world_keep_events(world *w);
+/* Moves them out of the world (a GArray of world_event; free each subject). */
+GArray *world_take_events(world *w);
 /* Link load over time, for plots: call before world_run to sample every
  * NIC's sending side every `interval`. */
 void world_sample_links(world *w, sim_time interval);
@@ -109,7 +119,8 @@ bool world_ended(const world *w);
 /* Zeroed memory for an event's or a flow's argument, owned by the world
  * (freed with it, so events still pending at the end leak nothing). */
 void *world_job(world *w, size_t size);
-/* A trace record of something that happened, with its reason. */
+/* A trace record of something that happened, with its reason (kind: a
+ * string literal). */
 void world_note(world *w, const char *kind, const char *subject, const char *why);
 void world_warn(world *w, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* A model used setting id (of vm, or -1 for a scenario-wide one) in a way

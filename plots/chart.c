@@ -31,13 +31,29 @@ static const double viridis[][3] = {
     { 0.993, 0.906, 0.144 },
 };
 
-/* A timeline's first state is the normal one (running): light grey, so
- * that the others stand out; the others take the palette in order. */
-static const double *state_rgb(int state)
-{
-    static const double grey[3] = { 0.84, 0.84, 0.84 };
-    return state == 0 ? grey : palette[(state - 1) % NPAL];
-}
+/* Every timeline gives a state the same colour, so that pictures can be
+ * put side by side: the normal one (running) light grey so that the others
+ * stand out, the others from the Okabe-Ito palette and a few greys; a state
+ * not listed takes the palette by its order of first use. */
+static const struct {
+    const char *state;
+    double rgb[3];
+} state_colours[] = {
+    { "running", { 0.84, 0.84, 0.84 } },
+    { "migrating", { 0.000, 0.447, 0.698 } },
+    { "paused", { 0.902, 0.624, 0.000 } },
+    { "IO blocked or failing", { 0.000, 0.620, 0.451 } },
+    { "IO frozen", { 0.835, 0.369, 0.000 } },
+    { "down", { 0.800, 0.475, 0.655 } },
+    { "running twice", { 0.941, 0.894, 0.259 } },
+    { "split brain", { 0.600, 0.000, 0.000 } },
+    { "quorum lost", { 0.337, 0.706, 0.914 } },
+    { "fenced", { 0.150, 0.150, 0.150 } },
+    { "resync", { 0.55, 0.55, 0.75 } },
+    { "recovery", { 0.55, 0.75, 0.55 } },
+};
+
+static const double *state_rgb(const chart *c, int state);
 
 typedef struct {
     char *name;
@@ -231,6 +247,16 @@ void chart_series(chart *c, const char *name, const double *x, const double *y, 
     } else {
         s->y = g_memdup2(y, n * sizeof(double));
     }
+    /* a curve drawn exactly over another would be invisible: say so */
+    for (guint i = 0; i < c->series->len; i++) {
+        const series *o = g_ptr_array_index(c->series, i);
+        if (o->n == n && n > 0 && !memcmp(o->x, s->x, n * sizeof(double)) && !memcmp(o->y, s->y, n * sizeof(double))) {
+            char *named = g_strdup_printf("%s (same as %s)", s->name, o->name);
+            g_free(s->name);
+            s->name = named;
+            break;
+        }
+    }
     g_ptr_array_add(c->series, s);
 }
 
@@ -261,6 +287,25 @@ int chart_row(chart *c, const char *name)
 {
     g_ptr_array_add(c->rows, g_strdup(name));
     return (int)c->rows->len - 1;
+}
+
+static const double *state_rgb(const chart *c, int state)
+{
+    const char *name = g_ptr_array_index(c->states, state);
+    int unnamed = 0;
+    for (int i = 0; i <= state; i++) {
+        const char *si = g_ptr_array_index(c->states, i);
+        bool known = false;
+        for (size_t k = 0; k < G_N_ELEMENTS(state_colours) && !known; k++)
+            known = !strcmp(state_colours[k].state, si);
+        if (known && i == state)
+            break;
+        unnamed += !known && i < state;
+    }
+    for (size_t k = 0; k < G_N_ELEMENTS(state_colours); k++)
+        if (!strcmp(state_colours[k].state, name))
+            return state_colours[k].rgb;
+    return palette[unnamed % NPAL];
 }
 
 static int state_index(chart *c, const char *state)
@@ -552,7 +597,7 @@ static GArray *legend_items(const chart *c)
     }
     if (c->kind == CHART_TIMELINE)
         for (guint i = 0; i < c->states->len; i++) {
-            legend_item it = { g_ptr_array_index(c->states, i), state_rgb((int)i), 1 };
+            legend_item it = { g_ptr_array_index(c->states, i), state_rgb(c, (int)i), 1 };
             g_array_append_val(items, it);
         }
     return items;
@@ -694,10 +739,14 @@ static void draw_timeline(cairo_t *cr, const chart *c, const scale *sx, double t
         double a = to_px(sx, s->x0), b = to_px(sx, s->x1);
         if (b - a < 1.5)
             b = a + 1.5;
-        set_rgb(cr, state_rgb(s->state), 0.9);
+        set_rgb(cr, state_rgb(c, s->state), 0.9);
         cairo_rectangle(cr, a, top + s->row * h + h * 0.15, b - a, h * 0.7);
         cairo_fill(cr);
     }
+    /* labels that would run into the one before in their row go a line
+     * lower, inside the row's band (as many lines as fit) */
+    double *right = g_new0(double, n ? n : 1);
+    int *level = g_new0(int, n ? n : 1);
     for (guint i = 0; i < c->markers->len; i++) {
         const marker *m = &g_array_index(c->markers, marker, i);
         double x = to_px(sx, m->x), y = top + m->row * h + h * 0.15;
@@ -707,9 +756,18 @@ static void draw_timeline(cairo_t *cr, const chart *c, const scale *sx, double t
         cairo_line_to(cr, x + 5, y - 8);
         cairo_close_path(cr);
         cairo_fill(cr);
-        if (m->label)
-            text_at(cr, m->label, x + 7, y - 9, 0, 0, 9, false);
+        if (!m->label || !*m->label)
+            continue;
+        double w = text_width(cr, m->label, 9);
+        int lv = x + 7 < right[m->row] + 4 ? level[m->row] + 1 : 0;
+        if ((lv + 1) * 11 > h * 0.7)
+            lv = 0;
+        level[m->row] = lv;
+        right[m->row] = x + 7 + w;
+        text_at(cr, m->label, x + 7, y - 9 + lv * 11, 0, 0, 9, false);
     }
+    g_free(right);
+    g_free(level);
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
     for (guint i = 0; i < n; i++)
         text_at(cr, g_ptr_array_index(c->rows, i), sx->p0 - 6, top + (i + 0.5) * h, 1, 0.5, 11, false);

@@ -35,7 +35,9 @@ void chart_tick_label(chart *c, char axis, double v, const char *label, bool onl
 void chart_range(chart *c, char axis, double lo, double hi);
 
 /* XY: a line (step = false) or a step series (the value holds until the
- * next point). CDF: x holds the samples, y is NULL. Copies the data. */
+ * next point). CDF: x holds the samples, y is NULL. Copies the data. A
+ * series identical to an earlier one is named "NAME (same as OTHER)": it
+ * is drawn under it. */
 void chart_series(chart *c, const char *name, const double *x, const double *y, size_t n, bool step);
 /* A horizontal reference line (a threshold) with its label. */
 void chart_hline(chart *c, double y, const char *label);

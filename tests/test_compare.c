@@ -97,14 +97,16 @@ Test(compare, a_bad_file_stops_everything)
     g_rmdir(dir);
 }
 
-/* --plots DIR: bars with intervals and the overlaid CDFs, as SVG here. */
+/* --plots DIR: bars with intervals and the overlaid CDFs, as SVG here; a
+ * chart that would be all zeros (no design splits brain) is not drawn, the
+ * text says so. */
 Test(compare, plots, .timeout = 120)
 {
     g_autofree char *dir = g_dir_make_tmp("golive-cmp-plots-XXXXXX", NULL);
     char *out, *err;
-    cr_assert_eq(support_golive((const char *[]){ "compare", "scenarios/drbd84-year.json", "scenarios/nfs-year.json",
-                                                  "--runs", "30", "--plots", dir, "--plot-format", "svg", "--quiet",
-                                                  NULL },
+    cr_assert_eq(support_golive((const char *[]){ "compare", "scenarios/drbd84-year.json",
+                                                  "scenarios/drbd84-no-fencing-year.json", "--runs", "30", "--plots",
+                                                  dir, "--plot-format", "svg", "--quiet", NULL },
                                 &out, &err),
                  0, "%s", err);
     const char *files[] = { "unavailability.svg", "split-brain.svg", "data-at-risk.svg", "downtime-cdf.svg" };
@@ -113,6 +115,20 @@ Test(compare, plots, .timeout = 120)
         g_autofree char *data = NULL;
         cr_assert(g_file_get_contents(p, &data, NULL, NULL), "%s missing", files[i]);
         cr_assert(strstr(data, "<svg"), "%s is SVG", files[i]);
+        g_remove(p);
+    }
+    g_free(out);
+    g_free(err);
+    cr_assert_eq(support_golive((const char *[]){ "compare", "scenarios/drbd84-year.json", "scenarios/nfs-year.json",
+                                                  "--runs", "20", "--plots", dir, "--plot-format", "svg", NULL },
+                                &out, &err),
+                 0, "%s", err);
+    g_autofree char *sb = g_build_filename(dir, "split-brain.svg", NULL);
+    cr_assert_not(g_file_test(sb, G_FILE_TEST_EXISTS), "an all-zero chart was drawn");
+    cr_assert(strstr(out, "no split-brain chart"), "%s", out);
+    const char *left[] = { "unavailability.svg", "downtime-cdf.svg" };
+    for (size_t i = 0; i < G_N_ELEMENTS(left); i++) {
+        g_autofree char *p = g_build_filename(dir, left[i], NULL);
         g_remove(p);
     }
     g_free(out);

@@ -261,3 +261,70 @@ Test(plots, every_kind_png_and_svg)
     }
     g_rmdir(dir);
 }
+
+/* The colour of a state's span, read back from a drawing: the middle of
+ * row `row` at x. */
+static void span_colour(chart *c, double x, int row, int nrows, unsigned char rgb[3])
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 960, 540);
+    cairo_t *cr = cairo_create(s);
+    chart_draw(c, cr, 960, 540);
+    cairo_surface_flush(s);
+    /* the plot spans x 0..100 between the margins (72 left, 24 right); the
+     * rows share the height below the title and the states' legend */
+    unsigned char *d = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s);
+    int px = (int)(72 + (960 - 72 - 24) * x / 100.0), py = 66 + (int)((540 - 66 - 52) * (row + 0.5) / nrows);
+    unsigned char *p = d + py * stride + px * 4;
+    rgb[0] = p[2];
+    rgb[1] = p[1];
+    rgb[2] = p[0];
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+}
+
+/* One colour per state in every timeline, whatever states came first
+ * (issue 15): students put the pictures side by side. */
+Test(plots, a_state_keeps_its_colour)
+{
+    unsigned char a[3], b[3];
+    chart *c = chart_new(CHART_TIMELINE, "one");
+    int r = chart_row(c, "vm");
+    chart_span(c, r, 0, 100, "running");
+    chart_span(c, r, 40, 60, "paused");
+    chart_range(c, 'x', 0, 100);
+    span_colour(c, 50, 0, 1, a);
+    chart_free(c);
+    c = chart_new(CHART_TIMELINE, "two");
+    r = chart_row(c, "vm");
+    chart_span(c, r, 0, 100, "running");
+    chart_span(c, r, 10, 20, "IO frozen");
+    chart_span(c, r, 20, 30, "down");
+    chart_span(c, r, 40, 60, "paused");
+    chart_range(c, 'x', 0, 100);
+    span_colour(c, 50, 0, 1, b);
+    chart_free(c);
+    cr_assert(a[0] == b[0] && a[1] == b[1] && a[2] == b[2], "paused: %d,%d,%d then %d,%d,%d", a[0], a[1], a[2], b[0],
+              b[1], b[2]);
+    cr_assert(!(a[0] == a[1] && a[1] == a[2]), "paused is not grey");
+}
+
+/* A curve drawn exactly over another says so in the legend. */
+Test(plots, coinciding_curves_are_named)
+{
+    g_autofree char *dir = g_dir_make_tmp("golive-plots-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "c.svg", NULL);
+    double x[] = { 0, 1, 2 }, y[] = { 1, 2, 3 }, z[] = { 1, 2, 4 };
+    chart *c = chart_new(CHART_XY, "curves");
+    chart_series(c, "a", x, y, 3, false);
+    chart_series(c, "b", x, y, 3, false);
+    chart_series(c, "c", x, z, 3, false);
+    cr_assert(chart_save(c, path, "svg", 400, 300, NULL));
+    chart_free(c);
+    g_autofree char *svg = NULL;
+    cr_assert(g_file_get_contents(path, &svg, NULL, NULL));
+    cr_assert(strstr(svg, "b (same as a)"), "the legend does not say b lies under a");
+    cr_assert_null(strstr(svg, "c (same as"));
+    g_remove(path);
+    g_rmdir(dir);
+}
