@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/interrupt.h"
+#include "sim/trace.h"
 
 G_DEFINE_QUARK(golive-output-error, output_error)
 
@@ -348,8 +349,20 @@ bool output_write_all(const char *cmd, const char *const *paths, const char *con
     return ok;
 }
 
+/* A double without float noise ("0.539907066", not json-c's
+ * "0.53990706600000005"): see trace_shortest. */
+static void tidy_double(json_object *v)
+{
+    /* a double read back from a part keeps the text it was read from: the
+     * same value must print the same, wherever it came from */
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
+    trace_shortest(json_object_get_double(v), buf, sizeof buf);
+    json_object_set_serializer(v, json_object_userdata_to_json_string, g_strdup(buf), json_object_free_userdata);
+}
+
 /* Replaces every non-finite number under o by null (json-c would print
- * NaN or Infinity, which no JSON parser takes). */
+ * NaN or Infinity, which no JSON parser takes), and writes the others
+ * without float noise. */
 static void strict_numbers(json_object *o)
 {
     if (json_object_is_type(o, json_type_object)) {
@@ -357,6 +370,8 @@ static void strict_numbers(json_object *o)
         {
             if (json_object_is_type(v, json_type_double) && !isfinite(json_object_get_double(v)))
                 json_object_object_add(o, key, NULL);
+            else if (json_object_is_type(v, json_type_double))
+                tidy_double(v);
             else
                 strict_numbers(v);
         }
@@ -365,6 +380,8 @@ static void strict_numbers(json_object *o)
             json_object *v = json_object_array_get_idx(o, i);
             if (json_object_is_type(v, json_type_double) && !isfinite(json_object_get_double(v)))
                 json_object_array_put_idx(o, i, NULL);
+            else if (json_object_is_type(v, json_type_double))
+                tidy_double(v);
             else
                 strict_numbers(v);
         }

@@ -135,6 +135,29 @@ const trace_kv *trace_rec_find(const trace_rec *rec, const char *key)
     return NULL;
 }
 
+void trace_shortest(double x, char *buf, size_t n)
+{
+    /* 15 significant digits never show binary noise (0.6, not
+     * 0.5999999999999996 from a sum of samples); a time past a million
+     * seconds needs more to keep its nanoseconds, which %.9f gives exactly
+     * when it reads back as the same double */
+    g_ascii_formatd(buf, (gint)n, "%.15g", x);
+    if (g_ascii_strtod(buf, NULL) != x && fabs(x) < 1e12) {
+        char ns[G_ASCII_DTOSTR_BUF_SIZE];
+        g_ascii_formatd(ns, sizeof ns, "%.9f", x);
+        if (g_ascii_strtod(ns, NULL) == x) {
+            size_t k = strlen(ns);
+            while (k > 0 && ns[k - 1] == '0')
+                ns[--k] = '\0';
+            g_strlcpy(buf, ns, n);
+        }
+    }
+    if (!strpbrk(buf, ".eEn"))
+        g_strlcat(buf, ".0", n);
+    else if (buf[strlen(buf) - 1] == '.')
+        g_strlcat(buf, "0", n);
+}
+
 char *trace_rec_to_json(const trace_rec *rec)
 {
     json_object *o = json_object_new_object();
@@ -150,7 +173,13 @@ char *trace_rec_to_json(const trace_rec *rec)
         json_object *v = NULL;
         switch (kv->type) {
         case TRACE_INT: v = json_object_new_int64(kv->v.i); break;
-        case TRACE_DBL: v = isfinite(kv->v.d) ? json_object_new_double(kv->v.d) : NULL; break;
+        case TRACE_DBL:
+            if (isfinite(kv->v.d)) {
+                char d[G_ASCII_DTOSTR_BUF_SIZE];
+                trace_shortest(kv->v.d, d, sizeof d);
+                v = json_object_new_double_s(kv->v.d, d);
+            }
+            break;
         case TRACE_STR: v = json_object_new_string(kv->v.s); break;
         case TRACE_BOOL: v = json_object_new_boolean(kv->v.b); break;
         }
@@ -161,14 +190,36 @@ char *trace_rec_to_json(const trace_rec *rec)
     return s;
 }
 
+typedef struct {
+    sim_time t;
+    size_t i;
+} rec_order;
+
+static int cmp_rec_order(const void *a, const void *b)
+{
+    const rec_order *x = a, *y = b;
+    if (x->t != y->t)
+        return x->t < y->t ? -1 : 1;
+    return (x->i > y->i) - (x->i < y->i);
+}
+
 char *trace_to_jsonl(const trace *tr)
 {
-    GString *out = g_string_new(NULL);
+    /* in time order: a model may record what it learns afterwards (a
+     * migration's end at its last byte, noticed at the resume) */
+    size_t n = tr->rows->len;
+    rec_order *ord = g_new(rec_order, n ? n : 1);
     trace_rec rec;
-    for (size_t i = 0; trace_get(tr, i, &rec); i++) {
+    for (size_t i = 0; trace_get(tr, i, &rec); i++)
+        ord[i] = (rec_order){ rec.t, i };
+    qsort(ord, n, sizeof *ord, cmp_rec_order);
+    GString *out = g_string_new(NULL);
+    for (size_t k = 0; k < n; k++) {
+        trace_get(tr, ord[k].i, &rec);
         g_autofree char *line = trace_rec_to_json(&rec);
         g_string_append(out, line);
         g_string_append_c(out, '\n');
     }
+    g_free(ord);
     return g_string_free(out, FALSE);
 }

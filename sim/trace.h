@@ -69,6 +69,10 @@ const trace_kv *trace_rec_find(const trace_rec *rec, const char *key);
 
 /* The record as one line of JSON without the newline (g_free it). */
 char *trace_rec_to_json(const trace_rec *rec);
+/* x without float noise: to 15 significant digits, or to the nanosecond
+ * when that reads back as x exactly (a long run's times), with ".0" on an
+ * integral value; buf of G_ASCII_DTOSTR_BUF_SIZE. */
+void trace_shortest(double x, char *buf, size_t n);
 /* Every kept record as JSON Lines (g_free it). */
 char *trace_to_jsonl(const trace *tr);
 

@@ -890,3 +890,43 @@ Test(cli, sweep_keys_are_read_strictly)
         g_free(err);
     }
 }
+
+/* Numbers without float noise (issue 15): every double is the shortest text
+ * that reads back as itself, so a time of 0.539907066 s is written so, not
+ * 0.53990706600000005; and a trace is in time order within each run. */
+Test(cli, reports_have_no_float_noise_and_traces_are_in_order, .timeout = 60)
+{
+    char *out, *err;
+    cr_assert_eq(run_golive((const char *[]){ "run", "scenarios/quake3-qemu.json", "--json", "-", NULL }, &out, &err),
+                 0, "%s", err);
+    GRegex *noise = g_regex_new("[0-9]\\.[0-9]*(000000|999999)[1-9]", 0, 0, NULL);
+    GMatchInfo *mi;
+    cr_assert_not(g_regex_match(noise, out, 0, &mi), "float noise: %s", mi ? g_match_info_fetch(mi, 0) : "");
+    g_match_info_free(mi);
+    cr_assert(strstr(out, "\"total_time\":0.539907066,"), "%s", out);
+    g_free(out);
+    g_free(err);
+    cr_assert_eq(run_golive((const char *[]){ "run", "scenarios/drbd84-dual-primary.json", "--runs", "2", "--trace", "-",
+                                              "--quiet", NULL },
+                            &out, &err),
+                 0, "%s", err);
+    g_auto(GStrv) lines = g_strsplit(out, "\n", -1);
+    double last = -1;
+    int run = -1;
+    for (size_t i = 0; lines[i] && *lines[i]; i++) {
+        json_object *o = json_tokener_parse(lines[i]);
+        cr_assert_not_null(o, "%s", lines[i]);
+        int r = json_object_get_int(json_object_object_get(o, "run"));
+        double t = json_object_get_double(json_object_object_get(o, "t"));
+        if (r != run)
+            last = -1;
+        cr_assert_geq(t, last, "line %zu goes back in time: %s", i, lines[i]);
+        run = r;
+        last = t;
+        cr_assert_not(g_regex_match(noise, lines[i], 0, NULL), "float noise: %s", lines[i]);
+        json_object_put(o);
+    }
+    g_regex_unref(noise);
+    g_free(out);
+    g_free(err);
+}
