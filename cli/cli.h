@@ -8,4 +8,9 @@ enum {
     CLI_EXIT_USAGE = 2,   /* bad usage or bad scenario; nothing written */
 };
 
+/* Every command's --help ends with this. */
+#define CLI_EXIT_HELP                                                                                                \
+    "Exit status: 0 success; 1 internal failure (or invariant violations with --check); 2 bad usage or bad "       \
+    "scenario, nothing written; 130 or 143 interrupted by SIGINT or SIGTERM, nothing written."
+
 #endif

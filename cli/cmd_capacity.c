@@ -110,7 +110,7 @@ int cli_capacity(int argc, char **argv)
     g_option_context_set_description(ctx, "Fitting and the loss checks count memory and vCPUs (after overcommit) "
                                           "on every host that may run VMs; evacuated and added VMs go, largest "
                                           "first, to the host with the most free memory. The drains are simulated "
-                                          "with the scenario's links, migration settings and limits.");
+                                          "with the scenario's links, migration settings and limits.\n" CLI_EXIT_HELP);
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_autoptr(GError) gerr = NULL;
     if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {

@@ -224,6 +224,8 @@ int cli_compare(int argc, char **argv)
     g_option_context_set_summary(ctx, "Run each scenario (a design) and compare availability, split-brain "
                                       "probability, data at risk and migration downtime, each with its 95% "
                                       "confidence interval.");
+    g_option_context_set_description(ctx, "Plots (--plots DIR): unavailability, split-brain, data-at-risk (each "
+                                          "left out when every design is at zero), downtime-cdf.\n" CLI_EXIT_HELP);
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_autoptr(GError) gerr = NULL;
     if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {

@@ -318,6 +318,7 @@ int cli_explain(int argc, char **argv)
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("FILE");
     g_option_context_set_summary(ctx, "Tell one run's timeline in plain sentences, with the reasons the models give.");
+    g_option_context_set_description(ctx, CLI_EXIT_HELP);
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_autoptr(GError) gerr = NULL;
     if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {

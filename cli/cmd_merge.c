@@ -30,6 +30,7 @@ int cli_merge(int argc, char **argv)
     g_autoptr(GOptionContext) ctx = g_option_context_new("PART...");
     g_option_context_set_summary(ctx, "Merge the parts of `golive run --shard I/N` or `golive sweep --shard "
                                       "I/N` into the report a single process would have written.");
+    g_option_context_set_description(ctx, CLI_EXIT_HELP);
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_autoptr(GError) gerr = NULL;
     int rc = CLI_EXIT_OK;

@@ -39,7 +39,9 @@ int cli_run(int argc, char **argv)
         { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace_path, "Write the event trace as JSON Lines to PATH",
           "PATH" },
         { "plots", 0, 0, G_OPTION_ARG_FILENAME, &plots_dir,
-          "Draw the run's charts into DIR (migration progress, timeline, downtime CDFs)", "DIR" },
+          "Draw the run's charts into DIR: migration-progress, timeline, links, and with --runs > 1 downtime-cdf and "
+          "client-downtime-cdf",
+          "DIR" },
         { "plot-format", 0, 0, G_OPTION_ARG_STRING, &plot_format, "png (default), svg or pdf", "FMT" },
         { "shard", 0, 0, G_OPTION_ARG_STRING, &shard,
           "Run only shard I of N (runs k with k mod N = I) and write a part to --json PATH for golive merge",
@@ -53,6 +55,10 @@ int cli_run(int argc, char **argv)
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("FILE");
     g_option_context_set_summary(ctx, "Simulate a scenario and report its migrations.");
+    g_option_context_set_description(ctx, "Plots (--plots DIR, as FMT): migration-progress (bytes still to send, "
+                                          "each pass marked), timeline (each VM's and host's states), links (the "
+                                          "busiest links' throughput), downtime-cdf and client-downtime-cdf (over "
+                                          "the runs).\n" CLI_EXIT_HELP);
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_autoptr(GError) gerr = NULL;
     int rc = CLI_EXIT_OK;

@@ -939,6 +939,9 @@ int cli_sweep(int argc, char **argv)
     g_autoptr(GOptionContext) ctx = g_option_context_new("FILE");
     g_option_context_set_summary(ctx, "Run a scenario over a grid of values and report every point's migration "
                                       "downtime, total time, convergence, availability and split-brain risk.");
+    g_option_context_set_description(ctx, "Plots (--plots DIR): one key, a line per metric (sweep-downtime, "
+                                          "sweep-total-time, ...); two keys, a heatmap per metric and "
+                                          "sweep-convergence.\n" CLI_EXIT_HELP);
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_autoptr(GError) gerr = NULL;
     int rc = CLI_EXIT_OK;

@@ -17,6 +17,7 @@ int cli_validate(int argc, char **argv)
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("FILE...");
     g_option_context_set_summary(ctx, "Check scenario files and print every error found in each.");
+    g_option_context_set_description(ctx, CLI_EXIT_HELP);
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_autoptr(GError) err = NULL;
     if (!g_option_context_parse(ctx, &argc, &argv, &err)) {

@@ -5,6 +5,7 @@
 #include <cairo.h>
 #include <glib.h>
 #include <gsl/gsl_errno.h>
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,6 +18,7 @@
 #include "cli/cmd_sweep.h"
 #include "cli/cmd_validate.h"
 #include "cli/interrupt.h"
+#include "models/scenario.h"
 #include "version.h"
 
 typedef struct {
@@ -64,6 +66,9 @@ static GLogWriterOutput log_writer(GLogLevelFlags level, const GLogField *fields
 
 int main(int argc, char **argv)
 {
+    /* the terminal's character set, for --help's text (LC_CTYPE only: numbers
+     * are written the same everywhere) */
+    setlocale(LC_CTYPE, "");
     /* GSL aborts on errors by default; callers check return codes instead. */
     gsl_set_error_handler_off();
     g_log_set_writer_func(log_writer, NULL, NULL);
@@ -103,14 +108,24 @@ int main(int argc, char **argv)
         fputs(help, stdout);
         return CLI_EXIT_OK;
     }
+    const char *names[G_N_ELEMENTS(subcommands) + 1];
     for (size_t i = 0; i < G_N_ELEMENTS(subcommands); i++) {
         const subcommand *sc = &subcommands[i];
+        names[i] = sc->name;
         if (strcmp(cmd, sc->name) != 0)
             continue;
+        /* "Usage: golive run [OPTION...] FILE" */
+        g_autofree char *prg = g_strdup_printf("golive %s", sc->name);
+        g_set_prgname(prg);
         int rc = sc->fn(argc - 1, argv + 1);
         cairo_debug_reset_static_data(); /* cairo's font caches, for leak checkers */
         return rc;
     }
-    fprintf(stderr, "golive: unknown command '%s'\nTry 'golive --help'.\n", cmd);
+    names[G_N_ELEMENTS(subcommands)] = NULL;
+    const char *near = scenario_suggest(cmd, names);
+    if (near)
+        fprintf(stderr, "golive: unknown command '%s' (did you mean '%s'?)\nTry 'golive --help'.\n", cmd, near);
+    else
+        fprintf(stderr, "golive: unknown command '%s'\nTry 'golive --help'.\n", cmd);
     return CLI_EXIT_USAGE;
 }

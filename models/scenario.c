@@ -93,8 +93,7 @@ static size_t edit_distance(const char *a, const char *b)
     return d;
 }
 
-/* The closest of candidates to word, if close enough to be a typo. */
-static const char *suggest(const char *word, const char *const *candidates)
+const char *scenario_suggest(const char *word, const char *const *candidates)
 {
     const char *best = NULL;
     size_t bestd = SIZE_MAX;
@@ -119,7 +118,7 @@ static void check_keys(ctx *c, json_object *obj, const char *const *allowed)
                 ok = true;
         if (ok)
             continue;
-        const char *s = suggest(key, allowed);
+        const char *s = scenario_suggest(key, allowed);
         if (s)
             err_at(c, key, "unknown key (did you mean \"%s\"?)", s);
         else {
@@ -180,7 +179,7 @@ static int get_enum(ctx *c, json_object *obj, const char *key, const char *const
             if (!strcmp(values[i], s))
                 return i;
         g_autofree char *list = g_strjoinv(" | ", (char **)values);
-        const char *hint = suggest(s, values);
+        const char *hint = scenario_suggest(s, values);
         if (hint)
             err_at(c, key, "expected one of %s, not \"%s\" (did you mean \"%s\"?)", list, s, hint);
         else
@@ -402,7 +401,7 @@ static int resolve(ctx *c, const scenario *s, ref_kind kind, const char *key, co
     const char **names = g_new0(const char *, n + 1);
     for (size_t k = 0; k < n; k++)
         names[k] = kind == REF_NETWORK ? s->networks[k].name : kind == REF_HOST ? s->hosts[k].name : s->vms[k].name;
-    const char *hint = suggest(name, names);
+    const char *hint = scenario_suggest(name, names);
     if (hint)
         err_at(c, key, "unknown %s \"%s\" (did you mean \"%s\"?)", ref_word(kind), name, hint);
     else if (n == 0)

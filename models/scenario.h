@@ -314,6 +314,10 @@ void scenario_free(scenario *s);
  * "failures[]"; NULL for another place. */
 const char *const *scenario_keys(const char *section);
 
+/* The closest of candidates (NULL-terminated) to word, if close enough to
+ * be a typo ("did you mean"), else NULL. */
+const char *scenario_suggest(const char *word, const char *const *candidates);
+
 int scenario_find_host(const scenario *s, const char *name);
 int scenario_find_vm(const scenario *s, const char *name);
 int scenario_find_network(const scenario *s, const char *name);

@@ -930,3 +930,37 @@ Test(cli, reports_have_no_float_noise_and_traces_are_in_order, .timeout = 60)
     g_free(out);
     g_free(err);
 }
+
+/* Every command's --help names the command in its usage line and ends with
+ * the exit codes; a mistyped command gets a suggestion (issue 15). */
+Test(cli, help_names_the_command_and_typos_get_a_suggestion)
+{
+    const char *cmds[] = { "run", "sweep", "compare", "validate", "explain", "capacity", "merge" };
+    for (size_t i = 0; i < G_N_ELEMENTS(cmds); i++) {
+        char *out, *err;
+        cr_assert_eq(run_golive((const char *[]){ cmds[i], "--help", NULL }, &out, &err), 0);
+        g_autofree char *usage = g_strdup_printf("golive %s [OPTION", cmds[i]);
+        cr_assert(strstr(out, usage), "%s", out);
+        cr_assert(strstr(out, "Exit status: 0 success") && strstr(out, "2 bad usage"), "%s", out);
+        g_free(out);
+        g_free(err);
+    }
+    char *out, *err;
+    cr_assert_eq(run_golive((const char *[]){ "--help", NULL }, &out, &err), 0);
+    g_free(out);
+    g_free(err);
+    cr_assert_eq(run_golive((const char *[]){ "capcity", "x.json", NULL }, &out, &err), 2);
+    cr_assert(strstr(err, "did you mean 'capacity'?"), "%s", err);
+    g_free(out);
+    g_free(err);
+    cr_assert_eq(run_golive((const char *[]){ "frobnicate", NULL }, &out, &err), 2);
+    cr_assert_null(strstr(err, "did you mean"), "%s", err);
+    g_free(out);
+    g_free(err);
+    cr_assert_eq(run_golive((const char *[]){ "run", "--help", NULL }, &out, &err), 0);
+    const char *plots[] = { "migration-progress", "timeline", "links", "downtime-cdf", "client-downtime-cdf" };
+    for (size_t i = 0; i < G_N_ELEMENTS(plots); i++)
+        cr_assert(strstr(out, plots[i]), "run --help does not name the %s plot", plots[i]);
+    g_free(out);
+    g_free(err);
+}
