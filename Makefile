@@ -5,7 +5,7 @@
 #   make demo       installs deps if missing, builds, runs the demo
 #   make bench      benchmarks (never part of check)
 #   make deps       install missing Debian packages: -dev libraries, and the tests'
-#                   oracle, Pacemaker's crm_simulate (apt-get; sudo when not root)
+#                   oracle, Pacemaker's crm_simulate, and python3-jsonschema (apt-get; sudo when not root)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
 
@@ -32,6 +32,9 @@ FONT_FILE       := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 # test oracle: Pacemaker's own scheduler (crm_simulate) judges golive's
 DEB_ORACLE      := pacemaker-cli-utils
 ORACLE_BIN      := /usr/sbin/crm_simulate
+# test validator: the reports are checked against docs/report.schema.json
+DEB_SCHEMA      := python3 python3-jsonschema
+HAVE_SCHEMA      = python3 -c 'import jsonschema' >/dev/null 2>&1
 
 CC          ?= cc
 OPT         ?= -O2
@@ -87,6 +90,7 @@ deps:
 	[ -e $(FONT_FILE) ] || debs="$$debs $(DEB_FONT)"; \
 	[ "$(BUILD_ONLY)" = 1 ] || [ -x $(ORACLE_BIN) ] || command -v crm_simulate >/dev/null 2>&1 || \
 	  debs="$$debs $(DEB_ORACLE)"; \
+	[ "$(BUILD_ONLY)" = 1 ] || $(HAVE_SCHEMA) || debs="$$debs $(DEB_SCHEMA)"; \
 	if [ -z "$$debs" ]; then echo "deps: all build dependencies are present"; exit 0; fi; \
 	if ! command -v apt-get >/dev/null 2>&1; then \
 	  echo "deps: missing:$$debs — install them with your package manager (no apt-get here)" >&2; exit 1; fi; \
@@ -102,7 +106,7 @@ ensure-deps:
 
 # The tests' oracle too (make check).
 ensure-test-deps: ensure-deps
-	@if ! { [ -x $(ORACLE_BIN) ] || command -v crm_simulate >/dev/null 2>&1; }; then \
+	@if ! { [ -x $(ORACLE_BIN) ] || command -v crm_simulate >/dev/null 2>&1; } || ! $(HAVE_SCHEMA); then \
 	  $(MAKE) --no-print-directory deps; fi
 
 check-pkgs:

@@ -964,3 +964,69 @@ Test(cli, help_names_the_command_and_typos_get_a_suggestion)
     g_free(out);
     g_free(err);
 }
+
+/* Every shipped scenario's report, and a compare, a sweep and a capacity
+ * answer, match the JSON Schema of docs/report.schema.json (checked by
+ * python3-jsonschema, which make deps installs; its absence fails). */
+Test(cli, every_report_matches_its_schema, .timeout = 600)
+{
+    g_autofree char *dir = g_dir_make_tmp("golive-schema-XXXXXX", NULL);
+    GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
+    char **all = support_scenarios();
+    for (char **p = all; *p; p++) {
+        g_autofree char *base = g_path_get_basename(*p);
+        char *json = g_build_filename(dir, base, NULL);
+        char *out, *err;
+        cr_assert_eq(run_golive((const char *[]){ "run", *p, "--runs", "2", "--json", json, "--quiet", NULL }, &out,
+                                &err),
+                     0, "%s: %s", *p, err);
+        g_free(out);
+        g_free(err);
+        g_ptr_array_add(files, json);
+    }
+    g_strfreev(all);
+    struct {
+        const char *name;
+        const char *args[12];
+    } more[] = {
+        { "compare.json", { "compare", "scenarios/drbd84-no-fencing-year.json", "scenarios/ceph-year.json", "--runs",
+                            "5", "--quiet", "--json", NULL } },
+        { "sweep.json", { "sweep", "scenarios/web-server.json", "--set", "migration.max_bandwidth=1GiB/s,unlimited",
+                          "--quiet", "--json", NULL } },
+        { "capacity.json", { "capacity", "scenarios/datacenter-rack-drain.json", "--drains", "2", "--quiet", "--json",
+                             NULL } },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(more); i++) {
+        char *json = g_build_filename(dir, more[i].name, NULL);
+        const char *args[16];
+        size_t n = 0;
+        for (; more[i].args[n]; n++)
+            args[n] = more[i].args[n];
+        args[n++] = json;
+        args[n] = NULL;
+        char *out, *err;
+        cr_assert_eq(run_golive(args, &out, &err), 0, "%s: %s", more[i].name, err);
+        g_free(out);
+        g_free(err);
+        g_ptr_array_add(files, json);
+    }
+    GPtrArray *argv = g_ptr_array_new();
+    g_ptr_array_add(argv, "python3");
+    g_ptr_array_add(argv, "tests/schema_check.py");
+    g_ptr_array_add(argv, "docs/report.schema.json");
+    for (guint i = 0; i < files->len; i++)
+        g_ptr_array_add(argv, g_ptr_array_index(files, i));
+    g_ptr_array_add(argv, NULL);
+    int status;
+    g_autofree char *out = NULL, *err = NULL;
+    cr_assert(g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status,
+                           NULL),
+              "python3 is needed to check the reports (make deps)");
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) != 3, "%s", err);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "reports that do not match the schema:\n%s", err);
+    g_ptr_array_free(argv, TRUE);
+    for (guint i = 0; i < files->len; i++)
+        g_remove(g_ptr_array_index(files, i));
+    g_ptr_array_free(files, TRUE);
+    g_rmdir(dir);
+}
