@@ -1034,6 +1034,16 @@ static void game_phase_note(const batch *b, json_object *summ, GString *txt)
     }
 }
 
+static gint cmp_incident_start(gconstpointer a, gconstpointer b, gpointer data)
+{
+    GArray *ins = data;
+    guint x = *(const guint *)a, y = *(const guint *)b;
+    sim_time sx = g_array_index(ins, run_incident, x).in.start, sy = g_array_index(ins, run_incident, y).in.start;
+    if (sx != sy)
+        return sx < sy ? -1 : 1;
+    return (x > y) - (x < y);
+}
+
 json_object *batch_report(const batch *b, char **csv_out, char **txt_out)
 {
     const scenario *sc = b->sc;
@@ -1129,8 +1139,14 @@ json_object *batch_report(const batch *b, char **csv_out, char **txt_out)
     size_t shown = 0;
     for (int k = 0; k < b->nruns; k++) {
         GArray *ins = b->outs[k].incidents;
-        for (guint i = 0; i < ins->len; i++) {
-            const world_incident *in = &g_array_index(ins, run_incident, i).in;
+        /* in time order (an incident may be opened after it began: a split
+         * brain noticed when DRBD declares its peer lost) */
+        guint *ord = g_new(guint, ins->len ? ins->len : 1);
+        for (guint i = 0; i < ins->len; i++)
+            ord[i] = i;
+        g_qsort_with_data(ord, (gint)ins->len, sizeof *ord, cmp_incident_start, ins);
+        for (guint j = 0; j < ins->len; j++) {
+            const world_incident *in = &g_array_index(ins, run_incident, ord[j]).in;
             json_object *o = json_object_new_object();
             json_object_object_add(o, "run", json_object_new_int(k));
             json_object_object_add(o, "kind", json_object_new_string(in->kind));
@@ -1144,11 +1160,20 @@ json_object *batch_report(const batch *b, char **csv_out, char **txt_out)
             json_object_array_add(ji, o);
             if (shown++ < 20) {
                 g_autofree char *fs = fmt_time(in->start), *fd = fmt_time(in->end - in->start);
-                g_string_append_printf(txt, "%s %-12s %-10s %-16s at %9s for %10s\n", shown == 1 ? "incidents:\n " : " ",
-                                       in->kind, in->vm >= 0 ? sc->vms[in->vm].name : "-", in->resource, fs, fd);
+                g_autofree char *lasted = in->end > in->start ? g_strdup(fd) : g_strdup("(instant)");
+                if (shown == 1)
+                    g_string_append_printf(txt, "incidents:\n%s  %-12s %-10s %-16s %12s %s\n", b->nruns > 1 ? "  run " : "",
+                                           "kind", "vm", "resource", "start", "duration");
+                if (b->nruns > 1)
+                    g_string_append_printf(txt, "  %-4d", k);
+                g_string_append_printf(txt, "  %-12s %-10s %-16s %12s %s\n", in->kind,
+                                       in->vm >= 0 ? sc->vms[in->vm].name : "-", in->resource, fs, lasted);
             }
         }
+        g_free(ord);
     }
+    if (shown > 20)
+        g_string_append_printf(txt, "  ... and %zu more incidents (in the JSON report)\n", shown - 20);
     json_object_object_add(root, "incidents", ji);
     json_object *summ = batch_summary(b);
     json_object_object_add(root, "summary", summ);

@@ -23,7 +23,7 @@ typedef struct {
     sim_time t;
     size_t order;
     const char *kind, *subject, *reason, *resource, *outcome;
-    double pending, sent, downtime, client, unsent;
+    double pending, sent, downtime, client, unsent, throttle;
     int64_t syncs;
 } rec;
 
@@ -224,9 +224,24 @@ static void narrate(GString *out, const scenario *sc, world *w, const rec *r)
             line(out, r->t, "%s is stopped: its node is in a partition without quorum (no-quorum-policy %s).", s,
                  scenario_nqp_names[sc->cluster.no_quorum_policy]);
     } else if (!strcmp(k, "split-brain")) {
-        line(out, r->t, "split brain begins: both sides keep writing %s, each to its own copy, with no common view "
-                        "(fencing %s). DRBD will notice only when they reconnect.",
-             s, scenario_fencing_names[st->fencing]);
+        /* the incident starts where the copies began to differ (the cut),
+         * which may be before this moment (the peer declared lost) */
+        sim_time since = r->t;
+        for (size_t i = 0; i < world_nincidents(w); i++) {
+            const world_incident *in = world_incident_get(w, i);
+            if (!strcmp(in->kind, "split-brain") && in->start <= r->t && (in->end < 0 || in->end >= r->t))
+                since = in->start;
+        }
+        g_autofree char *at = when(since);
+        if (since < r->t)
+            line(out, r->t, "split brain: both sides have written %s apart since t=%s, each to its own copy (the "
+                            "writes held back meanwhile completed locally), with no common view (fencing %s). DRBD "
+                            "will notice only when they reconnect.",
+                 s, at, scenario_fencing_names[st->fencing]);
+        else
+            line(out, r->t, "split brain begins: both sides keep writing %s, each to its own copy, with no common view "
+                            "(fencing %s). DRBD will notice only when they reconnect.",
+                 s, scenario_fencing_names[st->fencing]);
     } else if (!strcmp(k, "split-brain-end")) {
         line(out, r->t, "the peers see each other again: DRBD detects the split brain now.");
     } else if (!strcmp(k, "double-writer")) {
@@ -276,6 +291,73 @@ static void narrate(GString *out, const scenario *sc, world *w, const rec *r)
              s);
     } else if (!strcmp(k, "drbd-disconnected")) {
         line(out, r->t, "DRBD declares the peer lost (%s).", r->reason ? r->reason : scenario_fencing_names[st->fencing]);
+    } else if (!strcmp(k, "ceph-mon-election")) {
+        line(out, r->t, "the Ceph monitors hold an election (%s): no map can change until a majority agrees.",
+             r->reason ? r->reason : "a monitor changed");
+    } else if (!strcmp(k, "ceph-undersized")) {
+        line(out, r->t, "%s's data stays with fewer copies than the pool's size: %s.", s,
+             r->reason ? r->reason : "no host for the lost copy");
+    } else if (!strcmp(k, "ceph-recovery-start")) {
+        line(out, r->t, "Ceph rebuilds %s's lost copy on another host (%s).", s,
+             r->reason ? r->reason : "the OSD is out");
+    } else if (!strcmp(k, "ceph-recovery-done")) {
+        line(out, r->t, "Ceph has rebuilt %s's copies.", s);
+    } else if (!strcmp(k, "cpu-throttle")) {
+        line(out, r->t, "%s: auto-converge slows the guest's vCPUs to let the migration catch up (throttle %.0f%%).",
+             s, 100 * r->throttle);
+    } else if (!strcmp(k, "xbzrle-started")) {
+        line(out, r->t, "%s: the first pass is over, so XBZRLE starts sending pages already sent as deltas.", s);
+    } else if (!strcmp(k, "postcopy-start")) {
+        g_autofree char *p = size_s(r->pending);
+        line(out, r->t, "%s switches to postcopy: it pauses briefly and then runs on the destination, which pulls the "
+                        "%s not yet sent when it touches them.",
+             s, p);
+    } else if (!strcmp(k, "disk-mirror-ready")) {
+        line(out, r->t, "%s's disks are mirrored to the destination (copy-storage-all): its memory copy starts.", s);
+    } else if (!strcmp(k, "migration-waits")) {
+        line(out, r->t, "%s's migration waits: %s.", s, r->reason ? r->reason : "for its storage");
+    } else if (!strcmp(k, "migration-goes-on")) {
+        line(out, r->t, "%s's migration goes on: its storage answers again.", s);
+    } else if (!strcmp(k, "migration-connection-lost")) {
+        line(out, r->t, "%s's migration loses its connection to the destination.", s);
+    } else if (!strcmp(k, "migration-storage-failed")) {
+        line(out, r->t, "%s's migration gives up: %s.", s, r->reason ? r->reason : "its storage could not be reached");
+    } else if (!strcmp(k, "vm-stopping")) {
+        line(out, r->t, "%s shuts down, to be started on its new host (a stop and a start).", s);
+    } else if (!strcmp(k, "vm-stopped")) {
+        line(out, r->t, "%s has shut down; it now boots on its new host.", s);
+    } else if (!strcmp(k, "drbd-attached")) {
+        line(out, r->t, "DRBD on %s attaches its disk again.", s);
+    } else if (!strcmp(k, "drbd-detached")) {
+        g_autofree char *why = r->reason ? g_strdup_printf(" (%s)", r->reason) : g_strdup("");
+        line(out, r->t, "DRBD on %s detaches its disk%s: it goes on diskless, reading and writing through its peer.", s,
+             why);
+    } else if (!strcmp(k, "drbd-fence-peer")) {
+        line(out, r->t, "DRBD's fence-peer handler on %s returns: %s.", s, r->reason ? r->reason : "done");
+    } else if (!strcmp(k, "drbd-outdated")) {
+        line(out, r->t, "DRBD marks %s's copy Outdated (%s): it may not be promoted until it resyncs.", s,
+             r->reason ? r->reason : "fenced");
+    } else if (!strcmp(k, "fence-request")) {
+        line(out, r->t, "Pacemaker asks to fence %s (%s).", s, r->reason ? r->reason : "STONITH");
+    } else if (!strcmp(k, "fence-asked")) {
+        line(out, r->t, "%s asks the cluster to fence it: %s.", s, r->reason ? r->reason : "");
+    } else if (!strcmp(k, "fence-confirmed")) {
+        line(out, r->t, "the fence of %s is confirmed: its resources may now be recovered elsewhere.", s);
+    } else if (!strcmp(k, "fence-failed")) {
+        line(out, r->t, "the fence of %s fails: %s.", s, r->reason ? r->reason : "the fence agent failed");
+    } else if (!strcmp(k, "membership")) {
+        line(out, r->t, "corosync forms a new membership: %s.", r->reason ? r->reason : s);
+    } else if (!strcmp(k, "quorum-expected-votes")) {
+        line(out, r->t, "votequorum lowers the votes it expects (%s).", r->reason ? r->reason : "last_man_standing");
+    } else if (!strcmp(k, "start-blocked")) {
+        line(out, r->t, "%s cannot start yet: %s.", s, r->reason ? r->reason : "its storage is not ready");
+    } else if (!strcmp(k, "nfs-failover")) {
+        line(out, r->t, "the NFS service fails over to its standby server%s%s.", r->reason ? ": " : "",
+             r->reason ? r->reason : "");
+    } else if (!strcmp(k, "single-copy")) {
+        line(out, r->t, "%s's data now has a single copy: what it writes is lost if that copy is.", s);
+    } else if (!strcmp(k, "single-copy-end")) {
+        line(out, r->t, "%s's data has more than one copy again.", s);
     } else {
         g_autofree char *kind = g_strdup(k);
         g_strdelimit(kind, "-", ' ');
@@ -376,6 +458,8 @@ int cli_explain(int argc, char **argv)
                 r.client = kv->v.d;
             else if (!strcmp(kv->key, "unsent_bytes") && kv->type == TRACE_DBL)
                 r.unsent = kv->v.d;
+            else if (!strcmp(kv->key, "throttle") && kv->type == TRACE_DBL)
+                r.throttle = kv->v.d;
             else if (!strcmp(kv->key, "syncs") && kv->type == TRACE_INT)
                 r.syncs = kv->v.i;
         }

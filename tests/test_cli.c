@@ -306,7 +306,9 @@ Test(cli, explain_tells_every_scenario, .timeout = 120)
     cr_assert_eq(run_golive((const char *[]){ "explain", "scenarios/drbd84-dual-primary-no-fencing.json", NULL }, &out,
                             &err),
                  0);
-    cr_assert(strstr(out, "split brain begins") && strstr(out, "fencing dont-care"), "%s", out);
+    cr_assert(strstr(out, "split brain: both sides have written r0 apart since t=60.000s") &&
+                  strstr(out, "fencing dont-care"),
+              "%s", out);
     cr_assert(strstr(out, "DRBD goes StandAlone"), "%s", out);
     g_free(out);
     g_free(err);
