@@ -360,9 +360,10 @@ int cli_capacity(int argc, char **argv)
                                    d->vms == 1 ? "" : "s");
         else if (d->moved < d->vms) {
             g_autofree char *end = units_format(UNITS_TIME, sim_to_s(until));
-            g_string_append_printf(txt, "  %-16s %4zu VM%s: only %zu moved by the end (%s); the rest did not converge, "
-                                        "failed or found no room\n",
-                                   name, d->vms, d->vms == 1 ? "" : "s", d->moved, end);
+            g_string_append_printf(txt, "  %-16s %4zu VM%s: only %zu moved by the end (%s): %zu found no host with room, %zu "
+                                        "did not converge, %zu failed\n",
+                                   name, d->vms, d->vms == 1 ? "" : "s", d->moved, end, d->no_room, d->not_converged,
+                                   d->vms - d->moved - d->no_room - d->not_converged);
         } else
             g_string_append_printf(txt, "  %-16s %4zu VM%s in %10s, longest pause %8s\n", name, d->vms,
                                    d->vms == 1 ? " " : "s", ws, ds);
@@ -373,6 +374,8 @@ int cli_capacity(int argc, char **argv)
         json_object_object_add(o, "host", json_object_new_string(name));
         json_object_object_add(o, "vms", json_object_new_int64((int64_t)d->vms));
         json_object_object_add(o, "moved", json_object_new_int64((int64_t)d->moved));
+        json_object_object_add(o, "no_room", json_object_new_int64((int64_t)d->no_room));
+        json_object_object_add(o, "not_converged", json_object_new_int64((int64_t)d->not_converged));
         json_object_object_add(o, "window_s", ok ? json_object_new_double(win) : NULL);
         json_object_object_add(o, "downtime_max_s", ok ? json_object_new_double(d->downtime_max_s) : NULL);
         json_object_array_add(jd, o);

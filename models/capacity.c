@@ -287,14 +287,18 @@ static gpointer drain_worker(gpointer arg)
         world_run(w);
         sim_time last = 0;
         double worst = 0;
+        size_t started = 0;
         for (size_t i = 0; i < world_nmigrations(w); i++) {
             const mig_result *m = world_migration(w, i);
+            started++;
+            d->not_converged += m->outcome == MIG_NOT_CONVERGED;
             if (m->outcome != MIG_COMPLETED)
                 continue;
             last = m->end > last ? m->end : last;
             d->moved++;
             worst = fmax(worst, sim_to_s(m->downtime));
         }
+        d->no_room = d->vms > started ? d->vms - started : 0;
         d->window_s = sim_to_s(last);
         d->downtime_max_s = worst;
         d->assumed = *world_assumed(w);

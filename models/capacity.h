@@ -71,6 +71,7 @@ GArray *capacity_drain_candidates(const capacity *c);
 
 typedef struct {
     size_t host, vms, moved; /* the drained host, its VMs, how many moved by the end */
+    size_t no_room, not_converged; /* of the rest: never started (no host could take them), still iterating */
     double window_s;         /* from the drain to the last move's end; NAN if it cannot be simulated */
     double downtime_max_s;   /* the longest pause */
     assume_counts assumed;   /* the defaults that shaped it */

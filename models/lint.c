@@ -87,11 +87,19 @@ void lint_scenario(const scenario *sc, GPtrArray *w)
     for (size_t i = 0; i < sc->nvms; i++)
         if (sc->vms[i].host >= 0)
             used[sc->vms[i].host] += sc->vms[i].memory;
+    /* one line for all of them: a planner's cluster may have dozens */
+    size_t over = 0, first = 0;
     for (size_t h = 0; h < sc->nhosts; h++)
-        if (used[h] > sc->hosts[h].memory)
-            add(w, "hosts: %s starts with %.1f GiB of VMs on %.1f GiB of memory: over it from the start (golive "
-                   "does not model memory overcommit; placement will find it full)",
-                sc->hosts[h].name, used[h] / 1073741824.0, sc->hosts[h].memory / 1073741824.0);
+        if (used[h] > sc->hosts[h].memory && over++ == 0)
+            first = h;
+    if (over == 1)
+        add(w, "hosts: %s starts with %.1f GiB of VMs on %.1f GiB of memory: over it from the start (golive "
+               "does not model memory overcommit; placement will find it full)",
+            sc->hosts[first].name, used[first] / 1073741824.0, sc->hosts[first].memory / 1073741824.0);
+    else if (over > 1)
+        add(w, "hosts: %zu hosts start with more VMs than memory (the first, %s: %.1f GiB of VMs on %.1f GiB): over it "
+               "from the start (golive does not model memory overcommit; placement will find them full)",
+            over, sc->hosts[first].name, used[first] / 1073741824.0, sc->hosts[first].memory / 1073741824.0);
     g_free(used);
     for (size_t i = 0; i < sc->nvms; i++) {
         const char *f = sc->vms[i].dirty.trace_file;

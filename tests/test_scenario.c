@@ -353,6 +353,26 @@ Test(lint, a_host_over_its_memory_and_an_event_after_the_end_are_told)
     lint_scenario(s, w);
     cr_assert(has(w, "starts with 400.0 GiB of VMs on 256.0 GiB"));
     g_ptr_array_free(w, TRUE);
+    /* many hosts over their memory: one line names how many, not one each */
+    GString *many = g_string_new("{\"golive\":1,\"networks\":[{\"name\":\"n\"}],\"hosts\":[");
+    for (int h = 0; h < 12; h++)
+        g_string_append_printf(many, "%s{\"name\":\"h%d\",\"memory\":\"16GiB\",\"nics\":[{\"network\":\"n\","
+                                     "\"bandwidth\":1e9}]}",
+                               h ? "," : "", h);
+    g_string_append(many, "],\"vms\":[");
+    for (int v = 0; v < 12; v++) /* two of 12 GiB on each of h0..h5 */
+        g_string_append_printf(many, "%s{\"name\":\"v%d\",\"host\":\"h%d\",\"memory\":\"12GiB\"}", v ? "," : "", v,
+                               v / 2);
+    g_string_append(many, "]}");
+    scenario *m = scenario_load_text("many.json", many->str, many->len, errors);
+    cr_assert_not_null(m, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
+    w = g_ptr_array_new_with_free_func(g_free);
+    lint_scenario(m, w);
+    cr_assert_eq(w->len, 1, "one warning, not one per host");
+    cr_assert(has(w, "6 hosts start with more VMs than memory (the first, h0: 24.0 GiB of VMs on 16.0 GiB)"));
+    g_ptr_array_free(w, TRUE);
+    scenario_free(m);
+    g_string_free(many, TRUE);
     g_autoptr(GError) err = NULL;
     world *wo = world_new(s, 0, &err);
     world_run(wo);
