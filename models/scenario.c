@@ -845,6 +845,12 @@ static void load_trace(ctx *c, scn_dirty *d, const char *key)
         err_at(c, key, "trace file %s is a directory", d->trace_file);
         return;
     }
+    /* a FIFO or a device would block or never end; a trace is a file (a
+     * merged part's scenario may name any path) */
+    if (g_file_test(path, G_FILE_TEST_EXISTS) && !g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+        err_at(c, key, "trace file %s is not a regular file (a FIFO, a socket or a device)", d->trace_file);
+        return;
+    }
     if (!scenario_read_file(path, SCENARIO_MAX_BYTES, &text, &len, &why)) {
         err_at(c, key, "cannot read trace file %s: %s", d->trace_file, why);
         return;

@@ -153,6 +153,15 @@ Test(scenario, trace_dirty_model_reads_its_csv)
     cr_assert_null(s2);
     cr_assert(strstr(g_ptr_array_index(errors, 0), "vms[0].dirty.file: pages.csv:2: expected a non-negative page count"),
               "%s", (char *)g_ptr_array_index(errors, 0));
+    /* a FIFO in its place (a part given to golive merge may name any path)
+     * is refused at once, never read: reading it would block */
+    g_remove(csv);
+    cr_assert_eq(mkfifo(csv, 0600), 0);
+    g_ptr_array_set_size(errors, 0);
+    g_autoptr(scenario) s3 = scenario_load(json, errors);
+    cr_assert_null(s3);
+    cr_assert(strstr(g_ptr_array_index(errors, 0), "pages.csv is not a regular file"), "%s",
+              (char *)g_ptr_array_index(errors, 0));
     g_remove(csv);
     g_remove(json);
     g_rmdir(dir);
