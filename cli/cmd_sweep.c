@@ -384,6 +384,38 @@ static bool positions(const sweep_key *k, bool log, double *pos)
     return true;
 }
 
+/* A value per cell of the first two keys' grid, at the first value of the
+ * others (m < 0: the convergence share); NAN where no point is. */
+static double *grid_of(const point *pts, size_t npts, guint nkeys, size_t n0, size_t n1, int m)
+{
+    double *z = g_new(double, n0 * n1);
+    for (size_t i = 0; i < n0 * n1; i++)
+        z[i] = NAN;
+    for (size_t p = 0; p < npts; p++) {
+        bool first = true;
+        for (guint k = 2; k < nkeys; k++)
+            first &= pts[p].idx[k] == 0;
+        if (first)
+            z[pts[p].idx[1] * n0 + pts[p].idx[0]] = m < 0 ? pts[p].converged : metric_of(&pts[p], (metric)m);
+    }
+    return z;
+}
+
+/* A heatmap over the first two keys, its cells named by the values as
+ * the user typed them. */
+static chart *heatmap(const char *title, const sweep_key *k0, const double *x0, bool log0, const sweep_key *k1,
+                      const double *x1, bool log1)
+{
+    chart *c = chart_new(CHART_HEATMAP, title);
+    chart_axis(c, 'x', k0->key, k0->unit, log0);
+    chart_axis(c, 'y', k1->key, k1->unit, log1);
+    for (guint i = 0; i < k0->values->len; i++)
+        chart_tick_label(c, 'x', x0[i], g_ptr_array_index(k0->values, i), true);
+    for (guint j = 0; j < k1->values->len; j++)
+        chart_tick_label(c, 'y', x1[j], g_ptr_array_index(k1->values, j), true);
+    return c;
+}
+
 /* One key: a line per metric against it. Two keys: a heatmap per metric
  * (cells named by the values as typed) with the convergence boundary (half
  * the migrations converge) for migration metrics, and the convergence
@@ -431,45 +463,19 @@ static bool sweep_plots(const char *name, GPtrArray *keys, point *pts, size_t np
     bool log1 = geometric(k1);
     g_autofree double *x1 = g_new(double, n1);
     log1 &= positions(k1, log1, x1);
-    log0 &= true;
     if (keys->len > 2)
         g_string_append_printf(txt, "heatmaps over the first two keys, at the first value of the others\n");
     bool any_migration = false;
-    double *conv = g_new(double, n0 * n1);
-    for (size_t i = 0; i < n0 * n1; i++)
-        conv[i] = NAN;
-    for (size_t p = 0; p < npts; p++) {
-        bool first = true;
-        for (guint k = 2; k < keys->len; k++)
-            first &= pts[p].idx[k] == 0;
-        if (first)
-            conv[pts[p].idx[1] * n0 + pts[p].idx[0]] = pts[p].converged;
-    }
+    double *conv = grid_of(pts, npts, keys->len, n0, n1, -1);
     bool ok = true;
     for (int m = 0; m < M_N && ok; m++) {
         if (!want[m] || m == M_CONVERGED)
             continue;
         any_migration |= metrics[m].migration;
-        double *z = g_new(double, n0 * n1);
-        for (size_t i = 0; i < n0 * n1; i++)
-            z[i] = NAN;
-        for (size_t p = 0; p < npts; p++) {
-            bool first = true;
-            for (guint k = 2; k < keys->len; k++)
-                first &= pts[p].idx[k] == 0;
-            if (first)
-                z[pts[p].idx[1] * n0 + pts[p].idx[0]] = metric_of(&pts[p], (metric)m);
-        }
+        double *z = grid_of(pts, npts, keys->len, n0, n1, m);
         g_autofree char *title = g_strdup_printf("%s (mean%s)", metrics[m].title,
                                                  metrics[m].migration ? "; grey: never converges" : "");
-        chart *c = chart_new(CHART_HEATMAP, title);
-        chart_axis(c, 'x', k0->key, k0->unit, log0);
-        chart_axis(c, 'y', k1->key, k1->unit, log1);
-        /* the cells as the user typed them */
-        for (size_t i = 0; i < n0; i++)
-            chart_tick_label(c, 'x', x0[i], g_ptr_array_index(k0->values, i), true);
-        for (size_t j = 0; j < n1; j++)
-            chart_tick_label(c, 'y', x1[j], g_ptr_array_index(k1->values, j), true);
+        chart *c = heatmap(title, k0, x0, log0, k1, x1, log1);
         chart_grid(c, x0, n0, x1, n1, z, metrics[m].label, metrics[m].unit);
         if (metrics[m].migration)
             chart_contour_of(c, conv, 0.5, "convergence boundary");
@@ -477,13 +483,7 @@ static bool sweep_plots(const char *name, GPtrArray *keys, point *pts, size_t np
         ok = save_chart(c, dir, metrics[m].file, fmt, txt);
     }
     if (ok && (any_migration || want[M_CONVERGED])) {
-        chart *c = chart_new(CHART_HEATMAP, "Share of migrations that converge (boundary at 50%)");
-        chart_axis(c, 'x', k0->key, k0->unit, log0);
-        chart_axis(c, 'y', k1->key, k1->unit, log1);
-        for (size_t i = 0; i < n0; i++)
-            chart_tick_label(c, 'x', x0[i], g_ptr_array_index(k0->values, i), true);
-        for (size_t j = 0; j < n1; j++)
-            chart_tick_label(c, 'y', x1[j], g_ptr_array_index(k1->values, j), true);
+        chart *c = heatmap("Share of migrations that converge (boundary at 50%)", k0, x0, log0, k1, x1, log1);
         chart_grid(c, x0, n0, x1, n1, conv, "converged", "%");
         chart_contour(c, 0.5, "50%");
         ok = save_chart(c, dir, "sweep-convergence", fmt, txt);

@@ -672,7 +672,9 @@ static void assume_live_start(world *w, int vm, const mig *m, flow_link *const *
         assume_use(&w->assumed, sc, AS_MIG_SCAN_COST, vm);
         assume_use(&w->assumed, sc, AS_MIG_ZERO_COST, vm);
     }
-    if (p->multifd_channels > 1 && mig_sender_cap(m) < fmin(cap, links))
+    const mig_result *r = mig_get_result(m);
+    if (p->multifd_channels > MIN(sc->hosts[r->from].cores, sc->hosts[r->to].cores) &&
+        mig_sender_cap(m) < fmin(cap, links))
         assume_use(&w->assumed, sc, AS_HOST_CORES, -1); /* threads beyond the cores add nothing */
     if (p->multifd_channels > 0 && p->multifd_compression != COMPRESS_NONE) {
         assume_use(&w->assumed, sc, AS_VM_COMPRESSION, vm);
@@ -688,7 +690,7 @@ static void assume_live_start(world *w, int vm, const mig *m, flow_link *const *
         assume_use(&w->assumed, sc, AS_MIG_AC_THRESHOLD, vm);
     if (sc->cluster.manager == MANAGER_PACEMAKER && sc->cluster.migration_limit == 0) {
         /* migration-limit unset: a host sends all its migrations at once */
-        int src = mig_get_result(m)->from, same = 0;
+        int src = r->from, same = 0;
         for (guint i = 0; i < w->migs->len; i++) {
             const mig *o = g_ptr_array_index(w->migs, i);
             same += mig_active(o) && mig_get_result(o)->from == src;
