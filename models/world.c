@@ -745,14 +745,20 @@ static void warn_not_converged(world *w, const mig_result *r)
                     *fr = units_format(UNITS_SIZE, rate), *fd = units_format(UNITS_TIME, sim_to_s(p->downtime_limit)),
                     *fs = units_format(UNITS_SIZE, r->transferred), *fm = units_format(UNITS_SIZE, sc->vms[r->vm].memory),
                     *fe = units_format(UNITS_TIME, sim_to_s(evident)), *ft = units_format(UNITS_TIME, sim_to_s(r->end));
-    g_autofree char *when = evident >= 0 ? g_strdup_printf("; plain at %s, when a pass left nearly as much as the one before", fe)
-                                         : g_strdup("");
-    world_warn(w,
-               "%s: its migration to %s did not converge: a pass leaves %s dirty, and at most %s may stay for the "
-               "switchover (the %s/s it sends x the %s downtime limit)%s. It ran until the end of the run (%s), "
-               "sending %s for a VM of %s; QEMU would go on until cancelled. Give it auto_converge, postcopy, more "
-               "bandwidth or a larger downtime_limit, or cancel it",
-               sc->vms[r->vm].name, sc->hosts[r->to].name, fl, fa, fr, fd, when, ft, fs, fm);
+    if (evident >= 0)
+        world_warn(w,
+                   "%s: its migration to %s cannot converge: a pass leaves %s dirty, and at most %s may stay for the "
+                   "switchover (the %s/s it sends x the %s downtime limit); plain at %s, when a pass left nearly as "
+                   "much as the one before. It ran until the end of the run (%s), sending %s for a VM of %s; QEMU "
+                   "would go on until cancelled. Give it auto_converge, postcopy, more bandwidth or a larger "
+                   "downtime_limit, or cancel it",
+                   sc->vms[r->vm].name, sc->hosts[r->to].name, fl, fa, fr, fd, fe, ft, fs, fm);
+    else /* still shrinking: the run ended too soon to tell */
+        world_warn(w,
+                   "%s: its migration to %s had not converged when the run ended (%s): the last pass left %s dirty, "
+                   "and at most %s may stay for the switchover (the %s/s it sends x the %s downtime limit); each "
+                   "pass still left less than the one before, so a longer run (until) may see it converge",
+                   sc->vms[r->vm].name, sc->hosts[r->to].name, ft, fl, fa, fr, fd);
 }
 
 /* Defaults that shape a run as a whole: its end, and the storage design's
@@ -1344,8 +1350,14 @@ void world_run(world *w)
     /* switchovers under way finish; iterating migrations have not converged */
     for (size_t i = 0; i < w->migs->len; i++) {
         mig *m = g_ptr_array_index(w->migs, i);
-        if (mig_active(m) && mig_iterating(m))
+        if (mig_active(m) && mig_iterating(m)) {
+            const mig_result *r = mig_get_result(m);
+            if (!r->iterations->len) /* reported cancelled: say why */
+                world_warn(w, "%s: its migration to %s was still in its first pass when the run ended (%.9g s): "
+                              "reported cancelled; set a later `until` to see it end",
+                           sc->vms[r->vm].name, sc->hosts[r->to].name, sim_to_s(sim_now(w->s)));
             mig_run_ended(m);
+        }
     }
     if (!w->stop_reason) {
         /* switchovers under way finish (the budget is the run's, doubled) */

@@ -232,7 +232,7 @@ Test(assume, a_migration_that_cannot_converge_says_why, .timeout = 60)
     json_object *ws = json_object_object_get(root, "warnings");
     const char *said = NULL;
     for (size_t i = 0; i < json_object_array_length(ws); i++)
-        if (strstr(json_object_get_string(json_object_array_get_idx(ws, i)), "did not converge"))
+        if (strstr(json_object_get_string(json_object_array_get_idx(ws, i)), "cannot converge"))
             said = json_object_get_string(json_object_array_get_idx(ws, i));
     cr_assert_not_null(said, "no warning of the migration that never converged");
     /* 128 MiB/s x 300 ms: what may stay dirty for the switchover */
@@ -343,4 +343,32 @@ Test(assume, undrain_ends_a_drain)
     cr_assert(again && not_drained);
     world_free(w);
     scenario_free(sc);
+}
+
+/* A run that ends in the middle of a migration says which case it is: the
+ * first pass not over (reported cancelled), or passes still shrinking (not
+ * converged yet, a longer run may see it end). */
+Test(assume, a_migration_cut_by_the_end_of_the_run_says_so, .timeout = 60)
+{
+    const char *until[] = { "15s", "29s" };
+    const char *want[] = { "still in its first pass when the run ended", "had not converged when the run ended" };
+    for (int i = 0; i < 2; i++) {
+        g_autofree char *text = NULL;
+        cr_assert(g_file_get_contents("scenarios/web-server.json", &text, NULL, NULL));
+        json_object *sc = json_tokener_parse(text);
+        json_object_object_add(sc, "until", json_object_new_string(until[i]));
+        g_autofree char *dir = g_dir_make_tmp("golive-cut-XXXXXX", NULL);
+        g_autofree char *path = g_build_filename(dir, "s.json", NULL);
+        cr_assert(g_file_set_contents(path, json_object_to_json_string(sc), -1, NULL));
+        json_object_put(sc);
+        json_object *root = report((const char *[]){ "run", path, "--json", "-", NULL });
+        json_object *ws = json_object_object_get(root, "warnings");
+        bool said = false;
+        for (size_t k = 0; k < json_object_array_length(ws); k++)
+            said |= strstr(json_object_get_string(json_object_array_get_idx(ws, k)), want[i]) != NULL;
+        cr_assert(said, "until %s: no warning \"%s\"", until[i], want[i]);
+        json_object_put(root);
+        g_unlink(path);
+        g_rmdir(dir);
+    }
 }
