@@ -165,6 +165,18 @@ static char *get_string(ctx *c, json_object *obj, const char *key, bool required
         err_at(c, key, "expected a non-empty string");
         return def ? g_strdup(def) : NULL;
     }
+    /* names and paths are printed in tables, CSV and terminals: a control
+     * character (an escape sequence, a newline) would rewrite the screen
+     * or break the rows; a description may hold newlines and tabs */
+    bool prose = !strcmp(key, "description");
+    for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+        gunichar u = g_utf8_get_char(p);
+        if ((u < 0x20 || (u >= 0x7f && u < 0xa0)) && !(prose && (u == '\n' || u == '\t'))) {
+            err_at(c, key, "expected no control character (U+%04X at character %ld)%s", u,
+                   g_utf8_pointer_to_offset(s, p) + 1, prose ? " but newlines and tabs" : "");
+            return def ? g_strdup(def) : NULL;
+        }
+    }
     return g_strdup(s);
 }
 
@@ -1658,8 +1670,44 @@ static void load_root(ctx *c, scenario *s, json_object *root)
 }
 
 /* Designs that can never be meant: refused with the reason. */
+/* How many targets a failure class's pattern matches (-1: any). */
+static double pattern_targets(const scenario *s, const scn_target *t)
+{
+    size_t disks = 0;
+    for (size_t h = 0; h < s->nhosts; h++)
+        disks += (size_t)s->hosts[h].disks;
+    switch (t->kind) {
+    case TARGET_HOST:
+    case TARGET_NIC: return t->host < 0 ? (double)s->nhosts : 1;
+    case TARGET_NETWORK: return t->network < 0 ? (double)s->nnetworks : 1;
+    case TARGET_DISK:
+        if (t->host < 0)
+            return (double)disks;
+        return t->disk < 0 ? s->hosts[t->host].disks : 1;
+    case TARGET_OSD: return t->disk < 0 ? (double)disks : 1;
+    case TARGET_MON: return t->host < 0 ? scenario_ceph_monitors(s) : 1;
+    case TARGET_STORAGE_SERVER: return 1;
+    }
+    return 1;
+}
+
 static void check_design(ctx *c, const scenario *s)
 {
+    /* random failures that could not fit in the run's event budget: each
+     * failure and repair is at least one event, so such a run would work
+     * for minutes and stop at max_events (an mtbf of "1ns" for "1h") */
+    for (size_t i = 0; i < s->nfailures && s->until != SIM_NEVER; i++) {
+        const scn_failure *f = &s->failures[i];
+        double events = 2 * pattern_targets(s, &f->pattern) * sim_to_s(s->until) / sim_to_s(f->mtbf + f->mttr);
+        if (events > (double)s->max_events) {
+            size_t m = push_key(c, "failures");
+            push_index(c, i);
+            err_at(c, "mtbf", "%s would fail and be repaired about %.3g times over the run (mtbf + mttr %g s), more "
+                              "than the event budget max_events %" G_GUINT64_FORMAT ": expected a longer mtbf or mttr",
+                   f->target, events, sim_to_s(f->mtbf + f->mttr), s->max_events);
+            pop_to(c, m);
+        }
+    }
     for (size_t i = 0; i < s->nvms; i++) {
         int h = s->vms[i].host;
         if (h >= 0 && s->vms[i].memory > s->hosts[h].memory) {
@@ -1921,6 +1969,12 @@ scenario *scenario_load_text(const char *name, const char *text, size_t len, GPt
     }
     if (memchr(text, '\0', len)) {
         g_ptr_array_add(errors, g_strdup_printf("%s: error: binary data (a NUL byte) in a JSON file", name));
+        return NULL;
+    }
+    if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
+        g_ptr_array_add(errors, g_strdup_printf("%s:1:1: error: a UTF-8 byte-order mark (BOM) starts the file: JSON "
+                                                "does not allow one; save the file without it",
+                                                name));
         return NULL;
     }
     if (!g_utf8_validate(text, (gssize)len, NULL)) {
