@@ -320,6 +320,18 @@ double batch_memory_limit(const char **what)
     return lim;
 }
 
+bool batch_memory_ok(const char *cmd, const char *file, int runs, double need)
+{
+    const char *what;
+    double have = batch_memory_limit(&what);
+    if (!(have > 0 && need > 0.8 * have))
+        return true;
+    g_autofree char *n = units_format(UNITS_SIZE, need), *h = units_format(UNITS_SIZE, have);
+    fprintf(stderr, "golive %s: %s: %d runs would need about %s of memory, and %s %s; run fewer (--runs)%s\n", cmd,
+            file, runs, n, what, h, strcmp(cmd, "compare") ? ", or split them over machines (--shard)" : "");
+    return false;
+}
+
 const scenario *batch_scenario(const batch *b) { return b->sc; }
 
 bool batch_interrupted(const batch *b)

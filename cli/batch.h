@@ -32,6 +32,9 @@ double batch_estimate_bytes(const scenario *sc, int threads);
  * address-space limit (ulimit -v) and the cgroup's memory limit; *what
  * names the one that binds. */
 double batch_memory_limit(const char **what);
+/* Whether `need` bytes fit in what this process may use (with a fifth to
+ * spare); if not, says so for cmd and file (runs per batch) on stderr. */
+bool batch_memory_ok(const char *cmd, const char *file, int runs, double need);
 /* Shards (DESIGN 7: runs spread over machines): only the runs k with
  * k % count == index, for batch_write_part. Call before nothing else. */
 batch *batch_run_shard(const scenario *sc, int threads, unsigned flags, const volatile int *cancel, int index, int count);

@@ -117,12 +117,14 @@ int cli_capacity(int argc, char **argv)
         fprintf(stderr, "golive capacity: %s\n", gerr->message);
         return CLI_EXIT_USAGE;
     }
-    if (argc != 2 || !(mem_oc > 0) || !(cpu_oc > 0) || !isfinite(mem_oc) || !isfinite(cpu_oc) || drains < 0 ||
+    /* a ratio past a thousand is a typo (real ones are 1-4 for memory, up to
+     * a few dozen vCPUs per core), and would overflow the counts */
+    if (argc != 2 || !(mem_oc > 0) || !(cpu_oc > 0) || !(mem_oc <= 1000) || !(cpu_oc <= 1000) || drains < 0 ||
         threads < 0) {
         fprintf(stderr, "golive capacity: %s\nUsage: golive capacity FILE [OPTION...]\n",
                 argc != 2 ? "expected one scenario file"
-                          : "the overcommit ratios must be finite numbers above zero, --drains and --threads not "
-                            "negative");
+                          : "the overcommit ratios must be numbers above zero and at most 1000, --drains and "
+                            "--threads not negative");
         g_strfreev(size_args);
         return CLI_EXIT_USAGE;
     }

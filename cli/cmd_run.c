@@ -118,14 +118,7 @@ int cli_run(int argc, char **argv)
     if (sc->until == SIM_NEVER)
         sc->until = SIM_DAY; /* a bound for migrations that never converge */
 
-    double need = batch_estimate_bytes(sc, threads);
-    const char *what;
-    double have = batch_memory_limit(&what);
-    if (have > 0 && need > 0.8 * have) {
-        g_autofree char *n = units_format(UNITS_SIZE, need), *h = units_format(UNITS_SIZE, have);
-        fprintf(stderr, "golive run: %s: %d runs would need about %s of memory, and %s %s; run fewer "
-                        "(--runs), or split them over machines (--shard)\n",
-                argv[1], sc->runs, n, what, h);
+    if (!batch_memory_ok("run", argv[1], sc->runs, batch_estimate_bytes(sc, threads))) {
         scenario_free(sc);
         rc = CLI_EXIT_USAGE;
         goto out_free_opts;

@@ -244,6 +244,8 @@ static void run_point(gpointer data, gpointer user)
     p->converged = started ? (double)done / (double)started : NAN;
     p->total_mean = done ? tot / (double)done : NAN;
     p->client_mean = done ? cli / (double)done : NAN;
+    batch_free(p->b); /* the figures are taken: a large grid must not hold every run */
+    p->b = NULL;
     progress_tick(ctx->bar);
 }
 
@@ -1113,6 +1115,15 @@ int cli_sweep(int argc, char **argv)
             goto out;
     }
 
+    /* points run one per thread, each batch freed once its figures are taken */
+    int workers = threads > 0 ? threads : (int)g_get_num_processors();
+    double need = 0;
+    for (size_t p = (size_t)shard_i; p < npts; p += (size_t)shard_n)
+        need = fmax(need, batch_estimate_bytes(pts[p].sc, 1));
+    if (!batch_memory_ok("sweep", argv[1], pts[0].sc->runs, need * MIN((size_t)workers, npts))) {
+        rc = CLI_EXIT_USAGE;
+        goto out;
+    }
     sweep_ctx sctx = { progress_new("points", (npts - (size_t)shard_i + (size_t)shard_n - 1) / (size_t)shard_n),
                        interrupt_install() };
     GThreadPool *pool = g_thread_pool_new(run_point, &sctx, threads > 0 ? threads : (int)g_get_num_processors(), TRUE,

@@ -525,7 +525,7 @@ void capacity_fit(const capacity *c, capacity_size z, capacity_fit_result *r)
             if (k[i] < k[m])
                 m = i;
         r->fail[m]++;
-        fit += (int64_t)k[m];
+        fit += (int64_t)fmin(k[m], 1e12); /* a count, whatever the sizes */
     }
     size_t worst = 0;
     for (int i = 1; i < 3; i++)

@@ -132,10 +132,13 @@ Test(capacity, bad_usage_exits_2, .timeout = 30)
         { "capacity", SMALL, "--size", "lots", NULL },
         { "capacity", SMALL, "--size", "4GiB:0", NULL },
         { "capacity", SMALL, "--mem-overcommit", "0", NULL },
+        { "capacity", SMALL, "--cpu-overcommit", "1e308", NULL }, /* overflowed the counts */
+        { "capacity", SMALL, "--size", "4GiB:2:100", NULL },
         { "capacity", "tests/scenarios/bad/24-vm-unknown-host.json", NULL },
         { "capacity", NULL },
     };
-    const char *why[] = { "--size lots", "vCPU count", "overcommit", "unknown", "one scenario file" };
+    const char *why[] = { "--size lots", "vCPU count", "overcommit", "at most 1000", "disk size with its unit",
+                          "unknown", "one scenario file" };
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
         char *out, *err;
         cr_assert_eq(support_golive(cases[i], &out, &err), 2, "case %zu", i);

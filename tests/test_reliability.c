@@ -259,6 +259,21 @@ Test(reliability, hostile_inputs, .timeout = 60)
     /* more memory than the machine has */
     const char *many[] = { "--runs", "100000000", NULL };
     refused("scenarios/drbd84-year.json", many, "would need about");
+    /* the same for a sweep's points and compare's designs, before anything runs */
+    char *o, *e;
+    cr_assert_eq(support_golive((const char *[]){ "sweep", "scenarios/web-server.json", "--set",
+                                                  "migration.max_bandwidth=1GiB/s,2GiB/s", "--runs", "100000000", NULL },
+                                &o, &e),
+                 2);
+    cr_assert(strstr(e, "golive sweep:") && strstr(e, "would need about"), "%s", e);
+    g_free(o);
+    g_free(e);
+    cr_assert_eq(support_golive((const char *[]){ "compare", "scenarios/nfs-year.json", "--runs", "100000000", NULL },
+                                &o, &e),
+                 2);
+    cr_assert(strstr(e, "golive compare:") && strstr(e, "would need about") && !strstr(e, "--shard"), "%s", e);
+    g_free(o);
+    g_free(e);
     /* unreadable: a file without permissions (root reads those anyway, so
      * only as a normal user), and one nobody can read, root included */
     if (geteuid() != 0) {
