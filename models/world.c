@@ -1091,12 +1091,17 @@ static void on_event(sim *s, void *arg)
     case EV_DRAIN: {
         /* a whole rack, or one host: none of them receives VMs meanwhile */
         int rack = ev->rack >= 0 ? sc->hosts[ev->rack].rack_id : -1;
-        bool fresh = false;
+        bool fresh = false, node = false;
         for (size_t h = 0; h < sc->nhosts; h++)
             if (rack >= 0 ? sc->hosts[h].rack_id == rack : (int)h == ev->host) {
                 fresh |= !w->draining[h];
+                node |= world_is_node(w, (int)h);
                 w->draining[h] = true;
             }
+        if (!node)
+            world_warn(w, "at %.9g s, drain of %s, which runs no VMs (the storage server or the quorum device's host): "
+                          "it changes nothing",
+                       sim_to_s(sim_now(w->s)), rack >= 0 ? sc->hosts[ev->rack].rack : sc->hosts[ev->host].name);
         if (!fresh)
             world_warn(w, "at %.9g s, drain of %s, which is already drained (an undrain ends a drain): its VMs are "
                           "moved away again if any came back",

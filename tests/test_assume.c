@@ -372,3 +372,24 @@ Test(assume, a_migration_cut_by_the_end_of_the_run_says_so, .timeout = 60)
         g_rmdir(dir);
     }
 }
+
+/* A drain of a host that runs no VMs (the NFS server) changes nothing,
+ * and says so rather than passing in silence. */
+Test(assume, a_drain_of_the_storage_server_is_told)
+{
+    const char *text = "{\"golive\":1,\"until\":\"1min\",\"networks\":[{\"name\":\"n\"}],"
+                       "\"hosts\":[{\"name\":\"a\",\"nics\":[{\"network\":\"n\",\"bandwidth\":1e9}]},"
+                       "{\"name\":\"f\",\"nics\":[{\"network\":\"n\",\"bandwidth\":1e9}]}],"
+                       "\"storage\":{\"type\":\"nfs\",\"server\":\"f\"},"
+                       "\"vms\":[{\"name\":\"v\",\"host\":\"a\",\"memory\":\"1GiB\"}],"
+                       "\"events\":[{\"at\":\"1s\",\"action\":\"drain\",\"host\":\"f\"}]}";
+    scenario *sc;
+    world *w = support_run(text, &sc);
+    const GPtrArray *ws = world_warnings(w);
+    bool said = false;
+    for (guint i = 0; i < ws->len; i++)
+        said |= strstr(g_ptr_array_index(ws, i), "drain of f, which runs no VMs") != NULL;
+    cr_assert(said);
+    world_free(w);
+    scenario_free(sc);
+}
