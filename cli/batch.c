@@ -1370,6 +1370,10 @@ static bool part_header_ok(json_object *part, char **why)
     for (size_t i = 0; i < G_N_ELEMENTS(strs); i++)
         if (!json_object_is_type(part_member(part, strs[i]), json_type_string))
             PART_BAD("$.%s: expected a string", strs[i]);
+    /* the file's name goes into every message about the scenario */
+    for (const char *c = json_object_get_string(part_member(part, "file")); *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            PART_BAD("$.file: expected a file name without control characters");
     if (!part_is_int(part_member(part, "seed"), 0, INT64_MAX - 1))
         PART_BAD("$.seed: expected an integer >= 0");
     if (!part_is_int(part_member(part, "runs"), 1, 100000000))

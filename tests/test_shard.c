@@ -175,6 +175,8 @@ Test(shard, damaged_parts_are_refused, .timeout = 60)
         { "vm", 9, json_object_new_int64(9200000000LL * 1000000000LL), p0, p1, "$.results[0].m[0]" }, /* downtime */
         { "vm", 15, json_object_new_string("0x1p+1"), p0, p1, "$.results[0].m[0]" },  /* throttle 200% */
         { "seed", 0, json_object_new_int(-1), p0, p1, "$.seed" },
+        /* a name with an escape sequence would reach the terminal in every message */
+        { "file", 0, json_object_new_string("x\033[2J.json"), p0, p1, "$.file" },
     };
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
         damage(cases[i].src, bad, cases[i].key, cases[i].idx, cases[i].value);
