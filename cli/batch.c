@@ -341,6 +341,8 @@ bool batch_interrupted(const batch *b)
     return true;
 }
 
+int batch_runs_done(const batch *b) { return b->nruns; }
+
 const GPtrArray *batch_violations(const batch *b) { return b->violations; }
 
 const world_link_samples *batch_link_samples(const batch *b) { return b->nruns > 0 ? b->outs[0].links : NULL; }
@@ -1277,6 +1279,18 @@ bool batch_write_part(const batch *b, const char *scenario_text, const char *pat
     json_object_object_add(root, "until", i64(sc->until));
     json_object_object_add(root, "shard", json_object_new_int(b->shard_index));
     json_object_object_add(root, "shards", json_object_new_int(b->shard_count));
+    /* the dirty traces travel with the part: merge opens no path a part names */
+    json_object *traces = json_object_new_object();
+    for (size_t i = 0; i < sc->nvms; i++) {
+        const scn_dirty *d = &sc->vms[i].dirty;
+        if (d->model != DIRTY_TRACE || !d->trace_file || json_object_object_get_ex(traces, d->trace_file, NULL))
+            continue;
+        json_object *v = json_object_new_array();
+        for (size_t k = 0; k < d->ntrace; k++)
+            json_object_array_add(v, part_hex(d->trace_pages[k]));
+        json_object_object_add(traces, d->trace_file, v);
+    }
+    json_object_object_add(root, "traces", traces);
     for (int k = b->shard_index; k < sc->runs; k += b->shard_count) {
         const run_out *o = &b->outs[k];
         if (!o->migs)
@@ -1352,6 +1366,8 @@ bool batch_write_part(const batch *b, const char *scenario_text, const char *pat
     return ok;
 }
 
+static void free_garray(gpointer a) { g_array_free(a, TRUE); }
+
 /* ------------------------------------------------------------------ part checks
  *
  * A part is an input like any other: a truncated or hand-edited one is
@@ -1386,6 +1402,19 @@ static bool part_header_ok(json_object *part, char **why)
         PART_BAD("$.shard: expected an integer below $.shards");
     if (!part_is_array(part_member(part, "results"), 0))
         PART_BAD("$.results: expected an array");
+    json_object *tr = part_member(part, "traces");
+    if (tr && !json_object_is_type(tr, json_type_object))
+        PART_BAD("$.traces: expected an object of page counts per trace file");
+    if (tr) {
+        json_object_object_foreach(tr, file, vals)
+        {
+            if (!part_is_array(vals, 0) || json_object_array_length(vals) > (size_t)SCENARIO_MAX_BYTES)
+                PART_BAD("$.traces[\"%s\"]: expected an array of page counts", file);
+            for (size_t k = 0; k < json_object_array_length(vals); k++)
+                if (!part_is_quantity(json_object_array_get_idx(vals, k), PART_MAX_QUANTITY))
+                    PART_BAD("$.traces[\"%s\"][%zu]: expected a finite page count >= 0", file, k);
+        }
+    }
     json_object *bl = part_member(part, "busiest_links");
     if (bl) {
         if (!part_is_array(bl, 0))
@@ -1511,7 +1540,23 @@ batch *batch_merge(const char *const *paths, size_t n, scenario **sc_out, GPtrAr
             shards = json_object_get_int(part_member(parts[p], "shards"));
             const char *text = json_object_get_string(part_member(parts[p], "scenario_text"));
             GPtrArray *e = g_ptr_array_new_with_free_func(g_free);
-            sc = scenario_load_text(json_object_get_string(part_member(parts[p], "file")), text, strlen(text), e);
+            /* the traces the part brought; none is read from disk */
+            GHashTable *traces = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_garray);
+            json_object *tr = part_member(parts[p], "traces");
+            if (tr) {
+                json_object_object_foreach(tr, file, vals)
+                {
+                    GArray *v = g_array_new(FALSE, FALSE, sizeof(double));
+                    for (size_t k = 0; k < json_object_array_length(vals); k++) {
+                        double x = part_unhex(json_object_array_get_idx(vals, k));
+                        g_array_append_val(v, x);
+                    }
+                    g_hash_table_insert(traces, g_strdup(file), v);
+                }
+            }
+            sc = scenario_load_text_traces(json_object_get_string(part_member(parts[p], "file")), text, strlen(text),
+                                           traces, e);
+            g_hash_table_destroy(traces);
             for (guint i = 0; i < e->len; i++)
                 g_ptr_array_add(errors, g_strdup(g_ptr_array_index(e, i)));
             g_ptr_array_free(e, TRUE);

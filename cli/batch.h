@@ -51,6 +51,9 @@ batch *batch_merge(const char *const *paths, size_t n, scenario **sc, GPtrArray 
 const char *batch_fatal(const batch *b);
 /* Whether a cancel stopped it: the results are partial. */
 bool batch_interrupted(const batch *b);
+/* The runs started and ended (a prefix of the batch): fewer than asked
+ * only when interrupted, 0 when a signal came before the first. */
+int batch_runs_done(const batch *b);
 /* Invariant violations of every run (BATCH_CHECK), as "run K: ..." lines. */
 const GPtrArray *batch_violations(const batch *b);
 void batch_free(batch *b);

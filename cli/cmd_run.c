@@ -155,10 +155,14 @@ int cli_run(int argc, char **argv)
     }
     bool interrupted = batch_interrupted(b);
     if (interrupted) {
+        /* a report of no run would be all defaults and empty figures */
+        bool none = batch_runs_done(b) == 0;
         fprintf(stderr, "golive run: interrupted by signal %d%s\n", interrupt_signal(),
-                partial ? "; writing the partial report" : "; nothing written");
+                !partial ? "; nothing written"
+                : none   ? " before the first run began; nothing written"
+                         : "; writing the partial report");
         rc = 128 + interrupt_signal();
-        if (!partial) {
+        if (!partial || none) {
             batch_free(b);
             scenario_free(sc);
             goto out_free_opts;

@@ -18,6 +18,7 @@
 typedef struct {
     const char *file;
     char *dir;           /* for relative trace paths */
+    GHashTable *traces;  /* trace file as written -> GArray of double: given, never read from disk */
     GPtrArray *errors;
     GString *path;
     /* lists that failed to load: references into them are not reported
@@ -849,6 +850,18 @@ static double get_page_rate_default(ctx *c, json_object *o, const char *key, dou
  * is not a number is taken as a header. */
 static void load_trace(ctx *c, scn_dirty *d, const char *key)
 {
+    if (c->traces) {
+        /* the values came with the text (a part of golive run --shard):
+         * no path a part names is ever opened */
+        GArray *v = g_hash_table_lookup(c->traces, d->trace_file);
+        if (!v || !v->len) {
+            err_at(c, key, "trace file %s: its values are not given with the scenario", d->trace_file);
+            return;
+        }
+        d->ntrace = v->len;
+        d->trace_pages = g_memdup2(v->data, v->len * sizeof(double));
+        return;
+    }
     g_autofree char *path = g_path_is_absolute(d->trace_file) ? g_strdup(d->trace_file)
                                                                : g_build_filename(c->dir, d->trace_file, NULL);
     g_autofree char *text = NULL, *why = NULL;
@@ -1955,7 +1968,20 @@ static void check_duplicate_keys(const char *name, const char *t, size_t len, GP
     g_array_free(stack, TRUE);
 }
 
+static scenario *load_text(const char *name, const char *text, size_t len, GHashTable *traces, GPtrArray *errors);
+
 scenario *scenario_load_text(const char *name, const char *text, size_t len, GPtrArray *errors)
+{
+    return load_text(name, text, len, NULL, errors);
+}
+
+scenario *scenario_load_text_traces(const char *name, const char *text, size_t len, GHashTable *traces,
+                                    GPtrArray *errors)
+{
+    return load_text(name, text, len, traces, errors);
+}
+
+static scenario *load_text(const char *name, const char *text, size_t len, GHashTable *traces, GPtrArray *errors)
 {
     guint before = errors->len;
     if (len > SCENARIO_MAX_BYTES) {
@@ -2052,7 +2078,7 @@ scenario *scenario_load_text(const char *name, const char *text, size_t len, GPt
     }
     scenario *s = g_new0(scenario, 1);
     s->file = g_strdup(name);
-    ctx c = { .file = name, .errors = errors, .path = g_string_new(NULL) };
+    ctx c = { .file = name, .errors = errors, .path = g_string_new(NULL), .traces = traces };
     c.dir = g_path_get_dirname(name);
     load_root(&c, s, root);
     g_string_free(c.path, TRUE);

@@ -306,6 +306,11 @@ scenario *scenario_load(const char *path, GPtrArray *errors);
 /* The same from text in memory; name is used in messages and to resolve
  * relative paths (trace files). */
 scenario *scenario_load_text(const char *name, const char *text, size_t len, GPtrArray *errors);
+/* The same, with the dirty traces' values given (trace file as written ->
+ * GArray of double) instead of read: no file is opened (a part of a shard
+ * brings its traces with it). */
+scenario *scenario_load_text_traces(const char *name, const char *text, size_t len, GHashTable *traces,
+                                    GPtrArray *errors);
 void scenario_free(scenario *s);
 
 /* The keys an object of the format accepts (NULL-terminated), by its place:

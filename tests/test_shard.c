@@ -201,3 +201,50 @@ Test(shard, damaged_parts_are_refused, .timeout = 60)
         g_remove(files[i]);
     g_rmdir(dir);
 }
+
+/* A part brings its scenario's dirty traces with it: merge opens no path a
+ * part names (issue 14). The merged report equals the single process's even
+ * with the trace file gone; a part without them is refused. */
+Test(shard, parts_carry_their_traces, .timeout = 60)
+{
+    g_autofree char *dir = g_dir_make_tmp("golive-trace-part-XXXXXX", NULL);
+    g_autofree char *csv = g_build_filename(dir, "pages.csv", NULL), *json = g_build_filename(dir, "s.json", NULL),
+                    *part = g_build_filename(dir, "p.json", NULL), *bad = g_build_filename(dir, "bad.json", NULL);
+    cr_assert(g_file_set_contents(csv, "pages\n2000\n8000\n500\n", -1, NULL));
+    cr_assert(g_file_set_contents(json,
+                                  "{\"golive\":1,\"until\":\"2min\",\"networks\":[{\"name\":\"n\"}],"
+                                  "\"hosts\":[{\"name\":\"a\",\"nics\":[{\"network\":\"n\",\"bandwidth\":\"1Gbit/s\"}]},"
+                                  "{\"name\":\"b\",\"nics\":[{\"network\":\"n\",\"bandwidth\":\"1Gbit/s\"}]}],"
+                                  "\"vms\":[{\"name\":\"v\",\"host\":\"a\",\"memory\":\"1GiB\","
+                                  "\"dirty\":{\"model\":\"trace\",\"file\":\"pages.csv\"}}],"
+                                  "\"events\":[{\"at\":\"1s\",\"action\":\"migrate\",\"vm\":\"v\",\"to\":\"b\"}]}",
+                                  -1, NULL));
+    char *single, *out, *err;
+    cr_assert_eq(support_golive((const char *[]){ "run", json, "--runs", "2", "--json", "-", NULL }, &single, &err), 0,
+                 "%s", err);
+    g_free(err);
+    cr_assert_eq(support_golive((const char *[]){ "run", json, "--runs", "2", "--shard", "0/1", "--json", part, "-q",
+                                                  NULL },
+                                &out, &err),
+                 0, "%s", err);
+    g_free(out);
+    g_free(err);
+    g_remove(csv); /* merge must not need it */
+    cr_assert_eq(support_golive((const char *[]){ "merge", part, "--json", "-", NULL }, &out, &err), 0, "%s", err);
+    cr_assert_str_eq(out, single);
+    g_free(out);
+    g_free(err);
+    g_free(single);
+    json_object *root = json_object_from_file(part);
+    json_object_object_del(root, "traces");
+    cr_assert_eq(json_object_to_file(bad, root), 0);
+    json_object_put(root);
+    cr_assert_eq(support_golive((const char *[]){ "merge", bad, NULL }, &out, &err), 2);
+    cr_assert(strstr(err, "its values are not given with the scenario"), "%s", err);
+    g_free(out);
+    g_free(err);
+    g_remove(json);
+    g_remove(part);
+    g_remove(bad);
+    g_rmdir(dir);
+}
