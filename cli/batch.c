@@ -1252,7 +1252,7 @@ json_object *batch_report(const batch *b, char **csv_out, char **txt_out)
     uint32_t runs_with[ASSUME_N];
     batch_assumed(b, &as, runs_with);
     sim_time simulated = sim_from_s(simulated_seconds(b));
-    json_object_object_add(root, "assumed", assume_json(sc, &as, runs_with, b->nruns, simulated));
+    assume_json_attach(root, assume_json(sc, &as, runs_with, b->nruns, simulated));
     assume_text(sc, &as, runs_with, b->nruns, simulated, false, txt);
     *csv_out = g_string_free(csv, FALSE);
     *txt_out = g_string_free(txt, FALSE);

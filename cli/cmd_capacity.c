@@ -397,7 +397,7 @@ int cli_capacity(int argc, char **argv)
     assume_use(&as, sc, AS_HOST_CORES, -1);
     for (size_t i = 0; i < sc->nvms; i++)
         assume_use(&as, sc, AS_VM_VCPUS, (int)i);
-    json_object_object_add(root, "assumed", assume_json(sc, &as, NULL, 1, until));
+    assume_json_attach(root, assume_json(sc, &as, NULL, 1, until));
     assume_text(sc, &as, NULL, 1, until, false, txt);
 
     int rc = CLI_EXIT_OK;

@@ -347,7 +347,7 @@ int cli_compare(int argc, char **argv)
         batch_assumed(b, &as, runs_with);
         sim_time simulated = sim_from_s(batch_simulated_seconds(b));
         json_object *ja = assume_json(sc, &as, runs_with, sc->runs, simulated);
-        json_object_object_add(o, "assumed", ja);
+        assume_json_attach(o, ja);
         g_ptr_array_add(assumed, json_object_get(ja));
         json_object_array_add(jd, o);
         g_ptr_array_free(warns, TRUE);

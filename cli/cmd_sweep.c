@@ -606,7 +606,7 @@ static int sweep_report(const char *name, GPtrArray *keys, point *pts, size_t np
         json_object_object_add(o, "split_brain_per_year", batch_json_number(pt->f.split_brain_year.mean));
         json_object_object_add(o, "discarded_bytes", batch_json_number(pt->f.at_risk.mean));
         json_object_object_add(o, "window_mean", batch_json_number(pt->window_mean));
-        json_object_object_add(o, "assumed", pt->assumed ? json_object_get(pt->assumed) : json_object_new_array());
+        assume_json_attach(o, pt->assumed ? json_object_get(pt->assumed) : json_object_new_array());
         json_object_array_add(jpts, o);
     }
     assumed_text(pts, npts, txt);

@@ -439,6 +439,12 @@ static const char *const units_of[] = { [V_TIME] = "s", [V_RATE] = "B/s", [V_SIZ
                                         [V_RATIO] = "ratio", [V_INT] = "count", [V_PPS] = "pages/s", [V_ENUM] = NULL,
                                         [V_TEXT] = NULL };
 
+void assume_json_attach(json_object *parent, json_object *block)
+{
+    json_object_object_add(parent, "assumptions", json_object_get(block));
+    json_object_object_add(parent, "assumed", block);
+}
+
 json_object *assume_json(const scenario *s, const assume_counts *c, const uint32_t *runs_with, int runs,
                          sim_time simulated)
 {

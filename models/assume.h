@@ -143,6 +143,10 @@ int assume_find(const char *key);
  * is the time the runs covered when `until` was not set (for its value). */
 json_object *assume_json(const scenario *s, const assume_counts *c, const uint32_t *runs_with, int runs,
                          sim_time simulated);
+/* Puts a block from assume_json into a report object (taking it) under both
+ * of its names: "assumptions", as the report contract (DESIGN 6) names it,
+ * and "assumed", the name it first shipped with. */
+void assume_json_attach(json_object *parent, json_object *block);
 /* The same as text lines, under a heading; nothing when none was used.
  * Brief: one line each (key, value, uses), no heading. */
 void assume_text(const scenario *s, const assume_counts *c, const uint32_t *runs_with, int runs, sim_time simulated,
