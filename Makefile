@@ -15,7 +15,7 @@ PREFIX      ?= /usr/local
 DESTDIR     ?=
 BUILD       ?= build
 
-PKGS        := glib-2.0 gthread-2.0 json-c gsl cairo
+PKGS        := glib-2.0 gthread-2.0 json-c gsl cairo libxml-2.0
 TEST_PKGS   := criterion
 # pkg-config module -> Debian package that ships it
 DEB_glib-2.0    := libglib2.0-dev
@@ -23,6 +23,7 @@ DEB_gthread-2.0 := libglib2.0-dev
 DEB_json-c      := libjson-c-dev
 DEB_gsl         := libgsl-dev
 DEB_cairo       := libcairo2-dev
+DEB_libxml-2.0  := libxml2-dev
 DEB_criterion   := libcriterion-dev
 # also needed on a bare machine: the tools themselves
 DEB_TOOLS       := pkg-config gcc make
@@ -32,6 +33,9 @@ FONT_FILE       := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 # test oracle: Pacemaker's own scheduler (crm_simulate) judges golive's
 DEB_ORACLE      := pacemaker-cli-utils
 ORACLE_BIN      := /usr/sbin/crm_simulate
+# test oracle: corosync's own parser (corosync -t) judges golive import's
+DEB_COROSYNC    := corosync
+COROSYNC_BIN    := /usr/sbin/corosync
 # test validator: the reports are checked against docs/report.schema.json
 DEB_SCHEMA      := python3 python3-jsonschema
 HAVE_SCHEMA      = python3 -c 'import jsonschema' >/dev/null 2>&1
@@ -83,6 +87,7 @@ deps:
 	  case $$m in \
 	    glib-2.0|gthread-2.0) d=$(DEB_glib-2.0);; json-c) d=$(DEB_json-c);; \
 	    gsl) d=$(DEB_gsl);; cairo) d=$(DEB_cairo);; criterion) d=$(DEB_criterion);; \
+	    libxml-2.0) d=$(DEB_libxml-2.0);; \
 	    *) d="";; \
 	  esac; \
 	  case " $$debs " in *" $$d "*) ;; *) debs="$$debs $$d";; esac; \
@@ -90,14 +95,20 @@ deps:
 	[ -e $(FONT_FILE) ] || debs="$$debs $(DEB_FONT)"; \
 	[ "$(BUILD_ONLY)" = 1 ] || [ -x $(ORACLE_BIN) ] || command -v crm_simulate >/dev/null 2>&1 || \
 	  debs="$$debs $(DEB_ORACLE)"; \
+	[ "$(BUILD_ONLY)" = 1 ] || [ -x $(COROSYNC_BIN) ] || debs="$$debs $(DEB_COROSYNC)"; \
 	[ "$(BUILD_ONLY)" = 1 ] || $(HAVE_SCHEMA) || debs="$$debs $(DEB_SCHEMA)"; \
 	if [ -z "$$debs" ]; then echo "deps: all build dependencies are present"; exit 0; fi; \
 	if ! command -v apt-get >/dev/null 2>&1; then \
 	  echo "deps: missing:$$debs — install them with your package manager (no apt-get here)" >&2; exit 1; fi; \
 	SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	echo "deps: installing Debian packages:$$debs"; \
+	policy=; case " $$debs " in *" $(DEB_COROSYNC) "*) [ -e /usr/sbin/policy-rc.d ] || policy=1;; esac; \
+	if [ -n "$$policy" ]; then \
+	  echo "deps: corosync is a test oracle (its parser); its service is not started"; \
+	  printf '#!/bin/sh\nexit 101\n' | $$SUDO tee /usr/sbin/policy-rc.d >/dev/null && $$SUDO chmod +x /usr/sbin/policy-rc.d; fi; \
 	$$SUDO apt-get update -qq && \
-	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$debs
+	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$debs; rc=$$?; \
+	[ -z "$$policy" ] || $$SUDO rm -f /usr/sbin/policy-rc.d; exit $$rc
 
 # Run `deps` only when something is missing.
 ensure-deps:
@@ -106,7 +117,8 @@ ensure-deps:
 
 # The tests' oracle too (make check).
 ensure-test-deps: ensure-deps
-	@if ! { [ -x $(ORACLE_BIN) ] || command -v crm_simulate >/dev/null 2>&1; } || ! $(HAVE_SCHEMA); then \
+	@if ! { [ -x $(ORACLE_BIN) ] || command -v crm_simulate >/dev/null 2>&1; } || [ ! -x $(COROSYNC_BIN) ] || \
+	    ! $(HAVE_SCHEMA); then \
 	  $(MAKE) --no-print-directory deps; fi
 
 check-pkgs:
@@ -244,8 +256,9 @@ docs-run: $(TRADEOFFS) $(VALIDATE) $(GOLIVE)
 
 # ---------------------------------------------------------------- fuzz
 # libFuzzer (clang) with undefined behaviour fatal: the scenario loader, a
-# short simulation of what loads, and merge of a part; seeds: the shipped
-# scenarios, the bad-input corpus and a real part; findings go to
+# short simulation of what loads, merge of a part and import of a CIB and
+# corosync.conf; seeds: the shipped scenarios, the bad-input corpus, a real
+# part and the real cluster's files (tests/import/); findings go to
 # tests/fuzz/crashes/. FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -I$(BUILD)/gen \
@@ -254,6 +267,7 @@ FUZZ        := $(BUILD)/fuzz/fuzz-scenario
 FUZZ_SRC    := models/scenario.c models/assume.c models/units.c models/lint.c sim/simtime.c tests/fuzz/fuzz_scenario.c
 FUZZ_SIM    := $(BUILD)/fuzz/fuzz-sim
 FUZZ_PART   := $(BUILD)/fuzz/fuzz-part
+FUZZ_IMPORT := $(BUILD)/fuzz/fuzz-import
 FUZZ_CLI    := $(filter-out cli/main.c,$(CLI_SRC))
 $(FUZZ): $(FUZZ_SRC) | check-pkgs
 	@mkdir -p $(dir $@)
@@ -265,18 +279,26 @@ $(FUZZ_PART): $(LIB_SRC) $(FUZZ_CLI) tests/fuzz/fuzz_part.c $(VERSION_H) | check
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_FLAGS) $(PKG_CFLAGS) $(LIB_SRC) $(FUZZ_CLI) tests/fuzz/fuzz_part.c -o $@ $(PKG_LIBS)
 
+$(FUZZ_IMPORT): $(LIB_SRC) $(FUZZ_CLI) tests/fuzz/fuzz_import.c $(VERSION_H) | check-pkgs
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) $(PKG_CFLAGS) $(LIB_SRC) $(FUZZ_CLI) tests/fuzz/fuzz_import.c -o $@ $(PKG_LIBS)
+
 FUZZ_RUN = ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  $(1) -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=$(3) \
-	  -artifact_prefix=tests/fuzz/crashes/ $(2)
+	  -artifact_prefix=tests/fuzz/crashes/ $(4) $(2)
 
-fuzz: $(FUZZ) $(FUZZ_SIM) $(FUZZ_PART) $(GOLIVE)
-	@mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/corpus-part tests/fuzz/crashes
+fuzz: $(FUZZ) $(FUZZ_SIM) $(FUZZ_PART) $(FUZZ_IMPORT) $(GOLIVE)
+	@mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/corpus-part $(BUILD)/fuzz/corpus-import tests/fuzz/crashes
 	cp scenarios/*.json tests/scenarios/bad/*.json tests/scenarios/*.json $(BUILD)/fuzz/corpus/ 2>/dev/null || true
 	$(GOLIVE) run scenarios/quake3-xen-2005.json --runs 2 --shard 0/1 --json $(BUILD)/fuzz/corpus-part/seed.json -q
 	$(call FUZZ_RUN,$(FUZZ),$(BUILD)/fuzz/corpus,65536)
 	$(call FUZZ_RUN,$(FUZZ_SIM),$(BUILD)/fuzz/corpus,65536)
 	$(call FUZZ_RUN,$(FUZZ_PART),$(BUILD)/fuzz/corpus-part,262144)
+	for f in tests/import/*.xml tests/import/*.conf; do cp $$f $(BUILD)/fuzz/corpus-import/; done
+	for n in 2 3; do { cat tests/import/cib-$${n}node.xml; printf '\n--golive-import--\n'; \
+	  cat tests/import/corosync-$${n}node.conf; } > $(BUILD)/fuzz/corpus-import/pair-$$n; done
+	$(call FUZZ_RUN,$(FUZZ_IMPORT),$(BUILD)/fuzz/corpus-import,65536,-close_fd_mask=3)
 
 # ---------------------------------------------------------------- memcheck
 # valgrind memcheck over every shipped scenario (two runs each, with plots):

@@ -196,7 +196,7 @@ Test(cli, man_page_covers_every_option)
     cr_assert(g_file_get_contents("docs/golive.1", &man, NULL, NULL));
     const char *cmds[][2] = { { "--help", NULL }, { "run", "--help" }, { "validate", "--help" }, { "compare", "--help" },
                               { "sweep", "--help" }, { "explain", "--help" },
-                              { "merge", "--help" }, { "capacity", "--help" } };
+                              { "merge", "--help" }, { "capacity", "--help" }, { "import", "--help" } };
     for (size_t i = 0; i < G_N_ELEMENTS(cmds); i++) {
         char *out, *err;
         const char *args[3] = { cmds[i][0], cmds[i][1], NULL };

@@ -11,10 +11,16 @@
  * start). Nothing else is fitted. Each case runs `runs` times (other runs
  * draw other token phases and DC reactions); the medians, minima and maxima
  * of when the membership forms, the fence is confirmed and the first VM
- * starts elsewhere are compared with the measured ones. */
+ * starts elsewhere are compared with the measured ones.
+ *
+ * cluster_run_base does the same from a scenario made elsewhere (golive
+ * import of the same cluster's CIB and corosync.conf): only the rig's
+ * fence and start times, the fault and the end are set in it, and only the
+ * cases whose STONITH and token the scenario has are run. */
 #include "tests/validation/cluster.h"
 
 #include <glib.h>
+#include <json-c/json.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
@@ -102,10 +108,41 @@ static cluster_case *find_case(cluster_case *out, size_t *n, size_t max, const c
     return c;
 }
 
-/* When each metric first happened after the fault in one run, -1 if not. */
-static void one_run(const cluster_case *c, int run, double *t)
+/* The base scenario with the case's rig times, fault and end; NULL if it
+ * is not JSON. */
+static char *from_base(const cluster_case *c, const char *base)
 {
-    g_autofree char *text = g_strdup_printf(
+    json_object *root = json_tokener_parse(base);
+    json_object *cl = NULL, *net = NULL;
+    if (!root || !json_object_object_get_ex(root, "cluster", &cl)) {
+        json_object_put(root);
+        return NULL;
+    }
+    g_autofree char *fence = g_strdup_printf("%.3fs", c->fence_s);
+    g_autofree char *start = g_strdup_printf("%.3fs", c->start_s);
+    json_object_object_add(cl, "fence_time", json_object_new_string(fence));
+    json_object_object_add(cl, "vm_start", json_object_new_string(start));
+    json_object_object_add(root, "until", json_object_new_string("60s"));
+    json_object_object_get_ex(cl, "network", &net);
+    g_autofree char *target = c->crash ? g_strdup("host:node2")
+                                       : g_strdup_printf("nic:node2/%s", net ? json_object_get_string(net) : "lan");
+    json_object *ev = json_object_new_object();
+    g_autofree char *at = g_strdup_printf("%gs", FAULT_S);
+    json_object_object_add(ev, "at", json_object_new_string(at));
+    json_object_object_add(ev, "action", json_object_new_string("fail"));
+    json_object_object_add(ev, "target", json_object_new_string(target));
+    json_object *evs = json_object_new_array();
+    json_object_array_add(evs, ev);
+    json_object_object_add(root, "events", evs);
+    char *text = g_strdup(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN));
+    json_object_put(root);
+    return text;
+}
+
+/* When each metric first happened after the fault in one run, -1 if not. */
+static void one_run(const cluster_case *c, const char *base, int run, double *t)
+{
+    g_autofree char *text = base ? from_base(c, base) : g_strdup_printf(
         "{\"golive\":1,\"seed\":1,\"until\":\"60s\",\"networks\":[{\"name\":\"lan\",\"latency\":\"50us\"}],"
         "\"hosts\":[{\"name\":\"node1\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"1Gbit/s\"}]},"
         "{\"name\":\"node2\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"1Gbit/s\"}]},"
@@ -118,11 +155,13 @@ static void one_run(const cluster_case *c, int run, double *t)
         "\"events\":[{\"at\":\"%gs\",\"action\":\"fail\",\"target\":\"%s\"}]}",
         c->stonith ? "true" : "false", c->token_ms, c->fence_s, c->start_s, FAULT_S,
         c->crash ? "host:node2" : "nic:node2/lan");
+    for (int m = 0; m < CLUSTER_NMETRICS; m++)
+        t[m] = -1;
+    if (!text)
+        return;
     GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
     scenario *sc = scenario_load_text(c->id, text, strlen(text), errors);
     g_ptr_array_free(errors, TRUE);
-    for (int m = 0; m < CLUSTER_NMETRICS; m++)
-        t[m] = -1;
     if (!sc)
         return;
     world *w = world_new(sc, (uint64_t)run, NULL);
@@ -141,7 +180,29 @@ static void one_run(const cluster_case *c, int run, double *t)
     scenario_free(sc);
 }
 
+/* Does the base scenario have the case's STONITH and token? */
+static bool base_matches(const cluster_case *c, const char *base, char **err)
+{
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    scenario *sc = scenario_load_text("base", base, strlen(base), errors);
+    if (!sc) {
+        *err = g_strdup_printf("the base scenario does not load: %s",
+                               errors->len ? (char *)g_ptr_array_index(errors, 0) : "?");
+        g_ptr_array_free(errors, TRUE);
+        return false;
+    }
+    g_ptr_array_free(errors, TRUE);
+    bool yes = sc->cluster.stonith == (c->stonith != 0) && sc->cluster.token == (sim_time)c->token_ms * SIM_MS;
+    scenario_free(sc);
+    return yes;
+}
+
 size_t cluster_run(const char *csv, int runs, cluster_case *out, size_t max, char **err)
+{
+    return cluster_run_base(csv, NULL, runs, out, max, err);
+}
+
+size_t cluster_run_base(const char *csv, const char *base, int runs, cluster_case *out, size_t max, char **err)
 {
     g_autofree char *text = NULL;
     if (!g_file_get_contents(csv, &text, NULL, NULL)) {
@@ -176,6 +237,17 @@ size_t cluster_run(const char *csv, int runs, cluster_case *out, size_t max, cha
                 cc->meas[m][2] = atof(c[6]);
             }
     }
+    if (base) { /* keep the cases the base scenario describes */
+        size_t kept = 0;
+        for (size_t i = 0; i < n; i++) {
+            bool yes = base_matches(&out[i], base, err);
+            if (*err)
+                return 0;
+            if (yes)
+                out[kept++] = out[i];
+        }
+        n = kept;
+    }
     for (size_t i = 0; i < n; i++) {
         cluster_case *cc = &out[i];
         cc->fence_s = fence_s;
@@ -187,7 +259,7 @@ size_t cluster_run(const char *csv, int runs, cluster_case *out, size_t max, cha
             v[m] = g_new(double, runs);
         for (int r = 0; r < runs; r++) {
             double t[CLUSTER_NMETRICS];
-            one_run(cc, r, t);
+            one_run(cc, base, r, t);
             for (int m = 0; m < CLUSTER_NMETRICS; m++)
                 if (t[m] >= 0)
                     v[m][nv[m]++] = t[m];

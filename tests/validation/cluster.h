@@ -28,5 +28,9 @@ extern const char *const cluster_metric_names[CLUSTER_NMETRICS];
 /* Loads the summary csv, runs each case `runs` times; returns the number
  * of cases (0 on error, with *err set). */
 size_t cluster_run(const char *csv, int runs, cluster_case *out, size_t max, char **err);
+/* The same from a base scenario (JSON text: a two-node Pacemaker cluster
+ * with hosts node1 and node2), given the rig's fence and start times, the
+ * fault and the end; only the cases with the base's STONITH and token. */
+size_t cluster_run_base(const char *csv, const char *base, int runs, cluster_case *out, size_t max, char **err);
 
 #endif

@@ -1,0 +1,852 @@
+/* golive import — a scenario from a running cluster's configuration.
+ *
+ * Reads a Pacemaker CIB (cli/cib) and a corosync.conf (cli/corosync_conf),
+ * in any order, and writes one scenario: every value the files give is
+ * set explicitly (the tools' own defaults where the files leave a key out,
+ * since that is what the cluster runs with), and what the files cannot
+ * say gets the importer's documented default (docs/import.md), listed in
+ * the scenario's description and in the report with the key to set.
+ * Files that contradict each other are refused (exit 2), naming both. */
+#include "cli/cmd_import.h"
+
+#include <glib.h>
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cib.h"
+#include "cli/cli.h"
+#include "cli/corosync_conf.h"
+#include "cli/interrupt.h"
+#include "cli/output.h"
+#include "models/scenario.h"
+
+/* What the files cannot say (docs/import.md, assumptions). */
+#define IMPORT_NIC_BANDWIDTH "10Gbit/s"
+#define IMPORT_VM_MEMORY "4GiB"
+#define IMPORT_STAND_IN_MEMORY "64MiB"
+/* corosync 3.1.7 exec/totemconfig.c defaults (sources.md rows 12-14) */
+#define COROSYNC_TOKEN_MS 3000
+#define COROSYNC_TOKEN_COEFFICIENT_MS 650
+#define COROSYNC_JOIN_MS 50
+/* knet links per node (corosync.conf(5): up to 8) */
+#define COROSYNC_MAX_LINKS 8
+
+typedef struct {
+    const char *cib_file, *cc_file;
+    cib *cib;
+    corosync_conf *cc;
+    bool stand_ins;
+    GPtrArray *from;     /* "key\tvalue\torigin" */
+    GPtrArray *assumed;  /* "key\tvalue\twhy" */
+    GPtrArray *unused;   /* "where: what" */
+    GPtrArray *warnings; /* read, simulated otherwise than the cluster would */
+    GPtrArray *errors;
+} importer;
+
+/* key: a scenario path; a bare name is a cluster key */
+static void G_GNUC_PRINTF(4, 5) note_from(importer *im, const char *key, const char *value, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *o = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    bool bare = !strchr(key, '.') && !strchr(key, '[') && strcmp(key, "hosts") && strcmp(key, "networks");
+    g_ptr_array_add(im->from, g_strdup_printf("%s%s\t%s\t%s", bare ? "cluster." : "", key, value, o));
+}
+
+static void note_assumed(importer *im, const char *key, const char *value, const char *why)
+{
+    g_ptr_array_add(im->assumed, g_strdup_printf("%s\t%s\t%s", key, value, why));
+}
+
+static void G_GNUC_PRINTF(2, 3) note_unused(importer *im, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_ptr_array_add(im->unused, g_strdup_vprintf(fmt, ap));
+    va_end(ap);
+}
+
+static void G_GNUC_PRINTF(2, 3) warn(importer *im, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_ptr_array_add(im->warnings, g_strdup_vprintf(fmt, ap));
+    va_end(ap);
+}
+
+static void G_GNUC_PRINTF(2, 3) fail(importer *im, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_ptr_array_add(im->errors, g_strdup_vprintf(fmt, ap));
+    va_end(ap);
+}
+
+/* ------------------------------------------------------------------ inputs */
+
+typedef enum { IN_CIB, IN_COROSYNC, IN_UNKNOWN } input_kind;
+
+/* By content, not by name: an XML document whose root is <cib>, or text
+ * in corosync.conf's sections. */
+static input_kind sniff(const char *text, size_t len, char **root)
+{
+    size_t i = 0;
+    while (i < len && g_ascii_isspace(text[i]))
+        i++;
+    *root = NULL;
+    if (i < len && text[i] == '<') {
+        /* the first element that is not a declaration, comment or doctype */
+        const char *p = text + i;
+        while ((p = strchr(p, '<'))) {
+            if (p[1] != '?' && p[1] != '!')
+                break;
+            p++;
+        }
+        if (!p)
+            return IN_UNKNOWN;
+        size_t n = strcspn(p + 1, " \t\r\n/>");
+        *root = g_strndup(p + 1, MIN(n, 64));
+        return !strcmp(*root, "cib") ? IN_CIB : IN_UNKNOWN;
+    }
+    return IN_COROSYNC;
+}
+
+static bool read_input(importer *im, const char *path)
+{
+    g_autofree char *text = NULL, *why = NULL, *root = NULL;
+    size_t len = 0;
+    if (!scenario_read_file(path, SCENARIO_MAX_BYTES, &text, &len, &why)) {
+        fail(im, "%s: %s%s", path, g_str_has_prefix(why, "too large") ? "" : "cannot read: ", why);
+        return false;
+    }
+    if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
+        fail(im, "%s: starts with a byte-order mark; save it as UTF-8 without one", path);
+        return false;
+    }
+    input_kind k = sniff(text, len, &root);
+    char *err = NULL;
+    if (k == IN_CIB) {
+        if (im->cib) {
+            fail(im, "%s and %s: two CIBs; give one per cluster", im->cib_file, path);
+            return false;
+        }
+        im->cib = cib_parse(path, text, len, &err);
+        im->cib_file = path;
+    } else if (k == IN_COROSYNC) {
+        if (im->cc) {
+            fail(im, "%s and %s: two corosync.conf files; give one per cluster", im->cc_file, path);
+            return false;
+        }
+        im->cc = corosync_conf_parse(path, text, len, &err);
+        im->cc_file = path;
+        if (im->cc && !corosync_conf_nnodes(im->cc) && !corosync_conf_get(im->cc, "totem.version", NULL) &&
+            !corosync_conf_get(im->cc, "totem.cluster_name", NULL)) {
+            corosync_conf_free(im->cc);
+            im->cc = NULL;
+            err = g_strdup_printf("%s: no totem section and no nodelist: not a corosync.conf", path);
+        }
+    } else {
+        if (root && !strcmp(root, "domain"))
+            fail(im, "%s: a libvirt domain XML; this golive import reads a Pacemaker CIB and corosync.conf only",
+                 path);
+        else
+            fail(im, "%s: an XML document whose root element is <%s>: not a Pacemaker CIB (cibadmin --query), the "
+                     "XML golive import reads",
+                 path, root ? root : "?");
+        return false;
+    }
+    if (err) {
+        fail(im, "%s", err);
+        g_free(err);
+        return false;
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------------ building */
+
+/* a time in ms as the scenario writes it: whole seconds as s */
+static char *ms(int64_t v)
+{
+    if (v && v % 1000 == 0)
+        return g_strdup_printf("%" G_GINT64_FORMAT "s", v / 1000);
+    return g_strdup_printf("%" G_GINT64_FORMAT "ms", v);
+}
+
+/* A corosync key in ms, its default when not set: explicit in the scenario. */
+static void cc_time(importer *im, json_object *cl, const char *key, const char *path, int64_t def, const char *def_why)
+{
+    int line;
+    const char *v = corosync_conf_get(im->cc, path, &line);
+    int64_t x = v ? corosync_conf_int(im->cc, path, def) : def;
+    g_autofree char *t = ms(x);
+    json_object_object_add(cl, key, json_object_new_string(t));
+    if (v)
+        note_from(im, key, t, "%s:%d %s", im->cc_file, line, path);
+    else
+        note_from(im, key, t, "%s: %s not set: %s", im->cc_file, path, def_why);
+}
+
+static void cc_flag(importer *im, json_object *cl, const char *key, const char *path, bool def, const char *def_why)
+{
+    int line;
+    const char *v = corosync_conf_get(im->cc, path, &line);
+    bool b = v ? corosync_conf_int(im->cc, path, 0) != 0 : def;
+    json_object_object_add(cl, key, json_object_new_boolean(b));
+    if (v)
+        note_from(im, key, b ? "true" : "false", "%s:%d %s", im->cc_file, line, path);
+    else
+        note_from(im, key, b ? "true" : "false", "%s: %s not set: %s", im->cc_file, path, def_why);
+}
+
+/* A node's name as corosync finds it: name, else ring0_addr. */
+static const char *cc_node_name(const corosync_conf *cc, size_t i)
+{
+    const char *n = corosync_conf_node(cc, i, "name", NULL);
+    return n ? n : corosync_conf_node(cc, i, "ring0_addr", NULL);
+}
+
+static int cc_links(const corosync_conf *cc)
+{
+    int links = 0;
+    for (size_t i = 0; i < corosync_conf_nnodes(cc); i++)
+        for (int l = 0; l < COROSYNC_MAX_LINKS; l++) {
+            g_autofree char *k = g_strdup_printf("ring%d_addr", l);
+            if (corosync_conf_node(cc, i, k, NULL) && l + 1 > links)
+                links = l + 1;
+        }
+    return links ? links : 1;
+}
+
+static GPtrArray *host_names(importer *im)
+{
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    if (im->cc) {
+        for (size_t i = 0; i < corosync_conf_nnodes(im->cc); i++) {
+            const char *n = cc_node_name(im->cc, i);
+            if (!n) {
+                fail(im, "%s:%d: a node with neither name nor ring0_addr", im->cc_file,
+                     corosync_conf_node_line(im->cc, i));
+                continue;
+            }
+            g_ptr_array_add(names, g_strdup(n));
+        }
+    } else if (im->cib) {
+        for (guint i = 0; i < im->cib->nodes->len; i++)
+            g_ptr_array_add(names, g_strdup(((cib_node *)g_ptr_array_index(im->cib->nodes, i))->name));
+    }
+    /* the two files must name the same nodes */
+    if (im->cc && im->cib) {
+        for (guint i = 0; i < im->cib->nodes->len; i++) {
+            const cib_node *n = g_ptr_array_index(im->cib->nodes, i);
+            bool found = false;
+            for (guint k = 0; k < names->len && !found; k++)
+                found = !strcmp(g_ptr_array_index(names, k), n->name);
+            if (!found)
+                fail(im, "%s:%d: node %s is in the CIB but not in %s's nodelist", im->cib_file, n->line, n->name,
+                     im->cc_file);
+        }
+        for (size_t i = 0; i < corosync_conf_nnodes(im->cc); i++) {
+            const char *n = cc_node_name(im->cc, i);
+            bool found = false;
+            for (guint k = 0; n && k < im->cib->nodes->len && !found; k++)
+                found = !strcmp(((cib_node *)g_ptr_array_index(im->cib->nodes, k))->name, n);
+            if (n && !found)
+                fail(im, "%s:%d: node %s is in the nodelist but not among %s's nodes", im->cc_file,
+                     corosync_conf_node_line(im->cc, i), n, im->cib_file);
+        }
+    }
+    return names;
+}
+
+static void build_corosync(importer *im, json_object *cl, size_t nnodes)
+{
+    const corosync_conf *cc = im->cc;
+    cc_time(im, cl, "token", "totem.token", COROSYNC_TOKEN_MS, "corosync's default");
+    cc_time(im, cl, "token_coefficient", "totem.token_coefficient", COROSYNC_TOKEN_COEFFICIENT_MS,
+            "corosync's default");
+    /* consensus defaults to 1.2 x the token corosync runs with, the
+     * coefficient added beyond two nodes (totemconfig.c) */
+    int64_t token = corosync_conf_int(cc, "totem.token", COROSYNC_TOKEN_MS);
+    if (nnodes > 2)
+        token += (int64_t)(nnodes - 2) * corosync_conf_int(cc, "totem.token_coefficient", COROSYNC_TOKEN_COEFFICIENT_MS);
+    cc_time(im, cl, "consensus", "totem.consensus", (int64_t)(float)(1.2 * (double)token),
+            "1.2 x the token corosync runs with (totemconfig.c)");
+    int line;
+    const char *j = corosync_conf_get(cc, "totem.join", &line);
+    if (j && corosync_conf_int(cc, "totem.join", COROSYNC_JOIN_MS) != COROSYNC_JOIN_MS)
+        note_unused(im, "%s:%d totem.join %s: the join timeout is not simulated (membership forms at token + "
+                        "consensus)",
+                    im->cc_file, line, j);
+    bool two = corosync_conf_int(cc, "quorum.two_node", 0) != 0;
+    cc_flag(im, cl, "two_node", "quorum.two_node", false, "off");
+    cc_flag(im, cl, "wait_for_all", "quorum.wait_for_all", two, two ? "on with two_node (votequorum(5))" : "off");
+    cc_flag(im, cl, "last_man_standing", "quorum.last_man_standing", false, "off");
+    if (corosync_conf_int(cc, "quorum.last_man_standing", 0))
+        cc_time(im, cl, "last_man_standing_window", "quorum.last_man_standing_window", 10000,
+                "votequorum's default");
+    cc_flag(im, cl, "auto_tie_breaker", "quorum.auto_tie_breaker", false, "off");
+    const char *atb = corosync_conf_get(cc, "quorum.auto_tie_breaker_node", &line);
+    if (atb && strcmp(atb, "lowest"))
+        warn(im, "%s:%d quorum.auto_tie_breaker_node %s: golive gives an even split to the side of the lowest node "
+                 "id, as the default 'lowest' does",
+             im->cc_file, line, atb);
+    const char *ev = corosync_conf_get(cc, "quorum.expected_votes", &line);
+    if (ev && corosync_conf_int(cc, "quorum.expected_votes", 0) != (int64_t)nnodes)
+        warn(im, "%s:%d quorum.expected_votes %s: golive counts one vote per node of the nodelist (%zu)", im->cc_file,
+             line, ev, nnodes);
+    for (size_t i = 0; i < corosync_conf_nnodes(cc); i++) {
+        const char *qv = corosync_conf_node(cc, i, "quorum_votes", &line);
+        if (qv && strcmp(qv, "1"))
+            warn(im, "%s:%d quorum_votes %s: golive counts one vote per node", im->cc_file, line, qv);
+    }
+    const char *model = corosync_conf_get(cc, "quorum.device.model", &line);
+    if (model) {
+        const char *host = corosync_conf_get(cc, "quorum.device.net.host", NULL);
+        const char *alg = corosync_conf_get(cc, "quorum.device.net.algorithm", NULL);
+        if (strcmp(model, "net") || !host)
+            fail(im, "%s:%d quorum.device.model %s: golive simulates a net device (corosync-qnetd) with its host set",
+                 im->cc_file, line, model);
+        else {
+            if (alg && strcmp(alg, "ffsplit"))
+                warn(im, "%s: quorum.device.net.algorithm %s: golive simulates ffsplit", im->cc_file, alg);
+            json_object_object_add(cl, "qdevice", json_object_new_string("qnetd"));
+            note_from(im, "qdevice", "qnetd", "%s:%d quorum.device (corosync-qnetd on %s, a host of its own)",
+                      im->cc_file, line, host);
+        }
+    }
+    /* knet's other links carry the membership when the first fails */
+    if (cc_links(cc) > 1)
+        warn(im, "%s: %d knet links: each is a network of the scenario, but golive's membership follows link 0 "
+                 "(cluster.network ring0) only: a cut of ring0 alone partitions the cluster in golive, not in corosync",
+             im->cc_file, cc_links(cc));
+    const char *tr = corosync_conf_get(cc, "totem.transport", NULL);
+    (void)tr; /* knet, udpu or udp: the timings above are the same */
+}
+
+static void cib_option(importer *im, json_object *cl, const char *key, const char *opt, const char *def,
+                       const char *def_why, int kind)
+{
+    const cib *c = im->cib;
+    const char *v = g_hash_table_lookup(c->options, opt);
+    int line = GPOINTER_TO_INT(g_hash_table_lookup(c->option_line, opt));
+    const char *use = v ? v : def;
+    g_autofree char *shown = NULL;
+    if (kind == 0) { /* boolean */
+        bool b = cib_is_true(use);
+        json_object_object_add(cl, key, json_object_new_boolean(b));
+        shown = g_strdup(b ? "true" : "false");
+    } else { /* time */
+        bool frac;
+        int64_t x = cib_msec(use, &frac);
+        if (x < 0) {
+            fail(im, "%s:%d: %s=\"%s\": not a time Pacemaker reads (a number and ms, s, min or h)", im->cib_file,
+                 line, opt, use);
+            return;
+        }
+        if (frac)
+            warn(im, "%s:%d %s=\"%s\": Pacemaker reads only the whole number (%" G_GINT64_FORMAT " ms)",
+                 im->cib_file, line, opt, use, x);
+        shown = ms(x);
+        json_object_object_add(cl, key, json_object_new_string(shown));
+    }
+    if (v)
+        note_from(im, key, shown, "%s:%d %s", im->cib_file, line, opt);
+    else
+        note_from(im, key, shown, "%s: %s not set: %s", im->cib_file, opt, def_why);
+}
+
+static bool is_vm(const cib_rsc *r)
+{
+    return r->cls && !strcmp(r->cls, "ocf") && r->type && !strcmp(r->type, "VirtualDomain");
+}
+
+static bool is_fence(const cib_rsc *r) { return r->cls && !strcmp(r->cls, "stonith"); }
+
+static const char *meta(const cib *c, const cib_rsc *r, const char *name)
+{
+    const char *v = g_hash_table_lookup(r->meta, name);
+    return v ? v : g_hash_table_lookup(c->rsc_defaults, name);
+}
+
+static void build_fencing(importer *im, json_object *cl, const GPtrArray *hosts)
+{
+    const cib *c = im->cib;
+    int64_t delay_max = -1;
+    json_object *base = json_object_new_object();
+    bool any_base = false;
+    int devices = 0, with_max = 0;
+    const cib_rsc *without = NULL;
+    for (guint i = 0; i < c->rscs->len; i++) {
+        const cib_rsc *r = g_ptr_array_index(c->rscs, i);
+        if (!is_fence(r))
+            continue;
+        devices++;
+        const char *dm = g_hash_table_lookup(r->attrs, "pcmk_delay_max");
+        const char *db = g_hash_table_lookup(r->attrs, "pcmk_delay_base");
+        const char *hl = g_hash_table_lookup(r->attrs, "pcmk_host_list");
+        if (!dm && !without)
+            without = r;
+        if (dm) {
+            with_max++;
+            int64_t x = cib_msec(dm, NULL);
+            if (x < 0)
+                fail(im, "%s:%d: %s pcmk_delay_max=\"%s\": not a time", im->cib_file, r->line, r->id, dm);
+            else if (delay_max >= 0 && x != delay_max)
+                warn(im, "%s:%d %s pcmk_delay_max %s: the fence devices differ; golive has one pcmk_delay_max for all "
+                         "and takes the largest",
+                     im->cib_file, r->line, r->id, dm);
+            if (x > delay_max)
+                delay_max = x;
+        }
+        if (db) {
+            if (strchr(db, ':')) {
+                warn(im, "%s:%d %s pcmk_delay_base \"%s\": a per-host map; golive reads a single time per device",
+                     im->cib_file, r->line, r->id, db);
+                continue;
+            }
+            int64_t x = cib_msec(db, NULL);
+            if (x < 0) {
+                fail(im, "%s:%d: %s pcmk_delay_base=\"%s\": not a time", im->cib_file, r->line, r->id, db);
+                continue;
+            }
+            g_auto(GStrv) targets = g_strsplit_set(hl ? hl : "", " ,;", -1);
+            for (guint h = 0; h < hosts->len; h++) {
+                const char *name = g_ptr_array_index(hosts, h);
+                bool covered = !hl;
+                for (int t = 0; targets[t] && !covered; t++)
+                    covered = !strcmp(targets[t], name);
+                if (covered) {
+                    g_autofree char *t = ms(x);
+                    json_object_object_add(base, name, json_object_new_string(t));
+                    any_base = true;
+                    note_from(im, "pcmk_delay_base", t, "%s:%d %s fences %s", im->cib_file, r->line, r->id, name);
+                }
+            }
+        }
+    }
+    if (with_max && with_max < devices)
+        warn(im, "%s:%d %s sets no pcmk_delay_max while %d other fence device%s set one: golive has one "
+                 "pcmk_delay_max for every kill and takes the largest",
+             im->cib_file, without->line, without->id, with_max, with_max == 1 ? "" : "s");
+    if (any_base)
+        json_object_object_add(cl, "pcmk_delay_base", base);
+    else
+        json_object_put(base);
+    g_autofree char *dmt = ms(delay_max < 0 ? 0 : delay_max);
+    json_object_object_add(cl, "pcmk_delay_max", json_object_new_string(dmt));
+    if (delay_max >= 0)
+        note_from(im, "pcmk_delay_max", dmt, "%s: the fence devices' pcmk_delay_max", im->cib_file);
+    else
+        note_from(im, "pcmk_delay_max", dmt, "%s: no fence device sets pcmk_delay_max: Pacemaker's default",
+                  im->cib_file);
+}
+
+static void build_cib(importer *im, json_object *cl, json_object *vms, const GPtrArray *hosts)
+{
+    const cib *c = im->cib;
+    json_object_object_add(cl, "manager", json_object_new_string("pacemaker"));
+    note_from(im, "manager", "pacemaker", "%s", im->cib_file);
+    /* Pacemaker 2.1.5 lib/pengine/common.c defaults */
+    cib_option(im, cl, "stonith", "stonith-enabled", "true", "Pacemaker's default", 0);
+    const char *nqp = g_hash_table_lookup(c->options, "no-quorum-policy");
+    int line = GPOINTER_TO_INT(g_hash_table_lookup(c->option_line, "no-quorum-policy"));
+    const char *policy = !nqp ? "stop" : !strcmp(nqp, "suicide") ? "fence" : nqp;
+    if (strcmp(policy, "stop") && strcmp(policy, "freeze") && strcmp(policy, "ignore") && strcmp(policy, "demote") &&
+        strcmp(policy, "fence"))
+        fail(im, "%s:%d: no-quorum-policy=\"%s\": expected stop, freeze, ignore, demote or suicide", im->cib_file,
+             line, nqp);
+    else {
+        json_object_object_add(cl, "no_quorum_policy", json_object_new_string(policy));
+        if (nqp)
+            note_from(im, "no_quorum_policy", policy, "%s:%d no-quorum-policy", im->cib_file, line);
+        else
+            note_from(im, "no_quorum_policy", policy, "%s: no-quorum-policy not set: Pacemaker's default",
+                      im->cib_file);
+    }
+    cib_option(im, cl, "stonith_timeout", "stonith-timeout", "60s", "Pacemaker's default", 1);
+    cib_option(im, cl, "priority_fencing_delay", "priority-fencing-delay", "0", "Pacemaker's default", 1);
+    cib_option(im, cl, "dc_deadtime", "dc-deadtime", "20s", "Pacemaker's default", 1);
+    cib_option(im, cl, "maintenance_mode", "maintenance-mode", "false", "Pacemaker's default", 0);
+    /* migration-limit: only a positive value limits (controld_te_actions.c) */
+    const char *ml = g_hash_table_lookup(c->options, "migration-limit");
+    int64_t mlv = ml ? g_ascii_strtoll(ml, NULL, 10) : -1;
+    json_object_object_add(cl, "migration_limit", json_object_new_int64(mlv > 0 ? mlv : 0));
+    note_from(im, "migration_limit", mlv > 0 ? ml : "0 (unlimited)", "%s: migration-limit %s", im->cib_file,
+              ml ? ml : "not set (-1, Pacemaker's default)");
+    if (cib_is_true(g_hash_table_lookup(c->options, "have-watchdog")))
+        warn(im, "%s: have-watchdog=true: SBD's watchdog fencing is not simulated; fencing is the fence devices'",
+             im->cib_file);
+    static const char *const read_opts[] = { "stonith-enabled", "no-quorum-policy", "stonith-timeout",
+                                             "priority-fencing-delay", "dc-deadtime", "maintenance-mode",
+                                             "migration-limit", "have-watchdog", "cluster-name", "dc-version",
+                                             "cluster-infrastructure", "last-lrm-refresh", NULL };
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init(&it, c->options);
+    GPtrArray *other = g_ptr_array_new();
+    while (g_hash_table_iter_next(&it, &k, &v))
+        if (!g_strv_contains(read_opts, k))
+            g_ptr_array_add(other, k);
+    g_ptr_array_sort(other, (GCompareFunc)g_strcmp0);
+    for (guint i = 0; i < other->len; i++) {
+        const char *o = g_ptr_array_index(other, i);
+        note_unused(im, "%s:%d cluster option %s=%s: not simulated", im->cib_file,
+                    GPOINTER_TO_INT(g_hash_table_lookup(c->option_line, o)), o,
+                    (const char *)g_hash_table_lookup(c->options, o));
+    }
+    g_ptr_array_free(other, TRUE);
+    build_fencing(im, cl, hosts);
+
+    /* resources: VirtualDomain are the VMs */
+    int migrate_yes = 0, migrate_no = 0;
+    int64_t monitor = -1;
+    for (guint i = 0; i < c->rscs->len; i++) {
+        const cib_rsc *r = g_ptr_array_index(c->rscs, i);
+        if (is_fence(r))
+            continue;
+        g_autofree char *agent = g_strdup_printf("%s:%s%s%s", r->cls ? r->cls : "?", r->provider ? r->provider : "",
+                                                 r->provider ? ":" : "", r->type ? r->type : "?");
+        bool vm = is_vm(r);
+        if (!vm && !im->stand_ins) {
+            note_unused(im, "%s:%d resource %s (%s): not a VirtualDomain; not imported (--stand-ins imports it as a "
+                            "small VM)",
+                        im->cib_file, r->line, r->id, agent);
+            continue;
+        }
+        const char *role = meta(c, r, "target-role");
+        if (!r->running_on || (role && !g_ascii_strcasecmp(role, "Stopped"))) {
+            note_unused(im, "%s:%d resource %s (%s): stopped in the CIB's status; not imported", im->cib_file,
+                        r->line, r->id, agent);
+            continue;
+        }
+        if (r->parent) {
+            note_unused(im, "%s:%d resource %s (%s) in %s: groups and clones are not simulated; not imported",
+                        im->cib_file, r->line, r->id, agent, r->parent);
+            continue;
+        }
+        if (r->nrunning > 1)
+            warn(im, "%s:%d resource %s is active on %d nodes; imported on %s", im->cib_file, r->line, r->id,
+                 r->nrunning, r->running_on);
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "name", json_object_new_string(r->id));
+        json_object_object_add(o, "host", json_object_new_string(r->running_on));
+        json_object_object_add(o, "memory", json_object_new_string(vm ? IMPORT_VM_MEMORY : IMPORT_STAND_IN_MEMORY));
+        g_autofree char *vkey = g_strdup_printf("vms[%zu]", json_object_array_length(vms));
+        note_from(im, vkey, r->id, "%s:%d %s, active on %s (status section)", im->cib_file, r->line, agent,
+                  r->running_on);
+        g_autofree char *mkey = g_strdup_printf("vms[%zu].memory", json_object_array_length(vms));
+        if (vm)
+            note_assumed(im, mkey, IMPORT_VM_MEMORY, "the CIB does not give a VM's memory (its libvirt domain XML does)");
+        else
+            note_assumed(im, mkey, IMPORT_STAND_IN_MEMORY,
+                         "a stand-in for a resource that is not a VM (as the cluster validation's Dummy resources)");
+        const char *prio = meta(c, r, "priority");
+        if (prio) {
+            json_object_object_add(o, "priority", json_object_new_int((int)CLAMP(g_ascii_strtoll(prio, NULL, 10),
+                                                                                  -1000000, 1000000)));
+            g_autofree char *pk = g_strdup_printf("vms[%zu].priority", json_object_array_length(vms));
+            note_from(im, pk, prio, "%s:%d meta priority", im->cib_file, r->line);
+        }
+        if (cib_is_true(meta(c, r, "allow-migrate"))) {
+            migrate_yes++;
+            const char *mt = g_hash_table_lookup(r->op_timeouts, "migrate_to");
+            note_unused(im, "%s:%d resource %s migrate_to timeout %s: golive does not end a live migration that runs "
+                            "longer (Pacemaker fails the operation and recovers the VM); compare it with the predicted "
+                            "migration times",
+                        im->cib_file, r->line, r->id, mt ? mt : "not set (20s, Pacemaker's default, unless op_defaults sets one)");
+        } else
+            migrate_no++;
+        const char *ft = meta(c, r, "failure-timeout");
+        if (ft)
+            note_unused(im, "%s:%d resource %s failure-timeout=%s: golive has one failure_timeout for all; not set "
+                            "from a resource",
+                        im->cib_file, r->line, r->id, ft);
+        const char *mi = g_hash_table_lookup(r->op_intervals, "monitor");
+        int64_t m = mi ? cib_msec(mi, NULL) : -1;
+        if (m > 0 && monitor > 0 && m != monitor)
+            warn(im, "%s:%d resource %s monitors every %s: golive has one monitor_interval for all and takes the "
+                     "shortest",
+                 im->cib_file, r->line, r->id, mi);
+        if (m > 0 && (monitor < 0 || m < monitor))
+            monitor = m;
+        json_object_array_add(vms, o);
+    }
+    if (monitor > 0) {
+        g_autofree char *t = ms(monitor);
+        json_object_object_add(cl, "monitor_interval", json_object_new_string(t));
+        note_from(im, "monitor_interval", t, "%s: the resources' recurring monitor operation", im->cib_file);
+    }
+    json_object_object_add(cl, "allow_migrate", json_object_new_boolean(migrate_yes > 0 && migrate_no == 0));
+    if (migrate_yes && migrate_no)
+        warn(im, "%s: %d resources allow live migration and %d do not; golive has one allow_migrate for all and sets "
+                 "it false (a move is a stop and a start)",
+             im->cib_file, migrate_yes, migrate_no);
+    note_from(im, "allow_migrate", migrate_yes > 0 && migrate_no == 0 ? "true" : "false",
+              "%s: the resources' allow-migrate meta attribute (Pacemaker's default false)", im->cib_file);
+    for (guint i = 0; i < c->constraints->len; i++)
+        note_unused(im, "%s %s: constraints are not simulated (placement takes the node with the most free memory)",
+                    im->cib_file, (const char *)g_ptr_array_index(c->constraints, i));
+    for (guint i = 0; i < c->ignored->len; i++)
+        note_unused(im, "%s %s: not read", im->cib_file, (const char *)g_ptr_array_index(c->ignored, i));
+    for (guint i = 0; i < c->nodes->len; i++) {
+        const cib_node *n = g_ptr_array_index(c->nodes, i);
+        if (!n->online)
+            warn(im, "%s:%d node %s is offline in the CIB's status: golive starts every node up (add a fail event "
+                     "at 0 to start without it)",
+                 im->cib_file, n->line, n->name);
+        if (n->standby)
+            warn(im, "%s:%d node %s is in standby: golive starts it as a node that runs VMs (add a drain event at 0 "
+                     "to keep it empty)",
+                 im->cib_file, n->line, n->name);
+    }
+}
+
+static json_object *build(importer *im)
+{
+    json_object *root = json_object_new_object();
+    json_object_object_add(root, "golive", json_object_new_int(1));
+    /* the cluster's name: corosync's, else the CIB's */
+    int cline = 0;
+    const char *cname = im->cc ? corosync_conf_get(im->cc, "totem.cluster_name", &cline) : NULL;
+    const char *cibname = im->cib ? g_hash_table_lookup(im->cib->options, "cluster-name") : NULL;
+    if (cname && cibname && strcmp(cname, cibname))
+        fail(im, "%s:%d totem.cluster_name is %s and %s:%d cluster-name is %s: the files are of two clusters",
+             im->cc_file, cline, cname, im->cib_file,
+             GPOINTER_TO_INT(g_hash_table_lookup(im->cib->option_line, "cluster-name")), cibname);
+    const char *name = cname ? cname : cibname ? cibname : "imported";
+    json_object_object_add(root, "name", json_object_new_string(name));
+    json_object_object_add(root, "description", json_object_new_string("")); /* filled in at the end */
+    g_autoptr(GPtrArray) hosts = host_names(im);
+    if (!hosts->len)
+        fail(im, "%s: no node found", im->cc ? im->cc_file : im->cib_file);
+    int links = im->cc ? cc_links(im->cc) : 1;
+    json_object *nets = json_object_new_array();
+    for (int l = 0; l < links; l++) {
+        json_object *n = json_object_new_object();
+        g_autofree char *nn = im->cc ? g_strdup_printf("ring%d", l) : g_strdup("lan");
+        json_object_object_add(n, "name", json_object_new_string(nn));
+        json_object_array_add(nets, n);
+        if (im->cc)
+            note_from(im, "networks", nn, "%s: knet link %d (ring%d_addr)", im->cc_file, l, l);
+        else
+            note_assumed(im, "networks", nn, "no corosync.conf: one network for everything");
+    }
+    json_object_object_add(root, "networks", nets);
+    json_object *jh = json_object_new_array();
+    for (guint h = 0; h < hosts->len; h++) {
+        json_object *o = json_object_new_object();
+        const char *hn = g_ptr_array_index(hosts, h);
+        json_object_object_add(o, "name", json_object_new_string(hn));
+        json_object *nics = json_object_new_array();
+        for (int l = 0; l < links; l++) {
+            g_autofree char *k = g_strdup_printf("ring%d_addr", l);
+            if (im->cc && l > 0 && !corosync_conf_node(im->cc, h, k, NULL))
+                continue;
+            json_object *nic = json_object_new_object();
+            g_autofree char *nn = im->cc ? g_strdup_printf("ring%d", l) : g_strdup("lan");
+            json_object_object_add(nic, "network", json_object_new_string(nn));
+            json_object_object_add(nic, "bandwidth", json_object_new_string(IMPORT_NIC_BANDWIDTH));
+            json_object_array_add(nics, nic);
+        }
+        json_object_object_add(o, "nics", nics);
+        json_object_array_add(jh, o);
+        note_from(im, "hosts", hn, "%s", im->cc ? im->cc_file : im->cib_file);
+    }
+    note_assumed(im, "hosts[].nics[].bandwidth", IMPORT_NIC_BANDWIDTH, "no file gives a NIC's speed");
+    note_assumed(im, "hosts[].memory, hosts[].cores", "256GiB, 16 (golive's defaults)", "no file gives a host's size");
+    json_object *cl = json_object_new_object();
+    if (!im->cib) {
+        json_object_object_add(cl, "manager", json_object_new_string("pacemaker"));
+        note_assumed(im, "cluster.manager", "pacemaker", "no CIB: corosync with Pacemaker assumed");
+    }
+    if (im->cc) {
+        json_object_object_add(cl, "network", json_object_new_string("ring0"));
+        build_corosync(im, cl, hosts->len);
+        if (corosync_conf_get(im->cc, "quorum.device.model", NULL)) {
+            json_object *q = json_object_new_object();
+            json_object_object_add(q, "name", json_object_new_string("qnetd"));
+            json_object *nics = json_object_new_array(), *nic = json_object_new_object();
+            json_object_object_add(nic, "network", json_object_new_string("ring0"));
+            json_object_object_add(nic, "bandwidth", json_object_new_string(IMPORT_NIC_BANDWIDTH));
+            json_object_array_add(nics, nic);
+            json_object_object_add(q, "nics", nics);
+            json_object_array_add(jh, q);
+        }
+    } else {
+        note_assumed(im, "cluster.token and the quorum keys", "golive's defaults (corosync's)",
+                     "no corosync.conf");
+        if (hosts->len == 2) { /* without it any failure of a two-node cluster would stop everything */
+            json_object_object_add(cl, "two_node", json_object_new_boolean(true));
+            note_assumed(im, "cluster.two_node", "true",
+                         "two nodes and no corosync.conf: pcs cluster setup and crm cluster init set two_node for "
+                         "two nodes");
+        }
+    }
+    json_object_object_add(root, "hosts", jh);
+    json_object *vms = json_object_new_array();
+    if (im->cib)
+        build_cib(im, cl, vms, hosts);
+    else
+        note_assumed(im, "vms", "none", "no CIB: the VMs and where they run are in the CIB");
+    json_object_object_add(root, "storage", json_object_new_object());
+    json_object_object_add(json_object_object_get(root, "storage"), "type", json_object_new_string("nfs"));
+    note_assumed(im, "storage", "nfs (an external filer)",
+                 "the CIB and corosync.conf do not say what holds the disks");
+    json_object_object_add(root, "cluster", cl);
+    if (json_object_array_length(vms))
+        json_object_object_add(root, "vms", vms);
+    else
+        json_object_put(vms);
+    note_assumed(im, "vms[].dirty", "none (the guest writes nothing)", "no dirty-rate measurement given");
+    note_assumed(im, "failures, events", "none", "failure rates and maintenance are not in these files");
+    return root;
+}
+
+/* ------------------------------------------------------------------ report */
+
+static void table(GString *out, const char *title, const GPtrArray *rows)
+{
+    if (!rows->len)
+        return;
+    g_string_append_printf(out, "%s\n", title);
+    for (guint i = 0; i < rows->len; i++) {
+        g_auto(GStrv) f = g_strsplit(g_ptr_array_index(rows, i), "\t", 3);
+        g_autofree char *kv = g_strdup_printf("%s = %s", f[0], f[1] ? f[1] : "");
+        /* a key longer than the column still gets two spaces before its source */
+        g_string_append_printf(out, "  %-40s  %s\n", kv, f[1] && f[2] ? f[2] : "");
+    }
+}
+
+static void list(GString *out, const char *title, const GPtrArray *rows)
+{
+    if (!rows->len)
+        return;
+    g_string_append_printf(out, "%s\n", title);
+    for (guint i = 0; i < rows->len; i++)
+        g_string_append_printf(out, "  %s\n", (const char *)g_ptr_array_index(rows, i));
+}
+
+/* The scenario's description: where it came from and what was assumed. */
+static char *description(const importer *im)
+{
+    GString *d = g_string_new("Imported by golive import from ");
+    if (im->cib_file)
+        g_string_append(d, im->cib_file);
+    if (im->cib_file && im->cc_file)
+        g_string_append(d, " and ");
+    if (im->cc_file)
+        g_string_append(d, im->cc_file);
+    g_string_append(d, ".\nAssumed, not in these files (set the key to change it):");
+    for (guint i = 0; i < im->assumed->len; i++) {
+        g_auto(GStrv) f = g_strsplit(g_ptr_array_index(im->assumed, i), "\t", 3);
+        g_string_append_printf(d, "\n- %s = %s: %s", f[0], f[1] ? f[1] : "", f[1] && f[2] ? f[2] : "");
+    }
+    if (im->warnings->len) {
+        g_string_append(d, "\nSimulated otherwise than the cluster would:");
+        for (guint i = 0; i < im->warnings->len; i++)
+            g_string_append_printf(d, "\n- %s", (const char *)g_ptr_array_index(im->warnings, i));
+    }
+    return g_string_free(d, FALSE);
+}
+
+int cli_import(int argc, char **argv)
+{
+    g_autofree char *out = NULL;
+    gboolean stand_ins = FALSE, quiet = FALSE;
+    GOptionEntry entries[] = {
+        { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Write the scenario to FILE (default: standard output)",
+          "FILE" },
+        { "stand-ins", 0, 0, G_OPTION_ARG_NONE, &stand_ins,
+          "Import resources that are not VirtualDomain (Dummy, IPaddr2 ...) as 64 MiB VMs standing for them", NULL },
+        { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print only errors and warnings", NULL },
+        { NULL, 0, 0, 0, NULL, NULL, NULL },
+    };
+    g_autoptr(GOptionContext) ctx = g_option_context_new("INPUT...");
+    g_option_context_set_summary(
+        ctx, "Write a scenario from the configuration of a running cluster: a Pacemaker CIB (cibadmin --query) and "
+             "corosync.conf, in any order. A report says where each value came from, what had to be assumed (with "
+             "the key to set) and what was read but is not simulated.");
+    g_option_context_set_description(ctx, CLI_EXIT_HELP);
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_autoptr(GError) err = NULL;
+    if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+        fprintf(stderr, "golive import: %s\n", err->message);
+        return CLI_EXIT_USAGE;
+    }
+    if (argc < 2) {
+        fprintf(stderr, "golive import: no input given\nUsage: golive import [--out FILE] INPUT...\n");
+        return CLI_EXIT_USAGE;
+    }
+    interrupt_install(); /* a signal ends it at once, nothing written */
+    interrupt_immediate(true);
+    const char *outs[] = { out };
+    if (!output_check_all("import", outs, 1, (const char *const *)argv + 1, (size_t)argc - 1, NULL))
+        return CLI_EXIT_USAGE;
+    importer im = { .stand_ins = stand_ins,
+                    .from = g_ptr_array_new_with_free_func(g_free),
+                    .assumed = g_ptr_array_new_with_free_func(g_free),
+                    .unused = g_ptr_array_new_with_free_func(g_free),
+                    .warnings = g_ptr_array_new_with_free_func(g_free),
+                    .errors = g_ptr_array_new_with_free_func(g_free) };
+    int rc = CLI_EXIT_OK;
+    json_object *root = NULL;
+    for (int i = 1; i < argc; i++)
+        read_input(&im, argv[i]);
+    if (!im.errors->len)
+        root = build(&im);
+    g_autofree char *text = NULL;
+    if (!im.errors->len) {
+        g_autofree char *desc = description(&im);
+        json_object_object_add(root, "description", json_object_new_string(desc));
+        text = output_json_text(root);
+        /* the result must load: a contradiction the checks above missed
+         * is the loader's to name */
+        GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+        scenario *sc = scenario_load_text(out ? out : "the imported scenario", text, strlen(text), errors);
+        if (!sc)
+            for (guint k = 0; k < errors->len; k++)
+                fail(&im, "the imported scenario is not valid: %s", (char *)g_ptr_array_index(errors, k));
+        scenario_free(sc);
+        g_ptr_array_free(errors, TRUE);
+    }
+    if (im.errors->len) {
+        for (guint k = 0; k < im.errors->len; k++)
+            fprintf(stderr, "golive import: %s\n", (char *)g_ptr_array_index(im.errors, k));
+        fprintf(stderr, "golive import: nothing written\n");
+        rc = CLI_EXIT_USAGE;
+    } else {
+        GString *rep = g_string_new(NULL);
+        table(rep, "read (scenario key = value, and where it came from):", im.from);
+        table(rep, "assumed (not in these files; set the key to change it):", im.assumed);
+        list(rep, "read but not simulated:", im.unused);
+        for (guint k = 0; k < im.warnings->len; k++)
+            fprintf(stderr, "golive import: warning: %s\n", (char *)g_ptr_array_index(im.warnings, k));
+        const char *dest = out ? out : "-";
+        const char *data[] = { text };
+        const char *paths[] = { dest };
+        if (!output_write_all("import", paths, data, 1))
+            rc = CLI_EXIT_FAILURE;
+        else if (!quiet) {
+            /* the report goes where the scenario does not */
+            FILE *f = out && strcmp(out, "-") ? stdout : stderr;
+            fputs(rep->str, f);
+            if (out && strcmp(out, "-"))
+                fprintf(f, "scenario written to %s; check it with golive validate, then golive run\n", out);
+        }
+        g_string_free(rep, TRUE);
+    }
+    if (root)
+        json_object_put(root);
+    cib_free(im.cib);
+    corosync_conf_free(im.cc);
+    g_ptr_array_free(im.from, TRUE);
+    g_ptr_array_free(im.assumed, TRUE);
+    g_ptr_array_free(im.unused, TRUE);
+    g_ptr_array_free(im.warnings, TRUE);
+    g_ptr_array_free(im.errors, TRUE);
+    return rc;
+}

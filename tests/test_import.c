@@ -1,0 +1,555 @@
+/* golive import against the real cluster and its real tools.
+ *
+ * The fixtures in tests/import/ are a real Corosync 3.1.7 + Pacemaker 2.1.5
+ * cluster's own exports (tests/import/README.md) and CIBs derived from them
+ * by Pacemaker's tools (make-fixtures.sh). The oracles are the real
+ * programs: crm_mon says where each resource runs, corosync's own parser
+ * (corosync -t) says whether a corosync.conf parses and at which line it
+ * does not, corosync-cmapctl's capture says which timings corosync runs
+ * with, and the measured failure timings of the same cluster
+ * (tests/validation/cluster/) judge the imported scenario's predictions. */
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <json-c/json.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <math.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "tests/support.h"
+#include "tests/validation/cluster.h"
+
+#define DIR "tests/import/"
+
+/* A fresh temporary directory for one test's files. */
+static char *tmpdir(void)
+{
+    GError *e = NULL;
+    char *d = g_dir_make_tmp("golive-import-XXXXXX", &e);
+    cr_assert_not_null(d, "%s", e ? e->message : "?");
+    return d;
+}
+
+static void rmtree(const char *dir)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    for (const char *n; d && (n = g_dir_read_name(d));) {
+        g_autofree char *p = g_build_filename(dir, n, NULL);
+        g_unlink(p);
+    }
+    if (d)
+        g_dir_close(d);
+    g_rmdir(dir);
+}
+
+/* golive import of the inputs (NULL-terminated) into dir/out.json; returns
+ * the exit status, the scenario's text (NULL if none was written) and what
+ * it said. */
+static int import(const char *dir, bool stand_ins, const char *const *inputs, char **scenario_text, char **report)
+{
+    g_autofree char *out = g_build_filename(dir, "out.json", NULL);
+    g_unlink(out);
+    GPtrArray *args = g_ptr_array_new();
+    g_ptr_array_add(args, (char *)"import");
+    if (stand_ins)
+        g_ptr_array_add(args, (char *)"--stand-ins");
+    g_ptr_array_add(args, (char *)"--out");
+    g_ptr_array_add(args, out);
+    for (; *inputs; inputs++)
+        g_ptr_array_add(args, (char *)*inputs);
+    g_ptr_array_add(args, NULL);
+    g_autofree char *so = NULL, *se = NULL;
+    int rc = support_golive((const char *const *)args->pdata, &so, &se);
+    g_ptr_array_free(args, TRUE);
+    *report = g_strconcat(se, so, NULL); /* warnings and errors, then the report of where each value came from */
+    *scenario_text = NULL;
+    g_file_get_contents(out, scenario_text, NULL, NULL);
+    return rc;
+}
+
+/* The scenario text imported from the inputs; asserts success. */
+static char *import_ok(const char *dir, bool stand_ins, const char *const *inputs)
+{
+    char *text = NULL;
+    g_autofree char *report = NULL;
+    int rc = import(dir, stand_ins, inputs, &text, &report);
+    cr_assert_eq(rc, 0, "golive import %s exit %d: %s", inputs[0], rc, report);
+    cr_assert_not_null(text, "nothing written for %s", inputs[0]);
+    return text;
+}
+
+static json_object *cluster_of(json_object *root)
+{
+    json_object *cl = NULL;
+    cr_assert(json_object_object_get_ex(root, "cluster", &cl), "no cluster object");
+    return cl;
+}
+
+static const char *str_at(json_object *o, const char *key)
+{
+    json_object *v = NULL;
+    return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : NULL;
+}
+
+/* ------------------------------------------------------------ round trip */
+
+/* The two-node cluster as imported (its Dummy resources as small VMs), run
+ * with the rig's fence and start times and each measured fault: the same
+ * tolerance as validation::corosync_pacemaker_cluster (median within 10%,
+ * ranges overlap). The imported CIB has STONITH on and corosync.conf the
+ * default token, so the cases with that configuration are compared. */
+Test(import, round_trip_two_node_matches_the_measured_cluster, .timeout = 120)
+{
+    g_autofree char *dir = tmpdir();
+    const char *in[] = { DIR "cib-2node.xml", DIR "corosync-2node.conf", NULL };
+    g_autofree char *text = import_ok(dir, true, in);
+    rmtree(dir);
+    cluster_case cs[16];
+    char *err = NULL;
+    size_t n = cluster_run_base("tests/validation/cluster/corosync-pacemaker-2node.csv", text, 100, cs, 16, &err);
+    cr_assert_eq(n, 2, "the STONITH cases with the default token (cut, crash): %zu (%s)", n, err ? err : "");
+    int compared = 0;
+    for (size_t i = 0; i < n; i++)
+        for (int m = 0; m < CLUSTER_NMETRICS; m++) {
+            const cluster_case *c = &cs[i];
+            cr_assert_geq(c->meas[m][0], 0, "%s: %s measured", c->id, cluster_metric_names[m]);
+            cr_assert_geq(c->pred[m][0], 0, "%s: %s never happened in the imported cluster", c->id,
+                          cluster_metric_names[m]);
+            double e = fabs(c->pred[m][0] - c->meas[m][0]) / c->meas[m][0];
+            cr_log_info("imported %s %s: golive median %.3f s (%.3f-%.3f), measured %.3f s (%.3f-%.3f), %.1f%%", c->id,
+                        cluster_metric_names[m], c->pred[m][0], c->pred[m][1], c->pred[m][2], c->meas[m][0],
+                        c->meas[m][1], c->meas[m][2], 100 * e);
+            cr_assert_leq(e, 0.10, "%s: %s median %.3f s predicted, %.3f s measured (%.1f%%)", c->id,
+                          cluster_metric_names[m], c->pred[m][0], c->meas[m][0], 100 * e);
+            cr_assert(c->pred[m][1] <= c->meas[m][2] && c->pred[m][2] >= c->meas[m][1],
+                      "%s: %s golive %.3f-%.3f s, measured %.3f-%.3f s", c->id, cluster_metric_names[m],
+                      c->pred[m][1], c->pred[m][2], c->meas[m][1], c->meas[m][2]);
+            compared++;
+        }
+    cr_assert_eq(compared, 6, "%d", compared);
+}
+
+/* The three-node cluster: no failure of it was measured, so its timings
+ * are checked against corosync's own rule (token + (nodes - 2) x
+ * token_coefficient, consensus 1.2 x that; support_membership_window), and
+ * the lost node's resource is recovered after its fence. */
+Test(import, three_node_detection_follows_corosync, .timeout = 60)
+{
+    g_autofree char *dir = tmpdir();
+    const char *in[] = { DIR "cib-3node.xml", DIR "corosync-3node.conf", NULL };
+    g_autofree char *text = import_ok(dir, true, in);
+    rmtree(dir);
+    json_object *root = json_tokener_parse(text);
+    json_object *cl = cluster_of(root);
+    cr_assert_str_eq(str_at(cl, "consensus"), "4380ms");
+    cr_assert_str_eq(str_at(cl, "token"), "3s");
+    json_object *evs = json_object_new_array();
+    json_object *ev = json_tokener_parse("{\"at\":\"10s\",\"action\":\"fail\",\"target\":\"host:node3\"}");
+    json_object_array_add(evs, ev);
+    json_object_object_add(root, "events", evs);
+    json_object_object_add(root, "until", json_object_new_string("120s"));
+    json_object_object_add(cl, "fence_time", json_object_new_string("1s"));
+    g_autofree char *run = g_strdup(json_object_to_json_string(root));
+    json_object_put(root);
+    scenario *sc = NULL;
+    world *w = support_run(run, &sc);
+    sim_time lo, hi;
+    support_membership_window(sc, 3, &lo, &hi);
+    sim_time t = support_trace_at(w, "membership", NULL, 0);
+    support_between(t - 10 * SIM_S, lo, hi, "membership after node3's loss");
+    sim_time f = support_trace_at(w, "fence-confirmed", NULL, 0);
+    cr_assert_gt(f, t, "node3 is fenced after the membership");
+    sim_time s = support_trace_at(w, "vm-started", "dummy3", 0);
+    cr_assert_gt(s, f, "dummy3 starts elsewhere after the fence (%.3f s, fence %.3f s)", sim_to_s(s), sim_to_s(f));
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* The timings the import gives are those corosync ran with:
+ * corosync-cmapctl's runtime.config.totem.token and .consensus on the
+ * two-node cluster (token + (nodes - 2) x coefficient). */
+Test(import, timings_equal_corosync_runtime_config)
+{
+    g_autofree char *cmap = NULL;
+    cr_assert(g_file_get_contents(DIR "cmapctl-2node.txt", &cmap, NULL, NULL));
+    long token = -1, consensus = -1;
+    g_auto(GStrv) lines = g_strsplit(cmap, "\n", -1);
+    for (int i = 0; lines[i]; i++) {
+        const char *eq = strstr(lines[i], " = ");
+        if (g_str_has_prefix(lines[i], "runtime.config.totem.token ") && eq)
+            token = atol(eq + 3);
+        if (g_str_has_prefix(lines[i], "runtime.config.totem.consensus ") && eq)
+            consensus = atol(eq + 3);
+    }
+    cr_assert(token > 0 && consensus > 0, "the capture has runtime.config.totem.token and .consensus");
+    g_autofree char *dir = tmpdir();
+    const char *in[] = { DIR "cib-2node.xml", DIR "corosync-2node.conf", NULL };
+    g_autofree char *text = import_ok(dir, true, in);
+    rmtree(dir);
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    scenario *sc = scenario_load_text("imported", text, strlen(text), errors);
+    cr_assert_not_null(sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "?");
+    sim_time eff = sc->cluster.token + 0 * sc->cluster.token_coefficient; /* two nodes: no coefficient */
+    cr_assert_eq(eff, token * SIM_MS, "token %.0f ms, corosync ran %ld ms", sim_to_s(eff) * 1e3, token);
+    cr_assert_eq(sc->cluster.consensus, consensus * SIM_MS, "consensus %.0f ms, corosync ran %ld ms",
+                 sim_to_s(sc->cluster.consensus) * 1e3, consensus);
+    scenario_free(sc);
+    g_ptr_array_free(errors, TRUE);
+}
+
+/* ------------------------------------------------------- placement oracle */
+
+static char *find_tool(const char *name)
+{
+    char *p = g_find_program_in_path(name);
+    g_autofree char *sbin = g_build_filename("/usr/sbin", name, NULL);
+    if (!p && g_file_test(sbin, G_FILE_TEST_IS_EXECUTABLE))
+        p = g_strdup(sbin);
+    cr_assert_not_null(p, "%s is not installed: run `make deps` (it is a test oracle)", name);
+    return p;
+}
+
+/* resource id -> the node it runs on, as crm_mon shows the CIB (resources
+ * active on no node or on several are left out; fence devices too). */
+static GHashTable *crm_mon_placement(const char *xml, size_t len)
+{
+    GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    xmlDoc *doc = xmlReadMemory(xml, (int)len, "crm_mon.xml", NULL, XML_PARSE_NONET);
+    cr_assert_not_null(doc, "crm_mon's output is XML");
+    for (xmlNode *top = xmlDocGetRootElement(doc)->children; top; top = top->next) {
+        if (top->type != XML_ELEMENT_NODE || xmlStrcmp(top->name, BAD_CAST "resources"))
+            continue;
+        for (xmlNode *r = top->children; r; r = r->next) {
+            if (r->type != XML_ELEMENT_NODE || xmlStrcmp(r->name, BAD_CAST "resource"))
+                continue;
+            xmlChar *agent = xmlGetProp(r, BAD_CAST "resource_agent");
+            xmlChar *id = xmlGetProp(r, BAD_CAST "id");
+            bool fence = agent && g_str_has_prefix((char *)agent, "stonith:");
+            int on = 0;
+            xmlChar *node = NULL;
+            for (xmlNode *c = r->children; c; c = c->next)
+                if (c->type == XML_ELEMENT_NODE && !xmlStrcmp(c->name, BAD_CAST "node")) {
+                    on++;
+                    if (!node)
+                        node = xmlGetProp(c, BAD_CAST "name");
+                }
+            if (!fence && on == 1)
+                g_hash_table_insert(h, g_strdup((char *)id), g_strdup((char *)node));
+            xmlFree(agent);
+            xmlFree(id);
+            xmlFree(node);
+        }
+    }
+    xmlFreeDoc(doc);
+    return h;
+}
+
+static GHashTable *crm_mon_of(const char *cib)
+{
+    g_autofree char *tool = find_tool("crm_mon");
+    g_autofree char *env = g_strdup_printf("CIB_file=%s", cib);
+    char *argv[] = { tool, (char *)"--output-as=xml", (char *)"--one-shot", NULL };
+    char **envp = g_environ_setenv(g_get_environ(), "CIB_file", cib, TRUE);
+    g_autofree char *out = NULL, *err = NULL;
+    int status = -1;
+    GError *e = NULL;
+    cr_assert(g_spawn_sync(NULL, argv, envp, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &e), "%s",
+              e ? e->message : "?");
+    g_strfreev(envp);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "crm_mon on %s: %s", cib, err);
+    return crm_mon_placement(out, strlen(out));
+}
+
+/* Every CIB fixture (the real cluster's and those derived by Pacemaker's
+ * tools: a failed and fenced node, a disabled resource, a move, VirtualDomain
+ * resources): the imported VMs are exactly the resources crm_mon shows
+ * running on one node, each on that node. */
+Test(import, placement_equals_crm_mon, .timeout = 60)
+{
+    static const char *const cibs[][2] = {
+        { "cib-2node.xml", "corosync-2node.conf" },
+        { "cib-2node-node2-failed.xml", "corosync-2node.conf" },
+        { "cib-2node-dummy1-stopped.xml", "corosync-2node.conf" },
+        { "cib-3node.xml", "corosync-3node.conf" },
+        { "cib-3node-dummy1-moved.xml", "corosync-3node.conf" },
+        { "cib-3node-virtualdomain.xml", "corosync-3node.conf" },
+    };
+    g_autofree char *dir = tmpdir();
+    for (size_t k = 0; k < G_N_ELEMENTS(cibs); k++) {
+        g_autofree char *cib = g_strconcat(DIR, cibs[k][0], NULL);
+        g_autofree char *conf = g_strconcat(DIR, cibs[k][1], NULL);
+        const char *in[] = { cib, conf, NULL };
+        g_autofree char *text = import_ok(dir, true, in);
+        GHashTable *want = crm_mon_of(cib);
+        json_object *root = json_tokener_parse(text), *vms = NULL;
+        cr_assert(json_object_object_get_ex(root, "vms", &vms));
+        size_t n = json_object_array_length(vms);
+        cr_assert_eq(n, g_hash_table_size(want), "%s: %zu VMs imported, crm_mon shows %u resources running", cib, n,
+                     g_hash_table_size(want));
+        for (size_t i = 0; i < n; i++) {
+            json_object *vm = json_object_array_get_idx(vms, i);
+            const char *name = str_at(vm, "name"), *host = str_at(vm, "host");
+            const char *on = g_hash_table_lookup(want, name);
+            cr_assert_not_null(on, "%s: %s imported, crm_mon shows it running nowhere", cib, name);
+            cr_assert_str_eq(host, on, "%s: %s imported on %s, crm_mon shows it on %s", cib, name, host, on);
+        }
+        json_object_put(root);
+        g_hash_table_destroy(want);
+    }
+    rmtree(dir);
+}
+
+/* The crm_mon captured on the real cluster and crm_mon run on its CIB here
+ * agree: the oracle sees what the cluster saw. */
+Test(import, crm_mon_here_agrees_with_the_cluster)
+{
+    for (int nodes = 2; nodes <= 3; nodes++) {
+        g_autofree char *cib = g_strdup_printf(DIR "cib-%dnode.xml", nodes);
+        g_autofree char *cap = g_strdup_printf(DIR "crm_mon-%dnode.xml", nodes);
+        g_autofree char *xml = NULL;
+        gsize len = 0;
+        cr_assert(g_file_get_contents(cap, &xml, &len, NULL));
+        GHashTable *there = crm_mon_placement(xml, len), *here = crm_mon_of(cib);
+        cr_assert_eq(g_hash_table_size(there), g_hash_table_size(here));
+        cr_assert_eq(g_hash_table_size(here), (guint)nodes, "one Dummy resource per node");
+        GHashTableIter it;
+        gpointer k, v;
+        g_hash_table_iter_init(&it, there);
+        while (g_hash_table_iter_next(&it, &k, &v))
+            cr_assert_str_eq(g_hash_table_lookup(here, k), v, "%s", (char *)k);
+        g_hash_table_destroy(there);
+        g_hash_table_destroy(here);
+    }
+}
+
+/* The production-like CIB: VirtualDomain resources are VMs (their memory an
+ * assumption named in the description), dummies are not without
+ * --stand-ins, and the cluster options set by crm_attribute and
+ * crm_resource are read. */
+Test(import, virtualdomain_cluster_options_and_fence_delays)
+{
+    g_autofree char *dir = tmpdir();
+    const char *in[] = { DIR "cib-3node-virtualdomain.xml", DIR "corosync-3node.conf", NULL };
+    char *text = NULL;
+    g_autofree char *report = NULL;
+    int rc = import(dir, false, in, &text, &report);
+    rmtree(dir);
+    cr_assert_eq(rc, 0, "%s", report);
+    json_object *root = json_tokener_parse(text), *vms = NULL;
+    g_free(text);
+    json_object *cl = cluster_of(root);
+    cr_assert_str_eq(str_at(cl, "migration_limit"), "2");
+    cr_assert_str_eq(str_at(cl, "priority_fencing_delay"), "15s");
+    cr_assert_str_eq(str_at(cl, "pcmk_delay_max"), "10s");
+    cr_assert_str_eq(str_at(cl, "allow_migrate"), "true");
+    cr_assert_str_eq(str_at(cl, "monitor_interval"), "30s");
+    cr_assert(json_object_object_get_ex(root, "vms", &vms));
+    cr_assert_eq(json_object_array_length(vms), 2, "web and db; the dummies are not VMs without --stand-ins");
+    cr_assert_str_eq(str_at(json_object_array_get_idx(vms, 0), "memory"), "4GiB");
+    cr_assert(strstr(str_at(root, "description"), "vms[0].memory = 4GiB"), "the assumed memory is in the description");
+    cr_assert(strstr(report, "st-node2 sets no pcmk_delay_max"), "the differing fence delays are told: %s", report);
+    cr_assert(strstr(report, "resource web migrate_to timeout 120s"), "the migrate_to timeout is listed: %s", report);
+    cr_assert(strstr(report, "dummy3 (ocf:pacemaker:Dummy)"), "the disabled dummy is listed: %s", report);
+    json_object_put(root);
+}
+
+/* Importing is deterministic, and what it writes validates. */
+Test(import, same_bytes_and_validates)
+{
+    g_autofree char *dir = tmpdir();
+    const char *in[] = { DIR "corosync-3node.conf", DIR "cib-3node.xml", NULL };
+    g_autofree char *a = import_ok(dir, true, in);
+    g_autofree char *b = import_ok(dir, true, in);
+    cr_assert_str_eq(a, b);
+    g_autofree char *path = g_build_filename(dir, "out.json", NULL);
+    const char *args[] = { "validate", path, NULL };
+    g_autofree char *out = NULL, *err = NULL;
+    cr_assert_eq(support_golive(args, &out, &err), 0, "%s%s", out, err);
+    rmtree(dir);
+}
+
+/* ------------------------------------------------- corosync's own parser */
+
+typedef struct {
+    const char *name;
+    const char *from, *to; /* replace the first `from` of the real file by `to`; from NULL: append to */
+} conf_variant;
+
+static const conf_variant variants[] = {
+    { "as exported", "", "" },
+    { "no closing brace at the end", "    }\n}\n", "    }\n" },
+    { "an extra closing brace", NULL, "}\n" },
+    { "a line that is no key, section or brace", "    debug: off\n", "    debug off\n" },
+    { "a token that is not a number", "    version: 2\n", "    version: 2\n    token: abc\n" },
+    { "a negative token", "    version: 2\n", "    version: 2\n    token: -1\n" },
+    { "an empty token", "    version: 2\n", "    version: 2\n    token:\n" },
+    { "a token with a comment after it", "    version: 2\n", "    version: 2\n    token: 5000 # ms\n" },
+    { "a token in hexadecimal", "    version: 2\n", "    version: 2\n    token: 0x10\n" },
+    { "a token past 32 bits", "    version: 2\n", "    version: 2\n    token: 4294967296\n" },
+    { "a token with a plus sign", "    version: 2\n", "    version: 2\n    token: +5000\n" },
+    { "two_node out of range", "two_node: 1", "two_node: 256" },
+    { "a nodeid that is a word", "nodeid: 1", "nodeid: one" },
+    { "a 600-character comment",
+      "    debug: off\n",
+      "    debug: off\n    # "
+      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n" },
+    { "a line of 510 characters and its newline",
+      "    debug: off\n",
+      "    debug: off\n    #"
+      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+      "xxxxx\n" },
+    { "text after an opening brace", "totem {", "totem { x" },
+    { "text after a closing brace", "    crypto_hash: none\n}", "    crypto_hash: none\n} x" },
+    { "a brace on its own line", "logging {", "logging\n{" },
+    { "a brace inside a value", "cluster_name: oracle", "cluster_name: or{acle" },
+    { "two braces", "quorum {", "quorum {{" },
+    { "comments and blank lines", "quorum {", "  # a comment\n\nquorum {" },
+    { "tabs for indentation", "    two_node: 1", "\t\ttwo_node: 1" },
+    { "no space after a colon", "cluster_name: oracle", "cluster_name:oracle" },
+    { "a key set twice (the last wins)", "two_node: 1", "two_node: 0\n    two_node: 1" },
+    { "an empty section", NULL, "resources {\n}\n" },
+};
+
+static char *variant_text(const char *real, const conf_variant *v)
+{
+    if (!v->from)
+        return g_strconcat(real, v->to, NULL);
+    const char *at = strstr(real, v->from);
+    cr_assert_not_null(at, "%s: the real file has \"%s\"", v->name, v->from);
+    return g_strdup_printf("%.*s%s%s", (int)(at - real), real, v->to, at + strlen(v->from));
+}
+
+/* corosync's verdict: its "parser error: FILE:LINE: why" line, or NULL
+ * when the file parses (corosync -t then stops at later checks, such as
+ * finding this machine in the nodelist, which do not concern parsing). */
+static char *corosync_verdict(const char *tool, const char *file)
+{
+    char *argv[] = { (char *)tool, (char *)"-c", (char *)file, (char *)"-t", NULL };
+    g_autofree char *out = NULL, *err = NULL;
+    int status = -1;
+    GError *e = NULL;
+    cr_assert(g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &e), "%s",
+              e ? e->message : "?");
+    const char *p = strstr(err, "parser error: ");
+    if (!p)
+        return NULL;
+    const char *end = strchr(p, '\n');
+    return g_strndup(p + strlen("parser error: "), end ? (size_t)(end - p) - strlen("parser error: ") : strlen(p));
+}
+
+/* Each variant of the real corosync.conf: corosync's parser and golive's
+ * agree whether it parses, and when it does not, on the line and the words. */
+Test(import, corosync_parser_is_the_oracle, .timeout = 60)
+{
+    g_autofree char *tool = find_tool("corosync");
+    g_autofree char *real = NULL;
+    cr_assert(g_file_get_contents(DIR "corosync-2node.conf", &real, NULL, NULL));
+    g_autofree char *dir = tmpdir();
+    g_autofree char *conf = g_build_filename(dir, "corosync.conf", NULL);
+    int refused = 0;
+    for (size_t k = 0; k < G_N_ELEMENTS(variants); k++) {
+        g_autofree char *text = variant_text(real, &variants[k]);
+        cr_assert(g_file_set_contents(conf, text, -1, NULL));
+        g_autofree char *verdict = corosync_verdict(tool, conf);
+        const char *in[] = { DIR "cib-2node.xml", conf, NULL };
+        g_autofree char *scen = NULL, *report = NULL;
+        int rc = import(dir, true, in, &scen, &report);
+        if (verdict) {
+            refused++;
+            cr_assert_eq(rc, 2, "%s: corosync says \"%s\", golive exit %d", variants[k].name, verdict, rc);
+            cr_assert(strstr(report, verdict), "%s: corosync says \"%s\", golive says \"%s\"", variants[k].name,
+                      verdict, report);
+            cr_assert_null(scen, "%s: nothing is written", variants[k].name);
+        } else {
+            cr_assert_eq(rc, 0, "%s: corosync parses it, golive exit %d: %s", variants[k].name, rc, report);
+        }
+    }
+    cr_assert_geq(refused, 15, "most variants are parse errors for corosync: %d", refused);
+    g_autofree char *crlf = NULL;
+    {   /* CRLF line ends: corosync reads them as spaces at the end of a line */
+        g_auto(GStrv) lines = g_strsplit(real, "\n", -1);
+        crlf = g_strjoinv("\r\n", lines);
+        cr_assert(g_file_set_contents(conf, crlf, -1, NULL));
+        g_autofree char *verdict = corosync_verdict(tool, conf);
+        cr_assert_null(verdict, "corosync parses CRLF: %s", verdict);
+        const char *in[] = { DIR "cib-2node.xml", conf, NULL };
+        g_autofree char *scen = NULL, *report = NULL;
+        cr_assert_eq(import(dir, true, in, &scen, &report), 0, "CRLF: %s", report);
+    }
+    rmtree(dir);
+}
+
+/* ------------------------------------------------------ bad and foreign */
+
+typedef struct {
+    const char *name;
+    const char *text;       /* the second input, next to the real two-node CIB or corosync.conf */
+    bool with_cib;          /* the other input is the CIB (else corosync.conf) */
+    const char *expect[3];  /* in the message */
+} bad_input;
+
+static const bad_input bad[] = {
+    { "a libvirt domain", "<domain type='kvm'>\n  <name>web</name>\n  <memory unit='KiB'>4194304</memory>\n</domain>\n",
+      false, { "bad.in", "domain", NULL } },
+    { "XML that is not well formed", "<cib>\n  <configuration>\n</cib>\n", false, { "bad.in:3", NULL } },
+    { "JSON", "{\"golive\": 1}\n", true, { "bad.in", NULL } },
+    { "binary", "\x7f" "ELF\x02\x01\x01\0\0\0", true, { "bad.in", NULL } },
+    { "a byte-order mark", "\xef\xbb\xbftotem {\n}\n", true, { "bad.in", NULL } },
+    { "empty", "", true, { "bad.in", NULL } },
+    { "a corosync.conf whose nodelist lacks a CIB node",
+      "totem {\n    version: 2\n    cluster_name: oracle\n}\nnodelist {\n    node {\n        name: node1\n"
+      "        nodeid: 1\n        ring0_addr: 10.77.0.1\n    }\n}\n",
+      true, { "bad.in's nodelist", "cib-2node.xml:15", "node node2" } },
+    { "a corosync.conf of another cluster",
+      "totem {\n    version: 2\n    cluster_name: other\n}\nnodelist {\n    node {\n        name: node1\n"
+      "        nodeid: 1\n        ring0_addr: 10.77.0.1\n    }\n    node {\n        name: node2\n        nodeid: 2\n"
+      "        ring0_addr: 10.77.0.2\n    }\n}\n",
+      true, { "bad.in:3", "cib-2node.xml", "other" } },
+};
+
+/* Exit 2, the file (and line where there is one) named, nothing written. */
+Test(import, bad_and_foreign_files_exit_2)
+{
+    g_autofree char *dir = tmpdir();
+    g_autofree char *path = g_build_filename(dir, "bad.in", NULL);
+    for (size_t k = 0; k < G_N_ELEMENTS(bad); k++) {
+        size_t len = strlen(bad[k].text);
+        if (!strcmp(bad[k].name, "binary"))
+            len = 10;
+        cr_assert(g_file_set_contents(path, bad[k].text, (gssize)len, NULL));
+        const char *in[] = { bad[k].with_cib ? DIR "cib-2node.xml" : DIR "corosync-2node.conf", path, NULL };
+        g_autofree char *scen = NULL, *report = NULL;
+        int rc = import(dir, true, in, &scen, &report);
+        cr_assert_eq(rc, 2, "%s: exit %d: %s", bad[k].name, rc, report);
+        cr_assert_null(scen, "%s: nothing written", bad[k].name);
+        for (int e = 0; e < 3 && bad[k].expect[e]; e++)
+            cr_assert(strstr(report, bad[k].expect[e]), "%s: \"%s\" not in: %s", bad[k].name, bad[k].expect[e],
+                      report);
+    }
+    /* two CIBs, a missing file, a directory, no input at all */
+    const char *two[] = { DIR "cib-2node.xml", DIR "cib-3node.xml", NULL };
+    const char *missing[] = { DIR "no-such-file.xml", NULL };
+    const char *directory[] = { DIR, NULL };
+    const char *const *cases[] = { two, missing, directory };
+    for (size_t k = 0; k < G_N_ELEMENTS(cases); k++) {
+        g_autofree char *scen = NULL, *report = NULL;
+        cr_assert_eq(import(dir, true, cases[k], &scen, &report), 2, "%s: %s", cases[k][0], report);
+        cr_assert_null(scen);
+        cr_assert(strstr(report, cases[k][k == 0 ? 1 : 0]), "the file is named: %s", report);
+    }
+    const char *none[] = { "import", NULL };
+    g_autofree char *o = NULL, *e = NULL;
+    cr_assert_eq(support_golive(none, &o, &e), 2, "no input: %s", e);
+    rmtree(dir);
+}
