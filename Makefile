@@ -36,6 +36,9 @@ ORACLE_BIN      := /usr/sbin/crm_simulate
 # test oracle: corosync's own parser (corosync -t) judges golive import's
 DEB_COROSYNC    := corosync
 COROSYNC_BIN    := /usr/sbin/corosync
+# test oracle: libvirt's own domain parser (virsh on its test driver) judges golive import's
+DEB_VIRSH       := libvirt-clients
+VIRSH_BIN       := /usr/bin/virsh
 # test validator: the reports are checked against docs/report.schema.json
 DEB_SCHEMA      := python3 python3-jsonschema
 HAVE_SCHEMA      = python3 -c 'import jsonschema' >/dev/null 2>&1
@@ -96,6 +99,7 @@ deps:
 	[ "$(BUILD_ONLY)" = 1 ] || [ -x $(ORACLE_BIN) ] || command -v crm_simulate >/dev/null 2>&1 || \
 	  debs="$$debs $(DEB_ORACLE)"; \
 	[ "$(BUILD_ONLY)" = 1 ] || [ -x $(COROSYNC_BIN) ] || debs="$$debs $(DEB_COROSYNC)"; \
+	[ "$(BUILD_ONLY)" = 1 ] || [ -x $(VIRSH_BIN) ] || debs="$$debs $(DEB_VIRSH)"; \
 	[ "$(BUILD_ONLY)" = 1 ] || $(HAVE_SCHEMA) || debs="$$debs $(DEB_SCHEMA)"; \
 	if [ -z "$$debs" ]; then echo "deps: all build dependencies are present"; exit 0; fi; \
 	if ! command -v apt-get >/dev/null 2>&1; then \
@@ -117,7 +121,7 @@ ensure-deps:
 
 # The tests' oracle too (make check).
 ensure-test-deps: ensure-deps
-	@if ! { [ -x $(ORACLE_BIN) ] || command -v crm_simulate >/dev/null 2>&1; } || [ ! -x $(COROSYNC_BIN) ] || \
+	@if ! { [ -x $(ORACLE_BIN) ] || command -v crm_simulate >/dev/null 2>&1; } || [ ! -x $(COROSYNC_BIN) ] || [ ! -x $(VIRSH_BIN) ] || \
 	    ! $(HAVE_SCHEMA); then \
 	  $(MAKE) --no-print-directory deps; fi
 

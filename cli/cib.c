@@ -1,9 +1,10 @@
 /* cib — a Pacemaker CIB read with libxml2 (see the header). */
 #include "cli/cib.h"
 
+#include "cli/xmlread.h"
+
 #include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -316,44 +317,11 @@ static void read_status(cib *c, xmlNode *n)
     }
 }
 
-/* The parser's structured error callback: keeps the first error. */
-static void first_error(void *data, xmlErrorPtr e)
-{
-    xmlParserCtxtPtr ctx = data;
-    xmlError *first = ctx->_private;
-    if (first && !first->code && e && e->level >= XML_ERR_ERROR)
-        xmlCopyError(e, first);
-}
-
 cib *cib_parse(const char *file, const char *text, size_t len, char **err)
 {
-    if (len > INT_MAX) {
-        *err = g_strdup_printf("%s: too large for an XML file", file);
+    xmlDocPtr doc = xmlread_doc(file, text, len, err);
+    if (!doc)
         return NULL;
-    }
-    xmlParserCtxtPtr ctx = xmlNewParserCtxt();
-    if (!ctx) {
-        *err = g_strdup_printf("%s: cannot start the XML parser", file);
-        return NULL;
-    }
-    /* no network, no entity substitution, no DTD loading; errors not
-     * printed: the first is kept (the context keeps only the last, often a
-     * consequence at the end of the file) */
-    xmlError first = { 0 };
-    ctx->_private = &first;
-    ctx->sax->serror = first_error;
-    xmlDocPtr doc = xmlCtxtReadMemory(ctx, text, (int)len, file, NULL,
-                                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (!doc) {
-        const xmlError *e = first.code ? &first : &ctx->lastError;
-        g_autofree char *msg = g_strstrip(g_strdup(e->message ? e->message : "not XML"));
-        *err = g_strdup_printf("%s:%d:%d: not well-formed XML: %s", file, e->line, e->int2, msg);
-        xmlResetError(&first);
-        xmlFreeParserCtxt(ctx);
-        return NULL;
-    }
-    xmlResetError(&first);
-    xmlFreeParserCtxt(ctx);
     xmlNode *root = xmlDocGetRootElement(doc);
     if (!is(root, "cib")) {
         *err = g_strdup_printf("%s:%ld: the root element is <%s>, not <cib>: not a Pacemaker CIB", file,

@@ -19,6 +19,7 @@
 #include "cli/cli.h"
 #include "cli/corosync_conf.h"
 #include "cli/interrupt.h"
+#include "cli/libvirt_domain.h"
 #include "cli/output.h"
 #include "models/scenario.h"
 
@@ -37,6 +38,11 @@ typedef struct {
     const char *cib_file, *cc_file;
     cib *cib;
     corosync_conf *cc;
+    GPtrArray *domains;      /* libvirt_domain * */
+    GPtrArray *domain_files; /* the file of each (argv's strings) */
+    GPtrArray *domain_used;  /* GINT_TO_POINTER(1) once a VM took it */
+    char *storage_from;      /* "FILE:LINE disk vda (rbd vms/web)": the first disk that decided the storage */
+    int storage_kind;        /* an ld_kind, -1 until a disk decides */
     bool stand_ins;
     GPtrArray *from;     /* "key\tvalue\torigin" */
     GPtrArray *assumed;  /* "key\tvalue\twhy" */
@@ -87,7 +93,7 @@ static void G_GNUC_PRINTF(2, 3) fail(importer *im, const char *fmt, ...)
 
 /* ------------------------------------------------------------------ inputs */
 
-typedef enum { IN_CIB, IN_COROSYNC, IN_UNKNOWN } input_kind;
+typedef enum { IN_CIB, IN_COROSYNC, IN_DOMAIN, IN_UNKNOWN } input_kind;
 
 /* By content, not by name: an XML document whose root is <cib>, or text
  * in corosync.conf's sections. */
@@ -109,7 +115,7 @@ static input_kind sniff(const char *text, size_t len, char **root)
             return IN_UNKNOWN;
         size_t n = strcspn(p + 1, " \t\r\n/>");
         *root = g_strndup(p + 1, MIN(n, 64));
-        return !strcmp(*root, "cib") ? IN_CIB : IN_UNKNOWN;
+        return !strcmp(*root, "cib") ? IN_CIB : !strcmp(*root, "domain") ? IN_DOMAIN : IN_UNKNOWN;
     }
     return IN_COROSYNC;
 }
@@ -148,14 +154,26 @@ static bool read_input(importer *im, const char *path)
             im->cc = NULL;
             err = g_strdup_printf("%s: no totem section and no nodelist: not a corosync.conf", path);
         }
+    } else if (k == IN_DOMAIN) {
+        libvirt_domain *d = libvirt_domain_parse(path, text, len, &err);
+        for (guint i = 0; d && i < im->domains->len; i++) {
+            const libvirt_domain *o = g_ptr_array_index(im->domains, i);
+            if (!strcmp(o->name, d->name)) {
+                err = g_strdup_printf("%s:%d and %s:%d: two domains named %s", (char *)g_ptr_array_index(im->domain_files, i),
+                                      o->line, path, d->line, d->name);
+                libvirt_domain_free(d);
+                d = NULL;
+            }
+        }
+        if (d) {
+            g_ptr_array_add(im->domains, d);
+            g_ptr_array_add(im->domain_files, (char *)path);
+            g_ptr_array_add(im->domain_used, NULL);
+        }
     } else {
-        if (root && !strcmp(root, "domain"))
-            fail(im, "%s: a libvirt domain XML; this golive import reads a Pacemaker CIB and corosync.conf only",
-                 path);
-        else
-            fail(im, "%s: an XML document whose root element is <%s>: not a Pacemaker CIB (cibadmin --query), the "
-                     "XML golive import reads",
-                 path, root ? root : "?");
+        fail(im, "%s: an XML document whose root element is <%s>: not a Pacemaker CIB (cibadmin --query) nor a "
+                 "libvirt domain (virsh dumpxml), the XML golive import reads",
+             path, root ? root : "?");
         return false;
     }
     if (err) {
@@ -445,6 +463,88 @@ static void build_fencing(importer *im, json_object *cl, const GPtrArray *hosts)
                   im->cib_file);
 }
 
+/* The domain a VirtualDomain resource runs: the file its config parameter
+ * names (by base name), else the domain named as the resource; -1 if none. */
+static int domain_of(const importer *im, const cib_rsc *r)
+{
+    const char *config = g_hash_table_lookup(r->attrs, "config");
+    g_autofree char *cb = config ? g_path_get_basename(config) : NULL;
+    for (guint i = 0; cb && i < im->domains->len; i++) {
+        g_autofree char *fb = g_path_get_basename(g_ptr_array_index(im->domain_files, i));
+        if (!strcmp(cb, fb))
+            return (int)i;
+    }
+    for (guint i = 0; i < im->domains->len; i++)
+        if (!strcmp(((const libvirt_domain *)g_ptr_array_index(im->domains, i))->name, r->id))
+            return (int)i;
+    return -1;
+}
+
+/* A size in the largest binary unit that divides it exactly. */
+static char *size_text(uint64_t b)
+{
+    static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+    int u = 0;
+    while (u < 4 && b && b % 1024 == 0) {
+        b /= 1024;
+        u++;
+    }
+    return g_strdup_printf("%" G_GUINT64_FORMAT "%s", b, units[u]);
+}
+
+/* The scenario's storage type for what a disk shows; NULL when it shows
+ * nothing golive can use. */
+static const char *storage_type_of(ld_kind k)
+{
+    switch (k) {
+    case LD_RBD:
+        return "ceph";
+    case LD_ISCSI:
+    case LD_BLOCK:
+        return "iscsi";
+    case LD_NFS:
+    case LD_FILE:
+        return "nfs";
+    case LD_DRBD:
+        return "drbd";
+    default:
+        return NULL;
+    }
+}
+
+/* The storage a VM's disks reveal; files whose disks reveal two designs
+ * are an error (golive simulates one storage design per scenario). */
+static void domain_storage(importer *im, const libvirt_domain *d, const char *file)
+{
+    for (guint k = 0; k < d->disks->len; k++) {
+        const ld_disk *disk = g_ptr_array_index(d->disks, k);
+        const char *type = storage_type_of(disk->kind);
+        g_autofree char *where = g_strdup_printf("%s:%d disk %s (%s %s)", file, disk->line,
+                                                 disk->target ? disk->target : "?",
+                                                 disk->kind == LD_OTHER && disk->protocol ? disk->protocol
+                                                                                           : ld_kind_name(disk->kind),
+                                                 disk->source ? disk->source : "no source");
+        if (!type) {
+            warn(im, "%s: golive cannot tell which storage holds it; not counted", where);
+            continue;
+        }
+        if (im->storage_kind < 0) {
+            im->storage_kind = (int)disk->kind;
+            im->storage_from = g_strdup(where);
+        } else if (strcmp(storage_type_of((ld_kind)im->storage_kind), type))
+            fail(im, "%s is on %s and %s on %s: golive simulates one storage design per scenario", im->storage_from,
+                 storage_type_of((ld_kind)im->storage_kind), where, type);
+        else if ((disk->kind == LD_FILE || disk->kind == LD_BLOCK) && im->storage_kind != (int)disk->kind &&
+                 (im->storage_kind == LD_FILE || im->storage_kind == LD_BLOCK)) {
+            /* a named kind is better evidence than an assumed one */
+        } else if (im->storage_kind == LD_FILE || im->storage_kind == LD_BLOCK) {
+            g_free(im->storage_from);
+            im->storage_kind = (int)disk->kind;
+            im->storage_from = g_strdup(where);
+        }
+    }
+}
+
 static void build_cib(importer *im, json_object *cl, json_object *vms, const GPtrArray *hosts)
 {
     const cib *c = im->cib;
@@ -534,13 +634,31 @@ static void build_cib(importer *im, json_object *cl, json_object *vms, const GPt
         json_object *o = json_object_new_object();
         json_object_object_add(o, "name", json_object_new_string(r->id));
         json_object_object_add(o, "host", json_object_new_string(r->running_on));
-        json_object_object_add(o, "memory", json_object_new_string(vm ? IMPORT_VM_MEMORY : IMPORT_STAND_IN_MEMORY));
+        int di = vm ? domain_of(im, r) : -1;
+        const libvirt_domain *dom = di >= 0 ? g_ptr_array_index(im->domains, (guint)di) : NULL;
+        const char *dfile = di >= 0 ? g_ptr_array_index(im->domain_files, (guint)di) : NULL;
+        g_autofree char *mem = dom ? size_text(dom->memory) : g_strdup(vm ? IMPORT_VM_MEMORY : IMPORT_STAND_IN_MEMORY);
+        json_object_object_add(o, "memory", json_object_new_string(mem));
         g_autofree char *vkey = g_strdup_printf("vms[%zu]", json_object_array_length(vms));
         note_from(im, vkey, r->id, "%s:%d %s, active on %s (status section)", im->cib_file, r->line, agent,
                   r->running_on);
         g_autofree char *mkey = g_strdup_printf("vms[%zu].memory", json_object_array_length(vms));
-        if (vm)
-            note_assumed(im, mkey, IMPORT_VM_MEMORY, "the CIB does not give a VM's memory (its libvirt domain XML does)");
+        if (dom) {
+            g_ptr_array_index(im->domain_used, (guint)di) = GINT_TO_POINTER(1);
+            note_from(im, mkey, mem, "%s:%d <memory> of domain %s", dfile, dom->memory_line, dom->name);
+            json_object_object_add(o, "vcpus", json_object_new_int(dom->vcpus));
+            g_autofree char *ck = g_strdup_printf("vms[%zu].vcpus", json_object_array_length(vms));
+            g_autofree char *cv = g_strdup_printf("%d", dom->vcpus);
+            if (dom->vcpu_line)
+                note_from(im, ck, cv, "%s:%d <vcpu> of domain %s", dfile, dom->vcpu_line, dom->name);
+            else
+                note_from(im, ck, cv, "%s: domain %s has no <vcpu>: libvirt's default", dfile, dom->name);
+            domain_storage(im, dom, dfile);
+            for (guint j = 0; j < dom->ignored->len; j++)
+                note_unused(im, "%s %s", dfile, (const char *)g_ptr_array_index(dom->ignored, j));
+        } else if (vm)
+            note_assumed(im, mkey, IMPORT_VM_MEMORY,
+                         "the CIB does not give a VM's memory; its libvirt domain XML (virsh dumpxml) does");
         else
             note_assumed(im, mkey, IMPORT_STAND_IN_MEMORY,
                          "a stand-in for a resource that is not a VM (as the cluster validation's Dummy resources)");
@@ -603,6 +721,51 @@ static void build_cib(importer *im, json_object *cl, json_object *vms, const GPt
                      "to keep it empty)",
                  im->cib_file, n->line, n->name);
     }
+}
+
+static void build_storage(importer *im, json_object *root, json_object *cl, size_t nhosts)
+{
+    json_object *st = json_object_new_object();
+    json_object_object_add(root, "storage", st);
+    if (im->storage_kind < 0) {
+        json_object_object_add(st, "type", json_object_new_string("nfs"));
+        note_assumed(im, "storage", "nfs (an external filer)",
+                     im->domains->len ? "the domains' disks do not say what holds them"
+                                      : "no libvirt domain XML given: the CIB and corosync.conf do not say what holds "
+                                        "the disks");
+        return;
+    }
+    ld_kind k = (ld_kind)im->storage_kind;
+    const char *type = storage_type_of(k);
+    json_object_object_add(st, "type", json_object_new_string(type));
+    if (k == LD_FILE)
+        note_assumed(im, "storage.type", "nfs (an external filer)",
+                     "the disks are image files on storage their path does not name; a GFS2 or OCFS2 file system "
+                     "on an iSCSI LUN looks the same (then set storage.type iscsi and storage.lock)");
+    else if (k == LD_BLOCK)
+        note_assumed(im, "storage.type", "iscsi (an external array)",
+                     "the disks are shared block devices; their path does not say how they are reached");
+    else
+        note_from(im, "storage.type", type, "%s", im->storage_from);
+    if (k == LD_RBD)
+        note_assumed(im, "storage (ceph)", "OSDs on every host, monitors on the first three, size 3, min_size 2",
+                     "golive's Ceph defaults: ceph osd tree, osd pool ls detail and mon dump are not read yet");
+    if (k == LD_DRBD) {
+        if (nhosts > 2) {
+            json_object_object_add(st, "version", json_object_new_string("9"));
+            note_assumed(im, "storage.version", "9", "DRBD on more than two nodes; the DRBD files are not read yet");
+        } else
+            note_assumed(im, "storage.version", "8.4", "golive's default; the DRBD files are not read yet");
+        json_object *am = NULL;
+        if (json_object_object_get_ex(cl, "allow_migrate", &am) && json_object_get_boolean(am)) {
+            json_object_object_add(st, "dual_primary", json_object_new_boolean(true));
+            note_assumed(im, "storage.dual_primary", "true",
+                         "the VMs live-migrate, which DRBD allows only with allow-two-primaries");
+        }
+    }
+    if (k == LD_ISCSI || k == LD_BLOCK || k == LD_NFS || k == LD_FILE)
+        note_assumed(im, "storage.server", "none (an external filer or array)",
+                     "the target is not one of the cluster's nodes");
 }
 
 static json_object *build(importer *im)
@@ -692,10 +855,12 @@ static json_object *build(importer *im)
         build_cib(im, cl, vms, hosts);
     else
         note_assumed(im, "vms", "none", "no CIB: the VMs and where they run are in the CIB");
-    json_object_object_add(root, "storage", json_object_new_object());
-    json_object_object_add(json_object_object_get(root, "storage"), "type", json_object_new_string("nfs"));
-    note_assumed(im, "storage", "nfs (an external filer)",
-                 "the CIB and corosync.conf do not say what holds the disks");
+    for (guint i = 0; i < im->domains->len; i++)
+        if (!g_ptr_array_index(im->domain_used, i))
+            note_unused(im, "%s domain %s: no running VirtualDomain resource of the CIB has it; not imported",
+                        (const char *)g_ptr_array_index(im->domain_files, i),
+                        ((const libvirt_domain *)g_ptr_array_index(im->domains, i))->name);
+    build_storage(im, root, cl, hosts->len);
     json_object_object_add(root, "cluster", cl);
     if (json_object_array_length(vms))
         json_object_object_add(root, "vms", vms);
@@ -767,8 +932,8 @@ int cli_import(int argc, char **argv)
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("INPUT...");
     g_option_context_set_summary(
-        ctx, "Write a scenario from the configuration of a running cluster: a Pacemaker CIB (cibadmin --query) and "
-             "corosync.conf, in any order. A report says where each value came from, what had to be assumed (with "
+        ctx, "Write a scenario from the configuration of a running cluster: a Pacemaker CIB (cibadmin --query), "
+             "corosync.conf and the VMs' libvirt domain XML (virsh dumpxml), in any order. A report says where each value came from, what had to be assumed (with "
              "the key to set) and what was read but is not simulated.");
     g_option_context_set_description(ctx, CLI_EXIT_HELP);
     g_option_context_add_main_entries(ctx, entries, NULL);
@@ -787,6 +952,10 @@ int cli_import(int argc, char **argv)
     if (!output_check_all("import", outs, 1, (const char *const *)argv + 1, (size_t)argc - 1, NULL))
         return CLI_EXIT_USAGE;
     importer im = { .stand_ins = stand_ins,
+                    .storage_kind = -1,
+                    .domains = g_ptr_array_new_with_free_func((GDestroyNotify)libvirt_domain_free),
+                    .domain_files = g_ptr_array_new(),
+                    .domain_used = g_ptr_array_new(),
                     .from = g_ptr_array_new_with_free_func(g_free),
                     .assumed = g_ptr_array_new_with_free_func(g_free),
                     .unused = g_ptr_array_new_with_free_func(g_free),
@@ -843,6 +1012,10 @@ int cli_import(int argc, char **argv)
         json_object_put(root);
     cib_free(im.cib);
     corosync_conf_free(im.cc);
+    g_ptr_array_free(im.domains, TRUE);
+    g_ptr_array_free(im.domain_files, TRUE);
+    g_ptr_array_free(im.domain_used, TRUE);
+    g_free(im.storage_from);
     g_ptr_array_free(im.from, TRUE);
     g_ptr_array_free(im.assumed, TRUE);
     g_ptr_array_free(im.unused, TRUE);

@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -500,8 +501,9 @@ typedef struct {
 } bad_input;
 
 static const bad_input bad[] = {
-    { "a libvirt domain", "<domain type='kvm'>\n  <name>web</name>\n  <memory unit='KiB'>4194304</memory>\n</domain>\n",
-      false, { "bad.in", "domain", NULL } },
+    { "a libvirt network", "<network>\n  <name>default</name>\n</network>\n", false, { "bad.in", "<network>", NULL } },
+    { "a libvirt domain without memory", "<domain type='kvm'>\n  <name>web</name>\n</domain>\n", false,
+      { "bad.in:1", "no <memory>", NULL } },
     { "XML that is not well formed", "<cib>\n  <configuration>\n</cib>\n", false, { "bad.in:3", NULL } },
     { "JSON", "{\"golive\": 1}\n", true, { "bad.in", NULL } },
     { "binary", "\x7f" "ELF\x02\x01\x01\0\0\0", true, { "bad.in", NULL } },
@@ -551,5 +553,168 @@ Test(import, bad_and_foreign_files_exit_2)
     const char *none[] = { "import", NULL };
     g_autofree char *o = NULL, *e = NULL;
     cr_assert_eq(support_golive(none, &o, &e), 2, "no input: %s", e);
+    rmtree(dir);
+}
+
+/* ------------------------------------------------------- libvirt domains */
+
+/* The memory of the first imported VM, in bytes, and its vCPUs. */
+static void first_vm(const char *text, uint64_t *bytes, int *vcpus)
+{
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    scenario *sc = scenario_load_text("imported", text, strlen(text), errors);
+    cr_assert_not_null(sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "?");
+    cr_assert_geq(sc->nvms, 1);
+    *bytes = (uint64_t)sc->vms[0].memory;
+    *vcpus = sc->vms[0].vcpus;
+    scenario_free(sc);
+    g_ptr_array_free(errors, TRUE);
+}
+
+/* virsh's verdict on a domain file: defined (then its dominfo's Max memory
+ * in KiB and CPU(s)), or refused. */
+static bool virsh_dominfo(const char *file, const char *name, uint64_t *kib, int *cpus)
+{
+    g_autofree char *tool = find_tool("virsh");
+    g_autofree char *cmd = g_strdup_printf("define %s; dominfo %s", file, name);
+    char *argv[] = { tool, (char *)"-q", (char *)"-c", (char *)"test:///default", cmd, NULL };
+    g_autofree char *out = NULL, *err = NULL;
+    int status = -1;
+    GError *e = NULL;
+    cr_assert(g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &e), "%s",
+              e ? e->message : "?");
+    const char *m = strstr(out, "Max memory:"), *c = strstr(out, "CPU(s):");
+    if (!m || !c)
+        return false;
+    *kib = g_ascii_strtoull(m + strlen("Max memory:"), NULL, 10);
+    *cpus = atoi(c + strlen("CPU(s):"));
+    return true;
+}
+
+/* A VirtualDomain resource's domain XML gives its memory and vCPUs, and its
+ * disks the storage: Ceph for RBD, iSCSI, DRBD, and the file and block
+ * devices whose kind is an assumption, named as such. */
+Test(import, domains_give_memory_vcpus_and_storage, .timeout = 30)
+{
+    g_autofree char *dir = tmpdir();
+    const char *in[] = { DIR "cib-3node-virtualdomain.xml", DIR "corosync-3node.conf", DIR "domain-db.xml",
+                         DIR "domain-web.xml", NULL };
+    char *text = NULL;
+    g_autofree char *report = NULL;
+    cr_assert_eq(import(dir, false, in, &text, &report), 0, "%s", report);
+    json_object *root = json_tokener_parse(text), *vms = NULL, *st = NULL;
+    g_free(text);
+    cr_assert(json_object_object_get_ex(root, "vms", &vms) && json_object_object_get_ex(root, "storage", &st));
+    cr_assert_str_eq(str_at(json_object_array_get_idx(vms, 0), "name"), "web");
+    cr_assert_str_eq(str_at(json_object_array_get_idx(vms, 0), "memory"), "8GiB");
+    cr_assert_str_eq(str_at(json_object_array_get_idx(vms, 0), "vcpus"), "4");
+    cr_assert_str_eq(str_at(json_object_array_get_idx(vms, 1), "memory"), "16GiB");
+    cr_assert_str_eq(str_at(json_object_array_get_idx(vms, 1), "vcpus"), "8");
+    cr_assert_str_eq(str_at(st, "type"), "ceph");
+    cr_assert(strstr(report, "domain-web.xml:16 disk vda (rbd vms/web-disk0)"), "%s", report);
+    cr_assert(strstr(report, "cdrom sda (removable media; not simulated)"), "%s", report);
+    cr_assert_null(strstr(str_at(root, "description"), "vms[0].memory"), "no memory assumed");
+    json_object_put(root);
+
+    static const char *const kinds[][3] = {
+        { "domain-web-iscsi.xml", "iscsi", "disk vda (iscsi iqn.2026-12.org.example:san/1)" },
+        { "domain-web-drbd.xml", "drbd", "disk vda (drbd /dev/drbd1)" },
+        { "domain-web-file.xml", "nfs", "storage.type = nfs (an external filer)" },
+        { "domain-web-lvm.xml", "iscsi", "storage.type = iscsi (an external array)" },
+    };
+    for (size_t k = 0; k < G_N_ELEMENTS(kinds); k++) {
+        g_autofree char *path = g_strconcat(DIR, kinds[k][0], NULL);
+        const char *one[] = { DIR "cib-3node-virtualdomain.xml", DIR "corosync-3node.conf", path, NULL };
+        g_autofree char *rep = NULL;
+        char *t = NULL;
+        cr_assert_eq(import(dir, false, one, &t, &rep), 0, "%s: %s", path, rep);
+        json_object *r = json_tokener_parse(t);
+        g_free(t);
+        cr_assert(json_object_object_get_ex(r, "storage", &st));
+        cr_assert_str_eq(str_at(st, "type"), kinds[k][1], "%s", path);
+        cr_assert(strstr(rep, kinds[k][2]), "%s: \"%s\" not in %s", path, kinds[k][2], rep);
+        json_object_put(r);
+        /* with db's RBD disk: two storage designs, both files named */
+        const char *two[] = { DIR "cib-3node-virtualdomain.xml", DIR "corosync-3node.conf", path, DIR "domain-db.xml",
+                              NULL };
+        g_autofree char *rep2 = NULL;
+        char *t2 = NULL;
+        cr_assert_eq(import(dir, false, two, &t2, &rep2), 2, "%s with db: %s", path, rep2);
+        cr_assert_null(t2);
+        cr_assert(strstr(rep2, kinds[k][0]) && strstr(rep2, "domain-db.xml:16 disk vda"), "%s", rep2);
+    }
+    rmtree(dir);
+}
+
+/* libvirt's own parser (virsh on its test driver) is the oracle of what a
+ * domain's <memory> and <vcpu> mean: for the fixtures and for every way of
+ * writing a unit, golive imports the memory and vCPUs virsh's dominfo
+ * shows, and refuses what virsh refuses to define. */
+Test(import, virsh_is_the_oracle_of_domain_memory, .timeout = 60)
+{
+    g_autofree char *dir = tmpdir();
+    static const char *const fixtures[][2] = { { "domain-web.xml", "web" }, { "domain-db.xml", "db" },
+                                               { "domain-web-lvm.xml", "web" }, { "domain-web-drbd.xml", "web" } };
+    for (size_t k = 0; k < G_N_ELEMENTS(fixtures); k++) {
+        g_autofree char *path = g_strconcat(DIR, fixtures[k][0], NULL);
+        uint64_t kib = 0;
+        int cpus = 0;
+        cr_assert(virsh_dominfo(path, fixtures[k][1], &kib, &cpus), "virsh defines %s", path);
+        const char *in[] = { DIR "cib-3node-virtualdomain.xml", DIR "corosync-3node.conf", path, NULL };
+        g_autofree char *text = import_ok(dir, false, in);
+        if (strcmp(fixtures[k][1], "web"))
+            continue; /* db is the second VM; its memory is checked above */
+        uint64_t bytes;
+        int vcpus;
+        first_vm(text, &bytes, &vcpus);
+        cr_assert_eq(bytes, kib * 1024, "%s: golive %" PRIu64 " B, virsh %" PRIu64 " KiB", path, bytes, kib);
+        cr_assert_eq(vcpus, cpus, "%s", path);
+    }
+    static const char *const memories[] = {
+        "<memory unit='b'>1000000000</memory>", "<memory unit='bytes'>999999999</memory>",
+        "<memory unit='KB'>3000000</memory>",  "<memory unit='k'>3000000</memory>",
+        "<memory unit='KiB'>2097152</memory>", "<memory unit='MB'>3001</memory>",
+        "<memory unit='M'>3001</memory>",      "<memory unit='mib'>4096</memory>",
+        "<memory unit='GB'>8</memory>",        "<memory unit='G'>8</memory>",
+        "<memory unit='gib'>8</memory>",       "<memory unit='Kib'>2097152</memory>",
+        "<memory>2097152</memory>",            "<memory unit='GiB'> 8 </memory>",
+        "<memory unit='x'>8</memory>",         "<memory unit='KBB'>8</memory>",
+        "<memory unit='iB'>8</memory>",        "<memory unit='GiB'>0</memory>",
+        "<memory unit='GiB'>-1</memory>",      "<memory unit='GiB'>1.5</memory>",
+        "<memory unit='GiB'>8GiB</memory>",    "<memory unit='EiB'>20</memory>",
+        "<memory unit='GiB'></memory>",
+    };
+    g_autofree char *path = g_build_filename(dir, "web.xml", NULL);
+    int refused = 0;
+    for (size_t k = 0; k < G_N_ELEMENTS(memories); k++) {
+        g_autofree char *xml = g_strdup_printf(
+            "<domain type='kvm'>\n  <name>web</name>\n  %s\n  <vcpu>3</vcpu>\n"
+            "  <os><type arch='x86_64'>hvm</type></os>\n</domain>\n",
+            memories[k]);
+        cr_assert(g_file_set_contents(path, xml, -1, NULL));
+        uint64_t kib = 0;
+        int cpus = 0;
+        bool defined = virsh_dominfo(path, "web", &kib, &cpus);
+        const char *in[] = { DIR "cib-3node-virtualdomain.xml", DIR "corosync-3node.conf", path, NULL };
+        char *text = NULL;
+        g_autofree char *report = NULL;
+        int rc = import(dir, false, in, &text, &report);
+        if (!defined) {
+            refused++;
+            cr_assert_eq(rc, 2, "%s: virsh refuses it, golive exit %d", memories[k], rc);
+            cr_assert(strstr(report, "web.xml:3: <memory>"), "%s: the file, line and element: %s", memories[k],
+                      report);
+            cr_assert_null(text);
+            continue;
+        }
+        cr_assert_eq(rc, 0, "%s: virsh defines it, golive: %s", memories[k], report);
+        uint64_t bytes;
+        int vcpus;
+        first_vm(text, &bytes, &vcpus);
+        g_free(text);
+        cr_assert_eq(bytes, kib * 1024, "%s: golive %" PRIu64 " B, virsh %" PRIu64 " KiB", memories[k], bytes, kib);
+        cr_assert_eq(vcpus, cpus);
+    }
+    cr_assert_eq(refused, 10, "virsh refuses the ten malformed ones (a space after the number among them): %d", refused);
     rmtree(dir);
 }

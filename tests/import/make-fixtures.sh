@@ -58,3 +58,41 @@ crm_resource --resource st-node1 --set-parameter pcmk_delay_max --parameter-valu
 crm_resource --resource dummy3 --meta --set-parameter target-role --parameter-value Stopped >/dev/null
 unset CIB_file
 simulate "$tmp/c.xml" cib-3node-virtualdomain.xml
+
+# libvirt domains as `virsh dumpxml` prints them: each definition below is
+# given to libvirt's own parser and formatter through its test driver
+# (virsh -c test:///default, no daemon, no hypervisor: package
+# libvirt-clients), which normalises it as dumpxml does on a real host.
+domain() { # out name memory-element vcpus disk-xml
+    cat > "$tmp/d.xml" <<XML
+<domain type='kvm'>
+  <name>$2</name>
+  <uuid>$(printf '%s' "$1" | md5sum | sed 's/^\(........\)\(....\)\(....\)\(....\)\(............\).*/\1-\2-\3-\4-\5/')</uuid>
+  $3
+  <vcpu>$4</vcpu>
+  <os><type arch='x86_64' machine='pc-q35-7.2'>hvm</type></os>
+  <devices>
+    $5
+    <disk type='file' device='cdrom'><target dev='sda' bus='sata'/><readonly/></disk>
+    <interface type='bridge'><mac address='52:54:00:00:00:01'/><source bridge='br0'/><model type='virtio'/></interface>
+  </devices>
+</domain>
+XML
+    virsh -q -c test:///default "define $tmp/d.xml; dumpxml $2" | sed '1{/^Domain .* defined from/d}' | sed '/./,$!d' > "$dir/$1"
+}
+rbd() { # pool/image
+    echo "<disk type='network' device='disk'><driver name='qemu' type='raw' cache='writeback'/>
+      <auth username='libvirt'><secret type='ceph' uuid='2a5b08e4-3dbc-4d4a-8b9e-1c3f3e0b5a11'/></auth>
+      <source protocol='rbd' name='$1'><host name='10.77.0.1' port='6789'/><host name='10.77.0.2' port='6789'/>
+      <host name='10.77.0.3' port='6789'/></source><target dev='vda' bus='virtio'/></disk>"
+}
+domain domain-web.xml web "<memory unit='GiB'>8</memory>" 4 "$(rbd vms/web-disk0)"
+domain domain-db.xml db "<memory unit='MiB'>16384</memory>" 8 "$(rbd vms/db-disk0)"
+domain domain-web-iscsi.xml web "<memory>8388608</memory>" 4 \
+    "<disk type='network' device='disk'><driver name='qemu' type='raw'/><source protocol='iscsi' name='iqn.2026-12.org.example:san/1'><host name='10.77.1.10' port='3260'/></source><target dev='vda' bus='virtio'/></disk>"
+domain domain-web-drbd.xml web "<memory unit='G'>8</memory>" 4 \
+    "<disk type='block' device='disk'><driver name='qemu' type='raw' cache='none'/><source dev='/dev/drbd1'/><target dev='vda' bus='virtio'/></disk>"
+domain domain-web-file.xml web "<memory unit='KiB'>8388608</memory>" 4 \
+    "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='/var/lib/libvirt/images/shared/web.qcow2'/><target dev='vda' bus='virtio'/></disk>"
+domain domain-web-lvm.xml web "<memory unit='GB'>8</memory>" 4 \
+    "<disk type='block' device='disk'><driver name='qemu' type='raw' cache='none'/><source dev='/dev/vg_san/web'/><target dev='vda' bus='virtio'/></disk>"
