@@ -299,7 +299,8 @@ fuzz: $(FUZZ) $(FUZZ_SIM) $(FUZZ_PART) $(FUZZ_IMPORT) $(GOLIVE)
 	$(call FUZZ_RUN,$(FUZZ),$(BUILD)/fuzz/corpus,65536)
 	$(call FUZZ_RUN,$(FUZZ_SIM),$(BUILD)/fuzz/corpus,65536)
 	$(call FUZZ_RUN,$(FUZZ_PART),$(BUILD)/fuzz/corpus-part,262144)
-	for f in tests/import/*.xml tests/import/*.conf; do cp $$f $(BUILD)/fuzz/corpus-import/; done
+	for f in tests/import/*.xml tests/import/*.conf tests/import/*.txt tests/import/*.json; do \
+	  cp $$f $(BUILD)/fuzz/corpus-import/; done
 	for n in 2 3; do { cat tests/import/cib-$${n}node.xml; printf '\n--golive-import--\n'; \
 	  cat tests/import/corosync-$${n}node.conf; } > $(BUILD)/fuzz/corpus-import/pair-$$n; done
 	$(call FUZZ_RUN,$(FUZZ_IMPORT),$(BUILD)/fuzz/corpus-import,65536,-close_fd_mask=3)

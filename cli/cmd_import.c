@@ -18,10 +18,14 @@
 #include "cli/cib.h"
 #include "cli/cli.h"
 #include "cli/corosync_conf.h"
+#include "cli/dirtyrate.h"
 #include "cli/interrupt.h"
 #include "cli/libvirt_domain.h"
 #include "cli/output.h"
+
+#include <math.h>
 #include "models/scenario.h"
+#include "models/units.h"
 
 /* What the files cannot say (docs/import.md, assumptions). */
 #define IMPORT_NIC_BANDWIDTH "10Gbit/s"
@@ -42,6 +46,11 @@ typedef struct {
     GPtrArray *domain_files; /* the file of each (argv's strings) */
     GPtrArray *domain_used;  /* GINT_TO_POINTER(1) once a VM took it */
     char *storage_from;      /* "FILE:LINE disk vda (rbd vms/web)": the first disk that decided the storage */
+    GPtrArray *rates;        /* dirtyrate_entry *, owned by rate_lists */
+    GPtrArray *rate_files;   /* the file of each */
+    GPtrArray *rate_used;
+    GPtrArray *rate_lists;   /* what dirtyrate_parse returned */
+    int vms_measured, vms_unmeasured;
     int storage_kind;        /* an ld_kind, -1 until a disk decides */
     bool stand_ins;
     GPtrArray *from;     /* "key\tvalue\torigin" */
@@ -93,7 +102,7 @@ static void G_GNUC_PRINTF(2, 3) fail(importer *im, const char *fmt, ...)
 
 /* ------------------------------------------------------------------ inputs */
 
-typedef enum { IN_CIB, IN_COROSYNC, IN_DOMAIN, IN_UNKNOWN } input_kind;
+typedef enum { IN_CIB, IN_COROSYNC, IN_DOMAIN, IN_DIRTY, IN_UNKNOWN } input_kind;
 
 /* By content, not by name: an XML document whose root is <cib>, or text
  * in corosync.conf's sections. */
@@ -117,7 +126,7 @@ static input_kind sniff(const char *text, size_t len, char **root)
         *root = g_strndup(p + 1, MIN(n, 64));
         return !strcmp(*root, "cib") ? IN_CIB : !strcmp(*root, "domain") ? IN_DOMAIN : IN_UNKNOWN;
     }
-    return IN_COROSYNC;
+    return dirtyrate_sniff(text, len) ? IN_DIRTY : IN_COROSYNC;
 }
 
 static bool read_input(importer *im, const char *path)
@@ -153,6 +162,16 @@ static bool read_input(importer *im, const char *path)
             corosync_conf_free(im->cc);
             im->cc = NULL;
             err = g_strdup_printf("%s: no totem section and no nodelist: not a corosync.conf", path);
+        }
+    } else if (k == IN_DIRTY) {
+        GPtrArray *list = dirtyrate_parse(path, text, len, &err);
+        if (list) {
+            g_ptr_array_add(im->rate_lists, list);
+            for (guint i = 0; i < list->len; i++) {
+                g_ptr_array_add(im->rates, g_ptr_array_index(list, i));
+                g_ptr_array_add(im->rate_files, (char *)path);
+                g_ptr_array_add(im->rate_used, NULL);
+            }
         }
     } else if (k == IN_DOMAIN) {
         libvirt_domain *d = libvirt_domain_parse(path, text, len, &err);
@@ -545,6 +564,80 @@ static void domain_storage(importer *im, const libvirt_domain *d, const char *fi
     }
 }
 
+/* Does a measurement belong to the VM? virsh names its domain; a QMP reply
+ * does not, so its file is named after the VM: web.json, web-dirty.json. */
+static bool rate_is_for(const importer *im, guint i, const char *vm)
+{
+    const dirtyrate_entry *e = g_ptr_array_index(im->rates, i);
+    if (e->vm)
+        return !strcmp(e->vm, vm);
+    g_autofree char *base = g_path_get_basename(g_ptr_array_index(im->rate_files, i));
+    size_t n = strlen(vm);
+    return !strncmp(base, vm, n) && (!base[n] || !g_ascii_isalnum(base[n]));
+}
+
+/* The guest's dirtying from its measurement: QEMU measures the memory whose
+ * content changed over the period (distinct pages), and golive's uniform
+ * writer over all memory changes M (1 - exp(-r T / M)) of it in T; the
+ * write rate r that gives the measured change is
+ * r = -(M / T) ln(1 - D T / M). */
+static void apply_rate(importer *im, json_object *vm, const char *name, double mem_bytes, size_t index)
+{
+    int found = -1;
+    for (guint i = 0; i < im->rates->len; i++)
+        if (rate_is_for(im, i, name)) {
+            if (found >= 0) {
+                const dirtyrate_entry *a = g_ptr_array_index(im->rates, (guint)found),
+                                      *b = g_ptr_array_index(im->rates, i);
+                fail(im, "%s:%d and %s:%d: two dirty-rate measurements of %s; give one",
+                     (char *)g_ptr_array_index(im->rate_files, (guint)found), a->line,
+                     (char *)g_ptr_array_index(im->rate_files, i), b->line, name);
+                return;
+            }
+            found = (int)i;
+        }
+    if (found < 0) {
+        im->vms_unmeasured++;
+        return;
+    }
+    im->vms_measured++;
+    g_ptr_array_index(im->rate_used, (guint)found) = GINT_TO_POINTER(1);
+    const dirtyrate_entry *e = g_ptr_array_index(im->rates, (guint)found);
+    const char *file = g_ptr_array_index(im->rate_files, (guint)found);
+    g_autofree char *dk = g_strdup_printf("vms[%zu].dirty", index);
+    g_autofree char *kk = g_strdup_printf("vms[%zu].kernel_dirty_rate", index);
+    json_object_object_add(vm, "kernel_dirty_rate", json_object_new_string("0pages/s"));
+    note_from(im, kk, "0", "%s:%d: the measurement counts the guest kernel's own writes too", file, e->line);
+    if (e->mib_s == 0) {
+        json_object *d = json_object_new_object();
+        json_object_object_add(d, "model", json_object_new_string("none"));
+        json_object_object_add(vm, "dirty", d);
+        note_from(im, dk, "none", "%s:%d measured 0 MiB/s over %g s (%s)", file, e->line, e->period_s, e->mode);
+        return;
+    }
+    double mib = mem_bytes / (1024.0 * 1024.0), frac = (double)e->mib_s * e->period_s / mib;
+    if (frac >= 1) {
+        warn(im, "%s:%d %s: %" G_GINT64_FORMAT " MiB/s over %g s changes all %g MiB of its memory: the rate beyond "
+                 "that cannot be told; taken as 99%% changed (measure with a shorter period, calc-dirty-rate "
+                 "calc-time)",
+             file, e->line, name, e->mib_s, e->period_s, mib);
+        frac = 0.99;
+    }
+    double pages = mem_bytes / 4096.0;
+    double rate = -(pages / e->period_s) * log1p(-frac);
+    g_autofree char *rt = g_strdup_printf("%.0fpages/s", rate);
+    json_object *d = json_object_new_object();
+    json_object_object_add(d, "model", json_object_new_string("uniform"));
+    json_object_object_add(d, "rate", json_object_new_string(rt));
+    json_object_object_add(vm, "dirty", d);
+    g_autofree char *shown = g_strdup_printf("uniform, %s", rt);
+    note_from(im, dk, shown,
+              "%s:%d measured %" G_GINT64_FORMAT " MiB/s changed over %g s (%s): the writes that change that much",
+              file, e->line, e->mib_s, e->period_s, e->mode);
+    g_autofree char *mk = g_strdup_printf("vms[%zu].dirty.model", index);
+    note_assumed(im, mk, "uniform over all memory", "a dirty rate says how much memory changes, not where");
+}
+
 static void build_cib(importer *im, json_object *cl, json_object *vms, const GPtrArray *hosts)
 {
     const cib *c = im->cib;
@@ -691,6 +784,17 @@ static void build_cib(importer *im, json_object *cl, json_object *vms, const GPt
                  im->cib_file, r->line, r->id, mi);
         if (m > 0 && (monitor < 0 || m < monitor))
             monitor = m;
+        {
+            uint64_t bytes = dom ? dom->memory : 0;
+            if (!dom) { /* the assumed size, in bytes */
+                double b = 0;
+                char *why = NULL;
+                units_parse(UNITS_SIZE, mem, &b, &why);
+                g_free(why);
+                bytes = (uint64_t)b;
+            }
+            apply_rate(im, o, r->id, (double)bytes, json_object_array_length(vms));
+        }
         json_object_array_add(vms, o);
     }
     if (monitor > 0) {
@@ -866,7 +970,18 @@ static json_object *build(importer *im)
         json_object_object_add(root, "vms", vms);
     else
         json_object_put(vms);
-    note_assumed(im, "vms[].dirty", "none (the guest writes nothing)", "no dirty-rate measurement given");
+    for (guint i = 0; i < im->rates->len; i++)
+        if (!g_ptr_array_index(im->rate_used, i)) {
+            const dirtyrate_entry *e = g_ptr_array_index(im->rates, i);
+            note_unused(im, "%s:%d dirty rate of %s: no imported VM %s; not used",
+                        (const char *)g_ptr_array_index(im->rate_files, i), e->line,
+                        e->vm ? e->vm : "the VM the file is named after",
+                        e->vm ? "has that name" : "has a name the file's begins with");
+        }
+    if (im->vms_unmeasured)
+        note_assumed(im, "vms[].dirty", "none (the guest writes nothing)",
+                     im->vms_measured ? "no dirty-rate measurement of the other VMs"
+                                      : "no dirty-rate measurement given (virsh domstats --dirtyrate)");
     note_assumed(im, "failures, events", "none", "failure rates and maintenance are not in these files");
     return root;
 }
@@ -933,8 +1048,9 @@ int cli_import(int argc, char **argv)
     g_autoptr(GOptionContext) ctx = g_option_context_new("INPUT...");
     g_option_context_set_summary(
         ctx, "Write a scenario from the configuration of a running cluster: a Pacemaker CIB (cibadmin --query), "
-             "corosync.conf and the VMs' libvirt domain XML (virsh dumpxml), in any order. A report says where each value came from, what had to be assumed (with "
-             "the key to set) and what was read but is not simulated.");
+             "corosync.conf, the VMs' libvirt domain XML (virsh dumpxml) and their measured dirty rates (virsh "
+             "domstats --dirtyrate), in any order. A report says where each value came from, what had to be assumed "
+             "(with the key to set) and what was read but is not simulated.");
     g_option_context_set_description(ctx, CLI_EXIT_HELP);
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_autoptr(GError) err = NULL;
@@ -956,6 +1072,10 @@ int cli_import(int argc, char **argv)
                     .domains = g_ptr_array_new_with_free_func((GDestroyNotify)libvirt_domain_free),
                     .domain_files = g_ptr_array_new(),
                     .domain_used = g_ptr_array_new(),
+                    .rates = g_ptr_array_new(),
+                    .rate_files = g_ptr_array_new(),
+                    .rate_used = g_ptr_array_new(),
+                    .rate_lists = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref),
                     .from = g_ptr_array_new_with_free_func(g_free),
                     .assumed = g_ptr_array_new_with_free_func(g_free),
                     .unused = g_ptr_array_new_with_free_func(g_free),
@@ -1016,6 +1136,10 @@ int cli_import(int argc, char **argv)
     g_ptr_array_free(im.domain_files, TRUE);
     g_ptr_array_free(im.domain_used, TRUE);
     g_free(im.storage_from);
+    g_ptr_array_free(im.rates, TRUE);
+    g_ptr_array_free(im.rate_files, TRUE);
+    g_ptr_array_free(im.rate_used, TRUE);
+    g_ptr_array_free(im.rate_lists, TRUE);
     g_ptr_array_free(im.from, TRUE);
     g_ptr_array_free(im.assumed, TRUE);
     g_ptr_array_free(im.unused, TRUE);

@@ -246,14 +246,16 @@ EOF
 run import tests/import/cib-2node.xml tests/import/corosync-2node.conf --stand-ins --out $W/two-node.json 2>&1
 cat <<EOF
 
-A production CIB has VirtualDomain resources, and each VM's \`virsh dumpxml\` (the file the
-resource's \`config\` names) gives its memory, vCPUs and the storage its disks are on. For a
-three-node cluster with two VMs on Ceph RBD:
+A production CIB has VirtualDomain resources. Each VM's \`virsh dumpxml\` (the file the
+resource's \`config\` names) gives its memory, vCPUs and the storage its disks are on, and
+\`virsh domstats --dirtyrate\` (after \`virsh domdirtyrate-calc\`) how fast it changes its memory.
+For a three-node cluster with two VMs measured on a real host:
 
 EOF
-printf '```\n$ golive import tests/import/cib-3node-virtualdomain.xml tests/import/corosync-3node.conf \\\n    tests/import/domain-web.xml tests/import/domain-db.xml --out %s | grep -E "vms|storage"\n' "$W/vd.json"
+printf '```\n$ golive import tests/import/cib-3node-virtualdomain.xml tests/import/corosync-3node.conf \\\n    tests/import/domain-web-qemu.xml tests/import/domain-db-qemu.xml tests/import/virsh-domstats-dirtyrate.txt \\\n    --out %s | grep -E "vms|storage"\n' "$W/vd.json"
 "$G" import tests/import/cib-3node-virtualdomain.xml tests/import/corosync-3node.conf \
-    tests/import/domain-web.xml tests/import/domain-db.xml --out $W/vd.json 2>/dev/null | grep -E "vms|storage"
+    tests/import/domain-web-qemu.xml tests/import/domain-db-qemu.xml tests/import/virsh-domstats-dirtyrate.txt \
+    --out $W/vd.json 2>/dev/null | grep -E "vms|storage"
 printf '```\n'
 cat <<EOF
 

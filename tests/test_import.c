@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "models/units.h"
 #include "tests/support.h"
 #include "tests/validation/cluster.h"
 
@@ -116,17 +117,11 @@ Test(import, round_trip_two_node_matches_the_measured_cluster, .timeout = 120)
         for (int m = 0; m < CLUSTER_NMETRICS; m++) {
             const cluster_case *c = &cs[i];
             cr_assert_geq(c->meas[m][0], 0, "%s: %s measured", c->id, cluster_metric_names[m]);
-            cr_assert_geq(c->pred[m][0], 0, "%s: %s never happened in the imported cluster", c->id,
-                          cluster_metric_names[m]);
-            double e = fabs(c->pred[m][0] - c->meas[m][0]) / c->meas[m][0];
-            cr_log_info("imported %s %s: golive median %.3f s (%.3f-%.3f), measured %.3f s (%.3f-%.3f), %.1f%%", c->id,
+            cr_log_info("imported %s %s: golive median %.3f s (%.3f-%.3f), measured %.3f s (%.3f-%.3f)", c->id,
                         cluster_metric_names[m], c->pred[m][0], c->pred[m][1], c->pred[m][2], c->meas[m][0],
-                        c->meas[m][1], c->meas[m][2], 100 * e);
-            cr_assert_leq(e, 0.10, "%s: %s median %.3f s predicted, %.3f s measured (%.1f%%)", c->id,
-                          cluster_metric_names[m], c->pred[m][0], c->meas[m][0], 100 * e);
-            cr_assert(c->pred[m][1] <= c->meas[m][2] && c->pred[m][2] >= c->meas[m][1],
-                      "%s: %s golive %.3f-%.3f s, measured %.3f-%.3f s", c->id, cluster_metric_names[m],
-                      c->pred[m][1], c->pred[m][2], c->meas[m][1], c->meas[m][2]);
+                        c->meas[m][1], c->meas[m][2]);
+            g_autofree char *off = cluster_off_tolerance(c, m);
+            cr_assert_null(off, "%s", off);
             compared++;
         }
     cr_assert_eq(compared, 6, "%d", compared);
@@ -716,5 +711,94 @@ Test(import, virsh_is_the_oracle_of_domain_memory, .timeout = 60)
         cr_assert_eq(vcpus, cpus);
     }
     cr_assert_eq(refused, 10, "virsh refuses the ten malformed ones (a space after the number among them): %d", refused);
+    rmtree(dir);
+}
+
+/* ------------------------------------------------- measured dirty rates */
+
+/* golive's uniform writer changes M (1 - exp(-r T / M)) of a VM's M pages in
+ * T: the rate the import gives must change what QEMU measured changed. */
+static void assert_rate_reproduces(json_object *vm, double mib_s, double period_s)
+{
+    json_object *d = NULL;
+    cr_assert(json_object_object_get_ex(vm, "dirty", &d));
+    cr_assert_str_eq(str_at(d, "model"), "uniform");
+    cr_assert_str_eq(str_at(vm, "kernel_dirty_rate"), "0pages/s", "the measurement includes the kernel's writes");
+    double mem = 0, rate = 0;
+    char *why = NULL;
+    cr_assert(units_parse(UNITS_SIZE, str_at(vm, "memory"), &mem, &why));
+    cr_assert(units_parse(UNITS_RATE, str_at(d, "rate"), &rate, &why));
+    double pages = mem / 4096, r = rate / 4096;
+    double changed_mib = pages * -expm1(-r * period_s / pages) * 4096 / (1024.0 * 1024);
+    cr_assert(fabs(changed_mib - mib_s * period_s) <= 0.01 * mib_s * period_s,
+              "%s: %.1f MiB changed in %g s, measured %g MiB/s", str_at(vm, "name"), changed_mib, period_s, mib_s);
+}
+
+/* The real measurements (virsh domstats --dirtyrate and QMP
+ * query-dirty-rate, on QEMU 7.2 guests that dirty memory: README.md) set
+ * each VM's dirtying so that it changes in the measured period what QEMU
+ * saw change; a VM without a measurement keeps the named assumption. */
+Test(import, measured_dirty_rates_set_the_dirtying, .timeout = 30)
+{
+    g_autofree char *dir = tmpdir();
+    const char *in[] = { DIR "cib-3node-virtualdomain.xml", DIR "corosync-3node.conf", DIR "domain-web-qemu.xml",
+                         DIR "domain-db-qemu.xml", DIR "virsh-domstats-dirtyrate.txt", NULL };
+    g_autofree char *text = import_ok(dir, false, in);
+    json_object *root = json_tokener_parse(text), *vms = NULL;
+    cr_assert(json_object_object_get_ex(root, "vms", &vms));
+    assert_rate_reproduces(json_object_array_get_idx(vms, 0), 114, 1); /* web, as virsh printed it */
+    assert_rate_reproduces(json_object_array_get_idx(vms, 1), 130, 1); /* db */
+    cr_assert_null(strstr(str_at(root, "description"), "vms[].dirty"), "nothing assumed of the dirtying rate");
+    json_object_put(root);
+
+    /* the QMP reply, named after web; db has no measurement */
+    const char *qmp[] = { DIR "cib-3node-virtualdomain.xml", DIR "corosync-3node.conf", DIR "domain-web-qemu.xml",
+                          DIR "web-query-dirty-rate.json", NULL };
+    char *t = NULL;
+    g_autofree char *report = NULL;
+    cr_assert_eq(import(dir, false, qmp, &t, &report), 0, "%s", report);
+    root = json_tokener_parse(t);
+    g_free(t);
+    cr_assert(json_object_object_get_ex(root, "vms", &vms));
+    assert_rate_reproduces(json_object_array_get_idx(vms, 0), 114, 1);
+    cr_assert(strstr(report, "vms[].dirty = none (the guest writes nothing)") &&
+                  strstr(report, "no dirty-rate measurement of the other VMs"),
+              "%s", report);
+    json_object_put(root);
+
+    /* both for web: refused, both files named */
+    const char *both[] = { DIR "cib-3node-virtualdomain.xml", DIR "corosync-3node.conf", DIR "virsh-domstats-dirtyrate.txt",
+                           DIR "web-query-dirty-rate.json", NULL };
+    g_autofree char *r2 = NULL;
+    cr_assert_eq(import(dir, false, both, &t, &r2), 2, "%s", r2);
+    cr_assert(strstr(r2, "virsh-domstats-dirtyrate.txt:1") && strstr(r2, "web-query-dirty-rate.json:1"), "%s", r2);
+    rmtree(dir);
+}
+
+/* Measurements that are not finished or not whole: exit 2, file and line. */
+Test(import, unfinished_or_damaged_measurements_exit_2)
+{
+    static const char *const cases[][2] = {
+        { "Domain: 'web'\n  dirtyrate.calc_status=1\n  dirtyrate.calc_period=1\n", "web-a.txt:1" },
+        { "Domain: 'web'\n  dirtyrate.calc_status=2\n  dirtyrate.calc_period=1\n  dirtyrate.megabytes_per_second=x\n",
+          "web-a.txt:4" },
+        { "Domain: 'web'\n  something else\n", "web-a.txt:2" },
+        { "{\"return\":{\"status\":\"measuring\",\"sample-pages\":512,\"dirty-rate\":-1,\"mode\":\"page-sampling\"}}\n",
+          "measuring" },
+        { "{\"return\":{\"status\":\"measured\",\"calc-time\":0,\"dirty-rate\":5}}", "calc-time" },
+        { "{\"return\":{\"status\":\"measured\",\n \"calc-time\":1,\n \"dirty-rate\":5", "web-a.txt:3" },
+        { "{\"return\":{}}", "no \"status\"" },
+    };
+    g_autofree char *dir = tmpdir();
+    g_autofree char *path = g_build_filename(dir, "web-a.txt", NULL);
+    for (size_t k = 0; k < G_N_ELEMENTS(cases); k++) {
+        cr_assert(g_file_set_contents(path, cases[k][0], -1, NULL));
+        const char *in[] = { DIR "cib-3node-virtualdomain.xml", DIR "corosync-3node.conf", path, NULL };
+        char *t = NULL;
+        g_autofree char *report = NULL;
+        cr_assert_eq(import(dir, false, in, &t, &report), 2, "case %zu: %s", k, report);
+        cr_assert_null(t);
+        cr_assert(strstr(report, cases[k][1]), "case %zu: \"%s\" not in %s", k, cases[k][1], report);
+    }
     rmtree(dir);
 }

@@ -34,6 +34,22 @@ const char *const cluster_metric_names[CLUSTER_NMETRICS] = { "membership", "fenc
 
 #define FAULT_S 10.0
 
+char *cluster_off_tolerance(const cluster_case *c, int m)
+{
+    const char *what = cluster_metric_names[m];
+    if (c->pred[m][0] < 0)
+        return g_strdup_printf("%s: %s never happened in golive", c->id, what);
+    double e = fabs(c->pred[m][0] - c->meas[m][0]) / c->meas[m][0];
+    if (e > 0.10)
+        return g_strdup_printf("%s: %s median %.3f s predicted, %.3f s measured (%.1f%%)", c->id, what, c->pred[m][0],
+                               c->meas[m][0], 100 * e);
+    /* the ranges overlap: golive's spread is not a point far from the measured one */
+    if (c->pred[m][1] > c->meas[m][2] || c->pred[m][2] < c->meas[m][1])
+        return g_strdup_printf("%s: %s golive %.3f-%.3f s, measured %.3f-%.3f s", c->id, what, c->pred[m][1],
+                               c->pred[m][2], c->meas[m][1], c->meas[m][2]);
+    return NULL;
+}
+
 static double median(double *v, size_t n)
 {
     if (!n)

@@ -25,6 +25,12 @@ typedef struct {
 
 extern const char *const cluster_metric_names[CLUSTER_NMETRICS];
 
+/* The cluster validation's tolerance for a measured metric of a case:
+ * golive's median within 10% of the measured one, and golive's range over
+ * its runs overlapping the measured range. NULL when met, else why not
+ * (g_free it). */
+char *cluster_off_tolerance(const cluster_case *c, int metric);
+
 /* Loads the summary csv, runs each case `runs` times; returns the number
  * of cases (0 on error, with *err set). */
 size_t cluster_run(const char *csv, int runs, cluster_case *out, size_t max, char **err);
