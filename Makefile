@@ -39,6 +39,9 @@ COROSYNC_BIN    := /usr/sbin/corosync
 # test oracle: libvirt's own domain parser (virsh on its test driver) judges golive import's
 DEB_VIRSH       := libvirt-clients
 VIRSH_BIN       := /usr/bin/virsh
+# test oracle: DRBD's own parser (drbdadm dump, and drbdadm-84 for 8.4's format) judges golive import's
+DEB_DRBD        := drbd-utils
+DRBD_BIN        := /usr/lib/drbd/drbdadm-84
 # test validator: the reports are checked against docs/report.schema.json
 DEB_SCHEMA      := python3 python3-jsonschema
 HAVE_SCHEMA      = python3 -c 'import jsonschema' >/dev/null 2>&1
@@ -100,15 +103,16 @@ deps:
 	  debs="$$debs $(DEB_ORACLE)"; \
 	[ "$(BUILD_ONLY)" = 1 ] || [ -x $(COROSYNC_BIN) ] || debs="$$debs $(DEB_COROSYNC)"; \
 	[ "$(BUILD_ONLY)" = 1 ] || [ -x $(VIRSH_BIN) ] || debs="$$debs $(DEB_VIRSH)"; \
+	[ "$(BUILD_ONLY)" = 1 ] || [ -x $(DRBD_BIN) ] || debs="$$debs $(DEB_DRBD)"; \
 	[ "$(BUILD_ONLY)" = 1 ] || $(HAVE_SCHEMA) || debs="$$debs $(DEB_SCHEMA)"; \
 	if [ -z "$$debs" ]; then echo "deps: all build dependencies are present"; exit 0; fi; \
 	if ! command -v apt-get >/dev/null 2>&1; then \
 	  echo "deps: missing:$$debs — install them with your package manager (no apt-get here)" >&2; exit 1; fi; \
 	SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	echo "deps: installing Debian packages:$$debs"; \
-	policy=; case " $$debs " in *" $(DEB_COROSYNC) "*) [ -e /usr/sbin/policy-rc.d ] || policy=1;; esac; \
+	policy=; case " $$debs " in *" $(DEB_COROSYNC) "*|*" $(DEB_DRBD) "*) [ -e /usr/sbin/policy-rc.d ] || policy=1;; esac; \
 	if [ -n "$$policy" ]; then \
-	  echo "deps: corosync is a test oracle (its parser); its service is not started"; \
+	  echo "deps: corosync and drbd-utils are test oracles (their parsers); their services are not started"; \
 	  printf '#!/bin/sh\nexit 101\n' | $$SUDO tee /usr/sbin/policy-rc.d >/dev/null && $$SUDO chmod +x /usr/sbin/policy-rc.d; fi; \
 	$$SUDO apt-get update -qq && \
 	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$debs; rc=$$?; \
@@ -121,7 +125,7 @@ ensure-deps:
 
 # The tests' oracle too (make check).
 ensure-test-deps: ensure-deps
-	@if ! { [ -x $(ORACLE_BIN) ] || command -v crm_simulate >/dev/null 2>&1; } || [ ! -x $(COROSYNC_BIN) ] || [ ! -x $(VIRSH_BIN) ] || \
+	@if ! { [ -x $(ORACLE_BIN) ] || command -v crm_simulate >/dev/null 2>&1; } || [ ! -x $(COROSYNC_BIN) ] || [ ! -x $(VIRSH_BIN) ] || [ ! -x $(DRBD_BIN) ] || \
 	    ! $(HAVE_SCHEMA); then \
 	  $(MAKE) --no-print-directory deps; fi
 
@@ -299,7 +303,7 @@ fuzz: $(FUZZ) $(FUZZ_SIM) $(FUZZ_PART) $(FUZZ_IMPORT) $(GOLIVE)
 	$(call FUZZ_RUN,$(FUZZ),$(BUILD)/fuzz/corpus,65536)
 	$(call FUZZ_RUN,$(FUZZ_SIM),$(BUILD)/fuzz/corpus,65536)
 	$(call FUZZ_RUN,$(FUZZ_PART),$(BUILD)/fuzz/corpus-part,262144)
-	for f in tests/import/*.xml tests/import/*.conf tests/import/*.txt tests/import/*.json; do \
+	for f in tests/import/*.xml tests/import/*.conf tests/import/*.txt tests/import/*.json tests/import/*.res; do \
 	  cp $$f $(BUILD)/fuzz/corpus-import/; done
 	for n in 2 3; do { cat tests/import/cib-$${n}node.xml; printf '\n--golive-import--\n'; \
 	  cat tests/import/corosync-$${n}node.conf; } > $(BUILD)/fuzz/corpus-import/pair-$$n; done

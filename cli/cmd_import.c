@@ -19,6 +19,7 @@
 #include "cli/cli.h"
 #include "cli/corosync_conf.h"
 #include "cli/dirtyrate.h"
+#include "cli/drbd_conf.h"
 #include "cli/interrupt.h"
 #include "cli/libvirt_domain.h"
 #include "cli/output.h"
@@ -42,6 +43,8 @@ typedef struct {
     const char *cib_file, *cc_file;
     cib *cib;
     corosync_conf *cc;
+    drbd_conf *drbd;
+    const char *drbd_file;
     GPtrArray *domains;      /* libvirt_domain * */
     GPtrArray *domain_files; /* the file of each (argv's strings) */
     GPtrArray *domain_used;  /* GINT_TO_POINTER(1) once a VM took it */
@@ -102,7 +105,7 @@ static void G_GNUC_PRINTF(2, 3) fail(importer *im, const char *fmt, ...)
 
 /* ------------------------------------------------------------------ inputs */
 
-typedef enum { IN_CIB, IN_COROSYNC, IN_DOMAIN, IN_DIRTY, IN_UNKNOWN } input_kind;
+typedef enum { IN_CIB, IN_COROSYNC, IN_DOMAIN, IN_DIRTY, IN_DRBD, IN_UNKNOWN } input_kind;
 
 /* By content, not by name: an XML document whose root is <cib>, or text
  * in corosync.conf's sections. */
@@ -126,7 +129,7 @@ static input_kind sniff(const char *text, size_t len, char **root)
         *root = g_strndup(p + 1, MIN(n, 64));
         return !strcmp(*root, "cib") ? IN_CIB : !strcmp(*root, "domain") ? IN_DOMAIN : IN_UNKNOWN;
     }
-    return dirtyrate_sniff(text, len) ? IN_DIRTY : IN_COROSYNC;
+    return dirtyrate_sniff(text, len) ? IN_DIRTY : drbd_conf_sniff(text, len) ? IN_DRBD : IN_COROSYNC;
 }
 
 static bool read_input(importer *im, const char *path)
@@ -163,6 +166,14 @@ static bool read_input(importer *im, const char *path)
             im->cc = NULL;
             err = g_strdup_printf("%s: no totem section and no nodelist: not a corosync.conf", path);
         }
+    } else if (k == IN_DRBD) {
+        if (im->drbd) {
+            fail(im, "%s and %s: two DRBD configurations; give one (drbdadm dump prints every resource)", im->drbd_file,
+                 path);
+            return false;
+        }
+        im->drbd = drbd_conf_parse(path, text, len, &err);
+        im->drbd_file = path;
     } else if (k == IN_DIRTY) {
         GPtrArray *list = dirtyrate_parse(path, text, len, &err);
         if (list) {
@@ -274,6 +285,31 @@ static GPtrArray *host_names(importer *im)
     } else if (im->cib) {
         for (guint i = 0; i < im->cib->nodes->len; i++)
             g_ptr_array_add(names, g_strdup(((cib_node *)g_ptr_array_index(im->cib->nodes, i))->name));
+    } else if (im->drbd) {
+        for (size_t r = 0; r < drbd_conf_nresources(im->drbd); r++) {
+            const drbd_resource *res = drbd_conf_resource(im->drbd, r);
+            for (guint h = 0; h < res->hosts->len; h++) {
+                const char *n = ((const drbd_host *)g_ptr_array_index(res->hosts, h))->name;
+                bool seen = false;
+                for (guint k = 0; k < names->len && !seen; k++)
+                    seen = !strcmp(g_ptr_array_index(names, k), n);
+                if (!seen)
+                    g_ptr_array_add(names, g_strdup(n));
+            }
+        }
+    }
+    /* DRBD's hosts are the cluster's */
+    for (size_t r = 0; im->drbd && (im->cc || im->cib) && r < drbd_conf_nresources(im->drbd); r++) {
+        const drbd_resource *res = drbd_conf_resource(im->drbd, r);
+        for (guint h = 0; h < res->hosts->len; h++) {
+            const drbd_host *dh = g_ptr_array_index(res->hosts, h);
+            bool found = false;
+            for (guint k = 0; k < names->len && !found; k++)
+                found = !strcmp(g_ptr_array_index(names, k), dh->name);
+            if (!found)
+                fail(im, "%s:%d: resource %s replicates on %s, which is not a node of %s", im->drbd_file, dh->line,
+                     res->name, dh->name, im->cc ? im->cc_file : im->cib_file);
+        }
     }
     /* the two files must name the same nodes */
     if (im->cc && im->cib) {
@@ -827,10 +863,163 @@ static void build_cib(importer *im, json_object *cl, json_object *vms, const GPt
     }
 }
 
+/* A DRBD time in tenths of a second (timeout, ping-timeout) as the
+ * scenario writes it. */
+static char *tenths(const char *v)
+{
+    return g_strdup_printf("%" G_GINT64_FORMAT "ms", g_ascii_strtoll(v, NULL, 10) * 100);
+}
+
+/* c-max-rate: KiB/s unless it says k, M or G (drbdsetup's default unit). */
+static char *drbd_rate(const char *v)
+{
+    size_t n = strspn(v, "0123456789");
+    char u = v[n] ? g_ascii_toupper(v[n]) : 'K';
+    return g_strdup_printf("%.*s%s/s", (int)n, v, u == 'K' ? "KiB" : u == 'M' ? "MiB" : "GiB");
+}
+
+/* The storage from DRBD's own configuration: its first resource's settings
+ * (the others must agree), its replication network, its version. */
+static void build_drbd(importer *im, json_object *root, json_object *st, json_object *cl, size_t nhosts)
+{
+    const drbd_resource *r = drbd_conf_resource(im->drbd, 0);
+    const char *f = im->drbd_file;
+    for (size_t k = 1; k < drbd_conf_nresources(im->drbd); k++) {
+        const drbd_resource *o = drbd_conf_resource(im->drbd, k);
+        GHashTableIter it;
+        gpointer key, v;
+        g_hash_table_iter_init(&it, r->settings);
+        while (g_hash_table_iter_next(&it, &key, &v)) {
+            const char *ov = g_hash_table_lookup(o->settings, key);
+            if (!ov || strcmp(ov, v))
+                warn(im, "%s:%d resource %s %s %s, resource %s %s: golive has one storage and takes %s's", f, o->line,
+                     o->name, (char *)key, ov ? ov : "unset", r->name, (char *)v, r->name);
+        }
+    }
+    json_object_object_add(st, "type", json_object_new_string("drbd"));
+    note_from(im, "storage.type", "drbd", "%s:%d resource %s", f, r->line, r->name);
+    const char *version = r->v9 ? "9" : "8.4";
+    json_object_object_add(st, "version", json_object_new_string(version));
+    if (r->v9)
+        note_from(im, "storage.version", "9", "%s:%d: DRBD 9's format (node-id, connection-mesh or quorum)", f, r->line);
+    else
+        note_assumed(im, "storage.version", "8.4", "the format has no node-id, connection or quorum (8.4's); 8.3 "
+                                                   "looks the same");
+    static const char *const map[][2] = {
+        { "net.protocol", "protocol" },           { "net.after-sb-0pri", "after_sb_0pri" },
+        { "net.after-sb-1pri", "after_sb_1pri" }, { "net.after-sb-2pri", "after_sb_2pri" },
+        { "net.ping-int", "ping_int" },           { "net.ko-count", "ko_count" },
+        { "options.quorum", "quorum" },           { "options.on-no-quorum", "on_no_quorum" },
+        { "net.timeout", "timeout" },             { "net.ping-timeout", "ping_timeout" },
+        { "disk.c-max-rate", "resync_rate" },     { "net.allow-two-primaries", "dual_primary" },
+        { "net.fencing", "fencing" },             { "disk.fencing", "fencing" },
+    };
+    const char *fencing = g_hash_table_lookup(r->settings, "net.fencing");
+    if (!fencing)
+        fencing = g_hash_table_lookup(r->settings, "disk.fencing");
+    if (fencing && strcmp(fencing, "dont-care") && !g_hash_table_contains(r->settings, "handlers.fence-peer"))
+        warn(im, "%s:%d resource %s has fencing %s but no fence-peer handler: DRBD would freeze IO on a lost peer with "
+                 "nothing to end it; golive assumes the handler (crm-fence-peer) is there",
+             f, r->line, r->name, fencing);
+    for (size_t k = 0; k < G_N_ELEMENTS(map); k++) {
+        const char *v = g_hash_table_lookup(r->settings, map[k][0]);
+        if (!v)
+            continue;
+        const char *key = map[k][1];
+        json_object *jv;
+        g_autofree char *shown = NULL;
+        if (!strcmp(key, "timeout") || !strcmp(key, "ping_timeout"))
+            jv = json_object_new_string((shown = tenths(v)));
+        else if (!strcmp(key, "ping_int"))
+            jv = json_object_new_string((shown = g_strdup_printf("%ss", v)));
+        else if (!strcmp(key, "resync_rate"))
+            jv = json_object_new_string((shown = drbd_rate(v)));
+        else if (!strcmp(key, "dual_primary")) {
+            jv = json_object_new_boolean(!strcmp(v, "yes"));
+            shown = g_strdup(!strcmp(v, "yes") ? "true" : "false");
+        }
+        else if (!strcmp(key, "ko_count"))
+            jv = json_object_new_int((int)CLAMP(g_ascii_strtoll(v, NULL, 10), 0, 200));
+        else if (!strcmp(key, "quorum") && strspn(v, "0123456789") == strlen(v))
+            jv = json_object_new_int((int)CLAMP(g_ascii_strtoll(v, NULL, 10), 0, 32));
+        else
+            jv = json_object_new_string(v);
+        json_object_object_add(st, key, jv);
+        g_autofree char *sk = g_strdup_printf("storage.%s", key);
+        note_from(im, sk, shown ? shown : v, "%s:%d %s %s", f, GPOINTER_TO_INT(g_hash_table_lookup(r->lines, map[k][0])),
+                  map[k][0], v);
+    }
+    json_object *am = NULL;
+    if (!g_hash_table_contains(r->settings, "net.allow-two-primaries") &&
+        json_object_object_get_ex(cl, "allow_migrate", &am) && json_object_get_boolean(am))
+        warn(im, "%s:%d resource %s has no allow-two-primaries, yet the VMs live-migrate: DRBD refuses the second "
+                 "primary a live migration needs",
+             f, r->line, r->name);
+    if (r->hosts->len != nhosts)
+        warn(im, "%s:%d resource %s replicates on %u hosts; golive replicates on every host (%zu)", f, r->line, r->name,
+             r->hosts->len, nhosts);
+    /* the replication network: a ring of corosync.conf when the addresses are its, else one of its own */
+    int ring = -1;
+    for (int l = 0; im->cc && l < COROSYNC_MAX_LINKS && ring < 0; l++) {
+        g_autofree char *rk = g_strdup_printf("ring%d_addr", l);
+        bool all = true;
+        for (guint h = 0; h < r->hosts->len && all; h++) {
+            const drbd_host *dh = g_ptr_array_index(r->hosts, h);
+            bool match = false;
+            for (size_t n = 0; n < corosync_conf_nnodes(im->cc) && !match; n++) {
+                const char *nm = cc_node_name(im->cc, n), *a = corosync_conf_node(im->cc, n, rk, NULL);
+                match = nm && a && dh->address && !strcmp(nm, dh->name) && !strcmp(a, dh->address);
+            }
+            all = match;
+        }
+        if (all)
+            ring = l;
+    }
+    if (ring >= 0) {
+        g_autofree char *net = g_strdup_printf("ring%d", ring);
+        json_object_object_add(st, "network", json_object_new_string(net));
+        note_from(im, "storage.network", net, "%s: the replication addresses are corosync's ring%d addresses", f,
+                  ring);
+        return;
+    }
+    json_object *nets = NULL, *hosts = NULL;
+    json_object_object_get_ex(root, "networks", &nets);
+    json_object_object_get_ex(root, "hosts", &hosts);
+    json_object *n = json_object_new_object();
+    json_object_object_add(n, "name", json_object_new_string("drbd"));
+    json_object_array_add(nets, n);
+    for (size_t h = 0; h < json_object_array_length(hosts); h++) {
+        json_object *ho = json_object_array_get_idx(hosts, h), *nics = NULL;
+        const char *hn = json_object_get_string(json_object_object_get(ho, "name"));
+        bool on = false;
+        for (guint k = 0; k < r->hosts->len && !on; k++)
+            on = !strcmp(((const drbd_host *)g_ptr_array_index(r->hosts, k))->name, hn);
+        if (!on || !json_object_object_get_ex(ho, "nics", &nics))
+            continue;
+        json_object *nic = json_object_new_object();
+        json_object_object_add(nic, "network", json_object_new_string("drbd"));
+        json_object_object_add(nic, "bandwidth", json_object_new_string(IMPORT_NIC_BANDWIDTH));
+        json_object_array_add(nics, nic);
+    }
+    json_object_object_add(st, "network", json_object_new_string("drbd"));
+    note_from(im, "networks", "drbd", "%s:%d the replication addresses of resource %s%s", f, r->line, r->name,
+              im->cc ? ", none of them a corosync ring address: a link of its own" : "");
+}
+
 static void build_storage(importer *im, json_object *root, json_object *cl, size_t nhosts)
 {
     json_object *st = json_object_new_object();
     json_object_object_add(root, "storage", st);
+    if (im->drbd) {
+        if (im->storage_kind >= 0 && strcmp(storage_type_of((ld_kind)im->storage_kind), "drbd"))
+            fail(im, "%s is on %s, but %s:%d configures DRBD resource %s: golive simulates one storage design",
+                 im->storage_from, storage_type_of((ld_kind)im->storage_kind), im->drbd_file,
+                 drbd_conf_resource(im->drbd, 0)->line, drbd_conf_resource(im->drbd, 0)->name);
+        build_drbd(im, root, st, cl, nhosts);
+        for (guint i = 0; i < drbd_conf_unused(im->drbd)->len; i++)
+            note_unused(im, "%s: not simulated", (const char *)g_ptr_array_index(drbd_conf_unused(im->drbd), i));
+        return;
+    }
     if (im->storage_kind < 0) {
         json_object_object_add(st, "type", json_object_new_string("nfs"));
         note_assumed(im, "storage", "nfs (an external filer)",
@@ -1048,8 +1237,8 @@ int cli_import(int argc, char **argv)
     g_autoptr(GOptionContext) ctx = g_option_context_new("INPUT...");
     g_option_context_set_summary(
         ctx, "Write a scenario from the configuration of a running cluster: a Pacemaker CIB (cibadmin --query), "
-             "corosync.conf, the VMs' libvirt domain XML (virsh dumpxml) and their measured dirty rates (virsh "
-             "domstats --dirtyrate), in any order. A report says where each value came from, what had to be assumed "
+             "corosync.conf, the VMs' libvirt domain XML (virsh dumpxml), DRBD's configuration (drbdadm dump all) "
+             "and the VMs' measured dirty rates (virsh domstats --dirtyrate), in any order. A report says where each value came from, what had to be assumed "
              "(with the key to set) and what was read but is not simulated.");
     g_option_context_set_description(ctx, CLI_EXIT_HELP);
     g_option_context_add_main_entries(ctx, entries, NULL);
@@ -1132,6 +1321,7 @@ int cli_import(int argc, char **argv)
         json_object_put(root);
     cib_free(im.cib);
     corosync_conf_free(im.cc);
+    drbd_conf_free(im.drbd);
     g_ptr_array_free(im.domains, TRUE);
     g_ptr_array_free(im.domain_files, TRUE);
     g_ptr_array_free(im.domain_used, TRUE);

@@ -802,3 +802,144 @@ Test(import, unfinished_or_damaged_measurements_exit_2)
     }
     rmtree(dir);
 }
+
+/* ----------------------------------------------------------------- DRBD */
+
+/* DRBD's configuration as drbdadm dump prints it: 8.4 dual-primary on the
+ * two-node cluster with a replication link of its own, 9 with quorum on
+ * the three-node cluster over corosync's ring0. */
+Test(import, drbd_settings_from_drbdadm_dump, .timeout = 30)
+{
+    g_autofree char *dir = tmpdir();
+    const char *in84[] = { DIR "cib-2node.xml", DIR "corosync-2node.conf", DIR "drbd84-2node.res", NULL };
+    g_autofree char *t84 = import_ok(dir, true, in84);
+    json_object *root = json_tokener_parse(t84), *st = NULL, *nets = NULL;
+    cr_assert(json_object_object_get_ex(root, "storage", &st));
+    static const char *const want84[][2] = {
+        { "type", "drbd" },          { "version", "8.4" },        { "protocol", "C" },
+        { "dual_primary", "true" },  { "fencing", "resource-and-stonith" },
+        { "after_sb_0pri", "discard-zero-changes" },              { "after_sb_1pri", "discard-secondary" },
+        { "after_sb_2pri", "disconnect" },                        { "timeout", "6000ms" },
+        { "ping_timeout", "500ms" }, { "ko_count", "7" },         { "resync_rate", "100MiB/s" },
+        { "network", "drbd" },
+    };
+    for (size_t k = 0; k < G_N_ELEMENTS(want84); k++)
+        cr_assert_str_eq(str_at(st, want84[k][0]), want84[k][1], "storage.%s", want84[k][0]);
+    cr_assert(json_object_object_get_ex(root, "networks", &nets));
+    cr_assert_eq(json_object_array_length(nets), 2, "ring0 and the replication link");
+    json_object_put(root);
+
+    const char *in9[] = { DIR "cib-3node.xml", DIR "corosync-3node.conf", DIR "drbd9-3node.res", NULL };
+    g_autofree char *t9 = import_ok(dir, true, in9);
+    root = json_tokener_parse(t9);
+    cr_assert(json_object_object_get_ex(root, "storage", &st));
+    cr_assert_str_eq(str_at(st, "version"), "9");
+    cr_assert_str_eq(str_at(st, "quorum"), "majority");
+    cr_assert_str_eq(str_at(st, "on_no_quorum"), "io-error");
+    cr_assert_str_eq(str_at(st, "fencing"), "resource-only");
+    cr_assert_str_eq(str_at(st, "ping_int"), "5s");
+    cr_assert_str_eq(str_at(st, "network"), "ring0", "replication over corosync's ring0 addresses");
+    json_object_put(root);
+
+    /* disks on Ceph next to a DRBD configuration; DRBD on a node the cluster does not have */
+    const char *mixed[] = { DIR "cib-3node-virtualdomain.xml", DIR "corosync-3node.conf", DIR "domain-web.xml",
+                            DIR "drbd9-3node.res", NULL };
+    const char *stranger[] = { DIR "cib-2node.xml", DIR "corosync-2node.conf", DIR "drbd9-3node.res", NULL };
+    static const char *const expect[][2] = { { "domain-web.xml:16 disk vda", "drbd9-3node.res:4" },
+                                             { "drbd9-3node.res:16", "node3" } };
+    const char *const *cases[] = { mixed, stranger };
+    for (size_t k = 0; k < 2; k++) {
+        char *t = NULL;
+        g_autofree char *report = NULL;
+        cr_assert_eq(import(dir, true, cases[k], &t, &report), 2, "%s", report);
+        cr_assert_null(t);
+        cr_assert(strstr(report, expect[k][0]) && strstr(report, expect[k][1]), "%s", report);
+    }
+    rmtree(dir);
+}
+
+typedef struct {
+    const char *name, *from, *to;
+    bool later; /* a value drbdadm dump lets pass and drbdsetup refuses (drbd.conf(5)): golive refuses it */
+    bool last;  /* replace the last `from`, not the first */
+} drbd_variant;
+
+static const drbd_variant drbd_variants[] = {
+    { "as dumped", "", "", false, false },
+    { "protocol D", "protocol           C;", "protocol D;", false, false },
+    { "a timeout that is not a number", "timeout           60;", "timeout 7x;", false, false },
+    { "a rate with an unknown unit", "c-max-rate       100M;", "c-max-rate 100Q;", false, false },
+    { "a negative ko-count", "ko-count           7;", "ko-count -1;", false, false },
+    { "allow-two-primaries maybe", "allow-two-primaries yes;", "allow-two-primaries maybe;", false, false },
+    { "allow-two-primaries without a value", "allow-two-primaries yes;", "allow-two-primaries;", false, false },
+    { "a missing ';'", "ko-count           7;", "ko-count 7", false, false },
+    { "an extra '}'", NULL, "}\n", false, false },
+    { "an unterminated string", "fence-peer       /usr/lib/drbd/crm-fence-peer.sh;",
+      "fence-peer \"/usr/lib/drbd/crm-fence-peer.sh;", false, false },
+    { "a comment", "    net {", "    # the replication\n    net {", false, false },
+    { "the last '}' missing", "\n}\n", "\n", false, true },
+    { "the file ends inside a section", "    }\n}\n", "", false, true },
+    { "a fencing policy DRBD does not have", "resource-and-stonith", "stonith", true, false },
+    { "an after-sb policy DRBD does not have", "discard-zero-changes;", "discard-everything;", true, false },
+};
+
+static char *drbd_variant_text(const char *real, const drbd_variant *v)
+{
+    if (!v->from)
+        return g_strconcat(real, v->to, NULL);
+    const char *at = NULL;
+    if (v->last) {
+        for (const char *p = strstr(real, v->from); p; p = strstr(p + 1, v->from))
+            at = p;
+    } else
+        at = strstr(real, v->from);
+    cr_assert_not_null(at, "%s: the dump has \"%s\"", v->name, v->from);
+    return g_strdup_printf("%.*s%s%s", (int)(at - real), real, v->to, at + strlen(v->from));
+}
+
+/* Each variant of the real dump: drbdadm (8.4's, drbdadm-84) and golive
+ * agree whether it parses, and on the line where drbdadm names one. */
+Test(import, drbdadm_is_the_oracle, .timeout = 60)
+{
+    g_autofree char *tool = find_tool("drbdadm");
+    const char *drbd84 = "/usr/lib/drbd/drbdadm-84";
+    cr_assert(g_file_test(drbd84, G_FILE_TEST_IS_EXECUTABLE), "%s is missing: run `make deps` (drbd-utils)", drbd84);
+    g_autofree char *real = NULL;
+    cr_assert(g_file_get_contents(DIR "drbd84-2node.res", &real, NULL, NULL));
+    g_autofree char *dir = tmpdir();
+    g_autofree char *path = g_build_filename(dir, "r0.res", NULL);
+    int refused = 0;
+    for (size_t k = 0; k < G_N_ELEMENTS(drbd_variants); k++) {
+        const drbd_variant *v = &drbd_variants[k];
+        g_autofree char *text = drbd_variant_text(real, v);
+        cr_assert(g_file_set_contents(path, text, -1, NULL));
+        char *argv[] = { (char *)drbd84, (char *)"-c", path, (char *)"dump", (char *)"all", NULL };
+        g_autofree char *out = NULL, *err = NULL;
+        int status = -1;
+        cr_assert(g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, NULL));
+        bool refuses = !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        /* "FILE:LINE: Parse error ..." when drbdadm names a line */
+        g_autofree char *prefix = g_strdup_printf("%s:", path);
+        const char *at = strstr(err, prefix);
+        int line = at ? atoi(at + strlen(prefix)) : 0;
+        const char *in[] = { DIR "cib-2node.xml", DIR "corosync-2node.conf", path, NULL };
+        char *scen = NULL;
+        g_autofree char *report = NULL;
+        int rc = import(dir, true, in, &scen, &report);
+        g_free(scen);
+        if (refuses || v->later) {
+            refused++;
+            cr_assert_eq(rc, 2, "%s: drbdadm %s, golive exit %d: %s", v->name, refuses ? err : "lets it pass", rc,
+                         report);
+            if (line) {
+                g_autofree char *where = g_strdup_printf("%s:%d:", path, line);
+                cr_assert(strstr(report, where), "%s: drbdadm says line %d (%s), golive: %s", v->name, line, err,
+                          report);
+            }
+        } else
+            cr_assert_eq(rc, 0, "%s: drbdadm parses it, golive: %s", v->name, report);
+    }
+    cr_assert_eq(refused, 11, "%d", refused);
+    rmtree(dir);
+    (void)tool;
+}

@@ -96,3 +96,51 @@ domain domain-web-file.xml web "<memory unit='KiB'>8388608</memory>" 4 \
     "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='/var/lib/libvirt/images/shared/web.qcow2'/><target dev='vda' bus='virtio'/></disk>"
 domain domain-web-lvm.xml web "<memory unit='GB'>8</memory>" 4 \
     "<disk type='block' device='disk'><driver name='qemu' type='raw' cache='none'/><source dev='/dev/vg_san/web'/><target dev='vda' bus='virtio'/></disk>"
+
+# DRBD's configuration as `drbdadm dump` prints it (package drbd-utils; no
+# kernel module needed): DRBD 8.4 (drbdadm-84) dual-primary on the two-node
+# cluster with a replication link of its own, and DRBD 9 on the three-node
+# cluster with quorum, replicating over corosync's ring0 addresses.
+cat > "$tmp/r0.res" <<RES
+resource r0 {
+  net {
+    protocol C;
+    allow-two-primaries yes;
+    after-sb-0pri discard-zero-changes;
+    after-sb-1pri discard-secondary;
+    after-sb-2pri disconnect;
+    timeout 60;
+    ping-timeout 5;
+    ko-count 7;
+  }
+  disk {
+    fencing resource-and-stonith;
+    c-max-rate 100M;
+  }
+  handlers {
+    fence-peer "/usr/lib/drbd/crm-fence-peer.sh";
+    after-resync-target "/usr/lib/drbd/crm-unfence-peer.sh";
+  }
+  device /dev/drbd1;
+  disk /dev/vg0/r0;
+  meta-disk internal;
+  on node1 { address 10.77.2.1:7789; }
+  on node2 { address 10.77.2.2:7789; }
+}
+RES
+/usr/lib/drbd/drbdadm-84 -c "$tmp/r0.res" dump all 2>/dev/null | sed "s|$tmp/|/etc/drbd.d/|" > "$dir/drbd84-2node.res"
+cat > "$tmp/r1.res" <<RES
+resource r1 {
+  options { quorum majority; on-no-quorum io-error; }
+  net { protocol C; fencing resource-only; ping-int 5; }
+  handlers { fence-peer "/usr/lib/drbd/crm-fence-peer.9.sh"; }
+  device /dev/drbd2;
+  disk /dev/vg0/r1;
+  meta-disk internal;
+  on node1 { address 10.77.0.1:7790; node-id 0; }
+  on node2 { address 10.77.0.2:7790; node-id 1; }
+  on node3 { address 10.77.0.3:7790; node-id 2; }
+  connection-mesh { hosts node1 node2 node3; }
+}
+RES
+drbdadm -c "$tmp/r1.res" dump all 2>/dev/null | sed "s|$tmp/|/etc/drbd.d/|" > "$dir/drbd9-3node.res"
