@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/ceph_json.h"
 #include "cli/cib.h"
 #include "cli/cli.h"
 #include "cli/corosync_conf.h"
@@ -45,6 +46,8 @@ typedef struct {
     corosync_conf *cc;
     drbd_conf *drbd;
     const char *drbd_file;
+    ceph_info *ceph[4];       /* by ceph_kind: osd tree, pools, mon dump */
+    const char *ceph_file[4];
     GPtrArray *domains;      /* libvirt_domain * */
     GPtrArray *domain_files; /* the file of each (argv's strings) */
     GPtrArray *domain_used;  /* GINT_TO_POINTER(1) once a VM took it */
@@ -105,7 +108,7 @@ static void G_GNUC_PRINTF(2, 3) fail(importer *im, const char *fmt, ...)
 
 /* ------------------------------------------------------------------ inputs */
 
-typedef enum { IN_CIB, IN_COROSYNC, IN_DOMAIN, IN_DIRTY, IN_DRBD, IN_UNKNOWN } input_kind;
+typedef enum { IN_CIB, IN_COROSYNC, IN_DOMAIN, IN_JSON, IN_DIRTY, IN_DRBD, IN_UNKNOWN } input_kind;
 
 /* By content, not by name: an XML document whose root is <cib>, or text
  * in corosync.conf's sections. */
@@ -129,6 +132,8 @@ static input_kind sniff(const char *text, size_t len, char **root)
         *root = g_strndup(p + 1, MIN(n, 64));
         return !strcmp(*root, "cib") ? IN_CIB : !strcmp(*root, "domain") ? IN_DOMAIN : IN_UNKNOWN;
     }
+    if (i < len && (text[i] == '{' || text[i] == '['))
+        return IN_JSON;
     return dirtyrate_sniff(text, len) ? IN_DIRTY : drbd_conf_sniff(text, len) ? IN_DRBD : IN_COROSYNC;
 }
 
@@ -146,6 +151,31 @@ static bool read_input(importer *im, const char *path)
     }
     input_kind k = sniff(text, len, &root);
     char *err = NULL;
+    if (k == IN_JSON) { /* Ceph's outputs, or a QMP reply */
+        json_tokener *tok = json_tokener_new();
+        json_object *doc = len <= INT32_MAX ? json_tokener_parse_ex(tok, text, (int)len) : NULL;
+        ceph_kind ck = doc && json_tokener_get_error(tok) == json_tokener_success ? ceph_json_kind(doc) : CEPH_NONE;
+        json_tokener_free(tok);
+        if (ck == CEPH_NONE) {
+            json_object_put(doc);
+            k = IN_DIRTY; /* its parser says what is wrong, with the line */
+        }
+        else if (im->ceph[ck]) {
+            fail(im, "%s and %s: the same Ceph command's output twice; give one", im->ceph_file[ck], path);
+            json_object_put(doc);
+            return false;
+        } else {
+            im->ceph[ck] = ceph_json_read(path, doc, &err);
+            im->ceph_file[ck] = path;
+            json_object_put(doc);
+            if (err) {
+                fail(im, "%s", err);
+                g_free(err);
+                return false;
+            }
+            return true;
+        }
+    }
     if (k == IN_CIB) {
         if (im->cib) {
             fail(im, "%s and %s: two CIBs; give one per cluster", im->cib_file, path);
@@ -1006,10 +1036,140 @@ static void build_drbd(importer *im, json_object *root, json_object *st, json_ob
               im->cc ? ", none of them a corosync ring address: a link of its own" : "");
 }
 
+/* The storage from Ceph's own outputs: the pool's size and min_size, the
+ * OSDs of each host, the monitors on the first hosts (golive runs three
+ * monitors there: the hosts are reordered so that Ceph's come first). */
+static void build_ceph(importer *im, json_object *root, json_object *st)
+{
+    json_object_object_add(st, "type", json_object_new_string("ceph"));
+    const ceph_info *tree = im->ceph[CEPH_OSD_TREE], *pools = im->ceph[CEPH_POOLS], *mons = im->ceph[CEPH_MON_DUMP];
+    note_from(im, "storage.type", "ceph", "%s", im->ceph_file[tree ? CEPH_OSD_TREE : pools ? CEPH_POOLS : CEPH_MON_DUMP]);
+    if (pools && pools->pools->len) {
+        /* the pool the VMs' RBD images are in ("pool/image"), else the only one */
+        const ceph_pool *use = NULL;
+        const char *want = NULL;
+        g_autofree char *wanted = NULL;
+        if (im->storage_kind == LD_RBD && im->storage_from) {
+            const char *open = strstr(im->storage_from, "(rbd ");
+            if (open) {
+                wanted = g_strndup(open + 5, strcspn(open + 5, "/)"));
+                want = wanted;
+            }
+        }
+        for (guint i = 0; want && i < pools->pools->len && !use; i++)
+            if (!strcmp(((const ceph_pool *)g_ptr_array_index(pools->pools, i))->name, want))
+                use = g_ptr_array_index(pools->pools, i);
+        if (!use) {
+            use = g_ptr_array_index(pools->pools, 0);
+            if (want)
+                fail(im, "%s names pool %s, which %s does not have", im->storage_from, want, im->ceph_file[CEPH_POOLS]);
+            else if (pools->pools->len > 1)
+                warn(im, "%s: %u pools and no RBD disk naming one: golive has one pool and takes %s", im->ceph_file[CEPH_POOLS],
+                     pools->pools->len, use->name);
+        }
+        json_object_object_add(st, "size", json_object_new_int(use->size));
+        json_object_object_add(st, "min_size", json_object_new_int(use->min_size));
+        g_autofree char *sz = g_strdup_printf("%d", use->size), *mn = g_strdup_printf("%d", use->min_size);
+        note_from(im, "storage.size", sz, "%s: pool %s", im->ceph_file[CEPH_POOLS], use->name);
+        note_from(im, "storage.min_size", mn, "%s: pool %s", im->ceph_file[CEPH_POOLS], use->name);
+    } else
+        note_assumed(im, "storage.size, min_size", "3, 2 (Ceph's defaults)", "no ceph osd pool ls detail -f json given");
+    json_object *hosts = NULL;
+    json_object_object_get_ex(root, "hosts", &hosts);
+    size_t nh = json_object_array_length(hosts);
+    if (!mons)
+        note_assumed(im, "Ceph's monitors", "on the first three hosts", "no ceph mon dump -f json given");
+    else {
+        if (mons->mons->len != 3)
+            warn(im, "%s: %u monitors; golive runs three, on the first three hosts", im->ceph_file[CEPH_MON_DUMP],
+                 mons->mons->len);
+        /* the monitors' hosts first, in rank order */
+        json_object *ordered = json_object_new_array();
+        GArray *taken = g_array_new(FALSE, TRUE, sizeof(gboolean));
+        g_array_set_size(taken, nh);
+        for (guint m = 0; m < mons->mons->len && m < 3; m++) {
+            const char *mn = g_ptr_array_index(mons->mons, m);
+            bool found = false;
+            for (size_t h = 0; h < nh && !found; h++) {
+                json_object *ho = json_object_array_get_idx(hosts, h);
+                if (!g_array_index(taken, gboolean, h) && !strcmp(json_object_get_string(json_object_object_get(ho, "name")), mn)) {
+                    json_object_array_add(ordered, json_object_get(ho));
+                    g_array_index(taken, gboolean, h) = TRUE;
+                    found = true;
+                }
+            }
+            if (!found)
+                fail(im, "%s: monitor %s is not a node of the cluster (golive runs the monitors on the cluster's hosts)",
+                     im->ceph_file[CEPH_MON_DUMP], mn);
+        }
+        for (size_t h = 0; h < nh; h++)
+            if (!g_array_index(taken, gboolean, h))
+                json_object_array_add(ordered, json_object_get(json_object_array_get_idx(hosts, h)));
+        g_array_free(taken, TRUE);
+        json_object_object_add(root, "hosts", ordered);
+        GString *names = g_string_new(NULL);
+        for (guint m = 0; m < mons->mons->len && m < 3; m++)
+            g_string_append_printf(names, "%s%s", m ? ", " : "", (const char *)g_ptr_array_index(mons->mons, m));
+        note_from(im, "hosts[] (order)", names->str, "%s: the monitors, first (golive runs Ceph's monitors on the first three "
+                                                    "hosts)",
+                  im->ceph_file[CEPH_MON_DUMP]);
+        g_string_free(names, TRUE);
+        hosts = ordered;
+    }
+    if (tree) {
+        for (size_t h = 0; h < nh; h++) {
+            json_object *ho = json_object_array_get_idx(hosts, h);
+            const char *hn = json_object_get_string(json_object_object_get(ho, "name"));
+            const ceph_host *ch = NULL;
+            for (guint k = 0; k < tree->hosts->len && !ch; k++)
+                if (!strcmp(((const ceph_host *)g_ptr_array_index(tree->hosts, k))->name, hn))
+                    ch = g_ptr_array_index(tree->hosts, k);
+            if (!ch || !ch->osds) {
+                if (strcmp(hn, "qnetd"))
+                    warn(im, "%s: host %s has no OSD; golive runs at least one OSD on every host", im->ceph_file[CEPH_OSD_TREE],
+                         hn);
+                continue;
+            }
+            json_object_object_add(ho, "disks", json_object_new_int(MIN(ch->osds, 64)));
+            g_autofree char *dk = g_strdup_printf("hosts[%zu].disks", h), *dv = g_strdup_printf("%d", ch->osds);
+            note_from(im, dk, dv, "%s: host %s's OSDs", im->ceph_file[CEPH_OSD_TREE], hn);
+            if (ch->down)
+                warn(im, "%s: %d of host %s's OSDs are down: golive starts every OSD up (add fail events at 0 for "
+                         "them)",
+                     im->ceph_file[CEPH_OSD_TREE], ch->down, hn);
+        }
+        for (guint k = 0; k < tree->hosts->len; k++) {
+            const ceph_host *ch = g_ptr_array_index(tree->hosts, k);
+            bool in = false;
+            for (size_t h = 0; h < nh && !in; h++)
+                in = !strcmp(json_object_get_string(json_object_object_get(json_object_array_get_idx(hosts, h), "name")),
+                             ch->name);
+            if (!in)
+                warn(im, "%s: OSD host %s is not a node of the cluster: golive runs Ceph on the cluster's hosts and "
+                         "leaves its %d OSDs out",
+                     im->ceph_file[CEPH_OSD_TREE], ch->name, ch->osds);
+        }
+    } else
+        note_assumed(im, "hosts[].disks", "1 (an OSD on every host)", "no ceph osd tree -f json given");
+}
+
 static void build_storage(importer *im, json_object *root, json_object *cl, size_t nhosts)
 {
     json_object *st = json_object_new_object();
     json_object_object_add(root, "storage", st);
+    bool ceph = im->ceph[CEPH_OSD_TREE] || im->ceph[CEPH_POOLS] || im->ceph[CEPH_MON_DUMP];
+    if (ceph && im->drbd)
+        fail(im, "%s and %s: Ceph's and DRBD's configurations; golive simulates one storage design per scenario",
+             im->ceph_file[im->ceph[CEPH_OSD_TREE] ? CEPH_OSD_TREE : im->ceph[CEPH_POOLS] ? CEPH_POOLS : CEPH_MON_DUMP],
+             im->drbd_file);
+    if (ceph && !im->drbd) {
+        if (im->storage_kind >= 0 && im->storage_kind != LD_RBD)
+            fail(im, "%s is on %s, but Ceph's outputs are given (%s): golive simulates one storage design",
+                 im->storage_from, storage_type_of((ld_kind)im->storage_kind),
+                 im->ceph_file[im->ceph[CEPH_OSD_TREE] ? CEPH_OSD_TREE : im->ceph[CEPH_POOLS] ? CEPH_POOLS : CEPH_MON_DUMP]);
+        build_ceph(im, root, st);
+        return;
+    }
     if (im->drbd) {
         if (im->storage_kind >= 0 && strcmp(storage_type_of((ld_kind)im->storage_kind), "drbd"))
             fail(im, "%s is on %s, but %s:%d configures DRBD resource %s: golive simulates one storage design",
@@ -1041,8 +1201,8 @@ static void build_storage(importer *im, json_object *root, json_object *cl, size
     else
         note_from(im, "storage.type", type, "%s", im->storage_from);
     if (k == LD_RBD)
-        note_assumed(im, "storage (ceph)", "OSDs on every host, monitors on the first three, size 3, min_size 2",
-                     "golive's Ceph defaults: ceph osd tree, osd pool ls detail and mon dump are not read yet");
+        note_assumed(im, "storage (ceph)", "an OSD on every host, monitors on the first three, size 3, min_size 2",
+                     "golive's Ceph defaults: give ceph osd tree, osd pool ls detail and mon dump -f json to read them");
     if (k == LD_DRBD) {
         if (nhosts > 2) {
             json_object_object_add(st, "version", json_object_new_string("9"));
@@ -1237,8 +1397,9 @@ int cli_import(int argc, char **argv)
     g_autoptr(GOptionContext) ctx = g_option_context_new("INPUT...");
     g_option_context_set_summary(
         ctx, "Write a scenario from the configuration of a running cluster: a Pacemaker CIB (cibadmin --query), "
-             "corosync.conf, the VMs' libvirt domain XML (virsh dumpxml), DRBD's configuration (drbdadm dump all) "
-             "and the VMs' measured dirty rates (virsh domstats --dirtyrate), in any order. A report says where each value came from, what had to be assumed "
+             "corosync.conf, the VMs' libvirt domain XML (virsh dumpxml), DRBD's configuration (drbdadm dump all), "
+             "Ceph's osd tree, osd pool ls detail and mon dump (-f json) and the VMs' measured dirty rates (virsh "
+             "domstats --dirtyrate), in any order. A report says where each value came from, what had to be assumed "
              "(with the key to set) and what was read but is not simulated.");
     g_option_context_set_description(ctx, CLI_EXIT_HELP);
     g_option_context_add_main_entries(ctx, entries, NULL);
@@ -1322,6 +1483,8 @@ int cli_import(int argc, char **argv)
     cib_free(im.cib);
     corosync_conf_free(im.cc);
     drbd_conf_free(im.drbd);
+    for (int c = 0; c < 4; c++)
+        ceph_info_free(im.ceph[c]);
     g_ptr_array_free(im.domains, TRUE);
     g_ptr_array_free(im.domain_files, TRUE);
     g_ptr_array_free(im.domain_used, TRUE);

@@ -36,7 +36,7 @@ static const subcommand subcommands[] = {
     { "explain", "narrate a run's timeline in plain sentences", cli_explain },
     { "capacity", "how many more VMs fit, N+1 and rack loss, time to drain a host", cli_capacity },
     { "merge", "merge the parts of runs spread over machines (run --shard I/N)", cli_merge },
-    { "import", "a scenario from a cluster's CIB, corosync.conf, domains, DRBD, dirty rates", cli_import },
+    { "import", "a scenario from a cluster's CIB, corosync.conf, domains, DRBD, Ceph, dirty rates", cli_import },
 };
 
 static char *commands_help(void)

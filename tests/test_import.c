@@ -943,3 +943,75 @@ Test(import, drbdadm_is_the_oracle, .timeout = 60)
     rmtree(dir);
     (void)tool;
 }
+
+/* ----------------------------------------------------------------- Ceph */
+
+/* The JSON of ceph osd tree, osd pool ls detail and mon dump (Ceph 16, a
+ * real three-monitor quorum: README.md): the pool the VMs' RBD images are
+ * in gives size and min_size, each host its OSDs, and the monitors' hosts
+ * come first (golive runs the monitors on the first three hosts). */
+Test(import, ceph_outputs_set_pool_osds_and_monitors, .timeout = 30)
+{
+    g_autofree char *dir = tmpdir();
+    const char *in[] = { DIR "cib-3node-virtualdomain.xml", DIR "corosync-3node.conf", DIR "domain-web.xml",
+                         DIR "domain-db.xml", DIR "ceph-osd-tree.json", DIR "ceph-osd-pool-ls-detail.json",
+                         DIR "ceph-mon-dump.json", NULL };
+    char *t = NULL;
+    g_autofree char *report = NULL;
+    cr_assert_eq(import(dir, false, in, &t, &report), 0, "%s", report);
+    json_object *root = json_tokener_parse(t), *st = NULL, *hosts = NULL;
+    g_free(t);
+    cr_assert(json_object_object_get_ex(root, "storage", &st) && json_object_object_get_ex(root, "hosts", &hosts));
+    cr_assert_str_eq(str_at(st, "type"), "ceph");
+    cr_assert_str_eq(str_at(st, "size"), "3");
+    cr_assert_str_eq(str_at(st, "min_size"), "2");
+    for (size_t h = 0; h < 3; h++)
+        cr_assert_str_eq(str_at(json_object_array_get_idx(hosts, h), "disks"), "2");
+    cr_assert(strstr(report, "2 of host node1's OSDs are down"), "the fixture's OSDs never ran: %s", report);
+    json_object_put(root);
+
+    /* monitors ranked node3, node1, node2: the hosts follow that order, each with its OSDs */
+    g_autofree char *mons = NULL;
+    cr_assert(g_file_get_contents(DIR "ceph-mon-dump.json", &mons, NULL, NULL));
+    json_object *md = json_tokener_parse(mons), *list = NULL;
+    cr_assert(json_object_object_get_ex(md, "mons", &list));
+    static const char *const rotated[] = { "node3", "node1", "node2" };
+    for (size_t m = 0; m < 3; m++)
+        json_object_object_add(json_object_array_get_idx(list, m), "name", json_object_new_string(rotated[m]));
+    g_autofree char *mpath = g_build_filename(dir, "mon-dump.json", NULL);
+    cr_assert(g_file_set_contents(mpath, json_object_to_json_string(md), -1, NULL));
+    json_object_put(md);
+    const char *rot[] = { DIR "cib-3node-virtualdomain.xml", DIR "corosync-3node.conf", DIR "ceph-osd-tree.json",
+                          mpath, NULL };
+    g_autofree char *rt = import_ok(dir, false, rot);
+    root = json_tokener_parse(rt);
+    cr_assert(json_object_object_get_ex(root, "hosts", &hosts));
+    for (size_t h = 0; h < 3; h++) {
+        cr_assert_str_eq(str_at(json_object_array_get_idx(hosts, h), "name"), rotated[h]);
+        cr_assert_str_eq(str_at(json_object_array_get_idx(hosts, h), "disks"), "2");
+    }
+    json_object_put(root);
+
+    /* a pool the disks do not name; Ceph with DRBD; Ceph with disks on DRBD */
+    g_autofree char *ppath = g_build_filename(dir, "pools.json", NULL);
+    cr_assert(g_file_set_contents(ppath, "[{\"pool_id\":1,\"pool_name\":\"other\",\"size\":2,\"min_size\":1}]", -1,
+                                  NULL));
+    const char *nopool[] = { DIR "cib-3node-virtualdomain.xml", DIR "corosync-3node.conf", DIR "domain-web.xml", ppath,
+                             NULL };
+    const char *withdrbd[] = { DIR "cib-3node.xml", DIR "corosync-3node.conf", DIR "drbd9-3node.res",
+                               DIR "ceph-osd-tree.json", NULL };
+    const char *drbddisk[] = { DIR "cib-3node-virtualdomain.xml", DIR "corosync-3node.conf", DIR "domain-web-drbd.xml",
+                               DIR "ceph-osd-tree.json", NULL };
+    const char *const *wrong[] = { nopool, withdrbd, drbddisk };
+    static const char *const expect[][2] = { { "names pool vms", "pools.json" },
+                                             { "ceph-osd-tree.json", "drbd9-3node.res" },
+                                             { "domain-web-drbd.xml:16", "ceph-osd-tree.json" } };
+    for (size_t k = 0; k < G_N_ELEMENTS(wrong); k++) {
+        g_autofree char *r = NULL;
+        char *x = NULL;
+        cr_assert_eq(import(dir, wrong[k] == withdrbd, wrong[k], &x, &r), 2, "case %zu: %s", k, r);
+        cr_assert_null(x);
+        cr_assert(strstr(r, expect[k][0]) && strstr(r, expect[k][1]), "case %zu: %s", k, r);
+    }
+    rmtree(dir);
+}
