@@ -260,8 +260,9 @@ printf '```\n'
 cat <<EOF
 
 Everything under "assumed" is also in the scenario's \`description\` and is a key to set.
-Give the scenario a name of its own (both clusters call themselves "oracle"), the VMs their
-real size and a measured dirty rate, and a drain of node1 (maintenance) a minute in:
+Back to the two-node cluster: give its scenario a name of its own (both clusters call
+themselves "oracle"), its VMs their real size and dirty rate, and a drain of node1
+(maintenance) a minute in:
 
 \`\`\`json
 { "name": "two-node",
