@@ -102,6 +102,7 @@ void cib_free(cib *c)
     g_hash_table_destroy(c->options);
     g_hash_table_destroy(c->option_line);
     g_hash_table_destroy(c->rsc_defaults);
+    g_hash_table_destroy(c->op_defaults);
     g_ptr_array_free(c->constraints, TRUE);
     g_ptr_array_free(c->ignored, TRUE);
     g_free(c->dc);
@@ -335,6 +336,7 @@ cib *cib_parse(const char *file, const char *text, size_t len, char **err)
     c->options = str_table();
     c->option_line = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     c->rsc_defaults = str_table();
+    c->op_defaults = str_table();
     c->constraints = g_ptr_array_new_with_free_func(g_free);
     c->ignored = g_ptr_array_new_with_free_func(g_free);
     g_autofree char *quorum = prop(root, "have-quorum"), *dc_uuid = prop(root, "dc-uuid");
@@ -384,6 +386,8 @@ cib *cib_parse(const char *file, const char *text, size_t len, char **err)
             read_constraints(c, k);
         else if (is(k, "rsc_defaults"))
             nvpairs(k, "meta_attributes", c->rsc_defaults, NULL);
+        else if (is(k, "op_defaults"))
+            nvpairs(k, "meta_attributes", c->op_defaults, NULL);
         else
             ignore(c, k, NULL);
     }

@@ -39,6 +39,7 @@ typedef struct {
     GPtrArray *nodes;       /* cib_node* */
     GPtrArray *rscs;        /* cib_rsc* */
     GHashTable *options;    /* crm_config nvpair name -> value */
+    GHashTable *op_defaults; /* op_defaults meta attribute name -> value */
     GHashTable *option_line;
     GHashTable *rsc_defaults; /* meta nvpairs of rsc_defaults */
     GPtrArray *constraints; /* "rsc_location loc-x (line N): ..." strings */

@@ -281,10 +281,22 @@ static void cc_flag(importer *im, json_object *cl, const char *key, const char *
 }
 
 /* A node's name as corosync finds it: name, else ring0_addr. */
-static const char *cc_node_name(const corosync_conf *cc, size_t i)
+/* A nodelist node's name: its `name`, else the CIB node of the same id
+ * (Pacemaker names a node without one by its host name and keeps
+ * corosync's nodeid as its id), else its ring0 address, as corosync does. */
+static const char *cc_node_name(const importer *im, size_t i)
 {
+    const corosync_conf *cc = im->cc;
     const char *n = corosync_conf_node(cc, i, "name", NULL);
-    return n ? n : corosync_conf_node(cc, i, "ring0_addr", NULL);
+    if (n)
+        return n;
+    const char *id = corosync_conf_node(cc, i, "nodeid", NULL);
+    for (guint k = 0; id && im->cib && k < im->cib->nodes->len; k++) {
+        const cib_node *cn = g_ptr_array_index(im->cib->nodes, k);
+        if (cn->id && !strcmp(cn->id, id))
+            return cn->name;
+    }
+    return corosync_conf_node(cc, i, "ring0_addr", NULL);
 }
 
 static int cc_links(const corosync_conf *cc)
@@ -304,7 +316,7 @@ static GPtrArray *host_names(importer *im)
     GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
     if (im->cc) {
         for (size_t i = 0; i < corosync_conf_nnodes(im->cc); i++) {
-            const char *n = cc_node_name(im->cc, i);
+            const char *n = cc_node_name(im, i);
             if (!n) {
                 fail(im, "%s:%d: a node with neither name nor ring0_addr", im->cc_file,
                      corosync_conf_node_line(im->cc, i));
@@ -353,7 +365,7 @@ static GPtrArray *host_names(importer *im)
                      im->cc_file);
         }
         for (size_t i = 0; i < corosync_conf_nnodes(im->cc); i++) {
-            const char *n = cc_node_name(im->cc, i);
+            const char *n = cc_node_name(im, i);
             bool found = false;
             for (guint k = 0; n && k < im->cib->nodes->len && !found; k++)
                 found = !strcmp(((cib_node *)g_ptr_array_index(im->cib->nodes, k))->name, n);
@@ -830,11 +842,16 @@ static void build_cib(importer *im, json_object *cl, json_object *vms, const GPt
         }
         if (cib_is_true(meta(c, r, "allow-migrate"))) {
             migrate_yes++;
+            /* the operation's own timeout, else op_defaults', else CRM_DEFAULT_OP_TIMEOUT_S */
             const char *mt = g_hash_table_lookup(r->op_timeouts, "migrate_to");
+            const char *od = g_hash_table_lookup(c->op_defaults, "timeout");
+            g_autofree char *shown = mt ? g_strdup(mt)
+                                        : g_strdup_printf("%s (%s)", od ? od : "20s",
+                                                          od ? "op_defaults" : "not set: Pacemaker's default");
             note_unused(im, "%s:%d resource %s migrate_to timeout %s: golive does not end a live migration that runs "
                             "longer (Pacemaker fails the operation and recovers the VM); compare it with the predicted "
                             "migration times",
-                        im->cib_file, r->line, r->id, mt ? mt : "not set (20s, Pacemaker's default, unless op_defaults sets one)");
+                        im->cib_file, r->line, r->id, shown);
         } else
             migrate_no++;
         const char *ft = meta(c, r, "failure-timeout");
@@ -988,6 +1005,23 @@ static void build_drbd(importer *im, json_object *root, json_object *st, json_ob
     if (r->hosts->len != nhosts)
         warn(im, "%s:%d resource %s replicates on %u hosts; golive replicates on every host (%zu)", f, r->line, r->name,
              r->hosts->len, nhosts);
+    for (guint d = 0; d < im->domains->len; d++) { /* the VMs' DRBD disks are devices of these resources */
+        const libvirt_domain *dom = g_ptr_array_index(im->domains, d);
+        for (guint k = 0; k < dom->disks->len; k++) {
+            const ld_disk *disk = g_ptr_array_index(dom->disks, k);
+            bool known = disk->kind != LD_DRBD || !disk->source;
+            for (size_t q = 0; !known && q < drbd_conf_nresources(im->drbd); q++) {
+                const drbd_resource *res = drbd_conf_resource(im->drbd, q);
+                g_autofree char *byres = g_strdup_printf("/dev/drbd/by-res/%s", res->name);
+                known = g_str_has_prefix(disk->source, byres);
+                for (guint v = 0; !known && v < res->devices->len; v++)
+                    known = !strcmp(g_ptr_array_index(res->devices, v), disk->source);
+            }
+            if (!known)
+                warn(im, "%s:%d disk %s is %s, which no resource of %s has", (const char *)g_ptr_array_index(im->domain_files, d),
+                     disk->line, disk->target ? disk->target : "?", disk->source, f);
+        }
+    }
     /* the replication network: a ring of corosync.conf when the addresses are its, else one of its own */
     int ring = -1;
     for (int l = 0; im->cc && l < COROSYNC_MAX_LINKS && ring < 0; l++) {
@@ -997,7 +1031,7 @@ static void build_drbd(importer *im, json_object *root, json_object *st, json_ob
             const drbd_host *dh = g_ptr_array_index(r->hosts, h);
             bool match = false;
             for (size_t n = 0; n < corosync_conf_nnodes(im->cc) && !match; n++) {
-                const char *nm = cc_node_name(im->cc, n), *a = corosync_conf_node(im->cc, n, rk, NULL);
+                const char *nm = cc_node_name(im, n), *a = corosync_conf_node(im->cc, n, rk, NULL);
                 match = nm && a && dh->address && !strcmp(nm, dh->name) && !strcmp(a, dh->address);
             }
             all = match;
@@ -1054,6 +1088,19 @@ static void build_ceph(importer *im, json_object *root, json_object *st)
             if (open) {
                 wanted = g_strndup(open + 5, strcspn(open + 5, "/)"));
                 want = wanted;
+            }
+        }
+        for (guint d = 0; want && d < im->domains->len; d++) { /* every RBD disk should be in that pool */
+            const libvirt_domain *dom = g_ptr_array_index(im->domains, d);
+            for (guint k = 0; k < dom->disks->len; k++) {
+                const ld_disk *disk = g_ptr_array_index(dom->disks, k);
+                g_autofree char *pool = disk->kind == LD_RBD && disk->source
+                                            ? g_strndup(disk->source, strcspn(disk->source, "/"))
+                                            : NULL;
+                if (pool && strcmp(pool, want))
+                    warn(im, "%s:%d disk %s is in pool %s, others in %s: golive has one pool and takes %s's size",
+                         (const char *)g_ptr_array_index(im->domain_files, d), disk->line,
+                         disk->target ? disk->target : "?", pool, want, want);
             }
         }
         for (guint i = 0; want && i < pools->pools->len && !use; i++)

@@ -841,6 +841,15 @@ Test(import, drbd_settings_from_drbdadm_dump, .timeout = 30)
     cr_assert_str_eq(str_at(st, "network"), "ring0", "replication over corosync's ring0 addresses");
     json_object_put(root);
 
+    /* a VM on /dev/drbd1 while the resource's device is /dev/drbd2: told */
+    const char *other[] = { DIR "cib-3node-virtualdomain.xml", DIR "corosync-3node.conf", DIR "drbd9-3node.res",
+                            DIR "domain-web-drbd.xml", NULL };
+    char *to = NULL;
+    g_autofree char *ro = NULL;
+    cr_assert_eq(import(dir, false, other, &to, &ro), 0, "%s", ro);
+    g_free(to);
+    cr_assert(strstr(ro, "disk vda is /dev/drbd1, which no resource of"), "%s", ro);
+
     /* disks on Ceph next to a DRBD configuration; DRBD on a node the cluster does not have */
     const char *mixed[] = { DIR "cib-3node-virtualdomain.xml", DIR "corosync-3node.conf", DIR "domain-web.xml",
                             DIR "drbd9-3node.res", NULL };
@@ -1013,5 +1022,28 @@ Test(import, ceph_outputs_set_pool_osds_and_monitors, .timeout = 30)
         cr_assert_null(x);
         cr_assert(strstr(r, expect[k][0]) && strstr(r, expect[k][1]), "case %zu: %s", k, r);
     }
+    rmtree(dir);
+}
+
+/* A nodelist without `name` (older corosync.conf files): Pacemaker names the
+ * nodes by their host names and keeps corosync's nodeid as their id, so
+ * the CIB's node of the same id gives the name. */
+Test(import, nodes_without_names_match_the_cib_by_id)
+{
+    g_autofree char *real = NULL;
+    cr_assert(g_file_get_contents(DIR "corosync-2node.conf", &real, NULL, NULL));
+    g_autoptr(GRegex) re = g_regex_new("^ *name: .*\\n", G_REGEX_MULTILINE, 0, NULL);
+    g_autofree char *unnamed = g_regex_replace_literal(re, real, -1, 0, "", 0, NULL);
+    cr_assert_null(strstr(unnamed, "name: node"));
+    g_autofree char *dir = tmpdir();
+    g_autofree char *conf = g_build_filename(dir, "corosync.conf", NULL);
+    cr_assert(g_file_set_contents(conf, unnamed, -1, NULL));
+    const char *in[] = { DIR "cib-2node.xml", conf, NULL };
+    g_autofree char *text = import_ok(dir, true, in);
+    json_object *root = json_tokener_parse(text), *hosts = NULL;
+    cr_assert(json_object_object_get_ex(root, "hosts", &hosts));
+    cr_assert_str_eq(str_at(json_object_array_get_idx(hosts, 0), "name"), "node1");
+    cr_assert_str_eq(str_at(json_object_array_get_idx(hosts, 1), "name"), "node2");
+    json_object_put(root);
     rmtree(dir);
 }
