@@ -142,7 +142,7 @@ $(VERSION_H): FORCE
 	@printf '#define GOLIVE_VERSION "%s"\n#define GOLIVE_GIT "%s"\n' '$(VERSION)' '$(GIT_DESC)' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 FORCE:
-$(call objs,normal,cli/main.c) $(call objs,san,cli/main.c): $(VERSION_H)
+$(call objs,normal,cli/main.c cli/buildinfo.c) $(call objs,san,cli/main.c cli/buildinfo.c): $(VERSION_H)
 
 # V=1 shows full command lines.
 Q := $(if $(V),,@)

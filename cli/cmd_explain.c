@@ -389,50 +389,11 @@ static bool io_end_untold(const GArray *recs, guint i)
     return false;
 }
 
-int cli_explain(int argc, char **argv)
+char *explain_text(const scenario *sc, int run, GError **err)
 {
-    gint64 seed = ARGS_UNSET;
-    gint run = 0;
-    GOptionEntry entries[] = {
-        { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed (default: the scenario's \"seed\")", "S" },
-        { "run", 'r', 0, G_OPTION_ARG_INT, &run, "Which run to tell (default 0)", "K" },
-        { NULL, 0, 0, 0, NULL, NULL, NULL },
-    };
-    g_autoptr(GOptionContext) ctx = g_option_context_new("FILE");
-    g_option_context_set_summary(ctx, "Tell one run's timeline in plain sentences, with the reasons the models give.");
-    g_option_context_set_description(ctx, CLI_EXIT_HELP);
-    g_option_context_add_main_entries(ctx, entries, NULL);
-    g_autoptr(GError) gerr = NULL;
-    if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
-        fprintf(stderr, "golive explain: %s\n", gerr->message);
-        return CLI_EXIT_USAGE;
-    }
-    if (argc != 2) {
-        fprintf(stderr, "golive explain: expected one scenario file\nUsage: golive explain FILE [OPTION...]\n");
-        return CLI_EXIT_USAGE;
-    }
-    if (run < 0) {
-        fprintf(stderr, "golive explain: --run: expected a run number >= 0, not %d\n", run);
-        return CLI_EXIT_USAGE;
-    }
-    if (!args_check("explain", seed, ARGS_UNSET_INT, ARGS_UNSET_INT))
-        return CLI_EXIT_USAGE;
-    interrupt_install(); /* a signal ends it at once */
-    interrupt_immediate(true);
-    scenario *sc = load_scenario(argv[1]);
-    if (!sc)
-        return CLI_EXIT_USAGE;
-    if (seed != ARGS_UNSET)
-        sc->seed = (uint64_t)seed;
-    if (sc->until == SIM_NEVER)
-        sc->until = SIM_DAY;
-    g_autoptr(GError) err = NULL;
-    world *w = world_new(sc, (uint64_t)run, &err);
-    if (!w) {
-        fprintf(stderr, "golive explain: %s\n", err->message);
-        scenario_free(sc);
-        return CLI_EXIT_USAGE;
-    }
+    world *w = world_new(sc, (uint64_t)run, err);
+    if (!w)
+        return NULL;
     world_run(w);
     trace *tr = sim_trace(world_sim(w));
     GArray *recs = g_array_new(FALSE, TRUE, sizeof(rec));
@@ -568,10 +529,57 @@ int cli_explain(int argc, char **argv)
                            sc->until_set ? " (its `until`)" : ", until nothing was left to happen (no `until`)");
     g_string_append(out, "\n");
     assume_text(sc, world_assumed(w), NULL, 1, world_end_time(w), false, out);
-    fputs(out->str, stdout);
-    g_string_free(out, TRUE);
     g_array_free(recs, TRUE);
     world_free(w);
+    return g_string_free(out, FALSE);
+}
+
+int cli_explain(int argc, char **argv)
+{
+    gint64 seed = ARGS_UNSET;
+    gint run = 0;
+    GOptionEntry entries[] = {
+        { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed (default: the scenario's \"seed\")", "S" },
+        { "run", 'r', 0, G_OPTION_ARG_INT, &run, "Which run to tell (default 0)", "K" },
+        { NULL, 0, 0, 0, NULL, NULL, NULL },
+    };
+    g_autoptr(GOptionContext) ctx = g_option_context_new("FILE");
+    g_option_context_set_summary(ctx, "Tell one run's timeline in plain sentences, with the reasons the models give.");
+    g_option_context_set_description(ctx, CLI_EXIT_HELP);
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_autoptr(GError) gerr = NULL;
+    if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
+        fprintf(stderr, "golive explain: %s\n", gerr->message);
+        return CLI_EXIT_USAGE;
+    }
+    if (argc != 2) {
+        fprintf(stderr, "golive explain: expected one scenario file\nUsage: golive explain FILE [OPTION...]\n");
+        return CLI_EXIT_USAGE;
+    }
+    if (run < 0) {
+        fprintf(stderr, "golive explain: --run: expected a run number >= 0, not %d\n", run);
+        return CLI_EXIT_USAGE;
+    }
+    if (!args_check("explain", seed, ARGS_UNSET_INT, ARGS_UNSET_INT))
+        return CLI_EXIT_USAGE;
+    interrupt_install(); /* a signal ends it at once */
+    interrupt_immediate(true);
+    scenario *sc = load_scenario(argv[1]);
+    if (!sc)
+        return CLI_EXIT_USAGE;
+    if (seed != ARGS_UNSET)
+        sc->seed = (uint64_t)seed;
+    if (sc->until == SIM_NEVER)
+        sc->until = SIM_DAY;
+    g_autoptr(GError) err = NULL;
+    char *text = explain_text(sc, run, &err);
+    if (!text) {
+        fprintf(stderr, "golive explain: %s\n", err->message);
+        scenario_free(sc);
+        return CLI_EXIT_USAGE;
+    }
+    fputs(text, stdout);
+    g_free(text);
     scenario_free(sc);
     return CLI_EXIT_OK;
 }

@@ -367,6 +367,35 @@ static chart *cdf(const batch *b, bool client)
     return c;
 }
 
+/* The run's charts, in order, each with its file name. */
+static GPtrArray *charts(const batch *b)
+{
+    GPtrArray *out = g_ptr_array_new();
+    chart *c = progress(b);
+    if (c) {
+        g_ptr_array_add(out, (char *)"migration-progress");
+        g_ptr_array_add(out, c);
+    }
+    double end = plot_end(b);
+    g_ptr_array_add(out, (char *)"timeline");
+    g_ptr_array_add(out, timeline(b, end));
+    c = links(b, end);
+    if (c) {
+        g_ptr_array_add(out, (char *)"links");
+        g_ptr_array_add(out, c);
+    }
+    if (batch_scenario(b)->runs > 1) {
+        for (int client = 0; client < 2; client++) {
+            c = cdf(b, client);
+            if (c) {
+                g_ptr_array_add(out, (char *)(client ? "client-downtime-cdf" : "downtime-cdf"));
+                g_ptr_array_add(out, c);
+            }
+        }
+    }
+    return out;
+}
+
 bool run_plots(const batch *b, const char *dir, const char *format, GPtrArray *written, GError **err)
 {
     if (g_mkdir_with_parents(dir, 0777) != 0) {
@@ -374,21 +403,33 @@ bool run_plots(const batch *b, const char *dir, const char *format, GPtrArray *w
                     g_strerror(errno));
         return false;
     }
-    chart *c = progress(b);
-    if (c && !save(c, dir, "migration-progress", format, written, err))
-        return false;
-    double end = plot_end(b);
-    if (!save(timeline(b, end), dir, "timeline", format, written, err))
-        return false;
-    c = links(b, end);
-    if (c && !save(c, dir, "links", format, written, err))
-        return false;
-    if (batch_scenario(b)->runs > 1) {
-        for (int client = 0; client < 2; client++) {
-            c = cdf(b, client);
-            if (c && !save(c, dir, client ? "client-downtime-cdf" : "downtime-cdf", format, written, err))
-                return false;
-        }
+    GPtrArray *all = charts(b);
+    bool ok = true;
+    for (guint i = 0; i < all->len; i += 2) {
+        chart *c = g_ptr_array_index(all, i + 1);
+        if (ok)
+            ok = save(c, dir, g_ptr_array_index(all, i), format, written, err);
+        else
+            chart_free(c);
     }
-    return true;
+    g_ptr_array_free(all, TRUE);
+    return ok;
+}
+
+GPtrArray *run_plots_svg(const batch *b)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+    GPtrArray *all = charts(b);
+    for (guint i = 0; i < all->len; i += 2) {
+        chart *c = g_ptr_array_index(all, i + 1);
+        g_autofree char *prefix = g_strdup_printf("%s-", (const char *)g_ptr_array_index(all, i));
+        char *svg = chart_svg(c, W, H, prefix);
+        if (svg) {
+            g_ptr_array_add(out, g_strdup(g_ptr_array_index(all, i)));
+            g_ptr_array_add(out, svg);
+        }
+        chart_free(c);
+    }
+    g_ptr_array_free(all, TRUE);
+    return out;
 }

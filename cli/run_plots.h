@@ -12,6 +12,10 @@
  * appends each file written to `written`. */
 bool run_plots(const batch *b, const char *dir, const char *format, GPtrArray *written, GError **err);
 
+/* The same charts as SVG elements for an HTML page: name, svg, name,
+ * svg ... (g_ptr_array_free frees them). */
+GPtrArray *run_plots_svg(const batch *b);
+
 typedef struct chart chart;
 /* chart_save with its temporary file tracked, so that a signal once the
  * simulations are over removes it (cli/interrupt). */

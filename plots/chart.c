@@ -1092,16 +1092,12 @@ void chart_draw(chart *c, cairo_t *cr, double w, double h)
 
 /* cairo draws text as glyph outlines; an SVG also gets the chart's words
  * as <title> and <desc>, for search, screen readers and tests. */
-static bool svg_describe(const chart *c, const char *path, GError **err)
+static char *svg_described(const chart *c, const char *svg)
 {
-    g_autofree char *svg = NULL;
-    gsize len;
-    if (!g_file_get_contents(path, &svg, &len, err))
-        return false;
-    char *open = strstr(svg, "<svg");
-    char *end = open ? strchr(open, '>') : NULL;
+    const char *open = strstr(svg, "<svg");
+    const char *end = open ? strchr(open, '>') : NULL;
     if (!end)
-        return true;
+        return g_strdup(svg);
     GString *d = g_string_new(NULL);
     for (int a = 0; a < 2; a++)
         if (c->ax[a].label)
@@ -1123,9 +1119,59 @@ static bool svg_describe(const chart *c, const char *path, GError **err)
     GString *out = g_string_new_len(svg, end + 1 - svg);
     g_string_append_printf(out, "\n<title>%s</title>\n<desc>%s</desc>", t, de);
     g_string_append(out, end + 1);
-    bool ok = g_file_set_contents(path, out->str, (gssize)out->len, err);
-    g_string_free(out, TRUE);
-    return ok;
+    return g_string_free(out, FALSE);
+}
+
+static bool svg_describe(const chart *c, const char *path, GError **err)
+{
+    g_autofree char *svg = NULL;
+    gsize len;
+    if (!g_file_get_contents(path, &svg, &len, err))
+        return false;
+    g_autofree char *out = svg_described(c, svg);
+    return g_file_set_contents(path, out, -1, err);
+}
+
+static cairo_status_t to_gstring(void *closure, const unsigned char *data, unsigned int length)
+{
+    g_string_append_len(closure, (const char *)data, length);
+    return CAIRO_STATUS_SUCCESS;
+}
+
+char *chart_svg(chart *c, double w, double h, const char *id_prefix)
+{
+    GString *buf = g_string_new(NULL);
+    cairo_surface_t *surf = cairo_svg_surface_create_for_stream(to_gstring, buf, w, h);
+    cairo_t *cr = cairo_create(surf);
+    chart_draw(c, cr, w, h);
+    cairo_destroy(cr);
+    cairo_surface_finish(surf);
+    cairo_status_t st = cairo_surface_status(surf);
+    cairo_surface_destroy(surf);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        g_string_free(buf, TRUE);
+        return NULL;
+    }
+    /* an XML declaration cannot stand inside an HTML page */
+    const char *svg = strstr(buf->str, "<svg");
+    g_autofree char *described = svg_described(c, svg ? svg : buf->str);
+    g_string_free(buf, TRUE);
+    /* cairo numbers its ids from 1 in every drawing: prefix them so that
+     * several drawings in one page do not take each other's glyphs */
+    GString *out = g_string_new(NULL);
+    static const char *const refs[] = { "id=\"", "href=\"#", "url(#" };
+    for (const char *p = described; *p;) {
+        size_t k = 0;
+        while (k < G_N_ELEMENTS(refs) && strncmp(p, refs[k], strlen(refs[k])))
+            k++;
+        if (k < G_N_ELEMENTS(refs)) {
+            g_string_append(out, refs[k]);
+            g_string_append(out, id_prefix);
+            p += strlen(refs[k]);
+        } else
+            g_string_append_c(out, *p++);
+    }
+    return g_string_free(out, FALSE);
 }
 
 char *chart_temp_path(const char *path)

@@ -68,6 +68,10 @@ void chart_draw(chart *c, cairo_t *cr, double w, double h);
 /* Writes it to path as png, svg or pdf (w x h pixels or points), through a
  * temporary file renamed when complete. */
 bool chart_save(chart *c, const char *path, const char *format, double w, double h, GError **err);
+/* The chart as an SVG element to put inside an HTML page (no XML
+ * declaration; its ids prefixed with id_prefix so that several charts can
+ * share a page); NULL if cairo fails. g_free it. */
+char *chart_svg(chart *c, double w, double h, const char *id_prefix);
 /* The temporary file chart_save writes before renaming it to path (so that
  * a caller can remove it if the process is ended meanwhile). g_free it. */
 char *chart_temp_path(const char *path);
