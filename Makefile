@@ -42,6 +42,12 @@ VIRSH_BIN       := /usr/bin/virsh
 # test oracle: DRBD's own parser (drbdadm dump, and drbdadm-84 for 8.4's format) judges golive import's
 DEB_DRBD        := drbd-utils
 DRBD_BIN        := /usr/lib/drbd/drbdadm-84
+# test validator: the --html pages are checked by tidy
+DEB_TIDY        := tidy
+TIDY_BIN        := /usr/bin/tidy
+# test browser: the --html pages are loaded in headless Chromium
+DEB_BROWSER     := chromium
+BROWSER_BIN     := /usr/bin/chromium
 # test validator: the reports are checked against docs/report.schema.json
 DEB_SCHEMA      := python3 python3-jsonschema
 HAVE_SCHEMA      = python3 -c 'import jsonschema' >/dev/null 2>&1
@@ -104,6 +110,8 @@ deps:
 	[ "$(BUILD_ONLY)" = 1 ] || [ -x $(COROSYNC_BIN) ] || debs="$$debs $(DEB_COROSYNC)"; \
 	[ "$(BUILD_ONLY)" = 1 ] || [ -x $(VIRSH_BIN) ] || debs="$$debs $(DEB_VIRSH)"; \
 	[ "$(BUILD_ONLY)" = 1 ] || [ -x $(DRBD_BIN) ] || debs="$$debs $(DEB_DRBD)"; \
+	[ "$(BUILD_ONLY)" = 1 ] || [ -x $(TIDY_BIN) ] || debs="$$debs $(DEB_TIDY)"; \
+	[ "$(BUILD_ONLY)" = 1 ] || [ -x $(BROWSER_BIN) ] || debs="$$debs $(DEB_BROWSER)"; \
 	[ "$(BUILD_ONLY)" = 1 ] || $(HAVE_SCHEMA) || debs="$$debs $(DEB_SCHEMA)"; \
 	if [ -z "$$debs" ]; then echo "deps: all build dependencies are present"; exit 0; fi; \
 	if ! command -v apt-get >/dev/null 2>&1; then \
@@ -125,7 +133,7 @@ ensure-deps:
 
 # The tests' oracle too (make check).
 ensure-test-deps: ensure-deps
-	@if ! { [ -x $(ORACLE_BIN) ] || command -v crm_simulate >/dev/null 2>&1; } || [ ! -x $(COROSYNC_BIN) ] || [ ! -x $(VIRSH_BIN) ] || [ ! -x $(DRBD_BIN) ] || \
+	@if ! { [ -x $(ORACLE_BIN) ] || command -v crm_simulate >/dev/null 2>&1; } || [ ! -x $(COROSYNC_BIN) ] || [ ! -x $(VIRSH_BIN) ] || [ ! -x $(DRBD_BIN) ] || [ ! -x $(TIDY_BIN) ] || [ ! -x $(BROWSER_BIN) ] || \
 	    ! $(HAVE_SCHEMA); then \
 	  $(MAKE) --no-print-directory deps; fi
 

@@ -248,6 +248,7 @@ void batch_free(batch *b)
         return;
     g_free(b->fatal);
     for (int k = 0; k < b->nruns; k++) {
+        world_link_samples_free(b->outs[k].links); /* a merge reads them before it knows the run */
         if (!b->outs[k].migs)
             continue;
         for (guint i = 0; i < b->outs[k].migs->len; i++)
@@ -258,7 +259,6 @@ void batch_free(batch *b)
         g_array_free(b->outs[k].incidents, TRUE);
         g_ptr_array_free(b->outs[k].warnings, TRUE);
         g_free(b->outs[k].trace);
-        world_link_samples_free(b->outs[k].links);
         if (b->outs[k].events) {
             for (guint i = 0; i < b->outs[k].events->len; i++)
                 g_free(g_array_index(b->outs[k].events, world_event, i).subject);
@@ -1267,6 +1267,65 @@ json_object *batch_report(const batch *b, char **csv_out, char **txt_out)
 
 static json_object *i64(sim_time t) { return json_object_new_int64(t); }
 
+/* Run 0's link load in a part, exactly (hex floats), so that a merge draws
+ * the same links chart as one process: only the busiest links (the chart
+ * draws the first of them), in their own order, so that ties rank alike. */
+static json_object *samples_json(const world_link_samples *s)
+{
+    GArray *uses = rank_links(s);
+    bool *keep = g_new0(bool, MAX(s->nlinks, 1));
+    for (guint i = 0; i < uses->len && i < BUSIEST_LINKS; i++)
+        keep[g_array_index(uses, link_use, i).link] = true;
+    g_array_free(uses, TRUE);
+    json_object *o = json_object_new_object(), *names = json_object_new_array();
+    json_object *t = json_object_new_array(), *cap = json_object_new_array();
+    json_object *tr = json_object_new_array(), *st = json_object_new_array();
+    for (size_t k = 0; k < s->nt; k++)
+        json_object_array_add(t, part_hex(s->t[k]));
+    for (size_t i = 0; i < s->nlinks; i++) {
+        if (!keep[i])
+            continue;
+        json_object_array_add(names, json_object_new_string(s->names[i]));
+        json_object_array_add(cap, part_hex(s->capacity[i]));
+        for (size_t k = 0; k < s->nt; k++) {
+            json_object_array_add(tr, part_hex(s->transfer[i * s->nt + k]));
+            json_object_array_add(st, part_hex(s->steady[i * s->nt + k]));
+        }
+    }
+    g_free(keep);
+    json_object_object_add(o, "names", names);
+    json_object_object_add(o, "t", t);
+    json_object_object_add(o, "capacity", cap);
+    json_object_object_add(o, "transfer", tr);
+    json_object_object_add(o, "steady", st);
+    return o;
+}
+
+/* The samples back from a part that passed part_ok. */
+static world_link_samples *samples_read(json_object *o)
+{
+    world_link_samples *s = g_new0(world_link_samples, 1);
+    json_object *names = part_member(o, "names");
+    s->nlinks = json_object_array_length(names);
+    s->nt = json_object_array_length(part_member(o, "t"));
+    s->names = g_new0(char *, s->nlinks);
+    for (size_t i = 0; i < s->nlinks; i++)
+        s->names[i] = g_strdup(json_object_get_string(json_object_array_get_idx(names, i)));
+    struct {
+        const char *key;
+        double **v;
+        size_t n;
+    } arrays[] = { { "t", &s->t, s->nt }, { "capacity", &s->capacity, s->nlinks },
+                   { "transfer", &s->transfer, s->nlinks * s->nt }, { "steady", &s->steady, s->nlinks * s->nt } };
+    for (size_t k = 0; k < G_N_ELEMENTS(arrays); k++) {
+        json_object *a = part_member(o, arrays[k].key);
+        *arrays[k].v = g_new0(double, MAX(arrays[k].n, 1));
+        for (size_t i = 0; i < arrays[k].n; i++)
+            (*arrays[k].v)[i] = part_unhex(json_object_array_get_idx(a, i));
+    }
+    return s;
+}
+
 bool batch_write_part(const batch *b, const char *scenario_text, const char *path, GError **error)
 {
     const scenario *sc = b->sc;
@@ -1360,6 +1419,8 @@ bool batch_write_part(const batch *b, const char *scenario_text, const char *pat
     json_object_object_add(root, "results", res);
     if (b->shard_index == 0)
         json_object_object_add(root, "busiest_links", busiest_links(b));
+    if (b->shard_index == 0 && batch_link_samples(b))
+        json_object_object_add(root, "link_samples", samples_json(batch_link_samples(b)));
     const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN);
     bool ok = output_write(path, text, strlen(text), error);
     json_object_put(root);
@@ -1413,6 +1474,27 @@ static bool part_header_ok(json_object *part, char **why)
             for (size_t k = 0; k < json_object_array_length(vals); k++)
                 if (!part_is_quantity(json_object_array_get_idx(vals, k), PART_MAX_QUANTITY))
                     PART_BAD("$.traces[\"%s\"][%zu]: expected a finite page count >= 0", file, k);
+        }
+    }
+    json_object *ls = part_member(part, "link_samples");
+    if (ls) {
+        json_object *names = part_member(ls, "names"), *t = part_member(ls, "t");
+        if (!part_is_array(names, 0) || !part_is_array(t, 0) || json_object_array_length(names) > 1000000 ||
+            json_object_array_length(t) > 100000)
+            PART_BAD("$.link_samples: expected \"names\" and \"t\" arrays");
+        size_t nl = json_object_array_length(names), nt = json_object_array_length(t);
+        for (size_t i = 0; i < nl; i++)
+            if (!json_object_is_type(json_object_array_get_idx(names, i), json_type_string))
+                PART_BAD("$.link_samples.names[%zu]: expected a link's name", i);
+        const char *keys[] = { "t", "capacity", "transfer", "steady" };
+        size_t lens[] = { nt, nl, nl * nt, nl * nt };
+        for (size_t k = 0; k < G_N_ELEMENTS(keys); k++) {
+            json_object *a = part_member(ls, keys[k]);
+            if (!part_is_array(a, lens[k]))
+                PART_BAD("$.link_samples.%s: expected %zu values", keys[k], lens[k]);
+            for (size_t i = 0; i < lens[k]; i++)
+                if (!part_is_quantity(json_object_array_get_idx(a, i), PART_MAX_QUANTITY))
+                    PART_BAD("$.link_samples.%s[%zu]: expected a finite number >= 0", keys[k], i);
         }
     }
     json_object *bl = part_member(part, "busiest_links");
@@ -1592,6 +1674,9 @@ batch *batch_merge(const char *const *paths, size_t n, scenario **sc_out, GPtrAr
         json_object *bl = part_member(parts[p], "busiest_links");
         if (bl && !b->links_summary)
             b->links_summary = json_object_get(bl);
+        json_object *ls = part_member(parts[p], "link_samples");
+        if (ls && !b->outs[0].links)
+            b->outs[0].links = samples_read(ls);
         json_object *res = part_member(parts[p], "results");
         for (size_t r = 0; r < json_object_array_length(res); r++) {
             json_object *ro = json_object_array_get_idx(res, r);

@@ -15,6 +15,8 @@
 #include "cli/interrupt.h"
 #include "cli/csv.h"
 #include "cli/load.h"
+#include "cli/buildinfo.h"
+#include "cli/html.h"
 #include "cli/output.h"
 #include "cli/progress.h"
 #include "models/capacity.h"
@@ -86,6 +88,8 @@ int cli_capacity(int argc, char **argv)
     gdouble mem_oc = 1.0, cpu_oc = 4.0;
     gint drains = 25, threads = 0;
     gchar *json_path = NULL, *csv_path = NULL;
+    g_autofree gchar *html_path = NULL;
+    g_autofree char *command = html_command_line(argc, argv);
     gchar **size_args = NULL;
     gboolean quiet = FALSE;
     GOptionEntry entries[] = {
@@ -101,6 +105,8 @@ int cli_capacity(int argc, char **argv)
         { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Threads for the drains (default: all cores)", "T" },
         { "json", 0, 0, G_OPTION_ARG_FILENAME, &json_path, "Write the answers as JSON to PATH (- for stdout)", "PATH" },
         { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_path, "Write one CSV row per simulated host drain to PATH", "PATH" },
+        { "html", 0, 0, G_OPTION_ARG_FILENAME, &html_path,
+          "Write one self-contained page to FILE: the answer, the assumptions and the warnings", "FILE" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No text on stdout", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
@@ -142,7 +148,7 @@ int cli_capacity(int argc, char **argv)
         g_array_append_val(sizes, z);
     }
     g_strfreev(size_args);
-    const char *paths[] = { json_path, csv_path };
+    const char *paths[] = { json_path, csv_path, html_path };
     const char *ins[] = { argv[1] };
     if (!output_check_all("capacity", paths, G_N_ELEMENTS(paths), ins, 1, NULL)) {
         g_array_free(sizes, TRUE);
@@ -401,7 +407,16 @@ int cli_capacity(int argc, char **argv)
     assume_text(sc, &as, NULL, 1, until, false, txt);
 
     int rc = CLI_EXIT_OK;
-    if (!output_report("capacity", json_path, root, csv_path, csv->str))
+    g_autofree char *page = NULL;
+    if (html_path) {
+        g_autofree char *title = g_strdup_printf("golive capacity: %s", sc->name);
+        html *h = html_new(title);
+        html_report_common(h, root, sc->description);
+        html_section(h, "How many more VMs fit, and how long a drain takes");
+        html_pre(h, txt->str);
+        page = html_finish(h, command, cli_version());
+    }
+    if (!output_report("capacity", json_path, root, csv_path, csv->str, html_path, page))
         rc = CLI_EXIT_FAILURE;
     if (!quiet && !(json_path && !strcmp(json_path, "-")) && !(csv_path && !strcmp(csv_path, "-")))
         fputs(txt->str, stdout);

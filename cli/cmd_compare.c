@@ -13,6 +13,8 @@
 #include "cli/csv.h"
 #include "cli/interrupt.h"
 #include "cli/load.h"
+#include "cli/buildinfo.h"
+#include "cli/html.h"
 #include "cli/output.h"
 #include "cli/run_plots.h"
 #include "models/storage/iolat.h"
@@ -203,9 +205,11 @@ static void assumed_text(GPtrArray *scs, GPtrArray *blocks, GString *txt)
 
 int cli_compare(int argc, char **argv)
 {
+    g_autofree char *command = html_command_line(argc, argv);
+    g_autofree char *page = NULL; /* --html's */
     gint64 seed = ARGS_UNSET;
     gint runs = ARGS_UNSET_INT, threads = 0;
-    gchar *json_path = NULL, *csv_path = NULL, *plots_dir = NULL, *plot_format = NULL;
+    gchar *json_path = NULL, *csv_path = NULL, *plots_dir = NULL, *plot_format = NULL, *html_path = NULL;
     gboolean quiet = FALSE;
     GOptionEntry entries[] = {
         { "runs", 'n', 0, G_OPTION_ARG_INT, &runs, "Runs of every design (default: each scenario's \"runs\")", "N" },
@@ -217,6 +221,8 @@ int cli_compare(int argc, char **argv)
         { "plots", 0, 0, G_OPTION_ARG_FILENAME, &plots_dir,
           "Draw the comparison into DIR (bars with CIs, overlaid downtime CDFs)", "DIR" },
         { "plot-format", 0, 0, G_OPTION_ARG_STRING, &plot_format, "png (default), svg or pdf", "FMT" },
+        { "html", 0, 0, G_OPTION_ARG_FILENAME, &html_path,
+          "Write one self-contained page to FILE: the designs, the comparison and every chart", "FILE" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No table on stdout", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
@@ -248,7 +254,7 @@ int cli_compare(int argc, char **argv)
         rc = CLI_EXIT_USAGE;
         goto out;
     }
-    const char *paths[] = { json_path, csv_path };
+    const char *paths[] = { json_path, csv_path, html_path };
     if (!output_check_all("compare", paths, G_N_ELEMENTS(paths), (const char *const *)argv + 1, (size_t)argc - 1,
                           plots_dir)) {
         rc = CLI_EXIT_USAGE;
@@ -436,18 +442,46 @@ int cli_compare(int argc, char **argv)
         json_object_put(root);
         goto out;
     }
-    if (!output_report("compare", json_path, root, csv_path, csv->str))
+    /* designs decades apart: a log axis shows them all */
+    if (un_max > 100 * un_min_pos)
+        chart_axis(bars_un, 'y', "unavailable per VM-year", "s", true);
+    struct {
+        chart *c;
+        const char *name;
+    } charts[] = { { bars_un, "unavailability" }, { any_sb ? bars_sb : NULL, "split-brain" },
+                   { any_risk ? bars_risk : NULL, "data-at-risk" }, { any_cdf ? cdfs : NULL, "downtime-cdf" } };
+    if (html_path) {
+        GString *title = g_string_new("golive compare: ");
+        GPtrArray *designs = g_ptr_array_new_with_free_func(g_free);
+        for (guint i = 0; i < scs->len; i++) {
+            const scenario *d = g_ptr_array_index(scs, i);
+            g_string_append_printf(title, "%s%s", i ? " vs " : "", d->name);
+            g_ptr_array_add(designs, g_strdup_printf("%s: %s", d->name, d->description ? d->description : "(no "
+                                                                                                          "description)"));
+        }
+        html *h = html_new(title->str);
+        g_string_free(title, TRUE);
+        html_section(h, "Designs");
+        html_list(h, designs);
+        g_ptr_array_free(designs, TRUE);
+        html_report_common(h, root, NULL);
+        html_section(h, "Comparison");
+        html_pre(h, txt->str);
+        html_section(h, "Charts");
+        for (size_t i = 0; i < G_N_ELEMENTS(charts); i++) {
+            if (!charts[i].c)
+                continue;
+            g_autofree char *prefix = g_strdup_printf("%s-", charts[i].name);
+            g_autofree char *svg = chart_svg(charts[i].c, 960, 540, prefix);
+            if (svg)
+                html_figure(h, svg, charts[i].name);
+        }
+        page = html_finish(h, command, cli_version());
+    }
+    if (!output_report("compare", json_path, root, csv_path, csv->str, html_path, page))
         rc = CLI_EXIT_FAILURE;
     if (plots_dir && rc == CLI_EXIT_OK) {
         const char *fmt = plot_format ? plot_format : "png";
-        /* designs decades apart: a log axis shows them all */
-        if (un_max > 100 * un_min_pos)
-            chart_axis(bars_un, 'y', "unavailable per VM-year", "s", true);
-        struct {
-            chart *c;
-            const char *name;
-        } charts[] = { { bars_un, "unavailability" }, { any_sb ? bars_sb : NULL, "split-brain" },
-                       { any_risk ? bars_risk : NULL, "data-at-risk" }, { any_cdf ? cdfs : NULL, "downtime-cdf" } };
         /* an empty chart says nothing a line of text cannot */
         if (!any_sb)
             g_string_append(txt, "no split-brain chart: no design split its brain in any run\n");
@@ -488,6 +522,7 @@ out:
     g_free(json_path);
     g_free(csv_path);
     g_free(plots_dir);
+    g_free(html_path);
     g_free(plot_format);
     return rc;
 }

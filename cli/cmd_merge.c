@@ -13,10 +13,14 @@
 #include "cli/cmd_sweep.h"
 #include "cli/output.h"
 #include "cli/part.h"
+#include "cli/html.h"
+#include "cli/run_plots.h"
 
 int cli_merge(int argc, char **argv)
 {
-    gchar *json_path = NULL, *csv_path = NULL, *plots_dir = NULL, *plot_format = NULL;
+    g_autofree char *command = html_command_line(argc, argv);
+    g_autofree char *page = NULL; /* --html's */
+    gchar *json_path = NULL, *csv_path = NULL, *plots_dir = NULL, *plot_format = NULL, *html_path = NULL;
     gboolean quiet = FALSE;
     GOptionEntry entries[] = {
         { "json", 0, 0, G_OPTION_ARG_FILENAME, &json_path, "Write the JSON report to PATH (- for stdout)", "PATH" },
@@ -24,6 +28,8 @@ int cli_merge(int argc, char **argv)
           "Write one CSV row per migration (per point for a sweep) to PATH", "PATH" },
         { "plots", 0, 0, G_OPTION_ARG_FILENAME, &plots_dir, "Sweeps: draw the sweep's charts into DIR", "DIR" },
         { "plot-format", 0, 0, G_OPTION_ARG_STRING, &plot_format, "png (default), svg or pdf", "FMT" },
+        { "html", 0, 0, G_OPTION_ARG_FILENAME, &html_path,
+          "Write the page one process's --html would (its footer names this command) to FILE", "FILE" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No summary on stdout", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
@@ -44,7 +50,7 @@ int cli_merge(int argc, char **argv)
         rc = CLI_EXIT_USAGE;
         goto out;
     }
-    const char *paths[] = { json_path, csv_path };
+    const char *paths[] = { json_path, csv_path, html_path };
     if (!output_check_all("merge", paths, G_N_ELEMENTS(paths), (const char *const *)argv + 1, (size_t)argc - 1,
                           plots_dir)) {
         rc = CLI_EXIT_USAGE;
@@ -68,7 +74,7 @@ int cli_merge(int argc, char **argv)
         }
         if (sweep)
             rc = cli_sweep_merge(parts, (const char *const *)argv + 1, n, json_path, csv_path, plots_dir,
-                                 plot_format ? plot_format : "png", quiet);
+                                 plot_format ? plot_format : "png", quiet, html_path, command);
         for (size_t p = 0; p < n; p++)
             json_object_put(parts[p]);
         g_free(parts);
@@ -92,7 +98,8 @@ int cli_merge(int argc, char **argv)
     }
     char *csv = NULL, *txt = NULL;
     json_object *root = batch_report(b, &csv, &txt);
-    if (!output_report("merge", json_path, root, csv_path, csv))
+    page = html_path ? run_plots_page(b, sc, root, txt, command) : NULL;
+    if (!output_report("merge", json_path, root, csv_path, csv, html_path, page))
         rc = CLI_EXIT_FAILURE;
     if (!quiet && !(json_path && !strcmp(json_path, "-")) && !(csv_path && !strcmp(csv_path, "-")))
         fputs(txt, stdout);
@@ -106,5 +113,6 @@ out:
     g_free(csv_path);
     g_free(plots_dir);
     g_free(plot_format);
+    g_free(html_path);
     return rc;
 }

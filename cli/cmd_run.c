@@ -25,93 +25,9 @@
 #include "models/world.h"
 #include "sim/stats.h"
 
-/* The command as typed, for the page's footer: golive and each argument,
- * quoted where the shell would need it. */
-static char *command_line(int argc, char **argv)
-{
-    GString *c = g_string_new("golive");
-    for (int i = 0; i < argc; i++) {
-        bool plain = *argv[i] && strspn(argv[i], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-                                                  "-_./=,:%+@") == strlen(argv[i]);
-        g_autofree char *q = plain ? g_strdup(argv[i]) : g_shell_quote(argv[i]);
-        g_string_append_printf(c, " %s", q);
-    }
-    return g_string_free(c, FALSE);
-}
-
-/* One run's (or batch's) page: what the scenario is, what was assumed and
- * warned, the report as the terminal shows it, the migrations and
- * incidents, every chart, and run 0 told as golive explain tells it. */
-static char *run_page(const batch *b, scenario *sc, json_object *report, const char *txt, const char *command)
-{
-    g_autofree char *title = g_strdup_printf("golive run: %s", sc->name);
-    html *h = html_new(title);
-    html_report_common(h, report, sc->description);
-    html_section(h, "Summary");
-    html_pre(h, txt);
-    json_object *migs = NULL, *incs = NULL;
-    if (json_object_object_get_ex(report, "migrations", &migs) && json_object_array_length(migs)) {
-        html_section(h, "Migrations");
-        static const char *const head[] = { "run", "VM", "from", "to", "start (s)", "total (s)", "downtime (s)",
-                                            "client (s)", "bytes sent", "syncs", "outcome", NULL };
-        static const char *const keys[] = { "run", "vm", "from", "to", "start", "total_time", "downtime",
-                                            "client_downtime", "transferred_bytes", "bitmap_syncs", "outcome" };
-        GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
-        size_t n = json_object_array_length(migs), shown = MIN(n, 1000);
-        for (size_t i = 0; i < shown; i++) {
-            json_object *m = json_object_array_get_idx(migs, i), *v = NULL;
-            char **row = g_new0(char *, G_N_ELEMENTS(keys) + 1);
-            for (size_t k = 0; k < G_N_ELEMENTS(keys); k++)
-                row[k] = json_object_object_get_ex(m, keys[k], &v) ? html_value(v) : g_strdup("");
-            g_ptr_array_add(rows, row);
-        }
-        g_autofree char *cap = n > shown ? g_strdup_printf("the first %zu of %zu (the JSON report has all)", shown, n)
-                                         : NULL;
-        html_table(h, cap, head, rows);
-        g_ptr_array_free(rows, TRUE);
-    }
-    if (json_object_object_get_ex(report, "incidents", &incs) && json_object_array_length(incs)) {
-        html_section(h, "Incidents");
-        static const char *const head[] = { "run", "kind", "VM", "resource", "start (s)", "end (s)", NULL };
-        static const char *const keys[] = { "run", "kind", "vm", "resource", "start", "end" };
-        GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
-        size_t n = json_object_array_length(incs), shown = MIN(n, 1000);
-        for (size_t i = 0; i < shown; i++) {
-            json_object *m = json_object_array_get_idx(incs, i), *v = NULL;
-            char **row = g_new0(char *, G_N_ELEMENTS(keys) + 1);
-            for (size_t k = 0; k < G_N_ELEMENTS(keys); k++)
-                row[k] = json_object_object_get_ex(m, keys[k], &v) ? html_value(v) : g_strdup("");
-            g_ptr_array_add(rows, row);
-        }
-        g_autofree char *cap = n > shown ? g_strdup_printf("the first %zu of %zu (the JSON report has all)", shown, n)
-                                         : NULL;
-        html_table(h, cap, head, rows);
-        g_ptr_array_free(rows, TRUE);
-    }
-    GPtrArray *svgs = run_plots_svg(b);
-    if (svgs->len)
-        html_section(h, "Charts");
-    for (guint i = 0; i + 1 < svgs->len; i += 2)
-    {
-        g_autofree char *cap = g_strdup_printf("%s (as --plots draws it)", (const char *)g_ptr_array_index(svgs, i));
-        html_figure(h, g_ptr_array_index(svgs, i + 1), cap);
-    }
-    g_ptr_array_free(svgs, TRUE);
-    /* explain's world needs an end; a scenario without `until` runs until idle */
-    sim_time until = sc->until;
-    if (sc->until == SIM_NEVER)
-        sc->until = SIM_DAY;
-    g_autoptr(GError) err = NULL;
-    g_autofree char *story = explain_text(sc, 0, &err);
-    sc->until = until;
-    html_section(h, sc->runs > 1 ? "What happened in run 0" : "What happened");
-    html_pre(h, story ? story : err->message);
-    return html_finish(h, command, cli_version());
-}
-
 int cli_run(int argc, char **argv)
 {
-    g_autofree char *command = command_line(argc, argv);
+    g_autofree char *command = html_command_line(argc, argv);
     gint64 seed = ARGS_UNSET;
     gint runs = ARGS_UNSET_INT, threads = 0;
     char *scn_text = NULL; /* the scenario's text: a shard's part carries it (read once) */
@@ -283,7 +199,7 @@ int cli_run(int argc, char **argv)
     files[0].data = json_path ? output_json_text(root) : NULL;
     files[1].data = csv_path ? g_strdup(csv) : NULL;
     files[2].data = trace_path ? batch_trace(b) : NULL;
-    files[3].data = html_path ? run_page(b, sc, root, txt, command) : NULL;
+    files[3].data = html_path ? run_plots_page(b, sc, root, txt, command) : NULL;
     const char *fpaths[4], *fdata[4];
     for (int i = 0; i < 4; i++) {
         fpaths[i] = files[i].path;

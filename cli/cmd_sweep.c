@@ -20,6 +20,8 @@
 #include "cli/csv.h"
 #include "cli/interrupt.h"
 #include "cli/load.h"
+#include "cli/buildinfo.h"
+#include "cli/html.h"
 #include "cli/output.h"
 #include "cli/part.h"
 #include "cli/progress.h"
@@ -258,8 +260,17 @@ static void csv_num(GString *s, double x)
         g_string_append(s, ",");
 }
 
-static bool save_chart(chart *c, const char *dir, const char *name, const char *fmt, GString *txt)
+/* Into dir as a file, or (page set) into the page as inline SVG. */
+static bool save_chart(chart *c, const char *dir, const char *name, const char *fmt, GString *txt, html *page)
 {
+    if (page) {
+        g_autofree char *prefix = g_strdup_printf("%s-", name);
+        g_autofree char *svg = chart_svg(c, 960, 540, prefix);
+        if (svg)
+            html_figure(page, svg, name);
+        chart_free(c);
+        return true;
+    }
     g_autofree char *file = g_strdup_printf("%s.%s", name, fmt);
     g_autofree char *path = g_build_filename(dir, file, NULL);
     GError *err = NULL;
@@ -423,9 +434,9 @@ static chart *heatmap(const char *title, const sweep_key *k0, const double *x0, 
  * the migrations converge) for migration metrics, and the convergence
  * share itself. */
 static bool sweep_plots(const char *name, GPtrArray *keys, point *pts, size_t npts, const bool *want, const char *dir,
-                        const char *fmt, GString *txt)
+                        const char *fmt, GString *txt, html *page)
 {
-    if (g_mkdir_with_parents(dir, 0777) != 0) {
+    if (!page && g_mkdir_with_parents(dir, 0777) != 0) {
         fprintf(stderr, "golive sweep: %s: cannot create the directory\n", dir);
         return false;
     }
@@ -455,7 +466,7 @@ static bool sweep_plots(const char *name, GPtrArray *keys, point *pts, size_t np
             chart_series(c, name, x, y, npts, false);
             g_free(x);
             g_free(y);
-            if (!save_chart(c, dir, metrics[m].file, fmt, txt))
+            if (!save_chart(c, dir, metrics[m].file, fmt, txt, page))
                 return false;
         }
         return true;
@@ -482,13 +493,13 @@ static bool sweep_plots(const char *name, GPtrArray *keys, point *pts, size_t np
         if (metrics[m].migration)
             chart_contour_of(c, conv, 0.5, "convergence boundary");
         g_free(z);
-        ok = save_chart(c, dir, metrics[m].file, fmt, txt);
+        ok = save_chart(c, dir, metrics[m].file, fmt, txt, page);
     }
     if (ok && (any_migration || want[M_CONVERGED])) {
         chart *c = heatmap("Share of migrations that converge (boundary at 50%)", k0, x0, log0, k1, x1, log1);
         chart_grid(c, x0, n0, x1, n1, conv, "converged", "%");
         chart_contour(c, 0.5, "50%");
-        ok = save_chart(c, dir, "sweep-convergence", fmt, txt);
+        ok = save_chart(c, dir, "sweep-convergence", fmt, txt, page);
     }
     g_free(conv);
     return ok;
@@ -530,7 +541,7 @@ static void assumed_text(const point *pts, size_t npts, GString *txt)
 /* The report of a sweep: JSON, CSV, the table, and the plots. */
 static int sweep_report(const char *name, GPtrArray *keys, point *pts, size_t npts, const bool *want,
                         const char *json_path, const char *csv_path, const char *plots_dir, const char *plot_format,
-                        bool quiet)
+                        bool quiet, const char *html_path, const char *command, const char *description)
 {
     int rc = CLI_EXIT_OK;
     GString *csv = g_string_new(NULL), *txt = g_string_new(NULL);
@@ -611,10 +622,25 @@ static int sweep_report(const char *name, GPtrArray *keys, point *pts, size_t np
     }
     assumed_text(pts, npts, txt);
     json_object_object_add(root, "points", jpts);
-    if (!output_report("sweep", json_path, root, csv_path, csv->str))
+    g_autofree char *page = NULL;
+    if (html_path) {
+        g_autofree char *title = g_strdup_printf("golive sweep: %s", name);
+        html *h = html_new(title);
+        html_report_common(h, root, description);
+        html_section(h, "Points");
+        html_pre(h, txt->str);
+        html_section(h, "Charts");
+        GString *said = g_string_new(NULL); /* what the charts leave to words */
+        sweep_plots(name, keys, pts, npts, want, NULL, "svg", said, h);
+        if (said->len)
+            html_p(h, said->str);
+        g_string_free(said, TRUE);
+        page = html_finish(h, command, cli_version());
+    }
+    if (!output_report("sweep", json_path, root, csv_path, csv->str, html_path, page))
         rc = CLI_EXIT_FAILURE;
     if (plots_dir && rc == CLI_EXIT_OK &&
-        !sweep_plots(name, keys, pts, npts, want, plots_dir, plot_format ? plot_format : "png", txt))
+        !sweep_plots(name, keys, pts, npts, want, plots_dir, plot_format ? plot_format : "png", txt, NULL))
         rc = CLI_EXIT_FAILURE;
     if (!quiet && !(json_path && !strcmp(json_path, "-")) && !(csv_path && !strcmp(csv_path, "-")))
         fputs(txt->str, stdout);
@@ -651,6 +677,8 @@ static int write_part(const char *file, json_object *base, const scenario *sc0, 
     json_object_object_add(root, "golive_sweep_part", json_object_new_int(1));
     json_object_object_add(root, "file", json_object_new_string(file));
     json_object_object_add(root, "name", json_object_new_string(sc0->name));
+    if (sc0->description) /* for the page a merge writes */
+        json_object_object_add(root, "description", json_object_new_string(sc0->description));
     json_object_object_add(root, "scenario_sha256", json_object_new_string(digest));
     json_object_object_add(root, "seed", json_object_new_int64((int64_t)sc0->seed));
     json_object_object_add(root, "runs", json_object_new_int(sc0->runs));
@@ -784,7 +812,8 @@ static char *part_identity(json_object *part)
 }
 
 int cli_sweep_merge(json_object **parts, const char *const *paths, size_t n, const char *json_path,
-                    const char *csv_path, const char *plots_dir, const char *plot_format, bool quiet)
+                    const char *csv_path, const char *plots_dir, const char *plot_format, bool quiet,
+                    const char *html_path, const char *command)
 {
     for (size_t p = 0; p < n; p++) {
         char *why = NULL;
@@ -896,7 +925,15 @@ int cli_sweep_merge(json_object **parts, const char *const *paths, size_t n, con
         }
         bool want[M_N];
         default_metrics(keys, want);
-        rc = sweep_report(name, keys, pts, (size_t)npts, want, json_path, csv_path, plots_dir, plot_format, quiet);
+        {
+            json_object *d = NULL;
+            rc = sweep_report(name, keys, pts, (size_t)npts, want, json_path, csv_path, plots_dir, plot_format, quiet,
+                              html_path, command,
+                              json_object_object_get_ex(parts[0], "description", &d) &&
+                                      json_object_is_type(d, json_type_string)
+                                  ? json_object_get_string(d)
+                                  : NULL);
+        }
     }
 out:
     for (int64_t p = 0; pts && p < npts; p++) {
@@ -909,7 +946,9 @@ out:
 }
 int cli_sweep(int argc, char **argv)
 {
-    gchar **sets = NULL, *json_path = NULL, *csv_path = NULL, *plots_dir = NULL, *plot_format = NULL, *shard = NULL;
+    g_autofree char *command = html_command_line(argc, argv);
+    gchar **sets = NULL, *json_path = NULL, *csv_path = NULL, *plots_dir = NULL, *plot_format = NULL, *shard = NULL,
+          *html_path = NULL;
     gchar **metric_args = NULL;
     bool want[M_N];
     gint runs = ARGS_UNSET_INT, threads = 0;
@@ -927,6 +966,8 @@ int cli_sweep(int argc, char **argv)
         { "plots", 0, 0, G_OPTION_ARG_FILENAME, &plots_dir,
           "Draw the sweep into DIR: lines for one key, heatmaps with the convergence boundary for two", "DIR" },
         { "plot-format", 0, 0, G_OPTION_ARG_STRING, &plot_format, "png (default), svg or pdf", "FMT" },
+        { "html", 0, 0, G_OPTION_ARG_FILENAME, &html_path,
+          "Write one self-contained page to FILE: the sweep's points and every chart", "FILE" },
         { "metric", 0, 0, G_OPTION_ARG_STRING_ARRAY, &metric_args,
           "What to plot (repeatable): downtime, total, client, converged, availability, unavailable, split-brain, "
           "window (default: downtime and total; availability and split-brain when a cluster, storage or failures "
@@ -978,9 +1019,9 @@ int cli_sweep(int argc, char **argv)
             rc = CLI_EXIT_USAGE;
             goto out;
         }
-        if (!json_path || csv_path || plots_dir) {
-            fprintf(stderr, "golive sweep: --shard writes its part to --json PATH (no --csv or --plots; golive merge "
-                            "makes the report)\n");
+        if (!json_path || csv_path || plots_dir || html_path) {
+            fprintf(stderr, "golive sweep: --shard writes its part to --json PATH (no --csv, --plots or --html; golive "
+                            "merge makes the report)\n");
             rc = CLI_EXIT_USAGE;
             goto out;
         }
@@ -1032,7 +1073,7 @@ int cli_sweep(int argc, char **argv)
             want[m] = true;
         }
     }
-    const char *paths[] = { json_path, csv_path };
+    const char *paths[] = { json_path, csv_path, html_path };
     const char *ins[] = { argv[1] };
     if (!output_check_all("sweep", paths, G_N_ELEMENTS(paths), ins, 1, plots_dir)) {
         rc = CLI_EXIT_USAGE;
@@ -1146,7 +1187,8 @@ int cli_sweep(int argc, char **argv)
                    json_path);
         goto out;
     }
-    rc = sweep_report(pts[0].sc->name, keys, pts, npts, want, json_path, csv_path, plots_dir, plot_format, quiet);
+    rc = sweep_report(pts[0].sc->name, keys, pts, npts, want, json_path, csv_path, plots_dir, plot_format, quiet,
+                      html_path, command, pts[0].sc->description);
 out:
     for (size_t p = 0; pts && p < npts; p++) {
         batch_free(pts[p].b);
@@ -1163,6 +1205,7 @@ out:
     g_free(json_path);
     g_free(csv_path);
     g_free(plots_dir);
+    g_free(html_path);
     g_free(plot_format);
     g_free(shard);
     return rc;

@@ -1,6 +1,7 @@
 /* html — self-contained report pages (see the header). */
 #include "cli/html.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 struct html {
@@ -21,6 +22,18 @@ static const char css[] =
     "footer{margin:2em 0 1em;font-size:.85em;color:#333;border-top:1px solid #ccc;padding-top:.5em}\n"
     "@media print{body{max-width:none;font-size:11pt}pre{white-space:pre-wrap}figure,table{break-inside:avoid}"
     "h2{break-after:avoid}}\n";
+
+char *html_command_line(int argc, char **argv)
+{
+    GString *c = g_string_new("golive");
+    for (int i = 0; i < argc; i++) {
+        bool plain = *argv[i] && strspn(argv[i], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                                  "-_./=,:%+@") == strlen(argv[i]);
+        g_autofree char *q = plain ? g_strdup(argv[i]) : g_shell_quote(argv[i]);
+        g_string_append_printf(c, " %s", q);
+    }
+    return g_string_free(c, FALSE);
+}
 
 html *html_new(const char *title)
 {
@@ -183,10 +196,10 @@ void html_report_common(html *h, json_object *report, const char *description)
             json_object *n = NULL, *runs = NULL;
             json_object_object_get_ex(a, "shaped", &n);
             json_object_object_get_ex(a, "runs", &runs);
-            row[4] = g_strdup_printf("%d %s%s, in %d run%s", n ? json_object_get_int(n) : 0,
-                                     jstr(a, "of") ? jstr(a, "of") : "time",
-                                     n && json_object_get_int(n) == 1 ? "" : "s", runs ? json_object_get_int(runs) : 0,
-                                     runs && json_object_get_int(runs) == 1 ? "" : "s");
+            int nr = runs ? json_object_get_int(runs) : 0; /* capacity's drains are not runs */
+            g_autofree char *in = nr > 0 ? g_strdup_printf(", in %d run%s", nr, nr == 1 ? "" : "s") : g_strdup("");
+            row[4] = g_strdup_printf("%d %s%s%s", n ? json_object_get_int(n) : 0, jstr(a, "of") ? jstr(a, "of") : "time",
+                                     n && json_object_get_int(n) == 1 ? "" : "s", in);
             g_ptr_array_add(rows, row);
         }
         html_table(h, NULL, head, rows);

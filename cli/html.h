@@ -10,6 +10,11 @@
 
 typedef struct html html;
 
+/* The command as typed (argv of the subcommand, before option parsing),
+ * for the page's footer: golive and each argument, quoted where the shell
+ * would need it. g_free it. */
+char *html_command_line(int argc, char **argv);
+
 html *html_new(const char *title);
 /* A heading (level 2) opening a section; its id is made from the text. */
 void html_section(html *h, const char *heading);

@@ -395,9 +395,10 @@ char *output_json_text(json_object *root)
                        "\n", NULL);
 }
 
-bool output_report(const char *cmd, const char *json_path, json_object *json, const char *csv_path, const char *csv)
+bool output_report(const char *cmd, const char *json_path, json_object *json, const char *csv_path, const char *csv,
+                   const char *html_path, const char *html)
 {
     g_autofree char *text = json_path ? output_json_text(json) : NULL;
-    const char *paths[2] = { json_path, csv_path }, *data[2] = { text, csv };
-    return output_write_all(cmd, paths, data, 2);
+    const char *paths[3] = { json_path, csv_path, html_path }, *data[3] = { text, csv, html };
+    return output_write_all(cmd, paths, data, 3);
 }

@@ -31,11 +31,11 @@ bool output_write_all(const char *cmd, const char *const *paths, const char *con
  * unbounded ratio) becomes null, "no value". g_free it. */
 char *output_json_text(json_object *root);
 
-/* The JSON report (when json_path is set) and the CSV (when csv_path is),
- * each written atomically; a failure is reported on stderr after "golive
- * CMD: ". Returns false if any failed. */
+/* The JSON report (when json_path is set), the CSV (when csv_path is) and
+ * the HTML page (when html_path is), written as one; a failure is reported
+ * on stderr after "golive CMD: ". Returns false if any failed. */
 bool output_report(const char *cmd, const char *json_path, json_object *json, const char *csv_path,
-                   const char *csv);
+                   const char *csv, const char *html_path, const char *html);
 
 /* Checks early that path's directory is writable, so that a run does not
  * compute for minutes and then fail to write. */
