@@ -340,6 +340,9 @@ memcheck: $(GOLIVE)
 	           "run scenarios/web-server.json --runs 4 --shard 1/2 --json $$M/r1.json --quiet" \
 	           "compare scenarios/drbd84-year.json scenarios/ceph-year.json --runs 3 --plots $$M --quiet" \
 	           "explain scenarios/drbd84-dual-primary-no-fencing.json" \
+	           "run scenarios/drbd84-dual-primary.json --runs 2 --html $$M/run.html --quiet" \
+	           "compare scenarios/drbd84-year.json scenarios/ceph-year.json --runs 2 --html $$M/compare.html --quiet" \
+	           "sweep scenarios/web-server.json --set migration.max_bandwidth=100MiB/s,1GiB/s --html $$M/sweep.html --quiet" \
 	           "import tests/import/cib-3node-virtualdomain.xml tests/import/corosync-3node.conf tests/import/domain-web.xml tests/import/domain-db.xml tests/import/ceph-osd-tree.json tests/import/ceph-osd-pool-ls-detail.json tests/import/ceph-mon-dump.json tests/import/web-query-dirty-rate.json --out $$M/imported.json" \
 	           "import tests/import/cib-2node.xml tests/import/corosync-2node.conf tests/import/drbd84-2node.res tests/import/virsh-domstats-dirtyrate.txt --stand-ins --out $$M/imported.json" \
 	           "import tests/import/cib-2node.xml tests/import/corosync-2node.conf tests/import/drbd9-3node.res --out $$M/refused.json"; do \
