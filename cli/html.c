@@ -110,6 +110,29 @@ void html_table(html *h, const char *caption, const char *const *head, const GPt
     g_string_append(h->body, "</tbody></table></div>\n");
 }
 
+void html_json_table(html *h, const char *heading, json_object *report, const char *array, const char *const *head,
+                     const char *const *keys)
+{
+    json_object *arr = NULL;
+    if (!json_object_object_get_ex(report, array, &arr) || !json_object_is_type(arr, json_type_array) ||
+        !json_object_array_length(arr))
+        return;
+    html_section(h, heading);
+    size_t nk = g_strv_length((char **)keys);
+    GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+    size_t n = json_object_array_length(arr), shown = MIN(n, 1000); /* a page stays readable */
+    for (size_t i = 0; i < shown; i++) {
+        json_object *o = json_object_array_get_idx(arr, i), *v = NULL;
+        char **row = g_new0(char *, nk + 1);
+        for (size_t k = 0; k < nk; k++)
+            row[k] = json_object_object_get_ex(o, keys[k], &v) ? html_value(v) : g_strdup("");
+        g_ptr_array_add(rows, row);
+    }
+    g_autofree char *cap = n > shown ? g_strdup_printf("the first %zu of %zu (the JSON report has all)", shown, n) : NULL;
+    html_table(h, cap, head, rows);
+    g_ptr_array_free(rows, TRUE);
+}
+
 void html_list(html *h, const GPtrArray *items)
 {
     g_string_append(h->body, "<ul>\n");

@@ -27,6 +27,10 @@ void html_text(html *h, const char *text);
 char *html_value(json_object *v);
 /* A table: head is NULL-terminated, each row a NULL-terminated array. */
 void html_table(html *h, const char *caption, const char *const *head, const GPtrArray *rows);
+/* A section with the report's array as a table (at most 1000 rows, said
+ * in the caption): head and keys NULL-terminated; nothing if it is empty. */
+void html_json_table(html *h, const char *heading, json_object *report, const char *array, const char *const *head,
+                     const char *const *keys);
 /* A list of items (char *). */
 void html_list(html *h, const GPtrArray *items);
 /* An SVG element (chart_svg) inside a figure with its caption. */

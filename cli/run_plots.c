@@ -447,45 +447,14 @@ char *run_plots_page(const batch *b, scenario *sc, json_object *report, const ch
     html_report_common(h, report, sc->description);
     html_section(h, "Summary");
     html_pre(h, txt);
-    json_object *migs = NULL, *incs = NULL;
-    if (json_object_object_get_ex(report, "migrations", &migs) && json_object_array_length(migs)) {
-        html_section(h, "Migrations");
-        static const char *const head[] = { "run", "VM", "from", "to", "start (s)", "total (s)", "downtime (s)",
+    static const char *const mig_head[] = { "run", "VM", "from", "to", "start (s)", "total (s)", "downtime (s)",
                                             "client (s)", "bytes sent", "syncs", "outcome", NULL };
-        static const char *const keys[] = { "run", "vm", "from", "to", "start", "total_time", "downtime",
-                                            "client_downtime", "transferred_bytes", "bitmap_syncs", "outcome" };
-        GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
-        size_t n = json_object_array_length(migs), shown = MIN(n, 1000);
-        for (size_t i = 0; i < shown; i++) {
-            json_object *m = json_object_array_get_idx(migs, i), *v = NULL;
-            char **row = g_new0(char *, G_N_ELEMENTS(keys) + 1);
-            for (size_t k = 0; k < G_N_ELEMENTS(keys); k++)
-                row[k] = json_object_object_get_ex(m, keys[k], &v) ? html_value(v) : g_strdup("");
-            g_ptr_array_add(rows, row);
-        }
-        g_autofree char *cap = n > shown ? g_strdup_printf("the first %zu of %zu (the JSON report has all)", shown, n)
-                                         : NULL;
-        html_table(h, cap, head, rows);
-        g_ptr_array_free(rows, TRUE);
-    }
-    if (json_object_object_get_ex(report, "incidents", &incs) && json_object_array_length(incs)) {
-        html_section(h, "Incidents");
-        static const char *const head[] = { "run", "kind", "VM", "resource", "start (s)", "end (s)", NULL };
-        static const char *const keys[] = { "run", "kind", "vm", "resource", "start", "end" };
-        GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
-        size_t n = json_object_array_length(incs), shown = MIN(n, 1000);
-        for (size_t i = 0; i < shown; i++) {
-            json_object *m = json_object_array_get_idx(incs, i), *v = NULL;
-            char **row = g_new0(char *, G_N_ELEMENTS(keys) + 1);
-            for (size_t k = 0; k < G_N_ELEMENTS(keys); k++)
-                row[k] = json_object_object_get_ex(m, keys[k], &v) ? html_value(v) : g_strdup("");
-            g_ptr_array_add(rows, row);
-        }
-        g_autofree char *cap = n > shown ? g_strdup_printf("the first %zu of %zu (the JSON report has all)", shown, n)
-                                         : NULL;
-        html_table(h, cap, head, rows);
-        g_ptr_array_free(rows, TRUE);
-    }
+    static const char *const mig_keys[] = { "run", "vm", "from", "to", "start", "total_time", "downtime",
+                                            "client_downtime", "transferred_bytes", "bitmap_syncs", "outcome", NULL };
+    static const char *const inc_head[] = { "run", "kind", "VM", "resource", "start (s)", "end (s)", NULL };
+    static const char *const inc_keys[] = { "run", "kind", "vm", "resource", "start", "end", NULL };
+    html_json_table(h, "Migrations", report, "migrations", mig_head, mig_keys);
+    html_json_table(h, "Incidents", report, "incidents", inc_head, inc_keys);
     GPtrArray *svgs = run_plots_svg(b);
     if (svgs->len)
         html_section(h, "Charts");

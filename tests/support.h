@@ -38,6 +38,9 @@ void support_membership_window(const scenario *sc, int nodes, sim_time *lo, sim_
  * with g_strfreev. */
 char **support_scenarios(void);
 
+/* Removes a temporary directory and the files in it. */
+void support_rmtree(const char *dir);
+
 /* Runs build/golive (GOLIVE_BIN) with args (NULL-terminated); returns its
  * exit status and hands back stdout and stderr (g_free them). */
 int support_golive(const char *const *args, char **out, char **err);

@@ -59,17 +59,6 @@ static char *body_of(const char *page)
     return g_strndup(page, (gsize)(f - page));
 }
 
-static void rm_dir(const char *dir)
-{
-    GDir *d = g_dir_open(dir, 0, NULL);
-    for (const char *n; d && (n = g_dir_read_name(d));) {
-        g_autofree char *p = g_build_filename(dir, n, NULL);
-        g_unlink(p);
-    }
-    if (d)
-        g_dir_close(d);
-    g_rmdir(dir);
-}
 
 /* Every element's id is unique in the page (several charts share it). */
 static void ids_unique(const char *html)
@@ -120,7 +109,7 @@ Test(html, run_page_is_whole_and_self_contained, .timeout = 120)
     cr_assert_geq(figures, 4, "progress, timeline, links, two CDFs: %d", figures);
     ids_unique(m);
     tidy_clean(dir, "m.html");
-    rm_dir(dir);
+    support_rmtree(dir);
 }
 
 /* compare, sweep and capacity pages: their answer and every chart. */
@@ -145,7 +134,7 @@ Test(html, compare_sweep_and_capacity_pages, .timeout = 180)
         cr_assert_null(strstr(pages[i], "<script"));
         tidy_clean(dir, names[i]);
     }
-    rm_dir(dir);
+    support_rmtree(dir);
 }
 
 /* A batch merged from shards gives the page one process gives, footer
@@ -182,7 +171,7 @@ Test(html, merged_pages_equal_one_process, .timeout = 180)
         cr_assert_str_eq(a, b, "%s: the merged page is the one-process page", cmds[c][0]);
         cr_assert(strstr(merged, "Made by <code>golive merge "));
     }
-    rm_dir(dir);
+    support_rmtree(dir);
 }
 
 /* A shard writes a part only: --html is refused with it, nothing written. */
@@ -303,5 +292,5 @@ Test(html, pages_in_a_real_browser, .timeout = 300)
         g_free(chromium(purl, shot, &err2));
         cr_assert(g_file_test(shot_path, G_FILE_TEST_EXISTS), "%s: no screenshot: %s", name, err2);
     }
-    rm_dir(dir);
+    support_rmtree(dir);
 }

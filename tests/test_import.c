@@ -34,17 +34,6 @@ static char *tmpdir(void)
     return d;
 }
 
-static void rmtree(const char *dir)
-{
-    GDir *d = g_dir_open(dir, 0, NULL);
-    for (const char *n; d && (n = g_dir_read_name(d));) {
-        g_autofree char *p = g_build_filename(dir, n, NULL);
-        g_unlink(p);
-    }
-    if (d)
-        g_dir_close(d);
-    g_rmdir(dir);
-}
 
 /* golive import of the inputs (NULL-terminated) into dir/out.json; returns
  * the exit status, the scenario's text (NULL if none was written) and what
@@ -107,7 +96,7 @@ Test(import, round_trip_two_node_matches_the_measured_cluster, .timeout = 120)
     g_autofree char *dir = tmpdir();
     const char *in[] = { DIR "cib-2node.xml", DIR "corosync-2node.conf", NULL };
     g_autofree char *text = import_ok(dir, true, in);
-    rmtree(dir);
+    support_rmtree(dir);
     cluster_case cs[16];
     char *err = NULL;
     size_t n = cluster_run_base("tests/validation/cluster/corosync-pacemaker-2node.csv", text, 100, cs, 16, &err);
@@ -136,7 +125,7 @@ Test(import, three_node_detection_follows_corosync, .timeout = 60)
     g_autofree char *dir = tmpdir();
     const char *in[] = { DIR "cib-3node.xml", DIR "corosync-3node.conf", NULL };
     g_autofree char *text = import_ok(dir, true, in);
-    rmtree(dir);
+    support_rmtree(dir);
     json_object *root = json_tokener_parse(text);
     json_object *cl = cluster_of(root);
     cr_assert_str_eq(str_at(cl, "consensus"), "4380ms");
@@ -183,7 +172,7 @@ Test(import, timings_equal_corosync_runtime_config)
     g_autofree char *dir = tmpdir();
     const char *in[] = { DIR "cib-2node.xml", DIR "corosync-2node.conf", NULL };
     g_autofree char *text = import_ok(dir, true, in);
-    rmtree(dir);
+    support_rmtree(dir);
     GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
     scenario *sc = scenario_load_text("imported", text, strlen(text), errors);
     cr_assert_not_null(sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "?");
@@ -294,7 +283,7 @@ Test(import, placement_equals_crm_mon, .timeout = 60)
         json_object_put(root);
         g_hash_table_destroy(want);
     }
-    rmtree(dir);
+    support_rmtree(dir);
 }
 
 /* The crm_mon captured on the real cluster and crm_mon run on its CIB here
@@ -331,7 +320,7 @@ Test(import, virtualdomain_cluster_options_and_fence_delays)
     char *text = NULL;
     g_autofree char *report = NULL;
     int rc = import(dir, false, in, &text, &report);
-    rmtree(dir);
+    support_rmtree(dir);
     cr_assert_eq(rc, 0, "%s", report);
     json_object *root = json_tokener_parse(text), *vms = NULL;
     g_free(text);
@@ -363,7 +352,7 @@ Test(import, same_bytes_and_validates)
     const char *args[] = { "validate", path, NULL };
     g_autofree char *out = NULL, *err = NULL;
     cr_assert_eq(support_golive(args, &out, &err), 0, "%s%s", out, err);
-    rmtree(dir);
+    support_rmtree(dir);
 }
 
 /* ------------------------------------------------- corosync's own parser */
@@ -483,7 +472,7 @@ Test(import, corosync_parser_is_the_oracle, .timeout = 60)
         g_autofree char *scen = NULL, *report = NULL;
         cr_assert_eq(import(dir, true, in, &scen, &report), 0, "CRLF: %s", report);
     }
-    rmtree(dir);
+    support_rmtree(dir);
 }
 
 /* ------------------------------------------------------ bad and foreign */
@@ -548,7 +537,7 @@ Test(import, bad_and_foreign_files_exit_2)
     const char *none[] = { "import", NULL };
     g_autofree char *o = NULL, *e = NULL;
     cr_assert_eq(support_golive(none, &o, &e), 2, "no input: %s", e);
-    rmtree(dir);
+    support_rmtree(dir);
 }
 
 /* ------------------------------------------------------- libvirt domains */
@@ -638,7 +627,7 @@ Test(import, domains_give_memory_vcpus_and_storage, .timeout = 30)
         cr_assert_null(t2);
         cr_assert(strstr(rep2, kinds[k][0]) && strstr(rep2, "domain-db.xml:16 disk vda"), "%s", rep2);
     }
-    rmtree(dir);
+    support_rmtree(dir);
 }
 
 /* libvirt's own parser (virsh on its test driver) is the oracle of what a
@@ -711,7 +700,7 @@ Test(import, virsh_is_the_oracle_of_domain_memory, .timeout = 60)
         cr_assert_eq(vcpus, cpus);
     }
     cr_assert_eq(refused, 10, "virsh refuses the ten malformed ones (a space after the number among them): %d", refused);
-    rmtree(dir);
+    support_rmtree(dir);
 }
 
 /* ------------------------------------------------- measured dirty rates */
@@ -772,7 +761,7 @@ Test(import, measured_dirty_rates_set_the_dirtying, .timeout = 30)
     g_autofree char *r2 = NULL;
     cr_assert_eq(import(dir, false, both, &t, &r2), 2, "%s", r2);
     cr_assert(strstr(r2, "virsh-domstats-dirtyrate.txt:1") && strstr(r2, "web-query-dirty-rate.json:1"), "%s", r2);
-    rmtree(dir);
+    support_rmtree(dir);
 }
 
 /* Measurements that are not finished or not whole: exit 2, file and line. */
@@ -800,7 +789,7 @@ Test(import, unfinished_or_damaged_measurements_exit_2)
         cr_assert_null(t);
         cr_assert(strstr(report, cases[k][1]), "case %zu: \"%s\" not in %s", k, cases[k][1], report);
     }
-    rmtree(dir);
+    support_rmtree(dir);
 }
 
 /* ----------------------------------------------------------------- DRBD */
@@ -864,7 +853,7 @@ Test(import, drbd_settings_from_drbdadm_dump, .timeout = 30)
         cr_assert_null(t);
         cr_assert(strstr(report, expect[k][0]) && strstr(report, expect[k][1]), "%s", report);
     }
-    rmtree(dir);
+    support_rmtree(dir);
 }
 
 typedef struct {
@@ -949,7 +938,7 @@ Test(import, drbdadm_is_the_oracle, .timeout = 60)
             cr_assert_eq(rc, 0, "%s: drbdadm parses it, golive: %s", v->name, report);
     }
     cr_assert_eq(refused, 11, "%d", refused);
-    rmtree(dir);
+    support_rmtree(dir);
     (void)tool;
 }
 
@@ -1022,7 +1011,7 @@ Test(import, ceph_outputs_set_pool_osds_and_monitors, .timeout = 30)
         cr_assert_null(x);
         cr_assert(strstr(r, expect[k][0]) && strstr(r, expect[k][1]), "case %zu: %s", k, r);
     }
-    rmtree(dir);
+    support_rmtree(dir);
 }
 
 /* A nodelist without `name` (older corosync.conf files): Pacemaker names the
@@ -1045,5 +1034,5 @@ Test(import, nodes_without_names_match_the_cib_by_id)
     cr_assert_str_eq(str_at(json_object_array_get_idx(hosts, 0), "name"), "node1");
     cr_assert_str_eq(str_at(json_object_array_get_idx(hosts, 1), "name"), "node2");
     json_object_put(root);
-    rmtree(dir);
+    support_rmtree(dir);
 }
