@@ -48,6 +48,9 @@ TIDY_BIN        := /usr/bin/tidy
 # test browser: the --html pages are loaded in headless Chromium
 DEB_BROWSER     := chromium
 BROWSER_BIN     := /usr/bin/chromium
+# test cluster: golive's job array runs on a one-node Slurm the test starts
+DEB_SLURM       := slurm-wlm munge
+SLURM_BIN       := /usr/sbin/slurmd
 # test validator: the reports are checked against docs/report.schema.json
 DEB_SCHEMA      := python3 python3-jsonschema
 HAVE_SCHEMA      = python3 -c 'import jsonschema' >/dev/null 2>&1
@@ -112,15 +115,16 @@ deps:
 	[ "$(BUILD_ONLY)" = 1 ] || [ -x $(DRBD_BIN) ] || debs="$$debs $(DEB_DRBD)"; \
 	[ "$(BUILD_ONLY)" = 1 ] || [ -x $(TIDY_BIN) ] || debs="$$debs $(DEB_TIDY)"; \
 	[ "$(BUILD_ONLY)" = 1 ] || [ -x $(BROWSER_BIN) ] || debs="$$debs $(DEB_BROWSER)"; \
+	[ "$(BUILD_ONLY)" = 1 ] || { [ -x $(SLURM_BIN) ] && [ -x /usr/sbin/munged ]; } || debs="$$debs $(DEB_SLURM)"; \
 	[ "$(BUILD_ONLY)" = 1 ] || $(HAVE_SCHEMA) || debs="$$debs $(DEB_SCHEMA)"; \
 	if [ -z "$$debs" ]; then echo "deps: all build dependencies are present"; exit 0; fi; \
 	if ! command -v apt-get >/dev/null 2>&1; then \
 	  echo "deps: missing:$$debs — install them with your package manager (no apt-get here)" >&2; exit 1; fi; \
 	SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	echo "deps: installing Debian packages:$$debs"; \
-	policy=; case " $$debs " in *" $(DEB_COROSYNC) "*|*" $(DEB_DRBD) "*) [ -e /usr/sbin/policy-rc.d ] || policy=1;; esac; \
+	policy=; case " $$debs " in *" $(DEB_COROSYNC) "*|*" $(DEB_DRBD) "*|*" slurm-wlm "*) [ -e /usr/sbin/policy-rc.d ] || policy=1;; esac; \
 	if [ -n "$$policy" ]; then \
-	  echo "deps: corosync and drbd-utils are test oracles (their parsers); their services are not started"; \
+	  echo "deps: corosync, drbd-utils and Slurm are for the tests (which start what they need); their services are not started"; \
 	  printf '#!/bin/sh\nexit 101\n' | $$SUDO tee /usr/sbin/policy-rc.d >/dev/null && $$SUDO chmod +x /usr/sbin/policy-rc.d; fi; \
 	$$SUDO apt-get update -qq && \
 	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$debs; rc=$$?; \
@@ -133,7 +137,7 @@ ensure-deps:
 
 # The tests' oracle too (make check).
 ensure-test-deps: ensure-deps
-	@if ! { [ -x $(ORACLE_BIN) ] || command -v crm_simulate >/dev/null 2>&1; } || [ ! -x $(COROSYNC_BIN) ] || [ ! -x $(VIRSH_BIN) ] || [ ! -x $(DRBD_BIN) ] || [ ! -x $(TIDY_BIN) ] || [ ! -x $(BROWSER_BIN) ] || \
+	@if ! { [ -x $(ORACLE_BIN) ] || command -v crm_simulate >/dev/null 2>&1; } || [ ! -x $(COROSYNC_BIN) ] || [ ! -x $(VIRSH_BIN) ] || [ ! -x $(DRBD_BIN) ] || [ ! -x $(TIDY_BIN) ] || [ ! -x $(BROWSER_BIN) ] || [ ! -x $(SLURM_BIN) ] || \
 	    ! $(HAVE_SCHEMA); then \
 	  $(MAKE) --no-print-directory deps; fi
 

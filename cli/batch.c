@@ -1658,8 +1658,36 @@ batch *batch_merge(const char *const *paths, size_t n, scenario **sc_out, GPtrAr
         }
     }
     if (shards < 1 || (size_t)shards != n) {
-        g_ptr_array_add(errors, g_strdup_printf("error: %zu part%s given, the runs were split into %d shards", n,
-                                                n == 1 ? "" : "s", shards));
+        /* name the shards missing and how to run them again */
+        GString *missing = g_string_new(NULL);
+        int nmissing = 0;
+        for (int i = 0; i < shards && shards <= 100000; i++) {
+            bool have = false;
+            for (size_t p = 0; p < n && !have; p++)
+                have = json_object_get_int(part_member(parts[p], "shard")) == i;
+            if (!have) {
+                if (nmissing++ < 50)
+                    g_string_append_printf(missing, "%s%d", missing->len ? "," : "", i);
+                else if (nmissing == 51)
+                    g_string_append(missing, ",...");
+            }
+        }
+        const char *file = json_object_get_string(part_member(parts[0], "file"));
+        if (nmissing)
+            g_ptr_array_add(errors, g_strdup_printf(
+                                        "error: %zu part%s given, the runs were split into %d shards: shard%s %s missing; "
+                                        "run %s again (golive run %s --runs %d --seed %" G_GUINT64_FORMAT
+                                        " --shard I/%d --json PART for each I, or sbatch --array=%s "
+                                        "--export=ALL,GOLIVE_SHARDS=%d scenarios/slurm/golive-array.sbatch %s %d "
+                                        "OUTDIR)",
+                                        n, n == 1 ? "" : "s", shards, nmissing == 1 ? "" : "s", missing->str,
+                                        nmissing == 1 ? "it" : "them", file, sc->runs, sc->seed, shards, missing->str,
+                                        shards, file, sc->runs));
+        else
+            g_ptr_array_add(errors, g_strdup_printf("error: %zu parts given, the runs were split into %d shards: a "
+                                                    "shard is given twice",
+                                                    n, shards));
+        g_string_free(missing, TRUE);
         goto out;
     }
     b = g_new0(batch, 1);
