@@ -1659,19 +1659,8 @@ batch *batch_merge(const char *const *paths, size_t n, scenario **sc_out, GPtrAr
     }
     if (shards < 1 || (size_t)shards != n) {
         /* name the shards missing and how to run them again */
-        GString *missing = g_string_new(NULL);
-        int nmissing = 0;
-        for (int i = 0; i < shards && shards <= 100000; i++) {
-            bool have = false;
-            for (size_t p = 0; p < n && !have; p++)
-                have = json_object_get_int(part_member(parts[p], "shard")) == i;
-            if (!have) {
-                if (nmissing++ < 50)
-                    g_string_append_printf(missing, "%s%d", missing->len ? "," : "", i);
-                else if (nmissing == 51)
-                    g_string_append(missing, ",...");
-            }
-        }
+        int nmissing;
+        g_autofree char *missing = part_missing_shards(parts, n, shards, &nmissing);
         const char *file = json_object_get_string(part_member(parts[0], "file"));
         if (nmissing)
             g_ptr_array_add(errors, g_strdup_printf(
@@ -1680,14 +1669,13 @@ batch *batch_merge(const char *const *paths, size_t n, scenario **sc_out, GPtrAr
                                         " --shard I/%d --json PART for each I, or sbatch --array=%s "
                                         "--export=ALL,GOLIVE_SHARDS=%d scenarios/slurm/golive-array.sbatch %s %d "
                                         "OUTDIR)",
-                                        n, n == 1 ? "" : "s", shards, nmissing == 1 ? "" : "s", missing->str,
-                                        nmissing == 1 ? "it" : "them", file, sc->runs, sc->seed, shards, missing->str,
+                                        n, n == 1 ? "" : "s", shards, nmissing == 1 ? "" : "s", missing,
+                                        nmissing == 1 ? "it" : "them", file, sc->runs, sc->seed, shards, missing,
                                         shards, file, sc->runs));
         else
             g_ptr_array_add(errors, g_strdup_printf("error: %zu parts given, the runs were split into %d shards: a "
                                                     "shard is given twice",
                                                     n, shards));
-        g_string_free(missing, TRUE);
         goto out;
     }
     b = g_new0(batch, 1);

@@ -843,27 +843,18 @@ int cli_sweep_merge(json_object **parts, const char *const *paths, size_t n, con
         }
     }
     if ((size_t)shards != n) {
-        GString *missing = g_string_new(NULL);
-        int nmissing = 0;
-        for (int i = 0; i < shards && shards <= 100000; i++) {
-            bool have = false;
-            for (size_t p = 0; p < n && !have; p++)
-                have = json_object_get_int(part_member(parts[p], "shard")) == i;
-            if (!have && nmissing++ < 50)
-                g_string_append_printf(missing, "%s%d", missing->len ? "," : "", i);
-        }
+        int nmissing;
+        g_autofree char *missing = part_missing_shards(parts, n, shards, &nmissing);
         if (nmissing)
             fprintf(stderr,
-                    "golive merge: error: %zu part%s given, the sweep was split into %d shards: shard%s %s%s missing; "
+                    "golive merge: error: %zu part%s given, the sweep was split into %d shards: shard%s %s missing; "
                     "run the same golive sweep with --shard I/%d --json PART for each I (or sbatch --array=%s "
                     "--export=ALL,GOLIVE_SHARDS=%d with the same arguments)\n",
-                    n, n == 1 ? "" : "s", shards, nmissing == 1 ? "" : "s", missing->str, nmissing > 50 ? ",..." : "",
-                    shards, missing->str, shards);
+                    n, n == 1 ? "" : "s", shards, nmissing == 1 ? "" : "s", missing, shards, missing, shards);
         else
             fprintf(stderr, "golive merge: error: %zu parts given, the sweep was split into %d shards: a shard is given "
                             "twice\n",
                     n, shards);
-        g_string_free(missing, TRUE);
         return CLI_EXIT_USAGE;
     }
     GPtrArray *keys = g_ptr_array_new();

@@ -97,3 +97,21 @@ json_object *part_read(const char *path)
     json_tokener_free(tok);
     return o;
 }
+
+char *part_missing_shards(json_object *const *parts, size_t n, int shards, int *nmissing)
+{
+    GString *missing = g_string_new(NULL);
+    *nmissing = 0;
+    for (int i = 0; i < shards && shards <= 1000000; i++) {
+        bool have = false;
+        for (size_t p = 0; p < n && !have; p++)
+            have = json_object_get_int(part_member(parts[p], "shard")) == i;
+        if (have)
+            continue;
+        if (++*nmissing <= 50)
+            g_string_append_printf(missing, "%s%d", missing->len ? "," : "", i);
+        else if (*nmissing == 51)
+            g_string_append(missing, ",...");
+    }
+    return g_string_free(missing, FALSE);
+}

@@ -39,5 +39,8 @@ bool part_is_quantity(json_object *o, double max);
 /* A time in [0, horizon] ns, or -1 ("never") when unset_ok. */
 bool part_is_time(json_object *o, int64_t horizon, bool unset_ok);
 bool part_is_array(json_object *o, size_t len);
+/* The shards of 0..shards-1 that none of the parts is ("1,3", at most 50
+ * named), and how many. g_free it. */
+char *part_missing_shards(json_object *const *parts, size_t n, int shards, int *nmissing);
 
 #endif
