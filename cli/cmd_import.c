@@ -1178,6 +1178,9 @@ static void build_ceph(importer *im, json_object *root, json_object *st)
                 continue;
             }
             json_object_object_add(ho, "disks", json_object_new_int(MIN(ch->osds, 64)));
+            if (ch->osds > 64) /* the scenario's limit on a host's disks */
+                warn(im, "%s: host %s has %d OSDs; golive simulates at most 64 disks per host and takes 64",
+                     im->ceph_file[CEPH_OSD_TREE], hn, ch->osds);
             g_autofree char *dk = g_strdup_printf("hosts[%zu].disks", h), *dv = g_strdup_printf("%d", ch->osds);
             note_from(im, dk, dv, "%s: host %s's OSDs", im->ceph_file[CEPH_OSD_TREE], hn);
             if (ch->down)

@@ -990,6 +990,27 @@ Test(import, ceph_outputs_set_pool_osds_and_monitors, .timeout = 30)
     }
     json_object_put(root);
 
+    /* a host with more OSDs than a scenario's host may have disks: told, not silently cut */
+    g_autofree char *tree = NULL;
+    cr_assert(g_file_get_contents(DIR "ceph-osd-tree.json", &tree, NULL, NULL));
+    json_object *tj = json_tokener_parse(tree), *nodes = NULL;
+    cr_assert(json_object_object_get_ex(tj, "nodes", &nodes));
+    for (size_t i = 0; i < json_object_array_length(nodes); i++) {
+        json_object *nd = json_object_array_get_idx(nodes, i), *kids = NULL;
+        if (!strcmp(str_at(nd, "name"), "node1") && json_object_object_get_ex(nd, "children", &kids))
+            for (int k = 100; k < 170; k++)
+                json_object_array_add(kids, json_object_new_int(k));
+    }
+    g_autofree char *tpath = g_build_filename(dir, "tree.json", NULL);
+    cr_assert(g_file_set_contents(tpath, json_object_to_json_string(tj), -1, NULL));
+    json_object_put(tj);
+    const char *big[] = { DIR "cib-3node.xml", DIR "corosync-3node.conf", tpath, NULL };
+    char *bt = NULL;
+    g_autofree char *br = NULL;
+    cr_assert_eq(import(dir, true, big, &bt, &br), 0, "%s", br);
+    g_free(bt);
+    cr_assert(strstr(br, "host node1 has 72 OSDs; golive simulates at most 64"), "%s", br);
+
     /* a pool the disks do not name; Ceph with DRBD; Ceph with disks on DRBD */
     g_autofree char *ppath = g_build_filename(dir, "pools.json", NULL);
     cr_assert(g_file_set_contents(ppath, "[{\"pool_id\":1,\"pool_name\":\"other\",\"size\":2,\"min_size\":1}]", -1,
