@@ -4,6 +4,7 @@
 #   make check      unit tests, normal build and ASan+UBSan build (installs deps if missing)
 #   make demo       installs deps if missing, builds, runs the demo
 #   make bench      benchmarks (never part of check)
+#   make golden     rewrite the determinism suite's digests (tests/golden/), after a change meant to change answers
 #   make deps       install missing Debian packages: -dev libraries, and the tests'
 #                   oracle, Pacemaker's crm_simulate, and python3-jsonschema (apt-get; sudo when not root)
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -84,7 +85,7 @@ TESTS       := $(BUILD)/normal/golive-tests
 TESTS_SAN   := $(BUILD)/san/golive-tests
 BENCH       := $(BUILD)/bench/golive-bench
 
-.PHONY: memcheck fuzz docs docs-run validate validate-run FORCE check-pkgs all check check-run demo demo-run bench bench-run deps ensure-deps \
+.PHONY: golden memcheck fuzz docs docs-run validate validate-run FORCE check-pkgs all check check-run demo demo-run bench bench-run deps ensure-deps \
         ensure-test-deps \
         install uninstall clean test
 
@@ -210,6 +211,10 @@ check-run: $(TESTS) $(TESTS_SAN)
 	  $(TESTS_SAN) $(CRITERION_ARGS)
 
 test: check
+
+# The determinism suite's digests: only after a change meant to change answers.
+golden: $(GOLIVE)
+	tests/golden/make-golden.sh $(GOLIVE)
 
 # ---------------------------------------------------------------- demo, bench
 demo: ensure-deps

@@ -409,8 +409,6 @@ static int kind_index(const char *kind)
     return -1;
 }
 
-/* Seconds vm was unavailable in run k; by_cause[kind] gets each cause's own
- * total (causes may overlap). */
 /* The time run k covered: `until`, or when nothing was left to happen. */
 static double run_seconds(const batch *b, int k)
 {
@@ -444,11 +442,15 @@ double batch_simulated_seconds(const batch *b) { return simulated_seconds(b); }
 
 double batch_run_seconds(const batch *b, int k) { return run_seconds(b, k); }
 
-static double unavailable(const batch *b, int k, int vm, double *by_cause);
+typedef struct batch_avail batch_avail;
+static batch_avail *avail_new(const batch *b, int runs);
+static void avail_free(batch_avail *a);
+static double unavailable(batch_avail *a, int k, int vm, double *by_cause);
 
 const char *const batch_cause_names[BATCH_CAUSES] = { "vm-down", "quorum-lost", "io-frozen", "io-error", "io-blocked",
                                                       "migration" };
 G_STATIC_ASSERT(G_N_ELEMENTS(unavailable_kinds) == BATCH_CAUSES + 1);
+G_STATIC_ASSERT(BATCH_CAUSES == 6); /* "migration" is the last cause */
 
 void batch_unavailable_by_cause(const batch *b, double *out)
 {
@@ -456,48 +458,123 @@ void batch_unavailable_by_cause(const batch *b, double *out)
     int runs = b->nruns > 0 ? b->nruns : 1;
     double causes[BATCH_CAUSES + 1];
     memset(out, 0, BATCH_CAUSES * sizeof *out);
+    batch_avail *av = avail_new(b, runs);
     for (int k = 0; k < runs && sc->nvms; k++) {
         double years = run_seconds(b, k) / sim_to_s(SIM_YEAR);
         for (size_t i = 0; i < sc->nvms; i++) {
             memset(causes, 0, sizeof causes);
-            unavailable(b, k, (int)i, causes);
+            unavailable(av, k, (int)i, causes);
             for (int c = 0; c < BATCH_CAUSES; c++)
                 out[c] += causes[c] / years / (double)sc->nvms / runs;
         }
     }
+    avail_free(av);
 }
 
-static double unavailable(const batch *b, int k, int vm, double *by_cause)
+/* Each run's unavailability spans sorted by VM, so that a pass over the VMs
+ * in order reads each span once: looking them up per VM made a report's cost
+ * grow with VMs x (migrations + incidents). A span is named by its position:
+ * incidents first, then migrations, the order in which they are summed. */
+typedef struct {
+    int vm;
+    uint32_t at;
+} span_ref;
+
+typedef struct {
+    span_ref *refs;
+    size_t n, pos;
+} run_spans;
+
+struct batch_avail {
+    const batch *b;
+    run_spans *runs;
+    int nruns;
+    GArray *scratch; /* span */
+};
+
+static int span_ref_cmp(const void *a, const void *b)
 {
-    double T = run_seconds(b, k);
-    GArray *spans = g_array_new(FALSE, FALSE, sizeof(span));
-    GArray *ins = b->outs[k].incidents;
-    for (guint i = 0; i < ins->len; i++) {
-        const world_incident *in = &g_array_index(ins, run_incident, i).in;
-        int c = kind_index(in->kind);
-        if (in->vm != vm || c < 0)
+    const span_ref *x = a, *y = b;
+    if (x->vm != y->vm)
+        return x->vm < y->vm ? -1 : 1;
+    return (x->at > y->at) - (x->at < y->at);
+}
+
+static batch_avail *avail_new(const batch *b, int runs)
+{
+    batch_avail *a = g_new0(batch_avail, 1);
+    a->b = b;
+    a->nruns = runs;
+    a->runs = g_new0(run_spans, (size_t)runs);
+    a->scratch = g_array_new(FALSE, FALSE, sizeof(span));
+    for (int k = 0; k < runs && k < b->nruns; k++) {
+        GArray *ins = b->outs[k].incidents, *migs = b->outs[k].migs;
+        if (!ins)
             continue;
-        span sp = { sim_to_s(in->start), in->end >= 0 ? sim_to_s(in->end) : T };
+        run_spans *r = &a->runs[k];
+        r->refs = g_new(span_ref, ins->len + migs->len);
+        for (guint i = 0; i < ins->len; i++) {
+            const world_incident *in = &g_array_index(ins, run_incident, i).in;
+            if (in->vm >= 0 && kind_index(in->kind) >= 0)
+                r->refs[r->n++] = (span_ref){ in->vm, i };
+        }
+        for (guint i = 0; i < migs->len; i++) {
+            const mig_result *m = &g_array_index(migs, run_mig, i).r;
+            if (m->vm >= 0 && m->stop >= 0)
+                r->refs[r->n++] = (span_ref){ m->vm, ins->len + i };
+        }
+        if (r->n > 1)
+            qsort(r->refs, r->n, sizeof *r->refs, span_ref_cmp);
+    }
+    return a;
+}
+
+static void avail_free(batch_avail *a)
+{
+    for (int k = 0; k < a->nruns; k++)
+        g_free(a->runs[k].refs);
+    g_free(a->runs);
+    g_array_free(a->scratch, TRUE);
+    g_free(a);
+}
+
+/* Seconds vm was unavailable in run k; by_cause[kind] gets each cause's own
+ * total (causes may overlap). In each run, VMs must be asked in increasing
+ * order. */
+static double unavailable(batch_avail *a, int k, int vm, double *by_cause)
+{
+    const batch *b = a->b;
+    double T = run_seconds(b, k);
+    GArray *spans = a->scratch;
+    g_array_set_size(spans, 0);
+    if (k >= b->nruns || !b->outs[k].incidents)
+        return 0;
+    run_spans *r = &a->runs[k];
+    while (r->pos < r->n && r->refs[r->pos].vm < vm)
+        r->pos++;
+    GArray *ins = b->outs[k].incidents, *migs = b->outs[k].migs;
+    for (; r->pos < r->n && r->refs[r->pos].vm == vm; r->pos++) {
+        uint32_t at = r->refs[r->pos].at;
+        span sp;
+        int c;
+        if (at < ins->len) {
+            const world_incident *in = &g_array_index(ins, run_incident, at).in;
+            c = kind_index(in->kind);
+            sp = (span){ sim_to_s(in->start), in->end >= 0 ? sim_to_s(in->end) : T };
+        } else {
+            const mig_result *m = &g_array_index(migs, run_mig, at - ins->len).r;
+            c = BATCH_CAUSES - 1; /* migration */
+            sp = (span){ sim_to_s(m->stop), m->resume >= 0 ? sim_to_s(m->resume) : T };
+        }
         g_array_append_val(spans, sp);
         by_cause[c] += fmin(sp.e, T) - fmin(sp.s, T);
-    }
-    GArray *migs = b->outs[k].migs;
-    for (guint i = 0; i < migs->len; i++) {
-        const mig_result *r = &g_array_index(migs, run_mig, i).r;
-        if (r->vm != vm || r->stop < 0)
-            continue;
-        span sp = { sim_to_s(r->stop), r->resume >= 0 ? sim_to_s(r->resume) : T };
-        g_array_append_val(spans, sp);
-        by_cause[kind_index("migration")] += fmin(sp.e, T) - fmin(sp.s, T);
     }
     for (guint i = 0; i < spans->len; i++) {
         span *sp = &g_array_index(spans, span, i);
         sp->s = fmin(fmax(sp->s, 0), T);
         sp->e = fmin(fmax(sp->e, 0), T);
     }
-    double total = stats_union_length((const double *)spans->data, spans->len);
-    g_array_free(spans, TRUE);
-    return total;
+    return stats_union_length((const double *)spans->data, spans->len);
 }
 
 static bool split_brain_run(const batch *b, int k, double *diverged, double *discarded, double *single)
@@ -556,11 +633,12 @@ void batch_get_figures(const batch *b, batch_figures *f)
               *div = stats_acc_new(false), *dt = stats_acc_new(true), *one = stats_acc_new(false);
     double *causes = g_newa(double, G_N_ELEMENTS(unavailable_kinds));
     uint64_t sb = 0;
+    batch_avail *spans = avail_new(b, runs);
     for (int k = 0; k < runs; k++) {
         double a = 0, u = 0, T = run_seconds(b, k);
         for (size_t i = 0; i < sc->nvms; i++) {
             memset(causes, 0, sizeof(double) * G_N_ELEMENTS(unavailable_kinds));
-            double s = unavailable(b, k, (int)i, causes);
+            double s = unavailable(spans, k, (int)i, causes);
             a += 1 - s / T;
             u += s;
         }
@@ -580,6 +658,7 @@ void batch_get_figures(const batch *b, batch_figures *f)
                 stats_acc_add(dt, sim_to_s(r->downtime));
         }
     }
+    avail_free(spans);
     f->availability = figure(av, 0, 1);
     f->unavailable_s = figure(un, 0, INFINITY);
     f->at_risk = figure(risk, 0, INFINITY);
@@ -789,11 +868,12 @@ json_object *batch_summary(const batch *b)
     double *cause_tot = g_newa(double, nk + 1), *causes = g_newa(double, nk + 1);
     memset(cause_tot, 0, sizeof(double) * (nk + 1));
     double T = simulated_seconds(b);
+    batch_avail *spans = avail_new(b, runs);
     for (size_t i = 0; i < sc->nvms; i++) {
         double a = 0;
         for (int k = 0; k < runs; k++) {
             memset(causes, 0, sizeof(double) * (nk + 1));
-            a += 1 - unavailable(b, k, (int)i, causes) / run_seconds(b, k);
+            a += 1 - unavailable(spans, k, (int)i, causes) / run_seconds(b, k);
             for (size_t c = 0; c < nk; c++)
                 cause_tot[c] += causes[c];
         }
@@ -803,6 +883,7 @@ json_object *batch_summary(const batch *b)
         json_object_object_add(v, "nines", nines(a));
         json_object_object_add(byvm, sc->vms[i].name, v);
     }
+    avail_free(spans);
     for (size_t c = 0; c < nk; c++)
         json_object_object_add(bycause, unavailable_kinds[c],
                                json_object_new_double(sc->nvms ? cause_tot[c] / runs / sc->nvms : 0));

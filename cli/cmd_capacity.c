@@ -92,7 +92,9 @@ int cli_capacity(int argc, char **argv)
     g_autofree char *command = html_command_line(argc, argv);
     gchar **size_args = NULL;
     gboolean quiet = FALSE;
+    g_autofree gchar *max_input = NULL;
     GOptionEntry entries[] = {
+        LOAD_OPTION_ENTRY(&max_input),
         { "size", 0, 0, G_OPTION_ARG_STRING_ARRAY, &size_args,
           "A VM size to fit, MEMORY[:VCPUS[:DISK]] (e.g. 8GiB:4:100GiB; repeatable; default: the scenario's sizes)",
           "SIZE" },
@@ -158,7 +160,9 @@ int cli_capacity(int argc, char **argv)
     /* no partial answer: a signal ends it at once, nothing written */
     interrupt_install();
     interrupt_immediate(true);
-    scenario *sc = load_scenario(argv[1]);
+    load_limit lim = { 0 };
+    scenario *sc = load_limit_init(&lim, "capacity", max_input) ? load_scenario(argv[1], &lim) : NULL;
+    load_limit_clear(&lim);
     if (!sc) {
         g_array_free(sizes, TRUE);
         return CLI_EXIT_USAGE;

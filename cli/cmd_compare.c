@@ -211,7 +211,10 @@ int cli_compare(int argc, char **argv)
     gint runs = ARGS_UNSET_INT, threads = 0;
     gchar *json_path = NULL, *csv_path = NULL, *plots_dir = NULL, *plot_format = NULL, *html_path = NULL;
     gboolean quiet = FALSE;
+    g_autofree gchar *max_input = NULL;
+    load_limit lim = { 0 };
     GOptionEntry entries[] = {
+        LOAD_OPTION_ENTRY(&max_input),
         { "runs", 'n', 0, G_OPTION_ARG_INT, &runs, "Runs of every design (default: each scenario's \"runs\")", "N" },
         { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed of every design (default: each scenario's \"seed\")", "S" },
         { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Threads for the runs (default: all cores)", "T" },
@@ -260,9 +263,13 @@ int cli_compare(int argc, char **argv)
         rc = CLI_EXIT_USAGE;
         goto out;
     }
+    if (!load_limit_init(&lim, "compare", max_input)) {
+        rc = CLI_EXIT_USAGE;
+        goto out;
+    }
     /* every file is checked before anything runs */
     for (int i = 1; i < argc; i++) {
-        scenario *sc = load_scenario(argv[i]);
+        scenario *sc = load_scenario(argv[i], &lim);
         if (!sc) {
             rc = CLI_EXIT_USAGE;
             continue;
@@ -518,6 +525,7 @@ int cli_compare(int argc, char **argv)
     g_string_free(csv, TRUE);
     json_object_put(root);
 out:
+    load_limit_clear(&lim);
     g_ptr_array_free(scs, TRUE);
     g_free(json_path);
     g_free(csv_path);

@@ -538,9 +538,11 @@ int cli_explain(int argc, char **argv)
 {
     gint64 seed = ARGS_UNSET;
     gint run = 0;
+    g_autofree gchar *max_input = NULL;
     GOptionEntry entries[] = {
         { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed (default: the scenario's \"seed\")", "S" },
         { "run", 'r', 0, G_OPTION_ARG_INT, &run, "Which run to tell (default 0)", "K" },
+        LOAD_OPTION_ENTRY(&max_input),
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("FILE");
@@ -564,7 +566,9 @@ int cli_explain(int argc, char **argv)
         return CLI_EXIT_USAGE;
     interrupt_install(); /* a signal ends it at once */
     interrupt_immediate(true);
-    scenario *sc = load_scenario(argv[1]);
+    load_limit lim = { 0 };
+    scenario *sc = load_limit_init(&lim, "explain", max_input) ? load_scenario(argv[1], &lim) : NULL;
+    load_limit_clear(&lim);
     if (!sc)
         return CLI_EXIT_USAGE;
     if (seed != ARGS_UNSET)

@@ -34,6 +34,7 @@ int cli_run(int argc, char **argv)
     gchar *json_path = NULL, *csv_path = NULL, *trace_path = NULL, *plots_dir = NULL, *plot_format = NULL,
           *shard = NULL, *html_path = NULL;
     gboolean quiet = FALSE, check = FALSE, partial = FALSE;
+    g_autofree gchar *max_input = NULL;
     GOptionEntry entries[] = {
         { "runs", 'n', 0, G_OPTION_ARG_INT, &runs, "Number of runs (default: the scenario's \"runs\")", "N" },
         { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed (default: the scenario's \"seed\")", "S" },
@@ -59,6 +60,7 @@ int cli_run(int argc, char **argv)
         { "partial", 0, 0, G_OPTION_ARG_NONE, &partial,
           "When interrupted, still write the report, marked \"partial\"", NULL },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No summary on stdout", NULL },
+        LOAD_OPTION_ENTRY(&max_input),
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("FILE");
@@ -114,7 +116,9 @@ int cli_run(int argc, char **argv)
         rc = CLI_EXIT_USAGE;
         goto out_free_opts;
     }
-    scenario *sc = load_scenario_keep_text(argv[1], &scn_text);
+    load_limit lim = { 0 };
+    scenario *sc = load_limit_init(&lim, "run", max_input) ? load_scenario_keep_text(argv[1], &lim, &scn_text) : NULL;
+    load_limit_clear(&lim);
     if (!sc) {
         rc = CLI_EXIT_USAGE;
         goto out_free_opts;

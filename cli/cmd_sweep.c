@@ -964,6 +964,7 @@ int cli_sweep(int argc, char **argv)
     gint runs = ARGS_UNSET_INT, threads = 0;
     gint64 seed = ARGS_UNSET;
     gboolean quiet = FALSE;
+    g_autofree gchar *max_input = NULL;
     GOptionEntry entries[] = {
         { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
           "A key (JSON path, e.g. vms[0].dirty.rate) and its values: KEY=V1,V2,... (repeat for a grid)",
@@ -987,6 +988,7 @@ int cli_sweep(int argc, char **argv)
           "Run only shard I of N (points p with p mod N = I) and write a part to --json PATH for golive merge",
           "I/N" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No table on stdout", NULL },
+        LOAD_OPTION_ENTRY(&max_input),
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("FILE");
@@ -1092,7 +1094,9 @@ int cli_sweep(int argc, char **argv)
     /* the base scenario must be valid on its own */
     {
         g_autofree char *text = NULL;
-        scenario *sc = load_scenario_keep_text(argv[1], &text);
+        load_limit lim = { 0 };
+        scenario *sc = load_limit_init(&lim, "sweep", max_input) ? load_scenario_keep_text(argv[1], &lim, &text) : NULL;
+        load_limit_clear(&lim);
         if (!sc) {
             rc = CLI_EXIT_USAGE;
             goto out;

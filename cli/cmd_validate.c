@@ -5,14 +5,17 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "cli/load.h"
 #include "models/lint.h"
 #include "models/scenario.h"
 
 int cli_validate(int argc, char **argv)
 {
     gboolean quiet = FALSE;
+    g_autofree gchar *max_input = NULL;
     GOptionEntry entries[] = {
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print nothing for files without errors", NULL },
+        LOAD_OPTION_ENTRY(&max_input),
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("FILE...");
@@ -28,12 +31,12 @@ int cli_validate(int argc, char **argv)
         fprintf(stderr, "golive validate: no scenario file given\nUsage: golive validate FILE...\n");
         return CLI_EXIT_USAGE;
     }
+    load_limit lim;
+    if (!load_limit_init(&lim, "validate", max_input))
+        return CLI_EXIT_USAGE;
     int bad = 0;
     for (int i = 1; i < argc; i++) {
-        g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
-        g_autoptr(scenario) s = scenario_load(argv[i], errors);
-        for (guint k = 0; k < errors->len; k++)
-            fprintf(stderr, "%s\n", (char *)g_ptr_array_index(errors, k));
+        g_autoptr(scenario) s = load_scenario(argv[i], &lim);
         if (!s) {
             bad++;
             continue;
@@ -48,6 +51,7 @@ int cli_validate(int argc, char **argv)
         for (guint k = 0; k < risks->len; k++)
             fprintf(stderr, "%s: warning: %s\n", argv[i], (char *)g_ptr_array_index(risks, k));
     }
+    load_limit_clear(&lim);
     if (bad && argc > 2)
         fprintf(stderr, "golive validate: %d of %d files have errors\n", bad, argc - 1);
     return bad ? CLI_EXIT_USAGE : CLI_EXIT_OK;

@@ -24,6 +24,7 @@ typedef struct {
     /* lists that failed to load: references into them are not reported
      * again, one error is enough */
     bool broken_networks, broken_hosts, broken_vms;
+    bool *moved; /* per VM: a migrate event named it already (while loading events) */
 } ctx;
 
 /* ------------------------------------------------------------------ errors, paths */
@@ -1177,11 +1178,11 @@ static void load_event(ctx *c, scenario *s, json_object *o)
         ev->vm = get_ref(c, s, o, "vm", REF_VM, true);
         ev->to = get_ref(c, s, o, "to", REF_HOST, false);
         /* only a VM's first move can be checked against where it starts */
-        bool first = true;
-        for (size_t e = 0; e + 1 < s->nevents; e++)
-            first &= !(s->events[e].action == EV_MIGRATE && s->events[e].vm == ev->vm);
-        if (first && ev->vm >= 0 && ev->to >= 0 && s->vms[ev->vm].host == ev->to)
-            err_at(c, "to", "VM \"%s\" already runs on \"%s\"", s->vms[ev->vm].name, s->hosts[ev->to].name);
+        if (ev->vm >= 0 && !c->moved[ev->vm]) {
+            c->moved[ev->vm] = true;
+            if (ev->to >= 0 && s->vms[ev->vm].host == ev->to)
+                err_at(c, "to", "VM \"%s\" already runs on \"%s\"", s->vms[ev->vm].name, s->hosts[ev->to].name);
+        }
         break;
     }
     case EV_DRAIN:
@@ -1287,7 +1288,9 @@ static void load_events(ctx *c, scenario *s, json_object *root)
         return;
     size_t n = json_object_array_length(arr);
     s->events = g_new0(scn_event, n);
+    c->moved = g_new0(bool, s->nvms);
     each_item(c, s, arr, "events", load_event);
+    g_clear_pointer(&c->moved, g_free);
 }
 
 static void load_failure(ctx *c, scenario *s, json_object *o)
@@ -1815,16 +1818,27 @@ static void check_nodes(ctx *c, const scenario *s)
     }
     if (!s->nnetworks)
         return;
-    bool *told = g_new0(bool, s->nhosts * s->nnetworks);
+    /* Each network some VM migrates over, in the order of the first VM that
+     * does (the order the errors are told in): hosts x networks, not hosts x
+     * VMs. */
+    size_t *first = g_new(size_t, s->nnetworks), *order = g_new(size_t, s->nnetworks), nused = 0;
+    for (size_t n = 0; n < s->nnetworks; n++)
+        first[n] = SIZE_MAX;
     for (size_t i = 0; i < s->nvms; i++) {
         int net = s->vms[i].migration.network >= 0 ? s->vms[i].migration.network : 0;
+        if (first[net] == SIZE_MAX) {
+            first[net] = i;
+            order[nused++] = (size_t)net;
+        }
+    }
+    for (size_t u = 0; u < nused; u++) {
+        size_t net = order[u], i = first[net];
         for (size_t h = 0; h < s->nhosts; h++) {
             bool has = false;
             for (size_t k = 0; k < s->hosts[h].nnics; k++) /* a NIC already reported counts as there */
-                has |= s->hosts[h].nics[k].network == net || s->hosts[h].nics[k].network < 0;
-            if (has || !scenario_is_node(s, (int)h) || told[h * s->nnetworks + (size_t)net])
+                has |= s->hosts[h].nics[k].network == (int)net || s->hosts[h].nics[k].network < 0;
+            if (has || !scenario_is_node(s, (int)h))
                 continue;
-            told[h * s->nnetworks + (size_t)net] = true;
             size_t m = push_key(c, "hosts");
             push_index(c, h);
             err_at(c, "nics", "no NIC on network \"%s\", which VM \"%s\" migrates over (every host that runs "
@@ -1833,7 +1847,8 @@ static void check_nodes(ctx *c, const scenario *s)
             pop_to(c, m);
         }
     }
-    g_free(told);
+    g_free(first);
+    g_free(order);
 }
 
 /* Line and column (1-based) of byte offset off in text. */
@@ -1906,13 +1921,32 @@ static char *decode_string(const char *s, size_t n, bool *nul)
  * once their escapes are decoded ("\u006demory" is "memory"); strings in
  * single quotes; a NUL character (\u0000) inside a string, which would cut
  * it. Valid JSON text is scanned once. */
+/* A key of the object being scanned: its decoded text (raw bytes when it
+ * has no escape: the same thing). */
+typedef struct {
+    const char *p;
+    size_t n;
+    char *owned; /* decoded, when it had escapes */
+} dup_key;
+
+/* Objects with more keys than this get a hash table of their keys; smaller
+ * ones (nearly all: a VM has a handful) are searched in place. */
+#define DUP_LINEAR 32
+
+static bool dup_key_equal(const dup_key *x, const dup_key *y)
+{
+    return x->n == y->n && !memcmp(x->p, y->p, x->n);
+}
+
 static void check_duplicate_keys(const char *name, const char *t, size_t len, GPtrArray *errors)
 {
     typedef struct {
         bool is_obj, want_key;
-        GHashTable *keys;
+        guint first;       /* its keys: keys[first ..] */
+        GHashTable *big;   /* once it has more than DUP_LINEAR keys */
     } frame;
     GArray *stack = g_array_new(FALSE, FALSE, sizeof(frame));
+    GArray *keys = g_array_new(FALSE, FALSE, sizeof(dup_key));
     for (size_t i = 0; i < len; i++) {
         char ch = t[i];
         frame *top = stack->len ? &g_array_index(stack, frame, stack->len - 1) : NULL;
@@ -1926,45 +1960,85 @@ static void check_duplicate_keys(const char *name, const char *t, size_t len, GP
         }
         if (ch == '"') {
             size_t start = ++i;
-            while (i < len && t[i] != '"')
+            bool escaped = false;
+            while (i < len && t[i] != '"') {
+                escaped |= t[i] == '\\';
                 i += t[i] == '\\' ? 2 : 1;
-            bool nul;
-            g_autofree char *text = decode_string(t + start, MIN(i, len) - start, &nul);
-            if (nul) {
-                int line, col;
-                line_col(t, start - 1, &line, &col);
-                g_ptr_array_add(errors, g_strdup_printf("%s:%d:%d: error: a NUL character (\\u0000) inside a string "
-                                                        "(it would cut the text short)",
-                                                        name, line, col));
             }
-            if (top && top->is_obj && top->want_key) {
-                char *key = g_strdup(text);
-                if (g_hash_table_contains(top->keys, key)) {
+            size_t n = MIN(i, len) - start;
+            dup_key k = { t + start, n, NULL };
+            if (escaped) { /* only escapes can hide a NUL or spell a key differently */
+                bool nul;
+                k.owned = decode_string(t + start, n, &nul);
+                k.p = k.owned;
+                k.n = strlen(k.owned);
+                if (nul) {
                     int line, col;
                     line_col(t, start - 1, &line, &col);
+                    g_ptr_array_add(errors, g_strdup_printf("%s:%d:%d: error: a NUL character (\\u0000) inside a "
+                                                            "string (it would cut the text short)",
+                                                            name, line, col));
+                }
+            }
+            if (top && top->is_obj && top->want_key) {
+                top->want_key = false;
+                bool dup = false;
+                g_autofree char *str = top->big ? g_strndup(k.p, k.n) : NULL;
+                if (top->big) {
+                    dup = g_hash_table_contains(top->big, str);
+                } else {
+                    for (guint j = top->first; j < keys->len && !dup; j++)
+                        dup = dup_key_equal(&g_array_index(keys, dup_key, j), &k);
+                }
+                if (dup) {
+                    int line, col;
+                    line_col(t, start - 1, &line, &col);
+                    g_autofree char *shown = g_strndup(k.p, k.n);
                     g_ptr_array_add(errors, g_strdup_printf("%s:%d:%d: error: duplicate key \"%s\" in the same object "
                                                             "(JSON keeps only one of them)",
-                                                            name, line, col, key));
-                    g_free(key);
-                } else {
-                    g_hash_table_add(top->keys, key);
+                                                            name, line, col, shown));
+                    g_free(k.owned);
+                    continue;
                 }
-                top->want_key = false;
+                if (top->big) {
+                    g_hash_table_add(top->big, g_steal_pointer(&str));
+                    g_free(k.owned);
+                    continue;
+                }
+                g_array_append_val(keys, k);
+                if (keys->len - top->first > DUP_LINEAR) {
+                    /* from here on its keys live in a table of their own */
+                    top->big = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+                    for (guint j = top->first; j < keys->len; j++) {
+                        dup_key *d = &g_array_index(keys, dup_key, j);
+                        g_hash_table_add(top->big, g_strndup(d->p, d->n));
+                        g_free(d->owned);
+                    }
+                    g_array_set_size(keys, top->first);
+                }
+                continue;
             }
+            g_free(k.owned);
         } else if (ch == '{' || ch == '[') {
-            frame f = { ch == '{', ch == '{', ch == '{' ? g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL) : NULL };
+            frame f = { ch == '{', ch == '{', keys->len, NULL };
             g_array_append_val(stack, f);
         } else if ((ch == '}' || ch == ']') && top) {
-            if (top->keys)
-                g_hash_table_destroy(top->keys);
+            for (guint j = top->first; j < keys->len; j++)
+                g_free(g_array_index(keys, dup_key, j).owned);
+            g_array_set_size(keys, top->first);
+            if (top->big)
+                g_hash_table_destroy(top->big);
             g_array_set_size(stack, stack->len - 1);
         } else if (ch == ',' && top && top->is_obj) {
             top->want_key = true;
         }
     }
     for (guint k = 0; k < stack->len; k++)
-        if (g_array_index(stack, frame, k).keys)
-            g_hash_table_destroy(g_array_index(stack, frame, k).keys);
+        if (g_array_index(stack, frame, k).big)
+            g_hash_table_destroy(g_array_index(stack, frame, k).big);
+    for (guint j = 0; j < keys->len; j++)
+        g_free(g_array_index(keys, dup_key, j).owned);
+    g_array_free(keys, TRUE);
     g_array_free(stack, TRUE);
 }
 
@@ -1984,11 +2058,6 @@ scenario *scenario_load_text_traces(const char *name, const char *text, size_t l
 static scenario *load_text(const char *name, const char *text, size_t len, GHashTable *traces, GPtrArray *errors)
 {
     guint before = errors->len;
-    if (len > SCENARIO_MAX_BYTES) {
-        g_ptr_array_add(errors, g_strdup_printf("%s: error: too large (%.1f MiB; a scenario file may be at most %d MiB)",
-                                                name, len / 1048576.0, SCENARIO_MAX_BYTES >> 20));
-        return NULL;
-    }
     if (len == 0) {
         g_ptr_array_add(errors, g_strdup_printf("%s: error: empty file (expected a JSON object)", name));
         return NULL;
@@ -2093,7 +2162,7 @@ static scenario *load_text(const char *name, const char *text, size_t len, GHash
     return s;
 }
 
-bool scenario_read_file(const char *path, size_t max, char **text, size_t *len, char **why)
+static bool read_file(const char *path, size_t max, bool text_only, char **text, size_t *len, char **why)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -2106,6 +2175,15 @@ bool scenario_read_file(const char *path, size_t max, char **text, size_t *len, 
     while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
         if (s->len + n > max) {
             *why = g_strdup_printf("too large (more than %.0f MiB)", max / 1048576.0);
+            fclose(f);
+            g_string_free(s, TRUE);
+            return false;
+        }
+        const char *nul = text_only ? memchr(buf, 0, n) : NULL;
+        if (nul) {
+            /* /dev/zero, an image, a core file: no need to read on */
+            *why = g_strdup_printf("binary data (a NUL byte at byte %zu): a scenario is JSON text",
+                                   s->len + (size_t)(nul - buf));
             fclose(f);
             g_string_free(s, TRUE);
             return false;
@@ -2125,6 +2203,16 @@ bool scenario_read_file(const char *path, size_t max, char **text, size_t *len, 
     return true;
 }
 
+bool scenario_read_file(const char *path, size_t max, char **text, size_t *len, char **why)
+{
+    return read_file(path, max, false, text, len, why);
+}
+
+bool scenario_read_text(const char *path, size_t max, char **text, size_t *len, char **why)
+{
+    return read_file(path, max, true, text, len, why);
+}
+
 scenario *scenario_load(const char *path, GPtrArray *errors)
 {
     if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
@@ -2139,10 +2227,12 @@ scenario *scenario_load(const char *path, GPtrArray *errors)
     }
     g_autofree char *text = NULL, *why = NULL;
     size_t len = 0;
-    if (!scenario_read_file(path, SCENARIO_MAX_BYTES, &text, &len, &why)) {
+    if (!scenario_read_text(path, SCENARIO_MAX_BYTES, &text, &len, &why)) {
         if (g_str_has_prefix(why, "too large"))
             g_ptr_array_add(errors, g_strdup_printf("%s: error: %s; a scenario file may be at most %d MiB", path, why,
                                                     SCENARIO_MAX_BYTES >> 20));
+        else if (g_str_has_prefix(why, "binary data"))
+            g_ptr_array_add(errors, g_strdup_printf("%s: error: %s", path, why));
         else
             g_ptr_array_add(errors, g_strdup_printf("%s: error: cannot read: %s", path, why));
         return NULL;

@@ -288,7 +288,9 @@ typedef struct {
     scn_defaults defaulted; /* scenario-wide settings left unset (models/assume.h) */
 } scenario;
 
-/* Limits on what a scenario file may hold: its size, and any string in it. */
+/* Limits on what a scenario file may hold: its size as scenario_load reads
+ * it (the commands let the machine's memory decide, cli/load.h), and any
+ * string in it. */
 #define SCENARIO_MAX_BYTES (16 << 20)
 #define SCENARIO_MAX_STRING 65536
 /* The most nodes one corosync cluster can hold (PROCESSOR_COUNT_MAX in
@@ -299,6 +301,9 @@ typedef struct {
  * standard output's /dev/stdin), but never more than max bytes: false and
  * *why (g_free it) when it cannot be read or holds more. */
 bool scenario_read_file(const char *path, size_t max, char **text, size_t *len, char **why);
+/* The same for a text file: refused at its first NUL byte (*why says
+ * "binary data ..."), without reading on. */
+bool scenario_read_text(const char *path, size_t max, char **text, size_t *len, char **why);
 
 /* Loads and checks a scenario file. On any error returns NULL and appends
  * every message (g_free'd strings) to errors. */

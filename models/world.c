@@ -211,9 +211,16 @@ world *world_new(const scenario *sc, uint64_t run, GError **error)
     w->so = storage_design(sc->storage.type);
     w->st = w->so->create(w);
 
-    /* the loader made sure that every node has a NIC on each VM's migration network */
+    /* the loader made sure that every node has a NIC on each VM's migration
+     * network; checked once per network (the first VM that uses it names
+     * it), not once per VM */
+    bool *net_seen = g_newa(bool, sc->nnetworks + 1);
+    memset(net_seen, 0, sc->nnetworks + 1);
     for (size_t i = 0; i < sc->nvms; i++) {
         int net = mig_network(&sc->vms[i]);
+        if (net_seen[net])
+            continue;
+        net_seen[net] = true;
         for (size_t h = 0; h < sc->nhosts; h++)
             if (world_is_node(w, (int)h) && !nic(w, (int)h, net)->tx) {
                 g_set_error(error, WORLD_ERROR, WORLD_ERROR_SCENARIO,

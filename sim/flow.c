@@ -41,7 +41,7 @@ struct flow_link {
     double C, W;
     uint32_t nun;    /* unfrozen flows */
     uint32_t version;
-    bool saturated;
+    bool saturated;  /* in its last re-rating: kept until the next one */
 };
 
 enum { FLOW_SENDING, FLOW_IN_FLIGHT, FLOW_DELIVERING };
@@ -49,7 +49,11 @@ enum { FLOW_SENDING, FLOW_IN_FLIGHT, FLOW_DELIVERING };
 struct flow {
     flow_net *net;
     double size, sent, rate;
-    sim_time last;
+    /* sent = base + rate x (now - since): the anchor moves only when the rate
+     * changes, so how often anyone looks at a flow (a re-rating that keeps
+     * its rate, a plot's sample) never changes the rounding of its bytes */
+    double base;
+    sim_time since;
     double cap, weight, window, cap_eff;
     flow_done_fn done;
     void *arg;
@@ -181,12 +185,20 @@ static void seed_flow(flow_net *net, flow *f)
 static void settle(flow_net *net, flow *f)
 {
     sim_time now = sim_now(net->s);
-    if (f->state == FLOW_SENDING && now > f->last && f->rate > 0 && isfinite(f->rate)) {
-        f->sent += f->rate * (double)(now - f->last) / 1e9;
+    if (f->state == FLOW_SENDING && now > f->since && f->rate > 0 && isfinite(f->rate)) {
+        f->sent = f->base + f->rate * (double)(now - f->since) / 1e9;
         if (f->sent > f->size)
             f->sent = f->size;
     }
-    f->last = now;
+}
+
+/* Settles f and anchors its accounting at now, for a new rate. */
+static void set_rate(flow_net *net, flow *f, double rate)
+{
+    settle(net, f);
+    f->base = f->sent;
+    f->since = sim_now(net->s);
+    f->rate = rate;
 }
 
 static double effective_cap(const flow *f)
@@ -360,7 +372,7 @@ flow *flow_start(flow_net *net, flow_link *const *path, size_t npath, double siz
     f->slot = (uint32_t *)(f->path + npath);
     f->npath = (uint32_t)npath;
     f->size = size;
-    f->last = sim_now(net->s);
+    f->since = sim_now(net->s);
     f->cap = params && params->cap_Bps > 0 ? params->cap_Bps : 0;
     f->weight = params && params->weight > 0 ? params->weight : 1;
     f->window = params && params->window_bytes > 0 ? params->window_bytes : 0;
@@ -595,16 +607,22 @@ static void solve(flow_net *net)
     net->stamp++;
     g_ptr_array_set_size(net->comp_links, 0);
     g_ptr_array_set_size(net->comp_flows, 0);
-    /* A changed link's flows are re-rated even when it is slack now (it may
-     * have held them back); links met on the way join only if they may
-     * saturate. */
+    /* A changed link that is slack now leaves the problem. Only if it
+     * saturated in its last re-rating can it have held its flows back, and
+     * only then are they re-rated: a link that did not saturate constrained
+     * nobody, so without it every rate stays what it is (max-min allocations
+     * do not depend on links that do not saturate). Re-rating them anyway made
+     * each departure from a shared uplink cost all the uplink's flows. Links
+     * met on the way join only if they may saturate. */
     for (guint i = 0; i < net->seed_links->len; i++) {
         flow_link *l = g_ptr_array_index(net->seed_links, i);
         if (!slack(l))
             visit_link(net, l);
-        else
+        else if (l->saturated) {
+            l->saturated = false;
             for (uint32_t k = 0; k < l->nslots; k++)
                 visit_flow(net, l->slots[k].f);
+        }
     }
     for (guint i = 0; i < net->seed_flows->len; i++) {
         flow *f = g_ptr_array_index(net->seed_flows, i);
@@ -648,7 +666,6 @@ static void solve(flow_net *net)
     net->nheap = 0;
     for (guint i = 0; i < net->comp_flows->len; i++) {
         flow *f = g_ptr_array_index(net->comp_flows, i);
-        settle(net, f);
         f->frozen = false;
         if (isfinite(f->cap_eff))
             heap_push(net, (fill_entry){ f->cap_eff / f->weight, f, 0, true });
@@ -685,7 +702,8 @@ static void solve(flow_net *net)
         if (!f->frozen)
             f->new_rate = INFINITY; /* nothing finite constrains it */
         if (f->new_rate != f->rate || !f->ev) {
-            f->rate = f->new_rate;
+            if (f->new_rate != f->rate)
+                set_rate(net, f, f->new_rate);
             schedule_tx(net, f);
         }
     }

@@ -820,8 +820,8 @@ static gpointer write_fifo(gpointer arg)
     return NULL;
 }
 
-/* Inputs that are not regular files: /dev/zero is read up to the 16 MiB
- * limit and refused (it never ends), a scenario through a FIFO is read
+/* Inputs that are not regular files: /dev/zero is refused at its first
+ * block (a NUL byte: binary data, never a scenario), a scenario through a FIFO is read
  * once and runs (a shard's part carries its text), a trace outside the
  * scenario's directory is told, and a bad line of a trace is named by its
  * number, not echoed (it may be any file on the system). */
@@ -829,7 +829,7 @@ Test(cli, inputs_that_are_not_regular_files, .timeout = 60)
 {
     char *out, *err;
     cr_assert_eq(run_golive((const char *[]){ "validate", "/dev/zero", NULL }, &out, &err), 2);
-    cr_assert(strstr(err, "too large"), "%s", err);
+    cr_assert(strstr(err, "binary data (a NUL byte at byte 0)"), "%s", err);
     g_free(out);
     g_free(err);
 

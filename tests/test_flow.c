@@ -561,3 +561,98 @@ Test(flow, random_changes_keep_max_min_fairness)
     }
     gsl_rng_free(r);
 }
+
+/* The shared-uplink layout (issue 18): n capped flows, each on its own NIC,
+ * all over one uplink wide enough never to bind. When one leaves, only a
+ * link that saturated in its last re-rating could have held flows back: the
+ * uplink did not, so none of the others is re-rated. The uplink's flows are
+ * re-rated when it did saturate and a departure makes it slack. */
+Test(flow, departures_from_a_slack_uplink_rerate_nobody_else)
+{
+    world w = mk();
+    enum { N = 200 };
+    flow_link *up = flow_link_new(w.net, "uplink", N * 10 * MB, 0);
+    flow *f[N];
+    for (int i = 0; i < N; i++) {
+        flow_link *path[2] = { flow_link_new(w.net, "nic", 100 * MB, 0), up };
+        f[i] = flow_start(w.net, path, 2, INFINITY, &(flow_params){ .cap_Bps = 10 * MB }, NULL, NULL);
+    }
+    RATE_EQ(w.net, f[0], 10 * MB);
+    flow_counters before = flow_net_counters(w.net);
+    for (int i = 0; i < N / 2; i++) {
+        flow_cancel(w.net, f[i]);
+        flow_rate(w.net, f[N - 1]);
+    }
+    flow_counters after = flow_net_counters(w.net);
+    cr_assert_eq(after.flows_rerated - before.flows_rerated, 0, "re-rated %llu flows",
+                 (unsigned long long)(after.flows_rerated - before.flows_rerated));
+    RATE_EQ(w.net, f[N - 1], 10 * MB);
+
+    /* an uncapped flow makes the uplink a bottleneck: the capped flows keep
+     * their caps (fair share is higher), the newcomer takes the rest */
+    flow_link *path[1] = { up };
+    flow *hog = flow_start(w.net, path, 1, INFINITY, NULL, NULL, NULL);
+    RATE_EQ(w.net, hog, (N * 10 - N / 2 * 10) * MB);
+    /* capped flows that now exceed the uplink: it saturates and holds them */
+    flow_set_cap(w.net, hog, 0);
+    flow_link_set_capacity(w.net, up, N / 4 * 10 * MB);
+    RATE_EQ(w.net, f[N - 1], N / 4 * 10 * MB / (N / 2 + 1));
+    /* the hog leaves, the uplink becomes slack: the flows it held get their caps */
+    flow_link_set_capacity(w.net, up, N * 10 * MB);
+    flow_cancel(w.net, hog);
+    RATE_EQ(w.net, f[N - 1], 10 * MB);
+    RATE_EQ(w.net, f[N / 2], 10 * MB);
+    rm(w);
+}
+
+typedef struct {
+    flow_net *net;
+    flow *f[3];
+    double sent_at_2s[3];
+} looker;
+
+/* Looks at every flow every 7 ms until 2 s, before any of them is done. */
+static void look(sim *s, void *arg)
+{
+    looker *k = arg;
+    for (int i = 0; i < 3; i++)
+        flow_sent(k->net, k->f[i]);
+    if (sim_now(s) < 2 * SIM_S - 7 * SIM_MS)
+        sim_after(s, 7 * SIM_MS + 1, look, k);
+}
+
+static void record(sim *s, void *arg)
+{
+    (void)s;
+    looker *k = arg;
+    for (int i = 0; i < 3; i++)
+        k->sent_at_2s[i] = flow_sent(k->net, k->f[i]);
+}
+
+/* How often a flow is looked at (a plot's sample, a re-rating that keeps its
+ * rate) never changes the rounding of its bytes or its completion time. */
+Test(flow, looking_at_a_flow_never_changes_its_result)
+{
+    done_rec d[2][3] = { { { 0 } } };
+    looker k[2] = { { 0 } };
+    for (int pass = 0; pass < 2; pass++) {
+        world w = mk();
+        flow_link *l = flow_link_new(w.net, "l", 333.333 * MB, 0);
+        k[pass].net = w.net;
+        for (int i = 0; i < 3; i++)
+            k[pass].f[i] = flow_start(w.net, &l, 1, (1000.0 + 77.7 * i) * MB,
+                                      &(flow_params){ .cap_Bps = (91.1 + 40 * i) * MB }, on_done, &d[pass][i]);
+        sim_at(w.s, 2 * SIM_S, record, &k[pass]);
+        if (pass == 1)
+            sim_after(w.s, 1, look, &k[pass]);
+        sim_run(w.s, 20 * SIM_S);
+        rm(w);
+    }
+    for (int i = 0; i < 3; i++) {
+        cr_assert(d[0][i].calls == 1 && d[1][i].calls == 1);
+        cr_assert_eq(d[0][i].at, d[1][i].at, "flow %d done at %lld, looked at: %lld", i, (long long)d[0][i].at,
+                     (long long)d[1][i].at);
+        cr_assert(k[0].sent_at_2s[i] == k[1].sent_at_2s[i], "flow %d at 2 s: %.17g, looked at: %.17g", i,
+                  k[0].sent_at_2s[i], k[1].sent_at_2s[i]);
+    }
+}
