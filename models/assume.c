@@ -277,6 +277,11 @@ void assume_mark(scenario *s, json_object *root)
     memset(&s->defaulted, 0, sizeof s->defaulted);
     for (size_t i = 0; i < s->nvms; i++)
         memset(&s->vms[i].defaulted, 0, sizeof s->vms[i].defaulted);
+    /* per-VM settings: each path split once and the scenario-wide migration
+     * defaults looked up once, then one pass over the VMs (a data centre
+     * has 10^5 of them) */
+    char **parts[ASSUME_N] = { NULL };
+    bool in_defaults[ASSUME_N] = { false };
     for (int id = 0; id < ASSUME_N; id++) {
         const entry *e = &catalogue[id];
         switch (e->sc) {
@@ -292,24 +297,30 @@ void assume_mark(scenario *s, json_object *root)
             bit_set(&s->defaulted, (assume_id)id);
             break;
         case SCOPE_VM:
-        case SCOPE_MIG: {
-            /* split once, not per VM: a data centre has 10^5 of them */
-            g_auto(GStrv) parts = g_strsplit(e->path, ".", -1);
-            bool in_defaults = e->sc == SCOPE_MIG && has_parts(mig, parts);
-            /* the loader kept the VMs in their order in the file */
-            for (size_t i = 0; i < s->nvms && vms && i < json_object_array_length(vms); i++) {
-                json_object *vo = json_object_array_get_idx(vms, i);
-                json_object *own = NULL;
-                if (vo && json_object_is_type(vo, json_type_object))
-                    json_object_object_get_ex(vo, "migration", &own);
-                bool set = e->sc == SCOPE_VM ? has_parts(vo, parts) : in_defaults || has_parts(own, parts);
-                if (!set)
-                    bit_set(&s->vms[i].defaulted, (assume_id)id);
-            }
+        case SCOPE_MIG:
+            parts[id] = g_strsplit(e->path, ".", -1);
+            in_defaults[id] = e->sc == SCOPE_MIG && has_parts(mig, parts[id]);
             break;
         }
+    }
+    /* the loader kept the VMs in their order in the file */
+    size_t n = vms && json_object_is_type(vms, json_type_array) ? json_object_array_length(vms) : 0;
+    for (size_t i = 0; i < s->nvms && i < n; i++) {
+        json_object *vo = json_object_array_get_idx(vms, i);
+        json_object *own = NULL;
+        if (vo && json_object_is_type(vo, json_type_object))
+            json_object_object_get_ex(vo, "migration", &own);
+        for (int id = 0; id < ASSUME_N; id++) {
+            if (!parts[id])
+                continue;
+            bool set = catalogue[id].sc == SCOPE_VM ? has_parts(vo, parts[id])
+                                                     : in_defaults[id] || (own && has_parts(own, parts[id]));
+            if (!set)
+                bit_set(&s->vms[i].defaulted, (assume_id)id);
         }
     }
+    for (int id = 0; id < ASSUME_N; id++)
+        g_strfreev(parts[id]);
 }
 
 bool assume_is_default(const scenario *s, assume_id id, int vm)

@@ -989,9 +989,12 @@ static void load_vm(ctx *c, scenario *s, json_object *o)
     check_keys(c, o, vm_keys);
     vm->name = get_string(c, o, "name", true, NULL);
     vm->host = get_ref(c, s, o, "host", REF_HOST, true);
+    /* rounded up to a whole number of bytes ("0.7GiB" is not one): hosts'
+     * usage is then summed exactly in any order */
     vm->memory = get_quantity(c, o, "memory", UNITS_SIZE, Q_POS, 0, true);
     if (vm->memory > 0 && vm->memory < UNITS_PAGE_SIZE)
         err_at(c, "memory", "expected at least one page (4 KiB), not %g bytes", vm->memory);
+    vm->memory = ceil(vm->memory);
     vm->vcpus = (int)get_int(c, o, "vcpus", 1, 4096, 1, false);
     /* Pacemaker resource meta priority, 0 by default (Pacemaker Explained,
      * resource meta-attributes): placement order and priority-fencing-delay */

@@ -88,7 +88,8 @@ void world_set_sweep_phase(world *w, double q);
 /* Checks the run's invariants (DESIGN 3.4, issue: reliability): every
  * migration has exactly one outcome, incidents lie in the run and end after
  * they start, time never went backwards, every delivered flow's bytes were
- * all sent, a VM runs on two hosts only under a double-writer incident.
+ * all sent, a VM runs on two hosts only under a double-writer incident, the
+ * memory counted on each host along the run equals a recount.
  * Appends a message per violation; returns their number. */
 size_t world_check(world *w, GPtrArray *violations);
 
@@ -172,6 +173,9 @@ size_t world_path(const world *w, int a, int b, int net, flow_link **path);
 size_t world_path_out(const world *w, int a, int net, flow_link **path);
 /* The storage or replication network (the first network if unset). */
 int world_storage_network(const world *w);
+/* The hosts holding copies of vm's data now (Ceph's replicas), at most max
+ * into hosts; their number, 0 if the design keeps none on hosts. */
+int world_storage_copies(const world *w, int vm, int *hosts, int max);
 /* Whether disk k of host h works (neither failed nor hung). */
 bool world_disk_up(const world *w, int h, int k);
 /* Whether it is hung: its IO never completes, no error is returned. */

@@ -55,6 +55,7 @@ struct flow {
     double base;
     sim_time since;
     double cap, weight, window, cap_eff;
+    double bound;      /* the most it can ever get: its cap and every link's capacity */
     flow_done_fn done;
     void *arg;
     sim_event ev;
@@ -283,12 +284,34 @@ double flow_link_capacity(const flow_link *l) { return l->cap; }
 sim_time flow_link_latency(const flow_link *l) { return l->lat; }
 size_t flow_link_nflows(const flow_link *l) { return l->nslots; }
 
+static void demand_add(flow_link *l, const flow *f, double sign);
+static double flow_bound(const flow *f);
+
 void flow_link_set_capacity(flow_net *net, flow_link *l, double capacity_Bps)
 {
     g_return_if_fail(capacity_Bps >= 0);
     if (l->cap == capacity_Bps)
         return;
+    /* its flows' bounds follow the capacity, and with them the demand on
+     * every link they cross */
+    for (uint32_t k = 0; k < l->nslots; k++) {
+        flow *f = l->slots[k].f;
+        for (uint32_t i = 0; i < f->npath; i++)
+            demand_add(f->path[i], f, -1);
+    }
     l->cap = capacity_Bps;
+    for (uint32_t k = 0; k < l->nslots; k++) {
+        flow *f = l->slots[k].f;
+        double b = flow_bound(f);
+        if (b != f->bound)
+            seed_flow(net, f); /* its own limit moved */
+        f->bound = b;
+        for (uint32_t i = 0; i < f->npath; i++) {
+            demand_add(f->path[i], f, 1);
+            if (f->path[i] != l)
+                seed_link(net, f->path[i]);
+        }
+    }
     seed_link(net, l);
 }
 
@@ -318,10 +341,24 @@ double flow_link_utilisation(flow_net *net, flow_link *l)
 
 /* ------------------------------------------------------------------ flows */
 
+/* A flow never gets more than its cap, nor more than any link of its path
+ * carries: an uncapped migration behind a 10 GbE NIC adds 10 GbE, not
+ * "unbounded", to a rack uplink's demand. Without it one uncapped flow (a
+ * stop-and-copy) made a wide uplink a bottleneck candidate and pulled every
+ * flow crossing it into one component. */
+static double flow_bound(const flow *f)
+{
+    double b = f->cap_eff;
+    for (uint32_t i = 0; i < f->npath; i++)
+        if (f->path[i]->cap < b)
+            b = f->path[i]->cap;
+    return b;
+}
+
 static void demand_add(flow_link *l, const flow *f, double sign)
 {
-    if (isfinite(f->cap_eff))
-        l->demand += sign * f->cap_eff;
+    if (isfinite(f->bound))
+        l->demand += sign * f->bound;
     else
         l->uncapped += sign > 0 ? 1 : (uint32_t)-1;
     if (!l->nslots && sign < 0) { /* no drift once empty */
@@ -330,8 +367,8 @@ static void demand_add(flow_link *l, const flow *f, double sign)
     }
 }
 
-/* A link that can never saturate: every flow's cap fits in what the
- * background loads leave. */
+/* A link that can never saturate: what every flow could ever get (its
+ * bound) fits in what the background loads leave. */
 static bool slack(const flow_link *l)
 {
     return l->uncapped == 0 && l->demand <= (l->cap > l->bg_sum ? l->cap - l->bg_sum : 0);
@@ -386,6 +423,7 @@ flow *flow_start(flow_net *net, flow_link *const *path, size_t npath, double siz
         f->path_lat = sim_time_add(f->path_lat, path[i]->lat);
     }
     f->cap_eff = effective_cap(f);
+    f->bound = flow_bound(f);
     for (size_t i = 0; i < npath; i++)
         link_attach(path[i], f, (uint32_t)i);
     f->index = net->flows->len;
@@ -483,6 +521,7 @@ void flow_set_cap(flow_net *net, flow *f, double cap_Bps)
         demand_add(f->path[i], f, -1);
     f->cap = cap_Bps;
     f->cap_eff = effective_cap(f);
+    f->bound = flow_bound(f);
     /* a lower cap may leave a link slack: its other flows get re-rated */
     for (uint32_t i = 0; i < f->npath; i++) {
         demand_add(f->path[i], f, 1);
@@ -667,8 +706,10 @@ static void solve(flow_net *net)
     for (guint i = 0; i < net->comp_flows->len; i++) {
         flow *f = g_ptr_array_index(net->comp_flows, i);
         f->frozen = false;
-        if (isfinite(f->cap_eff))
-            heap_push(net, (fill_entry){ f->cap_eff / f->weight, f, 0, true });
+        /* its bound is a cap that changes nothing (no link gives it more)
+         * but stands in for the slack links left out of the problem */
+        if (isfinite(f->bound))
+            heap_push(net, (fill_entry){ f->bound / f->weight, f, 0, true });
     }
     for (guint i = 0; i < net->comp_links->len; i++)
         push_link(net, g_ptr_array_index(net->comp_links, i));
@@ -678,7 +719,7 @@ static void solve(flow_net *net)
         if (e.is_flow) {
             flow *f = e.p;
             if (!f->frozen)
-                freeze(net, f, f->cap_eff);
+                freeze(net, f, f->bound);
             continue;
         }
         flow_link *l = e.p;

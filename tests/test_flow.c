@@ -656,3 +656,43 @@ Test(flow, looking_at_a_flow_never_changes_its_result)
                   k[0].sent_at_2s[i], k[1].sent_at_2s[i]);
     }
 }
+
+/* An uncapped flow (a stop-and-copy) behind a NIC can never get more than
+ * the NIC: a wide uplink it crosses stays slack, and its start re-rates it
+ * alone, not every flow on the uplink. When the NIC's capacity rises past
+ * what the uplink has left, the uplink binds again. */
+Test(flow, an_uncapped_flow_is_bounded_by_its_narrowest_link)
+{
+    world w = mk();
+    enum { N = 100 };
+    flow_link *up = flow_link_new(w.net, "uplink", N * 10 * MB + 100 * MB, 0);
+    flow *f[N];
+    for (int i = 0; i < N; i++) {
+        flow_link *path[2] = { flow_link_new(w.net, "nic", 100 * MB, 0), up };
+        f[i] = flow_start(w.net, path, 2, INFINITY, &(flow_params){ .cap_Bps = 10 * MB }, NULL, NULL);
+    }
+    RATE_EQ(w.net, f[0], 10 * MB);
+    flow_counters before = flow_net_counters(w.net);
+    flow_link *nic = flow_link_new(w.net, "nic", 100 * MB, 0);
+    flow_link *path[2] = { nic, up };
+    flow *g = flow_start(w.net, path, 2, INFINITY, NULL, NULL, NULL);
+    RATE_EQ(w.net, g, 100 * MB);
+    flow_counters after = flow_net_counters(w.net);
+    cr_assert_eq(after.flows_rerated - before.flows_rerated, 1, "re-rated %llu flows",
+                 (unsigned long long)(after.flows_rerated - before.flows_rerated));
+    /* a wider NIC: the uplink's 100 MB/s to spare is what g gets */
+    flow_link_set_capacity(w.net, nic, 10000 * MB);
+    RATE_EQ(w.net, g, 100 * MB);
+    flow_link_set_capacity(w.net, up, N * 10 * MB + 50 * MB);
+    RATE_EQ(w.net, g, 50 * MB);
+    RATE_EQ(w.net, f[N - 1], 10 * MB);
+    /* the uplink shrinks below the capped flows' sum: they share it */
+    flow_link_set_capacity(w.net, up, N * 5 * MB);
+    RATE_EQ(w.net, f[0], 5.0 * N * MB / (N + 1));
+    RATE_EQ(w.net, g, 5.0 * N * MB / (N + 1));
+    /* cut g's NIC: g stalls, the others share the uplink alone */
+    flow_link_set_capacity(w.net, nic, 0);
+    RATE_EQ(w.net, f[0], 5 * MB);
+    cr_assert(flow_stalled(w.net, g));
+    rm(w);
+}

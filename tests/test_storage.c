@@ -1140,3 +1140,63 @@ Test(storage, ocfs2_goes_read_only_after_an_io_error)
     world_free(w);
     scenario_free(sc);
 }
+
+/* A scenario of racks of unequal sizes on Ceph, no events: rack "big" holds
+ * 12 hosts, "small" 3 and host "lone" none. */
+static char *ceph_racks_text(int nvms)
+{
+    GString *s = g_string_new("{\"golive\":1,\"until\":\"1s\",\"networks\":[{\"name\":\"lan\"}],\"hosts\":[");
+    for (int h = 0; h < 16; h++)
+        g_string_append_printf(s, "%s{\"name\":\"%s%d\",%s\"memory\":\"1TiB\",\"nics\":[{\"network\":\"lan\","
+                                  "\"bandwidth\":\"10Gbit/s\"}]}",
+                               h ? "," : "", h == 15 ? "lone" : "c", h,
+                               h < 12 ? "\"rack\":\"big\"," : h < 15 ? "\"rack\":\"small\"," : "");
+    g_string_append(s, "],\"storage\":{\"type\":\"ceph\",\"size\":3},\"vms\":[");
+    for (int i = 0; i < nvms; i++)
+        g_string_append_printf(s, "%s{\"name\":\"vm%d\",\"host\":\"c%d\",\"memory\":\"1GiB\"}", i ? "," : "", i, i % 15);
+    g_string_append(s, "]}");
+    return g_string_free(s, FALSE);
+}
+
+/* With racks, copies are placed as CRUSH places them (root -> rack -> host,
+ * straw2 at each level, collisions retried): every VM gets `size` distinct
+ * hosts, each bucket takes copies in proportion to its hosts (12 : 3 : 1),
+ * and the same names give the same hosts in every run. */
+Test(storage, ceph_places_copies_through_racks_like_crush)
+{
+    enum { NVM = 3000 };
+    g_autofree char *text = ceph_racks_text(NVM);
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    scenario *sc = scenario_load_text("racks.json", text, strlen(text), errors);
+    cr_assert_not_null(sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
+    g_ptr_array_free(errors, TRUE);
+    world *w = world_new(sc, 0, NULL), *w2 = world_new(sc, 7, NULL);
+    int per_host[16] = { 0 };
+    for (int i = 0; i < NVM; i++) {
+        int h[4], h2[4];
+        cr_assert_eq(world_storage_copies(w, i, h, 4), 3);
+        cr_assert_eq(world_storage_copies(w2, i, h2, 4), 3);
+        cr_assert(h[0] != h[1] && h[0] != h[2] && h[1] != h[2], "vm%d: hosts %d %d %d", i, h[0], h[1], h[2]);
+        cr_assert(!memcmp(h, h2, 3 * sizeof(int)), "vm%d placed differently in another run", i);
+        for (int k = 0; k < 3; k++)
+            per_host[h[k]]++;
+    }
+    int big = 0, small = 0;
+    for (int k = 0; k < 12; k++)
+        big += per_host[k];
+    for (int k = 12; k < 15; k++)
+        small += per_host[k];
+    /* 9000 copies: CRUSH's first draw goes 12/16, 3/16, 1/16; collisions
+     * push later copies of a VM away from the small buckets' few hosts, so
+     * the lone host (one copy per VM at most) and the small rack get a
+     * little less than their weight */
+    cr_assert(big > 0.70 * 3 * NVM && big < 0.82 * 3 * NVM, "rack big: %d of %d copies", big, 3 * NVM);
+    cr_assert(small > 0.14 * 3 * NVM && small < 0.22 * 3 * NVM, "rack small: %d", small);
+    cr_assert(per_host[15] > 0.04 * 3 * NVM && per_host[15] < 0.075 * 3 * NVM, "host lone: %d", per_host[15]);
+    for (int k = 0; k < 15; k++)
+        cr_assert(per_host[k] > 0.8 * 3 * NVM / 16 && per_host[k] < 1.25 * 3 * NVM / 16, "host %d: %d copies", k,
+                  per_host[k]);
+    world_free(w);
+    world_free(w2);
+    scenario_free(sc);
+}

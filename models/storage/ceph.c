@@ -1,6 +1,7 @@
 /* ceph — RBD on a replicated pool. */
 #include "models/storage/ceph.h"
 
+#include <math.h>
 #include <string.h>
 
 /* Ceph timers (sources.md 2): heartbeat grace + report, down -> out,
@@ -34,7 +35,8 @@
  * Every host runs OSDs; the first three run the monitors (assumption). A VM's
  * image lives on `size` replicas on distinct hosts, chosen by rendezvous
  * hashing of (VM, host) (deterministic and CRUSH-like: adding a host moves
- * only what it takes). Facts section 2:
+ * only what it takes); with racks, by CRUSH's descent through them
+ * (ceph_place_racks). Facts section 2:
  * - a replica lost while at least min_size remain stalls IO for the heartbeat
  *   grace plus a report (20 s + 5 s) until the OSD is marked down, then IO goes
  *   on degraded; fewer than min_size replicas block IO (PG "peered") until one
@@ -69,6 +71,13 @@ static uint64_t ceph_score(uint64_t prefix, const char *host)
     return h ^ (h >> 33);
 }
 
+/* A bucket of CRUSH's top level: a rack and its hosts, or a host in no rack. */
+typedef struct {
+    uint64_t key;  /* its name, hashed once */
+    int *hosts;
+    int nhosts;
+} ceph_bucket;
+
 typedef struct {
     int *replicas;     /* the hosts holding its objects (CRUSH-like placement), `size` of them */
     int nreplicas;
@@ -93,6 +102,10 @@ struct ceph_state {
     world *w;
     ceph_vm *vms;
     int size;
+    ceph_bucket *buckets;      /* with racks: root -> rack -> host, as a CRUSH map has them */
+    int nbuckets;
+    uint64_t *host_key;        /* with racks: each host's name, hashed once */
+    bool equal_buckets;        /* every bucket holds as many hosts */
     bool *mon_up;              /* ceph monitors, on the first hosts */
     int nmons;
     bool mon_quorum;
@@ -155,12 +168,125 @@ static void ceph_place(ceph_state *c, int vm)
     v->usable = v->nreplicas;
 }
 
+/* straw2 (CRUSH's bucket choice, Ceph src/crush/mapper.c
+ * bucket_straw2_choose): each item draws ln(u) / weight from a hash u of
+ * (object, item, replica attempt) in (0, 1], and the largest draw wins:
+ * weighted rendezvous hashing. For equal weights the largest hash wins. */
+static uint64_t ceph_draw_hash(uint64_t prefix, uint64_t key, int attempt)
+{
+    uint64_t h = prefix ^ ((uint64_t)(attempt + 1) * 0x9e3779b97f4a7c15ULL) ^ (key * 0xbf58476d1ce4e5b9ULL);
+    h ^= h >> 33; /* MurmurHash3's fmix64 */
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 33);
+}
+
+/* The rack-aware placement: CRUSH's default replicated rule (step
+ * chooseleaf firstn 0 type host) over a map root -> racks -> hosts
+ * (crush_choose_firstn): replica r descends with attempt r + f, choosing a
+ * bucket by straw2 over the root (weights: its hosts) and a host by straw2
+ * in it; a host already chosen is a collision and the replica retries with
+ * f + 1. It costs racks + hosts per rack per replica instead of every host;
+ * a flat map (no racks) keeps the single ranking of ceph_place. */
+static void ceph_place_racks(ceph_state *c, int vm)
+{
+    const scenario *sc = world_scenario(c->w);
+    ceph_vm *v = &c->vms[vm];
+    uint64_t prefix = ceph_prefix(sc->vms[vm].name);
+    int want = c->size < (int)sc->nhosts ? c->size : (int)sc->nhosts;
+    v->nreplicas = 0;
+    for (int r = 0; v->nreplicas < want; r++) {
+        int got = -1;
+        /* choose_total_tries, Ceph's default tunable: 50 */
+        for (int f = 0; f < 50 && got < 0; f++) {
+            int attempt = r + f;
+            int best = -1;
+            double bd = -INFINITY;
+            uint64_t bh = 0;
+            for (int b = 0; b < c->nbuckets; b++) {
+                uint64_t h = ceph_draw_hash(prefix, c->buckets[b].key, attempt);
+                if (c->equal_buckets) {
+                    if (best < 0 || h > bh) {
+                        best = b;
+                        bh = h;
+                    }
+                    continue;
+                }
+                double u = (double)((h >> 11) + 1) * 0x1p-53;
+                double d = log(u) / c->buckets[b].nhosts;
+                if (best < 0 || d > bd) {
+                    best = b;
+                    bd = d;
+                }
+            }
+            const ceph_bucket *bk = &c->buckets[best];
+            int host = -1;
+            uint64_t hh = 0;
+            for (int k = 0; k < bk->nhosts; k++) {
+                uint64_t h = ceph_draw_hash(prefix, c->host_key[bk->hosts[k]], attempt);
+                if (host < 0 || h > hh) {
+                    host = bk->hosts[k];
+                    hh = h;
+                }
+            }
+            bool taken = false;
+            for (int k = 0; k < v->nreplicas; k++)
+                taken |= v->replicas[k] == host;
+            if (!taken)
+                got = host;
+        }
+        if (got < 0)
+            got = ceph_pick(c, vm, false); /* CRUSH gave up: the best host left */
+        if (got < 0)
+            break;
+        v->replicas[v->nreplicas++] = got;
+    }
+    v->usable = v->nreplicas;
+}
+
+/* The buckets of a map with racks (none without: a flat map). */
+static void ceph_buckets(ceph_state *c, const scenario *sc)
+{
+    bool racks = false;
+    for (size_t h = 0; h < sc->nhosts; h++)
+        racks |= sc->hosts[h].rack_id >= 0;
+    if (!racks)
+        return;
+    c->buckets = g_new0(ceph_bucket, sc->nhosts);
+    c->host_key = g_new(uint64_t, sc->nhosts);
+    for (size_t h = 0; h < sc->nhosts; h++)
+        c->host_key[h] = ceph_prefix(sc->hosts[h].name);
+    int *of = g_new(int, sc->nhosts); /* bucket of the rack named by host h, by its first host */
+    for (size_t h = 0; h < sc->nhosts; h++) {
+        int id = sc->hosts[h].rack_id;
+        int b;
+        if (id >= 0 && (size_t)id < h) {
+            b = of[id];
+        } else {
+            b = c->nbuckets++;
+            c->buckets[b].key = ceph_prefix(id >= 0 ? sc->hosts[h].rack : sc->hosts[h].name);
+            c->buckets[b].hosts = g_new(int, 1);
+        }
+        of[h] = b;
+        ceph_bucket *bk = &c->buckets[b];
+        if (bk->nhosts && !(bk->nhosts & (bk->nhosts - 1)))
+            bk->hosts = g_renew(int, bk->hosts, 2 * bk->nhosts);
+        bk->hosts[bk->nhosts++] = (int)h;
+    }
+    g_free(of);
+    c->equal_buckets = true;
+    for (int b = 1; b < c->nbuckets; b++)
+        c->equal_buckets &= c->buckets[b].nhosts == c->buckets[0].nhosts;
+}
+
 static void *ceph_create(world *w)
 {
     const scenario *sc = world_scenario(w);
     ceph_state *c = g_new0(ceph_state, 1);
     c->w = w;
     c->size = sc->storage.size;
+    ceph_buckets(c, sc);
     c->vms = g_new0(ceph_vm, sc->nvms ? sc->nvms : 1);
     for (size_t i = 0; i < sc->nvms; i++) {
         c->vms[i].replicas = g_new0(int, c->size);
@@ -170,7 +296,10 @@ static void *ceph_create(world *w)
         for (int k = 0; k < c->size; k++)
             c->vms[i].current[k] = true;
         c->vms[i].blocked = c->vms[i].stall = c->vms[i].single = -1;
-        ceph_place(c, (int)i);
+        if (c->buckets)
+            ceph_place_racks(c, (int)i);
+        else
+            ceph_place(c, (int)i);
     }
     c->nmons = scenario_ceph_monitors(sc);
     c->mon_up = g_new(bool, sc->nhosts);
@@ -200,6 +329,10 @@ static void ceph_destroy(void *st)
         g_free(c->vms[i].current);
     }
     g_free(c->vms);
+    for (int b = 0; b < c->nbuckets; b++)
+        g_free(c->buckets[b].hosts);
+    g_free(c->buckets);
+    g_free(c->host_key);
     g_free(c->mon_up);
     g_free(c->out_ev);
     g_free(c->hrefs);
@@ -699,6 +832,15 @@ static void ceph_stop(void *st, world *w)
     c->mon_inc = -1;
 }
 
+static int ceph_copies(void *st, const world *w, int vm, int *hosts, int max)
+{
+    (void)w;
+    const ceph_vm *v = &((ceph_state *)st)->vms[vm];
+    for (int k = 0; k < v->nreplicas && k < max; k++)
+        hosts[k] = v->replicas[k];
+    return v->nreplicas;
+}
+
 const storage_ops ceph_storage = {
     .name = "ceph",
     .shared = true,
@@ -711,4 +853,5 @@ const storage_ops ceph_storage = {
     .start_wait = ceph_start_wait,
     .gate = ceph_gate,
     .stop = ceph_stop,
+    .copies = ceph_copies,
 };

@@ -49,6 +49,9 @@ typedef struct storage_ops {
     void (*healed)(void *st, world *w);
     /* The run is over: timers stop, what is still open stays open. */
     void (*stop)(void *st, world *w);
+    /* The hosts holding copies of vm's data, at most max into hosts; their
+     * number (NULL: the design does not place copies on hosts). */
+    int (*copies)(void *st, const world *w, int vm, int *hosts, int max);
 } storage_ops;
 
 /* The design of a storage type. */
