@@ -2,6 +2,7 @@
 #include "cli/batch.h"
 
 #include <errno.h>
+#include <json-c/printbuf.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1139,7 +1140,153 @@ static gint cmp_incident_start(gconstpointer a, gconstpointer b, gpointer data)
     return (x > y) - (x < y);
 }
 
-json_object *batch_report(const batch *b, char **csv_out, char **txt_out)
+/* One migration of run k as the report's "migrations" array holds it. */
+static json_object *mig_record(const scenario *sc, int k, const mig_result *r)
+{
+    const char *vm = sc->vms[r->vm].name, *from = sc->hosts[r->from].name, *to = sc->hosts[r->to].name;
+    sim_time total = r->end >= 0 ? r->end - r->start : -1;
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "run", json_object_new_int(k));
+    json_object_object_add(o, "vm", json_object_new_string(vm));
+    json_object_object_add(o, "from", json_object_new_string(from));
+    json_object_object_add(o, "to", json_object_new_string(to));
+    json_object_object_add(o, "start", jtime(r->start));
+    json_object_object_add(o, "end", jtime(r->end));
+    json_object_object_add(o, "outcome", json_object_new_string(mig_outcome_name(r->outcome)));
+    json_object_object_add(o, "mode", json_object_new_string(r->restart ? "restart" : "live"));
+    json_object_object_add(o, "total_time", jtime(total));
+    json_object_object_add(o, "downtime", jtime(r->downtime));
+    json_object_object_add(o, "client_downtime", jtime(r->client_downtime));
+    json_object_object_add(o, "qemu_downtime", jtime(r->qemu_downtime));
+    json_object_object_add(o, "transferred_bytes", json_object_new_int64((int64_t)llround(r->transferred)));
+    json_object_object_add(o, "bitmap_syncs", json_object_new_int(r->syncs));
+    json_object_object_add(o, "remaining_before_stop_bytes",
+                           json_object_new_int64((int64_t)llround(r->remaining_before_stop)));
+    json_object_object_add(o, "max_cpu_throttle", json_object_new_double(r->max_throttle));
+    json_object_object_add(o, "postcopy_switch", jtime(r->postcopy_switch));
+    json_object_object_add(o, "postcopy_fault_time", jtime(r->postcopy_switch >= 0 ? r->postcopy_fault_time : -1));
+    if (sc->vms[r->vm].migration.xbzrle && !r->restart) {
+        /* query-migrate's xbzrle-cache block; the miss rate over
+         * the pages XBZRLE looked at */
+        json_object *x = json_object_new_object();
+        double looked = r->xbzrle_pages + r->xbzrle_cache_miss + r->xbzrle_overflow;
+        json_object_object_add(x, "cache_size", json_object_new_int64((int64_t)sc->vms[r->vm].migration.xbzrle_cache));
+        json_object_object_add(x, "pages", json_object_new_int64((int64_t)llround(r->xbzrle_pages)));
+        json_object_object_add(x, "bytes", json_object_new_int64((int64_t)llround(r->xbzrle_bytes)));
+        json_object_object_add(x, "cache_miss", json_object_new_int64((int64_t)llround(r->xbzrle_cache_miss)));
+        json_object_object_add(x, "cache_miss_rate", json_object_new_double(looked > 0 ? r->xbzrle_cache_miss / looked : 0));
+        json_object_object_add(x, "overflow", json_object_new_int64((int64_t)llround(r->xbzrle_overflow)));
+        json_object_object_add(x, "encoding_rate",
+                               json_object_new_double(r->xbzrle_bytes > 0 ? r->xbzrle_pages * 4096 / r->xbzrle_bytes : 0));
+        json_object_object_add(o, "xbzrle", x);
+    }
+    json_object *its = json_object_new_array();
+    for (guint j = 0; j < r->iterations->len; j++) {
+        const mig_iteration *it = &g_array_index(r->iterations, mig_iteration, j);
+        json_object *io = json_object_new_object();
+        json_object_object_add(io, "start", jtime(it->start));
+        json_object_object_add(io, "duration", jtime(it->duration));
+        json_object_object_add(io, "bytes", json_object_new_int64((int64_t)llround(it->bytes)));
+        json_object_object_add(io, "dirty_pages_after",
+                               json_object_new_int64((int64_t)llround(it->dirty_pages_after)));
+        json_object_array_add(its, io);
+    }
+    json_object_object_add(o, "iterations", its);
+    return o;
+}
+
+/* One incident of run k as the report's "incidents" array holds it. */
+static json_object *incident_record(const scenario *sc, int k, const world_incident *in)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "run", json_object_new_int(k));
+    json_object_object_add(o, "kind", json_object_new_string(in->kind));
+    json_object_object_add(o, "resource", json_object_new_string(in->resource));
+    json_object_object_add(o, "vm", in->vm >= 0 ? json_object_new_string(sc->vms[in->vm].name) : NULL);
+    json_object_object_add(o, "start", jtime(in->start));
+    json_object_object_add(o, "end", jtime(in->end));
+    json_object_object_add(o, "diverged_bytes", json_object_new_int64((int64_t)llround(in->diverged_bytes)));
+    json_object_object_add(o, "discarded_bytes", json_object_new_int64((int64_t)llround(in->discarded_bytes)));
+    json_object_object_add(o, "at_risk_bytes", json_object_new_int64((int64_t)llround(in->at_risk_bytes)));
+    return o;
+}
+
+/* The "migrations" or "incidents" array of a report written as JSON only:
+ * its records are made one at a time while the report is serialized, each
+ * freed once written, instead of a tree of every run's records (for 10,000
+ * runs most of a batch's memory). The text is what json-c prints for the
+ * same array: each record serialized on its own and indented to its level
+ * (strings hold no raw newline, so every newline is the pretty printer's). */
+typedef struct {
+    const batch *b;
+    bool incidents;
+} lazy_records;
+
+/* Appends record o (and frees it); -1 when memory runs out, as json-c's
+ * own serializers say it. */
+static int lazy_put(struct printbuf *pb, json_object *o, int level, int flags, bool *first)
+{
+    output_tidy_numbers(o);
+    const char *t = json_object_to_json_string_ext(o, flags);
+    int rc = t ? 0 : -1;
+    if (rc == 0 && !*first)
+        rc = printbuf_strappend(pb, ",") < 0 ? -1 : 0;
+    if (rc == 0 && flags & JSON_C_TO_STRING_PRETTY)
+        rc = printbuf_strappend(pb, "\n") < 0 || printbuf_memset(pb, -1, ' ', (level + 1) * 2) < 0 ? -1 : 0;
+    *first = false;
+    for (const char *nl; rc == 0 && (nl = strchr(t, '\n')); t = nl + 1)
+        rc = printbuf_memappend(pb, t, (int)(nl - t + 1)) < 0 || printbuf_memset(pb, -1, ' ', (level + 1) * 2) < 0
+                 ? -1
+                 : 0;
+    if (rc == 0)
+        rc = printbuf_memappend(pb, t, (int)strlen(t)) < 0 ? -1 : 0;
+    json_object_put(o);
+    return rc;
+}
+
+static int lazy_records_json(json_object *jso, struct printbuf *pb, int level, int flags)
+{
+    const lazy_records *lr = json_object_get_userdata(jso);
+    const batch *b = lr->b;
+    const scenario *sc = b->sc;
+    bool first = true;
+    printbuf_strappend(pb, "[");
+    for (int k = 0; k < b->nruns; k++) {
+        if (!lr->incidents) {
+            GArray *migs = b->outs[k].migs;
+            for (guint i = 0; i < migs->len; i++)
+                if (lazy_put(pb, mig_record(sc, k, &g_array_index(migs, run_mig, i).r), level, flags, &first) < 0)
+                    return -1;
+            continue;
+        }
+        GArray *ins = b->outs[k].incidents;
+        guint *ord = g_new(guint, ins->len ? ins->len : 1);
+        for (guint i = 0; i < ins->len; i++)
+            ord[i] = i;
+        g_qsort_with_data(ord, (gint)ins->len, sizeof *ord, cmp_incident_start, ins);
+        int rc = 0;
+        for (guint j = 0; j < ins->len && rc == 0; j++)
+            rc = lazy_put(pb, incident_record(sc, k, &g_array_index(ins, run_incident, ord[j]).in), level, flags,
+                          &first);
+        g_free(ord);
+        if (rc < 0)
+            return -1;
+    }
+    if (flags & JSON_C_TO_STRING_PRETTY && (printbuf_strappend(pb, "\n") < 0 || printbuf_memset(pb, -1, ' ', level * 2) < 0))
+        return -1;
+    return printbuf_strappend(pb, "]");
+}
+
+static json_object *lazy_array(const batch *b, bool incidents)
+{
+    json_object *a = json_object_new_array();
+    lazy_records *lr = g_new(lazy_records, 1);
+    *lr = (lazy_records){ b, incidents };
+    json_object_set_serializer(a, lazy_records_json, lr, json_object_free_userdata);
+    return a;
+}
+
+json_object *batch_report(const batch *b, unsigned parts, char **csv_out, char **txt_out)
 {
     const scenario *sc = b->sc;
     stats_acc *dt = stats_acc_new(true);
@@ -1148,7 +1295,10 @@ json_object *batch_report(const batch *b, char **csv_out, char **txt_out)
     json_object_object_add(root, "scenario", json_object_new_string(sc->name));
     json_object_object_add(root, "seed", json_object_new_int64((int64_t)sc->seed));
     json_object_object_add(root, "runs", json_object_new_int(b->nruns));
-    json_object *jm = json_object_new_array();
+    /* the per-run records only when a report or a page is written: for
+     * 10,000 runs they were most of the time and memory of a batch */
+    bool records = parts & BATCH_REPORT_RECORDS, lazy = records && !(parts & BATCH_REPORT_TREE);
+    json_object *jm = records && !lazy ? json_object_new_array() : NULL;
     GString *csv = g_string_new("run,vm,from,to,start,end,outcome,total_time,downtime,client_downtime,"
                                 "qemu_downtime,transferred_bytes,bitmap_syncs,iterations,max_cpu_throttle,mode\n");
     GString *txt = g_string_new(NULL);
@@ -1162,63 +1312,20 @@ json_object *batch_report(const batch *b, char **csv_out, char **txt_out)
             const mig_result *r = &g_array_index(migs, run_mig, i).r;
             const char *vm = sc->vms[r->vm].name, *from = sc->hosts[r->from].name, *to = sc->hosts[r->to].name;
             sim_time total = r->end >= 0 ? r->end - r->start : -1;
-            json_object *o = json_object_new_object();
-            json_object_object_add(o, "run", json_object_new_int(k));
-            json_object_object_add(o, "vm", json_object_new_string(vm));
-            json_object_object_add(o, "from", json_object_new_string(from));
-            json_object_object_add(o, "to", json_object_new_string(to));
-            json_object_object_add(o, "start", jtime(r->start));
-            json_object_object_add(o, "end", jtime(r->end));
-            json_object_object_add(o, "outcome", json_object_new_string(mig_outcome_name(r->outcome)));
-            json_object_object_add(o, "mode", json_object_new_string(r->restart ? "restart" : "live"));
-            json_object_object_add(o, "total_time", jtime(total));
-            json_object_object_add(o, "downtime", jtime(r->downtime));
-            json_object_object_add(o, "client_downtime", jtime(r->client_downtime));
-            json_object_object_add(o, "qemu_downtime", jtime(r->qemu_downtime));
-            json_object_object_add(o, "transferred_bytes", json_object_new_int64((int64_t)llround(r->transferred)));
-            json_object_object_add(o, "bitmap_syncs", json_object_new_int(r->syncs));
-            json_object_object_add(o, "remaining_before_stop_bytes",
-                                   json_object_new_int64((int64_t)llround(r->remaining_before_stop)));
-            json_object_object_add(o, "max_cpu_throttle", json_object_new_double(r->max_throttle));
-            json_object_object_add(o, "postcopy_switch", jtime(r->postcopy_switch));
-            json_object_object_add(o, "postcopy_fault_time", jtime(r->postcopy_switch >= 0 ? r->postcopy_fault_time : -1));
-            if (sc->vms[r->vm].migration.xbzrle && !r->restart) {
-                /* query-migrate's xbzrle-cache block; the miss rate over
-                 * the pages XBZRLE looked at */
-                json_object *x = json_object_new_object();
-                double looked = r->xbzrle_pages + r->xbzrle_cache_miss + r->xbzrle_overflow;
-                json_object_object_add(x, "cache_size", json_object_new_int64((int64_t)sc->vms[r->vm].migration.xbzrle_cache));
-                json_object_object_add(x, "pages", json_object_new_int64((int64_t)llround(r->xbzrle_pages)));
-                json_object_object_add(x, "bytes", json_object_new_int64((int64_t)llround(r->xbzrle_bytes)));
-                json_object_object_add(x, "cache_miss", json_object_new_int64((int64_t)llround(r->xbzrle_cache_miss)));
-                json_object_object_add(x, "cache_miss_rate", json_object_new_double(looked > 0 ? r->xbzrle_cache_miss / looked : 0));
-                json_object_object_add(x, "overflow", json_object_new_int64((int64_t)llround(r->xbzrle_overflow)));
-                json_object_object_add(x, "encoding_rate",
-                                       json_object_new_double(r->xbzrle_bytes > 0 ? r->xbzrle_pages * 4096 / r->xbzrle_bytes : 0));
-                json_object_object_add(o, "xbzrle", x);
-            }
-            json_object *its = json_object_new_array();
-            for (guint j = 0; j < r->iterations->len; j++) {
-                const mig_iteration *it = &g_array_index(r->iterations, mig_iteration, j);
-                json_object *io = json_object_new_object();
-                json_object_object_add(io, "start", jtime(it->start));
-                json_object_object_add(io, "duration", jtime(it->duration));
-                json_object_object_add(io, "bytes", json_object_new_int64((int64_t)llround(it->bytes)));
-                json_object_object_add(io, "dirty_pages_after",
-                                       json_object_new_int64((int64_t)llround(it->dirty_pages_after)));
-                json_object_array_add(its, io);
-            }
-            json_object_object_add(o, "iterations", its);
-            json_object_array_add(jm, o);
+            if (jm)
+                json_object_array_add(jm, mig_record(sc, k, r));
             if (r->outcome == MIG_COMPLETED)
                 stats_acc_add(dt, sim_to_s(r->downtime));
-            g_autofree char *cvm = csv_field(vm), *cfrom = csv_field(from), *cto = csv_field(to);
-            g_string_append_printf(csv, "%d,%s,%s,%s,%.9f,%.9f,%s,%.9f,%.9f,%.9f,%.9f,%.0f,%d,%u,%.4f,%s\n", k, cvm, cfrom,
-                                   cto, sim_to_s(r->start), sim_to_s(r->end), mig_outcome_name(r->outcome),
-                                   total >= 0 ? sim_to_s(total) : NAN, r->downtime >= 0 ? sim_to_s(r->downtime) : NAN,
-                                   r->client_downtime >= 0 ? sim_to_s(r->client_downtime) : NAN,
-                                   r->qemu_downtime >= 0 ? sim_to_s(r->qemu_downtime) : NAN, r->transferred,
-                                   r->syncs, r->iterations->len, r->max_throttle, r->restart ? "restart" : "live");
+            if (parts & BATCH_REPORT_CSV) {
+                g_autofree char *cvm = csv_field(vm), *cfrom = csv_field(from), *cto = csv_field(to);
+                g_string_append_printf(csv, "%d,%s,%s,%s,%.9f,%.9f,%s,%.9f,%.9f,%.9f,%.9f,%.0f,%d,%u,%.4f,%s\n", k, cvm,
+                                       cfrom, cto, sim_to_s(r->start), sim_to_s(r->end), mig_outcome_name(r->outcome),
+                                       total >= 0 ? sim_to_s(total) : NAN,
+                                       r->downtime >= 0 ? sim_to_s(r->downtime) : NAN,
+                                       r->client_downtime >= 0 ? sim_to_s(r->client_downtime) : NAN,
+                                       r->qemu_downtime >= 0 ? sim_to_s(r->qemu_downtime) : NAN, r->transferred,
+                                       r->syncs, r->iterations->len, r->max_throttle, r->restart ? "restart" : "live");
+            }
             if (k < 20) {
                 g_autofree char *ft = fmt_time(total), *fd = fmt_time(r->downtime),
                                 *fc = fmt_time(r->client_downtime), *fb = units_format(UNITS_SIZE, r->transferred),
@@ -1229,8 +1336,8 @@ json_object *batch_report(const batch *b, char **csv_out, char **txt_out)
             }
         }
     }
-    json_object_object_add(root, "migrations", jm);
-    json_object *ji = json_object_new_array();
+    json_object_object_add(root, "migrations", lazy ? lazy_array(b, false) : jm);
+    json_object *ji = records && !lazy ? json_object_new_array() : NULL;
     size_t shown = 0;
     for (int k = 0; k < b->nruns; k++) {
         GArray *ins = b->outs[k].incidents;
@@ -1242,17 +1349,8 @@ json_object *batch_report(const batch *b, char **csv_out, char **txt_out)
         g_qsort_with_data(ord, (gint)ins->len, sizeof *ord, cmp_incident_start, ins);
         for (guint j = 0; j < ins->len; j++) {
             const world_incident *in = &g_array_index(ins, run_incident, ord[j]).in;
-            json_object *o = json_object_new_object();
-            json_object_object_add(o, "run", json_object_new_int(k));
-            json_object_object_add(o, "kind", json_object_new_string(in->kind));
-            json_object_object_add(o, "resource", json_object_new_string(in->resource));
-            json_object_object_add(o, "vm", in->vm >= 0 ? json_object_new_string(sc->vms[in->vm].name) : NULL);
-            json_object_object_add(o, "start", jtime(in->start));
-            json_object_object_add(o, "end", jtime(in->end));
-            json_object_object_add(o, "diverged_bytes", json_object_new_int64((int64_t)llround(in->diverged_bytes)));
-            json_object_object_add(o, "discarded_bytes", json_object_new_int64((int64_t)llround(in->discarded_bytes)));
-            json_object_object_add(o, "at_risk_bytes", json_object_new_int64((int64_t)llround(in->at_risk_bytes)));
-            json_object_array_add(ji, o);
+            if (ji)
+                json_object_array_add(ji, incident_record(sc, k, in));
             if (shown++ < 20) {
                 g_autofree char *fs = fmt_time(in->start), *fd = fmt_time(in->end - in->start);
                 g_autofree char *lasted = in->end > in->start ? g_strdup(fd) : g_strdup("(instant)");
@@ -1269,7 +1367,7 @@ json_object *batch_report(const batch *b, char **csv_out, char **txt_out)
     }
     if (shown > 20)
         g_string_append_printf(txt, "  ... and %zu more incidents (in the JSON report)\n", shown - 20);
-    json_object_object_add(root, "incidents", ji);
+    json_object_object_add(root, "incidents", lazy ? lazy_array(b, true) : ji);
     json_object *summ = batch_summary(b);
     json_object_object_add(root, "summary", summ);
     GArray *spreads = phase_spreads(b);

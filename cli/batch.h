@@ -79,9 +79,19 @@ double batch_simulated_seconds(const batch *b);
 
 /* The summary object of the report ("summary"). */
 json_object *batch_summary(const batch *b);
-/* The whole report; *csv gets one row per migration, *txt the text summary
- * (both g_free'd). */
-json_object *batch_report(const batch *b, char **csv, char **txt);
+/* What of the report to build besides its summary and text: the per-run
+ * records (the "migrations" and "incidents" arrays, for --json and --html)
+ * and the CSV rows (for --csv). */
+#define BATCH_REPORT_RECORDS 1u
+#define BATCH_REPORT_CSV 2u
+/* the records as a tree that can be read back (an --html page's tables);
+ * without it they are made only as the report is serialized */
+#define BATCH_REPORT_TREE 4u
+#define BATCH_REPORT_ALL (BATCH_REPORT_RECORDS | BATCH_REPORT_CSV | BATCH_REPORT_TREE)
+/* The report with the parts asked for (the arrays are null and the CSV has
+ * only its header without them); *csv gets one row per migration, *txt the
+ * text summary (both g_free'd). */
+json_object *batch_report(const batch *b, unsigned parts, char **csv, char **txt);
 /* The runs' traces as JSON Lines, each record with its "run". */
 char *batch_trace(const batch *b);
 

@@ -97,7 +97,9 @@ int cli_merge(int argc, char **argv)
         goto out;
     }
     char *csv = NULL, *txt = NULL;
-    json_object *root = batch_report(b, &csv, &txt);
+    json_object *root = batch_report(b, (json_path || html_path ? BATCH_REPORT_RECORDS : 0u) |
+                                            (html_path ? BATCH_REPORT_TREE : 0u) | (csv_path ? BATCH_REPORT_CSV : 0u),
+                                     &csv, &txt);
     page = html_path ? run_plots_page(b, sc, root, txt, command) : NULL;
     if (!output_report("merge", json_path, root, csv_path, csv, html_path, page))
         rc = CLI_EXIT_FAILURE;

@@ -193,7 +193,9 @@ int cli_run(int argc, char **argv)
         fprintf(stderr, "golive run: warning: %s\n", (char *)g_ptr_array_index(warns, i));
     g_ptr_array_free(warns, TRUE);
     char *csv = NULL, *txt = NULL;
-    json_object *root = batch_report(b, &csv, &txt);
+    json_object *root = batch_report(b, (json_path || html_path ? BATCH_REPORT_RECORDS : 0u) |
+                                            (html_path ? BATCH_REPORT_TREE : 0u) | (csv_path ? BATCH_REPORT_CSV : 0u),
+                                     &csv, &txt);
 
     /* write everything or nothing */
     struct {

@@ -363,6 +363,10 @@ static void tidy_double(json_object *v)
 /* Replaces every non-finite number under o by null (json-c would print
  * NaN or Infinity, which no JSON parser takes), and writes the others
  * without float noise. */
+static void strict_numbers(json_object *o);
+
+void output_tidy_numbers(json_object *o) { strict_numbers(o); }
+
 static void strict_numbers(json_object *o)
 {
     if (json_object_is_type(o, json_type_object)) {
@@ -391,8 +395,10 @@ static void strict_numbers(json_object *o)
 char *output_json_text(json_object *root)
 {
     strict_numbers(root);
-    return g_strconcat(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE),
-                       "\n", NULL);
+    const char *t = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+    if (!t) /* json-c's own allocation failed: told as GLib's are (main.c) */
+        g_error("failed to allocate the JSON report's text");
+    return g_strconcat(t, "\n", NULL);
 }
 
 bool output_report(const char *cmd, const char *json_path, json_object *json, const char *csv_path, const char *csv,

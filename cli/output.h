@@ -51,4 +51,9 @@ bool output_check_paths(const char *cmd, const char *const *paths, size_t n);
 bool output_check_all(const char *cmd, const char *const *outs, size_t n, const char *const *ins, size_t nin,
                       const char *plots_dir);
 
+/* What output_json_text does to a report's numbers, for a part of it
+ * serialized on its own (non-finite numbers become null, the others print
+ * without float noise). */
+void output_tidy_numbers(json_object *o);
+
 #endif

@@ -1032,3 +1032,31 @@ Test(cli, every_report_matches_its_schema, .timeout = 600)
     g_ptr_array_free(files, TRUE);
     g_rmdir(dir);
 }
+
+/* The report's records are made as they are written when only --json asks
+ * for them, and kept as a tree when an --html page reads them too: the two
+ * give the same bytes. */
+Test(cli, records_written_lazily_equal_the_tree, .timeout = 120)
+{
+    g_autofree char *dir = g_dir_make_tmp("golive-lazy-XXXXXX", NULL);
+    g_autofree char *a = g_build_filename(dir, "a.json", NULL), *b = g_build_filename(dir, "b.json", NULL),
+                    *h = g_build_filename(dir, "b.html", NULL);
+    const char *files[] = { "scenarios/drbd84-year.json", "scenarios/idle-vm.json", "scenarios/ten-migrations-10gbe.json" };
+    for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
+        char *out, *err;
+        cr_assert_eq(run_golive((const char *[]){ "run", files[i], "-n", "3", "-q", "--json", a, NULL }, &out, &err), 0,
+                     "%s", err);
+        g_free(out);
+        g_free(err);
+        cr_assert_eq(run_golive((const char *[]){ "run", files[i], "-n", "3", "-q", "--json", b, "--html", h, NULL }, &out,
+                                &err),
+                     0, "%s", err);
+        g_free(out);
+        g_free(err);
+        g_autofree char *ta = NULL, *tb = NULL;
+        cr_assert(g_file_get_contents(a, &ta, NULL, NULL) && g_file_get_contents(b, &tb, NULL, NULL));
+        cr_assert(strstr(ta, "\"migrations\":["), "%s", files[i]);
+        cr_assert_str_eq(ta, tb, "%s: the lazily written report differs from the tree's", files[i]);
+    }
+    support_rmtree(dir);
+}

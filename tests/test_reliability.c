@@ -378,7 +378,9 @@ static void limit_address_space(gpointer data)
 Test(reliability, running_out_of_memory_is_exit_2, .timeout = 120)
 {
     /* a migration that syncs without end (a 1 ns downtime limit): 10,000
-     * iteration records each, far beyond what the estimate counts */
+     * iteration records each, far beyond what the estimate counts; the
+     * records are made only as the report is written, so what fails is the
+     * report's text (json-c's own allocation) */
     g_autofree char *dir = g_dir_make_tmp("golive-oom-XXXXXX", NULL);
     g_autofree char *endless = g_build_filename(dir, "endless.json", NULL);
     cr_assert(g_file_set_contents(
@@ -394,7 +396,7 @@ Test(reliability, running_out_of_memory_is_exit_2, .timeout = 120)
     struct {
         const char *file, *runs;
         gsize limit;
-    } cases[] = { { "scenarios/quake3-xen-2005.json", "2000000", 400u << 20 }, { endless, "40", 300u << 20 } };
+    } cases[] = { { "scenarios/quake3-xen-2005.json", "2000000", 400u << 20 }, { endless, "40", 200u << 20 } };
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
         const char *argv[] = { g_getenv("GOLIVE_BIN"), "run", cases[i].file, "--runs", cases[i].runs,
                                "--threads", "1", "--json", "/dev/null", "--quiet", NULL };

@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         batch *b = batch_merge(paths, 1, &sc, errors);
         if (b) {
             char *csv = NULL, *txt = NULL;
-            json_object_put(batch_report(b, &csv, &txt));
+            json_object_put(batch_report(b, BATCH_REPORT_ALL, &csv, &txt));
             g_free(csv);
             g_free(txt);
             batch_free(b);
