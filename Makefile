@@ -242,8 +242,8 @@ demo-run: $(GOLIVE)
 bench: ensure-deps
 	@$(MAKE) --no-print-directory bench-run
 
-bench-run: $(BENCH)
-	$(BENCH) bench/results.json
+bench-run: $(BENCH) $(GOLIVE)
+	GOLIVE_BIN=$(GOLIVE) $(BENCH) bench/results.json $(BENCH_ONLY)
 
 # ---------------------------------------------------------------- validation
 VALIDATE := $(BUILD)/golive-validate

@@ -41,6 +41,8 @@ int main(int argc, char **argv)
         bench_mig(results);
     if (!only || !strcmp(only, "mc"))
         bench_mc(results);
+    if (!only || !strcmp(only, "scale"))
+        bench_scale(results);
     const char *txt = json_object_to_json_string_ext(results, JSON_C_TO_STRING_PRETTY);
     g_autofree char *tmp = g_strconcat(out, ".tmp", NULL);
     GError *err = NULL;

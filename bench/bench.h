@@ -14,5 +14,6 @@ void bench_evq(json_object *results);
 void bench_flow(json_object *results);
 void bench_mig(json_object *results);
 void bench_mc(json_object *results);
+void bench_scale(json_object *results);
 
 #endif

@@ -179,28 +179,101 @@ static int cmp_size_desc(const void *a, const void *b)
     return (y->disk > x->disk) - (y->disk < x->disk);
 }
 
+/* What the loss checks share: the hosts in roomiest-first order (room as
+ * in b), and scratch copies of the usage that each check changes and then
+ * restores (undo), so that a check costs what it moves, not the cluster. */
+typedef struct {
+    const bins *b;
+    size_t *order;        /* every host, roomiest first (above()) */
+    double *mem, *cpu;    /* b's usage, changed during a check and restored */
+    size_t *heap;         /* hosts a check has touched, by room */
+    GArray *undo;         /* size_t: hosts changed by the current check */
+    GArray *aside, *out;
+} evac;
+
+static void evac_init(evac *e, const bins *b)
+{
+    e->b = b;
+    e->mem = g_memdup2(b->mem_used, b->nh * sizeof(double));
+    e->cpu = g_memdup2(b->cpu_used, b->nh * sizeof(double));
+    e->order = g_new(size_t, b->nh ? b->nh : 1);
+    e->heap = g_new(size_t, b->nh ? b->nh : 1);
+    /* the order of a heap's pops over all hosts: a heap sort by above() */
+    roomheap q = { .n = b->nh, .h = e->order, .cap = b->mem_cap, .used = e->mem };
+    for (size_t h = 0; h < b->nh; h++)
+        e->order[h] = h;
+    heap_build(&q);
+    size_t *sorted = g_new(size_t, b->nh ? b->nh : 1);
+    for (size_t i = 0; i < b->nh; i++)
+        sorted[i] = heap_pop(&q);
+    g_free(e->order);
+    e->order = sorted;
+    e->undo = g_array_new(FALSE, FALSE, sizeof(size_t));
+    e->aside = g_array_new(FALSE, FALSE, sizeof(size_t));
+    e->out = g_array_new(FALSE, FALSE, sizeof(capacity_size));
+}
+
+static void evac_clear(evac *e)
+{
+    g_free(e->order);
+    g_free(e->mem);
+    g_free(e->cpu);
+    g_free(e->heap);
+    g_array_free(e->undo, TRUE);
+    g_array_free(e->aside, TRUE);
+    g_array_free(e->out, TRUE);
+}
+
 /* Whether the VMs of the lost hosts fit on the others: largest first, each on
  * the surviving host with the most free memory, as world_place (and
- * Pacemaker's "balanced" placement-strategy) would put them. */
-static bool evacuates(const bins *b, const bool *lost, double *mem_used, double *cpu_used)
+ * Pacemaker's "balanced" placement-strategy) would put them. The roomiest
+ * host is the first of the hosts a check has touched (a heap) and of the
+ * untouched ones (e->order from where the check got to): the same hosts in
+ * the same order as a heap of every host, without building one per check. */
+static bool evacuates(evac *e, const bool *lost, const size_t *hosts, size_t nlost)
 {
-    GArray *out = g_array_new(FALSE, FALSE, sizeof(capacity_size)), *aside = g_array_new(FALSE, FALSE, sizeof(size_t));
-    memcpy(mem_used, b->mem_used, b->nh * sizeof(double));
-    memcpy(cpu_used, b->cpu_used, b->nh * sizeof(double));
-    g_autofree size_t *heap = g_new(size_t, b->nh);
-    roomheap q = { .h = heap, .cap = b->mem_cap, .used = mem_used };
-    for (size_t h = 0; h < b->nh; h++)
-        if (lost[h])
-            g_array_append_vals(out, b->vms[h]->data, b->vms[h]->len);
-        else
-            heap[q.n++] = h;
-    heap_build(&q);
-    g_array_sort(out, cmp_size_desc);
+    const bins *b = e->b;
+    g_array_set_size(e->out, 0);
+    for (size_t i = 0; i < nlost; i++) /* the lost hosts, in host order */
+        g_array_append_vals(e->out, b->vms[hosts[i]]->data, b->vms[hosts[i]]->len);
+    g_array_sort(e->out, cmp_size_desc);
+    roomheap q = { .h = e->heap, .cap = b->mem_cap, .used = e->mem };
+    size_t next = 0;
     bool ok = true;
-    for (guint a = 0; a < out->len && ok; a++)
-        ok = heap_place(&q, g_array_index(out, capacity_size, a), mem_used, cpu_used, b->cpu_cap, NULL, aside) >= 0;
-    g_array_free(out, TRUE);
-    g_array_free(aside, TRUE);
+    for (guint a = 0; a < e->out->len && ok; a++) {
+        capacity_size z = g_array_index(e->out, capacity_size, a);
+        long found = -1;
+        g_array_set_size(e->aside, 0);
+        for (;;) {
+            while (next < b->nh && lost[e->order[next]])
+                next++;
+            if (!q.n && next == b->nh)
+                break;
+            size_t h = q.n && (next == b->nh || above(&q, q.h[0], e->order[next])) ? heap_pop(&q) : e->order[next++];
+            if (room(&q, h) < z.mem) {
+                g_array_append_val(e->aside, h); /* nothing roomier is left */
+                break;
+            }
+            if (b->cpu_cap[h] - e->cpu[h] >= z.vcpus) {
+                g_array_append_val(e->undo, h);
+                e->mem[h] += z.mem;
+                e->cpu[h] += z.vcpus;
+                found = (long)h;
+                heap_push(&q, h);
+                break;
+            }
+            g_array_append_val(e->aside, h);
+        }
+        for (guint i = 0; i < e->aside->len; i++)
+            heap_push(&q, g_array_index(e->aside, size_t, i));
+        ok = found >= 0;
+    }
+    for (guint i = 0; i < e->undo->len; i++) {
+        size_t h = g_array_index(e->undo, size_t, i);
+        e->mem[h] = b->mem_used[h];
+        e->cpu[h] = b->cpu_used[h];
+    }
+    g_array_set_size(e->undo, 0);
     return ok;
 }
 
@@ -209,41 +282,44 @@ static GArray *n_plus_1_failures(const bins *b, const bool *serves, size_t stop_
 {
     GArray *bad = g_array_new(FALSE, FALSE, sizeof(size_t));
     bool *lost = g_new0(bool, b->nh);
-    double *me = g_new(double, b->nh), *ce = g_new(double, b->nh);
+    evac e;
+    evac_init(&e, b);
     for (size_t h = 0; h < b->nh && bad->len < stop_after; h++) {
         if (serves[h] || !b->vms[h]->len)
             continue;
         lost[h] = true;
-        if (!evacuates(b, lost, me, ce))
+        if (!evacuates(&e, lost, &h, 1))
             g_array_append_val(bad, h);
         lost[h] = false;
     }
+    evac_clear(&e);
     g_free(lost);
-    g_free(me);
-    g_free(ce);
     return bad;
 }
 
-/* Adds k VMs of size z, each on the host with the most free memory where it
- * fits; false if they do not all fit. */
-static bool add_spread(bins *b, capacity_size z, int64_t k)
+/* Where k VMs of size z go, added one by one each on the host with the most
+ * free memory where it fits: the hosts, in order,
+ * until one does not fit. The first j of them are where j such VMs go. */
+static GArray *spread_sequence(const bins *b, capacity_size z, int64_t k)
 {
-    g_autofree size_t *heap = g_new(size_t, b->nh);
-    roomheap q = { .n = b->nh, .h = heap, .cap = b->mem_cap, .used = b->mem_used };
-    for (size_t h = 0; h < b->nh; h++)
+    bins *t = bins_copy(b);
+    GArray *seq = g_array_new(FALSE, FALSE, sizeof(size_t));
+    g_autofree size_t *heap = g_new(size_t, t->nh ? t->nh : 1);
+    roomheap q = { .n = t->nh, .h = heap, .cap = t->mem_cap, .used = t->mem_used };
+    for (size_t h = 0; h < t->nh; h++)
         heap[h] = h;
     heap_build(&q);
     GArray *aside = g_array_new(FALSE, FALSE, sizeof(size_t));
-    bool ok = true;
-    for (int64_t i = 0; i < k && ok; i++) {
-        long h = heap_place(&q, z, b->mem_used, b->cpu_used, b->cpu_cap, b, aside);
+    for (int64_t i = 0; i < k; i++) {
+        long h = heap_place(&q, z, t->mem_used, t->cpu_used, t->cpu_cap, t, aside);
         if (h < 0)
-            ok = false;
-        else
-            g_array_append_val(b->vms[h], z);
+            break;
+        size_t hh = (size_t)h;
+        g_array_append_val(seq, hh);
     }
     g_array_free(aside, TRUE);
-    return ok;
+    bins_free(t);
+    return seq;
 }
 
 /* ------------------------------------------------------------------ drains */
@@ -490,20 +566,26 @@ GPtrArray *capacity_rack_losses(const capacity *c, size_t *nracks)
     size_t nh = c->b.nh;
     GPtrArray *bad = g_ptr_array_new();
     bool *lost = g_new0(bool, nh);
-    double *me = g_new(double, nh), *ce = g_new(double, nh);
+    evac e;
+    evac_init(&e, &c->b);
+    GArray *members = g_array_new(FALSE, FALSE, sizeof(size_t));
     *nracks = 0;
     for (size_t r = 0; r < nh; r++) {
         if (sc->hosts[r].rack_id != (int)r)
             continue; /* not the first host of its rack */
         ++*nracks;
-        for (size_t h = 0; h < nh; h++)
+        g_array_set_size(members, 0);
+        for (size_t h = 0; h < nh; h++) {
             lost[h] = sc->hosts[h].rack_id == (int)r;
-        if (!evacuates(&c->b, lost, me, ce))
+            if (lost[h])
+                g_array_append_val(members, h);
+        }
+        if (!evacuates(&e, lost, (const size_t *)(void *)members->data, members->len))
             g_ptr_array_add(bad, sc->hosts[r].rack);
     }
     g_free(lost);
-    g_free(me);
-    g_free(ce);
+    g_array_free(members, TRUE);
+    evac_clear(&e);
     return bad;
 }
 
@@ -548,12 +630,17 @@ void capacity_fit(const capacity *c, capacity_size z, capacity_fit_result *r)
     if (!np1)
         return;
     /* the largest count that, added spread out, leaves the cluster N+1: a
-     * bisection (N+1 only gets harder as VMs are added) */
+     * bisection (N+1 only gets harder as VMs are added). The spread is
+     * placed once; each step adds its first mid VMs (adding mid from
+     * scratch chose the same hosts, at a heap operation each, every step). */
+    g_autoptr(GArray) seq = spread_sequence(b, z, fit);
     int64_t lo = 0, hi = fit;
     while (lo < hi) {
         int64_t mid = lo + (hi - lo + 1) / 2;
         bins *t = bins_copy(b);
-        bool ok = add_spread(t, z, mid);
+        bool ok = mid <= (int64_t)seq->len;
+        for (int64_t i = 0; ok && i < mid; i++)
+            bins_add(t, g_array_index(seq, size_t, i), z);
         if (ok) {
             GArray *f = n_plus_1_failures(t, c->serves, 1);
             ok = f->len == 0;

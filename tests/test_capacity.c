@@ -4,6 +4,7 @@
  * every host has 64 GiB and 16 cores). */
 #include <criterion/criterion.h>
 #include <glib.h>
+#include <gsl/gsl_rng.h>
 #include <json-c/json.h>
 #include <math.h>
 #include <stdlib.h>
@@ -369,4 +370,130 @@ Test(capacity, shows_progress_on_a_terminal_only, .timeout = 120)
     cr_assert(!strstr(e, "ETA"), "progress on a pipe: %s", e);
     g_free(o);
     g_free(e);
+}
+
+/* The hosts whose loss cannot be absorbed, found the plainest way: each VM of
+ * the lost host, largest first, goes to the roomiest surviving host (ties:
+ * the first), passing over hosts short of vCPUs, and fails at the first host
+ * short of memory. */
+static GArray *naive_host_losses(const scenario *sc, double vcpus_per_core)
+{
+    size_t nh = sc->nhosts;
+    GArray *bad = g_array_new(FALSE, FALSE, sizeof(size_t));
+    double *mem = g_new0(double, nh), *cpu = g_new0(double, nh);
+    for (size_t lost = 0; lost < nh; lost++) {
+        memset(mem, 0, nh * sizeof(double));
+        memset(cpu, 0, nh * sizeof(double));
+        GArray *out = g_array_new(FALSE, FALSE, sizeof(int));
+        for (size_t i = 0; i < sc->nvms; i++) {
+            mem[sc->vms[i].host] += sc->vms[i].memory;
+            cpu[sc->vms[i].host] += sc->vms[i].vcpus;
+            if ((size_t)sc->vms[i].host == lost)
+                g_array_append_val(out, i);
+        }
+        if (!out->len) {
+            g_array_free(out, TRUE);
+            continue;
+        }
+        /* largest first: memory, then vCPUs (the sizes are all that count) */
+        for (guint a = 0; a < out->len; a++)
+            for (guint b = a + 1; b < out->len; b++) {
+                const scn_vm *x = &sc->vms[g_array_index(out, int, a)], *y = &sc->vms[g_array_index(out, int, b)];
+                if (y->memory > x->memory || (y->memory == x->memory && y->vcpus > x->vcpus)) {
+                    int t = g_array_index(out, int, a);
+                    g_array_index(out, int, a) = g_array_index(out, int, b);
+                    g_array_index(out, int, b) = t;
+                }
+            }
+        bool ok = true;
+        for (guint a = 0; a < out->len && ok; a++) {
+            const scn_vm *v = &sc->vms[g_array_index(out, int, a)];
+            bool *tried = g_new0(bool, nh);
+            bool placed = false;
+            for (;;) {
+                long best = -1;
+                for (size_t h = 0; h < nh; h++)
+                    if (h != lost && !tried[h] &&
+                        (best < 0 || sc->hosts[h].memory - mem[h] > sc->hosts[best].memory - mem[best]))
+                        best = (long)h;
+                if (best < 0 || sc->hosts[best].memory - mem[best] < v->memory)
+                    break;
+                if (sc->hosts[best].cores * vcpus_per_core - cpu[best] >= v->vcpus) {
+                    mem[best] += v->memory;
+                    cpu[best] += v->vcpus;
+                    placed = true;
+                    break;
+                }
+                tried[best] = true;
+            }
+            g_free(tried);
+            ok = placed;
+        }
+        if (!ok)
+            g_array_append_val(bad, lost);
+        g_array_free(out, TRUE);
+    }
+    g_free(mem);
+    g_free(cpu);
+    return bad;
+}
+
+/* Property: on random clusters (hosts of random memory and cores, VMs of
+ * random sizes), the N+1 check finds exactly the hosts the plainest
+ * evacuation finds. */
+Test(capacity, host_losses_match_a_plain_evacuation, .timeout = 120)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 2026);
+    unsigned bad = 0, ok = 0;
+    for (int trial = 0; trial < 60; trial++) {
+        int nh = 3 + (int)gsl_rng_uniform_int(r, 12), nv = 2 + (int)gsl_rng_uniform_int(r, 60);
+        GString *s = g_string_new("{\"golive\":1,\"networks\":[{\"name\":\"lan\"}],\"hosts\":[");
+        int hmem[16], hcores[16];
+        for (int h = 0; h < nh; h++) {
+            hmem[h] = 16 * (1 + (int)gsl_rng_uniform_int(r, 8));
+            hcores[h] = 1 + (int)gsl_rng_uniform_int(r, 8);
+            g_string_append_printf(s, "%s{\"name\":\"h%d\",\"memory\":\"%dGiB\",\"cores\":%d,\"nics\":[{\"network\":"
+                                      "\"lan\",\"bandwidth\":\"10Gbit/s\"}]}",
+                                   h ? "," : "", h, hmem[h], hcores[h]);
+        }
+        g_string_append(s, "],\"vms\":[");
+        /* every VM where it fits: no host starts over its memory or vCPUs */
+        int room[16], cores[16], placed = 0;
+        for (int h = 0; h < nh; h++) {
+            room[h] = hmem[h];
+            cores[h] = 4 * hcores[h];
+        }
+        for (int i = 0; i < nv; i++) {
+            int m = 1 << gsl_rng_uniform_int(r, 5), c = 1 + (int)gsl_rng_uniform_int(r, 6),
+                h = (int)gsl_rng_uniform_int(r, (unsigned long)nh);
+            if (room[h] < m || cores[h] < c)
+                continue;
+            room[h] -= m;
+            cores[h] -= c;
+            g_string_append_printf(s, "%s{\"name\":\"v%d\",\"host\":\"h%d\",\"memory\":\"%dGiB\",\"vcpus\":%d}",
+                                   placed++ ? "," : "", i, h, m, c);
+        }
+        g_string_append(s, "]}");
+        GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+        scenario *sc = scenario_load_text("random.json", s->str, s->len, errors);
+        cr_assert_not_null(sc, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
+        g_ptr_array_free(errors, TRUE);
+        capacity *c = capacity_new(sc, 1.0, 4.0);
+        GArray *got = capacity_host_losses(c, SIZE_MAX), *want = naive_host_losses(sc, 4.0);
+        cr_assert_eq(got->len, want->len, "trial %d: %u hosts cannot be lost, the plain way %u", trial, got->len,
+                     want->len);
+        for (guint i = 0; i < got->len; i++)
+            cr_assert_eq(g_array_index(got, size_t, i), g_array_index(want, size_t, i), "trial %d", trial);
+        bad += got->len;
+        ok += (unsigned)nh - got->len;
+        g_array_free(got, TRUE);
+        g_array_free(want, TRUE);
+        capacity_free(c);
+        scenario_free(sc);
+        g_string_free(s, TRUE);
+    }
+    cr_assert(bad > 20 && ok > 20, "the random clusters must have hosts of both kinds: %u cannot be lost, %u can", bad,
+              ok);
+    gsl_rng_free(r);
 }
