@@ -36,6 +36,8 @@ static proc_run measure(char *const *argv)
 {
     proc_run m = { INFINITY, INFINITY, INFINITY, 0, true };
     for (int r = 0; r < REPS && m.ok; r++) {
+        fflush(stdout); /* the child's freopen would write what is buffered */
+        fflush(stderr);
         double t0 = bench_now();
         pid_t pid = fork();
         if (pid == 0) {

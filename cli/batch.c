@@ -1218,44 +1218,54 @@ static json_object *incident_record(const scenario *sc, int k, const world_incid
  * same array: each record serialized on its own and indented to its level
  * (strings hold no raw newline, so every newline is the pretty printer's). */
 typedef struct {
+    output_streamable head; /* first: output.c writes the array straight to the file */
     const batch *b;
     bool incidents;
 } lazy_records;
 
-/* Appends record o (and frees it); -1 when memory runs out, as json-c's
- * own serializers say it. */
-static int lazy_put(struct printbuf *pb, json_object *o, int level, int flags, bool *first)
+/* n spaces through emit. */
+static int emit_spaces(output_emit_fn emit, void *sink, int n)
+{
+    static const char sp[] = "                                ";
+    for (; n > 0; n -= 32)
+        if (emit(sink, sp, (size_t)(n < 32 ? n : 32)) < 0)
+            return -1;
+    return 0;
+}
+
+/* Emits record o (and frees it); -1 when memory runs out or emit fails. */
+static int lazy_put(output_emit_fn emit, void *sink, json_object *o, int level, int flags, bool *first)
 {
     output_tidy_numbers(o);
     const char *t = json_object_to_json_string_ext(o, flags);
     int rc = t ? 0 : -1;
     if (rc == 0 && !*first)
-        rc = printbuf_strappend(pb, ",") < 0 ? -1 : 0;
+        rc = emit(sink, ",", 1);
     if (rc == 0 && flags & JSON_C_TO_STRING_PRETTY)
-        rc = printbuf_strappend(pb, "\n") < 0 || printbuf_memset(pb, -1, ' ', (level + 1) * 2) < 0 ? -1 : 0;
+        rc = emit(sink, "\n", 1) < 0 || emit_spaces(emit, sink, (level + 1) * 2) < 0 ? -1 : 0;
     *first = false;
     for (const char *nl; rc == 0 && (nl = strchr(t, '\n')); t = nl + 1)
-        rc = printbuf_memappend(pb, t, (int)(nl - t + 1)) < 0 || printbuf_memset(pb, -1, ' ', (level + 1) * 2) < 0
-                 ? -1
-                 : 0;
+        rc = emit(sink, t, (size_t)(nl - t + 1)) < 0 || emit_spaces(emit, sink, (level + 1) * 2) < 0 ? -1 : 0;
     if (rc == 0)
-        rc = printbuf_memappend(pb, t, (int)strlen(t)) < 0 ? -1 : 0;
+        rc = emit(sink, t, strlen(t));
     json_object_put(o);
     return rc;
 }
 
-static int lazy_records_json(json_object *jso, struct printbuf *pb, int level, int flags)
+static int lazy_records_stream(const void *self, output_emit_fn emit, void *sink, int level, int flags)
 {
-    const lazy_records *lr = json_object_get_userdata(jso);
+    const lazy_records *lr = self;
     const batch *b = lr->b;
     const scenario *sc = b->sc;
     bool first = true;
-    printbuf_strappend(pb, "[");
+    if (emit(sink, "[", 1) < 0)
+        return -1;
     for (int k = 0; k < b->nruns; k++) {
         if (!lr->incidents) {
             GArray *migs = b->outs[k].migs;
             for (guint i = 0; i < migs->len; i++)
-                if (lazy_put(pb, mig_record(sc, k, &g_array_index(migs, run_mig, i).r), level, flags, &first) < 0)
+                if (lazy_put(emit, sink, mig_record(sc, k, &g_array_index(migs, run_mig, i).r), level, flags, &first) <
+                    0)
                     return -1;
             continue;
         }
@@ -1266,22 +1276,34 @@ static int lazy_records_json(json_object *jso, struct printbuf *pb, int level, i
         g_qsort_with_data(ord, (gint)ins->len, sizeof *ord, cmp_incident_start, ins);
         int rc = 0;
         for (guint j = 0; j < ins->len && rc == 0; j++)
-            rc = lazy_put(pb, incident_record(sc, k, &g_array_index(ins, run_incident, ord[j]).in), level, flags,
-                          &first);
+            rc = lazy_put(emit, sink, incident_record(sc, k, &g_array_index(ins, run_incident, ord[j]).in), level,
+                          flags, &first);
         g_free(ord);
         if (rc < 0)
             return -1;
     }
-    if (flags & JSON_C_TO_STRING_PRETTY && (printbuf_strappend(pb, "\n") < 0 || printbuf_memset(pb, -1, ' ', level * 2) < 0))
+    if (flags & JSON_C_TO_STRING_PRETTY && (emit(sink, "\n", 1) < 0 || emit_spaces(emit, sink, level * 2) < 0))
         return -1;
-    return printbuf_strappend(pb, "]");
+    return emit(sink, "]", 1);
+}
+
+static int printbuf_emit(void *sink, const char *s, size_t n)
+{
+    return printbuf_memappend(sink, s, (int)n) < 0 ? -1 : 0;
+}
+
+/* The same array into json-c's own text (a report serialized whole). */
+static int lazy_records_json(json_object *jso, struct printbuf *pb, int level, int flags)
+{
+    const lazy_records *lr = json_object_get_userdata(jso);
+    return lazy_records_stream(lr, printbuf_emit, pb, level, flags);
 }
 
 static json_object *lazy_array(const batch *b, bool incidents)
 {
     json_object *a = json_object_new_array();
     lazy_records *lr = g_new(lazy_records, 1);
-    *lr = (lazy_records){ b, incidents };
+    *lr = (lazy_records){ { lazy_records_stream }, b, incidents };
     json_object_set_serializer(a, lazy_records_json, lr, json_object_free_userdata);
     return a;
 }

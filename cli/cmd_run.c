@@ -202,7 +202,7 @@ int cli_run(int argc, char **argv)
         const char *path;
         char *data;
     } files[4] = { { json_path, NULL }, { csv_path, NULL }, { trace_path, NULL }, { html_path, NULL } };
-    files[0].data = json_path ? output_json_text(root) : NULL;
+    files[0].data = NULL; /* written as it is serialized */
     files[1].data = csv_path ? g_strdup(csv) : NULL;
     files[2].data = trace_path ? batch_trace(b) : NULL;
     files[3].data = html_path ? run_plots_page(b, sc, root, txt, command) : NULL;
@@ -211,7 +211,8 @@ int cli_run(int argc, char **argv)
         fpaths[i] = files[i].path;
         fdata[i] = files[i].data;
     }
-    if (!output_write_all("run", fpaths, fdata, 4) && !interrupted)
+    json_object *jsons[4] = { json_path ? root : NULL, NULL, NULL, NULL };
+    if (!output_write_all_json("run", fpaths, fdata, jsons, 4) && !interrupted)
         rc = CLI_EXIT_FAILURE;
     for (int i = 0; i < 4; i++)
         g_free(files[i].data);

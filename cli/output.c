@@ -175,25 +175,6 @@ static char *resolve_links(const char *path)
 
 /* A device, FIFO or socket, or a descriptor of this process
  * (/dev/stdout): opened and written where it is. */
-static bool write_in_place(const char *path, const char *data, size_t len, GError **error)
-{
-    int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0) {
-        write_error(error, path, "");
-        return false;
-    }
-    if (!write_all(fd, data, len)) {
-        write_error(error, path, "");
-        close(fd);
-        return false;
-    }
-    if (close(fd) != 0) {
-        write_error(error, path, "");
-        return false;
-    }
-    return true;
-}
-
 /* One output on its way: written to a temporary file (tracked, so that a
  * signal removes it) and renamed at the commit; standard output and
  * non-regular targets are written at the commit itself. */
@@ -203,7 +184,35 @@ typedef struct {
     size_t len;
     char *tmp;    /* NULL: written in place (or stdout) at the commit */
     char *target; /* the regular file the temporary file replaces */
+    json_object *json; /* instead of data: a report written as it is serialized */
 } staged;
+
+static bool json_write(int fd, json_object *root);
+
+static bool write_payload(int fd, const staged *st)
+{
+    return st->json ? json_write(fd, st->json) : write_all(fd, st->data, st->len);
+}
+
+/* A device, FIFO or socket (or /dev/stdout): written where it is. */
+static bool write_in_place(const staged *st, GError **error)
+{
+    int fd = open(st->path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
+        write_error(error, st->path, "");
+        return false;
+    }
+    if (!write_payload(fd, st)) {
+        write_error(error, st->path, "");
+        close(fd);
+        return false;
+    }
+    if (close(fd) != 0) {
+        write_error(error, st->path, "");
+        return false;
+    }
+    return true;
+}
 
 static void unstage(staged *st)
 {
@@ -257,7 +266,7 @@ static bool stage(staged *st, GError **error)
     }
     st->tmp = tmpl;
     st->target = target;
-    if (!write_all(fd, st->data, st->len) || fsync(fd) != 0) {
+    if (!write_payload(fd, st) || fsync(fd) != 0) {
         write_error(error, path, "");
         close(fd); /* the descriptor is closed whether or not fsync worked */
         unstage(st);
@@ -274,14 +283,16 @@ static bool stage(staged *st, GError **error)
 static bool commit(staged *st, GError **error)
 {
     if (!strcmp(st->path, "-")) {
-        if (fwrite(st->data, 1, st->len, stdout) != st->len || fflush(stdout) != 0) {
+        bool ok = st->json ? fflush(stdout) == 0 && json_write(STDOUT_FILENO, st->json)
+                           : fwrite(st->data, 1, st->len, stdout) == st->len && fflush(stdout) == 0;
+        if (!ok) {
             write_error(error, "standard output", "");
             return false;
         }
         return true;
     }
     if (!st->tmp)
-        return write_in_place(st->path, st->data, st->len, error);
+        return write_in_place(st, error);
     bool ok = g_rename(st->tmp, st->target) == 0;
     if (!ok)
         write_error(error, st->path, "cannot rename into place: ");
@@ -297,7 +308,7 @@ static bool commit(staged *st, GError **error)
 
 bool output_write(const char *path, const char *data, size_t len, GError **error)
 {
-    staged st = { path, data, len, NULL, NULL };
+    staged st = { .path = path, .data = data, .len = len };
     if (!stage(&st, error))
         return false;
     /* a FIFO without a reader may block: never with signals held */
@@ -309,14 +320,18 @@ bool output_write(const char *path, const char *data, size_t len, GError **error
     return ok;
 }
 
-bool output_write_all(const char *cmd, const char *const *paths, const char *const *data, size_t n)
+bool output_write_all_json(const char *cmd, const char *const *paths, const char *const *data,
+                              json_object *const *jsons, size_t n)
 {
     staged *st = g_new0(staged, n);
     bool ok = true;
     for (size_t i = 0; i < n && ok; i++) {
         if (!paths[i])
             continue;
-        st[i] = (staged){ paths[i], data[i], strlen(data[i]), NULL, NULL };
+        if (jsons && jsons[i])
+            st[i] = (staged){ .path = paths[i], .json = jsons[i] };
+        else
+            st[i] = (staged){ .path = paths[i], .data = data[i], .len = strlen(data[i]) };
         g_autoptr(GError) err = NULL;
         if (!stage(&st[i], &err)) {
             fprintf(stderr, "golive %s: %s\n", cmd, err->message);
@@ -347,6 +362,11 @@ bool output_write_all(const char *cmd, const char *const *paths, const char *con
     interrupt_release();
     g_free(st);
     return ok;
+}
+
+bool output_write_all(const char *cmd, const char *const *paths, const char *const *data, size_t n)
+{
+    return output_write_all_json(cmd, paths, data, NULL, n);
 }
 
 /* A double without float noise ("0.539907066", not json-c's
@@ -404,7 +424,83 @@ char *output_json_text(json_object *root)
 bool output_report(const char *cmd, const char *json_path, json_object *json, const char *csv_path, const char *csv,
                    const char *html_path, const char *html)
 {
-    g_autofree char *text = json_path ? output_json_text(json) : NULL;
-    const char *paths[3] = { json_path, csv_path, html_path }, *data[3] = { text, csv, html };
-    return output_write_all(cmd, paths, data, 3);
+    const char *paths[3] = { json_path, csv_path, html_path }, *data[3] = { NULL, csv, html };
+    json_object *jsons[3] = { json_path ? json : NULL, NULL, NULL };
+    return output_write_all_json(cmd, paths, data, jsons, 3);
+}
+
+/* ------------------------------------------------------------------ a report written as it is serialized */
+
+typedef struct {
+    int fd;
+    GString *buf;
+    bool ok;
+} json_sink;
+
+static bool sink_flush(json_sink *k)
+{
+    if (k->ok && k->buf->len && !write_all(k->fd, k->buf->str, k->buf->len))
+        k->ok = false;
+    g_string_truncate(k->buf, 0);
+    return k->ok;
+}
+
+static int sink_emit(void *sink, const char *s, size_t n)
+{
+    json_sink *k = sink;
+    g_string_append_len(k->buf, s, (gssize)n);
+    if (k->buf->len >= (1u << 20))
+        sink_flush(k);
+    return k->ok ? 0 : -1;
+}
+
+/* value's text at level: serialized on its own and each of its lines
+ * indented by the level (strings hold no raw newline: every newline is the
+ * pretty printer's), as json-c writes a member of an object at that level. */
+static int emit_indented(json_sink *k, json_object *value, int level, int flags)
+{
+    const char *t = value ? json_object_to_json_string_ext(value, flags) : "null";
+    if (!t)
+        g_error("failed to allocate the JSON report's text"); /* json-c's: told as GLib's (main.c) */
+    for (const char *nl; (nl = strchr(t, '\n')); t = nl + 1) {
+        sink_emit(k, t, (size_t)(nl - t + 1));
+        for (int i = 0; i < level; i++)
+            sink_emit(k, "  ", 2);
+    }
+    return sink_emit(k, t, strlen(t));
+}
+
+/* root's text, as output_json_text gives it, written to fd as it is made:
+ * the top-level object as json-c's pretty printer lays it out, each member
+ * serialized on its own, and the streamable arrays item by item. */
+static bool json_write(int fd, json_object *root)
+{
+    const int flags = JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE;
+    strict_numbers(root);
+    json_sink k = { fd, g_string_sized_new(1u << 20), true };
+    bool first = true;
+    sink_emit(&k, "{", 1);
+    json_object_object_foreach(root, key, value)
+    {
+        sink_emit(&k, first ? "\n  \"" : ",\n  \"", first ? 4 : 5);
+        first = false;
+        /* the report's keys are plain names: nothing to escape */
+        sink_emit(&k, key, strlen(key));
+        sink_emit(&k, "\":", 2);
+        const output_streamable *st = value && json_object_is_type(value, json_type_array)
+                                          ? json_object_get_userdata(value)
+                                          : NULL;
+        if (st) {
+            if (st->stream(st, sink_emit, &k, 1, flags) < 0 && k.ok)
+                g_error("failed to allocate the JSON report's text");
+        } else {
+            emit_indented(&k, value, 1, flags);
+        }
+        if (!k.ok)
+            break;
+    }
+    sink_emit(&k, first ? "}\n" : "\n}\n", first ? 2 : 3);
+    bool ok = sink_flush(&k);
+    g_string_free(k.buf, TRUE);
+    return ok;
 }
