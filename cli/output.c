@@ -173,8 +173,6 @@ static char *resolve_links(const char *path)
     return NULL;
 }
 
-/* A device, FIFO or socket, or a descriptor of this process
- * (/dev/stdout): opened and written where it is. */
 /* One output on its way: written to a temporary file (tracked, so that a
  * signal removes it) and renamed at the commit; standard output and
  * non-regular targets are written at the commit itself. */
@@ -194,7 +192,8 @@ static bool write_payload(int fd, const staged *st)
     return st->json ? json_write(fd, st->json) : write_all(fd, st->data, st->len);
 }
 
-/* A device, FIFO or socket (or /dev/stdout): written where it is. */
+/* A device, FIFO or socket, or a descriptor of this process
+ * (/dev/stdout): opened and written where it is. */
 static bool write_in_place(const staged *st, GError **error)
 {
     int fd = open(st->path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
@@ -321,7 +320,7 @@ bool output_write(const char *path, const char *data, size_t len, GError **error
 }
 
 bool output_write_all_json(const char *cmd, const char *const *paths, const char *const *data,
-                              json_object *const *jsons, size_t n)
+                           json_object *const *jsons, size_t n)
 {
     staged *st = g_new0(staged, n);
     bool ok = true;
