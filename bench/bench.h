@@ -8,6 +8,8 @@
 double bench_now(void);
 /* Median of n values (reorders v). */
 double bench_median(double *v, int n);
+/* Resident set size of this process now, MiB (/proc/self/statm). */
+double bench_rss_mib(void);
 
 /* Each benchmark prints its table and adds its figures to results. */
 void bench_evq(json_object *results);

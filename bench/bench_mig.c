@@ -43,19 +43,6 @@ static double run_once(const scenario *sc, size_t *nmig)
     return dt;
 }
 
-/* Resident set size of this process now, MiB (/proc/self/statm). */
-static double rss_now_mib(void)
-{
-    long pages = 0, resident = 0;
-    FILE *f = fopen("/proc/self/statm", "r");
-    if (f) {
-        if (fscanf(f, "%ld %ld", &pages, &resident) != 2)
-            resident = 0;
-        fclose(f);
-    }
-    return (double)resident * (double)sysconf(_SC_PAGESIZE) / (1024.0 * 1024.0);
-}
-
 typedef struct {
     double wall_s, peak_mib, base_mib;
     size_t migrations;
@@ -71,7 +58,7 @@ static measured run_in_child(const scenario *sc)
     pid_t pid = fork();
     if (pid == 0) {
         close(fd[0]);
-        measured c = { 0, 0, rss_now_mib(), 0 };
+        measured c = { 0, 0, bench_rss_mib(), 0 };
         c.wall_s = run_once(sc, &c.migrations);
         ssize_t w = write(fd[1], &c, sizeof c);
         _exit(w == (ssize_t)sizeof c ? 0 : 1);

@@ -162,14 +162,7 @@ void bench_scale(json_object *results)
     json_object *o = json_object_new_object();
     /* a child starts with what this process holds resident when it forks:
      * its peak cannot be below that */
-    long pages = 0, resident = 0;
-    FILE *statm = fopen("/proc/self/statm", "r");
-    if (statm) {
-        if (fscanf(statm, "%ld %ld", &pages, &resident) != 2)
-            resident = 0;
-        fclose(statm);
-    }
-    double base = (double)resident * (double)sysconf(_SC_PAGESIZE) / 1048576.0;
+    double base = bench_rss_mib();
     printf("Scale: golive as a user runs it, each command in a fresh process; min of %d (wall spread), CPU time,\n"
            "peak RSS of the process (it starts with the %.0f MiB the benchmark holds when it forks)\n",
            REPS, base);

@@ -562,6 +562,17 @@ Test(flow, random_changes_keep_max_min_fairness)
     gsl_rng_free(r);
 }
 
+/* n flows capped at 10 MB/s, each behind a 100 MB/s NIC of its own, all
+ * over uplink up: the shared-uplink layout of issue 18. */
+static void behind_nics(flow_net *net, flow_link *up, flow **f, int n)
+{
+    for (int i = 0; i < n; i++) {
+        flow_link *path[2] = { flow_link_new(net, "nic", 100 * MB, 0), up };
+        f[i] = flow_start(net, path, 2, INFINITY, &(flow_params){ .cap_Bps = 10 * MB }, NULL, NULL);
+    }
+    RATE_EQ(net, f[0], 10 * MB);
+}
+
 /* The shared-uplink layout (issue 18): n capped flows, each on its own NIC,
  * all over one uplink wide enough never to bind. When one leaves, only a
  * link that saturated in its last re-rating could have held flows back: the
@@ -573,11 +584,7 @@ Test(flow, departures_from_a_slack_uplink_rerate_nobody_else)
     enum { N = 200 };
     flow_link *up = flow_link_new(w.net, "uplink", N * 10 * MB, 0);
     flow *f[N];
-    for (int i = 0; i < N; i++) {
-        flow_link *path[2] = { flow_link_new(w.net, "nic", 100 * MB, 0), up };
-        f[i] = flow_start(w.net, path, 2, INFINITY, &(flow_params){ .cap_Bps = 10 * MB }, NULL, NULL);
-    }
-    RATE_EQ(w.net, f[0], 10 * MB);
+    behind_nics(w.net, up, f, N);
     flow_counters before = flow_net_counters(w.net);
     for (int i = 0; i < N / 2; i++) {
         flow_cancel(w.net, f[i]);
@@ -667,11 +674,7 @@ Test(flow, an_uncapped_flow_is_bounded_by_its_narrowest_link)
     enum { N = 100 };
     flow_link *up = flow_link_new(w.net, "uplink", N * 10 * MB + 100 * MB, 0);
     flow *f[N];
-    for (int i = 0; i < N; i++) {
-        flow_link *path[2] = { flow_link_new(w.net, "nic", 100 * MB, 0), up };
-        f[i] = flow_start(w.net, path, 2, INFINITY, &(flow_params){ .cap_Bps = 10 * MB }, NULL, NULL);
-    }
-    RATE_EQ(w.net, f[0], 10 * MB);
+    behind_nics(w.net, up, f, N);
     flow_counters before = flow_net_counters(w.net);
     flow_link *nic = flow_link_new(w.net, "nic", 100 * MB, 0);
     flow_link *path[2] = { nic, up };
