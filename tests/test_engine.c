@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
 #include <gsl/gsl_randist.h>
+#include <inttypes.h>
 #include <math.h>
 #include <signal.h>
 
@@ -386,4 +387,148 @@ Test(engine, schedule_between_until_and_the_next_event)
     cr_assert_eq(r.log[2], 1);
     cr_assert_eq(r.when[0], 5 * SIM_S);
     sim_free(s);
+}
+
+/* The queue against a plain list under random pushes, cancels, reschedules,
+ * peeks and pops bounded by `until` (as the engine stops and goes on), with
+ * bursts that land inside the entries due next (the sorted run in front of
+ * the radix heap, up to its spill back into the buckets) and pushes after a
+ * peek that raised the base. The list's minimum on (time, insertion) is the
+ * answer every pop must give. */
+typedef struct {
+    sim_time t;
+    uint64_t order; /* insertion order, a reschedule counts as new */
+    evq_handle h;
+    bool pending;
+} ref_ev;
+
+static sim_time ref_min(const ref_ev *v, size_t n, size_t *at)
+{
+    sim_time best = SIM_NEVER;
+    uint64_t bo = UINT64_MAX;
+    for (size_t i = 0; i < n; i++)
+        if (v[i].pending && (v[i].t < best || (v[i].t == best && v[i].order < bo))) {
+            best = v[i].t;
+            bo = v[i].order;
+            *at = i;
+        }
+    return best;
+}
+
+Test(engine, queue_matches_a_reference_under_random_operations, .timeout = 120)
+{
+    const size_t cap = 3000;
+    ref_ev *v = calloc(cap, sizeof *v);
+    size_t n = 0, npend = 0;
+    uint64_t order = 0;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 7);
+    evq *q = evq_new();
+    /* cross the sequence wrap on the way */
+    evq_debug_set_next_seq(q, UINT32_MAX - 50000);
+    sim_time floor = 0;
+    size_t pops = 0;
+    for (int op = 0; op < 300000; op++) {
+        double u = gsl_rng_uniform(r);
+        int burst = (op % 20000) < 1500; /* pushes into the next few pops' span */
+        if ((u < 0.45 || burst) && n < cap) {
+            sim_time t;
+            double w = gsl_rng_uniform(r);
+            if (burst)
+                t = floor + (sim_time)gsl_rng_uniform_int(r, 64);
+            else if (w < 0.2)
+                t = floor; /* a tie with the present */
+            else if (w < 0.9)
+                t = floor + (sim_time)gsl_rng_uniform_int(r, 5000);
+            else
+                t = floor + (sim_time)gsl_rng_uniform_int(r, 1u << 30);
+            v[n] = (ref_ev){ t, order++, 0, true };
+            v[n].h = evq_push(q, t, NULL, (void *)(uintptr_t)n);
+            n++;
+            npend++;
+        } else if (u < 0.52 && n) {
+            size_t i = gsl_rng_uniform_int(r, n);
+            cr_assert_eq(evq_cancel(q, v[i].h), v[i].pending);
+            npend -= v[i].pending;
+            v[i].pending = false;
+        } else if (u < 0.6 && n) {
+            size_t i = gsl_rng_uniform_int(r, n);
+            if (v[i].pending) {
+                v[i].t = floor + (sim_time)gsl_rng_uniform_int(r, 3000);
+                v[i].order = order++;
+                cr_assert(evq_reschedule(q, v[i].h, v[i].t));
+            }
+        } else if (u < 0.65) {
+            size_t at = 0;
+            cr_assert_eq(evq_peek_time(q), ref_min(v, n, &at));
+        } else {
+            size_t at = 0;
+            sim_time want = ref_min(v, n, &at);
+            /* sometimes a bound before the next event: nothing pops */
+            sim_time until = gsl_rng_uniform(r) < 0.1 && want != SIM_NEVER ? want - 1 : SIM_NEVER;
+            sim_time t;
+            evq_fn fn;
+            void *arg;
+            evq_handle h;
+            bool got = evq_pop_due(q, until, &t, &fn, &arg, &h);
+            cr_assert_eq(got, want != SIM_NEVER && want <= until);
+            if (got) {
+                cr_assert_eq(t, want);
+                cr_assert_eq((size_t)(uintptr_t)arg, at, "pop %zu: item %zu, want %zu at t=%" PRId64, pops,
+                             (size_t)(uintptr_t)arg, at, want);
+                v[at].pending = false;
+                npend--;
+                evq_done(q, h);
+                floor = t;
+                pops++;
+            }
+        }
+        /* recycle the list's slots once everything in it is done */
+        if (n == cap && npend == 0)
+            n = 0;
+        cr_assert_eq(evq_size(q), npend);
+    }
+    cr_assert_gt(pops, 50000);
+    evq_free(q);
+    gsl_rng_free(r);
+    free(v);
+}
+
+/* A peek raises the queue's base to the next event; pushes may still land
+ * before it (the engine stopped at `until` and the model goes on), many of
+ * them, in any order and with ties: they must come out in (time, insertion)
+ * order before it. */
+Test(engine, many_pushes_before_a_peeked_event_keep_order)
+{
+    const size_t n = 3001;
+    ref_ev *v = calloc(n, sizeof *v);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 11);
+    evq *q = evq_new();
+    v[0] = (ref_ev){ 1000000, 0, evq_push(q, 1000000, NULL, (void *)(uintptr_t)0), true };
+    cr_assert_eq(evq_peek_time(q), 1000000);
+    for (size_t i = 1; i < n; i++) {
+        sim_time t = 1000 * (sim_time)gsl_rng_uniform_int(r, 1001);
+        v[i] = (ref_ev){ t, i, evq_push(q, t, NULL, (void *)(uintptr_t)i), true };
+        if (i % 500 == 0) {
+            size_t at = 0;
+            cr_assert_eq(evq_peek_time(q), ref_min(v, i + 1, &at));
+        }
+    }
+    for (size_t k = 0; k < n; k++) {
+        size_t at = 0;
+        sim_time want = ref_min(v, n, &at), t;
+        evq_fn fn;
+        void *arg;
+        evq_handle h;
+        cr_assert(evq_pop(q, &t, &fn, &arg, &h));
+        cr_assert_eq(t, want);
+        cr_assert_eq((size_t)(uintptr_t)arg, at);
+        v[at].pending = false;
+        evq_done(q, h);
+    }
+    cr_assert_eq(evq_size(q), 0);
+    evq_free(q);
+    gsl_rng_free(r);
+    free(v);
 }
