@@ -14,6 +14,7 @@
 static volatile sig_atomic_t caught;
 static volatile int flag;
 static volatile sig_atomic_t immediate;
+static volatile sig_atomic_t committed;
 /* the tracked paths: a slot is in use when its first byte is not 0 */
 static char tracked[MAX_TRACKED][MAX_PATH];
 
@@ -27,8 +28,9 @@ void interrupt_abandon(int status)
 
 static void leave(int sig)
 {
-    static const char msg[] = "golive: interrupted; nothing written\n";
-    ssize_t n = write(STDERR_FILENO, msg, sizeof msg - 1);
+    static const char none[] = "golive: interrupted; nothing written\n";
+    static const char some[] = "golive: interrupted; the outputs written so far are complete, nothing more written\n";
+    ssize_t n = committed ? write(STDERR_FILENO, some, sizeof some - 1) : write(STDERR_FILENO, none, sizeof none - 1);
     (void)n;
     interrupt_abandon(128 + sig);
 }
@@ -126,6 +128,8 @@ void interrupt_catch_out_of_memory(void)
 }
 
 void interrupt_hold(void) { block(NULL); }
+
+void interrupt_committed(void) { committed = 1; }
 
 void interrupt_release(void)
 {

@@ -34,5 +34,10 @@ void interrupt_catch_out_of_memory(void);
  * all or nothing), then delivered. */
 void interrupt_hold(void);
 void interrupt_release(void);
+/* Outputs were committed (renamed into place or written out): a signal from
+ * now on, or one held back during the commit, still ends the process with
+ * 128 + signal, but says that what was written is complete instead of
+ * "nothing written". */
+void interrupt_committed(void);
 
 #endif

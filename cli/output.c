@@ -311,10 +311,16 @@ bool output_write(const char *path, const char *data, size_t len, GError **error
     if (!stage(&st, error))
         return false;
     /* a FIFO without a reader may block: never with signals held */
-    if (!st.tmp)
-        return commit(&st, error);
+    if (!st.tmp) {
+        bool ok = commit(&st, error);
+        if (ok)
+            interrupt_committed();
+        return ok;
+    }
     interrupt_hold();
     bool ok = commit(&st, error);
+    if (ok)
+        interrupt_committed();
     interrupt_release();
     return ok;
 }
@@ -352,7 +358,11 @@ bool output_write_all_json(const char *cmd, const char *const *paths, const char
             interrupt_hold();
         for (size_t i = 0; i < n; i++) {
             g_autoptr(GError) err = NULL;
-            if (paths[i] && (st[i].tmp != NULL) == (held == 1) && !commit(&st[i], &err)) {
+            if (!paths[i] || (st[i].tmp != NULL) != (held == 1))
+                continue;
+            if (commit(&st[i], &err)) {
+                interrupt_committed();
+            } else {
                 fprintf(stderr, "golive %s: %s\n", cmd, err->message);
                 ok = false;
             }

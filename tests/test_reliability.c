@@ -112,32 +112,56 @@ static char *batch_runs(void)
 /* Spawns golive with args (after the binary), signals it `delay` seconds
  * after its handlers are in, and returns its exit status; *secs is the time
  * from the signal to its end. */
-static int signal_after(const char *const *args, double delay, int sig, double *secs)
+/* Starts golive, sends sig `delay` seconds after its handlers are in, and
+ * returns its exit status (-2: it ended before its handlers were seen); with
+ * err, what it wrote on standard error. */
+static int signal_after_err(const char *const *args, double delay, int sig, double *secs, char **err)
 {
     const char *argv[16] = { g_getenv("GOLIVE_BIN") };
     for (int i = 0; args[i] && i < 14; i++)
         argv[i + 1] = args[i];
     GPid pid;
     GError *e = NULL;
-    cr_assert(g_spawn_async(NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
-                                                            G_SPAWN_STDERR_TO_DEV_NULL,
-                            NULL, NULL, &pid, &e),
+    int errfd = -1;
+    cr_assert(g_spawn_async_with_pipes(NULL, (char **)argv, NULL,
+                                       G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
+                                           (err ? 0 : G_SPAWN_STDERR_TO_DEV_NULL),
+                                       NULL, NULL, &pid, NULL, NULL, err ? &errfd : NULL, &e),
               "%s", e ? e->message : "");
-    int status = 0;
+    int status = 0, rc;
+    bool early = false;
     while (!catches_signals(pid)) {
         if (waitpid(pid, &status, WNOHANG) != 0) {
-            g_spawn_close_pid(pid);
-            return -2; /* ended before its handlers were seen */
+            early = true; /* ended before its handlers were seen */
+            break;
         }
         g_usleep(1000);
     }
-    g_usleep((gulong)(delay * 1e6));
-    gint64 t0 = g_get_monotonic_time();
-    kill(pid, sig);
-    waitpid(pid, &status, 0);
-    *secs = (double)(g_get_monotonic_time() - t0) / 1e6;
+    if (!early) {
+        g_usleep((gulong)(delay * 1e6));
+        gint64 t0 = g_get_monotonic_time();
+        kill(pid, sig);
+        waitpid(pid, &status, 0);
+        *secs = (double)(g_get_monotonic_time() - t0) / 1e6;
+    }
     g_spawn_close_pid(pid);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    rc = early ? -2 : WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    if (err) {
+        /* it has ended: what it wrote waits in the pipe (a few lines) */
+        GString *text = g_string_new(NULL);
+        char buf[4096];
+        ssize_t n;
+        while ((n = read(errfd, buf, sizeof buf)) > 0)
+            g_string_append_len(text, buf, n);
+        close(errfd);
+        *err = g_string_free(text, FALSE);
+    }
+    return rc;
+}
+
+static int signal_after(const char *const *args, double delay, int sig, double *secs)
+{
+    return signal_after_err(args, delay, sig, secs, NULL);
 }
 
 static int interrupt_run_after(double delay, int sig, bool partial, const char *json, double *secs)
@@ -320,6 +344,18 @@ Test(reliability, hostile_inputs, .timeout = 60)
     g_free(err);
 }
 
+/* Wall time of a golive command run to its end (it must succeed). */
+static double timed_golive(const char *const *args)
+{
+    char *out, *err;
+    gint64 t0 = g_get_monotonic_time();
+    cr_assert_eq(support_golive(args, &out, &err), 0, "%s", err);
+    double secs = (double)(g_get_monotonic_time() - t0) / 1e6;
+    g_free(out);
+    g_free(err);
+    return secs;
+}
+
 /* A signal after the simulations (while the report is built, written or
  * merged) ends the command within a second, exit 130 / 143, nothing
  * written and no temporary file left: at several moments of `run` (the
@@ -335,27 +371,40 @@ Test(reliability, interrupts_after_the_simulation_write_nothing, .timeout = 120)
     cr_assert_eq(support_golive(mk, &out, &err), 0, "%s", err);
     g_free(out);
     g_free(err);
-    const double delays[] = { 0.05, 0.4, 0.9 };
-    for (size_t i = 0; i < G_N_ELEMENTS(delays); i++) {
-        double secs;
-        const char *run[] = { "run", "scenarios/quake3-xen-2005.json", "--runs", "20000", "--json", json, "--csv", csv,
-                              "--quiet", NULL };
-        int rc = signal_after(run, delays[i], SIGTERM, &secs);
-        if (rc == -2 || rc == 0)
-            continue; /* it finished first on a fast machine: nothing to check */
-        cr_assert_eq(rc, 143, "run, signal after %.2f s: exit %d", delays[i], rc);
-        cr_assert_lt(secs, 1.0, "run ended %.2f s after the signal", secs);
-        cr_assert_not(g_file_test(json, G_FILE_TEST_EXISTS) || g_file_test(csv, G_FILE_TEST_EXISTS),
-                      "run, signal after %.2f s: something written", delays[i]);
-        const char *merge[] = { "merge", part, "--json", json, "--csv", csv, "--quiet", NULL };
-        rc = signal_after(merge, delays[i], SIGINT, &secs);
-        if (rc == -2 || rc == 0)
+    /* the signals land at shares of what the whole command takes here, the
+     * last ones while the report is built and written */
+    const char *run[] = { "run", "scenarios/quake3-xen-2005.json", "--runs", "20000", "--json", json, "--csv", csv,
+                          "--quiet", NULL };
+    const char *merge[] = { "merge", part, "--json", json, "--csv", csv, "--quiet", NULL };
+    double run_s = timed_golive(run), merge_s = timed_golive(merge);
+    g_remove(json);
+    g_remove(csv);
+    const double shares[] = { 0.05, 0.6, 0.85, 0.95, 1.0 };
+    int interrupted = 0;
+    for (size_t i = 0; i < 2 * G_N_ELEMENTS(shares); i++) {
+        bool is_run = i % 2 == 0;
+        double secs, delay = shares[i / 2] * (is_run ? run_s : merge_s);
+        g_autofree char *msg = NULL;
+        int rc = signal_after_err(is_run ? run : merge, delay, is_run ? SIGTERM : SIGINT, &secs, &msg);
+        bool wrote_json = g_file_test(json, G_FILE_TEST_EXISTS), wrote_csv = g_file_test(csv, G_FILE_TEST_EXISTS);
+        g_remove(json);
+        g_remove(csv);
+        if (rc == 0 || rc == -2) /* it finished first: nothing to check */
             continue;
-        cr_assert_eq(rc, 130, "merge, signal after %.2f s: exit %d", delays[i], rc);
-        cr_assert_lt(secs, 1.0);
-        cr_assert_not(g_file_test(json, G_FILE_TEST_EXISTS) || g_file_test(csv, G_FILE_TEST_EXISTS),
-                      "merge, signal after %.2f s: something written", delays[i]);
+        interrupted++;
+        const char *what = is_run ? "run" : "merge";
+        cr_assert_eq(rc, is_run ? 143 : 130, "%s, signal after %.2f s: exit %d", what, delay, rc);
+        cr_assert_lt(secs, 1.0, "%s ended %.2f s after the signal", what, secs);
+        /* all or nothing, and what it says is what it did: a signal
+         * held back while the outputs were renamed arrives after them */
+        cr_assert_eq(wrote_json, wrote_csv, "%s, signal after %.2f s: one output of two written", what, delay);
+        if (wrote_json)
+            cr_assert(strstr(msg, "the outputs written so far are complete"), "%s: outputs written, but it said: %s",
+                      what, msg);
+        else
+            cr_assert(strstr(msg, "nothing written"), "%s: nothing written, but it said: %s", what, msg);
     }
+    cr_assert_geq(interrupted, 2, "only %d of 10 commands were still running at their signal", interrupted);
     GDir *d = g_dir_open(dir, 0, NULL);
     const char *e;
     while ((e = g_dir_read_name(d)))
