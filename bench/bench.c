@@ -43,6 +43,8 @@ double bench_median(double *v, int n)
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
+    if (argc == 3 && !strcmp(argv[1], "--plain-parse"))
+        return bench_plain_parse(argv[2]);
     const char *out = argc > 1 ? argv[1] : "bench/results.json";
     const char *only = argc > 2 ? argv[2] : NULL;
     json_object *results = json_object_new_object();

@@ -17,5 +17,8 @@ void bench_flow(json_object *results);
 void bench_mig(json_object *results);
 void bench_mc(json_object *results);
 void bench_scale(json_object *results);
+/* `golive-bench --plain-parse FILE`: reads, parses and frees FILE with
+ * json-c, the loading yardstick (bench_scale times it as a process). */
+int bench_plain_parse(const char *path);
 
 #endif

@@ -43,17 +43,30 @@ static void err_at(ctx *c, const char *key, const char *fmt, ...)
     g_string_free(p, TRUE);
 }
 
+/* The path grows and shrinks for every item of every list: appended
+ * piece by piece, not through printf (a tenth of loading 200,000 VMs). */
 static size_t push_key(ctx *c, const char *key)
 {
     size_t mark = c->path->len;
-    g_string_append_printf(c->path, "%s%s", c->path->len ? "." : "", key);
+    if (c->path->len)
+        g_string_append_c(c->path, '.');
+    g_string_append(c->path, key);
     return mark;
 }
 
 static size_t push_index(ctx *c, size_t i)
 {
     size_t mark = c->path->len;
-    g_string_append_printf(c->path, "[%zu]", i);
+    char digits[24];
+    size_t n = 0;
+    do {
+        digits[n++] = (char)('0' + i % 10);
+        i /= 10;
+    } while (i);
+    g_string_append_c(c->path, '[');
+    while (n)
+        g_string_append_c(c->path, digits[--n]);
+    g_string_append_c(c->path, ']');
     return mark;
 }
 
@@ -115,9 +128,8 @@ static void check_keys(ctx *c, json_object *obj, const char *const *allowed)
     json_object_object_foreach(obj, key, val) {
         (void)val;
         bool ok = false;
-        for (const char *const *a = allowed; *a; a++)
-            if (!strcmp(*a, key))
-                ok = true;
+        for (const char *const *a = allowed; *a && !ok; a++)
+            ok = (*a)[0] == key[0] && !strcmp(*a, key);
         if (ok)
             continue;
         const char *s = scenario_suggest(key, allowed);
