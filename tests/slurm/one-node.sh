@@ -21,6 +21,15 @@ host=$(hostname -s)
 conf="$dir/slurm.conf"
 stop() {
     SLURM_CONF="$conf" scontrol shutdown >/dev/null 2>&1 || true
+    # the daemons leave on their own time: wait (10 s at most), so that the
+    # caller's removal of $dir does not race their last writes
+    for p in slurmctld slurmd; do
+        pid=$(cat "$dir/$p.pid" 2>/dev/null || true)
+        for _ in $(seq 100); do
+            [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+    done
     [ -f "$dir/munged.pid" ] && kill "$(cat "$dir/munged.pid")" 2>/dev/null || true
 }
 trap stop EXIT
@@ -37,13 +46,32 @@ munged --force --socket="$dir/munge.sock" --key-file="$dir/munge.key" --pid-file
     --log-file="$dir/log/munged.log" --seed-file="$dir/munge.seed" 2>>"$dir/log/munged.log" ||
     fail "munged did not start"
 
+# two ports nobody listens on, below the ephemeral range: fixed ones made two
+# test runs on one machine (two checkouts, or CI next to a developer) collide
+read -r ctld_port slurmd_port < <(python3 - <<'PORTS'
+import random, socket
+found = []
+while len(found) < 2:
+    p = random.randrange(20000, 30000)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p))
+        if p not in found:
+            found.append(p)
+    except OSError:
+        pass
+    finally:
+        s.close()
+print(*found)
+PORTS
+)
 cpus=$(nproc)
 mem=$(awk '/MemTotal/ { print int($2 / 1024 / 2) }' /proc/meminfo)
 cat >"$conf" <<CONF
 ClusterName=golivetest
 SlurmctldHost=$host(127.0.0.1)
-SlurmctldPort=16817
-SlurmdPort=16818
+SlurmctldPort=$ctld_port
+SlurmdPort=$slurmd_port
 SlurmUser=$user
 SlurmdUser=$user
 AuthType=auth/munge
