@@ -556,7 +556,10 @@ double flow_rate(flow_net *net, flow *f)
 
 double flow_sent(flow_net *net, flow *f)
 {
-    flush(net);
+    /* no flush: a re-rating pending at this instant changes rates from now
+     * on, not the bytes sent up to now; forcing it here would split it from
+     * the changes still to come at this instant, so that looking at a flow
+     * would change when and how its neighbours are re-rated */
     settle(net, f);
     return f->sent;
 }

@@ -69,7 +69,8 @@ void flow_set_size(flow_net *net, flow *f, double size);
 
 /* Current rate in bytes/s (0 once sent). */
 double flow_rate(flow_net *net, flow *f);
-/* Bytes sent so far, settled to now. */
+/* Bytes sent so far, settled to now. A re-rating pending at this instant
+ * stays pending: a rate changed now changes nothing sent before now. */
 double flow_sent(flow_net *net, flow *f);
 double flow_size(const flow *f);
 /* Bytes left to send. */

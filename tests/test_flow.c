@@ -320,6 +320,44 @@ Test(flow, changes_at_one_instant_are_coalesced)
     rm(w);
 }
 
+/* Half the flows start, someone reads how much a running flow has sent,
+ * the other half start: still one re-rating at that instant, and the bytes
+ * read are the bytes sent up to then (a rate changed now changes nothing
+ * before now). Reading once forced the pending re-rating, so that a
+ * migration's 100 ms check split its neighbours' re-ratings. */
+typedef struct {
+    world w;
+    flow_link *l;
+    flow *old;
+    double seen;
+} peek_mid;
+
+static void start_peek_start(sim *s, void *arg)
+{
+    (void)s;
+    peek_mid *p = arg;
+    for (int i = 0; i < 50; i++)
+        flow_start(p->w.net, &p->l, 1, 1 * MB, NULL, NULL, NULL);
+    p->seen = flow_sent(p->w.net, p->old);
+    for (int i = 0; i < 49; i++)
+        flow_start(p->w.net, &p->l, 1, 1 * MB, NULL, NULL, NULL);
+}
+
+Test(flow, reading_sent_bytes_does_not_split_a_rerating)
+{
+    peek_mid p = { .w = mk() };
+    p.l = flow_link_new(p.w.net, "l", 100 * MB, 0);
+    p.old = flow_start(p.w.net, &p.l, 1, 200 * MB, NULL, NULL, NULL);
+    sim_run(p.w.s, 0);
+    flow_counters before = flow_net_counters(p.w.net);
+    sim_at(p.w.s, SIM_S, start_peek_start, &p);
+    sim_run(p.w.s, SIM_S);
+    cr_assert_eq(flow_net_counters(p.w.net).solves - before.solves, 1);
+    cr_assert_float_eq(p.seen, 100 * MB, 1e-6, "alone on the link for 1 s");
+    RATE_EQ(p.w.net, p.old, 1 * MB);
+    rm(p.w);
+}
+
 typedef struct {
     world w;
     flow *f;
