@@ -81,6 +81,9 @@ struct mig {
     sim_time t_bw;
     double bytes_bw, bw;
     sim_event tick, watchdog, timer;
+    sim_time tick_b;                 /* the next window start not yet decided on */
+    sim_time tick_at;                /* when the tick event is due: the window starts before it pass without one */
+    bool every_window;               /* mig_set_every_window */
     double rate[NKIND];              /* page writes per second at full speed */
     double writes[NKIND];            /* page writes since the last sync */
     flow_link **path;
@@ -414,6 +417,9 @@ static void bitmap_sync(mig *m)
 /* ------------------------------------------------------------------ flow plumbing */
 
 static void on_flow_done(flow_net *net, flow *f, void *arg);
+static void on_flow_change(flow_net *net, flow *f, void *arg);
+static void catch_up(mig *m, sim_time upto);
+static void tick_soon(mig *m);
 
 /* Makes the sender's flow carry `bytes` more from now on, at cap. */
 static void send(mig *m, double bytes, double cap)
@@ -430,6 +436,7 @@ static void send(mig *m, double bytes, double cap)
     } else {
         m->flow_sent_prev = 0;
         m->f = flow_start(m->net, m->path, m->npath, bytes, &(flow_params){ .cap_Bps = cap }, on_flow_done, m);
+        flow_set_change_hook(m->f, on_flow_change);
     }
 }
 
@@ -471,6 +478,7 @@ static void finish(mig *m, mig_outcome o)
 {
     if (m->phase == PH_DONE)
         return;
+    catch_up(m, sim_now(m->s));
     stop_sending(m);
     if (m->phase == PH_POSTCOPY)
         postcopy_faults(m);
@@ -551,6 +559,7 @@ static void precopy_continue(mig *m);
 static void zero_stretch_done(sim *s, void *arg)
 {
     mig *m = arg;
+    catch_up(m, sim_now(s));
     settle(m);
     m->zero_timer = 0;
     m->sent_total += bitmap_send(m->bm, m->zero_left); /* rounding */
@@ -560,6 +569,7 @@ static void zero_stretch_done(sim *s, void *arg)
         precopy_continue(m);
     else
         decide(m, false);
+    tick_soon(m);
 }
 
 static void precopy_continue(mig *m)
@@ -618,6 +628,99 @@ static void measure_bw(mig *m, sim_time now)
     m->bytes_bw = m->sent_total;
 }
 
+/* The decision ticks (hot spot 3 of issue 18). Most window starts only
+ * find the sender far from the switch (decide's first test) and move the
+ * byte counts and the measured bandwidth on. While the sender's flow keeps
+ * its rate, those window starts need no event: the tick event is planned
+ * for the first window start where the test might fail (two windows early),
+ * and the ones before it are decided when it comes, or when anything else
+ * touches the migration first (catch_up), from the flow's own account of
+ * what it had sent at each (flow_sent_at), with the same arithmetic in the
+ * same order as the tick: the answers are byte-identical. A change of the
+ * flow's rate, or any event of the migration, makes the next window start
+ * an event again (its window saw the change). */
+static bool quick_window(mig *m, sim_time b)
+{
+    if (m->phase != PH_PRECOPY || m->postcopy_requested || !m->f || flow_is_sent(m->f) || m->zero_timer)
+        return false;
+    double s = flow_sent_at(m->f, b);
+    double sent_total = m->sent_total, debt = m->bm_debt;
+    sent_total += s - m->flow_sent_prev;
+    debt += s - m->flow_sent_prev;
+    double bw = m->bw, bytes_bw = m->bytes_bw;
+    sim_time t_bw = m->t_bw;
+    if (!(b - t_bw < WINDOW)) {
+        bw = (sent_total - bytes_bw) / sim_to_s(b - t_bw);
+        t_bw = b;
+        bytes_bw = sent_total;
+    }
+    double floor = total_pending(m) - debt / bitmap_min_pending_wire(m->bm);
+    if (!(floor * PAGE > bw * sim_to_s(m->p->downtime_limit)))
+        return false;
+    m->sent_total = sent_total;
+    m->bm_debt = debt;
+    m->flow_sent_prev = s;
+    m->bw = bw;
+    m->t_bw = t_bw;
+    m->bytes_bw = bytes_bw;
+    return true;
+}
+
+/* Decides the window starts before upto that passed without an event. */
+static void catch_up(mig *m, sim_time upto)
+{
+    while (m->tick && m->tick_b < upto && m->tick_b < m->tick_at) {
+        bool went_on = quick_window(m, m->tick_b);
+        /* planned so: a failing test there would have needed the event */
+        g_assert(went_on);
+        m->tick_b += WINDOW;
+    }
+}
+
+/* After anything but the tick moved the migration, or its flow's rate is
+ * about to change: the next window start is an event. */
+static void tick_soon(mig *m)
+{
+    if (m->tick && m->tick_at > m->tick_b) {
+        m->tick_at = m->tick_b;
+        sim_reschedule(m->s, m->tick, m->tick_b);
+    }
+}
+
+static void on_flow_change(flow_net *net, flow *f, void *arg)
+{
+    (void)net;
+    mig *m = arg;
+    if (f != m->f)
+        return;
+    catch_up(m, sim_now(m->s));
+    tick_soon(m);
+}
+
+/* Where the next tick must be an event, after a window start at which the
+ * sender went on: with the flow's rate r from now on, the pending bytes
+ * less what it sends cross the threshold (r x downtime-limit) when the
+ * sent bytes reach `room`; two windows before that. */
+static sim_time tick_plan(mig *m)
+{
+    sim_time b = m->tick_b, now = sim_now(m->s);
+    if (m->every_window || m->phase != PH_PRECOPY || m->postcopy_requested || !m->f || flow_is_sent(m->f) || m->zero_timer)
+        return b;
+    double r = flow_current_rate(m->f);
+    double mw = bitmap_min_pending_wire(m->bm);
+    double room = (total_pending(m) - r * sim_to_s(m->p->downtime_limit) / PAGE) * mw - m->bm_debt -
+                  (flow_sent(m->net, m->f) - m->flow_sent_prev);
+    if (!(room > 0) || !(r >= 0) || !isfinite(r))
+        return b;
+    double secs = r > 0 ? room / r : INFINITY;
+    double windows = floor((secs - 2.0 * sim_to_s(WINDOW) - sim_to_s(b - now)) / sim_to_s(WINDOW));
+    if (!(windows >= 1))
+        return b;
+    if (windows > 1e6) /* a day of windows: the plan is redone long before */
+        windows = 1e6;
+    return b + (sim_time)windows * WINDOW;
+}
+
 /* migration_iteration_run: the decision at a window start or when dry. */
 static void decide(mig *m, bool window_start)
 {
@@ -666,11 +769,17 @@ static void decide(mig *m, bool window_start)
 
 static void tick_event(sim *s, void *arg)
 {
-    (void)s;
     mig *m = arg;
+    sim_time now = sim_now(s);
+    catch_up(m, now);
+    g_assert(m->tick_b == now);
+    m->tick = 0; /* this event is over: nothing to catch up inside decide */
     decide(m, true);
-    if (m->phase == PH_PRECOPY)
-        m->tick = sim_after(m->s, WINDOW, tick_event, m);
+    m->tick_b = now + WINDOW;
+    if (m->phase == PH_PRECOPY) {
+        m->tick_at = tick_plan(m);
+        m->tick = sim_at(s, m->tick_at, tick_event, m);
+    }
 }
 
 /* Remote faults in a postcopy phase of dur seconds: the guest touches its
@@ -857,6 +966,7 @@ static void on_flow_done(flow_net *net, flow *f, void *arg)
     mig *m = arg;
     if (f != m->f)
         return; /* an earlier flow whose bytes were already counted */
+    catch_up(m, sim_now(m->s));
     settle(m);
     m->f = NULL;
     switch (m->phase) {
@@ -870,6 +980,7 @@ static void on_flow_done(flow_net *net, flow *f, void *arg)
             precopy_continue(m); /* the mix of pages ahead changed */
         else
             decide(m, false); /* the bitmap ran dry inside a window */
+        tick_soon(m);
         break;
     case PH_STOPCOPY:
         m->r.qemu_downtime = sim_now(m->s) - m->r.stop;
@@ -955,6 +1066,7 @@ static void ac_sync_tick(sim *s, void *arg)
     if (m->phase != PH_PRECOPY)
         return;
     if (m->r.syncs > 1 && m->r.syncs == m->ac_syncs_prev) {
+        catch_up(m, sim_now(s));
         settle(m);
         double unsent = total_pending(m) * PAGE;
         bitmap_sync(m);
@@ -963,6 +1075,7 @@ static void ac_sync_tick(sim *s, void *arg)
         if (m->p->postcopy && m->r.syncs >= m->p->postcopy_after_syncs)
             m->postcopy_requested = true; /* the count is what the operator watches */
         precopy_continue(m); /* what lies ahead changed */
+        tick_soon(m);
     }
     m->ac_syncs_prev = m->r.syncs;
     m->ac_timer = sim_after(s, AC_SYNC_PERIOD, ac_sync_tick, m);
@@ -992,7 +1105,8 @@ static void precopy_begins(mig *m)
         return;
     }
     precopy_continue(m);
-    m->tick = sim_after(s, WINDOW, tick_event, m);
+    m->tick_b = m->tick_at = sim_now(s) + WINDOW;
+    m->tick = sim_at(s, m->tick_at, tick_event, m);
     if (m->p->auto_converge)
         m->ac_timer = sim_after(s, AC_SYNC_PERIOD, ac_sync_tick, m);
 }
@@ -1313,6 +1427,8 @@ void mig_run_ended(mig *m)
 {
     if (m->phase == PH_DONE)
         return;
+    /* the window starts up to the run's end, the end included, were due */
+    catch_up(m, sim_now(m->s) + 1);
     finish(m, m->phase == PH_DISK || m->r.iterations->len == 0 ? MIG_CANCELLED : MIG_NOT_CONVERGED);
 }
 
@@ -1342,6 +1458,8 @@ void mig_set_handover(mig *m, sim_time t)
 {
     m->handover = t;
 }
+
+void mig_set_every_window(mig *m, bool on) { m->every_window = on; }
 
 void mig_set_sweep_phase(mig *m, double q)
 {

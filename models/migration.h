@@ -72,6 +72,9 @@ void mig_set_handover(mig *m, sim_time t);
 /* Places every sweep of the VM's dirty model at q (0..1) of its region
  * instead of the start drawn per run: the spread over where sweeps start. */
 void mig_set_sweep_phase(mig *m, double q);
+/* Makes every 100 ms window start an event, as before issue 18 (a test
+ * checks that the answers are the same). */
+void mig_set_every_window(mig *m, bool on);
 /* What the storage must allow at two points of a move: the destination
  * opening the disks (before the first pass; before the boot of a cold
  * move), and the switchover (the source flushes and releases, the

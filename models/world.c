@@ -35,6 +35,7 @@ struct world {
     const scenario *sc;
     const char *refusal;       /* why the last migration could not start */
     double sweep_phase;        /* world_set_sweep_phase; < 0: drawn */
+    bool every_window;         /* world_set_every_window */
     sim *s;
     flow_net *net;
     nic_links *nics;           /* [host * nnetworks + network] */
@@ -888,6 +889,7 @@ bool world_migrate(world *w, int vm, int to, bool cold)
         mig_set_handover(st->active, sc->storage.switchover);
         if (w->sweep_phase >= 0)
             mig_set_sweep_phase(st->active, w->sweep_phase);
+        mig_set_every_window(st->active, w->every_window);
         if (w->so->gate)
             mig_set_gate(st->active, storage_gate, w);
     }
@@ -1285,6 +1287,7 @@ const char *world_stop_reason(const world *w) { return w->stop_reason; }
 
 void world_set_cancel(world *w, const volatile int *flag) { sim_set_cancel(w->s, flag); }
 void world_set_sweep_phase(world *w, double q) { w->sweep_phase = q; }
+void world_set_every_window(world *w, bool on) { w->every_window = on; }
 
 size_t world_check(world *w, GPtrArray *v)
 {

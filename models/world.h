@@ -85,6 +85,8 @@ void world_set_cancel(world *w, const volatile int *flag);
 /* Every migration's sweeps start at q (0..1) of their regions instead of
  * where the run's RNG puts them (q < 0: drawn, the default). */
 void world_set_sweep_phase(world *w, double q);
+/* Every migration's 100 ms window starts are all events (mig_set_every_window). */
+void world_set_every_window(world *w, bool on);
 /* Checks the run's invariants (DESIGN 3.4, issue: reliability): every
  * migration has exactly one outcome, incidents lie in the run and end after
  * they start, time never went backwards, every delivered flow's bytes were

@@ -57,6 +57,7 @@ struct flow {
     double cap, weight, window, cap_eff;
     double bound;      /* the most it can ever get: its cap and every link's capacity */
     flow_done_fn done;
+    flow_change_fn changing;
     void *arg;
     sim_event ev;
     int state;
@@ -196,6 +197,8 @@ static void settle(flow_net *net, flow *f)
 /* Settles f and anchors its accounting at now, for a new rate. */
 static void set_rate(flow_net *net, flow *f, double rate)
 {
+    if (f->changing && f->state == FLOW_SENDING)
+        f->changing(net, f, f->arg);
     settle(net, f);
     f->base = f->sent;
     f->since = sim_now(net->s);
@@ -485,6 +488,8 @@ static void tx_done(sim *s, void *arg)
     flow *f = arg;
     flow_net *net = f->net;
     f->ev = 0;
+    if (f->changing)
+        f->changing(net, f, f->arg);
     settle(net, f);
     /* The event was placed at the nanosecond the fluid model reaches size,
      * rounded up, so at most rounding noise is left; credit it, and count
@@ -563,6 +568,20 @@ double flow_sent(flow_net *net, flow *f)
     settle(net, f);
     return f->sent;
 }
+
+double flow_sent_at(const flow *f, sim_time t)
+{
+    /* settle's arithmetic, at t instead of now */
+    if (f->state == FLOW_SENDING && t > f->since && f->rate > 0 && isfinite(f->rate)) {
+        double sent = f->base + f->rate * (double)(t - f->since) / 1e9;
+        return sent > f->size ? f->size : sent;
+    }
+    return f->base;
+}
+
+void flow_set_change_hook(flow *f, flow_change_fn fn) { f->changing = fn; }
+
+double flow_current_rate(const flow *f) { return f->state == FLOW_SENDING ? f->rate : 0; }
 
 double flow_size(const flow *f) { return f->size; }
 

@@ -66,6 +66,18 @@ void flow_set_cap(flow_net *net, flow *f, double cap_Bps);
 void flow_set_weight(flow_net *net, flow *f, double weight);
 /* Changes the size of a flow still sending (not below what it has sent). */
 void flow_set_size(flow_net *net, flow *f, double size);
+/* Called (with the flow's arg) just before f's rate changes or its last byte
+ * leaves: what it sent up to now is still flow_sent_at's to tell. Never
+ * called for the caller's own flow_cancel. */
+typedef void (*flow_change_fn)(flow_net *net, flow *f, void *arg);
+void flow_set_change_hook(flow *f, flow_change_fn fn);
+/* The bytes f had sent at t, for a t between its last rate change (or its
+ * start) and now, as flow_sent would have returned at t: f's rate and size
+ * must not have changed since t (the change hook says when they do). */
+double flow_sent_at(const flow *f, sim_time t);
+/* The rate its last re-rating gave f, without running one that is pending
+ * (which calls the change hook if it changes it). */
+double flow_current_rate(const flow *f);
 
 /* Current rate in bytes/s (0 once sent). */
 double flow_rate(flow_net *net, flow *f);
