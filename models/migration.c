@@ -632,9 +632,9 @@ static void measure_bw(mig *m, sim_time now)
  * find the sender far from the switch (decide's first test) and move the
  * byte counts and the measured bandwidth on. While the sender's flow keeps
  * its rate, those window starts need no event: the tick event is planned
- * for the first window start where the test might fail (two windows early),
- * and the ones before it are decided when it comes, or when anything else
- * touches the migration first (catch_up), from the flow's own account of
+ * at least two windows before the first window start where the test might
+ * fail, and the ones before it are decided when it comes, or when anything
+ * else touches the migration first (catch_up), from the flow's own account of
  * what it had sent at each (flow_sent_at), with the same arithmetic in the
  * same order as the tick: the answers are byte-identical. A change of the
  * flow's rate, or any event of the migration, makes the next window start
@@ -704,7 +704,8 @@ static void on_flow_change(flow_net *net, flow *f, void *arg)
 static sim_time tick_plan(mig *m)
 {
     sim_time b = m->tick_b, now = sim_now(m->s);
-    if (m->every_window || m->phase != PH_PRECOPY || m->postcopy_requested || !m->f || flow_is_sent(m->f) || m->zero_timer)
+    if (m->every_window || m->phase != PH_PRECOPY || m->postcopy_requested || !m->f || flow_is_sent(m->f) ||
+        m->zero_timer)
         return b;
     double r = flow_current_rate(m->f);
     double mw = bitmap_min_pending_wire(m->bm);
