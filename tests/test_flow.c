@@ -358,6 +358,63 @@ Test(flow, reading_sent_bytes_does_not_split_a_rerating)
     rm(p.w);
 }
 
+/* The change hook comes before the flow moves its anchor: inside it, what
+ * the flow had sent at any earlier instant since its last change is still
+ * flow_sent_at's to tell, as flow_sent told it then. It comes for a rate
+ * change and for the last byte, not for the owner's own cancel. */
+typedef struct {
+    int calls;
+    sim_time at[8];
+    double half_second_before[8];
+} change_rec;
+
+static void on_change(flow_net *net, flow *f, void *arg)
+{
+    change_rec *c = arg;
+    sim_time now = sim_now(flow_net_sim(net));
+    c->at[c->calls] = now;
+    c->half_second_before[c->calls] = flow_sent_at(f, now - 500 * SIM_MS);
+    c->calls++;
+}
+
+static void start_second(sim *s, void *arg)
+{
+    (void)s;
+    peek_mid *p = arg; /* reused: w, l */
+    flow_start(p->w.net, &p->l, 1, 50 * MB, NULL, NULL, NULL);
+}
+
+Test(flow, the_change_hook_sees_the_bytes_sent_before_the_change)
+{
+    peek_mid p = { .w = mk() };
+    change_rec c = { 0 };
+    p.l = flow_link_new(p.w.net, "l", 100 * MB, 0);
+    flow *f = flow_start(p.w.net, &p.l, 1, 300 * MB, NULL, NULL, &c);
+    flow_set_change_hook(f, on_change);
+    sim_at(p.w.s, SIM_S, start_second, &p);
+    sim_run(p.w.s, 1500 * SIM_MS);
+    /* sent_at agrees with what flow_sent says now */
+    cr_assert_float_eq(flow_sent_at(f, 1500 * SIM_MS), flow_sent(p.w.net, f), 1e-6);
+    cr_assert_float_eq(flow_sent_at(f, 1200 * SIM_MS), 100 * MB + 10 * MB, 1e-3);
+    sim_run(p.w.s, SIM_NEVER);
+    /* 0 -> 100 MB/s at 0 (its first rating), 50 MB/s at 1 s, 100 MB/s again
+     * when the second ends (2 s), and its last byte at 3.5 s */
+    cr_assert_eq(c.calls, 4);
+    cr_assert_eq(c.at[1], SIM_S);
+    cr_assert_float_eq(c.half_second_before[1], 50 * MB, 1e-3, "the old rate's account");
+    cr_assert_eq(c.at[2], 2 * SIM_S);
+    cr_assert_float_eq(c.half_second_before[2], 100 * MB + 25 * MB, 1e-3);
+    cr_assert_eq(c.at[3], 3500 * SIM_MS);
+    cr_assert_float_eq(c.half_second_before[3], 250 * MB, 1e-3);
+    flow *g = flow_start(p.w.net, &p.l, 1, 100 * MB, NULL, NULL, &c);
+    flow_set_change_hook(g, on_change);
+    sim_run(p.w.s, 4 * SIM_S);
+    int before = c.calls;
+    flow_cancel(p.w.net, g);
+    cr_assert_eq(c.calls, before, "no call for the owner's own cancel");
+    rm(p.w);
+}
+
 typedef struct {
     world w;
     flow *f;
