@@ -1429,7 +1429,7 @@ void mig_run_ended(mig *m)
     if (m->phase == PH_DONE)
         return;
     /* the window starts up to the run's end, the end included, were due */
-    catch_up(m, sim_now(m->s) + 1);
+    catch_up(m, sim_time_add(sim_now(m->s), 1));
     finish(m, m->phase == PH_DISK || m->r.iterations->len == 0 ? MIG_CANCELLED : MIG_NOT_CONVERGED);
 }
 
