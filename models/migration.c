@@ -314,17 +314,6 @@ static void settle(mig *m)
         xbzrle_after_send(m);
 }
 
-/* The flow's bytes since the last settle, counted as sent but not yet taken
- * off the bitmap (the next settle does): a decision that cannot be near
- * the switch needs no more. */
-static void settle_bytes(mig *m)
-{
-    double s = flow_sent(m->net, m->f);
-    m->sent_total += s - m->flow_sent_prev;
-    m->bm_debt += s - m->flow_sent_prev;
-    m->flow_sent_prev = s;
-}
-
 static void end_iteration(mig *m)
 {
     sim_time now = sim_now(m->s);
@@ -635,10 +624,18 @@ static void measure_bw(mig *m, sim_time now)
  * at least two windows before the first window start where the test might
  * fail, and the ones before it are decided when it comes, or when anything
  * else touches the migration first (catch_up), from the flow's own account of
- * what it had sent at each (flow_sent_at), with the same arithmetic in the
- * same order as the tick: the answers are byte-identical. A change of the
+ * what it had sent at each (flow_sent_at), through the tick's own first test
+ * in the tick's order: the answers are byte-identical. A change of the
  * flow's rate, or any event of the migration, makes the next window start
  * an event again (its window saw the change). */
+
+/* decide's first test at window start b: what is pending, less what the
+ * bytes sent since the last settle could have taken off (at the cheapest
+ * page pending), is still above the threshold. Then the sender keeps going
+ * with the stretch it has, the sent bytes and the measured bandwidth move
+ * on (true), and the page writes and the bitmap catch up at the next full
+ * settle (the writes are linear between syncs). Otherwise nothing moves:
+ * decide's full settle counts the same bytes in the same sums. */
 static bool quick_window(mig *m, sim_time b)
 {
     if (m->phase != PH_PRECOPY || m->postcopy_requested || !m->f || flow_is_sent(m->f) || m->zero_timer)
@@ -726,19 +723,9 @@ static sim_time tick_plan(mig *m)
 static void decide(mig *m, bool window_start)
 {
     sim_time now = sim_now(m->s);
-    if (window_start && !m->postcopy_requested && m->f && !flow_is_sent(m->f) && !m->zero_timer) {
-        /* Most decisions are far from the switch: what is pending, less
-         * what the bytes sent since the last settle could have taken off
-         * (at the cheapest page pending), is still above the threshold. The
-         * sender keeps going with the stretch it has; the page writes and
-         * the bitmap catch up at the next full settle (the writes are
-         * linear between syncs). */
-        settle_bytes(m);
-        measure_bw(m, now);
-        double floor = total_pending(m) - m->bm_debt / bitmap_min_pending_wire(m->bm);
-        if (floor * PAGE > m->bw * sim_to_s(m->p->downtime_limit))
-            return;
-    }
+    /* most decisions are far from the switch (quick_window) */
+    if (window_start && quick_window(m, now))
+        return;
     settle(m);
     accumulate(m);
     if (window_start)
