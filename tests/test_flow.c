@@ -372,6 +372,7 @@ static void on_change(flow_net *net, flow *f, void *arg)
 {
     change_rec *c = arg;
     sim_time now = sim_now(flow_net_sim(net));
+    cr_assert_lt(c->calls, 8, "more changes than the test makes");
     c->at[c->calls] = now;
     c->half_second_before[c->calls] = flow_sent_at(f, now - 500 * SIM_MS);
     c->calls++;
