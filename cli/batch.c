@@ -900,6 +900,60 @@ json_object *batch_summary(const batch *b)
     return summ;
 }
 
+/* Run 0's live migrations that failed, and what became of their VMs: a
+ * maintenance window counts migrations, not the recoveries after them. */
+static void failed_moves_text(const batch *b, GString *txt)
+{
+    const run_out *o = &b->outs[0];
+    static const char *const why[] = { "timeout", "connection-lost", "storage", "host-failed" };
+    size_t nwhy[G_N_ELEMENTS(why)] = { 0 }, failed = 0;
+    for (guint i = 0; o->migs && i < o->migs->len; i++) {
+        const mig_result *r = &g_array_index(o->migs, run_mig, i).r;
+        if (r->restart || r->outcome != MIG_FAILED)
+            continue;
+        failed++;
+        for (size_t k = 0; k < G_N_ELEMENTS(why); k++)
+            nwhy[k] += r->failure && !strcmp(r->failure, why[k]);
+    }
+    if (!failed)
+        return;
+    g_string_append_printf(txt, "%zu live migration%s failed (", failed, failed == 1 ? "" : "s");
+    const char *sep = "";
+    for (size_t k = 0; k < G_N_ELEMENTS(why); k++)
+        if (nwhy[k]) {
+            if (k == 0) {
+                g_autofree char *t = units_format(UNITS_TIME, sim_to_s(b->sc->cluster.migrate_timeout));
+                g_string_append_printf(txt, "%s%zu past the %s migrate_to timeout", sep, nwhy[k], t);
+            } else {
+                g_string_append_printf(txt, "%s%zu %s", sep, nwhy[k], why[k]);
+            }
+            sep = ", ";
+        }
+    g_string_append(txt, ")");
+    size_t rec = 0;
+    sim_time back = -1;
+    bool still_down = false;
+    for (guint i = 0; o->incidents && i < o->incidents->len; i++) {
+        const world_incident *in = &g_array_index(o->incidents, run_incident, i).in;
+        if (!strcmp(in->kind, "vm-down") && !strcmp(in->resource, "pacemaker:migrate_to-failed")) {
+            rec++;
+            still_down |= in->end < 0;
+            back = MAX(back, in->end);
+        }
+    }
+    if (rec) {
+        g_string_append_printf(txt, "; Pacemaker recovered %zu of their VMs by a stop and a start (a boot, not a "
+                                    "migration)", rec);
+        if (!still_down) {
+            g_autofree char *t = units_format(UNITS_TIME, sim_to_s(back));
+            g_string_append_printf(txt, ", the last back at %s", t);
+        } else {
+            g_string_append(txt, ", not all back by the end of the run");
+        }
+    }
+    g_string_append(txt, "\n");
+}
+
 static void summary_text(const batch *b, GString *txt, stats_acc *dt)
 {
     const scenario *sc = b->sc;
@@ -967,6 +1021,8 @@ static void summary_text(const batch *b, GString *txt, stats_acc *dt)
         g_string_append_printf(txt, "downtime over %zu completed migrations: mean %s, p50 %s, p99 %s, max %s\n",
                                stats_acc_n(dt), mean, p50, p99, mx);
     }
+    if (!mc && b->nruns > 0)
+        failed_moves_text(b, txt);
     if (sc->nvms && f.availability.mean < 1) {
         g_autofree char *run = units_format(UNITS_TIME, f.unavailable_s.mean * f.years),
                         *simulated = units_format(UNITS_TIME, simulated_seconds(b));
@@ -1154,6 +1210,8 @@ static json_object *mig_record(const scenario *sc, int k, const mig_result *r)
     json_object_object_add(o, "end", jtime(r->end));
     json_object_object_add(o, "outcome", json_object_new_string(mig_outcome_name(r->outcome)));
     json_object_object_add(o, "mode", json_object_new_string(r->restart ? "restart" : "live"));
+    if (r->failure)
+        json_object_object_add(o, "failure", json_object_new_string(r->failure));
     json_object_object_add(o, "total_time", jtime(total));
     json_object_object_add(o, "downtime", jtime(r->downtime));
     json_object_object_add(o, "client_downtime", jtime(r->client_downtime));
@@ -1583,6 +1641,7 @@ bool batch_write_part(const batch *b, const char *scenario_text, const char *pat
             json_object_array_add(a, part_hex(m->xbzrle_cache_miss));
             json_object_array_add(a, part_hex(m->xbzrle_overflow));
             json_object_array_add(a, part_hex(m->xbzrle_bytes));
+            json_object_array_add(a, m->failure ? json_object_new_string(m->failure) : NULL);
             json_object_array_add(ms, a);
         }
         for (guint i = 0; i < o->incidents->len; i++) {
@@ -1734,8 +1793,8 @@ static bool part_run_ok(json_object *ro, size_t r, const scenario *sc, char **wh
     int64_t horizon = sim_time_add(sc->until, SIM_HOUR);
     for (size_t i = 0; i < json_object_array_length(ms); i++) {
         json_object *a = json_object_array_get_idx(ms, i);
-        if (!part_is_array(a, 23))
-            PART_BAD("$.results[%zu].m[%zu]: expected an array of 23 values", r, i);
+        if (!part_is_array(a, 24))
+            PART_BAD("$.results[%zu].m[%zu]: expected an array of 24 values", r, i);
 #define F(x) json_object_array_get_idx(a, x)
         /* every value within what the scenario allows: a run's times in
          * [0, until] (a switchover may end an hour later), outcomes that
@@ -1746,7 +1805,7 @@ static bool part_run_ok(json_object *ro, size_t r, const scenario *sc, char **wh
                   part_is_quantity(F(14), PART_MAX_QUANTITY) && part_is_quantity(F(15), 1) && part_is_array(F(18), 0) &&
                   part_is_quantity(F(19), PART_MAX_QUANTITY) && part_is_quantity(F(20), PART_MAX_QUANTITY) &&
                   part_is_quantity(F(21), PART_MAX_QUANTITY) && part_is_quantity(F(22), PART_MAX_QUANTITY) &&
-                  part_is_time(F(5), sc->until, false);
+                  part_is_time(F(5), sc->until, false) && (!F(23) || mig_failure_intern(json_object_get_string(F(23))));
         for (int x = 6; x <= 17 && ok; x++)
             if (x < 12 || x > 15)
                 ok = part_is_time(F(x), horizon, true);
@@ -1930,7 +1989,8 @@ batch *batch_merge(const char *const *paths, size_t n, scenario **sc_out, GPtrAr
                                     .max_throttle = part_unhex(F(15)), .postcopy_switch = json_object_get_int64(F(16)),
                                     .postcopy_fault_time = json_object_get_int64(F(17)),
                                     .xbzrle_pages = part_unhex(F(19)), .xbzrle_cache_miss = part_unhex(F(20)),
-                                    .xbzrle_overflow = part_unhex(F(21)), .xbzrle_bytes = part_unhex(F(22)) } };
+                                    .xbzrle_overflow = part_unhex(F(21)), .xbzrle_bytes = part_unhex(F(22)),
+                                    .failure = F(23) ? mig_failure_intern(json_object_get_string(F(23))) : NULL } };
                 json_object *its = F(18);
 #undef F
                 rm.r.iterations = g_array_new(FALSE, FALSE, sizeof(mig_iteration));

@@ -180,6 +180,12 @@ static void narrate(GString *out, const scenario *sc, world *w, const rec *r)
         else if (r->outcome && !strcmp(r->outcome, "not-converged"))
             line(out, r->t, "%s's migration never converged: the guest dirties memory faster than it can be sent.",
                  s);
+        else if (r->outcome && !strcmp(r->outcome, "vm-lost") && r->reason && !strcmp(r->reason, "timeout"))
+            line(out, r->t, "%s is lost: it had switched to postcopy, and the destination that held its newest "
+                            "memory was killed with the cancelled migration.",
+                 s);
+        else if (r->outcome && !strcmp(r->outcome, "failed") && r->reason && !strcmp(r->reason, "timeout"))
+            line(out, r->t, "%s's migration is cancelled after %s sent: the VM goes on on its source.", s, b);
         else if (r->outcome && !strcmp(r->outcome, "vm-lost"))
             line(out, r->t, "%s is lost: its memory was split between two hosts when the migration broke (postcopy).",
                  s);
@@ -210,6 +216,11 @@ static void narrate(GString *out, const scenario *sc, world *w, const rec *r)
             line(out, r->t, "%s is down: its host %s is gone.", s, res + 5);
         else if (!strcmp(res, "sanlock"))
             line(out, r->t, "%s is killed by sanlock on its cut-off host: it lost the LUN and its lease is expiring.",
+                 s);
+        else if (!strcmp(res, "pacemaker:migrate_to-failed"))
+            line(out, r->t, "%s is stopped: its migrate_to failed, so Pacemaker takes it as active on both the source "
+                            "and the target and recovers it: a stop on both, then a start on one (a boot, not a "
+                            "migration).",
                  s);
         else if (!strcmp(res, "drbd:outdated"))
             line(out, r->t, "%s is stopped: its node lost the crm-fence-peer race, so Pacemaker demotes it.", s);
@@ -318,6 +329,11 @@ static void narrate(GString *out, const scenario *sc, world *w, const rec *r)
         line(out, r->t, "%s's migration waits: %s.", s, r->reason ? r->reason : "for its storage");
     } else if (!strcmp(k, "migration-goes-on")) {
         line(out, r->t, "%s's migration goes on: its storage answers again.", s);
+    } else if (!strcmp(k, "migration-timed-out")) {
+        g_autofree char *t = time_s(sim_to_s(sc->cluster.migrate_timeout));
+        line(out, r->t, "Pacemaker's migrate_to of %s times out (%s, cluster.migrate_timeout): the executor kills "
+                        "the resource agent, and libvirt cancels the migration its closed connection started.",
+             s, t);
     } else if (!strcmp(k, "migration-connection-lost")) {
         line(out, r->t, "%s's migration loses its connection to the destination.", s);
     } else if (!strcmp(k, "migration-storage-failed")) {

@@ -775,6 +775,8 @@ static void build_cib(importer *im, json_object *cl, json_object *vms, const GPt
     /* resources: VirtualDomain are the VMs */
     int migrate_yes = 0, migrate_no = 0;
     int64_t monitor = -1;
+    int64_t mig_timeout = -1; /* the shortest migrate_to timeout of the migratable VMs, ms */
+    g_autofree char *mig_timeout_from = NULL;
     for (guint i = 0; i < c->rscs->len; i++) {
         const cib_rsc *r = g_ptr_array_index(c->rscs, i);
         if (is_fence(r))
@@ -842,16 +844,28 @@ static void build_cib(importer *im, json_object *cl, json_object *vms, const GPt
         }
         if (cib_is_true(meta(c, r, "allow-migrate"))) {
             migrate_yes++;
-            /* the operation's own timeout, else op_defaults', else CRM_DEFAULT_OP_TIMEOUT_S */
+            /* the operation's own timeout, else op_defaults', else
+             * PCMK_DEFAULT_ACTION_TIMEOUT_MS (sources.md row 44) */
             const char *mt = g_hash_table_lookup(r->op_timeouts, "migrate_to");
             const char *od = g_hash_table_lookup(c->op_defaults, "timeout");
-            g_autofree char *shown = mt ? g_strdup(mt)
-                                        : g_strdup_printf("%s (%s)", od ? od : "20s",
-                                                          od ? "op_defaults" : "not set: Pacemaker's default");
-            note_unused(im, "%s:%d resource %s migrate_to timeout %s: golive does not end a live migration that runs "
-                            "longer (Pacemaker fails the operation and recovers the VM); compare it with the predicted "
-                            "migration times",
-                        im->cib_file, r->line, r->id, shown);
+            int64_t t = mt ? cib_msec(mt, NULL) : od ? cib_msec(od, NULL) : 20000;
+            if (t <= 0)
+                t = 20000;
+            if (mig_timeout > 0 && t != mig_timeout)
+                warn(im, "%s:%d resource %s has a migrate_to timeout of %s: golive has one migrate_timeout for all "
+                         "and takes the shortest",
+                     im->cib_file, r->line, r->id, mt ? mt : od ? od : "20s");
+            if (mig_timeout < 0 || t < mig_timeout) {
+                mig_timeout = t;
+                g_free(mig_timeout_from);
+                mig_timeout_from = mt ? g_strdup_printf("%s:%d resource %s's migrate_to op", im->cib_file, r->line, r->id)
+                                   : od ? g_strdup_printf("%s: op_defaults timeout (resource %s has no migrate_to op "
+                                                          "timeout)",
+                                                          im->cib_file, r->id)
+                                        : g_strdup_printf("%s:%d resource %s has no migrate_to op timeout and the CIB "
+                                                          "no op_defaults: Pacemaker's default",
+                                                          im->cib_file, r->line, r->id);
+            }
         } else
             migrate_no++;
         const char *ft = meta(c, r, "failure-timeout");
@@ -886,6 +900,11 @@ static void build_cib(importer *im, json_object *cl, json_object *vms, const GPt
         note_from(im, "monitor_interval", t, "%s: the resources' recurring monitor operation", im->cib_file);
     }
     json_object_object_add(cl, "allow_migrate", json_object_new_boolean(migrate_yes > 0 && migrate_no == 0));
+    if (mig_timeout > 0 && migrate_no == 0) {
+        g_autofree char *t = ms(mig_timeout);
+        json_object_object_add(cl, "migrate_timeout", json_object_new_string(t));
+        note_from(im, "migrate_timeout", t, "%s", mig_timeout_from);
+    }
     if (migrate_yes && migrate_no)
         warn(im, "%s: %d resources allow live migration and %d do not; golive has one allow_migrate for all and sets "
                  "it false (a move is a stop and a start)",

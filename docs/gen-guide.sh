@@ -78,6 +78,18 @@ cat <<EOF
 
 ![links during the drain](img/drain/links.png)
 
+golive also warns, on standard error, that six of these migrations took longer than 20 s.
+Under Pacemaker each one is VirtualDomain's \`migrate_to\` operation, and its timeout is not
+in this scenario: the assumed 120 s is the agent's advised value, which \`pcs resource
+create\` writes into the resource, but a resource created without the op gets Pacemaker's
+own 20 s. A migration past its timeout is cancelled, and Pacemaker recovers the VM by a stop
+and a start: a boot, not a 40 ms pause. Which one your cluster has is in its CIB (\`golive
+import\` reads it); the difference, point by point:
+
+EOF
+run sweep --set cluster.migrate_timeout=20s,40s,120s scenarios/drain-with-migration-limit.json
+cat <<EOF
+
 ## 4. When the replication link breaks
 
 DRBD in dual-primary with its default fencing, dont-care: both nodes keep writing

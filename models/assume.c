@@ -159,6 +159,11 @@ static const entry catalogue[ASSUME_N] = {
                          "a VM's boot", ASSUMED, "VM start" },
     [AS_CL_VM_STOP] = { "cluster.vm_stop", "cluster.vm_stop", SCOPE_ROOT, CL(vm_stop), V_TIME, NULL, NULL,
                         "a VM's shutdown", ASSUMED, "VM stop" },
+    [AS_CL_MIGRATE_TIMEOUT] = { "cluster.migrate_timeout", "cluster.migrate_timeout", SCOPE_ROOT, CL(migrate_timeout),
+                                V_TIME, NULL, NULL,
+                                "the migrate_to op's timeout (VirtualDomain's advised value, as pcs sets it; "
+                                "Pacemaker's default without an op is 20 s)",
+                                SRC("44"), "Pacemaker live migration" },
     [AS_CL_MONITOR_INTERVAL] = { "cluster.monitor_interval", "cluster.monitor_interval", SCOPE_ROOT,
                                  CL(monitor_interval), V_TIME, NULL, NULL,
                                  "VirtualDomain's monitor: how soon a dead VM is noticed", SRC("22"), "VM failure" },

@@ -137,6 +137,15 @@ const char *mig_outcome_name(mig_outcome o)
     return names[o];
 }
 
+const char *mig_failure_intern(const char *s)
+{
+    static const char *const names[] = { "timeout", "connection-lost", "storage", "host-failed" };
+    for (size_t i = 0; s && i < G_N_ELEMENTS(names); i++)
+        if (!strcmp(s, names[i]))
+            return names[i];
+    return NULL;
+}
+
 /* ------------------------------------------------------------------ memory state */
 
 static double total_pending(const mig *m) { return m->bm ? bitmap_pending(m->bm) : 0; }
@@ -489,6 +498,8 @@ static void finish(mig *m, mig_outcome o)
     if (trace_enabled(tr)) {
         trace_begin(tr, m->r.end, "migration-end", m->vm->name);
         trace_str(tr, "outcome", mig_outcome_name(o));
+        if (m->r.failure)
+            trace_str(tr, "reason", m->r.failure);
         trace_dbl(tr, "transferred_bytes", m->r.transferred);
         trace_dbl(tr, "downtime", m->r.downtime >= 0 ? sim_to_s(m->r.downtime) : -1);
         trace_dbl(tr, "client_downtime", m->r.client_downtime >= 0 ? sim_to_s(m->r.client_downtime) : -1);
@@ -1000,6 +1011,8 @@ static void watchdog_event(sim *s, void *arg)
             m->stall_since = now;
         else if (now - m->stall_since >= STALL_TIMEOUT) {
             trace_mig(m, "migration-connection-lost");
+            if (m->phase != PH_POSTCOPY || !m->p->postcopy_recovery)
+                m->r.failure = "connection-lost";
             if (m->phase == PH_POSTCOPY && !m->p->postcopy_recovery) {
                 finish(m, MIG_VM_LOST);
                 return;
@@ -1280,6 +1293,7 @@ static void gate_failed(mig *m, mig_gate_point p, const char *why)
         m->r.resume = sim_now(m->s);
         m->r.downtime = m->r.resume - m->r.stop;
     }
+    m->r.failure = "storage";
     finish(m, MIG_FAILED);
 }
 
@@ -1403,7 +1417,26 @@ void mig_host_failed(mig *m)
     bool postcopy = m->phase == PH_POSTCOPY || m->phase == PH_PC_SWITCH;
     /* precopy: the VM stays where it runs, on the source (which, if it is the
      * failed host, takes the VM down with it: not the migration's doing) */
+    m->r.failure = "host-failed";
     finish(m, postcopy ? MIG_VM_LOST : MIG_FAILED);
+}
+
+void mig_time_out(mig *m)
+{
+    if (m->phase == PH_DONE || m->phase == PH_RESUME || m->r.restart)
+        return;
+    trace_mig(m, "migration-timed-out");
+    m->r.failure = "timeout";
+    if (m->phase == PH_POSTCOPY || m->phase == PH_PC_SWITCH) {
+        /* the destination holds the VM's newest state and is killed with it */
+        finish(m, MIG_VM_LOST);
+        return;
+    }
+    if (m->phase == PH_STOPCOPY) {
+        m->r.resume = sim_now(m->s);
+        m->r.downtime = m->r.resume - m->r.stop;
+    }
+    finish(m, MIG_FAILED);
 }
 
 bool mig_iterating(const mig *m)

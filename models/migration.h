@@ -23,6 +23,9 @@ typedef enum {
 } mig_outcome;
 
 const char *mig_outcome_name(mig_outcome o);
+/* The failure reason named s (mig_result.failure), as the model's own
+ * constant; NULL if there is none of that name. */
+const char *mig_failure_intern(const char *s);
 
 typedef struct {
     sim_time start, duration;
@@ -34,6 +37,10 @@ typedef struct {
     int vm, from, to;
     bool restart;                 /* a cold move: stop, then start elsewhere (no live migration) */
     mig_outcome outcome;
+    /* why a failed or lost one ended: "timeout" (the cluster's migrate_to
+     * op timed out), "connection-lost", "storage", "host-failed"; NULL
+     * otherwise */
+    const char *failure;
     sim_time start, end;          /* end: completion (last byte in) or the outcome */
     sim_time stop, resume;        /* VM paused on the source / running on the destination */
     sim_time downtime;            /* stop -> resume, -1 if the VM never stopped */
@@ -107,6 +114,11 @@ void mig_cancel(mig *m);
 /* A host of the migration failed: precopy fails (the VM stays, or died,
  * with its source), postcopy loses the VM. */
 void mig_host_failed(mig *m);
+/* The cluster manager gave up on it (Pacemaker's migrate_to op timed out and
+ * the agent was killed): libvirt cancels it and the VM goes on on the source,
+ * resumed there if it was paused; past a postcopy switchover the VM is lost.
+ * A VM resuming on the destination completes. */
+void mig_time_out(mig *m);
 /* The run ends: a migration still iterating has not converged. */
 void mig_run_ended(mig *m);
 const mig_result *mig_get_result(const mig *m);

@@ -516,7 +516,7 @@ static const char *const cluster_keys[] = {
     "vm_start", "libvirt", "token", "token_coefficient", "fence_time", "wait_for_all", "last_man_standing",
     "last_man_standing_window", "auto_tie_breaker", "qdevice", "maintenance_mode", "network", "reboot_time", "stonith_timeout", "consensus",
     "priority_fencing_delay", "pcmk_delay_max", "pcmk_delay_base", "dc_deadtime", "monitor_interval",
-    "failure_timeout", NULL,
+    "failure_timeout", "migrate_timeout", NULL,
 };
 static const char *const root_keys[] = {
     "golive", "name", "description", "seed", "until", "runs", "networks", "hosts", "vms",
@@ -1493,6 +1493,7 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
     cl->libvirt_auth = AUTH_SASL;
     cl->vm_stop = 20 * SIM_S;
     cl->vm_start = 30 * SIM_S;
+    cl->migrate_timeout = 120 * SIM_S;
     cl->token = 3 * SIM_S;
     cl->token_coefficient = 650 * SIM_MS;
     cl->fence_time = 10 * SIM_S;
@@ -1542,6 +1543,11 @@ static void load_cluster(ctx *c, scenario *s, json_object *root)
      * bounds them by its 90 s stop/start op timeouts, sources.md row 22) */
     cl->vm_stop = get_time(c, o, "vm_stop", Q_NONNEG, 20 * SIM_S, false);
     cl->vm_start = get_time(c, o, "vm_start", Q_NONNEG, 30 * SIM_S, false);
+    /* VirtualDomain's advised migrate_to timeout, which pcs writes into the
+     * resource; without an op in the CIB Pacemaker uses 20 s (sources.md
+     * row 44) */
+    cl->migrate_timeout = get_time(c, o, "migrate_timeout", Q_POS, 120 * SIM_S, false);
+    cl->migrate_timeout_set = get(o, "migrate_timeout") != NULL;
     /* corosync 3: token 3000 ms + 650 ms per node beyond two (sources.md row 12) */
     cl->token = get_time(c, o, "token", Q_POS, 3 * SIM_S, false);
     cl->token_coefficient = get_time(c, o, "token_coefficient", Q_NONNEG, 650 * SIM_MS, false);

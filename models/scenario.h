@@ -238,6 +238,8 @@ typedef struct {
     scn_no_quorum_policy no_quorum_policy;
     int migration_limit; /* per host; 0: unlimited */
     sim_time vm_stop, vm_start; /* a VM's shutdown and boot (moves without allow-migrate) */
+    sim_time migrate_timeout;   /* the migrate_to op's timeout: a live migration past it fails */
+    bool migrate_timeout_set;
     sim_time token;              /* corosync token timeout (before the per-node coefficient) */
     sim_time token_coefficient;
     sim_time consensus;          /* 0: 1.2 x the effective token */

@@ -674,6 +674,13 @@ int world_vm_live_target(const world *w, int vm)
     return m && !mig_get_result(m)->restart ? mig_get_result(m)->to : -1;
 }
 
+void world_migration_time_out(world *w, int vm)
+{
+    mig *m = w->vms[vm].active;
+    if (m && !mig_get_result(m)->restart)
+        mig_time_out(m);
+}
+
 /* A migration that cannot start: noted in the trace (and told by explain),
  * and kept for an operator's request to warn about. */
 static bool refuse(world *w, const char *name, const char *why)

@@ -209,6 +209,8 @@ int world_vm_live_target(const world *w, int vm);
  * scenario's profile) or by a stop and a start (cold). False, with a note,
  * if it cannot start (down, already moving, the storage refuses). */
 bool world_migrate(world *w, int vm, int to, bool cold);
+/* The cluster manager gives up on vm's live migration (mig_time_out). */
+void world_migration_time_out(world *w, int vm);
 /* The VM dies (its host died, it was killed): its storage lets go of it as
  * of a crash (a lease it held stays held until it expires), and an incident
  * of kind opens. */

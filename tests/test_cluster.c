@@ -446,3 +446,80 @@ Test(cluster, more_nodes_than_corosync_holds_is_refused)
         }
     }
 }
+
+/* A live migration Pacemaker runs past its migrate_to op's timeout: the
+ * executor kills the agent, libvirt cancels the migration (the VM goes on
+ * on its source), and the scheduler, taking the VM as active on both ends
+ * with a failed op, recovers it: a stop on both and a start on one, here
+ * the target (sources.md row 44; the transition is crm_simulate's, in
+ * test_pcmk_oracle.c). Within the timeout the same migration completes
+ * live; with the timeout left to its default, one that outlasts
+ * Pacemaker's own 20 s op default is reported as depending on it. */
+Test(cluster, a_migration_past_its_migrate_to_timeout_is_recovered_by_a_stop_and_a_start)
+{
+    scenario *sc;
+    world *w = crun(3, false, "{\"manager\":\"pacemaker\",\"allow_migrate\":true,\"migrate_timeout\":\"2s\"}",
+                    "{\"at\":\"1s\",\"action\":\"migrate\",\"vm\":\"v1\",\"to\":\"n2\"}", &sc);
+    cr_assert_eq(world_nmigrations(w), 1);
+    const mig_result *m = world_migration(w, 0);
+    cr_assert_eq(m->outcome, MIG_FAILED);
+    cr_assert_str_eq(m->failure, "timeout");
+    cr_assert_eq(m->end - m->start, 2 * SIM_S, "it ends at the op's timeout");
+    cr_assert_lt(m->transferred, 1024.0 * 1024 * 1024, "cancelled within its first pass");
+    const world_incident *in = support_find(w, "vm-down", 0);
+    cr_assert_not_null(in, "the recovery stops the VM");
+    cr_assert_str_eq(in->resource, "pacemaker:migrate_to-failed");
+    cr_assert_eq(in->vm, 0);
+    support_between(in->start, m->end + SUPPORT_REACT_MIN, m->end + SUPPORT_REACT_MAX, "the recovery's stop");
+    cr_assert_eq(in->end - in->start, sc->cluster.vm_stop + sc->cluster.vm_start, "down for a shutdown and a boot");
+    cr_assert_eq(world_vm_host(w, 0), 1, "started on the target, n2");
+    cr_assert_eq(support_count(w, "vm-down"), 1);
+    cr_assert_eq(world_assumed(w)->n[AS_CL_MIGRATE_TIMEOUT], 0, "set, not assumed");
+    world_free(w);
+    scenario_free(sc);
+
+    w = crun(3, false, "{\"manager\":\"pacemaker\",\"allow_migrate\":true,\"migrate_timeout\":\"1h\"}",
+             "{\"at\":\"1s\",\"action\":\"migrate\",\"vm\":\"v1\",\"to\":\"n2\"}", &sc);
+    m = world_migration(w, 0);
+    cr_assert_eq(m->outcome, MIG_COMPLETED);
+    cr_assert_null(m->failure);
+    cr_assert_gt(m->end - m->start, 2 * SIM_S, "the same migration takes longer than 2 s");
+    cr_assert_eq(support_count(w, "vm-down"), 0);
+    cr_assert_eq(world_vm_host(w, 0), 1);
+    world_free(w);
+    scenario_free(sc);
+
+    /* the default: it completes, shaped by the assumed 120 s; a migration
+     * over 20 s says what Pacemaker's own default would have done */
+    w = crun(3, false, "{\"manager\":\"pacemaker\",\"allow_migrate\":true}",
+             "{\"at\":\"1s\",\"action\":\"migrate\",\"vm\":\"v1\",\"to\":\"n2\"}", &sc);
+    cr_assert_eq(world_migration(w, 0)->outcome, MIG_COMPLETED);
+    cr_assert_eq(world_assumed(w)->n[AS_CL_MIGRATE_TIMEOUT], 1);
+    for (guint i = 0; i < world_warnings(w)->len; i++)
+        cr_assert_null(strstr(g_ptr_array_index(world_warnings(w), i), "took longer than 20 s"), "it took %.1f s",
+                       sim_to_s(world_migration(w, 0)->end - world_migration(w, 0)->start));
+    world_free(w);
+    scenario_free(sc);
+    w = support_run(
+        "{\"golive\":1,\"until\":\"10min\",\"networks\":[{\"name\":\"lan\"}],"
+        "\"hosts\":[{\"name\":\"n1\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]},"
+        "{\"name\":\"n2\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]},"
+        "{\"name\":\"n3\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]},"
+        "{\"name\":\"filer\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]}],"
+        "\"storage\":{\"type\":\"nfs\",\"server\":\"filer\"},"
+        "\"cluster\":{\"manager\":\"pacemaker\",\"allow_migrate\":true},"
+        "\"migration\":{\"max_bandwidth\":\"32MiB/s\"},"
+        "\"vms\":[{\"name\":\"v1\",\"host\":\"n1\",\"memory\":\"2GiB\"}],"
+        "\"events\":[{\"at\":\"1s\",\"action\":\"migrate\",\"vm\":\"v1\",\"to\":\"n2\"}]}",
+        &sc);
+    m = world_migration(w, 0);
+    cr_assert_eq(m->outcome, MIG_COMPLETED);
+    cr_assert_gt(m->end - m->start, 20 * SIM_S);
+    cr_assert_lt(m->end - m->start, 120 * SIM_S);
+    bool told = false;
+    for (guint i = 0; i < world_warnings(w)->len; i++)
+        told |= strstr(g_ptr_array_index(world_warnings(w), i), "1 live migration took longer than 20 s") != NULL;
+    cr_assert(told, "the spread the default hides is told");
+    world_free(w);
+    scenario_free(sc);
+}

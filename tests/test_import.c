@@ -335,7 +335,8 @@ Test(import, virtualdomain_cluster_options_and_fence_delays)
     cr_assert_str_eq(str_at(json_object_array_get_idx(vms, 0), "memory"), "4GiB");
     cr_assert(strstr(str_at(root, "description"), "vms[0].memory = 4GiB"), "the assumed memory is in the description");
     cr_assert(strstr(report, "st-node2 sets no pcmk_delay_max"), "the differing fence delays are told: %s", report);
-    cr_assert(strstr(report, "resource web migrate_to timeout 120s"), "the migrate_to timeout is listed: %s", report);
+    cr_assert_str_eq(str_at(cl, "migrate_timeout"), "120s", "web's and db's migrate_to op (pcs's 120 s)");
+    cr_assert(strstr(report, "resource web's migrate_to op"), "the migrate_to timeout's origin is told: %s", report);
     cr_assert(strstr(report, "dummy3 (ocf:pacemaker:Dummy)"), "the disabled dummy is listed: %s", report);
     json_object_put(root);
 }

@@ -12,7 +12,10 @@
  * cluster), then the situation's configuration and failures are applied
  * (crm_simulate --node-fail for an unclean node, --node-down for a clean
  * offline one, --quorum, and a probe that finds a VM running a second
- * time). A node "fencer" with no memory holds the fence device, so that no
+ * time). A migrate_to that fails takes a third step: the situation's
+ * transition runs with that op failing (--op-fail), and the next
+ * transition is the one compared (golive's scheduler sees the VM active on
+ * the source and the target, failed: sources.md row 44). A node "fencer" with no memory holds the fence device, so that no
  * VM can run there and the device does not count on a VM node. */
 #include <criterion/criterion.h>
 #include <glib.h>
@@ -31,6 +34,7 @@ typedef struct {
     const char *prefer;  /* crm resource move VM NODE */
     bool ban;            /* crm resource move VM (no node): banned from where it runs */
     const char *failed;  /* "n2" or "n2,n3": a start failed there (the controller set its fail-count to INFINITY) */
+    const char *migrate_fails; /* the node its live migration goes to, and whose migrate_to fails (rc 1) */
 } vm_spec;
 
 typedef struct {
@@ -108,6 +112,12 @@ static const situation cases[] = {
         { "v1", 4, 0, true, "n1", .failed = "n2,n3" }, { "v2", 4, 0, false, "n1" } } },
     { "a VM of higher priority moved by the operator takes the room of others", "n1=16:O n2=16:O", .vms = {
         { "v1", 8, 5, true, "n1", "n2" }, { "v2", 12, 0, false, "n2" } } },
+    { "drain: a migrate_to fails: stopped on the source and the target, started on the target",
+      "n1=16:S n2=16:O n3=16:O", .vms = {
+        { "v1", 4, 0, true, "n1", .migrate_fails = "n3" }, { "v2", 8, 0, true, "n2" } } },
+    { "operator move: a migrate_to fails: recovered by a stop and a start on the preferred node",
+      "n1=16:O n2=16:O n3=16:O", .vms = {
+        { "v1", 4, 0, true, "n1", "n2", .migrate_fails = "n2" }, { "v2", 4, 0, true, "n3" } } },
 };
 
 /* ------------------------------------------------------------------ the situation, parsed */
@@ -180,6 +190,15 @@ static void golive_decides(const situation *c, const nodes_t *t, bool *fence, sc
         }
         r->prefer = v->prefer ? node_index(t, v->prefer) : -1;
         r->avoid = v->ban ? r->on[0] : -1;
+        if (v->migrate_fails) { /* taken as active on both ends, and failed */
+            r->on[r->non++] = node_index(t, v->migrate_fails);
+            if (r->on[0] > r->on[1]) {
+                int x = r->on[0];
+                r->on[0] = r->on[1];
+                r->on[1] = x;
+            }
+            r->failed = true;
+        }
         if (v->failed) {
             g_auto(GStrv) f = g_strsplit(v->failed, ",", -1);
             for (int k = 0; f[k]; k++)
@@ -385,9 +404,39 @@ static char *pacemaker_decides(const situation *c, const nodes_t *t, const char 
             g_ptr_array_add(a, g_strdup_printf("%s_monitor_0@%s=0", c->vms[i].name, on[1]));
         }
     }
+    g_autofree char *failed = g_build_filename(dir, "failed.xml", NULL);
+    const vm_spec *mf = NULL;
+    for (int i = 0; i < nv; i++)
+        if (c->vms[i].migrate_fails)
+            mf = &c->vms[i];
+    if (mf) {
+        g_ptr_array_add(a, g_strdup("--op-fail"));
+        g_ptr_array_add(a, g_strdup_printf("%s_migrate_to_0@%s=1", mf->name, mf->on));
+        g_ptr_array_add(a, g_strdup("-O"));
+        g_ptr_array_add(a, g_strdup(failed));
+    }
     g_ptr_array_add(a, g_strdup("-S"));
     char *out = run(a);
     g_ptr_array_free(a, TRUE);
+    if (mf) {
+        /* the transition that failed was the live migration to that node */
+        g_autofree char *want = g_strdup_printf("Resource action: %s migrate_to on %s", mf->name, mf->on);
+        GRegex *ws = g_regex_new("\\s+", 0, 0, NULL);
+        g_autofree char *norm = g_regex_replace_literal(ws, out, -1, 0, " ", 0, NULL);
+        g_regex_unref(ws);
+        cr_assert(strstr(norm, want), "%s: crm_simulate did not try the live migration:\n%s", c->title, out);
+        g_autofree char *mig = g_strdup_printf("Migrate %s ( %s -> %s )", mf->name, mf->on, mf->migrate_fails);
+        cr_assert(strstr(norm, mig), "%s: crm_simulate migrated it elsewhere:\n%s", c->title, out);
+        g_free(out);
+        a = g_ptr_array_new_with_free_func(g_free);
+        g_ptr_array_add(a, g_strdup(cs));
+        g_ptr_array_add(a, g_strdup("-x"));
+        g_ptr_array_add(a, g_strdup(failed));
+        g_ptr_array_add(a, g_strdup("-S"));
+        out = run(a);
+        g_ptr_array_free(a, TRUE);
+        g_remove(failed);
+    }
     return out;
 }
 

@@ -34,6 +34,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "models/cluster/scheduler.h"
+#include "models/units.h"
 
 /* Assumption: a DC acts 30-180 ms after a membership change (uniform); the
  * real cluster's DC requested fencing 0.03-0.18 s after it saw the peer
@@ -45,6 +46,8 @@
 #define JOIN_TIME (250 * SIM_MS)
 /* corosync's userspace HZ (sys/param.h): hold = 0.8 x retransmit - 1000/HZ */
 #define COROSYNC_HZ 100
+/* an op without a timeout (PCMK_DEFAULT_ACTION_TIMEOUT_MS, sources.md row 44) */
+#define PCMK_OP_TIMEOUT_DEFAULT (20 * SIM_S)
 
 typedef struct {
     int vm, from, to;
@@ -85,6 +88,11 @@ struct pcmk {
     int *nfailed;              /* per VM: how many */
     int *mig_jobs;             /* per node: live migrations under way (source and target) */
     GQueue *moves;             /* pending_move: live migrations waiting for a slot */
+    sim_event *mig_timer;      /* per VM: its migrate_to op's timeout */
+    bool *mig_failed;          /* per VM: its migrate_to failed, it awaits recovery */
+    int *also_on;              /* per VM: the target it is taken as active on after that, -1 */
+    int long_migs;             /* live migrations that outlasted Pacemaker's own 20 s op default */
+    sim_time longest_mig;
 };
 
 static bool knows_clean(const pcmk *p, int o, int t) { return p->clean[(size_t)o * p->n + t]; }
@@ -141,6 +149,11 @@ static void *pcmk_create(world *w)
     p->failed = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     p->left_stopped = g_new0(bool, sc->nvms ? sc->nvms : 1);
     p->nfailed = g_new0(int, sc->nvms ? sc->nvms : 1);
+    p->mig_timer = g_new0(sim_event, sc->nvms ? sc->nvms : 1);
+    p->mig_failed = g_new0(bool, sc->nvms ? sc->nvms : 1);
+    p->also_on = g_new(int, sc->nvms ? sc->nvms : 1);
+    for (size_t i = 0; i < sc->nvms; i++)
+        p->also_on[i] = -1;
     /* the cluster formed whole before the scenario begins */
     int first = -1, nodes = 0;
     for (int h = 0; h < n; h++)
@@ -185,6 +198,9 @@ static void pcmk_destroy(void *cl)
     g_hash_table_destroy(p->failed);
     g_free(p->left_stopped);
     g_free(p->nfailed);
+    g_free(p->mig_timer);
+    g_free(p->mig_failed);
+    g_free(p->also_on);
     g_free(p);
 }
 
@@ -719,6 +735,20 @@ static bool slot_free(const pcmk *p, int from, int to)
     return limit <= 0 || (p->mig_jobs[from] < limit && p->mig_jobs[to] < limit);
 }
 
+typedef struct {
+    pcmk *p;
+    int vm;
+} vm_job;
+
+/* The executor kills the agent at the op's timeout (sources.md row 44). */
+static void migrate_timed_out(sim *s, void *arg)
+{
+    (void)s;
+    vm_job *j = arg;
+    j->p->mig_timer[j->vm] = 0;
+    world_migration_time_out(j->p->w, j->vm);
+}
+
 static void run_moves(pcmk *p)
 {
     for (GList *l = p->moves->head; l;) {
@@ -729,6 +759,10 @@ static void run_moves(pcmk *p)
             if (world_vm_host(p->w, m->vm) == m->from && world_migrate(p->w, m->vm, m->to, false)) {
                 p->mig_jobs[m->from]++;
                 p->mig_jobs[m->to]++;
+                vm_job *j = world_job(p->w, sizeof(vm_job));
+                *j = (vm_job){ p, m->vm };
+                p->mig_timer[m->vm] = sim_after(world_sim(p->w), p->sc->cluster.migrate_timeout, migrate_timed_out, j);
+                world_assume(p->w, AS_CL_MIGRATE_TIMEOUT, -1);
             }
             g_free(m);
         }
@@ -739,10 +773,27 @@ static void run_moves(pcmk *p)
 static void pcmk_move_ended(void *cl, world *w, const mig_result *r)
 {
     pcmk *p = cl;
-    (void)w;
     if (!r->restart) {
         p->mig_jobs[r->from]--;
         p->mig_jobs[r->to]--;
+        sim_cancel(world_sim(w), p->mig_timer[r->vm]);
+        p->mig_timer[r->vm] = 0;
+        if (r->outcome == MIG_COMPLETED && !p->sc->cluster.migrate_timeout_set &&
+            r->end - r->start > PCMK_OP_TIMEOUT_DEFAULT) {
+            p->long_migs++;
+            p->longest_mig = MAX(p->longest_mig, r->end - r->start);
+        }
+        if (r->outcome != MIG_FAILED) /* a failed one keeps it for its recovery */
+            p->prefer[r->vm] = p->avoid[r->vm] = -1;
+        int part = p->part[r->from];
+        if (r->outcome == MIG_FAILED && world_vm_host(w, r->vm) == r->from && part >= 0 && !world_ended(w)) {
+            /* a failed migrate_to: the scheduler takes the VM as active on
+             * the source and on an online target, and recovers it
+             * (unpack_migrate_to_failure, sources.md row 44) */
+            p->mig_failed[r->vm] = true;
+            p->also_on[r->vm] = member(p, r->to, part) && world_host_up(w, r->to) ? r->to : -1;
+            schedule_transition(p, part, 0);
+        }
     }
     run_moves(p);
 }
@@ -860,6 +911,11 @@ static void transition(pcmk *p, int part)
         skip[i] = moving >= 0 || starting >= 0 || queued_move(p, vm) ||
                   (host < 0 && !world_storage_shared(w)); /* a local disk: only its host */
         int at[2] = { host, second };
+        /* after a failed migrate_to, the target it believes it still runs on */
+        if (p->mig_failed[i] && host >= 0 && second < 0 && p->also_on[i] >= 0 && p->also_on[i] != host &&
+            member(p, p->also_on[i], part))
+            at[1] = p->also_on[i];
+        r->failed = p->mig_failed[i] && host >= 0;
         if (moving >= 0)
             at[0] = moving;
         if (starting >= 0)
@@ -927,18 +983,26 @@ static void transition(pcmk *p, int part)
             world_migrate(w, vm, to, true);
             break;
         case SCHED_RESTART:
-            /* multiple-active stop_start: every copy stops, one starts */
+            /* multiple-active stop_start, or the recovery of a failed
+             * migrate_to: every copy stops, one starts */
             world_vm_stop_second(w, vm);
             if (world_vm_host(w, vm) >= 0)
-                world_vm_stop(w, vm, "vm-down", "pacemaker:multiple-active");
+                world_vm_stop(w, vm, "vm-down",
+                              p->mig_failed[i] ? "pacemaker:migrate_to-failed" : "pacemaker:multiple-active");
             world_storage_update(w);
             if (to >= 0)
                 start_vm(p, vm, to, cl->vm_stop);
             world_assume(w, AS_CL_VM_STOP, -1);
             break;
         }
-        if (a->verb != SCHED_NONE && a->verb != SCHED_RECOVER)
-            p->prefer[i] = p->avoid[i] = -1; /* the operator clears the move constraint once it is done */
+        /* the operator clears the move constraint once it is done (a live
+         * migration: once it completed, pcmk_move_ended) */
+        if (a->verb != SCHED_NONE && a->verb != SCHED_RECOVER && a->verb != SCHED_MIGRATE)
+            p->prefer[i] = p->avoid[i] = -1;
+        if (a->verb != SCHED_NONE || world_vm_host(w, vm) < 0) {
+            p->mig_failed[i] = false; /* stopped: the failure is behind it */
+            p->also_on[i] = -1;
+        }
     }
     run_moves(p);
     g_free(nodes);
@@ -1063,6 +1127,17 @@ static void pcmk_stop(void *cl, world *w)
                           "Pacemaker retries only after an operator's crm resource cleanup or when failure-timeout "
                           "expires (cluster.failure_timeout, default 0: never), so it stays down in this prediction",
                        p->sc->vms[i].name);
+    if (p->long_migs) {
+        /* the spread the scenario leaves open: how the resource was created */
+        g_autofree char *t = units_format(UNITS_TIME, sim_to_s(p->sc->cluster.migrate_timeout)),
+                        *l = units_format(UNITS_TIME, sim_to_s(p->longest_mig));
+        world_warn(w, "%d live migration%s took longer than 20 s (the longest %s): %s under the assumed %s migrate_to "
+                      "timeout (VirtualDomain's advised value, which pcs writes into the resource), but a resource "
+                      "whose migrate_to op has no timeout gets Pacemaker's 20 s, and then %s would fail and be "
+                      "recovered by a stop and a start; set cluster.migrate_timeout to the CIB's value",
+                   p->long_migs, p->long_migs == 1 ? "" : "s", l, p->long_migs == 1 ? "it completed" : "they completed",
+                   t, p->long_migs == 1 ? "it" : "they");
+    }
     sim_cancel(s, p->membership_ev);
     p->membership_ev = 0;
     sim_cancel(s, p->lms_ev);

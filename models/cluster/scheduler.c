@@ -232,6 +232,8 @@ void sched_transition(const sched_input *in, bool *fence, sched_action *act)
         }
         if (nlive + ndead >= 2)
             act[i] = (sched_action){ SCHED_RESTART, live >= 0 ? live : dead, to };
+        else if (nlive == 1 && r->failed)
+            act[i] = to < 0 ? (sched_action){ SCHED_STOP, live, -1 } : (sched_action){ SCHED_RESTART, live, to };
         else if (nlive == 1)
             act[i] = to == live ? (sched_action){ SCHED_NONE, live, to }
                      : to < 0   ? (sched_action){ SCHED_STOP, live, -1 }

@@ -46,6 +46,9 @@ typedef struct {
      * migration-threshold); nbanned of them, in node order */
     const int *banned;
     int nbanned;
+    /* a migrate_to of it failed (on-fail restart): it is recovered by a
+     * stop and a start, never migrated (unpack.c, sources.md row 44) */
+    bool failed;
 } sched_rsc;
 
 typedef struct {
@@ -65,7 +68,7 @@ typedef enum {
     SCHED_MIGRATE, /* from -> to, live (migrate_to, migrate_from) */
     SCHED_MOVE,    /* from -> to, stop then start */
     SCHED_RECOVER, /* from an unclean node, after its fence, to `to` (-1: nowhere) */
-    SCHED_RESTART, /* active twice: stop everywhere, start on `to` (-1: nowhere) */
+    SCHED_RESTART, /* active twice, or failed: stop everywhere, start on `to` (-1: nowhere) */
 } sched_verb;
 
 typedef struct {
