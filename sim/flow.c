@@ -15,7 +15,9 @@
  * all have caps that together fit in it (its "demand") can never be a
  * bottleneck, so it neither joins components nor takes part in the filling:
  * thousands of capped migrations on shared links then stay thousands of
- * small problems instead of one large one. */
+ * small problems instead of one large one. Nor does a component grow
+ * through a flow that ends at its bound whatever the others do (determined):
+ * it keeps its rate and counts on the links that reached it. */
 #include "sim/flow.h"
 
 #include <glib.h>
@@ -35,6 +37,7 @@ struct flow_link {
     GPtrArray *bgs;  /* flow_bg* crossing this link */
     double bg_sum;   /* recomputed from bgs on change, so it never drifts */
     double demand;   /* sum of the finite caps of its flows */
+    double wsum;     /* sum of its flows' weights */
     uint32_t uncapped; /* flows without a finite cap */
     /* re-rating scratch */
     uint64_t stamp;
@@ -65,6 +68,7 @@ struct flow {
     int32_t seed_idx;  /* in net->seed_flows, -1 if not a seed */
     uint64_t stamp;
     bool frozen;
+    bool pre;          /* keeps its bound (determined): frozen before the filling */
     double new_rate;
     sim_time path_lat;
     uint32_t npath;
@@ -385,6 +389,7 @@ static void link_attach(flow_link *l, flow *f, uint32_t pi)
     }
     f->slot[pi] = l->nslots;
     l->slots[l->nslots++] = (link_slot){ f, pi };
+    l->wsum += f->weight;
     demand_add(l, f, 1);
 }
 
@@ -396,6 +401,7 @@ static void link_detach(flow_link *l, flow *f, uint32_t pi)
         l->slots[s] = last;
         last.f->slot[last.pi] = s;
     }
+    l->wsum = l->nslots ? l->wsum - f->weight : 0; /* no drift once empty */
     demand_add(l, f, -1);
 }
 
@@ -539,7 +545,10 @@ void flow_set_weight(flow_net *net, flow *f, double weight)
 {
     if (f->state != FLOW_SENDING || f->weight == (weight > 0 ? weight : 1))
         return;
-    f->weight = weight > 0 ? weight : 1;
+    double w = weight > 0 ? weight : 1;
+    for (uint32_t i = 0; i < f->npath; i++)
+        f->path[i]->wsum += w - f->weight;
+    f->weight = w;
     seed_flow(net, f);
 }
 
@@ -655,6 +664,25 @@ static void freeze(flow_net *net, flow *f, double r)
     }
 }
 
+/* A flow whose bound is within every link's equal share of its path gets
+ * its bound whatever the rest of the network does: progressive filling
+ * saturates a link l at a level of at least C_l / W_l (C_l what the
+ * backgrounds leave, W_l the weight of all its flows), so every flow ends
+ * at min(bound, w x min over its path of C_l / W_l) or more. */
+static bool determined(const flow *f)
+{
+    if (!isfinite(f->bound))
+        return false;
+    double x = f->bound / f->weight;
+    for (uint32_t i = 0; i < f->npath; i++) {
+        const flow_link *l = f->path[i];
+        double C = l->cap > l->bg_sum ? l->cap - l->bg_sum : 0;
+        if (!(x * l->wsum <= C))
+            return false;
+    }
+    return true;
+}
+
 static void push_link(flow_net *net, flow_link *l)
 {
     if (l->nun > 0 && !l->saturated) {
@@ -705,6 +733,10 @@ static void solve(flow_net *net)
         }
         for (; jf < net->comp_flows->len; jf++) {
             flow *f = g_ptr_array_index(net->comp_flows, jf);
+            /* one that keeps its bound changes nothing beyond this link */
+            f->pre = f->rate == f->bound && determined(f);
+            if (f->pre)
+                continue;
             for (uint32_t k = 0; k < f->npath; k++)
                 if (!slack(f->path[k]))
                     visit_link(net, f->path[k]);
@@ -728,6 +760,10 @@ static void solve(flow_net *net)
     for (guint i = 0; i < net->comp_flows->len; i++) {
         flow *f = g_ptr_array_index(net->comp_flows, i);
         f->frozen = false;
+        if (f->pre) {
+            freeze(net, f, f->bound);
+            continue;
+        }
         /* its bound is a cap that changes nothing (no link gives it more)
          * but stands in for the slack links left out of the problem */
         if (isfinite(f->bound))

@@ -615,7 +615,7 @@ Test(flow, slack_links_do_not_join_components)
 }
 
 /* Property: after every change of a random sequence (flows starting and
- * cancelled, caps raised and lowered, background loads, link capacity) the
+ * cancelled, caps raised and lowered, weights, background loads, link capacity) the
  * incremental rates are still the weighted max-min fair allocation. */
 Test(flow, random_changes_keep_max_min_fairness)
 {
@@ -640,7 +640,10 @@ Test(flow, random_changes_keep_max_min_fairness)
             } else if (u < 0.7) {
                 c.caps[k] = gsl_rng_uniform(r) < 0.8 ? 1 + gsl_rng_uniform_int(r, 200) : 0;
                 flow_set_cap(w.net, c.fl[k], c.caps[k]);
-            } else if (u < 0.85) {
+            } else if (u < 0.78) {
+                c.wts[k] = 1 + gsl_rng_uniform_int(r, 4);
+                flow_set_weight(w.net, c.fl[k], c.wts[k]);
+            } else if (u < 0.9) {
                 int i = (int)gsl_rng_uniform_int(r, (unsigned long)c.nl);
                 double rate = (double)gsl_rng_uniform_int(r, 100);
                 if (!bg[i])
@@ -793,5 +796,62 @@ Test(flow, an_uncapped_flow_is_bounded_by_its_narrowest_link)
     flow_link_set_capacity(w.net, nic, 0);
     RATE_EQ(w.net, f[0], 5 * MB);
     cr_assert(flow_stalled(w.net, g));
+    rm(w);
+}
+
+/* A flow whose bound is within every link's equal share (what the
+ * backgrounds leave over the weight of all its flows) ends at its bound
+ * whatever the others do, so a re-rating that finds it there goes no
+ * further through it. The layout of the shared-uplink bench: n sources and
+ * n destinations with 100 MB/s NICs, ten flows out of source i to
+ * destinations i..i+9, capped at 10 MB/s, so every NIC carries ten; the
+ * first flow of each source is uncapped (a stop-and-copy): every NIC may
+ * saturate and the NICs form one chain. A change at one end re-rates the
+ * flows of the NICs it touches, not the chain; the rates are those the
+ * whole chain's filling gives. */
+Test(flow, a_flow_held_at_its_bound_ends_the_component)
+{
+    enum { N = 60, K = 10 };
+    world w = mk();
+    flow_link *src[N], *dst[N];
+    for (int i = 0; i < N; i++) {
+        src[i] = flow_link_new(w.net, "s", 100 * MB, 0);
+        dst[i] = flow_link_new(w.net, "d", 100 * MB, 0);
+    }
+    flow *f[N][K];
+    for (int i = 0; i < N; i++)
+        for (int j = 0; j < K; j++) {
+            flow_link *path[2] = { src[i], dst[(i + j) % N] };
+            f[i][j] = flow_start(w.net, path, 2, INFINITY, &(flow_params){ .cap_Bps = j ? 10 * MB : 0 }, NULL, NULL);
+        }
+    for (int i = 0; i < N; i++)
+        for (int j = 0; j < K; j++)
+            RATE_EQ(w.net, f[i][j], 10 * MB);
+    /* a capped flow leaves: its NICs' uncapped flows are still held to 10
+     * MB/s by their other NIC */
+    flow_counters before = flow_net_counters(w.net);
+    flow_cancel(w.net, f[7][3]);
+    RATE_EQ(w.net, f[7][0], 10 * MB);
+    flow_counters after = flow_net_counters(w.net);
+    cr_assert_leq(after.flows_rerated - before.flows_rerated, 4 * K, "the NICs around the change, not the %d flows",
+                  N * K);
+    /* an uncapped flow's other NIC frees up too: it takes what is left */
+    flow_cancel(w.net, f[3][0]);
+    flow_cancel(w.net, f[3][1]);
+    flow_cancel(w.net, f[2][1]);
+    flow_link *path[2] = { src[3], dst[3] };
+    flow *g = flow_start(w.net, path, 2, INFINITY, NULL, NULL, NULL);
+    RATE_EQ(w.net, g, 20 * MB); /* src[3] and dst[3] each carry eight flows at 10 and g */
+    for (int i = 0; i < N; i++)
+        for (int j = 0; j < K; j++)
+            if (!(i == 7 && j == 3) && !(i == 3 && j <= 1) && !(i == 2 && j == 1))
+                RATE_EQ(w.net, f[i][j], 10 * MB);
+    /* weights move the equal share: a heavier flow on src[5] is no longer
+     * within it, and its neighbours give way */
+    flow_set_weight(w.net, f[5][0], 3);
+    double sum = 0;
+    for (int j = 0; j < K; j++)
+        sum += flow_rate(w.net, f[5][j]);
+    cr_assert_float_eq(sum, 100 * MB, 1e-3);
     rm(w);
 }
