@@ -35,6 +35,7 @@ typedef struct {
     GArray *incidents; /* run_incident */
     char *trace;   /* JSON Lines, NULL unless asked */
     world_link_samples *links; /* run 0's link load, when plots want it */
+    world_link_samples *chart_links; /* the same over the charts' span (BATCH_CHARTS) */
     const char *stop_reason;   /* why the run stopped early, NULL if it did not */
     bool ran;
     GPtrArray *warnings;
@@ -48,7 +49,7 @@ struct batch {
     bool want_trace;
     run_out *outs;
     progress *bar;
-    bool want_links, check, show_progress;
+    bool want_links, want_charts, check, show_progress;
     const volatile int *cancel;
     GPtrArray *violations;
     GMutex lock;
@@ -84,19 +85,28 @@ static void run_one(batch *b, int k)
     if (k == 0 && b->want_links)
         world_keep_events(w);
     if (k == 0 && b->want_links) { /* about 400 samples over the run */
-        sim_time span = b->sc->until;
-        if (!b->sc->until_set) {
-            /* the run ends when nothing is left to happen: a first pass
-             * finds when, the second samples over that */
+        sim_time span = b->sc->until, chart = -1;
+        if (!b->sc->until_set || b->want_charts) {
+            /* the run ends when nothing is left to happen, and the charts
+             * show it up to a little after the last thing that happens
+             * (plot_end in run_plots.c): a first pass finds when */
             world *probe = world_new(b->sc, (uint64_t)k, NULL);
             if (probe) {
                 world_set_cancel(probe, b->cancel);
+                world_keep_events(probe);
                 world_run(probe);
-                span = world_end_time(probe);
+                if (!b->sc->until_set)
+                    span = world_end_time(probe);
+                sim_time last = world_last_activity(probe);
+                chart = world_end_time(probe);
+                if (last > 0 && last + last / 12 < chart)
+                    chart = last + last / 12;
                 world_free(probe);
             }
         }
         world_sample_links(w, span / 400 > SIM_MS ? span / 400 : SIM_MS);
+        if (b->want_charts && chart > 0)
+            world_sample_chart_links(w, chart / 400 > SIM_MS ? chart / 400 : SIM_MS, chart);
     }
     progress *bar = NULL;
     if (b->sc->runs == 1 && b->show_progress && b->sc->until_set) {
@@ -111,6 +121,7 @@ static void run_one(batch *b, int k)
     o->stop_reason = world_stop_reason(w);
     if (k == 0) {
         o->links = world_take_link_samples(w);
+        o->chart_links = world_take_chart_link_samples(w);
         o->events = world_take_events(w);
     }
     if (b->check) {
@@ -215,6 +226,7 @@ batch *batch_run_shard(const scenario *sc, int threads, unsigned flags, const vo
     b->sc = sc;
     b->want_trace = flags & BATCH_TRACE;
     b->want_links = flags & BATCH_LINKS;
+    b->want_charts = flags & BATCH_CHARTS;
     bool show_progress = flags & BATCH_PROGRESS;
     b->show_progress = show_progress;
     b->outs = g_new0(run_out, (size_t)sc->runs);
@@ -250,6 +262,7 @@ void batch_free(batch *b)
     g_free(b->fatal);
     for (int k = 0; k < b->nruns; k++) {
         world_link_samples_free(b->outs[k].links); /* a merge reads them before it knows the run */
+        world_link_samples_free(b->outs[k].chart_links);
         if (!b->outs[k].migs)
             continue;
         for (guint i = 0; i < b->outs[k].migs->len; i++)
@@ -347,6 +360,11 @@ int batch_runs_done(const batch *b) { return b->nruns; }
 const GPtrArray *batch_violations(const batch *b) { return b->violations; }
 
 const world_link_samples *batch_link_samples(const batch *b) { return b->nruns > 0 ? b->outs[0].links : NULL; }
+
+const world_link_samples *batch_chart_link_samples(const batch *b)
+{
+    return b->nruns > 0 && b->outs[0].chart_links ? b->outs[0].chart_links : batch_link_samples(b);
+}
 
 size_t batch_nmigrations(const batch *b, int run) { return b->outs[run].migs->len; }
 
@@ -1681,6 +1699,8 @@ bool batch_write_part(const batch *b, const char *scenario_text, const char *pat
         json_object_object_add(root, "busiest_links", busiest_links(b));
     if (b->shard_index == 0 && batch_link_samples(b))
         json_object_object_add(root, "link_samples", samples_json(batch_link_samples(b)));
+    if (b->shard_index == 0 && b->nruns > 0 && b->outs[0].chart_links) /* the merged page's links chart */
+        json_object_object_add(root, "chart_link_samples", samples_json(b->outs[0].chart_links));
     const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN);
     bool ok = output_write(path, text, strlen(text), error);
     json_object_put(root);
@@ -1736,25 +1756,29 @@ static bool part_header_ok(json_object *part, char **why)
                     PART_BAD("$.traces[\"%s\"][%zu]: expected a finite page count >= 0", file, k);
         }
     }
-    json_object *ls = part_member(part, "link_samples");
-    if (ls) {
+    static const char *const sample_sets[] = { "link_samples", "chart_link_samples" };
+    for (size_t m = 0; m < G_N_ELEMENTS(sample_sets); m++) {
+        const char *set = sample_sets[m];
+        json_object *ls = part_member(part, set);
+        if (!ls)
+            continue;
         json_object *names = part_member(ls, "names"), *t = part_member(ls, "t");
         if (!part_is_array(names, 0) || !part_is_array(t, 0) || json_object_array_length(names) > 1000000 ||
             json_object_array_length(t) > 100000)
-            PART_BAD("$.link_samples: expected \"names\" and \"t\" arrays");
+            PART_BAD("$.%s: expected \"names\" and \"t\" arrays", set);
         size_t nl = json_object_array_length(names), nt = json_object_array_length(t);
         for (size_t i = 0; i < nl; i++)
             if (!json_object_is_type(json_object_array_get_idx(names, i), json_type_string))
-                PART_BAD("$.link_samples.names[%zu]: expected a link's name", i);
+                PART_BAD("$.%s.names[%zu]: expected a link's name", set, i);
         const char *keys[] = { "t", "capacity", "transfer", "steady" };
         size_t lens[] = { nt, nl, nl * nt, nl * nt };
         for (size_t k = 0; k < G_N_ELEMENTS(keys); k++) {
             json_object *a = part_member(ls, keys[k]);
             if (!part_is_array(a, lens[k]))
-                PART_BAD("$.link_samples.%s: expected %zu values", keys[k], lens[k]);
+                PART_BAD("$.%s.%s: expected %zu values", set, keys[k], lens[k]);
             for (size_t i = 0; i < lens[k]; i++)
                 if (!part_is_quantity(json_object_array_get_idx(a, i), PART_MAX_QUANTITY))
-                    PART_BAD("$.link_samples.%s[%zu]: expected a finite number >= 0", keys[k], i);
+                    PART_BAD("$.%s.%s[%zu]: expected a finite number >= 0", set, keys[k], i);
         }
     }
     json_object *bl = part_member(part, "busiest_links");
@@ -1953,6 +1977,9 @@ batch *batch_merge(const char *const *paths, size_t n, scenario **sc_out, GPtrAr
         json_object *ls = part_member(parts[p], "link_samples");
         if (ls && !b->outs[0].links)
             b->outs[0].links = samples_read(ls);
+        json_object *cs = part_member(parts[p], "chart_link_samples");
+        if (cs && !b->outs[0].chart_links)
+            b->outs[0].chart_links = samples_read(cs);
         json_object *res = part_member(parts[p], "results");
         for (size_t r = 0; r < json_object_array_length(res); r++) {
             json_object *ro = json_object_array_get_idx(res, r);

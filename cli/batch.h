@@ -20,6 +20,7 @@ enum {
     BATCH_PROGRESS = 2, /* a progress bar on a terminal */
     BATCH_LINKS = 4,    /* sample run 0's link load (batch_link_samples) */
     BATCH_CHECK = 8,    /* check every run's invariants (batch_violations) */
+    BATCH_CHARTS = 16,  /* with BATCH_LINKS: also sample run 0's links over what its charts show */
 };
 
 /* Runs sc->runs runs of sc on `threads` threads (0: all cores); stops early
@@ -103,6 +104,9 @@ size_t batch_nincidents(const batch *b, int run);
 const world_incident *batch_incident(const batch *b, int run, size_t i);
 /* Run 0's link load over time, when the batch kept it (NULL if not). */
 const world_link_samples *batch_link_samples(const batch *b);
+/* Run 0's link load over the span its charts show (BATCH_CHARTS), else the
+ * report's samples. */
+const world_link_samples *batch_chart_link_samples(const batch *b);
 /* The indexes (into the samples) of run 0's busiest links, as the report
  * ranks them: at most max; returns how many. */
 size_t batch_busiest_links(const batch *b, size_t *links, size_t max);

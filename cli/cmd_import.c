@@ -835,6 +835,35 @@ static void build_cib(importer *im, json_object *cl, json_object *vms, const GPt
         else
             note_assumed(im, mkey, IMPORT_STAND_IN_MEMORY,
                          "a stand-in for a resource that is not a VM (as the cluster validation's Dummy resources)");
+        if (vm) {
+            /* VirtualDomain's migration_speed (MiB/s, virsh migrate-setspeed)
+             * and migration_downtime (ms, virsh migrate-setmaxdowntime, 2 s
+             * into the migration); 0 or unset: libvirt's unlimited bandwidth
+             * and QEMU's 300 ms (sources.md rows 34, 35) */
+            const char *sp = g_hash_table_lookup(r->attrs, "migration_speed");
+            const char *dt = g_hash_table_lookup(r->attrs, "migration_downtime");
+            gint64 speed = sp ? g_ascii_strtoll(sp, NULL, 10) : 0, down = dt ? g_ascii_strtoll(dt, NULL, 10) : 0;
+            json_object *mig = NULL;
+            size_t vi = json_object_array_length(vms);
+            if (speed > 0) {
+                mig = json_object_new_object();
+                g_autofree char *bw = g_strdup_printf("%" G_GINT64_FORMAT "MiB/s", speed);
+                json_object_object_add(mig, "max_bandwidth", json_object_new_string(bw));
+                g_autofree char *key = g_strdup_printf("vms[%zu].migration.max_bandwidth", vi);
+                note_from(im, key, bw, "%s:%d resource %s's migration_speed", im->cib_file, r->line, r->id);
+            }
+            if (down > 0) {
+                if (!mig)
+                    mig = json_object_new_object();
+                g_autofree char *dl = g_strdup_printf("%" G_GINT64_FORMAT "ms", down);
+                json_object_object_add(mig, "downtime_limit", json_object_new_string(dl));
+                g_autofree char *key = g_strdup_printf("vms[%zu].migration.downtime_limit", vi);
+                note_from(im, key, dl, "%s:%d resource %s's migration_downtime (set 2 s into each migration)",
+                          im->cib_file, r->line, r->id);
+            }
+            if (mig)
+                json_object_object_add(o, "migration", mig);
+        }
         const char *prio = meta(c, r, "priority");
         if (prio) {
             json_object_object_add(o, "priority", json_object_new_int((int)CLAMP(g_ascii_strtoll(prio, NULL, 10),

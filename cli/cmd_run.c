@@ -138,6 +138,7 @@ int cli_run(int argc, char **argv)
     const volatile int *cancel = interrupt_install();
     batch *b = batch_run_shard(sc, threads,
                                (trace_path ? BATCH_TRACE : 0u) | BATCH_PROGRESS | BATCH_LINKS |
+                                   (plots_dir || html_path || shard ? BATCH_CHARTS : 0u) | /* a merge draws them */
                                    (check ? BATCH_CHECK : 0u),
                                cancel, shard_i, shard_n);
     if (batch_fatal(b)) {

@@ -317,7 +317,7 @@ static chart *timeline(const batch *b, double end)
  * (storage IO, replication) apart. Over the timeline's span. */
 static chart *links(const batch *b, double end)
 {
-    const world_link_samples *s = batch_link_samples(b);
+    const world_link_samples *s = batch_chart_link_samples(b);
     if (!s || s->nt < 2)
         return NULL;
     enum { TOP = 3 };

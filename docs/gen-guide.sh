@@ -78,16 +78,18 @@ cat <<EOF
 
 ![links during the drain](img/drain/links.png)
 
-golive also warns, on standard error, that six of these migrations took longer than 20 s.
-Under Pacemaker each one is VirtualDomain's \`migrate_to\` operation, and its timeout is not
-in this scenario: the assumed 120 s is the agent's advised value, which \`pcs resource
-create\` writes into the resource, but a resource created without the op gets Pacemaker's
-own 20 s. A migration past its timeout is cancelled, and Pacemaker recovers the VM by a stop
-and a start: a boot, not a 40 ms pause. Which one your cluster has is in its CIB (\`golive
-import\` reads it); the difference, point by point:
+Under Pacemaker each migration is VirtualDomain's \`migrate_to\` operation: \`virsh migrate\`,
+and libvirt gives QEMU no bandwidth cap unless the resource's \`migration_speed\` sets one
+(the first assumption above). Two migrations fill the 10 GbE link, and each pause comes close
+to the 300 ms downtime limit, because QEMU stops the VM when what is left fits in 300 ms at
+the rate it measures. A cap of 128 MiB/s (QEMU's own default) brings the pauses down to 40 ms
+but stretches each migration past 20 s, and the \`migrate_to\` op has a timeout too: 120 s as
+\`pcs resource create\` writes it, 20 s (Pacemaker's own default) when the resource has no
+such op. A migration past it is cancelled and Pacemaker recovers the VM by a stop and a start,
+a boot instead of a pause. The four combinations:
 
 EOF
-run sweep --set cluster.migrate_timeout=20s,40s,120s scenarios/drain-with-migration-limit.json
+run sweep --set migration.max_bandwidth=unlimited,128MiB/s --set cluster.migrate_timeout=20s,120s scenarios/drain-with-migration-limit.json
 cat <<EOF
 
 ## 4. When the replication link breaks

@@ -60,6 +60,12 @@ static const entry catalogue[ASSUME_N] = {
     [AS_MIG_MAX_BANDWIDTH] = { "migration.max_bandwidth", "max_bandwidth", SCOPE_MIG, MIG(max_bandwidth_Bps), V_RATE,
                                NULL, NULL, "QEMU's max-bandwidth (since QEMU 5.2): it bounded the migration's rate below its links'",
                                SRC("35"), "migration" },
+    [AS_MIG_LIBVIRT_BANDWIDTH] = { "migration.max_bandwidth", "max_bandwidth", SCOPE_MIG, MIG(max_bandwidth_Bps), V_RATE,
+                                   NULL, NULL,
+                                   "libvirt's max-bandwidth for virsh migrate, as Pacemaker's VirtualDomain runs it "
+                                   "(its migration_speed unset): QEMU's own 128 MiB/s would have bounded the rate below "
+                                   "its links'",
+                                   SRC("35"), "migration" },
     [AS_MIG_DOWNTIME_LIMIT] = { "migration.downtime_limit", "downtime_limit", SCOPE_MIG, MIG(downtime_limit), V_TIME,
                                 NULL, NULL, "QEMU's downtime-limit: when precopy stops the VM for the last copy", SRC("34"),
                                 "migration" },

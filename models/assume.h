@@ -26,6 +26,7 @@ typedef enum {
     AS_VM_VCPUS,
     /* migration (scenario-wide, or a VM's own migration block) */
     AS_MIG_MAX_BANDWIDTH,
+    AS_MIG_LIBVIRT_BANDWIDTH,
     AS_MIG_DOWNTIME_LIMIT,
     AS_MIG_SETUP,
     AS_MIG_RESUME,

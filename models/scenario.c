@@ -653,6 +653,17 @@ static void load_hosts(ctx *c, scenario *s, json_object *root)
 
 /* ------------------------------------------------------------------ migration */
 
+/* VirtualDomain migrates with virsh migrate: libvirt sets QEMU's
+ * max-bandwidth to its own default, unlimited, unless given one
+ * (qemuMigrationSrcRun, QEMU_DOMAIN_MIG_BANDWIDTH_MAX; sources.md row 35). */
+static void libvirt_bandwidth(scn_migration *m)
+{
+    if (m->profile == PROFILE_QEMU && !m->max_bandwidth_set) {
+        m->max_bandwidth_Bps = 0;
+        m->libvirt_bandwidth = true;
+    }
+}
+
 scn_migration scenario_migration_defaults(scn_profile profile)
 {
     const double MiB = 1024.0 * 1024.0;
@@ -753,6 +764,8 @@ static void load_migration(ctx *c, const scenario *s, json_object *o, scn_migrat
     if (get(o, "network"))
         m->network = get_ref(c, s, o, "network", REF_NETWORK, true);
     json_object *mb = get(o, "max_bandwidth");
+    if (mb)
+        m->max_bandwidth_set = true;
     if (mb && json_object_is_type(mb, json_type_string) && !strcmp(json_object_get_string(mb), "unlimited"))
         m->max_bandwidth_Bps = 0;
     else
@@ -1692,6 +1705,11 @@ static void load_root(ctx *c, scenario *s, json_object *root)
                s->nhosts);
     load_cluster(c, s, root);
     load_vms(c, s, root);
+    if (s->cluster.manager == MANAGER_PACEMAKER) {
+        libvirt_bandwidth(&s->migration);
+        for (size_t i = 0; i < s->nvms; i++)
+            libvirt_bandwidth(&s->vms[i].migration);
+    }
     if (s->cluster.libvirt_transport == TRANSPORT_TLS) {
         /* QEMU's native TLS encrypts the migration stream on its sending threads */
         s->migration.tls_Bps = s->cluster.tls_Bps;

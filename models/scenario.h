@@ -83,6 +83,8 @@ typedef struct {
     scn_profile profile;
     int network;                 /* -1: the first network */
     double max_bandwidth_Bps;    /* 0: unlimited */
+    bool max_bandwidth_set;      /* by the scenario (else QEMU's default, or libvirt's) */
+    bool libvirt_bandwidth;      /* unset under libvirt (Pacemaker): its unlimited default */
     sim_time downtime_limit;
     sim_time setup;              /* before the first pass */
     double device_state;         /* bytes sent while paused besides RAM */

@@ -60,8 +60,15 @@ struct world {
     void *cl;
     GPtrArray *jobs;           /* world_job allocations */
     bool retrying;             /* asking waiting migrations' gates again */
-    sim_time sample_every;     /* link sampling for plots, 0: off */
-    GArray *st_t, *s_transfer, *s_steady; /* times; rates [sample][link] */
+    /* link sampling: the report's (its busiest links) and the charts' (over
+     * the span they show) */
+    struct world_sampler {
+        world *w;
+        sim_time every, until;
+        bool settle;           /* settle a pending re-rating first (the report's, as ever) */
+        GArray *t, *transfer, *steady; /* times; rates [sample][link] */
+    } sampler[2];
+    size_t sampling;           /* samplers still running: background events for an until-less run */
     const char *stop_reason;   /* NULL, "max_events", "interrupted" */
     bool ended;                /* past the scenario's end: only switchovers finish */
     bool stop_when_settled;    /* end the run once no migration is running or queued */
@@ -275,11 +282,12 @@ void world_free(world *w)
             g_free(g_array_index(w->events, world_event, i).subject);
         g_array_free(w->events, TRUE);
     }
-    if (w->st_t) {
-        g_array_free(w->st_t, TRUE);
-        g_array_free(w->s_transfer, TRUE);
-        g_array_free(w->s_steady, TRUE);
-    }
+    for (int k = 0; k < 2; k++)
+        if (w->sampler[k].t) {
+            g_array_free(w->sampler[k].t, TRUE);
+            g_array_free(w->sampler[k].transfer, TRUE);
+            g_array_free(w->sampler[k].steady, TRUE);
+        }
     g_ptr_array_free(w->warnings, TRUE);
     for (guint i = 0; w->incidents && i < w->incidents->len; i++)
         g_free(g_array_index(w->incidents, world_incident, i).resource);
@@ -720,6 +728,8 @@ static void assume_live_start(world *w, int vm, const mig *m, flow_link *const *
         assume_use(&w->assumed, sc, always[i], vm);
     if (cap < links)
         assume_use(&w->assumed, sc, AS_MIG_MAX_BANDWIDTH, vm);
+    if (p->libvirt_bandwidth && fmin(links, mig_sender_cap(m)) > scenario_migration_defaults(PROFILE_QEMU).max_bandwidth_Bps)
+        assume_use(&w->assumed, sc, AS_MIG_LIBVIRT_BANDWIDTH, vm);
     if (mig_sender_cap(m) < fmin(cap, links))
         assume_use(&w->assumed, sc, AS_MIG_SENDER, vm);
     if (v->zero > 0) {
@@ -1219,43 +1229,59 @@ static void on_event(sim *s, void *arg)
 
 static void sample_links(sim *s, void *arg)
 {
-    world *w = arg;
+    struct world_sampler *sp = arg;
+    world *w = sp->w;
     const scenario *sc = w->sc;
     double now = sim_to_s(sim_now(s));
-    g_array_append_val(w->st_t, now);
+    g_array_append_val(sp->t, now);
     size_t nn = sc->nhosts * sc->nnetworks, nu = sc->nracks * sc->nnetworks;
     for (size_t i = 0; i < nn + 2 * nu; i++) {
         /* the hosts' NICs (sending side), then the racks' uplinks: out, in */
         nic_links *l = i < nn ? &w->nics[i] : &w->uplinks[(i - nn) % (nu ? nu : 1)];
         flow_link *fl = i < nn || i < nn + nu ? l->tx : l->rx;
-        double tr = fl ? flow_link_flow_rate(w->net, fl) : 0, bg = fl ? flow_link_background_rate(fl) : 0;
-        g_array_append_val(w->s_transfer, tr);
-        g_array_append_val(w->s_steady, bg);
+        double tr = !fl ? 0 : sp->settle ? flow_link_flow_rate(w->net, fl) : flow_link_current_rate(fl);
+        double bg = fl ? flow_link_background_rate(fl) : 0;
+        g_array_append_val(sp->transfer, tr);
+        g_array_append_val(sp->steady, bg);
     }
-    if (!w->ended && sim_now(s) + w->sample_every <= sc->until)
-        sim_after(s, w->sample_every, sample_links, w);
+    if (!w->ended && sim_now(s) + sp->every <= sp->until)
+        sim_after(s, sp->every, sample_links, sp);
+    else /* one background event fewer */
+        sim_set_idle(s, !sc->until_set, --w->sampling);
+}
+
+static void sampler_start(world *w, struct world_sampler *sp, sim_time interval, sim_time until, bool settle)
+{
+    *sp = (struct world_sampler){ w, interval > 0 ? interval : SIM_S, until, settle,
+                                  g_array_new(FALSE, FALSE, sizeof(double)), g_array_new(FALSE, FALSE, sizeof(double)),
+                                  g_array_new(FALSE, FALSE, sizeof(double)) };
 }
 
 void world_sample_links(world *w, sim_time interval)
 {
-    w->sample_every = interval > 0 ? interval : SIM_S;
-    w->st_t = g_array_new(FALSE, FALSE, sizeof(double));
-    w->s_transfer = g_array_new(FALSE, FALSE, sizeof(double));
-    w->s_steady = g_array_new(FALSE, FALSE, sizeof(double));
+    sampler_start(w, &w->sampler[0], interval, w->sc->until, true);
 }
 
-world_link_samples *world_take_link_samples(world *w)
+void world_sample_chart_links(world *w, sim_time interval, sim_time until)
 {
-    if (!w->st_t)
+    /* it reads the rates as they are: settling a re-rating early could
+     * split it (flow_sent's comment in sim/flow.c), and the charts must not
+     * change the report */
+    sampler_start(w, &w->sampler[1], interval, MIN(until, w->sc->until), false);
+}
+
+static world_link_samples *take_samples(world *w, struct world_sampler *sp)
+{
+    if (!sp->t)
         return NULL;
     const scenario *sc = w->sc;
     world_link_samples *s = g_new0(world_link_samples, 1);
-    size_t nn = sc->nhosts * sc->nnetworks, nu = sc->nracks * sc->nnetworks, n = nn + 2 * nu, nt = w->st_t->len;
+    size_t nn = sc->nhosts * sc->nnetworks, nu = sc->nracks * sc->nnetworks, n = nn + 2 * nu, nt = sp->t->len;
     s->nlinks = n;
     s->nt = nt;
     s->names = g_new0(char *, n);
     s->capacity = g_new0(double, n);
-    s->t = g_memdup2(w->st_t->data, nt * sizeof(double));
+    s->t = g_memdup2(sp->t->data, nt * sizeof(double));
     s->transfer = g_new(double, n * nt);
     s->steady = g_new(double, n * nt);
     for (size_t i = 0; i < n; i++) {
@@ -1269,12 +1295,16 @@ world_link_samples *world_take_link_samples(world *w)
             s->capacity[i] = w->uplinks[u].capacity;
         }
         for (size_t k = 0; k < nt; k++) {
-            s->transfer[i * nt + k] = g_array_index(w->s_transfer, double, k * n + i);
-            s->steady[i * nt + k] = g_array_index(w->s_steady, double, k * n + i);
+            s->transfer[i * nt + k] = g_array_index(sp->transfer, double, k * n + i);
+            s->steady[i * nt + k] = g_array_index(sp->steady, double, k * n + i);
         }
     }
     return s;
 }
+
+world_link_samples *world_take_link_samples(world *w) { return take_samples(w, &w->sampler[0]); }
+
+world_link_samples *world_take_chart_link_samples(world *w) { return take_samples(w, &w->sampler[1]); }
 
 void world_link_samples_free(world_link_samples *s)
 {
@@ -1361,6 +1391,25 @@ size_t world_check(world *w, GPtrArray *v)
 
 sim_time world_end_time(const world *w) { return w->end; }
 
+sim_time world_last_activity(const world *w)
+{
+    sim_time last = 0;
+    for (guint i = 0; i < w->migs->len; i++) {
+        const mig_result *m = mig_get_result(g_ptr_array_index(w->migs, i));
+        last = MAX(last, m->resume >= 0 ? m->resume : m->end >= 0 ? m->end : m->start);
+        last = MAX(last, m->end);
+    }
+    for (size_t i = 0; i < world_nincidents(w); i++) {
+        const world_incident *in = world_incident_get(w, i);
+        last = MAX(last, in->start);
+        if (in->end >= 0 && in->end < w->end)
+            last = MAX(last, in->end);
+    }
+    for (guint i = 0; w->events && i < w->events->len; i++)
+        last = MAX(last, g_array_index(w->events, world_event, i).t);
+    return last;
+}
+
 void world_set_progress(world *w, sim_progress_fn fn, void *arg) { sim_set_progress(w->s, fn, arg); }
 
 void world_stop_when_settled(world *w)
@@ -1384,12 +1433,16 @@ void world_run(world *w)
     }
     if (w->so->start)
         w->so->start(w->st, w);
-    if (w->st_t)
-        sim_at(w->s, 0, sample_links, w);
+    w->sampling = 0;
+    for (int k = 0; k < 2; k++)
+        if (w->sampler[k].t) {
+            sim_at(w->s, 0, sample_links, &w->sampler[k]);
+            w->sampling++;
+        }
     sim_set_max_events(w->s, sc->max_events);
-    /* without `until`: until nothing but the sampler is left, `until`
+    /* without `until`: until nothing but the samplers are left, `until`
      * (a day, set by the commands) bounding what never settles */
-    sim_set_idle(w->s, !sc->until_set, w->st_t ? 1 : 0);
+    sim_set_idle(w->s, !sc->until_set, w->sampling);
     sim_run_result rr = sim_run(w->s, sc->until);
     sim_set_idle(w->s, false, 0);
     w->end = rr == SIM_RUN_UNTIL ? sc->until : sim_now(w->s);

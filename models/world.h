@@ -73,6 +73,10 @@ typedef struct {
 } world_link_samples;
 /* Moves the samples out of the world (free them with world_link_samples_free). */
 world_link_samples *world_take_link_samples(world *w);
+/* A second sampler for the charts, every interval up to until: it reads the
+ * rates without settling a pending re-rating, so it changes no result. */
+void world_sample_chart_links(world *w, sim_time interval, sim_time until);
+world_link_samples *world_take_chart_link_samples(world *w);
 void world_link_samples_free(world_link_samples *s);
 
 /* Why the run stopped early: NULL when it reached its end, "max_events"
@@ -98,6 +102,10 @@ size_t world_check(world *w, GPtrArray *violations);
 /* When the run ended: the scenario's `until`, or, without one, when nothing
  * was left to happen (the time the report's availability is over). */
 sim_time world_end_time(const world *w);
+/* When the last thing happened in a finished run: a migration's end (or
+ * resume), an incident's start or its end within the run, a kept event; 0
+ * if nothing did. cli/run_plots.c's plot_end reads the same from a report. */
+sim_time world_last_activity(const world *w);
 
 /* Ends the run when a migration ends and none is running or queued: for
  * tools that only want how long a drain takes (call before world_run). */

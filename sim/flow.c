@@ -325,6 +325,11 @@ void flow_link_set_capacity(flow_net *net, flow_link *l, double capacity_Bps)
 double flow_link_flow_rate(flow_net *net, flow_link *l)
 {
     flush(net);
+    return flow_link_current_rate(l);
+}
+
+double flow_link_current_rate(const flow_link *l)
+{
     double used = 0;
     for (uint32_t k = 0; k < l->nslots; k++)
         if (isfinite(l->slots[k].f->rate))

@@ -48,6 +48,9 @@ sim_time flow_link_latency(const flow_link *l);
 void flow_link_set_capacity(flow_net *net, flow_link *l, double capacity_Bps);
 /* Rate carried by flows now (bytes/s). */
 double flow_link_flow_rate(flow_net *net, flow_link *l);
+/* The same without settling a re-rating pending at this instant: the rates
+ * as they stand (a plot's sample must not split a re-rating). */
+double flow_link_current_rate(const flow_link *l);
 /* Background rate carried now: the reservations, at most the capacity. */
 double flow_link_background_rate(const flow_link *l);
 /* (flows + background) / capacity, in [0, 1]; 0 for a cut link. */

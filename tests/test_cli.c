@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <json-c/json.h>
 
+#include "models/world.h"
 #include "tests/support.h"
 
 #define run_golive support_golive
@@ -1058,5 +1059,60 @@ Test(cli, records_written_lazily_equal_the_tree, .timeout = 120)
         cr_assert(strstr(ta, "\"migrations\":["), "%s", files[i]);
         cr_assert_str_eq(ta, tb, "%s: the lazily written report differs from the tree's", files[i]);
     }
+    support_rmtree(dir);
+}
+
+/* The links chart samples run 0 over the span it shows (up to a little after
+ * the last thing that happens), found by a first pass, instead of over the
+ * whole run: a drain of 20 s in a run of 30 min was drawn from samples 4.5 s
+ * apart, idle where the link was full. Its sampler settles no re-rating, so
+ * the report is the same with and without the charts. */
+Test(cli, the_links_chart_samples_its_own_span_and_changes_no_report)
+{
+    g_autofree char *dir = g_dir_make_tmp("golive-charts-XXXXXX", NULL);
+    g_autofree char *a = g_build_filename(dir, "a.json", NULL), *b = g_build_filename(dir, "b.json", NULL);
+    g_autofree char *plots = g_build_filename(dir, "p", NULL);
+    const char *scn = "scenarios/drain-with-migration-limit.json";
+    char *out, *err;
+    cr_assert_eq(run_golive((const char *[]){ "run", scn, "-q", "--json", a, NULL }, &out, &err), 0, "%s", err);
+    g_free(out);
+    g_free(err);
+    cr_assert_eq(run_golive((const char *[]){ "run", scn, "-q", "--json", b, "--plots", plots, NULL }, &out, &err), 0,
+                 "%s", err);
+    g_free(out);
+    g_free(err);
+    g_autofree char *ta = NULL, *tb = NULL;
+    cr_assert(g_file_get_contents(a, &ta, NULL, NULL) && g_file_get_contents(b, &tb, NULL, NULL));
+    cr_assert_str_eq(ta, tb, "the report does not depend on --plots");
+
+    /* the samplers themselves, on the same run */
+    g_autofree char *text = NULL;
+    cr_assert(g_file_get_contents(scn, &text, NULL, NULL));
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    scenario *sc = scenario_load_text(scn, text, strlen(text), errors);
+    cr_assert_not_null(sc);
+    g_ptr_array_free(errors, TRUE);
+    world *w = world_new(sc, 0, NULL);
+    world_sample_links(w, sc->until / 400);
+    world_sample_chart_links(w, 100 * SIM_MS, 40 * SIM_S);
+    world_run(w);
+    world_link_samples *rep = world_take_link_samples(w), *ch = world_take_chart_link_samples(w);
+    cr_assert_eq(ch->nt, 401, "0 to 40 s every 100 ms");
+    cr_assert_float_eq(ch->t[ch->nt - 1], 40.0, 1e-9);
+    cr_assert_gt(rep->nt, 390);
+    /* node1's NIC (link 0) is full from soon after the drain's start to its end */
+    sim_time last = world_last_activity(w);
+    int full = 0, during = 0;
+    for (size_t k = 0; k < ch->nt; k++)
+        if (ch->t[k] > 10.5 && ch->t[k] < sim_to_s(last) - 0.5) {
+            during++;
+            full += ch->transfer[k] > 0.9 * ch->capacity[0];
+        }
+    cr_assert_gt(during, 150);
+    cr_assert_geq(full, during * 9 / 10, "the NIC is full in %d of %d samples", full, during);
+    world_link_samples_free(rep);
+    world_link_samples_free(ch);
+    world_free(w);
+    scenario_free(sc);
     support_rmtree(dir);
 }

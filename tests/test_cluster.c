@@ -458,13 +458,13 @@ Test(cluster, more_nodes_than_corosync_holds_is_refused)
 Test(cluster, a_migration_past_its_migrate_to_timeout_is_recovered_by_a_stop_and_a_start)
 {
     scenario *sc;
-    world *w = crun(3, false, "{\"manager\":\"pacemaker\",\"allow_migrate\":true,\"migrate_timeout\":\"2s\"}",
+    world *w = crun(3, false, "{\"manager\":\"pacemaker\",\"allow_migrate\":true,\"migrate_timeout\":\"500ms\"}",
                     "{\"at\":\"1s\",\"action\":\"migrate\",\"vm\":\"v1\",\"to\":\"n2\"}", &sc);
     cr_assert_eq(world_nmigrations(w), 1);
     const mig_result *m = world_migration(w, 0);
     cr_assert_eq(m->outcome, MIG_FAILED);
     cr_assert_str_eq(m->failure, "timeout");
-    cr_assert_eq(m->end - m->start, 2 * SIM_S, "it ends at the op's timeout");
+    cr_assert_eq(m->end - m->start, 500 * SIM_MS, "it ends at the op's timeout");
     cr_assert_lt(m->transferred, 1024.0 * 1024 * 1024, "cancelled within its first pass");
     const world_incident *in = support_find(w, "vm-down", 0);
     cr_assert_not_null(in, "the recovery stops the VM");
@@ -483,7 +483,7 @@ Test(cluster, a_migration_past_its_migrate_to_timeout_is_recovered_by_a_stop_and
     m = world_migration(w, 0);
     cr_assert_eq(m->outcome, MIG_COMPLETED);
     cr_assert_null(m->failure);
-    cr_assert_gt(m->end - m->start, 2 * SIM_S, "the same migration takes longer than 2 s");
+    cr_assert_gt(m->end - m->start, 500 * SIM_MS, "the same migration takes longer than 500 ms");
     cr_assert_eq(support_count(w, "vm-down"), 0);
     cr_assert_eq(world_vm_host(w, 0), 1);
     world_free(w);

@@ -333,6 +333,12 @@ Test(import, virtualdomain_cluster_options_and_fence_delays)
     cr_assert(json_object_object_get_ex(root, "vms", &vms));
     cr_assert_eq(json_object_array_length(vms), 2, "web and db; the dummies are not VMs without --stand-ins");
     cr_assert_str_eq(str_at(json_object_array_get_idx(vms, 0), "memory"), "4GiB");
+    /* db's migration_speed and migration_downtime; web keeps libvirt's unlimited bandwidth */
+    json_object *dbm = NULL;
+    cr_assert(json_object_object_get_ex(json_object_array_get_idx(vms, 1), "migration", &dbm));
+    cr_assert_str_eq(str_at(dbm, "max_bandwidth"), "500MiB/s");
+    cr_assert_str_eq(str_at(dbm, "downtime_limit"), "100ms");
+    cr_assert(!json_object_object_get_ex(json_object_array_get_idx(vms, 0), "migration", NULL));
     cr_assert(strstr(str_at(root, "description"), "vms[0].memory = 4GiB"), "the assumed memory is in the description");
     cr_assert(strstr(report, "st-node2 sets no pcmk_delay_max"), "the differing fence delays are told: %s", report);
     cr_assert_str_eq(str_at(cl, "migrate_timeout"), "120s", "web's and db's migrate_to op (pcs's 120 s)");

@@ -56,6 +56,10 @@ crm_attribute --type crm_config --name migration-limit --update 2
 crm_attribute --type crm_config --name priority-fencing-delay --update 15s
 crm_resource --resource st-node1 --set-parameter pcmk_delay_max --parameter-value 10s >/dev/null
 crm_resource --resource dummy3 --meta --set-parameter target-role --parameter-value Stopped >/dev/null
+# the agent's bandwidth and downtime limits (virsh migrate-setspeed, MiB/s;
+# migrate-setmaxdowntime, ms) on db only: web migrates with libvirt's defaults
+crm_resource --resource db --set-parameter migration_speed --parameter-value 500 >/dev/null
+crm_resource --resource db --set-parameter migration_downtime --parameter-value 100 >/dev/null
 unset CIB_file
 simulate "$tmp/c.xml" cib-3node-virtualdomain.xml
 
