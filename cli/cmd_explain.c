@@ -218,9 +218,9 @@ static void narrate(GString *out, const scenario *sc, world *w, const rec *r)
             line(out, r->t, "%s is killed by sanlock on its cut-off host: it lost the LUN and its lease is expiring.",
                  s);
         else if (!strcmp(res, "pacemaker:migrate_to-failed"))
-            line(out, r->t, "%s is stopped: its migrate_to failed, so Pacemaker takes it as active on both the source "
-                            "and the target and recovers it: a stop on both, then a start on one (a boot, not a "
-                            "migration).",
+            line(out, r->t, "%s is stopped: its migrate_to failed, so Pacemaker recovers it: a stop wherever it may be "
+                            "active (the source, and the target if that is up), then a start on one node (a boot, not "
+                            "a migration).",
                  s);
         else if (!strcmp(res, "drbd:outdated"))
             line(out, r->t, "%s is stopped: its node lost the crm-fence-peer race, so Pacemaker demotes it.", s);

@@ -47,7 +47,7 @@
 #define ZLIB_DECOMP_BPS 440e6
 #define ZLIB_OF_ZSTD ((2.743 - 1) / (2.884 - 1))
 #define WINDOW (100 * SIM_MS)     /* BUFFER_DELAY (sources.md row 36) */
-#define STALL_TIMEOUT (30 * SIM_S) /* libvirt keepalive 5 s x (5 + 1) (sources.md row 42) */
+#define STALL_TIMEOUT MIG_STALL_TIMEOUT
 #define WATCHDOG SIM_S
 #define AC_SYNC_PERIOD (5 * SIM_S) /* CPU_THROTTLE_DIRTY_SYNC_TIMESLICE_MS */
 #define FAULT_OVERHEAD (100 * SIM_US) /* assumption: userfaultfd round trip besides the network */

@@ -102,6 +102,9 @@ bool mig_iterating(const mig *m);
 /* The most iteration records a migration keeps; later syncs are summed into
  * the last one (a downtime limit of a nanosecond syncs without end). */
 #define MIG_MAX_ITERATIONS 10000
+/* How long libvirt goes on with a migration whose peer is silent: its
+ * keepalive, 5 s x (5 + 1) (sources.md row 42). */
+#define MIG_STALL_TIMEOUT (30 * SIM_S)
 /* Whether that happened. */
 bool mig_iterations_capped(const mig *m);
 /* A cold move, as Pacemaker does it for a VirtualDomain without

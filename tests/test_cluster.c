@@ -523,3 +523,41 @@ Test(cluster, a_migration_past_its_migrate_to_timeout_is_recovered_by_a_stop_and
     world_free(w);
     scenario_free(sc);
 }
+
+/* The target of a live migration dies: the migration fails at once in the
+ * model, but virsh migrate hears nothing from the dead host until libvirt's
+ * keepalive gives up (30 s), and only then does migrate_to fail: the node is
+ * fenced first, on the membership change as for any lost node, and the VM is
+ * recovered by a stop and a start 30 s after the death, not at once. */
+Test(cluster, a_dead_target_fails_migrate_to_when_the_keepalive_gives_up)
+{
+    scenario *sc;
+    world *w = support_run(
+        "{\"golive\":1,\"until\":\"10min\",\"networks\":[{\"name\":\"lan\"}],"
+        "\"hosts\":[{\"name\":\"n1\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]},"
+        "{\"name\":\"n2\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]},"
+        "{\"name\":\"n3\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]},"
+        "{\"name\":\"filer\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]}],"
+        "\"storage\":{\"type\":\"nfs\",\"server\":\"filer\"},"
+        "\"cluster\":{\"manager\":\"pacemaker\",\"allow_migrate\":true},\"migration\":{\"max_bandwidth\":\"20MiB/s\"},"
+        "\"vms\":[{\"name\":\"v1\",\"host\":\"n1\",\"memory\":\"1GiB\"}],"
+        "\"events\":[{\"at\":\"1s\",\"action\":\"migrate\",\"vm\":\"v1\",\"to\":\"n2\"},"
+        "{\"at\":\"5s\",\"action\":\"fail\",\"target\":\"host:n2\"}]}",
+        &sc);
+    const mig_result *m = world_migration(w, 0);
+    cr_assert_eq(m->outcome, MIG_FAILED);
+    cr_assert_str_eq(m->failure, "host-failed");
+    sim_time lo, hi;
+    support_membership_window(sc, 3, &lo, &hi);
+    sim_time fenced = support_trace_at(w, "fence-request", NULL, 0);
+    support_between(fenced, 5 * SIM_S + lo + SUPPORT_REACT_MIN, 5 * SIM_S + hi + SUPPORT_REACT_MAX,
+                    "the fence of the dead target, after the membership change");
+    const world_incident *in = support_find(w, "vm-down", 0);
+    cr_assert_not_null(in);
+    cr_assert_str_eq(in->resource, "pacemaker:migrate_to-failed");
+    support_between(in->start, 35 * SIM_S + SUPPORT_REACT_MIN, 35 * SIM_S + SUPPORT_REACT_MAX,
+                    "the recovery, once migrate_to failed");
+    cr_assert_neq(world_vm_host(w, 0), 1, "not on the dead host");
+    world_free(w);
+    scenario_free(sc);
+}

@@ -749,6 +749,31 @@ static void migrate_timed_out(sim *s, void *arg)
     world_migration_time_out(j->p->w, j->vm);
 }
 
+/* A failed migrate_to: the scheduler takes the VM as active on the source
+ * and on an online target, and recovers it (unpack_migrate_to_failure,
+ * sources.md row 44). */
+static void migrate_to_failed(pcmk *p, int vm, int from, int to)
+{
+    int part = p->part[from];
+    if (world_ended(p->w) || part < 0 || world_vm_host(p->w, vm) != from || world_vm_moving_to(p->w, vm) >= 0)
+        return;
+    p->mig_failed[vm] = true;
+    p->also_on[vm] = member(p, to, part) ? to : -1;
+    schedule_transition(p, part, 0);
+}
+
+typedef struct {
+    pcmk *p;
+    int vm, from, to;
+} failed_job;
+
+static void migrate_to_failed_later(sim *s, void *arg)
+{
+    (void)s;
+    failed_job *j = arg;
+    migrate_to_failed(j->p, j->vm, j->from, j->to);
+}
+
 static void run_moves(pcmk *p)
 {
     for (GList *l = p->moves->head; l;) {
@@ -785,14 +810,14 @@ static void pcmk_move_ended(void *cl, world *w, const mig_result *r)
         }
         if (r->outcome != MIG_FAILED) /* a failed one keeps it for its recovery */
             p->prefer[r->vm] = p->avoid[r->vm] = -1;
-        int part = p->part[r->from];
-        if (r->outcome == MIG_FAILED && world_vm_host(w, r->vm) == r->from && part >= 0 && !world_ended(w)) {
-            /* a failed migrate_to: the scheduler takes the VM as active on
-             * the source and on an online target, and recovers it
-             * (unpack_migrate_to_failure, sources.md row 44) */
-            p->mig_failed[r->vm] = true;
-            p->also_on[r->vm] = member(p, r->to, part) && world_host_up(w, r->to) ? r->to : -1;
-            schedule_transition(p, part, 0);
+        if (r->outcome == MIG_FAILED && r->failure && !strcmp(r->failure, "host-failed")) {
+            /* the target died: virsh migrate hears nothing from it until
+             * libvirt's keepalive gives up, and only then does the op fail */
+            failed_job *j = world_job(w, sizeof(failed_job));
+            *j = (failed_job){ p, r->vm, r->from, r->to };
+            sim_after(world_sim(w), MIG_STALL_TIMEOUT, migrate_to_failed_later, j);
+        } else if (r->outcome == MIG_FAILED) {
+            migrate_to_failed(p, r->vm, r->from, r->to);
         }
     }
     run_moves(p);
