@@ -923,27 +923,26 @@ json_object *batch_summary(const batch *b)
 static void failed_moves_text(const batch *b, GString *txt)
 {
     const run_out *o = &b->outs[0];
-    static const char *const why[] = { "timeout", "connection-lost", "storage", "host-failed" };
-    size_t nwhy[G_N_ELEMENTS(why)] = { 0 }, failed = 0;
+    size_t nwhy[MIG_NFAILURES] = { 0 }, failed = 0;
     for (guint i = 0; o->migs && i < o->migs->len; i++) {
         const mig_result *r = &g_array_index(o->migs, run_mig, i).r;
         if (r->restart || r->outcome != MIG_FAILED)
             continue;
         failed++;
-        for (size_t k = 0; k < G_N_ELEMENTS(why); k++)
-            nwhy[k] += r->failure && !strcmp(r->failure, why[k]);
+        for (size_t k = 0; k < MIG_NFAILURES; k++)
+            nwhy[k] += r->failure == mig_failure_names[k];
     }
     if (!failed)
         return;
     g_string_append_printf(txt, "%zu live migration%s failed (", failed, failed == 1 ? "" : "s");
     const char *sep = "";
-    for (size_t k = 0; k < G_N_ELEMENTS(why); k++)
+    for (size_t k = 0; k < MIG_NFAILURES; k++)
         if (nwhy[k]) {
-            if (k == 0) {
+            if (k == MIG_FAILURE_TIMEOUT) {
                 g_autofree char *t = units_format(UNITS_TIME, sim_to_s(b->sc->cluster.migrate_timeout));
                 g_string_append_printf(txt, "%s%zu past the %s migrate_to timeout", sep, nwhy[k], t);
             } else {
-                g_string_append_printf(txt, "%s%zu %s", sep, nwhy[k], why[k]);
+                g_string_append_printf(txt, "%s%zu %s", sep, nwhy[k], mig_failure_names[k]);
             }
             sep = ", ";
         }

@@ -26,6 +26,7 @@
 #include "cli/output.h"
 
 #include <math.h>
+#include "models/cluster/pacemaker.h"
 #include "models/scenario.h"
 #include "models/units.h"
 
@@ -843,26 +844,26 @@ static void build_cib(importer *im, json_object *cl, json_object *vms, const GPt
             const char *sp = g_hash_table_lookup(r->attrs, "migration_speed");
             const char *dt = g_hash_table_lookup(r->attrs, "migration_downtime");
             gint64 speed = sp ? g_ascii_strtoll(sp, NULL, 10) : 0, down = dt ? g_ascii_strtoll(dt, NULL, 10) : 0;
-            json_object *mig = NULL;
+            json_object *migb = NULL;
             size_t vi = json_object_array_length(vms);
             if (speed > 0) {
-                mig = json_object_new_object();
+                migb = json_object_new_object();
                 g_autofree char *bw = g_strdup_printf("%" G_GINT64_FORMAT "MiB/s", speed);
-                json_object_object_add(mig, "max_bandwidth", json_object_new_string(bw));
+                json_object_object_add(migb, "max_bandwidth", json_object_new_string(bw));
                 g_autofree char *key = g_strdup_printf("vms[%zu].migration.max_bandwidth", vi);
                 note_from(im, key, bw, "%s:%d resource %s's migration_speed", im->cib_file, r->line, r->id);
             }
             if (down > 0) {
-                if (!mig)
-                    mig = json_object_new_object();
+                if (!migb)
+                    migb = json_object_new_object();
                 g_autofree char *dl = g_strdup_printf("%" G_GINT64_FORMAT "ms", down);
-                json_object_object_add(mig, "downtime_limit", json_object_new_string(dl));
+                json_object_object_add(migb, "downtime_limit", json_object_new_string(dl));
                 g_autofree char *key = g_strdup_printf("vms[%zu].migration.downtime_limit", vi);
                 note_from(im, key, dl, "%s:%d resource %s's migration_downtime (set 2 s into each migration)",
                           im->cib_file, r->line, r->id);
             }
-            if (mig)
-                json_object_object_add(o, "migration", mig);
+            if (migb)
+                json_object_object_add(o, "migration", migb);
         }
         const char *prio = meta(c, r, "priority");
         if (prio) {
@@ -877,13 +878,14 @@ static void build_cib(importer *im, json_object *cl, json_object *vms, const GPt
              * PCMK_DEFAULT_ACTION_TIMEOUT_MS (sources.md row 44) */
             const char *mt = g_hash_table_lookup(r->op_timeouts, "migrate_to");
             const char *od = g_hash_table_lookup(c->op_defaults, "timeout");
-            int64_t t = mt ? cib_msec(mt, NULL) : od ? cib_msec(od, NULL) : 20000;
+            const int64_t dflt = PCMK_OP_TIMEOUT_DEFAULT / SIM_MS;
+            int64_t t = mt ? cib_msec(mt, NULL) : od ? cib_msec(od, NULL) : dflt;
             if (t <= 0)
-                t = 20000;
+                t = dflt;
             if (mig_timeout > 0 && t != mig_timeout)
                 warn(im, "%s:%d resource %s has a migrate_to timeout of %s: golive has one migrate_timeout for all "
                          "and takes the shortest",
-                     im->cib_file, r->line, r->id, mt ? mt : od ? od : "20s");
+                     im->cib_file, r->line, r->id, mt ? mt : od ? od : "Pacemaker's default");
             if (mig_timeout < 0 || t < mig_timeout) {
                 mig_timeout = t;
                 g_free(mig_timeout_from);

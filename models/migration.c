@@ -137,12 +137,13 @@ const char *mig_outcome_name(mig_outcome o)
     return names[o];
 }
 
+const char *const mig_failure_names[MIG_NFAILURES] = { "timeout", "connection-lost", "storage", "host-failed" };
+
 const char *mig_failure_intern(const char *s)
 {
-    static const char *const names[] = { "timeout", "connection-lost", "storage", "host-failed" };
-    for (size_t i = 0; s && i < G_N_ELEMENTS(names); i++)
-        if (!strcmp(s, names[i]))
-            return names[i];
+    for (size_t i = 0; s && i < MIG_NFAILURES; i++)
+        if (!strcmp(s, mig_failure_names[i]))
+            return mig_failure_names[i];
     return NULL;
 }
 
@@ -1012,7 +1013,7 @@ static void watchdog_event(sim *s, void *arg)
         else if (now - m->stall_since >= STALL_TIMEOUT) {
             trace_mig(m, "migration-connection-lost");
             if (m->phase != PH_POSTCOPY || !m->p->postcopy_recovery)
-                m->r.failure = "connection-lost";
+                m->r.failure = mig_failure_names[MIG_FAILURE_CONNECTION];
             if (m->phase == PH_POSTCOPY && !m->p->postcopy_recovery) {
                 finish(m, MIG_VM_LOST);
                 return;
@@ -1293,7 +1294,7 @@ static void gate_failed(mig *m, mig_gate_point p, const char *why)
         m->r.resume = sim_now(m->s);
         m->r.downtime = m->r.resume - m->r.stop;
     }
-    m->r.failure = "storage";
+    m->r.failure = mig_failure_names[MIG_FAILURE_STORAGE];
     finish(m, MIG_FAILED);
 }
 
@@ -1417,7 +1418,7 @@ void mig_host_failed(mig *m)
     bool postcopy = m->phase == PH_POSTCOPY || m->phase == PH_PC_SWITCH;
     /* precopy: the VM stays where it runs, on the source (which, if it is the
      * failed host, takes the VM down with it: not the migration's doing) */
-    m->r.failure = "host-failed";
+    m->r.failure = mig_failure_names[MIG_FAILURE_HOST];
     finish(m, postcopy ? MIG_VM_LOST : MIG_FAILED);
 }
 
@@ -1426,7 +1427,7 @@ void mig_time_out(mig *m)
     if (m->phase == PH_DONE || m->phase == PH_RESUME || m->r.restart)
         return;
     trace_mig(m, "migration-timed-out");
-    m->r.failure = "timeout";
+    m->r.failure = mig_failure_names[MIG_FAILURE_TIMEOUT];
     if (m->phase == PH_POSTCOPY || m->phase == PH_PC_SWITCH) {
         /* the destination holds the VM's newest state and is killed with it */
         finish(m, MIG_VM_LOST);

@@ -23,8 +23,11 @@ typedef enum {
 } mig_outcome;
 
 const char *mig_outcome_name(mig_outcome o);
-/* The failure reason named s (mig_result.failure), as the model's own
- * constant; NULL if there is none of that name. */
+/* Why a failed or lost migration ended (mig_result.failure points at one). */
+enum { MIG_FAILURE_TIMEOUT, MIG_FAILURE_CONNECTION, MIG_FAILURE_STORAGE, MIG_FAILURE_HOST, MIG_NFAILURES };
+extern const char *const mig_failure_names[MIG_NFAILURES];
+/* The failure reason named s, as mig_failure_names holds it; NULL if there
+ * is none of that name. */
 const char *mig_failure_intern(const char *s);
 
 typedef struct {

@@ -46,8 +46,6 @@
 #define JOIN_TIME (250 * SIM_MS)
 /* corosync's userspace HZ (sys/param.h): hold = 0.8 x retransmit - 1000/HZ */
 #define COROSYNC_HZ 100
-/* an op without a timeout (PCMK_DEFAULT_ACTION_TIMEOUT_MS, sources.md row 44) */
-#define PCMK_OP_TIMEOUT_DEFAULT (20 * SIM_S)
 
 typedef struct {
     int vm, from, to;
@@ -810,7 +808,7 @@ static void pcmk_move_ended(void *cl, world *w, const mig_result *r)
         }
         if (r->outcome != MIG_FAILED) /* a failed one keeps it for its recovery */
             p->prefer[r->vm] = p->avoid[r->vm] = -1;
-        if (r->outcome == MIG_FAILED && r->failure && !strcmp(r->failure, "host-failed")) {
+        if (r->outcome == MIG_FAILED && r->failure == mig_failure_names[MIG_FAILURE_HOST]) {
             /* the target died: virsh migrate hears nothing from it until
              * libvirt's keepalive gives up, and only then does the op fail */
             failed_job *j = world_job(w, sizeof(failed_job));

@@ -8,4 +8,8 @@
 
 extern const cluster_ops pacemaker_cluster;
 
+/* The timeout of an op the CIB gives none (PCMK_DEFAULT_ACTION_TIMEOUT_MS,
+ * sources.md row 44). */
+#define PCMK_OP_TIMEOUT_DEFAULT (20 * SIM_S)
+
 #endif
