@@ -561,3 +561,35 @@ Test(cluster, a_dead_target_fails_migrate_to_when_the_keepalive_gives_up)
     world_free(w);
     scenario_free(sc);
 }
+
+/* The timeout comes while the migration waits at the switchover for its
+ * storage (NFS down, hard mount: the source's flush hangs): golive lets it
+ * finish when the server is back, and says that what the kill would set off
+ * there is not simulated. */
+Test(cluster, a_timeout_past_the_point_of_no_return_is_told)
+{
+    scenario *sc;
+    world *w = support_run(
+        "{\"golive\":1,\"until\":\"10min\",\"networks\":[{\"name\":\"lan\"}],"
+        "\"hosts\":[{\"name\":\"n1\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]},"
+        "{\"name\":\"n2\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]},"
+        "{\"name\":\"n3\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]},"
+        "{\"name\":\"filer\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]}],"
+        "\"storage\":{\"type\":\"nfs\",\"server\":\"filer\"},"
+        "\"cluster\":{\"manager\":\"pacemaker\",\"allow_migrate\":true,\"migrate_timeout\":\"60s\"},"
+        "\"migration\":{\"max_bandwidth\":\"32MiB/s\"},\"vms\":[{\"name\":\"v1\",\"host\":\"n1\",\"memory\":\"1GiB\"}],"
+        "\"events\":[{\"at\":\"10s\",\"action\":\"migrate\",\"vm\":\"v1\",\"to\":\"n2\"},"
+        "{\"at\":\"25s\",\"action\":\"fail\",\"target\":\"host:filer\"},"
+        "{\"at\":\"300s\",\"action\":\"repair\",\"target\":\"host:filer\"}]}",
+        &sc);
+    const mig_result *m = world_migration(w, 0);
+    cr_assert_eq(m->outcome, MIG_COMPLETED);
+    cr_assert_lt(m->stop, 70 * SIM_S, "paused before the timeout");
+    cr_assert_gt(m->end, 300 * SIM_S, "done once the server is back");
+    bool told = false;
+    for (guint i = 0; i < world_warnings(w)->len; i++)
+        told |= strstr(g_ptr_array_index(world_warnings(w), i), "past the point of no return") != NULL;
+    cr_assert(told, "the timeout that changed nothing is told");
+    world_free(w);
+    scenario_free(sc);
+}

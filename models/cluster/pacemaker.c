@@ -743,8 +743,18 @@ static void migrate_timed_out(sim *s, void *arg)
 {
     (void)s;
     vm_job *j = arg;
+    world *w = j->p->w;
     j->p->mig_timer[j->vm] = 0;
-    world_migration_time_out(j->p->w, j->vm);
+    world_migration_time_out(w, j->vm);
+    if (world_vm_live_target(w, j->vm) >= 0) {
+        g_autofree char *t = units_format(UNITS_TIME, sim_to_s(j->p->sc->cluster.migrate_timeout));
+        world_warn(w,
+                   "at %.9g s, %s's migrate_to timed out (%s) while its migration was past the point of no return "
+                   "(paused at the switchover, waiting for its storage, or resuming on the target): golive lets it "
+                   "finish there; the agent's kill, the destination's removal and Pacemaker's recovery that would "
+                   "follow are not simulated",
+                   sim_to_s(world_now(w)), j->p->sc->vms[j->vm].name, t);
+    }
 }
 
 /* A failed migrate_to: the scheduler takes the VM as active on the source
