@@ -447,6 +447,22 @@ Test(cluster, more_nodes_than_corosync_holds_is_refused)
     }
 }
 
+/* Three Pacemaker nodes and an NFS filer on 1e9 B/s NICs, one VM v1 on n1:
+ * cluster and migration blocks as given, v1's memory. */
+static world *mrun(const char *cluster, const char *migration, const char *memory, const char *events, scenario **out)
+{
+    g_autofree char *text = g_strdup_printf(
+        "{\"golive\":1,\"until\":\"10min\",\"networks\":[{\"name\":\"lan\"}],"
+        "\"hosts\":[{\"name\":\"n1\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]},"
+        "{\"name\":\"n2\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]},"
+        "{\"name\":\"n3\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]},"
+        "{\"name\":\"filer\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]}],"
+        "\"storage\":{\"type\":\"nfs\",\"server\":\"filer\"},\"cluster\":%s,\"migration\":%s,"
+        "\"vms\":[{\"name\":\"v1\",\"host\":\"n1\",\"memory\":\"%s\"}],\"events\":[%s]}",
+        cluster, migration, memory, events);
+    return support_run(text, out);
+}
+
 /* A live migration Pacemaker runs past its migrate_to op's timeout: the
  * executor kills the agent, libvirt cancels the migration (the VM goes on
  * on its source), and the scheduler, taking the VM as active on both ends
@@ -500,18 +516,8 @@ Test(cluster, a_migration_past_its_migrate_to_timeout_is_recovered_by_a_stop_and
                        sim_to_s(world_migration(w, 0)->end - world_migration(w, 0)->start));
     world_free(w);
     scenario_free(sc);
-    w = support_run(
-        "{\"golive\":1,\"until\":\"10min\",\"networks\":[{\"name\":\"lan\"}],"
-        "\"hosts\":[{\"name\":\"n1\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]},"
-        "{\"name\":\"n2\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]},"
-        "{\"name\":\"n3\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]},"
-        "{\"name\":\"filer\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]}],"
-        "\"storage\":{\"type\":\"nfs\",\"server\":\"filer\"},"
-        "\"cluster\":{\"manager\":\"pacemaker\",\"allow_migrate\":true},"
-        "\"migration\":{\"max_bandwidth\":\"32MiB/s\"},"
-        "\"vms\":[{\"name\":\"v1\",\"host\":\"n1\",\"memory\":\"2GiB\"}],"
-        "\"events\":[{\"at\":\"1s\",\"action\":\"migrate\",\"vm\":\"v1\",\"to\":\"n2\"}]}",
-        &sc);
+    w = mrun("{\"manager\":\"pacemaker\",\"allow_migrate\":true}", "{\"max_bandwidth\":\"32MiB/s\"}", "2GiB",
+             "{\"at\":\"1s\",\"action\":\"migrate\",\"vm\":\"v1\",\"to\":\"n2\"}", &sc);
     m = world_migration(w, 0);
     cr_assert_eq(m->outcome, MIG_COMPLETED);
     cr_assert_gt(m->end - m->start, 20 * SIM_S);
@@ -532,18 +538,10 @@ Test(cluster, a_migration_past_its_migrate_to_timeout_is_recovered_by_a_stop_and
 Test(cluster, a_dead_target_fails_migrate_to_when_the_keepalive_gives_up)
 {
     scenario *sc;
-    world *w = support_run(
-        "{\"golive\":1,\"until\":\"10min\",\"networks\":[{\"name\":\"lan\"}],"
-        "\"hosts\":[{\"name\":\"n1\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]},"
-        "{\"name\":\"n2\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]},"
-        "{\"name\":\"n3\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]},"
-        "{\"name\":\"filer\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]}],"
-        "\"storage\":{\"type\":\"nfs\",\"server\":\"filer\"},"
-        "\"cluster\":{\"manager\":\"pacemaker\",\"allow_migrate\":true},\"migration\":{\"max_bandwidth\":\"20MiB/s\"},"
-        "\"vms\":[{\"name\":\"v1\",\"host\":\"n1\",\"memory\":\"1GiB\"}],"
-        "\"events\":[{\"at\":\"1s\",\"action\":\"migrate\",\"vm\":\"v1\",\"to\":\"n2\"},"
-        "{\"at\":\"5s\",\"action\":\"fail\",\"target\":\"host:n2\"}]}",
-        &sc);
+    world *w = mrun("{\"manager\":\"pacemaker\",\"allow_migrate\":true}", "{\"max_bandwidth\":\"20MiB/s\"}", "1GiB",
+                    "{\"at\":\"1s\",\"action\":\"migrate\",\"vm\":\"v1\",\"to\":\"n2\"},"
+                    "{\"at\":\"5s\",\"action\":\"fail\",\"target\":\"host:n2\"}",
+                    &sc);
     const mig_result *m = world_migration(w, 0);
     cr_assert_eq(m->outcome, MIG_FAILED);
     cr_assert_str_eq(m->failure, "host-failed");
@@ -569,19 +567,12 @@ Test(cluster, a_dead_target_fails_migrate_to_when_the_keepalive_gives_up)
 Test(cluster, a_timeout_past_the_point_of_no_return_is_told)
 {
     scenario *sc;
-    world *w = support_run(
-        "{\"golive\":1,\"until\":\"10min\",\"networks\":[{\"name\":\"lan\"}],"
-        "\"hosts\":[{\"name\":\"n1\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]},"
-        "{\"name\":\"n2\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]},"
-        "{\"name\":\"n3\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]},"
-        "{\"name\":\"filer\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":1e9}]}],"
-        "\"storage\":{\"type\":\"nfs\",\"server\":\"filer\"},"
-        "\"cluster\":{\"manager\":\"pacemaker\",\"allow_migrate\":true,\"migrate_timeout\":\"60s\"},"
-        "\"migration\":{\"max_bandwidth\":\"32MiB/s\"},\"vms\":[{\"name\":\"v1\",\"host\":\"n1\",\"memory\":\"1GiB\"}],"
-        "\"events\":[{\"at\":\"10s\",\"action\":\"migrate\",\"vm\":\"v1\",\"to\":\"n2\"},"
-        "{\"at\":\"25s\",\"action\":\"fail\",\"target\":\"host:filer\"},"
-        "{\"at\":\"300s\",\"action\":\"repair\",\"target\":\"host:filer\"}]}",
-        &sc);
+    world *w = mrun("{\"manager\":\"pacemaker\",\"allow_migrate\":true,\"migrate_timeout\":\"60s\"}",
+                    "{\"max_bandwidth\":\"32MiB/s\"}", "1GiB",
+                    "{\"at\":\"10s\",\"action\":\"migrate\",\"vm\":\"v1\",\"to\":\"n2\"},"
+                    "{\"at\":\"25s\",\"action\":\"fail\",\"target\":\"host:filer\"},"
+                    "{\"at\":\"300s\",\"action\":\"repair\",\"target\":\"host:filer\"}",
+                    &sc);
     const mig_result *m = world_migration(w, 0);
     cr_assert_eq(m->outcome, MIG_COMPLETED);
     cr_assert_lt(m->stop, 70 * SIM_S, "paused before the timeout");
