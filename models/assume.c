@@ -280,19 +280,64 @@ static bool each_has(json_object *root, const char *spec)
     return true;
 }
 
+/* The per-VM settings' paths, each split once, and whether the
+ * scenario-wide migration defaults set them. */
+struct assume_marker {
+    char **parts[ASSUME_N];
+    bool in_defaults[ASSUME_N];
+};
+
+assume_marker *assume_marker_new(json_object *root)
+{
+    assume_marker *m = g_new0(assume_marker, 1);
+    json_object *mig = NULL;
+    json_object_object_get_ex(root, "migration", &mig);
+    for (int id = 0; id < ASSUME_N; id++) {
+        const entry *e = &catalogue[id];
+        if (e->sc == SCOPE_VM || e->sc == SCOPE_MIG) {
+            m->parts[id] = g_strsplit(e->path, ".", -1);
+            m->in_defaults[id] = e->sc == SCOPE_MIG && has_parts(mig, m->parts[id]);
+        }
+    }
+    return m;
+}
+
+void assume_marker_free(assume_marker *m)
+{
+    if (!m)
+        return;
+    for (int id = 0; id < ASSUME_N; id++)
+        g_strfreev(m->parts[id]);
+    g_free(m);
+}
+
+/* Whether obj has the path, through the loader's own look-up. */
+static bool has_parts_via(assume_get_fn get, void *data, json_object *obj, char *const *parts)
+{
+    for (size_t i = 0; parts[i]; i++)
+        if (!obj || !json_object_is_type(obj, json_type_object) || !(obj = get(data, obj, parts[i])))
+            return false;
+    return true;
+}
+
+void assume_mark_vm(const assume_marker *m, assume_bits *bits, json_object *vo, json_object *own_migration,
+                    assume_get_fn get, void *data)
+{
+    memset(bits, 0, sizeof *bits);
+    for (int id = 0; id < ASSUME_N; id++) {
+        if (!m->parts[id])
+            continue;
+        bool set = catalogue[id].sc == SCOPE_VM
+                       ? has_parts_via(get, data, vo, m->parts[id])
+                       : m->in_defaults[id] || (own_migration && has_parts_via(get, data, own_migration, m->parts[id]));
+        if (!set)
+            bit_set(bits, (assume_id)id);
+    }
+}
+
 void assume_mark(scenario *s, json_object *root)
 {
-    json_object *vms = NULL, *mig = NULL;
-    json_object_object_get_ex(root, "vms", &vms);
-    json_object_object_get_ex(root, "migration", &mig);
     memset(&s->defaulted, 0, sizeof s->defaulted);
-    for (size_t i = 0; i < s->nvms; i++)
-        memset(&s->vms[i].defaulted, 0, sizeof s->vms[i].defaulted);
-    /* per-VM settings: each path split once and the scenario-wide migration
-     * defaults looked up once, then one pass over the VMs (a data centre
-     * has 10^5 of them) */
-    char **parts[ASSUME_N] = { NULL };
-    bool in_defaults[ASSUME_N] = { false };
     for (int id = 0; id < ASSUME_N; id++) {
         const entry *e = &catalogue[id];
         switch (e->sc) {
@@ -309,29 +354,9 @@ void assume_mark(scenario *s, json_object *root)
             break;
         case SCOPE_VM:
         case SCOPE_MIG:
-            parts[id] = g_strsplit(e->path, ".", -1);
-            in_defaults[id] = e->sc == SCOPE_MIG && has_parts(mig, parts[id]);
             break;
         }
     }
-    /* the loader kept the VMs in their order in the file */
-    size_t n = vms && json_object_is_type(vms, json_type_array) ? json_object_array_length(vms) : 0;
-    for (size_t i = 0; i < s->nvms && i < n; i++) {
-        json_object *vo = json_object_array_get_idx(vms, i);
-        json_object *own = NULL;
-        if (vo && json_object_is_type(vo, json_type_object))
-            json_object_object_get_ex(vo, "migration", &own);
-        for (int id = 0; id < ASSUME_N; id++) {
-            if (!parts[id])
-                continue;
-            bool set = catalogue[id].sc == SCOPE_VM ? has_parts(vo, parts[id])
-                                                     : in_defaults[id] || (own && has_parts(own, parts[id]));
-            if (!set)
-                bit_set(&s->vms[i].defaulted, (assume_id)id);
-        }
-    }
-    for (int id = 0; id < ASSUME_N; id++)
-        g_strfreev(parts[id]);
 }
 
 bool assume_is_default(const scenario *s, assume_id id, int vm)

@@ -119,9 +119,22 @@ static inline bool assume_bits_has(const assume_bits *b, assume_id id)
 }
 
 /* Records which defaults apply, from the scenario's JSON as written: into
- * s->defaulted (scenario-wide ones) and each VM's defaulted (its own and
- * its migration's). Called by the loader once the scenario is whole. */
+ * s->defaulted the scenario-wide ones. Called by the loader once the
+ * scenario is whole. */
 void assume_mark(scenario *s, json_object *root);
+
+/* A VM's own defaults and its migration's, marked by the loader as it
+ * reads each VM (a data centre has 10^5 of them: read once, while in
+ * cache). The marker holds what the scenario-wide settings fix. */
+typedef struct assume_marker assume_marker;
+assume_marker *assume_marker_new(json_object *root);
+void assume_marker_free(assume_marker *m);
+/* bits: the VM's defaulted; vo: its object; own_migration: its
+ * "migration" object, NULL if none; get(data, obj, key): key's value in
+ * obj, NULL if absent (the loader's look-up, which has them at hand). */
+typedef json_object *(*assume_get_fn)(void *data, json_object *obj, const char *key);
+void assume_mark_vm(const assume_marker *m, assume_bits *bits, json_object *vo, json_object *own_migration,
+                    assume_get_fn get, void *data);
 
 /* Whether id's default applies (to vm, for a VM's setting; -1 otherwise). */
 bool assume_is_default(const scenario *s, assume_id id, int vm);

@@ -120,7 +120,7 @@ bool units_parse(units_kind kind, const char *text, double *out, char **why)
         const unit *u = table(kind);
         bool found = false;
         for (; u->suffix; u++)
-            if (strlen(u->suffix) == n && strncmp(u->suffix, suffix, n) == 0) {
+            if (u->suffix[0] == suffix[0] && strlen(u->suffix) == n && strncmp(u->suffix, suffix, n) == 0) {
                 factor = u->factor;
                 found = true;
                 break;

@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 
+#include "models/assume.h"
 #include "models/lint.h"
 #include "models/scenario.h"
 #include "models/units.h"
@@ -393,4 +394,80 @@ Test(lint, a_host_over_its_memory_and_an_event_after_the_end_are_told)
     cr_assert(told);
     world_free(wo);
     scenario_free(s);
+}
+
+/* A file of 25,000 VMs (2 MB) is read by two threads and its text checked
+ * beside the parse: its scenario and its errors, in their order, must be
+ * those of one pass over the file. */
+static GString *many_vms(int n, int bad_memory, int not_object, int dup_of, int dup_at, int typo)
+{
+    GString *t = g_string_new("{\"golive\":1,\"migration\":{\"downtime_limit\":\"100ms\"},\"networks\":[{\"name\":\"n\"}],"
+                              "\"hosts\":[{\"name\":\"a\",\"memory\":\"64TiB\",\"nics\":[{\"network\":\"n\","
+                              "\"bandwidth\":1e9}]}],\"vms\":[");
+    for (int v = 0; v < n; v++) {
+        g_string_append(t, v ? "," : "");
+        if (v == not_object) {
+            g_string_append(t, "42");
+            continue;
+        }
+        g_string_append_printf(t, "{\"name\":\"v%d\",\"host\":\"a\",\"memory\":\"%s\"%s%s%s}", v == dup_at ? dup_of : v,
+                               v == bad_memory ? "lots" : v % 3 ? "1GiB" : "2GiB", v % 2 ? "" : ",\"vcpus\":2",
+                               v % 5 ? "" : ",\"migration\":{\"max_bandwidth\":\"1GiB/s\"}",
+                               v == typo ? ",\"memroy\":1" : "");
+    }
+    g_string_append(t, "]}");
+    return t;
+}
+
+Test(scenario, a_large_file_loads_as_one_pass_over_it)
+{
+    g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+    GString *t = many_vms(25000, -1, -1, -1, -1, -1);
+    cr_assert_gt(t->len, 1 << 20, "large enough for the checks beside the parse");
+    g_autoptr(scenario) s = scenario_load_text("big.json", t->str, t->len, errors);
+    g_string_free(t, TRUE);
+    cr_assert_not_null(s, "%s", errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
+    cr_assert_eq(s->nvms, 25000);
+    for (int v = 0; v < 25000; v++) {
+        g_autofree char *name = g_strdup_printf("v%d", v);
+        cr_assert_str_eq(s->vms[v].name, name);
+        cr_assert_eq(scenario_find_vm(s, name), v);
+        cr_assert_eq(s->vms[v].memory, v % 3 ? 1073741824.0 : 2147483648.0);
+        cr_assert_eq(s->vms[v].vcpus, v % 2 ? 1 : 2);
+        cr_assert_eq(assume_is_default(s, AS_VM_VCPUS, v), v % 2 == 1, "vm %d", v);
+        cr_assert_eq(assume_is_default(s, AS_MIG_MAX_BANDWIDTH, v), v % 5 != 0, "vm %d", v);
+        cr_assert(!assume_is_default(s, AS_MIG_DOWNTIME_LIMIT, v), "set for all");
+    }
+
+    /* errors in both halves, a name repeated across them */
+    t = many_vms(25000, 7, 12600, 3, 20000, 24000);
+    scenario *bad = scenario_load_text("big.json", t->str, t->len, errors);
+    g_string_free(t, TRUE);
+    cr_assert_null(bad);
+    const char *want[] = {
+        "big.json: vms[7].memory: expected a size",
+        "big.json: vms[12600]: expected an object, not a number",
+        "big.json: vms[20000].name: duplicate name \"v3\" (already used by vms[3])",
+        "big.json: vms[24000].memroy: unknown key (did you mean \"memory\"?)",
+    };
+    cr_assert_eq(errors->len, G_N_ELEMENTS(want), "%u errors, the first: %s", errors->len,
+                 errors->len ? (char *)g_ptr_array_index(errors, 0) : "");
+    for (size_t i = 0; i < G_N_ELEMENTS(want); i++)
+        cr_assert(g_str_has_prefix(g_ptr_array_index(errors, i), want[i]), "error %zu: %s", i,
+                  (char *)g_ptr_array_index(errors, i));
+
+    /* what the text checks find, with the parse beside them */
+    g_ptr_array_set_size(errors, 0);
+    t = many_vms(25000, -1, -1, -1, -1, -1);
+    g_string_insert(t, t->len - 2, ",{\"name\":\"x\",\"name\":\"y\"}");
+    cr_assert_null(scenario_load_text("big.json", t->str, t->len, errors));
+    cr_assert_eq(errors->len, 1);
+    cr_assert(strstr(g_ptr_array_index(errors, 0), "duplicate key \"name\""), "%s", (char *)g_ptr_array_index(errors, 0));
+    g_ptr_array_set_size(errors, 0);
+    t->str[t->len - 10] = '\xff';
+    cr_assert_null(scenario_load_text("big.json", t->str, t->len, errors));
+    cr_assert_eq(errors->len, 1);
+    g_autofree char *where = g_strdup_printf("big.json:1:%zu: error: not valid UTF-8", t->len - 9);
+    cr_assert_str_eq(g_ptr_array_index(errors, 0), where);
+    g_string_free(t, TRUE);
 }
