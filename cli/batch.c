@@ -42,6 +42,7 @@ typedef struct {
     assume_counts assumed;     /* the defaults that shaped it */
     GArray *events;            /* run 0's world_event, when plots want them */
     sim_time end;              /* when it ended (the time its availability is over) */
+    struct run_fig *fig;       /* its share of the summary, NULL until made (run_figures) */
 } run_out;
 
 struct batch {
@@ -60,6 +61,18 @@ struct batch {
     GPtrArray *risks; /* lint warnings */
     char *fatal;      /* the first run that could not be built: why */
 };
+
+/* What one run gives the summary, made by the thread that ran it, once:
+ * the report then adds these up in the order of the runs. */
+typedef struct run_fig {
+    double avail;                /* over its VMs: the sum of their availabilities */
+    double unavail;              /* over its VMs: the sum of their seconds unavailable */
+    double causes[BATCH_CAUSES]; /* over its VMs: seconds by cause (causes may overlap) */
+    double *vm_s;                /* per VM: seconds unavailable */
+    bool split_brain;            /* some data was written from two places */
+    double diverged, discarded, single;
+} run_fig;
+static const run_fig *run_figures(const batch *b, int k);
 
 /* A single run's progress: its simulated time, in seconds. */
 static void run_progress(void *arg, sim_time now) { progress_set(arg, (size_t)sim_to_s(now)); }
@@ -155,6 +168,7 @@ static void run_one(batch *b, int k)
     for (guint i = 0; i < wn->len; i++)
         g_ptr_array_add(o->warnings, g_strdup(g_ptr_array_index(wn, i)));
     world_free(w);
+    run_figures(b, k); /* here, in the thread that ran it */
 }
 
 static void pool_fn(gpointer data, gpointer user)
@@ -263,6 +277,9 @@ void batch_free(batch *b)
     for (int k = 0; k < b->nruns; k++) {
         world_link_samples_free(b->outs[k].links); /* a merge reads them before it knows the run */
         world_link_samples_free(b->outs[k].chart_links);
+        if (b->outs[k].fig)
+            g_free(b->outs[k].fig->vm_s);
+        g_free(b->outs[k].fig);
         if (!b->outs[k].migs)
             continue;
         for (guint i = 0; i < b->outs[k].migs->len; i++)
@@ -461,55 +478,20 @@ double batch_simulated_seconds(const batch *b) { return simulated_seconds(b); }
 
 double batch_run_seconds(const batch *b, int k) { return run_seconds(b, k); }
 
-typedef struct batch_avail batch_avail;
-static batch_avail *avail_new(const batch *b, int runs);
-static void avail_free(batch_avail *a);
-static double unavailable(batch_avail *a, int k, int vm, double *by_cause);
-
 const char *const batch_cause_names[BATCH_CAUSES] = { "vm-down", "quorum-lost", "io-frozen", "io-error", "io-blocked",
                                                       "migration" };
 G_STATIC_ASSERT(G_N_ELEMENTS(unavailable_kinds) == BATCH_CAUSES + 1);
 G_STATIC_ASSERT(BATCH_CAUSES == 6); /* "migration" is the last cause */
 
-void batch_unavailable_by_cause(const batch *b, double *out)
-{
-    const scenario *sc = b->sc;
-    int runs = b->nruns > 0 ? b->nruns : 1;
-    double causes[BATCH_CAUSES + 1];
-    memset(out, 0, BATCH_CAUSES * sizeof *out);
-    batch_avail *av = avail_new(b, runs);
-    for (int k = 0; k < runs && sc->nvms; k++) {
-        double years = run_seconds(b, k) / sim_to_s(SIM_YEAR);
-        for (size_t i = 0; i < sc->nvms; i++) {
-            memset(causes, 0, sizeof causes);
-            unavailable(av, k, (int)i, causes);
-            for (int c = 0; c < BATCH_CAUSES; c++)
-                out[c] += causes[c] / years / (double)sc->nvms / runs;
-        }
-    }
-    avail_free(av);
-}
 
-/* Each run's unavailability spans sorted by VM, so that a pass over the VMs
- * in order reads each span once: looking them up per VM made a report's cost
- * grow with VMs x (migrations + incidents). A span is named by its position:
+/* A run's unavailability spans by VM, so that a pass over the VMs in order
+ * reads each span once: looking them up per VM made a report's cost grow
+ * with VMs x (migrations + incidents). A span is named by its position:
  * incidents first, then migrations, the order in which they are summed. */
 typedef struct {
     int vm;
     uint32_t at;
 } span_ref;
-
-typedef struct {
-    span_ref *refs;
-    size_t n, pos;
-} run_spans;
-
-struct batch_avail {
-    const batch *b;
-    run_spans *runs;
-    int nruns;
-    GArray *scratch; /* span */
-};
 
 static int span_ref_cmp(const void *a, const void *b)
 {
@@ -519,89 +501,63 @@ static int span_ref_cmp(const void *a, const void *b)
     return (x->at > y->at) - (x->at < y->at);
 }
 
-static batch_avail *avail_new(const batch *b, int runs)
+/* Seconds each VM of the run was unavailable (vm_s) and by cause, summed. */
+static void run_unavailability(const run_out *o, size_t nvms, double T, run_fig *f)
 {
-    batch_avail *a = g_new0(batch_avail, 1);
-    a->b = b;
-    a->nruns = runs;
-    a->runs = g_new0(run_spans, (size_t)runs);
-    a->scratch = g_array_new(FALSE, FALSE, sizeof(span));
-    for (int k = 0; k < runs && k < b->nruns; k++) {
-        GArray *ins = b->outs[k].incidents, *migs = b->outs[k].migs;
-        if (!ins)
-            continue;
-        run_spans *r = &a->runs[k];
-        r->refs = g_new(span_ref, ins->len + migs->len);
-        for (guint i = 0; i < ins->len; i++) {
-            const world_incident *in = &g_array_index(ins, run_incident, i).in;
-            if (in->vm >= 0 && kind_index(in->kind) >= 0)
-                r->refs[r->n++] = (span_ref){ in->vm, i };
-        }
-        for (guint i = 0; i < migs->len; i++) {
-            const mig_result *m = &g_array_index(migs, run_mig, i).r;
-            if (m->vm >= 0 && m->stop >= 0)
-                r->refs[r->n++] = (span_ref){ m->vm, ins->len + i };
-        }
-        if (r->n > 1)
-            qsort(r->refs, r->n, sizeof *r->refs, span_ref_cmp);
+    GArray *ins = o->incidents, *migs = o->migs;
+    size_t nrefs = 0, pos = 0;
+    span_ref *refs = ins ? g_new(span_ref, ins->len + migs->len + 1) : NULL;
+    for (guint i = 0; ins && i < ins->len; i++) {
+        const world_incident *in = &g_array_index(ins, run_incident, i).in;
+        if (in->vm >= 0 && kind_index(in->kind) >= 0)
+            refs[nrefs++] = (span_ref){ in->vm, i };
     }
-    return a;
+    for (guint i = 0; ins && i < migs->len; i++) {
+        const mig_result *m = &g_array_index(migs, run_mig, i).r;
+        if (m->vm >= 0 && m->stop >= 0)
+            refs[nrefs++] = (span_ref){ m->vm, ins->len + i };
+    }
+    if (nrefs > 1)
+        qsort(refs, nrefs, sizeof *refs, span_ref_cmp);
+    GArray *spans = g_array_new(FALSE, FALSE, sizeof(span));
+    for (size_t vm = 0; vm < nvms; vm++) {
+        g_array_set_size(spans, 0);
+        for (; pos < nrefs && refs[pos].vm == (int)vm; pos++) {
+            uint32_t at = refs[pos].at;
+            span sp;
+            int c;
+            if (at < ins->len) {
+                const world_incident *in = &g_array_index(ins, run_incident, at).in;
+                c = kind_index(in->kind);
+                sp = (span){ sim_to_s(in->start), in->end >= 0 ? sim_to_s(in->end) : T };
+            } else {
+                const mig_result *m = &g_array_index(migs, run_mig, at - ins->len).r;
+                c = BATCH_CAUSES - 1; /* migration */
+                sp = (span){ sim_to_s(m->stop), m->resume >= 0 ? sim_to_s(m->resume) : T };
+            }
+            g_array_append_val(spans, sp);
+            f->causes[c] += fmin(sp.e, T) - fmin(sp.s, T);
+        }
+        for (guint i = 0; i < spans->len; i++) {
+            span *sp = &g_array_index(spans, span, i);
+            sp->s = fmin(fmax(sp->s, 0), T);
+            sp->e = fmin(fmax(sp->e, 0), T);
+        }
+        double sec = stats_union_length((const double *)spans->data, spans->len);
+        f->vm_s[vm] = sec;
+        f->avail += 1 - sec / T;
+        f->unavail += sec;
+    }
+    g_array_free(spans, TRUE);
+    g_free(refs);
 }
 
-static void avail_free(batch_avail *a)
+static bool split_brain_run(const run_out *o, double *diverged, double *discarded, double *single)
 {
-    for (int k = 0; k < a->nruns; k++)
-        g_free(a->runs[k].refs);
-    g_free(a->runs);
-    g_array_free(a->scratch, TRUE);
-    g_free(a);
-}
-
-/* Seconds vm was unavailable in run k; by_cause[kind] gets each cause's own
- * total (causes may overlap). In each run, VMs must be asked in increasing
- * order. */
-static double unavailable(batch_avail *a, int k, int vm, double *by_cause)
-{
-    const batch *b = a->b;
-    double T = run_seconds(b, k);
-    GArray *spans = a->scratch;
-    g_array_set_size(spans, 0);
-    if (k >= b->nruns || !b->outs[k].incidents)
-        return 0;
-    run_spans *r = &a->runs[k];
-    while (r->pos < r->n && r->refs[r->pos].vm < vm)
-        r->pos++;
-    GArray *ins = b->outs[k].incidents, *migs = b->outs[k].migs;
-    for (; r->pos < r->n && r->refs[r->pos].vm == vm; r->pos++) {
-        uint32_t at = r->refs[r->pos].at;
-        span sp;
-        int c;
-        if (at < ins->len) {
-            const world_incident *in = &g_array_index(ins, run_incident, at).in;
-            c = kind_index(in->kind);
-            sp = (span){ sim_to_s(in->start), in->end >= 0 ? sim_to_s(in->end) : T };
-        } else {
-            const mig_result *m = &g_array_index(migs, run_mig, at - ins->len).r;
-            c = BATCH_CAUSES - 1; /* migration */
-            sp = (span){ sim_to_s(m->stop), m->resume >= 0 ? sim_to_s(m->resume) : T };
-        }
-        g_array_append_val(spans, sp);
-        by_cause[c] += fmin(sp.e, T) - fmin(sp.s, T);
-    }
-    for (guint i = 0; i < spans->len; i++) {
-        span *sp = &g_array_index(spans, span, i);
-        sp->s = fmin(fmax(sp->s, 0), T);
-        sp->e = fmin(fmax(sp->e, 0), T);
-    }
-    return stats_union_length((const double *)spans->data, spans->len);
-}
-
-static bool split_brain_run(const batch *b, int k, double *diverged, double *discarded, double *single)
-{
-    GArray *ins = b->outs[k].incidents;
+    GArray *ins = o->incidents;
     bool any = false;
     *diverged = *discarded = *single = 0;
-    for (guint i = 0; i < ins->len; i++) {
+    for (guint i = 0; ins && i < ins->len; i++) {
         const world_incident *in = &g_array_index(ins, run_incident, i).in;
         /* a run has split brain when some data was written from two places */
         if (!strcmp(in->kind, "double-writer") || !strcmp(in->kind, "split-brain"))
@@ -611,6 +567,35 @@ static bool split_brain_run(const batch *b, int k, double *diverged, double *dis
         *single += in->at_risk_bytes;
     }
     return any;
+}
+
+/* Run k's share of the summary: made by its thread as it ends, or here
+ * for a merged batch and a run that never started. */
+static const run_fig *run_figures(const batch *b, int k)
+{
+    run_out *o = &b->outs[k];
+    if (o->fig)
+        return o->fig;
+    run_fig *f = g_new0(run_fig, 1);
+    size_t nvms = b->sc->nvms;
+    f->vm_s = g_new0(double, nvms ? nvms : 1);
+    run_unavailability(o, nvms, run_seconds(b, k), f);
+    f->split_brain = split_brain_run(o, &f->diverged, &f->discarded, &f->single);
+    o->fig = f;
+    return f;
+}
+
+void batch_unavailable_by_cause(const batch *b, double *out)
+{
+    const scenario *sc = b->sc;
+    int runs = b->nruns > 0 ? b->nruns : 1;
+    memset(out, 0, BATCH_CAUSES * sizeof *out);
+    for (int k = 0; k < runs && sc->nvms; k++) {
+        double years = run_seconds(b, k) / sim_to_s(SIM_YEAR);
+        const run_fig *f = run_figures(b, k);
+        for (int c = 0; c < BATCH_CAUSES; c++)
+            out[c] += f->causes[c] / years / (double)sc->nvms / runs;
+    }
 }
 
 static double years_of(const batch *b)
@@ -650,26 +635,18 @@ void batch_get_figures(const batch *b, batch_figures *f)
     f->years = years_of(b);
     stats_acc *av = stats_acc_new(false), *un = stats_acc_new(false), *risk = stats_acc_new(false),
               *div = stats_acc_new(false), *dt = stats_acc_new(true), *one = stats_acc_new(false);
-    double *causes = g_newa(double, G_N_ELEMENTS(unavailable_kinds));
     uint64_t sb = 0;
-    batch_avail *spans = avail_new(b, runs);
     for (int k = 0; k < runs; k++) {
-        double a = 0, u = 0, T = run_seconds(b, k);
-        for (size_t i = 0; i < sc->nvms; i++) {
-            memset(causes, 0, sizeof(double) * G_N_ELEMENTS(unavailable_kinds));
-            double s = unavailable(spans, k, (int)i, causes);
-            a += 1 - s / T;
-            u += s;
-        }
+        const run_fig *rf = run_figures(b, k);
+        double T = run_seconds(b, k);
         if (sc->nvms) {
-            stats_acc_add(av, a / sc->nvms);
-            stats_acc_add(un, u / sc->nvms / (T / sim_to_s(SIM_YEAR)));
+            stats_acc_add(av, rf->avail / sc->nvms);
+            stats_acc_add(un, rf->unavail / sc->nvms / (T / sim_to_s(SIM_YEAR)));
         }
-        double d, x, o;
-        sb += split_brain_run(b, k, &d, &x, &o);
-        stats_acc_add(div, d);
-        stats_acc_add(risk, x);
-        stats_acc_add(one, o);
+        sb += rf->split_brain;
+        stats_acc_add(div, rf->diverged);
+        stats_acc_add(risk, rf->discarded);
+        stats_acc_add(one, rf->single);
         GArray *migs = b->outs[k].migs;
         for (guint i = 0; i < migs->len; i++) {
             const mig_result *r = &g_array_index(migs, run_mig, i).r;
@@ -677,7 +654,6 @@ void batch_get_figures(const batch *b, batch_figures *f)
                 stats_acc_add(dt, sim_to_s(r->downtime));
         }
     }
-    avail_free(spans);
     f->availability = figure(av, 0, 1);
     f->unavailable_s = figure(un, 0, INFINITY);
     f->at_risk = figure(risk, 0, INFINITY);
@@ -884,25 +860,22 @@ json_object *batch_summary(const batch *b)
     json_object_object_add(av, "unavailable_seconds_per_year", batch_figure_json(f.unavailable_s));
     json_object *byvm = json_object_new_object(), *bycause = json_object_new_object();
     size_t nk = G_N_ELEMENTS(unavailable_kinds) - 1;
-    double *cause_tot = g_newa(double, nk + 1), *causes = g_newa(double, nk + 1);
+    double *cause_tot = g_newa(double, nk + 1);
     memset(cause_tot, 0, sizeof(double) * (nk + 1));
     double T = simulated_seconds(b);
-    batch_avail *spans = avail_new(b, runs);
+    for (int k = 0; k < runs; k++)
+        for (size_t c = 0; c < nk; c++)
+            cause_tot[c] += run_figures(b, k)->causes[c];
     for (size_t i = 0; i < sc->nvms; i++) {
         double a = 0;
-        for (int k = 0; k < runs; k++) {
-            memset(causes, 0, sizeof(double) * (nk + 1));
-            a += 1 - unavailable(spans, k, (int)i, causes) / run_seconds(b, k);
-            for (size_t c = 0; c < nk; c++)
-                cause_tot[c] += causes[c];
-        }
+        for (int k = 0; k < runs; k++)
+            a += 1 - run_figures(b, k)->vm_s[i] / run_seconds(b, k);
         a /= runs;
         json_object *v = json_object_new_object();
         json_object_object_add(v, "mean", json_object_new_double(a));
         json_object_object_add(v, "nines", nines(a));
         json_object_object_add(byvm, sc->vms[i].name, v);
     }
-    avail_free(spans);
     for (size_t c = 0; c < nk; c++)
         json_object_object_add(bycause, unavailable_kinds[c],
                                json_object_new_double(sc->nvms ? cause_tot[c] / runs / sc->nvms : 0));
