@@ -2,6 +2,7 @@
 #include "cli/batch.h"
 
 #include <errno.h>
+#include <glib/gstdio.h>
 #include <json-c/printbuf.h>
 #include <math.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
 #include "cli/csv.h"
 #include "cli/output.h"
 #include "cli/part.h"
@@ -39,10 +41,13 @@ typedef struct {
     const char *stop_reason;   /* why the run stopped early, NULL if it did not */
     bool ran;
     GPtrArray *warnings;
-    assume_counts assumed;     /* the defaults that shaped it */
+    assume_counts *assumed;    /* the defaults that shaped it (NULL: it never ran) */
     GArray *events;            /* run 0's world_event, when plots want them */
     sim_time end;              /* when it ended (the time its availability is over) */
     struct run_fig *fig;       /* its share of the summary, NULL until made (run_figures) */
+    bool done;                 /* ended (its thread is through with it) */
+    bool spilled;              /* its records are in the batch's spill file, from spill_at */
+    long spill_at;
 } run_out;
 
 struct batch {
@@ -60,6 +65,7 @@ struct batch {
     int nruns;  /* runs started (all of them unless interrupted) */
     GPtrArray *risks; /* lint warnings */
     char *fatal;      /* the first run that could not be built: why */
+    struct batch_fold *fold; /* the summary, added up as runs end */
 };
 
 /* What one run gives the summary, made by the thread that ran it, once:
@@ -73,6 +79,32 @@ typedef struct run_fig {
     double diverged, discarded, single;
 } run_fig;
 static const run_fig *run_figures(const batch *b, int k);
+
+typedef struct batch_fold {
+    FILE *spill;       /* NULL: records stay in memory (no temporary file) */
+    long spill_end;
+    int next;          /* the runs before it are folded */
+    int slot_run;      /* the spilled run read back into slot, -1: none */
+    run_out slot;
+    /* the summary, in the order of the runs */
+    stats_acc *dt, *cdt, *tt, *win; /* completed migrations; each run's window */
+    size_t nmigs, nincidents;       /* every migration (completed or not), every incident */
+    stats_acc *av, *un, *risk, *div, *one;
+    uint64_t split_brain;           /* runs with some */
+    double *vm_avail;               /* per VM: its availability, summed over runs */
+    double causes[BATCH_CAUSES];    /* seconds by cause over runs and VMs */
+    double causes_per_year[BATCH_CAUSES]; /* the same, each run's per year of it */
+    assume_counts assumed;
+    uint32_t runs_with[ASSUME_N];
+    GPtrArray *warnings;            /* the runs' own, each once, in the order of the runs */
+    GHashTable *warned;
+} batch_fold;
+static batch_fold *fold_new(const scenario *sc);
+static void fold_free(batch_fold *F);
+static void fold_run(const batch *b, int k);
+static void fold_ready(batch *b);
+static void records_free(run_out *o);
+static const run_out *run_view(const batch *b, int k);
 
 /* A single run's progress: its simulated time, in seconds. */
 static void run_progress(void *arg, sim_time now) { progress_set(arg, (size_t)sim_to_s(now)); }
@@ -128,7 +160,7 @@ static void run_one(batch *b, int k)
     }
     world_run(w);
     progress_free(bar);
-    o->assumed = *world_assumed(w);
+    o->assumed = g_memdup2(world_assumed(w), sizeof(assume_counts));
     o->end = world_end_time(w);
     o->ran = true;
     o->stop_reason = world_stop_reason(w);
@@ -183,6 +215,10 @@ static void pool_fn(gpointer data, gpointer user)
         if (k >= b->sc->runs)
             return;
         run_one(b, k);
+        g_mutex_lock(&b->lock);
+        b->outs[k].done = true;
+        fold_ready(b);
+        g_mutex_unlock(&b->lock);
         progress_tick(b->bar);
     }
 }
@@ -244,6 +280,7 @@ batch *batch_run_shard(const scenario *sc, int threads, unsigned flags, const vo
     bool show_progress = flags & BATCH_PROGRESS;
     b->show_progress = show_progress;
     b->outs = g_new0(run_out, (size_t)sc->runs);
+    b->fold = fold_new(sc);
     b->risks = g_ptr_array_new_with_free_func(g_free);
     lint_scenario(sc, b->risks);
     int nthreads = threads > 0 ? threads : (int)g_get_num_processors();
@@ -264,6 +301,8 @@ batch *batch_run_shard(const scenario *sc, int threads, unsigned flags, const vo
         b->nruns = g_atomic_int_get(&b->next) < sc->runs ? g_atomic_int_get(&b->next) : sc->runs;
     else
         b->nruns = sc->runs; /* a shard's results are read through batch_write_part only */
+    if (b->nruns == 0 && sc->runs > 0)
+        fold_run(b, 0); /* interrupted before the first: the report's figures are those of an empty run */
     progress_free(b->bar);
     b->bar = NULL;
     return b;
@@ -280,15 +319,7 @@ void batch_free(batch *b)
         if (b->outs[k].fig)
             g_free(b->outs[k].fig->vm_s);
         g_free(b->outs[k].fig);
-        if (!b->outs[k].migs)
-            continue;
-        for (guint i = 0; i < b->outs[k].migs->len; i++)
-            g_array_free(g_array_index(b->outs[k].migs, run_mig, i).r.iterations, TRUE);
-        g_array_free(b->outs[k].migs, TRUE);
-        for (guint i = 0; i < b->outs[k].incidents->len; i++)
-            g_free(g_array_index(b->outs[k].incidents, run_incident, i).in.resource);
-        g_array_free(b->outs[k].incidents, TRUE);
-        g_ptr_array_free(b->outs[k].warnings, TRUE);
+        records_free(&b->outs[k]);
         g_free(b->outs[k].trace);
         if (b->outs[k].events) {
             for (guint i = 0; i < b->outs[k].events->len; i++)
@@ -302,6 +333,7 @@ void batch_free(batch *b)
     g_mutex_clear(&b->lock);
     if (b->links_summary)
         json_object_put(b->links_summary);
+    fold_free(b->fold);
     g_free(b);
 }
 
@@ -383,18 +415,18 @@ const world_link_samples *batch_chart_link_samples(const batch *b)
     return b->nruns > 0 && b->outs[0].chart_links ? b->outs[0].chart_links : batch_link_samples(b);
 }
 
-size_t batch_nmigrations(const batch *b, int run) { return b->outs[run].migs->len; }
+size_t batch_nmigrations(const batch *b, int run) { return run_view(b, run)->migs->len; }
 
 const mig_result *batch_migration(const batch *b, int run, size_t i)
 {
-    return &g_array_index(b->outs[run].migs, run_mig, i).r;
+    return &g_array_index(run_view(b, run)->migs, run_mig, i).r;
 }
 
-size_t batch_nincidents(const batch *b, int run) { return b->outs[run].incidents->len; }
+size_t batch_nincidents(const batch *b, int run) { return run_view(b, run)->incidents->len; }
 
 const world_incident *batch_incident(const batch *b, int run, size_t i)
 {
-    return &g_array_index(b->outs[run].incidents, run_incident, i).in;
+    return &g_array_index(run_view(b, run)->incidents, run_incident, i).in;
 }
 
 const char *batch_fatal(const batch *b) { return b->fatal; }
@@ -402,16 +434,10 @@ const char *batch_fatal(const batch *b) { return b->fatal; }
 GPtrArray *batch_warnings(const batch *b)
 {
     GPtrArray *w = g_ptr_array_new_with_free_func(g_free);
-    GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
     for (guint i = 0; i < b->risks->len; i++)
         g_ptr_array_add(w, g_strdup(g_ptr_array_index(b->risks, i)));
-    for (int k = 0; k < b->nruns; k++)
-        for (guint i = 0; b->outs[k].warnings && i < b->outs[k].warnings->len; i++) {
-            const char *msg = g_ptr_array_index(b->outs[k].warnings, i);
-            if (g_hash_table_add(seen, (gpointer)msg))
-                g_ptr_array_add(w, g_strdup(msg));
-        }
-    g_hash_table_destroy(seen);
+    for (guint i = 0; i < b->fold->warnings->len; i++)
+        g_ptr_array_add(w, g_strdup(g_ptr_array_index(b->fold->warnings, i)));
     return w;
 }
 
@@ -453,15 +479,8 @@ static double run_seconds(const batch *b, int k)
 
 void batch_assumed(const batch *b, assume_counts *total, uint32_t *runs_with)
 {
-    assume_counts_init(total);
-    memset(runs_with, 0, ASSUME_N * sizeof *runs_with);
-    for (int k = 0; k < b->nruns; k++) {
-        if (!b->outs[k].ran)
-            continue;
-        assume_counts_add(total, &b->outs[k].assumed);
-        for (int i = 0; i < ASSUME_N; i++)
-            runs_with[i] += b->outs[k].assumed.n[i] > 0;
-    }
+    *total = b->fold->assumed;
+    memcpy(runs_with, b->fold->runs_with, ASSUME_N * sizeof *runs_with);
 }
 
 /* The mean time the runs covered. */
@@ -585,17 +604,291 @@ static const run_fig *run_figures(const batch *b, int k)
     return f;
 }
 
+/* ------------------------------------------------------------------ the fold
+ *
+ * As runs end, in the order of the runs whatever thread ended them (a run
+ * waits for those before it), each is added into the summary's accumulators
+ * by the thread that ended it, and its records (migrations, incidents,
+ * warnings, defaults) other than run 0's go to an unlinked temporary file,
+ * read back one run at a time by whoever reads them later (the report's
+ * records, a part, a chart). A batch of N runs then holds, per run, its
+ * end and its place in the file, and the samples the summary's exact
+ * quantiles need; the rest does not grow with N. */
+
+static batch_fold *fold_new(const scenario *sc)
+{
+    batch_fold *F = g_new0(batch_fold, 1);
+    F->slot_run = -1;
+    F->dt = stats_acc_new(true);
+    F->cdt = stats_acc_new(true);
+    F->tt = stats_acc_new(true);
+    F->win = stats_acc_new(true);
+    F->av = stats_acc_new(false);
+    F->un = stats_acc_new(false);
+    F->risk = stats_acc_new(false);
+    F->div = stats_acc_new(false);
+    F->one = stats_acc_new(false);
+    F->vm_avail = g_new0(double, sc->nvms ? sc->nvms : 1);
+    assume_counts_init(&F->assumed);
+    F->warnings = g_ptr_array_new_with_free_func(g_free);
+    F->warned = g_hash_table_new(g_str_hash, g_str_equal);
+    if (sc->runs > 1) {
+        /* only a Monte Carlo batch has runs beyond run 0 to spill */
+        g_autofree char *path = NULL;
+        int fd = g_file_open_tmp("golive-runs-XXXXXX", &path, NULL);
+        if (fd >= 0) {
+            g_unlink(path);
+            F->spill = fdopen(fd, "w+b");
+            if (!F->spill)
+                close(fd);
+        }
+    }
+    return F;
+}
+
+static void records_free(run_out *o)
+{
+    for (guint i = 0; o->migs && i < o->migs->len; i++)
+        g_array_free(g_array_index(o->migs, run_mig, i).r.iterations, TRUE);
+    if (o->migs)
+        g_array_free(o->migs, TRUE);
+    for (guint i = 0; o->incidents && i < o->incidents->len; i++)
+        g_free(g_array_index(o->incidents, run_incident, i).in.resource);
+    if (o->incidents)
+        g_array_free(o->incidents, TRUE);
+    if (o->warnings)
+        g_ptr_array_free(o->warnings, TRUE);
+    g_free(o->assumed);
+    o->migs = o->incidents = NULL;
+    o->warnings = NULL;
+    o->assumed = NULL;
+}
+
+static void fold_free(batch_fold *F)
+{
+    if (!F)
+        return;
+    if (F->spill)
+        fclose(F->spill);
+    records_free(&F->slot);
+    stats_acc *accs[] = { F->dt, F->cdt, F->tt, F->win, F->av, F->un, F->risk, F->div, F->one };
+    for (size_t i = 0; i < G_N_ELEMENTS(accs); i++)
+        stats_acc_free(accs[i]);
+    g_free(F->vm_avail);
+    g_ptr_array_free(F->warnings, TRUE);
+    g_hash_table_destroy(F->warned);
+    g_free(F);
+}
+
+/* A run's records, in this process's own layout (the file is this
+ * process's and dies with it; kinds and failures are static or interned
+ * strings, valid as they are): counts, then fixed-size records, then the
+ * bytes of their strings. */
+static void blob_u32(GByteArray *a, guint32 v) { g_byte_array_append(a, (const guint8 *)&v, sizeof v); }
+
+static void blob_str(GByteArray *a, const char *str)
+{
+    guint32 n = str ? (guint32)strlen(str) : 0;
+    blob_u32(a, n);
+    g_byte_array_append(a, (const guint8 *)(str ? str : ""), n);
+}
+
+static GByteArray *records_blob(const run_out *o)
+{
+    GByteArray *a = g_byte_array_new();
+    blob_u32(a, o->migs->len);
+    for (guint i = 0; i < o->migs->len; i++) {
+        const run_mig *rm = &g_array_index(o->migs, run_mig, i);
+        g_byte_array_append(a, (const guint8 *)rm, sizeof *rm);
+        blob_u32(a, rm->r.iterations->len);
+        g_byte_array_append(a, (const guint8 *)rm->r.iterations->data,
+                            rm->r.iterations->len * (guint)sizeof(mig_iteration));
+    }
+    blob_u32(a, o->incidents->len);
+    for (guint i = 0; i < o->incidents->len; i++) {
+        const run_incident *ri = &g_array_index(o->incidents, run_incident, i);
+        g_byte_array_append(a, (const guint8 *)ri, sizeof *ri);
+        blob_str(a, ri->in.resource);
+    }
+    blob_u32(a, o->warnings->len);
+    for (guint i = 0; i < o->warnings->len; i++)
+        blob_str(a, g_ptr_array_index(o->warnings, i));
+    blob_u32(a, o->assumed != NULL);
+    if (o->assumed)
+        g_byte_array_append(a, (const guint8 *)o->assumed, sizeof *o->assumed);
+    return a;
+}
+
+static void spill_read(FILE *f, void *p, size_t n)
+{
+    if (n && fread(p, 1, n, f) != n) {
+        /* the file is this process's own: only a failing disk gets here,
+         * and a report without some runs' records would be a wrong one */
+        fprintf(stderr, "golive: cannot read back the runs' records from a temporary file: %s\n",
+                ferror(f) ? g_strerror(errno) : "it is shorter than written");
+        exit(CLI_EXIT_FAILURE);
+    }
+}
+
+static guint32 spill_u32(FILE *f)
+{
+    guint32 v;
+    spill_read(f, &v, sizeof v);
+    return v;
+}
+
+static char *spill_str(FILE *f)
+{
+    guint32 n = spill_u32(f);
+    char *str = g_malloc(n + 1);
+    spill_read(f, str, n);
+    str[n] = '\0';
+    return str;
+}
+
+/* Run k's records: in memory, or read back from the spill file into the
+ * fold's slot (valid until another spilled run is read). */
+static const run_out *run_view(const batch *b, int k)
+{
+    run_out *o = &b->outs[k];
+    if (!o->spilled)
+        return o;
+    batch_fold *F = b->fold;
+    if (F->slot_run == k)
+        return &F->slot;
+    records_free(&F->slot);
+    F->slot = *o;
+    F->slot.migs = F->slot.incidents = NULL;
+    F->slot.warnings = NULL;
+    F->slot.assumed = NULL;
+    FILE *f = F->spill;
+    if (fseek(f, o->spill_at, SEEK_SET) != 0)
+        spill_read(f, NULL, 1);
+    guint32 nm = spill_u32(f);
+    F->slot.migs = g_array_sized_new(FALSE, FALSE, sizeof(run_mig), nm);
+    for (guint32 i = 0; i < nm; i++) {
+        run_mig rm;
+        spill_read(f, &rm, sizeof rm);
+        guint32 nit = spill_u32(f);
+        rm.r.iterations = g_array_sized_new(FALSE, FALSE, sizeof(mig_iteration), nit);
+        g_array_set_size(rm.r.iterations, nit);
+        spill_read(f, rm.r.iterations->data, nit * sizeof(mig_iteration));
+        g_array_append_val(F->slot.migs, rm);
+    }
+    guint32 ni = spill_u32(f);
+    F->slot.incidents = g_array_sized_new(FALSE, FALSE, sizeof(run_incident), ni);
+    for (guint32 i = 0; i < ni; i++) {
+        run_incident ri;
+        spill_read(f, &ri, sizeof ri);
+        ri.in.resource = spill_str(f);
+        g_array_append_val(F->slot.incidents, ri);
+    }
+    guint32 nw = spill_u32(f);
+    F->slot.warnings = g_ptr_array_new_full(nw, g_free);
+    for (guint32 i = 0; i < nw; i++)
+        g_ptr_array_add(F->slot.warnings, spill_str(f));
+    if (spill_u32(f)) {
+        F->slot.assumed = g_new(assume_counts, 1);
+        spill_read(f, F->slot.assumed, sizeof *F->slot.assumed);
+    }
+    F->slot_run = k;
+    return &F->slot;
+}
+
+/* Adds run k into the summary, then spills its records (not run 0's, which
+ * the single-run parts of the report and the charts read). */
+static void fold_run(const batch *b, int k)
+{
+    batch_fold *F = b->fold;
+    const scenario *sc = b->sc;
+    run_out *o = &b->outs[k];
+    const run_fig *rf = run_figures(b, k);
+    double T = run_seconds(b, k), years = T / sim_to_s(SIM_YEAR);
+    sim_time first = -1, last = -1;
+    for (guint i = 0; o->migs && i < o->migs->len; i++) {
+        const mig_result *r = &g_array_index(o->migs, run_mig, i).r;
+        F->nmigs++;
+        if (r->outcome == MIG_COMPLETED) {
+            stats_acc_add(F->dt, sim_to_s(r->downtime));
+            stats_acc_add(F->cdt, sim_to_s(r->client_downtime));
+            stats_acc_add(F->tt, sim_to_s(r->end - r->start));
+        }
+        if (first < 0 || r->start < first)
+            first = r->start;
+        if (r->end > last)
+            last = r->end;
+    }
+    if (first >= 0 && last >= first)
+        stats_acc_add(F->win, sim_to_s(last - first));
+    F->nincidents += o->incidents ? o->incidents->len : 0;
+    if (sc->nvms) {
+        stats_acc_add(F->av, rf->avail / sc->nvms);
+        stats_acc_add(F->un, rf->unavail / sc->nvms / years);
+    }
+    F->split_brain += rf->split_brain;
+    stats_acc_add(F->div, rf->diverged);
+    stats_acc_add(F->risk, rf->discarded);
+    stats_acc_add(F->one, rf->single);
+    for (size_t i = 0; i < sc->nvms; i++)
+        F->vm_avail[i] += 1 - rf->vm_s[i] / T;
+    for (int c = 0; c < BATCH_CAUSES; c++) {
+        F->causes[c] += rf->causes[c];
+        F->causes_per_year[c] += rf->causes[c] / years;
+    }
+    if (o->ran && o->assumed) {
+        assume_counts_add(&F->assumed, o->assumed);
+        for (int i = 0; i < ASSUME_N; i++)
+            F->runs_with[i] += o->assumed->n[i] > 0;
+    }
+    for (guint i = 0; o->warnings && i < o->warnings->len; i++) {
+        char *msg = g_ptr_array_index(o->warnings, i);
+        if (!g_hash_table_contains(F->warned, msg)) {
+            msg = g_strdup(msg);
+            g_hash_table_add(F->warned, msg);
+            g_ptr_array_add(F->warnings, msg);
+        }
+    }
+    g_free(o->fig->vm_s);
+    g_clear_pointer(&o->fig, g_free);
+    if (k == 0 || !F->spill || !o->migs)
+        return;
+    GByteArray *blob = records_blob(o);
+    if (fwrite(blob->data, 1, blob->len, F->spill) == blob->len) {
+        o->spill_at = F->spill_end;
+        F->spill_end += (long)blob->len;
+        o->spilled = true;
+        records_free(o);
+    } else {
+        /* a full disk: this run's records and the rest stay in memory */
+        fclose(F->spill);
+        F->spill = NULL;
+    }
+    g_byte_array_free(blob, TRUE);
+}
+
+/* Folds the runs that ended, up to the first that has not (with b->lock
+ * held: any thread may call it). */
+static void fold_ready(batch *b)
+{
+    batch_fold *F = b->fold;
+    const scenario *sc = b->sc;
+    while (F->next < sc->runs) {
+        int k = F->next;
+        bool mine = k % b->shard_count == b->shard_index;
+        if (mine && !b->outs[k].done)
+            break;
+        if (mine)
+            fold_run(b, k);
+        F->next++;
+    }
+}
+
 void batch_unavailable_by_cause(const batch *b, double *out)
 {
     const scenario *sc = b->sc;
     int runs = b->nruns > 0 ? b->nruns : 1;
-    memset(out, 0, BATCH_CAUSES * sizeof *out);
-    for (int k = 0; k < runs && sc->nvms; k++) {
-        double years = run_seconds(b, k) / sim_to_s(SIM_YEAR);
-        const run_fig *f = run_figures(b, k);
-        for (int c = 0; c < BATCH_CAUSES; c++)
-            out[c] += f->causes[c] / years / (double)sc->nvms / runs;
-    }
+    for (int c = 0; c < BATCH_CAUSES; c++)
+        out[c] = sc->nvms ? b->fold->causes_per_year[c] / (double)sc->nvms / runs : 0;
 }
 
 static double years_of(const batch *b)
@@ -630,47 +923,21 @@ static batch_figure figure(stats_acc *a, double lo, double hi)
 
 void batch_get_figures(const batch *b, batch_figures *f)
 {
-    const scenario *sc = b->sc;
+    const batch_fold *F = b->fold;
     int runs = b->nruns > 0 ? b->nruns : 1;
     f->years = years_of(b);
-    stats_acc *av = stats_acc_new(false), *un = stats_acc_new(false), *risk = stats_acc_new(false),
-              *div = stats_acc_new(false), *dt = stats_acc_new(true), *one = stats_acc_new(false);
-    uint64_t sb = 0;
-    for (int k = 0; k < runs; k++) {
-        const run_fig *rf = run_figures(b, k);
-        double T = run_seconds(b, k);
-        if (sc->nvms) {
-            stats_acc_add(av, rf->avail / sc->nvms);
-            stats_acc_add(un, rf->unavail / sc->nvms / (T / sim_to_s(SIM_YEAR)));
-        }
-        sb += rf->split_brain;
-        stats_acc_add(div, rf->diverged);
-        stats_acc_add(risk, rf->discarded);
-        stats_acc_add(one, rf->single);
-        GArray *migs = b->outs[k].migs;
-        for (guint i = 0; i < migs->len; i++) {
-            const mig_result *r = &g_array_index(migs, run_mig, i).r;
-            if (r->outcome == MIG_COMPLETED)
-                stats_acc_add(dt, sim_to_s(r->downtime));
-        }
-    }
-    f->availability = figure(av, 0, 1);
-    f->unavailable_s = figure(un, 0, INFINITY);
-    f->at_risk = figure(risk, 0, INFINITY);
-    f->diverged = figure(div, 0, INFINITY);
-    f->single_copy = figure(one, 0, INFINITY);
-    f->downtime = figure(dt, 0, INFINITY);
-    f->downtime_p99 = stats_acc_n(dt) ? stats_acc_quantile(dt, 0.99) : NAN;
+    f->availability = figure(F->av, 0, 1);
+    f->unavailable_s = figure(F->un, 0, INFINITY);
+    f->at_risk = figure(F->risk, 0, INFINITY);
+    f->diverged = figure(F->div, 0, INFINITY);
+    f->single_copy = figure(F->one, 0, INFINITY);
+    f->downtime = figure(F->dt, 0, INFINITY);
+    f->downtime_p99 = stats_acc_n(F->dt) ? stats_acc_quantile(F->dt, 0.99) : NAN;
+    uint64_t sb = F->split_brain;
     stats_interval w = stats_wilson(sb, (uint64_t)runs, 0.95);
     f->split_brain = (batch_figure){ (double)sb / runs, w.lo, w.hi, (size_t)runs };
     f->split_brain_year = (batch_figure){ per_year(f->split_brain.mean, f->years), per_year(w.lo, f->years),
                                           per_year(w.hi, f->years), (size_t)runs };
-    stats_acc_free(av);
-    stats_acc_free(un);
-    stats_acc_free(risk);
-    stats_acc_free(div);
-    stats_acc_free(dt);
-    stats_acc_free(one);
 }
 
 json_object *batch_json_number(double x)
@@ -810,42 +1077,13 @@ json_object *batch_summary(const batch *b)
     const scenario *sc = b->sc;
     int runs = b->nruns > 0 ? b->nruns : 1;
     json_object *summ = json_object_new_object();
-    stats_acc *dt = stats_acc_new(true), *cdt = stats_acc_new(true), *tt = stats_acc_new(true);
-    for (int k = 0; k < runs; k++) {
-        GArray *migs = b->outs[k].migs;
-        for (guint i = 0; i < migs->len; i++) {
-            const mig_result *r = &g_array_index(migs, run_mig, i).r;
-            if (r->outcome != MIG_COMPLETED)
-                continue;
-            stats_acc_add(dt, sim_to_s(r->downtime));
-            stats_acc_add(cdt, sim_to_s(r->client_downtime));
-            stats_acc_add(tt, sim_to_s(r->end - r->start));
-        }
-    }
-    json_object_object_add(summ, "downtime", stat_obj(dt));
-    json_object_object_add(summ, "client_downtime", stat_obj(cdt));
-    json_object_object_add(summ, "total_time", stat_obj(tt));
+    const batch_fold *F = b->fold;
+    json_object_object_add(summ, "downtime", stat_obj(F->dt));
+    json_object_object_add(summ, "client_downtime", stat_obj(F->cdt));
+    json_object_object_add(summ, "total_time", stat_obj(F->tt));
     /* the maintenance window of each run: first migration start to last end */
-    stats_acc *win = stats_acc_new(true);
-    for (int k = 0; k < runs; k++) {
-        GArray *migs = b->outs[k].migs;
-        sim_time first = -1, last = -1;
-        for (guint i = 0; migs && i < migs->len; i++) {
-            const mig_result *r = &g_array_index(migs, run_mig, i).r;
-            if (first < 0 || r->start < first)
-                first = r->start;
-            if (r->end > last)
-                last = r->end;
-        }
-        if (first >= 0 && last >= first)
-            stats_acc_add(win, sim_to_s(last - first));
-    }
-    json_object_object_add(summ, "maintenance_window", stat_obj(win));
-    stats_acc_free(win);
+    json_object_object_add(summ, "maintenance_window", stat_obj(F->win));
     json_object_object_add(summ, "busiest_links", busiest_links(b));
-    stats_acc_free(dt);
-    stats_acc_free(cdt);
-    stats_acc_free(tt);
 
     batch_figures f;
     batch_get_figures(b, &f);
@@ -860,17 +1098,9 @@ json_object *batch_summary(const batch *b)
     json_object_object_add(av, "unavailable_seconds_per_year", batch_figure_json(f.unavailable_s));
     json_object *byvm = json_object_new_object(), *bycause = json_object_new_object();
     size_t nk = G_N_ELEMENTS(unavailable_kinds) - 1;
-    double *cause_tot = g_newa(double, nk + 1);
-    memset(cause_tot, 0, sizeof(double) * (nk + 1));
     double T = simulated_seconds(b);
-    for (int k = 0; k < runs; k++)
-        for (size_t c = 0; c < nk; c++)
-            cause_tot[c] += run_figures(b, k)->causes[c];
     for (size_t i = 0; i < sc->nvms; i++) {
-        double a = 0;
-        for (int k = 0; k < runs; k++)
-            a += 1 - run_figures(b, k)->vm_s[i] / run_seconds(b, k);
-        a /= runs;
+        double a = F->vm_avail[i] / runs;
         json_object *v = json_object_new_object();
         json_object_object_add(v, "mean", json_object_new_double(a));
         json_object_object_add(v, "nines", nines(a));
@@ -878,7 +1108,7 @@ json_object *batch_summary(const batch *b)
     }
     for (size_t c = 0; c < nk; c++)
         json_object_object_add(bycause, unavailable_kinds[c],
-                               json_object_new_double(sc->nvms ? cause_tot[c] / runs / sc->nvms : 0));
+                               json_object_new_double(sc->nvms ? F->causes[c] / runs / sc->nvms : 0));
     json_object_object_add(av, "by_vm", byvm);
     json_object_object_add(av, "seconds_by_cause", bycause);
     json_object_object_add(summ, "availability", av);
@@ -944,9 +1174,10 @@ static void failed_moves_text(const batch *b, GString *txt)
     g_string_append(txt, "\n");
 }
 
-static void summary_text(const batch *b, GString *txt, stats_acc *dt)
+static void summary_text(const batch *b, GString *txt)
 {
     const scenario *sc = b->sc;
+    stats_acc *dt = b->fold->dt;
     batch_figures f;
     batch_get_figures(b, &f);
     bool mc = b->nruns > 1;
@@ -956,30 +1187,16 @@ static void summary_text(const batch *b, GString *txt, stats_acc *dt)
                                stats_acc_n(dt), 1e3 * stats_acc_mean(dt), 1e3 * ci.lo, 1e3 * ci.hi,
                                1e3 * stats_acc_quantile(dt, 0.99));
         /* what the users saw: it may vary where the pause does not */
-        stats_acc *cl = stats_acc_new(true);
-        for (int k = 0; k < b->nruns; k++)
-            for (guint i = 0; b->outs[k].migs && i < b->outs[k].migs->len; i++) {
-                const mig_result *r = &g_array_index(b->outs[k].migs, run_mig, i).r;
-                if (r->outcome == MIG_COMPLETED)
-                    stats_acc_add(cl, sim_to_s(r->client_downtime));
-            }
+        stats_acc *cl = b->fold->cdt;
         g_autofree char *c50 = units_format(UNITS_TIME, stats_acc_quantile(cl, 0.5)),
                         *clo = units_format(UNITS_TIME, stats_acc_min(cl)), *chi = units_format(UNITS_TIME, stats_acc_max(cl));
         g_string_append_printf(txt, "client-perceived downtime: median %s, range %s-%s\n", c50, clo, chi);
-        stats_acc_free(cl);
     }
     if (mc) {
         /* the total's distribution: where a run draws what the scenario does
          * not fix (a sweep's start), the median alone would hide the spread */
-        stats_acc *tt = stats_acc_new(true);
-        size_t all = 0;
-        for (int k = 0; k < b->nruns; k++)
-            for (guint i = 0; b->outs[k].migs && i < b->outs[k].migs->len; i++) {
-                const mig_result *r = &g_array_index(b->outs[k].migs, run_mig, i).r;
-                all++;
-                if (r->outcome == MIG_COMPLETED)
-                    stats_acc_add(tt, sim_to_s(r->end - r->start));
-            }
+        stats_acc *tt = b->fold->tt;
+        size_t all = b->fold->nmigs;
         if (stats_acc_n(tt) > 0) {
             g_autofree char *p50 = units_format(UNITS_TIME, stats_acc_quantile(tt, 0.5)),
                             *lo = units_format(UNITS_TIME, stats_acc_min(tt)),
@@ -990,7 +1207,6 @@ static void summary_text(const batch *b, GString *txt, stats_acc *dt)
                 g_string_append_printf(txt, "; %zu of %zu did not complete", all - stats_acc_n(tt), all);
             g_string_append(txt, "\n");
         }
-        stats_acc_free(tt);
     }
     if (!mc && stats_acc_n(dt) > 1) {
         /* one run with many migrations (a drain): the window and the spread */
@@ -1310,14 +1526,14 @@ static int lazy_records_stream(const void *self, output_emit_fn emit, void *sink
         return -1;
     for (int k = 0; k < b->nruns; k++) {
         if (!lr->incidents) {
-            GArray *migs = b->outs[k].migs;
+            GArray *migs = run_view(b, k)->migs;
             for (guint i = 0; i < migs->len; i++)
                 if (lazy_put(emit, sink, mig_record(sc, k, &g_array_index(migs, run_mig, i).r), level, flags, &first) <
                     0)
                     return -1;
             continue;
         }
-        GArray *ins = b->outs[k].incidents;
+        GArray *ins = run_view(b, k)->incidents;
         guint *ord = g_new(guint, ins->len ? ins->len : 1);
         for (guint i = 0; i < ins->len; i++)
             ord[i] = i;
@@ -1359,7 +1575,6 @@ static json_object *lazy_array(const batch *b, bool incidents)
 json_object *batch_report(const batch *b, unsigned parts, char **csv_out, char **txt_out)
 {
     const scenario *sc = b->sc;
-    stats_acc *dt = stats_acc_new(true);
     json_object *root = json_object_new_object();
     json_object_object_add(root, "golive", json_object_new_int(1));
     json_object_object_add(root, "scenario", json_object_new_string(sc->name));
@@ -1376,16 +1591,17 @@ json_object *batch_report(const batch *b, unsigned parts, char **csv_out, char *
                            b->nruns > 1 ? "s" : "", sc->seed);
     g_string_append_printf(txt, "%-4s %-12s %-22s %9s %10s %10s %10s %12s %5s %5s  %s\n", "run", "vm", "from -> to",
                            "start", "total", "downtime", "client", "transferred", "iters", "syncs", "outcome");
-    for (int k = 0; k < b->nruns; k++) {
-        GArray *migs = b->outs[k].migs;
+    /* the records are read back only for what shows them: a text report
+     * lists the first 20 runs */
+    int listed = jm || (parts & BATCH_REPORT_CSV) ? b->nruns : MIN(b->nruns, 20);
+    for (int k = 0; k < listed; k++) {
+        GArray *migs = run_view(b, k)->migs;
         for (guint i = 0; i < migs->len; i++) {
             const mig_result *r = &g_array_index(migs, run_mig, i).r;
             const char *vm = sc->vms[r->vm].name, *from = sc->hosts[r->from].name, *to = sc->hosts[r->to].name;
             sim_time total = r->end >= 0 ? r->end - r->start : -1;
             if (jm)
                 json_object_array_add(jm, mig_record(sc, k, r));
-            if (r->outcome == MIG_COMPLETED)
-                stats_acc_add(dt, sim_to_s(r->downtime));
             if (parts & BATCH_REPORT_CSV) {
                 g_autofree char *cvm = csv_field(vm), *cfrom = csv_field(from), *cto = csv_field(to);
                 g_string_append_printf(csv, "%d,%s,%s,%s,%.9f,%.9f,%s,%.9f,%.9f,%.9f,%.9f,%.0f,%d,%u,%.4f,%s\n", k, cvm,
@@ -1409,8 +1625,8 @@ json_object *batch_report(const batch *b, unsigned parts, char **csv_out, char *
     json_object_object_add(root, "migrations", lazy ? lazy_array(b, false) : jm);
     json_object *ji = records && !lazy ? json_object_new_array() : NULL;
     size_t shown = 0;
-    for (int k = 0; k < b->nruns; k++) {
-        GArray *ins = b->outs[k].incidents;
+    for (int k = 0; k < b->nruns && (ji || shown < 20); k++) {
+        GArray *ins = run_view(b, k)->incidents;
         /* in time order (an incident may be opened after it began: a split
          * brain noticed when DRBD declares its peer lost) */
         guint *ord = g_new(guint, ins->len ? ins->len : 1);
@@ -1435,8 +1651,8 @@ json_object *batch_report(const batch *b, unsigned parts, char **csv_out, char *
         }
         g_free(ord);
     }
-    if (shown > 20)
-        g_string_append_printf(txt, "  ... and %zu more incidents (in the JSON report)\n", shown - 20);
+    if (b->fold->nincidents > 20)
+        g_string_append_printf(txt, "  ... and %zu more incidents (in the JSON report)\n", b->fold->nincidents - 20);
     json_object_object_add(root, "incidents", lazy ? lazy_array(b, true) : ji);
     json_object *summ = batch_summary(b);
     json_object_object_add(root, "summary", summ);
@@ -1495,8 +1711,7 @@ json_object *batch_report(const batch *b, unsigned parts, char **csv_out, char *
         }
     json_object_object_add(root, "stopped", stopped);
     json_object_object_add(root, "partial", json_object_new_boolean(batch_interrupted(b)));
-    summary_text(b, txt, dt);
-    stats_acc_free(dt);
+    summary_text(b, txt);
     assume_counts as;
     uint32_t runs_with[ASSUME_N];
     batch_assumed(b, &as, runs_with);
@@ -1600,7 +1815,7 @@ bool batch_write_part(const batch *b, const char *scenario_text, const char *pat
     }
     json_object_object_add(root, "traces", traces);
     for (int k = b->shard_index; k < sc->runs; k += b->shard_count) {
-        const run_out *o = &b->outs[k];
+        const run_out *o = run_view(b, k);
         if (!o->migs)
             continue;
         json_object *r = json_object_new_object(), *ms = json_object_new_array(), *is = json_object_new_array(),
@@ -1655,12 +1870,12 @@ bool batch_write_part(const batch *b, const char *scenario_text, const char *pat
         json_object_object_add(r, "stop", o->stop_reason ? json_object_new_string(o->stop_reason) : NULL);
         json_object_object_add(r, "e", i64(o->end));
         json_object *as = json_object_new_array();
-        for (int i = 0; i < ASSUME_N; i++)
-            if (o->assumed.n[i]) {
+        for (int i = 0; o->assumed && i < ASSUME_N; i++)
+            if (o->assumed->n[i]) {
                 json_object *a = json_object_new_array();
                 json_object_array_add(a, json_object_new_int(i));
-                json_object_array_add(a, json_object_new_int64(o->assumed.n[i]));
-                json_object_array_add(a, json_object_new_int(o->assumed.vm[i]));
+                json_object_array_add(a, json_object_new_int64(o->assumed->n[i]));
+                json_object_array_add(a, json_object_new_int(o->assumed->vm[i]));
                 json_object_array_add(as, a);
             }
         json_object_object_add(r, "a", as);
@@ -1938,6 +2153,7 @@ batch *batch_merge(const char *const *paths, size_t n, scenario **sc_out, GPtrAr
     b->sc = sc;
     b->shard_count = 1;
     b->outs = g_new0(run_out, (size_t)sc->runs);
+    b->fold = fold_new(sc);
     b->risks = g_ptr_array_new_with_free_func(g_free);
     b->violations = g_ptr_array_new_with_free_func(g_free);
     g_mutex_init(&b->lock);
@@ -2018,13 +2234,14 @@ batch *batch_merge(const char *const *paths, size_t n, scenario **sc_out, GPtrAr
             for (size_t i = 0; i < json_object_array_length(ws); i++)
                 g_ptr_array_add(o->warnings, g_strdup(json_object_get_string(json_object_array_get_idx(ws, i))));
             o->end = json_object_get_int64(part_member(ro, "e"));
-            assume_counts_init(&o->assumed);
+            o->assumed = g_new(assume_counts, 1);
+            assume_counts_init(o->assumed);
             json_object *as = part_member(ro, "a");
             for (size_t i = 0; i < json_object_array_length(as); i++) {
                 json_object *a = json_object_array_get_idx(as, i);
                 int id = json_object_get_int(json_object_array_get_idx(a, 0));
-                o->assumed.n[id] = (uint32_t)json_object_get_int64(json_object_array_get_idx(a, 1));
-                o->assumed.vm[id] = json_object_get_int(json_object_array_get_idx(a, 2));
+                o->assumed->n[id] = (uint32_t)json_object_get_int64(json_object_array_get_idx(a, 1));
+                o->assumed->vm[id] = json_object_get_int(json_object_array_get_idx(a, 2));
             }
         }
     }
@@ -2037,6 +2254,10 @@ batch *batch_merge(const char *const *paths, size_t n, scenario **sc_out, GPtrAr
     if (errors->len) {
         batch_free(b);
         b = NULL;
+    } else {
+        for (int k = 0; k < sc->runs; k++)
+            b->outs[k].done = true;
+        fold_ready(b); /* as the runs of one process are */
     }
 out:
     for (size_t p = 0; p < n; p++)

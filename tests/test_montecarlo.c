@@ -65,3 +65,38 @@ Test(montecarlo, identical_for_one_and_two_threads, .timeout = 120)
     g_free(a);
     g_free(b);
 }
+
+/* A Monte Carlo batch keeps only run 0's records in memory; the others go
+ * to a temporary file as the runs end and are read back for the report.
+ * Where no temporary file can be made, they stay in memory: the report,
+ * the CSV and the text must be the same bytes either way. */
+static void mc_outputs(const char *dir, const char *tag, char **json, char **csv, char **txt)
+{
+    g_autofree char *jp = g_strdup_printf("%s/%s.json", dir, tag), *cp = g_strdup_printf("%s/%s.csv", dir, tag);
+    char *err;
+    cr_assert_eq(support_golive((const char *[]){ "run", "scenarios/drbd84-year.json", "--runs", "300", "--json", jp,
+                                                  "--csv", cp, NULL },
+                                txt,
+                                &err),
+                 0, "%s", err);
+    g_free(err);
+    cr_assert(g_file_get_contents(jp, json, NULL, NULL));
+    cr_assert(g_file_get_contents(cp, csv, NULL, NULL));
+}
+
+Test(montecarlo, records_read_back_from_disk_are_the_ones_kept_in_memory, .timeout = 120)
+{
+    g_autofree char *dir = g_dir_make_tmp("golive-mc-XXXXXX", NULL);
+    char *j1, *c1, *t1, *j2, *c2, *t2;
+    mc_outputs(dir, "spilled", &j1, &c1, &t1);
+    g_setenv("TMPDIR", "/nonexistent/golive-no-temporary-files", TRUE);
+    mc_outputs(dir, "kept", &j2, &c2, &t2);
+    g_unsetenv("TMPDIR");
+    cr_assert_gt(strlen(j1), 1000000, "300 runs' records");
+    cr_assert_gt(strlen(c1), 100000, "300 runs' migrations");
+    cr_assert_str_eq(j1, j2);
+    cr_assert_str_eq(c1, c2);
+    cr_assert_str_eq(t1, t2);
+    g_free(j1), g_free(c1), g_free(t1), g_free(j2), g_free(c2), g_free(t2);
+    support_rmtree(dir);
+}
