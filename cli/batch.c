@@ -80,6 +80,11 @@ typedef struct run_fig {
 } run_fig;
 static const run_fig *run_figures(const batch *b, int k);
 
+/* The samples of each of the summary's distributions held in memory (2 MiB
+ * each); beyond, they wait in a temporary file for their quantiles. */
+#define FOLD_SAMPLES (1u << 18)
+
+
 typedef struct batch_fold {
     FILE *spill;       /* NULL: records stay in memory (no temporary file) */
     long spill_end;
@@ -337,16 +342,20 @@ void batch_free(batch *b)
     g_free(b);
 }
 
-double batch_estimate_bytes(const scenario *sc, int threads)
+double batch_estimate_bytes(const scenario *sc, int threads, unsigned parts)
 {
     int nthreads = threads > 0 ? threads : (int)g_get_num_processors();
-    /* per run: its record, each event's migration with its iterations and
-     * its share of the report (measured: 20 KB for a migration of 10
+    /* a run's records: each event's migration with its iterations and its
+     * share of a report tree (measured: 20 KB for a migration of 10
      * iterations, most of it the JSON tree and its text), a few incidents
-     * per failure class; per world: links, VMs, the flow network */
-    double per_run = sizeof(run_out) + 256.0 + 20480.0 * (double)sc->nevents + 1024.0 * (double)sc->nfailures;
+     * per failure class; a CSV row per migration; per world: links, VMs,
+     * the flow network */
+    double records = 256.0 + 20480.0 * (double)sc->nevents + 1024.0 * (double)sc->nfailures;
+    double per_run = sizeof(run_out) + (parts & BATCH_REPORT_TREE ? records : 0) +
+                     (parts & BATCH_REPORT_CSV ? 256.0 * (double)sc->nevents : 0);
     double per_world = 4096.0 + 512.0 * (double)(sc->nhosts * sc->nnetworks) + 4096.0 * (double)sc->nvms;
-    return (double)sc->runs * per_run + nthreads * per_world;
+    double fold = 4.0 * FOLD_SAMPLES * sizeof(double) + 8.0 * (double)sc->nvms;
+    return (double)sc->runs * per_run + records + fold + nthreads * per_world;
 }
 
 /* A cgroup's memory limit in bytes (v2 memory.max, v1 limit_in_bytes),
@@ -379,6 +388,14 @@ double batch_memory_limit(const char **what)
     if (cg < lim) {
         lim = cg;
         *what = "the cgroup's memory limit allows";
+    }
+    /* a machine shared with other work: the operator's own bound */
+    const char *env = g_getenv("GOLIVE_MAX_MEMORY");
+    double mine;
+    g_autofree char *why = NULL;
+    if (env && units_parse(UNITS_SIZE, env, &mine, &why) && mine > 0 && mine < lim) {
+        lim = mine;
+        *what = "GOLIVE_MAX_MEMORY allows";
     }
     return lim;
 }
@@ -619,10 +636,10 @@ static batch_fold *fold_new(const scenario *sc)
 {
     batch_fold *F = g_new0(batch_fold, 1);
     F->slot_run = -1;
-    F->dt = stats_acc_new(true);
-    F->cdt = stats_acc_new(true);
-    F->tt = stats_acc_new(true);
-    F->win = stats_acc_new(true);
+    F->dt = stats_acc_new_bounded(FOLD_SAMPLES);
+    F->cdt = stats_acc_new_bounded(FOLD_SAMPLES);
+    F->tt = stats_acc_new_bounded(FOLD_SAMPLES);
+    F->win = stats_acc_new_bounded(FOLD_SAMPLES);
     F->av = stats_acc_new(false);
     F->un = stats_acc_new(false);
     F->risk = stats_acc_new(false);

@@ -26,9 +26,13 @@ enum {
 /* Runs sc->runs runs of sc on `threads` threads (0: all cores); stops early
  * when *cancel becomes non-zero (NULL: never). */
 batch *batch_run(const scenario *sc, int threads, unsigned flags, const volatile int *cancel);
-/* A rough upper estimate of the memory a batch of sc needs (bytes): every
- * run's results kept for the report, and one world per thread. */
-double batch_estimate_bytes(const scenario *sc, int threads);
+/* A rough upper estimate of the memory a batch of sc needs (bytes): one
+ * world per thread, run 0's records, what each run keeps (its end, its
+ * place in the temporary file of records), the summary's bounded samples,
+ * and the parts of the report that are made in memory before they are
+ * written (BATCH_REPORT_TREE: every record as a tree, for a page;
+ * BATCH_REPORT_CSV: every row). */
+double batch_estimate_bytes(const scenario *sc, int threads, unsigned parts);
 /* The memory this process may use: the least of the machine's memory, the
  * address-space limit (ulimit -v) and the cgroup's memory limit; *what
  * names the one that binds. */

@@ -130,7 +130,9 @@ int cli_run(int argc, char **argv)
     if (sc->until == SIM_NEVER)
         sc->until = SIM_DAY; /* a bound for migrations that never converge */
 
-    if (!batch_memory_ok("run", argv[1], sc->runs, batch_estimate_bytes(sc, threads))) {
+    if (!batch_memory_ok("run", argv[1], sc->runs,
+                         batch_estimate_bytes(sc, threads, (html_path ? BATCH_REPORT_TREE : 0u) |
+                                                               (csv_path ? BATCH_REPORT_CSV : 0u)))) {
         scenario_free(sc);
         rc = CLI_EXIT_USAGE;
         goto out_free_opts;

@@ -1174,7 +1174,7 @@ int cli_sweep(int argc, char **argv)
     int workers = threads > 0 ? threads : (int)g_get_num_processors();
     double need = 0;
     for (size_t p = (size_t)shard_i; p < npts; p += (size_t)shard_n)
-        need = fmax(need, batch_estimate_bytes(pts[p].sc, 1));
+        need = fmax(need, batch_estimate_bytes(pts[p].sc, 1, 0));
     if (!batch_memory_ok("sweep", argv[1], pts[0].sc->runs, need * MIN((size_t)workers, npts))) {
         rc = CLI_EXIT_USAGE;
         goto out;

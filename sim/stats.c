@@ -2,16 +2,25 @@
 #include "sim/stats.h"
 
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_rstat.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
+#include <stdio.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 struct stats_acc {
     gsl_rstat_workspace *rs;
     GArray *samples; /* double; NULL when not kept */
     bool sorted;
+    size_t cap;      /* the most samples held in memory, 0: no bound */
+    FILE *spill;     /* the samples beyond: the first nspilled, in order */
+    size_t nspilled;
 };
 
 stats_acc *stats_acc_new(bool keep_samples)
@@ -24,6 +33,13 @@ stats_acc *stats_acc_new(bool keep_samples)
     return a;
 }
 
+stats_acc *stats_acc_new_bounded(size_t cap)
+{
+    stats_acc *a = stats_acc_new(true);
+    a->cap = cap;
+    return a;
+}
+
 void stats_acc_free(stats_acc *a)
 {
     if (!a)
@@ -31,7 +47,33 @@ void stats_acc_free(stats_acc *a)
     gsl_rstat_free(a->rs);
     if (a->samples)
         g_array_free(a->samples, TRUE);
+    if (a->spill)
+        fclose(a->spill);
     g_free(a);
+}
+
+/* The samples in memory join those in the temporary file; without a file
+ * (none can be made, the disk is full) they stay, and so do the next. */
+static void spill_samples(stats_acc *a)
+{
+    if (!a->spill) {
+        g_autofree char *path = NULL;
+        int fd = g_file_open_tmp("golive-samples-XXXXXX", &path, NULL);
+        if (fd >= 0) {
+            g_unlink(path);
+            a->spill = fdopen(fd, "w+b");
+            if (!a->spill)
+                close(fd);
+        }
+    }
+    if (a->spill && fseek(a->spill, (long)(a->nspilled * sizeof(double)), SEEK_SET) == 0 &&
+        fwrite(a->samples->data, sizeof(double), a->samples->len, a->spill) == a->samples->len) {
+        a->nspilled += a->samples->len;
+        g_array_set_size(a->samples, 0);
+        a->sorted = true;
+    } else {
+        a->cap = 0;
+    }
 }
 
 void stats_acc_add(stats_acc *a, double x)
@@ -40,7 +82,116 @@ void stats_acc_add(stats_acc *a, double x)
     if (a->samples) {
         g_array_append_val(a->samples, x);
         a->sorted = false;
+        if (a->cap && a->samples->len >= a->cap)
+            spill_samples(a);
     }
+}
+
+typedef void (*chunk_fn)(const double *x, size_t n, void *data);
+
+/* Every sample, in chunks: the file's, then memory's. */
+static void each_chunk(const stats_acc *a, chunk_fn fn, void *data)
+{
+    if (a->nspilled) {
+        enum { CHUNK = 1 << 16 };
+        double *buf = g_new(double, CHUNK);
+        if (fseek(a->spill, 0, SEEK_SET) != 0)
+            goto failed;
+        for (size_t done = 0; done < a->nspilled;) {
+            size_t want = MIN((size_t)CHUNK, a->nspilled - done);
+            if (fread(buf, sizeof(double), want, a->spill) != want)
+                goto failed;
+            fn(buf, want, data);
+            done += want;
+        }
+        g_free(buf);
+    }
+    if (a->samples->len)
+        fn((const double *)a->samples->data, a->samples->len, data);
+    return;
+failed:
+    /* the file is this process's own: only a failing disk gets here, and
+     * a quantile of some of the samples would be a wrong one */
+    fprintf(stderr, "golive: cannot read back samples from a temporary file: %s\n",
+            ferror(a->spill) ? g_strerror(errno) : "it is shorter than written");
+    exit(1);
+}
+
+/* Order statistic r (from 0) of every sample, in bounded memory: each pass
+ * counts the samples of [lo, hi] in equal bins; the bin that holds rank r
+ * is a contiguous range of values (the bin of x is monotone in x), which
+ * becomes the next [lo, hi] until few enough samples are left to sort. */
+enum { SELECT_BINS = 4096, SELECT_SORT = 1 << 16 };
+
+typedef struct {
+    double lo, hi;
+    size_t count[SELECT_BINS];
+    double bmin[SELECT_BINS], bmax[SELECT_BINS];
+    size_t want_bin; /* collecting: the bin whose samples are kept */
+    GArray *kept;
+} select_pass;
+
+static size_t bin_of(const select_pass *p, double x)
+{
+    size_t j = (size_t)((x - p->lo) / (p->hi - p->lo) * SELECT_BINS);
+    return j < SELECT_BINS ? j : SELECT_BINS - 1;
+}
+
+static void count_chunk(const double *x, size_t n, void *data)
+{
+    select_pass *p = data;
+    for (size_t i = 0; i < n; i++) {
+        if (x[i] < p->lo || x[i] > p->hi)
+            continue;
+        size_t j = bin_of(p, x[i]);
+        if (!p->count[j]++)
+            p->bmin[j] = p->bmax[j] = x[i];
+        p->bmin[j] = fmin(p->bmin[j], x[i]);
+        p->bmax[j] = fmax(p->bmax[j], x[i]);
+    }
+}
+
+static void keep_chunk(const double *x, size_t n, void *data)
+{
+    select_pass *p = data;
+    for (size_t i = 0; i < n; i++)
+        if (x[i] >= p->lo && x[i] <= p->hi && bin_of(p, x[i]) == p->want_bin)
+            g_array_append_val(p->kept, x[i]);
+}
+
+static double select_rank(const stats_acc *a, size_t r)
+{
+    select_pass *p = g_new(select_pass, 1);
+    p->lo = gsl_rstat_min(a->rs);
+    p->hi = gsl_rstat_max(a->rs);
+    size_t below = 0; /* samples under lo */
+    double v;
+    for (;;) {
+        if (!(p->lo < p->hi)) {
+            v = p->lo;
+            break;
+        }
+        memset(p->count, 0, sizeof p->count);
+        each_chunk(a, count_chunk, p);
+        size_t j = 0, cum = below;
+        while (j < SELECT_BINS - 1 && cum + p->count[j] <= r)
+            cum += p->count[j++];
+        /* a range too wide for its bins to split (near DBL_MAX) is sorted whole */
+        if (p->count[j] <= SELECT_SORT || (p->bmin[j] == p->lo && p->bmax[j] == p->hi)) {
+            p->want_bin = j;
+            p->kept = g_array_sized_new(FALSE, FALSE, sizeof(double), (guint)p->count[j]);
+            each_chunk(a, keep_chunk, p);
+            gsl_sort((double *)p->kept->data, 1, p->kept->len);
+            v = g_array_index(p->kept, double, r - cum);
+            g_array_free(p->kept, TRUE);
+            break;
+        }
+        below = cum;
+        p->lo = p->bmin[j];
+        p->hi = p->bmax[j];
+    }
+    g_free(p);
+    return v;
 }
 
 size_t stats_acc_n(const stats_acc *a) { return gsl_rstat_n(a->rs); }
@@ -51,8 +202,20 @@ double stats_acc_max(const stats_acc *a) { return stats_acc_n(a) ? gsl_rstat_max
 
 double stats_acc_quantile(stats_acc *a, double p)
 {
-    if (!a->samples || a->samples->len == 0 || !(p >= 0 && p <= 1))
+    if (!a->samples || a->samples->len + a->nspilled == 0 || !(p >= 0 && p <= 1))
         return NAN;
+    if (a->nspilled) {
+        /* gsl_stats_quantile_from_sorted_data's interpolation, on the two
+         * order statistics it reads */
+        size_t n = a->nspilled + a->samples->len;
+        double index = p * (double)(n - 1);
+        size_t lhs = (size_t)index;
+        double delta = index - (double)lhs;
+        double x0 = select_rank(a, lhs);
+        if (lhs == n - 1)
+            return x0;
+        return (1 - delta) * x0 + delta * select_rank(a, lhs + 1);
+    }
     double *d = (double *)a->samples->data;
     if (!a->sorted) {
         gsl_sort(d, 1, a->samples->len);
@@ -104,28 +267,38 @@ stats_interval stats_clopper_pearson(uint64_t k, uint64_t n, double conf)
     return r;
 }
 
+typedef struct {
+    gsl_histogram *h;
+    double lo, hi;
+    size_t below, above;
+} hist_pass;
+
+static void hist_chunk(const double *x, size_t n, void *data)
+{
+    hist_pass *p = data;
+    for (size_t i = 0; i < n; i++) {
+        if (x[i] < p->lo)
+            p->below++;
+        else if (!(x[i] < p->hi))
+            p->above++;
+        else
+            gsl_histogram_increment(p->h, x[i]);
+    }
+}
+
 gsl_histogram *stats_acc_histogram(const stats_acc *a, size_t nbins, double lo, double hi,
                                    size_t *below, size_t *above)
 {
     if (!a->samples || nbins == 0 || !(lo < hi))
         return NULL;
-    gsl_histogram *h = gsl_histogram_alloc(nbins);
-    gsl_histogram_set_ranges_uniform(h, lo, hi);
-    size_t nb = 0, na = 0;
-    for (guint i = 0; i < a->samples->len; i++) {
-        double x = g_array_index(a->samples, double, i);
-        if (x < lo)
-            nb++;
-        else if (!(x < hi))
-            na++;
-        else
-            gsl_histogram_increment(h, x);
-    }
+    hist_pass p = { gsl_histogram_alloc(nbins), lo, hi, 0, 0 };
+    gsl_histogram_set_ranges_uniform(p.h, lo, hi);
+    each_chunk(a, hist_chunk, &p);
     if (below)
-        *below = nb;
+        *below = p.below;
     if (above)
-        *above = na;
-    return h;
+        *above = p.above;
+    return p.h;
 }
 
 static int pair_cmp(const void *a, const void *b)

@@ -18,6 +18,11 @@ typedef struct {
 
 /* Allocates an accumulator; keep_samples enables quantiles and histograms. */
 stats_acc *stats_acc_new(bool keep_samples);
+/* One that keeps its samples with at most cap of them in memory: the rest
+ * go to a temporary file, and its quantiles, as exact, are found in a few
+ * passes over them (a Monte Carlo summary's memory then does not grow with
+ * its runs). Without a temporary file, all stay in memory. */
+stats_acc *stats_acc_new_bounded(size_t cap);
 void stats_acc_free(stats_acc *a);
 
 void stats_acc_add(stats_acc *a, double x);
