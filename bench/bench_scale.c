@@ -243,7 +243,32 @@ void bench_scale(json_object *results)
     target("2 threads / 1 thread, speed-up", mc1.wall / mc2.wall, "x", 1.7, false);
     target("peak, 2 threads", mc2.peak_mib, "MiB", 300, true);
     target("peak, 2 threads, --json (the report is 190 MB)", mcj.peak_mib, "MiB", 300, true);
+    /* what a batch holds as its runs grow: the records are in a temporary
+     * file, the summary's samples bounded; per run, its end and its place */
+    const int nruns[] = { 1000, 10000, 30000 };
+    double mcpeak[3] = { NAN, NAN, NAN };
+    printf("    peak with --json as the runs grow:");
+    for (int i = 0; i < 3; i++) {
+        g_autofree char *r = g_strdup_printf("%d", nruns[i]);
+        proc_run m = measure((char *const[]){ (char *)golive, "run", "-q", "--runs", r, "--threads", "2", "--json",
+                                              "/dev/null", "scenarios/drbd84-year.json", NULL });
+        mcpeak[i] = m.ok ? m.peak_mib : NAN;
+        printf(" %d runs %.0f MiB%s", nruns[i], mcpeak[i], i < 2 ? "," : "\n");
+    }
+    double per_run = (mcpeak[2] - mcpeak[1]) * 1048576.0 / (nruns[2] - nruns[1]);
+    printf("    growth from 10,000 to 30,000 runs: %.0f bytes per run (the records: about 13,000 bytes per run)\n",
+           per_run);
+    target("memory per run beyond the first 10,000", per_run, "B", 1024, true);
     json_object *mc = json_object_new_object();
+    json_object *grow = json_object_new_array();
+    for (int i = 0; i < 3; i++) {
+        json_object *e = json_object_new_object();
+        json_object_object_add(e, "runs", json_object_new_int(nruns[i]));
+        json_object_object_add(e, "peak_rss_mib", json_object_new_double(mcpeak[i]));
+        json_object_array_add(grow, e);
+    }
+    json_object_object_add(mc, "peak_as_runs_grow", grow);
+    json_object_object_add(mc, "bytes_per_run", json_object_new_double(per_run));
     json_object_object_add(mc, "one_thread", proc_json(mc1));
     json_object_object_add(mc, "two_threads", proc_json(mc2));
     json_object_object_add(mc, "two_threads_json", proc_json(mcj));
