@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -46,14 +47,18 @@ typedef struct {
     sim_time end;              /* when it ended (the time its availability is over) */
     struct run_fig *fig;       /* its share of the summary, NULL until made (run_figures) */
     bool done;                 /* ended (its thread is through with it) */
-    bool spilled;              /* its records are in the batch's spill file, from spill_at */
-    long spill_at;
 } run_out;
 
 struct batch {
     const scenario *sc;
     bool want_trace;
-    run_out *outs;
+    /* run 0, kept whole; the other runs from when they start to when they
+     * are folded, run k at ring[(k / shard_count) % window] (a run waits
+     * for its place while the one before it there is not folded yet) */
+    run_out *run0;
+    run_out *ring;
+    int window;
+    GCond room;
     progress *bar;
     bool want_links, want_charts, check, show_progress;
     const volatile int *cancel;
@@ -85,12 +90,34 @@ static const run_fig *run_figures(const batch *b, int k);
 #define FOLD_SAMPLES (1u << 18)
 
 
+/* Runs in flight or waiting for those before them to be folded: a few per
+ * thread; a run that would need more waits (the memory of a batch does not
+ * grow with its runs). */
+#define RUN_WINDOW 256
+/* The spill file's index: where the first run at or after each multiple of
+ * this starts (runs are read back from there, or from the last one read). */
+#define SPILL_INDEX_EVERY 1024
+
+typedef struct {
+    int32_t run;
+    uint32_t len; /* what follows: the run's run_out, then its records */
+} blob_head;
+
 typedef struct batch_fold {
     FILE *spill;       /* NULL: records stay in memory (no temporary file) */
+    bool spill_full;   /* a write failed: the runs after stay in memory */
+    bool read_since_write;
     long spill_end;
+    GArray *index;     /* long: per SPILL_INDEX_EVERY runs, the first one's place */
+    long cursor;       /* where the run after the last one read starts, -1: none */
+    int cursor_run;
+    GHashTable *kept;  /* run -> run_out, the runs that stay in memory */
     int next;          /* the runs before it are folded */
     int slot_run;      /* the spilled run read back into slot, -1: none */
     run_out slot;
+    double sim_seconds; /* the time the folded runs covered, summed */
+    GArray *stopped;    /* stopped_run: the runs that stopped early */
+    GString *trace;     /* the runs' traces (BATCH_TRACE), in their order */
     /* the summary, in the order of the runs */
     stats_acc *dt, *cdt, *tt, *win; /* completed migrations; each run's window */
     size_t nmigs, nincidents;       /* every migration (completed or not), every incident */
@@ -104,6 +131,11 @@ typedef struct batch_fold {
     GPtrArray *warnings;            /* the runs' own, each once, in the order of the runs */
     GHashTable *warned;
 } batch_fold;
+typedef struct {
+    int run;
+    const char *reason; /* static */
+} stopped_run;
+
 static batch_fold *fold_new(const scenario *sc);
 static void fold_free(batch_fold *F);
 static void fold_run(const batch *b, int k);
@@ -111,12 +143,18 @@ static void fold_ready(batch *b);
 static void records_free(run_out *o);
 static const run_out *run_view(const batch *b, int k);
 
+/* Where run k is while it runs and until it is folded (run 0: always). */
+static run_out *run_slot(const batch *b, int k)
+{
+    return k == 0 ? b->run0 : &b->ring[(k / b->shard_count) % b->window];
+}
+
 /* A single run's progress: its simulated time, in seconds. */
 static void run_progress(void *arg, sim_time now) { progress_set(arg, (size_t)sim_to_s(now)); }
 
 static void run_one(batch *b, int k)
 {
-    run_out *o = &b->outs[k];
+    run_out *o = run_slot(b, k);
     GError *err = NULL;
     world *w = world_new(b->sc, (uint64_t)k, &err);
     o->migs = g_array_new(FALSE, FALSE, sizeof(run_mig));
@@ -219,9 +257,14 @@ static void pool_fn(gpointer data, gpointer user)
         int k = b->shard_index + j * b->shard_count;
         if (k >= b->sc->runs)
             return;
+        /* its place in the ring: the run there before it must be folded */
+        g_mutex_lock(&b->lock);
+        while (k > 0 && k - b->fold->next >= b->window * b->shard_count)
+            g_cond_wait(&b->room, &b->lock);
+        g_mutex_unlock(&b->lock);
         run_one(b, k);
         g_mutex_lock(&b->lock);
-        b->outs[k].done = true;
+        run_slot(b, k)->done = true;
         fold_ready(b);
         g_mutex_unlock(&b->lock);
         progress_tick(b->bar);
@@ -284,7 +327,10 @@ batch *batch_run_shard(const scenario *sc, int threads, unsigned flags, const vo
     b->want_charts = flags & BATCH_CHARTS;
     bool show_progress = flags & BATCH_PROGRESS;
     b->show_progress = show_progress;
-    b->outs = g_new0(run_out, (size_t)sc->runs);
+    b->run0 = g_new0(run_out, 1);
+    b->window = RUN_WINDOW;
+    b->ring = g_new0(run_out, (size_t)b->window);
+    g_cond_init(&b->room);
     b->fold = fold_new(sc);
     b->risks = g_ptr_array_new_with_free_func(g_free);
     lint_scenario(sc, b->risks);
@@ -318,21 +364,24 @@ void batch_free(batch *b)
     if (!b)
         return;
     g_free(b->fatal);
-    for (int k = 0; k < b->nruns; k++) {
-        world_link_samples_free(b->outs[k].links); /* a merge reads them before it knows the run */
-        world_link_samples_free(b->outs[k].chart_links);
-        if (b->outs[k].fig)
-            g_free(b->outs[k].fig->vm_s);
-        g_free(b->outs[k].fig);
-        records_free(&b->outs[k]);
-        g_free(b->outs[k].trace);
-        if (b->outs[k].events) {
-            for (guint i = 0; i < b->outs[k].events->len; i++)
-                g_free(g_array_index(b->outs[k].events, world_event, i).subject);
-            g_array_free(b->outs[k].events, TRUE);
+    for (int k = -1; k < b->window; k++) {
+        run_out *o = k < 0 ? b->run0 : &b->ring[k];
+        world_link_samples_free(o->links); /* a merge reads them before it knows the run */
+        world_link_samples_free(o->chart_links);
+        if (o->fig)
+            g_free(o->fig->vm_s);
+        g_free(o->fig);
+        records_free(o);
+        g_free(o->trace);
+        if (o->events) {
+            for (guint i = 0; i < o->events->len; i++)
+                g_free(g_array_index(o->events, world_event, i).subject);
+            g_array_free(o->events, TRUE);
         }
     }
-    g_free(b->outs);
+    g_free(b->run0);
+    g_free(b->ring);
+    g_cond_clear(&b->room);
     g_ptr_array_free(b->risks, TRUE);
     g_ptr_array_free(b->violations, TRUE);
     g_mutex_clear(&b->lock);
@@ -351,11 +400,40 @@ double batch_estimate_bytes(const scenario *sc, int threads, unsigned parts)
      * per failure class; a CSV row per migration; per world: links, VMs,
      * the flow network */
     double records = 256.0 + 20480.0 * (double)sc->nevents + 1024.0 * (double)sc->nfailures;
-    double per_run = sizeof(run_out) + (parts & BATCH_REPORT_TREE ? records : 0) +
-                     (parts & BATCH_REPORT_CSV ? 256.0 * (double)sc->nevents : 0);
+    double per_run = (parts & BATCH_REPORT_TREE ? records : 0) + (parts & BATCH_REPORT_CSV ? 256.0 * (double)sc->nevents : 0);
     double per_world = 4096.0 + 512.0 * (double)(sc->nhosts * sc->nnetworks) + 4096.0 * (double)sc->nvms;
-    double fold = 4.0 * FOLD_SAMPLES * sizeof(double) + 8.0 * (double)sc->nvms;
-    return (double)sc->runs * per_run + records + fold + nthreads * per_world;
+    /* run 0, the runs in flight, the summary's samples (bounded) */
+    double fold = (RUN_WINDOW + 1.0) * (sizeof(run_out) + records) + 4.0 * FOLD_SAMPLES * sizeof(double) +
+                  8.0 * (double)sc->nvms;
+    return (double)sc->runs * per_run + fold + nthreads * per_world;
+}
+
+double batch_estimate_disk_bytes(const scenario *sc)
+{
+    if (sc->runs <= 1)
+        return 0;
+    /* a run's records as they are written (measured: 7 KB per run of
+     * drbd84-year, 24 events, 3 failure classes): a migration with a dozen
+     * iterations, a few incidents per failure class; and the samples of the
+     * summary's four distributions beyond what memory holds */
+    double per_run = 512.0 + (768.0 + 32.0) * (double)sc->nevents + 512.0 * (double)sc->nfailures;
+    return (double)sc->runs * per_run;
+}
+
+bool batch_disk_ok(const char *cmd, const char *file, int runs, double need)
+{
+    const char *dir = g_get_tmp_dir();
+    struct statvfs st;
+    if (need <= 0 || statvfs(dir, &st) != 0)
+        return true;
+    double have = (double)st.f_bavail * (double)st.f_frsize;
+    if (need <= 0.8 * have)
+        return true;
+    g_autofree char *n = units_format(UNITS_SIZE, need), *h = units_format(UNITS_SIZE, have);
+    fprintf(stderr, "golive %s: %s: %d runs would write about %s of records to temporary files in %s, which has %s "
+                    "free; run fewer (--runs), set TMPDIR to a larger file system%s\n",
+            cmd, file, runs, n, dir, h, strcmp(cmd, "compare") ? ", or split them over machines (--shard)" : "");
+    return false;
 }
 
 /* A cgroup's memory limit in bytes (v2 memory.max, v1 limit_in_bytes),
@@ -425,11 +503,11 @@ int batch_runs_done(const batch *b) { return b->nruns; }
 
 const GPtrArray *batch_violations(const batch *b) { return b->violations; }
 
-const world_link_samples *batch_link_samples(const batch *b) { return b->nruns > 0 ? b->outs[0].links : NULL; }
+const world_link_samples *batch_link_samples(const batch *b) { return b->nruns > 0 ? b->run0->links : NULL; }
 
 const world_link_samples *batch_chart_link_samples(const batch *b)
 {
-    return b->nruns > 0 && b->outs[0].chart_links ? b->outs[0].chart_links : batch_link_samples(b);
+    return b->nruns > 0 && b->run0->chart_links ? b->run0->chart_links : batch_link_samples(b);
 }
 
 size_t batch_nmigrations(const batch *b, int run) { return run_view(b, run)->migs->len; }
@@ -460,11 +538,7 @@ GPtrArray *batch_warnings(const batch *b)
 
 char *batch_trace(const batch *b)
 {
-    GString *t = g_string_new(NULL);
-    for (int k = 0; k < b->nruns; k++)
-        if (b->outs[k].trace)
-            g_string_append(t, b->outs[k].trace);
-    return g_string_free(t, FALSE);
+    return g_strdup(b->fold->trace->str);
 }
 
 /* ------------------------------------------------------------------ availability
@@ -491,7 +565,7 @@ static int kind_index(const char *kind)
 /* The time run k covered: `until`, or when nothing was left to happen. */
 static double run_seconds(const batch *b, int k)
 {
-    return sim_to_s(b->outs[k].end > 0 ? b->outs[k].end : 1); /* a run where nothing happened: 0 s */
+    return sim_to_s(run_slot(b, k)->end > 0 ? run_slot(b, k)->end : 1); /* a run where nothing happened: 0 s */
 }
 
 void batch_assumed(const batch *b, assume_counts *total, uint32_t *runs_with)
@@ -504,10 +578,7 @@ void batch_assumed(const batch *b, assume_counts *total, uint32_t *runs_with)
 static double simulated_seconds(const batch *b)
 {
     int runs = b->nruns > 0 ? b->nruns : 1;
-    double t = 0;
-    for (int k = 0; k < runs; k++)
-        t += run_seconds(b, k);
-    return t / runs;
+    return b->fold->sim_seconds / runs;
 }
 
 double batch_simulated_seconds(const batch *b) { return simulated_seconds(b); }
@@ -609,7 +680,7 @@ static bool split_brain_run(const run_out *o, double *diverged, double *discarde
  * for a merged batch and a run that never started. */
 static const run_fig *run_figures(const batch *b, int k)
 {
-    run_out *o = &b->outs[k];
+    run_out *o = run_slot(b, k);
     if (o->fig)
         return o->fig;
     run_fig *f = g_new0(run_fig, 1);
@@ -636,6 +707,10 @@ static batch_fold *fold_new(const scenario *sc)
 {
     batch_fold *F = g_new0(batch_fold, 1);
     F->slot_run = -1;
+    F->cursor = -1;
+    F->index = g_array_new(FALSE, FALSE, sizeof(long));
+    F->stopped = g_array_new(FALSE, FALSE, sizeof(stopped_run));
+    F->trace = g_string_new(NULL);
     F->dt = stats_acc_new_bounded(FOLD_SAMPLES);
     F->cdt = stats_acc_new_bounded(FOLD_SAMPLES);
     F->tt = stats_acc_new_bounded(FOLD_SAMPLES);
@@ -688,6 +763,11 @@ static void fold_free(batch_fold *F)
     if (F->spill)
         fclose(F->spill);
     records_free(&F->slot);
+    g_array_free(F->index, TRUE);
+    g_array_free(F->stopped, TRUE);
+    g_string_free(F->trace, TRUE);
+    if (F->kept)
+        g_hash_table_destroy(F->kept);
     stats_acc *accs[] = { F->dt, F->cdt, F->tt, F->win, F->av, F->un, F->risk, F->div, F->one };
     for (size_t i = 0; i < G_N_ELEMENTS(accs); i++)
         stats_acc_free(accs[i]);
@@ -710,9 +790,12 @@ static void blob_str(GByteArray *a, const char *str)
     g_byte_array_append(a, (const guint8 *)(str ? str : ""), n);
 }
 
-static GByteArray *records_blob(const run_out *o)
+static GByteArray *records_blob(const run_out *o, int k)
 {
     GByteArray *a = g_byte_array_new();
+    blob_head h = { k, 0 };
+    g_byte_array_append(a, (const guint8 *)&h, sizeof h);
+    g_byte_array_append(a, (const guint8 *)o, sizeof *o); /* its end, stop reason (static), ran */
     blob_u32(a, o->migs->len);
     for (guint i = 0; i < o->migs->len; i++) {
         const run_mig *rm = &g_array_index(o->migs, run_mig, i);
@@ -733,6 +816,7 @@ static GByteArray *records_blob(const run_out *o)
     blob_u32(a, o->assumed != NULL);
     if (o->assumed)
         g_byte_array_append(a, (const guint8 *)o->assumed, sizeof *o->assumed);
+    ((blob_head *)a->data)->len = a->len - (guint)sizeof h;
     return a;
 }
 
@@ -763,24 +847,59 @@ static char *spill_str(FILE *f)
     return str;
 }
 
-/* Run k's records: in memory, or read back from the spill file into the
- * fold's slot (valid until another spilled run is read). */
+static void kept_free(gpointer p)
+{
+    run_out *o = p;
+    records_free(o);
+    g_free(o);
+}
+
+/* Run k's records: run 0's and those that stay in memory, or read back from
+ * the spill file into the fold's slot (valid until another run is read).
+ * A run that never ran reads as one without records. */
 static const run_out *run_view(const batch *b, int k)
 {
-    run_out *o = &b->outs[k];
-    if (!o->spilled)
-        return o;
+    if (k == 0)
+        return b->run0;
     batch_fold *F = b->fold;
+    run_out *kept = F->kept ? g_hash_table_lookup(F->kept, GINT_TO_POINTER(k)) : NULL;
+    if (kept)
+        return kept;
     if (F->slot_run == k)
         return &F->slot;
     records_free(&F->slot);
-    F->slot = *o;
-    F->slot.migs = F->slot.incidents = NULL;
+    memset(&F->slot, 0, sizeof F->slot);
+    F->slot_run = k;
+    FILE *f = F->spill;
+    F->read_since_write = true;
+    guint slot_i = (guint)(k / SPILL_INDEX_EVERY);
+    long at = F->cursor >= 0 && F->cursor_run < k && F->cursor_run / SPILL_INDEX_EVERY == k / SPILL_INDEX_EVERY
+                  ? F->cursor
+              : f && slot_i < F->index->len ? g_array_index(F->index, long, slot_i)
+                                            : -1;
+    blob_head h = { -1, 0 };
+    /* from there, the runs' heads, in order, to k's */
+    while (at >= 0 && at < F->spill_end) {
+        if (fseek(f, at, SEEK_SET) != 0)
+            spill_read(f, NULL, 1);
+        spill_read(f, &h, sizeof h);
+        if (h.run >= k)
+            break;
+        at += (long)(sizeof h + h.len);
+    }
+    if (h.run != k || at < 0 || at >= F->spill_end) {
+        F->slot.migs = g_array_new(FALSE, FALSE, sizeof(run_mig));
+        F->slot.incidents = g_array_new(FALSE, FALSE, sizeof(run_incident));
+        F->slot.warnings = g_ptr_array_new_with_free_func(g_free);
+        return &F->slot;
+    }
+    spill_read(f, &F->slot, sizeof F->slot);
+    F->slot.migs = F->slot.incidents = F->slot.events = NULL;
     F->slot.warnings = NULL;
     F->slot.assumed = NULL;
-    FILE *f = F->spill;
-    if (fseek(f, o->spill_at, SEEK_SET) != 0)
-        spill_read(f, NULL, 1);
+    F->slot.trace = NULL;
+    F->slot.links = F->slot.chart_links = NULL;
+    F->slot.fig = NULL;
     guint32 nm = spill_u32(f);
     F->slot.migs = g_array_sized_new(FALSE, FALSE, sizeof(run_mig), nm);
     for (guint32 i = 0; i < nm; i++) {
@@ -808,7 +927,8 @@ static const run_out *run_view(const batch *b, int k)
         F->slot.assumed = g_new(assume_counts, 1);
         spill_read(f, F->slot.assumed, sizeof *F->slot.assumed);
     }
-    F->slot_run = k;
+    F->cursor = at + (long)(sizeof h + h.len);
+    F->cursor_run = k;
     return &F->slot;
 }
 
@@ -818,7 +938,7 @@ static void fold_run(const batch *b, int k)
 {
     batch_fold *F = b->fold;
     const scenario *sc = b->sc;
-    run_out *o = &b->outs[k];
+    run_out *o = run_slot(b, k);
     const run_fig *rf = run_figures(b, k);
     double T = run_seconds(b, k), years = T / sim_to_s(SIM_YEAR);
     sim_time first = -1, last = -1;
@@ -867,20 +987,39 @@ static void fold_run(const batch *b, int k)
     }
     g_free(o->fig->vm_s);
     g_clear_pointer(&o->fig, g_free);
-    if (k == 0 || !F->spill || !o->migs)
-        return;
-    GByteArray *blob = records_blob(o);
-    if (fwrite(blob->data, 1, blob->len, F->spill) == blob->len) {
-        o->spill_at = F->spill_end;
-        F->spill_end += (long)blob->len;
-        o->spilled = true;
+    F->sim_seconds += T;
+    if (o->stop_reason)
+        g_array_append_val(F->stopped, ((stopped_run){ k, o->stop_reason }));
+    if (o->trace) {
+        g_string_append(F->trace, o->trace);
+        g_clear_pointer(&o->trace, g_free);
+    }
+    if (k == 0)
+        return; /* run 0 stays whole */
+    bool spilled = false;
+    if (F->spill && !F->spill_full && o->migs) {
+        GByteArray *blob = records_blob(o, k);
+        /* a read moved the file's position (and fseek flushes: only then) */
+        bool at_end = !F->read_since_write || fseek(F->spill, F->spill_end, SEEK_SET) == 0;
+        F->read_since_write = false;
+        if (at_end && fwrite(blob->data, 1, blob->len, F->spill) == blob->len) {
+            for (guint i = F->index->len; i <= (guint)(k / SPILL_INDEX_EVERY); i++)
+                g_array_append_val(F->index, F->spill_end);
+            F->spill_end += (long)blob->len;
+            spilled = true;
+        } else {
+            F->spill_full = true; /* a full disk: this run's records and the rest stay in memory */
+        }
+        g_byte_array_free(blob, TRUE);
+    }
+    if (spilled) {
         records_free(o);
     } else {
-        /* a full disk: this run's records and the rest stay in memory */
-        fclose(F->spill);
-        F->spill = NULL;
+        if (!F->kept)
+            F->kept = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, kept_free);
+        g_hash_table_insert(F->kept, GINT_TO_POINTER(k), g_memdup2(o, sizeof *o));
     }
-    g_byte_array_free(blob, TRUE);
+    memset(o, 0, sizeof *o); /* its place in the ring, for the run after */
 }
 
 /* Folds the runs that ended, up to the first that has not (with b->lock
@@ -892,12 +1031,13 @@ static void fold_ready(batch *b)
     while (F->next < sc->runs) {
         int k = F->next;
         bool mine = k % b->shard_count == b->shard_index;
-        if (mine && !b->outs[k].done)
+        if (mine && !run_slot(b, k)->done)
             break;
         if (mine)
             fold_run(b, k);
         F->next++;
     }
+    g_cond_broadcast(&b->room);
 }
 
 void batch_unavailable_by_cause(const batch *b, double *out)
@@ -1062,9 +1202,9 @@ size_t batch_busiest_links(const batch *b, size_t *links, size_t max)
     return n;
 }
 
-size_t batch_nevents(const batch *b) { return b->nruns > 0 && b->outs[0].events ? b->outs[0].events->len : 0; }
+size_t batch_nevents(const batch *b) { return b->nruns > 0 && b->run0->events ? b->run0->events->len : 0; }
 
-const world_event *batch_event(const batch *b, size_t i) { return &g_array_index(b->outs[0].events, world_event, i); }
+const world_event *batch_event(const batch *b, size_t i) { return &g_array_index(b->run0->events, world_event, i); }
 
 static json_object *busiest_links(const batch *b)
 {
@@ -1142,7 +1282,7 @@ json_object *batch_summary(const batch *b)
  * maintenance window counts migrations, not the recoveries after them. */
 static void failed_moves_text(const batch *b, GString *txt)
 {
-    const run_out *o = &b->outs[0];
+    const run_out *o = b->run0;
     size_t nwhy[MIG_NFAILURES] = { 0 }, failed = 0;
     for (guint i = 0; o->migs && i < o->migs->len; i++) {
         const mig_result *r = &g_array_index(o->migs, run_mig, i).r;
@@ -1227,7 +1367,7 @@ static void summary_text(const batch *b, GString *txt)
     }
     if (!mc && stats_acc_n(dt) > 1) {
         /* one run with many migrations (a drain): the window and the spread */
-        GArray *migs = b->outs[0].migs;
+        GArray *migs = b->run0->migs;
         sim_time first = -1, last = -1;
         for (guint i = 0; migs && i < migs->len; i++) {
             const mig_result *r = &g_array_index(migs, run_mig, i).r;
@@ -1338,9 +1478,9 @@ static GArray *phase_spreads(const batch *b)
 {
     const scenario *sc = b->sc;
     GArray *out = g_array_new(FALSE, FALSE, sizeof(phase_spread));
-    if (b->nruns != 1 || !b->outs[0].migs || batch_interrupted(b))
+    if (b->nruns != 1 || !b->run0->migs || batch_interrupted(b))
         return out;
-    GArray *migs = b->outs[0].migs;
+    GArray *migs = b->run0->migs;
     int *count = g_new0(int, sc->nvms ? sc->nvms : 1);
     for (guint i = 0; i < migs->len; i++) {
         const mig_result *r = &g_array_index(migs, run_mig, i).r;
@@ -1379,10 +1519,10 @@ static GArray *phase_spreads(const batch *b)
 static void game_phase_note(const batch *b, json_object *summ, GString *txt)
 {
     const scenario *sc = b->sc;
-    if (b->nruns != 1 || !b->outs[0].migs)
+    if (b->nruns != 1 || !b->run0->migs)
         return;
     json_object *js = json_object_object_get(summ, "sensitivity");
-    GArray *migs = b->outs[0].migs;
+    GArray *migs = b->run0->migs;
     for (guint i = 0; i < migs->len; i++) {
         const mig_result *r = &g_array_index(migs, run_mig, i).r;
         const scn_service *sv = &sc->vms[r->vm].service;
@@ -1714,18 +1854,18 @@ json_object *batch_report(const batch *b, unsigned parts, char **csv_out, char *
     g_ptr_array_free(warns, TRUE);
     json_object_object_add(root, "warnings", jw);
     json_object *stopped = json_object_new_array();
-    for (int k = 0; k < b->nruns; k++)
-        if (b->outs[k].stop_reason) {
-            json_object *o = json_object_new_object();
-            json_object_object_add(o, "run", json_object_new_int(k));
-            json_object_object_add(o, "reason", json_object_new_string(b->outs[k].stop_reason));
-            json_object_array_add(stopped, o);
-            if (json_object_array_length(stopped) <= 3)
-                g_string_append_printf(txt, "run %d stopped early: %s%s\n", k, b->outs[k].stop_reason,
-                                       !strcmp(b->outs[k].stop_reason, "max_events")
-                                           ? " (the scenario's max_events budget ran out; raise it if the run needs more)"
-                                           : "");
-        }
+    for (guint i = 0; i < b->fold->stopped->len; i++) {
+        const stopped_run *st = &g_array_index(b->fold->stopped, stopped_run, i);
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "run", json_object_new_int(st->run));
+        json_object_object_add(o, "reason", json_object_new_string(st->reason));
+        json_object_array_add(stopped, o);
+        if (json_object_array_length(stopped) <= 3)
+            g_string_append_printf(txt, "run %d stopped early: %s%s\n", st->run, st->reason,
+                                   !strcmp(st->reason, "max_events")
+                                       ? " (the scenario's max_events budget ran out; raise it if the run needs more)"
+                                       : "");
+    }
     json_object_object_add(root, "stopped", stopped);
     json_object_object_add(root, "partial", json_object_new_boolean(batch_interrupted(b)));
     summary_text(b, txt);
@@ -1903,8 +2043,8 @@ bool batch_write_part(const batch *b, const char *scenario_text, const char *pat
         json_object_object_add(root, "busiest_links", busiest_links(b));
     if (b->shard_index == 0 && batch_link_samples(b))
         json_object_object_add(root, "link_samples", samples_json(batch_link_samples(b)));
-    if (b->shard_index == 0 && b->nruns > 0 && b->outs[0].chart_links) /* the merged page's links chart */
-        json_object_object_add(root, "chart_link_samples", samples_json(b->outs[0].chart_links));
+    if (b->shard_index == 0 && b->nruns > 0 && b->run0->chart_links) /* the merged page's links chart */
+        json_object_object_add(root, "chart_link_samples", samples_json(b->run0->chart_links));
     const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN);
     bool ok = output_write(path, text, strlen(text), error);
     json_object_put(root);
@@ -2169,7 +2309,11 @@ batch *batch_merge(const char *const *paths, size_t n, scenario **sc_out, GPtrAr
     b = g_new0(batch, 1);
     b->sc = sc;
     b->shard_count = 1;
-    b->outs = g_new0(run_out, (size_t)sc->runs);
+    /* every run of the parts at once: the ring holds them all */
+    b->run0 = g_new0(run_out, 1);
+    b->window = sc->runs;
+    b->ring = g_new0(run_out, (size_t)sc->runs);
+    g_cond_init(&b->room);
     b->fold = fold_new(sc);
     b->risks = g_ptr_array_new_with_free_func(g_free);
     b->violations = g_ptr_array_new_with_free_func(g_free);
@@ -2180,11 +2324,11 @@ batch *batch_merge(const char *const *paths, size_t n, scenario **sc_out, GPtrAr
         if (bl && !b->links_summary)
             b->links_summary = json_object_get(bl);
         json_object *ls = part_member(parts[p], "link_samples");
-        if (ls && !b->outs[0].links)
-            b->outs[0].links = samples_read(ls);
+        if (ls && !b->run0->links)
+            b->run0->links = samples_read(ls);
         json_object *cs = part_member(parts[p], "chart_link_samples");
-        if (cs && !b->outs[0].chart_links)
-            b->outs[0].chart_links = samples_read(cs);
+        if (cs && !b->run0->chart_links)
+            b->run0->chart_links = samples_read(cs);
         json_object *res = part_member(parts[p], "results");
         for (size_t r = 0; r < json_object_array_length(res); r++) {
             json_object *ro = json_object_array_get_idx(res, r);
@@ -2195,11 +2339,11 @@ batch *batch_merge(const char *const *paths, size_t n, scenario **sc_out, GPtrAr
                 continue;
             }
             int k = json_object_get_int(part_member(ro, "run"));
-            if (k < 0 || k >= sc->runs || b->outs[k].migs) {
+            if (k < 0 || k >= sc->runs || run_slot(b, k)->migs) {
                 g_ptr_array_add(errors, g_strdup_printf("%s: error: run %d is out of range or given twice", paths[p], k));
                 continue;
             }
-            run_out *o = &b->outs[k];
+            run_out *o = run_slot(b, k);
             o->migs = g_array_new(FALSE, FALSE, sizeof(run_mig));
             o->incidents = g_array_new(FALSE, FALSE, sizeof(run_incident));
             o->warnings = g_ptr_array_new_with_free_func(g_free);
@@ -2264,7 +2408,7 @@ batch *batch_merge(const char *const *paths, size_t n, scenario **sc_out, GPtrAr
     }
     b->nruns = sc->runs;
     for (int k = 0; k < sc->runs; k++)
-        if (!b->outs[k].migs) {
+        if (!run_slot(b, k)->migs) {
             g_ptr_array_add(errors, g_strdup_printf("error: run %d is in no part", k));
             break;
         }
@@ -2273,7 +2417,7 @@ batch *batch_merge(const char *const *paths, size_t n, scenario **sc_out, GPtrAr
         b = NULL;
     } else {
         for (int k = 0; k < sc->runs; k++)
-            b->outs[k].done = true;
+            run_slot(b, k)->done = true;
         fold_ready(b); /* as the runs of one process are */
     }
 out:

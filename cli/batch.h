@@ -33,6 +33,12 @@ batch *batch_run(const scenario *sc, int threads, unsigned flags, const volatile
  * written (BATCH_REPORT_TREE: every record as a tree, for a page;
  * BATCH_REPORT_CSV: every row). */
 double batch_estimate_bytes(const scenario *sc, int threads, unsigned parts);
+/* What a batch of sc writes to its temporary files (the runs' records and
+ * the summary's samples beyond memory), a rough upper estimate (bytes). */
+double batch_estimate_disk_bytes(const scenario *sc);
+/* Whether `need` bytes fit in the free space of the temporary directory
+ * (TMPDIR), with a fifth to spare; if not, says so on stderr. */
+bool batch_disk_ok(const char *cmd, const char *file, int runs, double need);
 /* The memory this process may use: the least of the machine's memory, the
  * address-space limit (ulimit -v) and the cgroup's memory limit; *what
  * names the one that binds. */

@@ -285,7 +285,8 @@ int cli_compare(int argc, char **argv)
     /* the designs run one after another, each batch freed before the next */
     for (guint i = 0; i < scs->len && rc == CLI_EXIT_OK; i++) {
         const scenario *sc = g_ptr_array_index(scs, i);
-        if (!batch_memory_ok("compare", sc->file, sc->runs, batch_estimate_bytes(sc, threads, 0)))
+        if (!batch_memory_ok("compare", sc->file, sc->runs, batch_estimate_bytes(sc, threads, 0)) ||
+            !batch_disk_ok("compare", sc->file, sc->runs, batch_estimate_disk_bytes(sc)))
             rc = CLI_EXIT_USAGE;
     }
     if (rc != CLI_EXIT_OK)

@@ -132,7 +132,8 @@ int cli_run(int argc, char **argv)
 
     if (!batch_memory_ok("run", argv[1], sc->runs,
                          batch_estimate_bytes(sc, threads, (html_path ? BATCH_REPORT_TREE : 0u) |
-                                                               (csv_path ? BATCH_REPORT_CSV : 0u)))) {
+                                                               (csv_path ? BATCH_REPORT_CSV : 0u))) ||
+        !batch_disk_ok("run", argv[1], sc->runs, batch_estimate_disk_bytes(sc))) {
         scenario_free(sc);
         rc = CLI_EXIT_USAGE;
         goto out_free_opts;

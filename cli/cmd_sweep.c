@@ -1172,10 +1172,13 @@ int cli_sweep(int argc, char **argv)
 
     /* points run one per thread, each batch freed once its figures are taken */
     int workers = threads > 0 ? threads : (int)g_get_num_processors();
-    double need = 0;
-    for (size_t p = (size_t)shard_i; p < npts; p += (size_t)shard_n)
+    double need = 0, disk = 0;
+    for (size_t p = (size_t)shard_i; p < npts; p += (size_t)shard_n) {
         need = fmax(need, batch_estimate_bytes(pts[p].sc, 1, 0));
-    if (!batch_memory_ok("sweep", argv[1], pts[0].sc->runs, need * MIN((size_t)workers, npts))) {
+        disk = fmax(disk, batch_estimate_disk_bytes(pts[p].sc));
+    }
+    if (!batch_memory_ok("sweep", argv[1], pts[0].sc->runs, need * MIN((size_t)workers, npts)) ||
+        !batch_disk_ok("sweep", argv[1], pts[0].sc->runs, disk * MIN((size_t)workers, npts))) {
         rc = CLI_EXIT_USAGE;
         goto out;
     }
