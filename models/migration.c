@@ -746,21 +746,31 @@ static void decide(mig *m, bool window_start)
         start_postcopy(m);
         return;
     }
+    /* migration_iteration_run (migration/migration.c): the estimate is the
+     * bitmap as last synced; below the threshold an exact sync; then the
+     * switch if nothing is pending or it is below the threshold. Until the
+     * first window has measured the bandwidth the threshold is 0
+     * (threshold_size, set by migration_update_counters): a first pass that
+     * ends before then switches at once on its empty bitmap, unsynced (the
+     * stop's own sync, ram_save_complete, takes what it left) */
     double threshold = m->bw * sim_to_s(m->p->downtime_limit);
+    double pending = total_pending(m) * PAGE;
     bool synced = false;
-    if (total_pending(m) * PAGE <= threshold) {
+    if (pending < threshold) {
         synced = true;
-        double unsent = total_pending(m) * PAGE;
         bitmap_sync(m);
         end_iteration(m);
-        trace_mig_sync(m, "bitmap-sync", unsent);
-        if (total_pending(m) * PAGE < threshold) {
-            stop_and_copy(m);
-            return;
-        }
-        if (m->p->postcopy && m->r.syncs >= m->p->postcopy_after_syncs)
-            m->postcopy_requested = true;
+        trace_mig_sync(m, "bitmap-sync", pending);
+        pending = total_pending(m) * PAGE;
     }
+    if (pending < 0.5 || pending < threshold) {
+        if (!synced)
+            end_iteration(m); /* the pass that emptied the bitmap */
+        stop_and_copy(m);
+        return;
+    }
+    if (synced && m->p->postcopy && m->r.syncs >= m->p->postcopy_after_syncs)
+        m->postcopy_requested = true;
     /* without a sync the pages ahead are what the running stretch was
      * planned for: only the cursor moved */
     if (synced || !((m->f && !flow_is_sent(m->f)) || m->zero_timer))

@@ -1087,3 +1087,28 @@ Test(migration, window_starts_without_events_decide_as_events_would, .timeout = 
     cr_assert_gt(migs, 100);
     cr_assert_lt(lazy_total, eager_total / 2, "%" PRIu64 " events against %" PRIu64, lazy_total, eager_total);
 }
+
+/* migration_iteration_run: until the first 100 ms window has measured the
+ * bandwidth, threshold_size is 0, and a first pass that empties the bitmap
+ * before then switches at once (!pending_size), without a sync of its own:
+ * a 1 MiB VM takes its pass and its downtime, two syncs in all (setup and
+ * stop), not 1,800 syncs of a few bytes each until the window ends. */
+Test(migration, a_first_pass_before_the_first_window_switches_at_once)
+{
+    const char *text = "{\"golive\":1,\"networks\":[{\"name\":\"lan\"}],\"hosts\":["
+                       "{\"name\":\"a\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]},"
+                       "{\"name\":\"b\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]}],"
+                       "\"vms\":[{\"name\":\"v\",\"host\":\"a\",\"memory\":\"1MiB\"}],"
+                       "\"events\":[{\"at\":\"1s\",\"action\":\"migrate\",\"vm\":\"v\",\"to\":\"b\"}]}";
+    scenario *sc;
+    world *w = support_run(text, &sc);
+    const mig_result *r = world_migration(w, 0);
+    cr_assert_eq(r->outcome, MIG_COMPLETED);
+    cr_assert_eq(r->syncs, 2, "%d syncs", r->syncs);
+    cr_assert_eq(r->iterations->len, 1);
+    /* 1 MiB at 128 MiB/s (QEMU's default max-bandwidth): 8 ms, then the stop */
+    double total = sim_to_s(r->end - r->start);
+    cr_assert(total > 0.008 && total < 0.02, "total %.4f s", total);
+    world_free(w);
+    scenario_free(sc);
+}
