@@ -47,6 +47,7 @@ typedef struct {
     sim_time end;              /* when it ended (the time its availability is over) */
     struct run_fig *fig;       /* its share of the summary, NULL until made (run_figures) */
     bool done;                 /* ended (its thread is through with it) */
+    GByteArray *blob;          /* its records as the fold writes them, made by its thread */
 } run_out;
 
 struct batch {
@@ -142,6 +143,7 @@ static void fold_run(const batch *b, int k);
 static void fold_ready(batch *b);
 static void records_free(run_out *o);
 static const run_out *run_view(const batch *b, int k);
+static GByteArray *records_blob(const run_out *o, int k);
 
 /* Where run k is while it runs and until it is folded (run 0: always). */
 static run_out *run_slot(const batch *b, int k)
@@ -244,6 +246,8 @@ static void run_one(batch *b, int k)
         g_ptr_array_add(o->warnings, g_strdup(g_ptr_array_index(wn, i)));
     world_free(w);
     run_figures(b, k); /* here, in the thread that ran it */
+    if (k > 0 && b->fold->spill)
+        o->blob = records_blob(o, k); /* so is what the fold writes */
 }
 
 static void pool_fn(gpointer data, gpointer user)
@@ -373,6 +377,8 @@ void batch_free(batch *b)
         g_free(o->fig);
         records_free(o);
         g_free(o->trace);
+        if (o->blob)
+            g_byte_array_free(o->blob, TRUE);
         if (o->events) {
             for (guint i = 0; i < o->events->len; i++)
                 g_free(g_array_index(o->events, world_event, i).subject);
@@ -402,8 +408,11 @@ double batch_estimate_bytes(const scenario *sc, int threads, unsigned parts)
     double records = 256.0 + 20480.0 * (double)sc->nevents + 1024.0 * (double)sc->nfailures;
     double per_run = (parts & BATCH_REPORT_TREE ? records : 0) + (parts & BATCH_REPORT_CSV ? 256.0 * (double)sc->nevents : 0);
     double per_world = 4096.0 + 512.0 * (double)(sc->nhosts * sc->nnetworks) + 4096.0 * (double)sc->nvms;
-    /* run 0, the runs in flight, the summary's samples (bounded) */
-    double fold = (RUN_WINDOW + 1.0) * (sizeof(run_out) + records) + 4.0 * FOLD_SAMPLES * sizeof(double) +
+    /* run 0 and the runs in flight, their records as they are kept (a
+     * migration with a dozen iterations: 2 KB), the summary's samples
+     * (bounded) */
+    double held = 512.0 + 2048.0 * (double)sc->nevents + 512.0 * (double)sc->nfailures;
+    double fold = MIN(sc->runs, RUN_WINDOW + 1.0) * (sizeof(run_out) + held) + 4.0 * FOLD_SAMPLES * sizeof(double) +
                   8.0 * (double)sc->nvms;
     return (double)sc->runs * per_run + fold + nthreads * per_world;
 }
@@ -733,6 +742,8 @@ static batch_fold *fold_new(const scenario *sc)
             F->spill = fdopen(fd, "w+b");
             if (!F->spill)
                 close(fd);
+            else
+                setvbuf(F->spill, NULL, _IOFBF, 1 << 20); /* a run's records are a few KB: one write per MiB */
         }
     }
     return F;
@@ -900,6 +911,7 @@ static const run_out *run_view(const batch *b, int k)
     F->slot.trace = NULL;
     F->slot.links = F->slot.chart_links = NULL;
     F->slot.fig = NULL;
+    F->slot.blob = NULL;
     guint32 nm = spill_u32(f);
     F->slot.migs = g_array_sized_new(FALSE, FALSE, sizeof(run_mig), nm);
     for (guint32 i = 0; i < nm; i++) {
@@ -998,7 +1010,7 @@ static void fold_run(const batch *b, int k)
         return; /* run 0 stays whole */
     bool spilled = false;
     if (F->spill && !F->spill_full && o->migs) {
-        GByteArray *blob = records_blob(o, k);
+        GByteArray *blob = o->blob ? g_steal_pointer(&o->blob) : records_blob(o, k);
         /* a read moved the file's position (and fseek flushes: only then) */
         bool at_end = !F->read_since_write || fseek(F->spill, F->spill_end, SEEK_SET) == 0;
         F->read_since_write = false;
@@ -1015,10 +1027,14 @@ static void fold_run(const batch *b, int k)
     if (spilled) {
         records_free(o);
     } else {
+        if (o->blob)
+            g_byte_array_free(g_steal_pointer(&o->blob), TRUE);
         if (!F->kept)
             F->kept = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, kept_free);
         g_hash_table_insert(F->kept, GINT_TO_POINTER(k), g_memdup2(o, sizeof *o));
     }
+    if (o->blob)
+        g_byte_array_free(o->blob, TRUE);
     memset(o, 0, sizeof *o); /* its place in the ring, for the run after */
 }
 

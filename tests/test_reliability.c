@@ -481,3 +481,30 @@ Test(reliability, running_out_of_memory_is_exit_2, .timeout = 120)
     g_remove(endless);
     g_rmdir(dir);
 }
+
+/* The estimate counts what a batch holds: a single run keeps its own
+ * records, not a ring of runs in flight. 20,000 migrations of one run fit
+ * in 1 GiB (an estimate that counted 257 runs' records refused them). */
+Test(reliability, a_single_run_of_many_migrations_is_not_refused, .timeout = 120)
+{
+    g_autofree char *dir = g_dir_make_tmp("golive-estimate-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "many.json", NULL);
+    GString *t = g_string_new("{\"golive\":1,\"networks\":[{\"name\":\"lan\"}],\"hosts\":["
+                              "{\"name\":\"a\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]},"
+                              "{\"name\":\"b\",\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"10Gbit/s\"}]}],"
+                              "\"vms\":[{\"name\":\"v\",\"host\":\"a\",\"memory\":\"1MiB\"}],\"events\":[");
+    for (int i = 0; i < 20000; i++)
+        g_string_append_printf(t, "%s{\"at\":\"%ds\",\"action\":\"migrate\",\"vm\":\"v\",\"to\":\"%s\"}", i ? "," : "",
+                               i + 1, i % 2 ? "a" : "b");
+    g_string_append(t, "]}");
+    cr_assert(g_file_set_contents(path, t->str, (gssize)t->len, NULL));
+    g_string_free(t, TRUE);
+    g_setenv("GOLIVE_MAX_MEMORY", "1GiB", TRUE);
+    char *out, *err;
+    int rc = support_golive((const char *[]){ "run", path, "--quiet", "--json", "/dev/null", NULL }, &out, &err);
+    g_unsetenv("GOLIVE_MAX_MEMORY");
+    cr_assert_eq(rc, 0, "%s", err);
+    g_free(out);
+    g_free(err);
+    support_rmtree(dir);
+}
