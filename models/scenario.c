@@ -1162,9 +1162,10 @@ static gpointer load_vm_share(gpointer data)
     return NULL;
 }
 
-/* The VMs in two halves, one in a thread of its own, then their names in
- * the file's order: the errors and the scenario are those of one pass. */
-static bool load_vms_parallel(ctx *c, scenario *s, json_object *arr, size_t n)
+/* The VMs in two halves, one in a thread of its own (or after the first,
+ * without one), then their names in the file's order: the errors and the
+ * scenario are those of one pass. */
+static void load_vms_parallel(ctx *c, scenario *s, json_object *arr, size_t n)
 {
     vm_share w[2];
     guint *err_end = g_new0(guint, n);
@@ -1179,17 +1180,11 @@ static bool load_vms_parallel(ctx *c, scenario *s, json_object *arr, size_t n)
                            .err_end = err_end, .loaded = loaded };
     }
     GThread *t = g_thread_try_new("golive-load", load_vm_share, &w[1], NULL);
-    if (!t) {
-        for (int h = 0; h < 2; h++) {
-            g_ptr_array_free(w[h].c.errors, TRUE);
-            g_string_free(w[h].c.path, TRUE);
-        }
-        g_free(err_end);
-        g_free(loaded);
-        return false;
-    }
     load_vm_share(&w[0]);
-    g_thread_join(t);
+    if (t)
+        g_thread_join(t);
+    else
+        load_vm_share(&w[1]);
     size_t m0 = push_key(c, "vms");
     for (size_t i = 0; i < n; i++) {
         vm_share *x = &w[i >= n / 2];
@@ -1209,7 +1204,6 @@ static bool load_vms_parallel(ctx *c, scenario *s, json_object *arr, size_t n)
     }
     g_free(err_end);
     g_free(loaded);
-    return true;
 }
 
 static void load_vms(ctx *c, scenario *s, json_object *root)
@@ -1222,8 +1216,10 @@ static void load_vms(ctx *c, scenario *s, json_object *root)
     size_t n = json_object_array_length(arr);
     s->vms = g_new0(scn_vm, n);
     c->marker = assume_marker_new(root);
-    if (n < PARALLEL_VMS || !load_vms_parallel(c, s, arr, n))
+    if (n < PARALLEL_VMS)
         each_item(c, s, arr, "vms", load_vm);
+    else
+        load_vms_parallel(c, s, arr, n);
     assume_marker_free(g_steal_pointer(&c->marker));
 }
 
