@@ -23,6 +23,7 @@ typedef struct {
 struct rng_streams {
     uint64_t seed, run;
     GHashTable *by_name; /* name -> gsl_rng*; looked up only, never iterated */
+    mt_state base;       /* init_by_array's first step, the same for every key */
 };
 
 /* splitmix64 finaliser (Steele, Lea, Flood 2014): a bijective 64-bit mix. */
@@ -51,12 +52,19 @@ uint64_t rng_stream_key(uint64_t seed, uint64_t run, const char *name)
     return mix64(k ^ hash_name(name));
 }
 
-static void mt_init_by_array(mt_state *st, const uint32_t *key, int len)
+/* init_by_array's first step: init_genrand(19650218), whatever the key. */
+static void mt_init_base(mt_state *st)
 {
     unsigned long *mt = st->mt;
     mt[0] = 19650218UL;
     for (int j = 1; j < MT_N; j++)
         mt[j] = (1812433253UL * (mt[j - 1] ^ (mt[j - 1] >> 30)) + (unsigned long)j) & 0xffffffffUL;
+}
+
+/* The rest of init_by_array, on a state that holds the first step's. */
+static void mt_mix_key(mt_state *st, const uint32_t *key, int len)
+{
+    unsigned long *mt = st->mt;
     int i = 1, j = 0;
     for (int k = MT_N > len ? MT_N : len; k; k--) {
         mt[i] = ((mt[i] ^ ((mt[i - 1] ^ (mt[i - 1] >> 30)) * 1664525UL)) + key[j] + (unsigned long)j)
@@ -83,19 +91,27 @@ static void mt_init_by_array(mt_state *st, const uint32_t *key, int len)
     st->mti = MT_N; /* next draw regenerates the block */
 }
 
+static bool layout_ok(const gsl_rng *r) { return r->type == gsl_rng_mt19937 && gsl_rng_size(r) == sizeof(mt_state); }
+
 bool rng_seed_by_array(gsl_rng *r, const uint32_t *key, int len)
 {
-    if (r->type != gsl_rng_mt19937 || gsl_rng_size(r) != sizeof(mt_state) || len < 1)
+    if (!layout_ok(r) || len < 1)
         return false;
-    mt_init_by_array(gsl_rng_state(r), key, len);
+    mt_init_base(gsl_rng_state(r));
+    mt_mix_key(gsl_rng_state(r), key, len);
     return true;
 }
 
-static void seed_stream(gsl_rng *r, uint64_t key)
+/* A stream's seeding: the first step copied from the streams' own (a run
+ * seeds a few dozen streams; the step was a third of their seeding). */
+static void seed_stream(const rng_streams *rs, gsl_rng *r, uint64_t key)
 {
     uint32_t words[2] = { (uint32_t)key, (uint32_t)(key >> 32) };
-    if (!rng_seed_by_array(r, words, 2))
+    if (!layout_ok(r))
         g_error("rng: GSL's MT19937 state layout is not the expected one");
+    mt_state *st = gsl_rng_state(r);
+    *st = rs->base;
+    mt_mix_key(st, words, 2);
 }
 
 rng_streams *rng_streams_new(uint64_t seed, uint64_t run)
@@ -104,6 +120,7 @@ rng_streams *rng_streams_new(uint64_t seed, uint64_t run)
     rs->seed = seed;
     rs->run = run;
     rs->by_name = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)gsl_rng_free);
+    mt_init_base(&rs->base);
     return rs;
 }
 
@@ -121,7 +138,7 @@ gsl_rng *rng_stream(rng_streams *rs, const char *name)
     if (r)
         return r;
     r = gsl_rng_alloc(gsl_rng_mt19937);
-    seed_stream(r, rng_stream_key(rs->seed, rs->run, name));
+    seed_stream(rs, r, rng_stream_key(rs->seed, rs->run, name));
     g_hash_table_insert(rs->by_name, g_strdup(name), r);
     return r;
 }
