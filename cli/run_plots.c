@@ -364,6 +364,7 @@ static chart *cdf(const batch *b, bool client)
                                                  v->len);
         c = chart_new(CHART_CDF, title);
         chart_axis(c, 'x', client ? "client-perceived downtime" : "downtime", "s", false);
+        chart_axis(c, 'y', "fraction of migrations", NULL, false);
         chart_series(c, sc->name, (double *)v->data, NULL, v->len, true);
     }
     g_array_free(v, TRUE);

@@ -449,11 +449,14 @@ static void data_range(const chart *c, int a, double *lo, double *hi)
         if (a == 1 && mn > 0 && mn < 0.5 * mx)
             mn = 0; /* start value axes at zero when it costs little */
         double pad = (mx - mn) * 0.04;
-        if (pad == 0)
+        /* every value the same (a CDF that is one step): centred, not on
+         * the axis where its line would hide */
+        bool flat = pad == 0;
+        if (flat)
             pad = fabs(mx) > 0 ? fabs(mx) * 0.1 : 1;
         if (!(c->kind == CHART_CDF && a == 1))
             mx += pad;
-        if (a == 1 && mn < 0)
+        if ((a == 1 && mn < 0) || (flat && !(c->kind == CHART_CDF && a == 1)))
             mn -= pad;
     } else if (mx <= mn) {
         mx = mn + 1;
@@ -1001,7 +1004,7 @@ void chart_draw(chart *c, cairo_t *cr, double w, double h)
         }
     }
     if (c->kind == CHART_CDF && (!c->ax[1].label || !*c->ax[1].label))
-        chart_axis(c, 'y', "fraction of runs", NULL, false);
+        chart_axis(c, 'y', "fraction", NULL, false);
 
     /* frame and axes */
     if (c->kind != CHART_TIMELINE && c->kind != CHART_BARS)
