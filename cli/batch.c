@@ -831,15 +831,19 @@ static GByteArray *records_blob(const run_out *o, int k)
     return a;
 }
 
+/* The file is this process's own: only a failing disk gets here, and a
+ * report without some runs' records would be a wrong one. */
+static G_NORETURN void spill_failed(FILE *f)
+{
+    fprintf(stderr, "golive: cannot read back the runs' records from a temporary file: %s\n",
+            ferror(f) ? g_strerror(errno) : "it is shorter than written");
+    exit(CLI_EXIT_FAILURE);
+}
+
 static void spill_read(FILE *f, void *p, size_t n)
 {
-    if (n && fread(p, 1, n, f) != n) {
-        /* the file is this process's own: only a failing disk gets here,
-         * and a report without some runs' records would be a wrong one */
-        fprintf(stderr, "golive: cannot read back the runs' records from a temporary file: %s\n",
-                ferror(f) ? g_strerror(errno) : "it is shorter than written");
-        exit(CLI_EXIT_FAILURE);
-    }
+    if (n && fread(p, 1, n, f) != n)
+        spill_failed(f);
 }
 
 static guint32 spill_u32(FILE *f)
@@ -892,7 +896,7 @@ static const run_out *run_view(const batch *b, int k)
     /* from there, the runs' heads, in order, to k's */
     while (at >= 0 && at < F->spill_end) {
         if (fseek(f, at, SEEK_SET) != 0)
-            spill_read(f, NULL, 1);
+            spill_failed(f);
         spill_read(f, &h, sizeof h);
         if (h.run >= k)
             break;
