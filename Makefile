@@ -289,7 +289,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_FLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -I$(BUILD)/gen \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ        := $(BUILD)/fuzz/fuzz-scenario
-FUZZ_SRC    := models/scenario.c models/assume.c models/units.c models/lint.c sim/simtime.c tests/fuzz/fuzz_scenario.c
+FUZZ_SRC    := models/scenario.c models/jsonpar.c models/assume.c models/units.c models/lint.c sim/simtime.c tests/fuzz/fuzz_scenario.c
 FUZZ_SIM    := $(BUILD)/fuzz/fuzz-sim
 FUZZ_PART   := $(BUILD)/fuzz/fuzz-part
 FUZZ_IMPORT := $(BUILD)/fuzz/fuzz-import

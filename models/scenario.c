@@ -11,8 +11,10 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "models/assume.h"
+#include "models/jsonpar.h"
 #include "models/units.h"
 
 #define HOT_KEYS 24
@@ -2261,9 +2263,11 @@ scenario *scenario_load_text_traces(const char *name, const char *text, size_t l
     return load_text(name, text, len, traces, errors);
 }
 
+static scenario *load_tree(const char *name, json_object *root, size_t len, GHashTable *traces, GPtrArray *errors,
+                           bool utf8_ok, GPtrArray *check_errors);
+
 static scenario *load_text(const char *name, const char *text, size_t len, GHashTable *traces, GPtrArray *errors)
 {
-    guint before = errors->len;
     if (len == 0) {
         g_ptr_array_add(errors, g_strdup_printf("%s: error: empty file (expected a JSON object)", name));
         return NULL;
@@ -2289,6 +2293,13 @@ static scenario *load_text(const char *name, const char *text, size_t len, GHash
     GThread *checker = len >= TEXT_CHECK_THREAD_BYTES ? g_thread_try_new("golive-load", text_check_fn, &tc, NULL) : NULL;
     if (!checker)
         text_check_fn(&tc);
+    const int flags = JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS;
+    json_object *root = len >= TEXT_CHECK_THREAD_BYTES ? jsonpar_parse_object(text, len, 64, flags) : NULL;
+    if (root) {
+        if (checker)
+            g_thread_join(checker);
+        return load_tree(name, root, len, traces, errors, tc.utf8_ok, check_errors);
+    }
     /* A document that ends in '}' ends without a NUL after it; any other
      * (a bare number) gets one, so that a number at the very end ends. */
     size_t last = len;
@@ -2299,8 +2310,8 @@ static scenario *load_text(const char *name, const char *text, size_t len, GHash
     json_tokener *tok = json_tokener_new_ex(64);
     /* Trailing characters are allowed by the tokener so that we can say
      * precisely what is wrong with them below. */
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS);
-    json_object *root = json_tokener_parse_ex(tok, buf, (int)len + (copy ? 1 : 0));
+    json_tokener_set_flags(tok, flags);
+    root = json_tokener_parse_ex(tok, buf, (int)len + (copy ? 1 : 0));
     enum json_tokener_error jerr = json_tokener_get_error(tok);
     size_t end = json_tokener_get_parse_end(tok);
     json_tokener_free(tok);
@@ -2356,7 +2367,15 @@ static scenario *load_text(const char *name, const char *text, size_t len, GHash
         json_object_put(root);
         return NULL;
     }
-    if (check_errors->len) {
+    return load_tree(name, root, len, traces, errors, true, check_errors);
+}
+
+/* The scenario in a parsed document, once the text's own checks are in. */
+static scenario *load_tree(const char *name, json_object *root, size_t len, GHashTable *traces, GPtrArray *errors,
+                           bool utf8_ok, GPtrArray *check_errors)
+{
+    guint before = errors->len;
+    if (!utf8_ok || check_errors->len) {
         g_ptr_array_extend(errors, check_errors, (GCopyFunc)(void (*)(void))g_strdup, NULL);
         json_object_put(root);
         return NULL;
@@ -2391,7 +2410,10 @@ static bool read_file(const char *path, size_t max, bool text_only, char **text,
         *why = g_strdup(g_strerror(errno));
         return false;
     }
-    GString *s = g_string_new(NULL);
+    /* a regular file's size is known: one block, never copied as it grows */
+    GStatBuf st;
+    bool sized = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (guint64)st.st_size <= max;
+    GString *s = g_string_sized_new(sized ? (gsize)st.st_size + 1 : 0);
     char buf[65536];
     size_t n;
     while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
