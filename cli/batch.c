@@ -403,10 +403,10 @@ double batch_estimate_bytes(const scenario *sc, int threads, unsigned parts)
     /* a run's records: each event's migration with its iterations and its
      * share of a report tree (measured: 20 KB for a migration of 10
      * iterations, most of it the JSON tree and its text), a few incidents
-     * per failure class; a CSV row per migration; per world: links, VMs,
-     * the flow network */
+     * per failure class (a CSV is written as it is made); per world: links,
+     * VMs, the flow network */
     double records = 256.0 + 20480.0 * (double)sc->nevents + 1024.0 * (double)sc->nfailures;
-    double per_run = (parts & BATCH_REPORT_TREE ? records : 0) + (parts & BATCH_REPORT_CSV ? 256.0 * (double)sc->nevents : 0);
+    double per_run = parts & BATCH_REPORT_TREE ? records : 0;
     double per_world = 4096.0 + 512.0 * (double)(sc->nhosts * sc->nnetworks) + 4096.0 * (double)sc->nvms;
     /* run 0 and the runs in flight, their records as they are kept (a
      * migration with a dozen iterations: 2 KB), the summary's samples
@@ -1749,7 +1749,50 @@ static json_object *lazy_array(const batch *b, bool incidents)
     return a;
 }
 
-json_object *batch_report(const batch *b, unsigned parts, char **csv_out, char **txt_out)
+/* --csv: one row per migration of every run, each run's records read back
+ * as its rows are written (cli/output.h). */
+typedef struct {
+    output_streamable base;
+    const batch *b;
+} csv_rows;
+
+static int csv_rows_stream(const void *self, output_emit_fn emit, void *sink, int level, int flags)
+{
+    (void)level;
+    (void)flags;
+    const batch *b = ((const csv_rows *)self)->b;
+    const scenario *sc = b->sc;
+    GString *row = g_string_new("run,vm,from,to,start,end,outcome,total_time,downtime,client_downtime,"
+                                "qemu_downtime,transferred_bytes,bitmap_syncs,iterations,max_cpu_throttle,mode\n");
+    int rc = emit(sink, row->str, row->len);
+    for (int k = 0; k < b->nruns && rc >= 0; k++) {
+        GArray *migs = run_view(b, k)->migs;
+        for (guint i = 0; i < migs->len && rc >= 0; i++) {
+            const mig_result *r = &g_array_index(migs, run_mig, i).r;
+            g_autofree char *cvm = csv_field(sc->vms[r->vm].name), *cfrom = csv_field(sc->hosts[r->from].name),
+                            *cto = csv_field(sc->hosts[r->to].name);
+            sim_time total = r->end >= 0 ? r->end - r->start : -1;
+            g_string_printf(row, "%d,%s,%s,%s,%.9f,%.9f,%s,%.9f,%.9f,%.9f,%.9f,%.0f,%d,%u,%.4f,%s\n", k, cvm, cfrom, cto,
+                            sim_to_s(r->start), sim_to_s(r->end), mig_outcome_name(r->outcome),
+                            total >= 0 ? sim_to_s(total) : NAN, r->downtime >= 0 ? sim_to_s(r->downtime) : NAN,
+                            r->client_downtime >= 0 ? sim_to_s(r->client_downtime) : NAN,
+                            r->qemu_downtime >= 0 ? sim_to_s(r->qemu_downtime) : NAN, r->transferred, r->syncs,
+                            r->iterations->len, r->max_throttle, r->restart ? "restart" : "live");
+            rc = emit(sink, row->str, row->len);
+        }
+    }
+    g_string_free(row, TRUE);
+    return rc < 0 ? -1 : 0;
+}
+
+output_streamable *batch_csv(const batch *b)
+{
+    csv_rows *c = g_new(csv_rows, 1);
+    *c = (csv_rows){ { csv_rows_stream }, b };
+    return &c->base;
+}
+
+json_object *batch_report(const batch *b, unsigned parts, char **txt_out)
 {
     const scenario *sc = b->sc;
     json_object *root = json_object_new_object();
@@ -1761,8 +1804,6 @@ json_object *batch_report(const batch *b, unsigned parts, char **csv_out, char *
      * 10,000 runs they were most of the time and memory of a batch */
     bool records = parts & BATCH_REPORT_RECORDS, lazy = records && !(parts & BATCH_REPORT_TREE);
     json_object *jm = records && !lazy ? json_object_new_array() : NULL;
-    GString *csv = g_string_new("run,vm,from,to,start,end,outcome,total_time,downtime,client_downtime,"
-                                "qemu_downtime,transferred_bytes,bitmap_syncs,iterations,max_cpu_throttle,mode\n");
     GString *txt = g_string_new(NULL);
     g_string_append_printf(txt, "%s: %d run%s, seed %" G_GUINT64_FORMAT "\n", sc->name, b->nruns,
                            b->nruns > 1 ? "s" : "", sc->seed);
@@ -1770,7 +1811,7 @@ json_object *batch_report(const batch *b, unsigned parts, char **csv_out, char *
                            "start", "total", "downtime", "client", "transferred", "iters", "syncs", "outcome");
     /* the records are read back only for what shows them: a text report
      * lists the first 20 runs */
-    int listed = jm || (parts & BATCH_REPORT_CSV) ? b->nruns : MIN(b->nruns, 20);
+    int listed = jm ? b->nruns : MIN(b->nruns, 20);
     for (int k = 0; k < listed; k++) {
         GArray *migs = run_view(b, k)->migs;
         for (guint i = 0; i < migs->len; i++) {
@@ -1779,16 +1820,6 @@ json_object *batch_report(const batch *b, unsigned parts, char **csv_out, char *
             sim_time total = r->end >= 0 ? r->end - r->start : -1;
             if (jm)
                 json_object_array_add(jm, mig_record(sc, k, r));
-            if (parts & BATCH_REPORT_CSV) {
-                g_autofree char *cvm = csv_field(vm), *cfrom = csv_field(from), *cto = csv_field(to);
-                g_string_append_printf(csv, "%d,%s,%s,%s,%.9f,%.9f,%s,%.9f,%.9f,%.9f,%.9f,%.0f,%d,%u,%.4f,%s\n", k, cvm,
-                                       cfrom, cto, sim_to_s(r->start), sim_to_s(r->end), mig_outcome_name(r->outcome),
-                                       total >= 0 ? sim_to_s(total) : NAN,
-                                       r->downtime >= 0 ? sim_to_s(r->downtime) : NAN,
-                                       r->client_downtime >= 0 ? sim_to_s(r->client_downtime) : NAN,
-                                       r->qemu_downtime >= 0 ? sim_to_s(r->qemu_downtime) : NAN, r->transferred,
-                                       r->syncs, r->iterations->len, r->max_throttle, r->restart ? "restart" : "live");
-            }
             if (k < 20) {
                 g_autofree char *ft = fmt_time(total), *fd = fmt_time(r->downtime),
                                 *fc = fmt_time(r->client_downtime), *fb = units_format(UNITS_SIZE, r->transferred),
@@ -1895,7 +1926,6 @@ json_object *batch_report(const batch *b, unsigned parts, char **csv_out, char *
     sim_time simulated = sim_from_s(simulated_seconds(b));
     assume_json_attach(root, assume_json(sc, &as, runs_with, b->nruns, simulated));
     assume_text(sc, &as, runs_with, b->nruns, simulated, false, txt);
-    *csv_out = g_string_free(csv, FALSE);
     *txt_out = g_string_free(txt, FALSE);
     return root;
 }

@@ -10,6 +10,7 @@
 #include <json-c/json.h>
 #include <stdbool.h>
 
+#include "cli/output.h"
 #include "models/scenario.h"
 #include "models/world.h"
 
@@ -30,8 +31,7 @@ batch *batch_run(const scenario *sc, int threads, unsigned flags, const volatile
  * world per thread, run 0's records, what each run keeps (its end, its
  * place in the temporary file of records), the summary's bounded samples,
  * and the parts of the report that are made in memory before they are
- * written (BATCH_REPORT_TREE: every record as a tree, for a page;
- * BATCH_REPORT_CSV: every row). */
+ * written (BATCH_REPORT_TREE: every record as a tree, for a page). */
 double batch_estimate_bytes(const scenario *sc, int threads, unsigned parts);
 /* What a batch of sc writes to its temporary files (the runs' records and
  * the summary's samples beyond memory), a rough upper estimate (bytes). */
@@ -91,18 +91,20 @@ double batch_simulated_seconds(const batch *b);
 /* The summary object of the report ("summary"). */
 json_object *batch_summary(const batch *b);
 /* What of the report to build besides its summary and text: the per-run
- * records (the "migrations" and "incidents" arrays, for --json and --html)
- * and the CSV rows (for --csv). */
+ * records (the "migrations" and "incidents" arrays, for --json and --html). */
 #define BATCH_REPORT_RECORDS 1u
-#define BATCH_REPORT_CSV 2u
 /* the records as a tree that can be read back (an --html page's tables);
  * without it they are made only as the report is serialized */
 #define BATCH_REPORT_TREE 4u
-#define BATCH_REPORT_ALL (BATCH_REPORT_RECORDS | BATCH_REPORT_CSV | BATCH_REPORT_TREE)
-/* The report with the parts asked for (the arrays are null and the CSV has
- * only its header without them); *csv gets one row per migration, *txt the
- * text summary (both g_free'd). */
-json_object *batch_report(const batch *b, unsigned parts, char **csv, char **txt);
+#define BATCH_REPORT_ALL (BATCH_REPORT_RECORDS | BATCH_REPORT_TREE)
+/* The report with the parts asked for (the arrays are null without them);
+ * *txt gets the text summary (g_free'd). */
+json_object *batch_report(const batch *b, unsigned parts, char **txt);
+/* --csv, one row per migration of every run, made as it is written
+ * (output_write_all_streams): the runs' records are read back one run at
+ * a time, so that its size never sits in memory. g_free it; b must outlive
+ * it. */
+output_streamable *batch_csv(const batch *b);
 /* The runs' traces as JSON Lines, each record with its "run". */
 char *batch_trace(const batch *b);
 

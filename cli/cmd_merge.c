@@ -96,16 +96,21 @@ int cli_merge(int argc, char **argv)
         rc = CLI_EXIT_USAGE;
         goto out;
     }
-    char *csv = NULL, *txt = NULL;
+    char *txt = NULL;
     json_object *root = batch_report(b, (json_path || html_path ? BATCH_REPORT_RECORDS : 0u) |
-                                            (html_path ? BATCH_REPORT_TREE : 0u) | (csv_path ? BATCH_REPORT_CSV : 0u),
-                                     &csv, &txt);
+                                            (html_path ? BATCH_REPORT_TREE : 0u),
+                                     &txt);
     page = html_path ? run_plots_page(b, sc, root, txt, command) : NULL;
-    if (!output_report("merge", json_path, root, csv_path, csv, html_path, page))
-        rc = CLI_EXIT_FAILURE;
+    {
+        const char *outs[3] = { json_path, csv_path, html_path }, *data[3] = { NULL, NULL, page };
+        json_object *jsons[3] = { json_path ? root : NULL, NULL, NULL };
+        g_autofree output_streamable *csv = csv_path ? batch_csv(b) : NULL;
+        const output_streamable *streams[3] = { NULL, csv, NULL };
+        if (!output_write_all_streams("merge", outs, data, jsons, streams, 3))
+            rc = CLI_EXIT_FAILURE;
+    }
     if (!quiet && !(json_path && !strcmp(json_path, "-")) && !(csv_path && !strcmp(csv_path, "-")))
         fputs(txt, stdout);
-    g_free(csv);
     g_free(txt);
     json_object_put(root);
     batch_free(b);

@@ -131,8 +131,7 @@ int cli_run(int argc, char **argv)
         sc->until = SIM_DAY; /* a bound for migrations that never converge */
 
     if (!batch_memory_ok("run", argv[1], sc->runs,
-                         batch_estimate_bytes(sc, threads, (html_path ? BATCH_REPORT_TREE : 0u) |
-                                                               (csv_path ? BATCH_REPORT_CSV : 0u))) ||
+                         batch_estimate_bytes(sc, threads, html_path ? BATCH_REPORT_TREE : 0u)) ||
         !batch_disk_ok("run", argv[1], sc->runs, batch_estimate_disk_bytes(sc))) {
         scenario_free(sc);
         rc = CLI_EXIT_USAGE;
@@ -196,10 +195,10 @@ int cli_run(int argc, char **argv)
     for (guint i = 0; i < warns->len; i++)
         fprintf(stderr, "golive run: warning: %s\n", (char *)g_ptr_array_index(warns, i));
     g_ptr_array_free(warns, TRUE);
-    char *csv = NULL, *txt = NULL;
+    char *txt = NULL;
     json_object *root = batch_report(b, (json_path || html_path ? BATCH_REPORT_RECORDS : 0u) |
-                                            (html_path ? BATCH_REPORT_TREE : 0u) | (csv_path ? BATCH_REPORT_CSV : 0u),
-                                     &csv, &txt);
+                                            (html_path ? BATCH_REPORT_TREE : 0u),
+                                     &txt);
 
     /* write everything or nothing */
     struct {
@@ -207,7 +206,7 @@ int cli_run(int argc, char **argv)
         char *data;
     } files[4] = { { json_path, NULL }, { csv_path, NULL }, { trace_path, NULL }, { html_path, NULL } };
     files[0].data = NULL; /* written as it is serialized */
-    files[1].data = csv_path ? g_strdup(csv) : NULL;
+    files[1].data = NULL; /* the same */
     files[2].data = trace_path ? batch_trace(b) : NULL;
     files[3].data = html_path ? run_plots_page(b, sc, root, txt, command) : NULL;
     const char *fpaths[4], *fdata[4];
@@ -216,8 +215,11 @@ int cli_run(int argc, char **argv)
         fdata[i] = files[i].data;
     }
     json_object *jsons[4] = { json_path ? root : NULL, NULL, NULL, NULL };
-    if (!output_write_all_json("run", fpaths, fdata, jsons, 4) && !interrupted)
+    output_streamable *csv = csv_path ? batch_csv(b) : NULL;
+    const output_streamable *streams[4] = { NULL, csv, NULL, NULL };
+    if (!output_write_all_streams("run", fpaths, fdata, jsons, streams, 4) && !interrupted)
         rc = CLI_EXIT_FAILURE;
+    g_free(csv);
     for (int i = 0; i < 4; i++)
         g_free(files[i].data);
     if (plots_dir && rc == CLI_EXIT_OK && !interrupted) {
@@ -242,7 +244,6 @@ int cli_run(int argc, char **argv)
     if (!quiet && !json_to_stdout)
         fputs(txt, stdout);
     g_free(txt);
-    g_free(csv);
     json_object_put(root);
     batch_free(b);
     scenario_free(sc);

@@ -183,13 +183,17 @@ typedef struct {
     char *tmp;    /* NULL: written in place (or stdout) at the commit */
     char *target; /* the regular file the temporary file replaces */
     json_object *json; /* instead of data: a report written as it is serialized */
+    const output_streamable *stream; /* or text written as it is made */
 } staged;
 
 static bool json_write(int fd, json_object *root);
+static bool text_write(int fd, const output_streamable *stream);
 
 static bool write_payload(int fd, const staged *st)
 {
-    return st->json ? json_write(fd, st->json) : write_all(fd, st->data, st->len);
+    return st->json     ? json_write(fd, st->json)
+           : st->stream ? text_write(fd, st->stream)
+                        : write_all(fd, st->data, st->len);
 }
 
 /* A device, FIFO or socket, or a descriptor of this process
@@ -282,8 +286,8 @@ static bool stage(staged *st, GError **error)
 static bool commit(staged *st, GError **error)
 {
     if (!strcmp(st->path, "-")) {
-        bool ok = st->json ? fflush(stdout) == 0 && json_write(STDOUT_FILENO, st->json)
-                           : fwrite(st->data, 1, st->len, stdout) == st->len && fflush(stdout) == 0;
+        bool ok = st->json || st->stream ? fflush(stdout) == 0 && write_payload(STDOUT_FILENO, st)
+                                         : fwrite(st->data, 1, st->len, stdout) == st->len && fflush(stdout) == 0;
         if (!ok) {
             write_error(error, "standard output", "");
             return false;
@@ -328,6 +332,12 @@ bool output_write(const char *path, const char *data, size_t len, GError **error
 bool output_write_all_json(const char *cmd, const char *const *paths, const char *const *data,
                            json_object *const *jsons, size_t n)
 {
+    return output_write_all_streams(cmd, paths, data, jsons, NULL, n);
+}
+
+bool output_write_all_streams(const char *cmd, const char *const *paths, const char *const *data,
+                              json_object *const *jsons, const output_streamable *const *streams, size_t n)
+{
     staged *st = g_new0(staged, n);
     bool ok = true;
     for (size_t i = 0; i < n && ok; i++) {
@@ -335,6 +345,8 @@ bool output_write_all_json(const char *cmd, const char *const *paths, const char
             continue;
         if (jsons && jsons[i])
             st[i] = (staged){ .path = paths[i], .json = jsons[i] };
+        else if (streams && streams[i])
+            st[i] = (staged){ .path = paths[i], .stream = streams[i] };
         else
             st[i] = (staged){ .path = paths[i], .data = data[i], .len = strlen(data[i]) };
         g_autoptr(GError) err = NULL;
@@ -509,6 +521,16 @@ static bool json_write(int fd, json_object *root)
             break;
     }
     sink_emit(&k, first ? "}\n" : "\n}\n", first ? 2 : 3);
+    bool ok = sink_flush(&k);
+    g_string_free(k.buf, TRUE);
+    return ok;
+}
+
+/* A text written as it is made, through the same 1 MiB buffer. */
+static bool text_write(int fd, const output_streamable *stream)
+{
+    json_sink k = { fd, g_string_sized_new(1u << 20), true };
+    stream->stream(stream, sink_emit, &k, 0, 0);
     bool ok = sink_flush(&k);
     g_string_free(k.buf, TRUE);
     return ok;

@@ -13,6 +13,17 @@
 GQuark output_error_quark(void);
 typedef enum { OUTPUT_ERROR_PATH, OUTPUT_ERROR_WRITE } output_error_code;
 
+/* A JSON array whose items are made only as it is written: its userdata
+ * (set with json_object_set_serializer, an array carries no other) starts
+ * with this, and stream writes the array's text at level through emit
+ * (-1 from emit or stream: give up). output_report writes such an array of
+ * the report's top level straight to the file, item by item, so that the
+ * report's text is never held whole. */
+typedef int (*output_emit_fn)(void *sink, const char *s, size_t n);
+typedef struct {
+    int (*stream)(const void *self, output_emit_fn emit, void *sink, int level, int flags);
+} output_streamable;
+
 /* Writes len bytes of data to path ("-": standard output) atomically: a
  * regular file (or none yet) through a temporary file renamed over it; a
  * symbolic link's target the same way, the link kept; a device, FIFO or
@@ -29,6 +40,11 @@ bool output_write_all(const char *cmd, const char *const *paths, const char *con
  * text output_json_text gives, made as it is written (jsons may be NULL). */
 bool output_write_all_json(const char *cmd, const char *const *paths, const char *const *data,
                            json_object *const *jsons, size_t n);
+/* The same, with streams[i] (when not NULL) written instead of data[i]:
+ * text made as it is written, by stream(streams[i], emit, sink, 0, 0)
+ * (streams may be NULL). */
+bool output_write_all_streams(const char *cmd, const char *const *paths, const char *const *data,
+                              json_object *const *jsons, const output_streamable *const *streams, size_t n);
 
 /* root as the text of a report: pretty-printed, a newline at the end, and
  * strict JSON: a number that is not finite (a mean of nothing, an
@@ -59,16 +75,5 @@ bool output_check_all(const char *cmd, const char *const *outs, size_t n, const 
  * serialized on its own (non-finite numbers become null, the others print
  * without float noise). */
 void output_tidy_numbers(json_object *o);
-
-/* A JSON array whose items are made only as it is written: its userdata
- * (set with json_object_set_serializer, an array carries no other) starts
- * with this, and stream writes the array's text at level through emit
- * (-1 from emit or stream: give up). output_report writes such an array of
- * the report's top level straight to the file, item by item, so that the
- * report's text is never held whole. */
-typedef int (*output_emit_fn)(void *sink, const char *s, size_t n);
-typedef struct {
-    int (*stream)(const void *self, output_emit_fn emit, void *sink, int level, int flags);
-} output_streamable;
 
 #endif
