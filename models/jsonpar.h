@@ -8,8 +8,8 @@
 
 /* The document in text[0, len) as json-c parses it whole, with a tokener
  * of max_depth and flags (which must allow trailing characters), when it is
- * an object with a large array of objects as a member: two threads parse
- * the two halves. NULL when the text is anything else, or either half does
+ * an object with an array as a member past its middle (a scenario's VMs):
+ * two threads parse the two halves. NULL when the text is anything else, or either half does
  * not parse: the caller then parses it whole, which gives the error and its
  * position. When the text gives a key twice in one object, the tree may
  * differ from json-c's (which keeps the first place and the last value):
