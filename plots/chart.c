@@ -746,10 +746,12 @@ static void draw_timeline(cairo_t *cr, const chart *c, const scale *sx, double t
         cairo_rectangle(cr, a, top + s->row * h + h * 0.15, b - a, h * 0.7);
         cairo_fill(cr);
     }
-    /* labels that would run into the one before in their row go a line
-     * lower, inside the row's band (as many lines as fit) */
-    double *right = g_new0(double, n ? n : 1);
-    int *level = g_new0(int, n ? n : 1);
+    /* A label goes on the first line of its row where it runs into no
+     * label before it: beside the markers, or lower, inside the row's band
+     * (as many lines as fit); not beside the markers if a later marker
+     * stands there. Where no line is free, the one it overlaps least. */
+    int lines = MAX(1, (int)(h * 0.7 / 11));
+    double *right = g_new0(double, (n ? n : 1) * (size_t)lines);
     for (guint i = 0; i < c->markers->len; i++) {
         const marker *m = &g_array_index(c->markers, marker, i);
         double x = to_px(sx, m->x), y = top + m->row * h + h * 0.15;
@@ -759,18 +761,35 @@ static void draw_timeline(cairo_t *cr, const chart *c, const scale *sx, double t
         cairo_line_to(cr, x + 5, y - 8);
         cairo_close_path(cr);
         cairo_fill(cr);
+    }
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    for (guint i = 0; i < c->markers->len; i++) {
+        const marker *m = &g_array_index(c->markers, marker, i);
+        double x = to_px(sx, m->x), y = top + m->row * h + h * 0.15;
         if (!m->label || !*m->label)
             continue;
-        double w = text_width(cr, m->label, 9);
-        int lv = x + 7 < right[m->row] + 4 ? level[m->row] + 1 : 0;
-        if ((lv + 1) * 11 > h * 0.7)
-            lv = 0;
-        level[m->row] = lv;
-        right[m->row] = x + 7 + w;
-        text_at(cr, m->label, x + 7, y - 9 + lv * 11, 0, 0, 9, false);
+        /* right of its marker, or left of it where the frame ends */
+        double w = text_width(cr, m->label, 9), lx = x + 7;
+        if (lx + w > sx->p1 && x - 7 - w > sx->p0)
+            lx = x - 7 - w;
+        int first = 0;
+        for (guint j = 0; j < c->markers->len && !first && lines > 1; j++) {
+            const marker *o = &g_array_index(c->markers, marker, j);
+            double ox = to_px(sx, o->x);
+            first = j != i && o->row == m->row && ox + 5 > lx && ox - 5 < lx + w;
+        }
+        double *r = right + (size_t)m->row * (size_t)lines;
+        int lv = first;
+        for (int k = first; k < lines; k++)
+            if (r[k] < lx - 4 || r[k] < r[lv]) {
+                lv = k;
+                if (r[k] < lx - 4)
+                    break;
+            }
+        r[lv] = lx + w;
+        text_at(cr, m->label, lx, y - 9 + lv * 11, 0, 0, 9, false);
     }
     g_free(right);
-    g_free(level);
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
     for (guint i = 0; i < n; i++)
         text_at(cr, g_ptr_array_index(c->rows, i), sx->p0 - 6, top + (i + 0.5) * h, 1, 0.5, 11, false);
