@@ -4,6 +4,7 @@
 #include <criterion/criterion.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -307,6 +308,74 @@ Test(plots, a_state_keeps_its_colour)
     cr_assert(a[0] == b[0] && a[1] == b[1] && a[2] == b[2], "paused: %d,%d,%d then %d,%d,%d", a[0], a[1], a[2], b[0],
               b[1], b[2]);
     cr_assert(!(a[0] == a[1] && a[1] == a[2]), "paused is not grey");
+}
+
+/* A timeline of one row drawn to pixels: spans from 0 to 100, markers at
+ * xs (with labels if given). */
+static unsigned char *timeline_pixels(const double *xs, const char *const *labels, size_t n, int *stride)
+{
+    chart *c = chart_new(CHART_TIMELINE, "markers");
+    int r = chart_row(c, "host");
+    chart_span(c, r, 0, 100, "running");
+    chart_range(c, 'x', 0, 100);
+    for (size_t i = 0; i < n; i++)
+        chart_marker(c, r, xs[i], labels ? labels[i] : "");
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 960, 540);
+    cairo_t *cr = cairo_create(s);
+    chart_draw(c, cr, 960, 540);
+    cairo_surface_flush(s);
+    *stride = cairo_image_surface_get_stride(s);
+    unsigned char *copy = g_memdup2(cairo_image_surface_get_data(s), (gsize)*stride * 540);
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+    chart_free(c);
+    return copy;
+}
+
+/* The box of the pixels that differ between two drawings. */
+static bool differ_box(const unsigned char *a, const unsigned char *b, int stride, int box[4])
+{
+    box[0] = box[1] = INT_MAX;
+    box[2] = box[3] = -1;
+    for (int y = 0; y < 540; y++)
+        for (int x = 0; x < 960; x++)
+            if (memcmp(a + y * stride + x * 4, b + y * stride + x * 4, 3)) {
+                box[0] = MIN(box[0], x);
+                box[1] = MIN(box[1], y);
+                box[2] = MAX(box[2], x);
+                box[3] = MAX(box[3], y);
+            }
+    return box[2] >= 0;
+}
+
+/* A label never lies under a marker, and never leaves the frame: a label
+ * with a later marker standing where it would go beside the markers goes a
+ * line lower; one at the right edge goes left of its marker. */
+Test(plots, timeline_labels_stay_clear_of_markers)
+{
+    int stride, tri[4], lab[4];
+    const double xs[] = { 10, 13 };
+    const char *labels[] = { "network:repl fails", "" };
+    unsigned char *none = timeline_pixels(xs, NULL, 0, &stride), *marks = timeline_pixels(xs, NULL, 2, &stride),
+                  *text = timeline_pixels(xs, labels, 2, &stride);
+    cr_assert(differ_box(none, marks, stride, tri), "the markers are drawn");
+    cr_assert(differ_box(marks, text, stride, lab), "the label is drawn");
+    cr_assert(lab[1] > tri[3], "the label (y %d-%d) runs into the markers' line (y %d-%d)", lab[1], lab[3], tri[1],
+              tri[3]);
+    g_free(marks);
+    g_free(text);
+
+    const double edge[] = { 98 };
+    const char *long_label[] = { "network:repl repaired" };
+    marks = timeline_pixels(edge, NULL, 1, &stride);
+    text = timeline_pixels(edge, long_label, 1, &stride);
+    cr_assert(differ_box(none, marks, stride, tri));
+    cr_assert(differ_box(marks, text, stride, lab));
+    cr_assert(lab[2] < tri[0], "the label (x %d-%d) is not left of its marker (x %d-%d)", lab[0], lab[2], tri[0],
+              tri[2]);
+    g_free(none);
+    g_free(marks);
+    g_free(text);
 }
 
 /* A curve drawn exactly over another says so in the legend. */
