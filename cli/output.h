@@ -13,12 +13,12 @@
 GQuark output_error_quark(void);
 typedef enum { OUTPUT_ERROR_PATH, OUTPUT_ERROR_WRITE } output_error_code;
 
-/* A JSON array whose items are made only as it is written: its userdata
- * (set with json_object_set_serializer, an array carries no other) starts
- * with this, and stream writes the array's text at level through emit
- * (-1 from emit or stream: give up). output_report writes such an array of
- * the report's top level straight to the file, item by item, so that the
- * report's text is never held whole. */
+/* Text made only as it is written: stream writes it through emit (-1 from
+ * emit or stream: give up). Two uses: a JSON array whose userdata (set with
+ * json_object_set_serializer, an array carries no other) starts with this,
+ * which output_report writes at level straight to the file, item by item,
+ * so that the report's text is never held whole; and a whole output
+ * (output_write_all_streams: the --csv of a batch), at level 0. */
 typedef int (*output_emit_fn)(void *sink, const char *s, size_t n);
 typedef struct {
     int (*stream)(const void *self, output_emit_fn emit, void *sink, int level, int flags);

@@ -426,6 +426,26 @@ static void limit_address_space(gpointer data)
     setrlimit(RLIMIT_AS, &rl);
 }
 
+/* Runs argv within `limit` bytes of address space: its standard error
+ * (g_free it) and *status, or NULL when the sanitizer build cannot even
+ * start within the limit (its shadow memory, or its libraries beside it,
+ * reserve more), which it says itself: the normal build's run is then the
+ * check. */
+static char *run_within(const char *const *argv, gsize limit, int *status)
+{
+    char *err = NULL;
+    GError *e = NULL;
+    cr_assert(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, limit_address_space,
+                           GSIZE_TO_POINTER(limit), NULL, &err, status, &e),
+              "%s", e ? e->message : "");
+    if (strstr(err, "ReserveShadowMemoryRange") ||
+        (strstr(err, "error while loading shared libraries") && strstr(g_getenv("GOLIVE_BIN"), "/san/"))) {
+        g_free(err);
+        return NULL;
+    }
+    return err;
+}
+
 /* Memory is bounded: under an address-space limit (ulimit -v) a batch too
  * large is refused up front naming the limit, and one the estimate let
  * through but that runs out anyway ends with exit 2 and a message, never an
@@ -459,21 +479,10 @@ Test(reliability, running_out_of_memory_is_exit_2, .timeout = 120)
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
         const char *argv[] = { g_getenv("GOLIVE_BIN"), "run", cases[i].file, "--runs", cases[i].runs,
                                "--threads", "1", cases[i].out, "/dev/null", "--quiet", NULL };
-        char *err = NULL;
         int status = 0;
-        GError *e = NULL;
-        cr_assert(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, limit_address_space,
-                               GSIZE_TO_POINTER(cases[i].limit), NULL, &err, &status, &e),
-                  "%s", e ? e->message : "");
-        /* the sanitizer build reserves more address space than the limit
-         * allows: it cannot even start (its shadow memory, or its libraries
-         * beside it), and says so itself; the normal build's run of this
-         * test is the check */
-        if (strstr(err, "ReserveShadowMemoryRange") ||
-            (strstr(err, "error while loading shared libraries") && strstr(g_getenv("GOLIVE_BIN"), "/san/"))) {
-            g_free(err);
+        char *err = run_within(argv, cases[i].limit, &status);
+        if (!err)
             continue;
-        }
         cr_assert(WIFEXITED(status), "case %zu: killed by signal %d: %s", i, WTERMSIG(status), err);
         cr_assert_eq(WEXITSTATUS(status), 2, "case %zu: exit %d: %s", i, WEXITSTATUS(status), err);
         cr_assert(strstr(err, "memory"), "case %zu: %s", i, err);
@@ -492,15 +501,9 @@ Test(reliability, a_csv_of_many_runs_takes_no_memory_of_its_own, .timeout = 120)
     g_autofree char *csv = g_build_filename(dir, "runs.csv", NULL);
     const char *argv[] = { g_getenv("GOLIVE_BIN"), "run", "scenarios/quake3-xen-2005.json", "--runs", "100000",
                            "--threads", "1", "--csv", csv, "--quiet", NULL };
-    char *err = NULL;
     int status = 0;
-    GError *e = NULL;
-    cr_assert(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, limit_address_space,
-                           GSIZE_TO_POINTER(64u << 20), NULL, &err, &status, &e),
-              "%s", e ? e->message : "");
-    /* the sanitizer build cannot start within the limit (see above) */
-    if (!strstr(err, "ReserveShadowMemoryRange") &&
-        !(strstr(err, "error while loading shared libraries") && strstr(g_getenv("GOLIVE_BIN"), "/san/"))) {
+    char *err = run_within(argv, 64u << 20, &status);
+    if (err) {
         cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit %d: %s", WEXITSTATUS(status), err);
         g_autofree char *text = NULL;
         gsize len = 0;
