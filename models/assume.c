@@ -129,9 +129,14 @@ static const entry catalogue[ASSUME_N] = {
     [AS_VM_WORKING_SET] = { "vms[].dirty.working_set", "dirty.working_set", SCOPE_VM, BASE_DIRTY,
                             offsetof(scn_dirty, working_set), V_SIZE, NULL, NULL,
                             "memory the writer writes to (all of the VM's)", "docs/scenario-format.md", "migration" },
+    [AS_VM_DIRTY_COMPRESSION] = { "vms[].dirty.compression", "dirty.compression", SCOPE_VM, BASE_DIRTY,
+                                  offsetof(scn_dirty, compression), V_RATIO, NULL, NULL,
+                                  "what zstd makes of the pages the workload writes (the VM's memory_compression)",
+                                  ASSUMED, "migration" },
     [AS_CONST_COMPRESSION_SPEED] = { NULL, NULL, SCOPE_CONST, BASE_NONE, 0, V_TEXT, NULL,
                                      "zstd 530 MB/s and zlib 110 MB/s per thread compressing; 1360 and 440 MB/s "
-                                     "decompressing",
+                                     "decompressing; zstd 13.4 and 15.8 times as fast on incompressible data, 45 "
+                                     "and 4.9 times on runs of one byte",
                                      "compression speeds of one core (fixed in the model)", ASSUMED, "migration",
                                      "compression speed" },
     [AS_CONST_POSTCOPY_QUEUE] = { NULL, NULL, SCOPE_CONST, BASE_NONE, 0, V_TEXT, NULL, "4 MiB",

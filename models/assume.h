@@ -51,6 +51,7 @@ typedef enum {
     AS_VM_BYTES_PER_WRITE,
     AS_VM_CPU_SHARE,
     AS_VM_WORKING_SET,
+    AS_VM_DIRTY_COMPRESSION,
     /* model constants no key sets */
     AS_CONST_COMPRESSION_SPEED,
     AS_CONST_POSTCOPY_QUEUE,

@@ -43,9 +43,23 @@
  * at 110 MB/s, 440 MB/s). They are CPU-dependent: assumptions. */
 #define ZSTD_BPS 530e6
 #define ZSTD_DECOMP_BPS 1360e6
+/* zstd -1's speed depends on the content. Against a corpus like the
+ * README's (the tar of /usr/bin below, ratio 2.45), it skips through
+ * incompressible data (random bytes, ratio 1.0) 13.4 times as fast and
+ * copies it back out 15.8 times as fast; pages of one repeated byte (ratio
+ * 1505) go 45 times as fast and come back 4.9 times as fast. zstd 1.5.4
+ * `zstd -b1` on the project's build machine: /usr/bin 324 and 868 MB/s, 32
+ * MiB of random bytes 4343 and 13705, of one-byte pages 14611 and 4258.
+ * Assumptions: ratios of speeds measured on one machine (docs/models.md). */
+#define ZSTD_CORPUS_RATIO 2.884
+#define ZSTD_RAW_BPS (13.4 * ZSTD_BPS)
+#define ZSTD_RAW_DECOMP_BPS (15.8 * ZSTD_DECOMP_BPS)
+#define ZSTD_RUNS_RATIO 1505.0
+#define ZSTD_RUNS_BPS (45.0 * ZSTD_BPS)
+#define ZSTD_RUNS_DECOMP_BPS (4.9 * ZSTD_DECOMP_BPS)
 #define ZLIB_BPS 110e6
 #define ZLIB_DECOMP_BPS 440e6
-#define ZLIB_OF_ZSTD ((2.743 - 1) / (2.884 - 1))
+#define ZLIB_OF_ZSTD ((2.743 - 1) / (ZSTD_CORPUS_RATIO - 1))
 #define WINDOW (100 * SIM_MS)     /* BUFFER_DELAY (sources.md row 36) */
 #define STALL_TIMEOUT MIG_STALL_TIMEOUT
 #define WATCHDOG SIM_S
@@ -106,8 +120,10 @@ struct mig {
     double pc_bytes, pc_sent0;       /* its bytes to pull, and the bytes sent before it */
     double pc_rate;                  /* its stream's own cap */
     double wire_normal, wire_zero;   /* wire bytes of a normal and a zero page on their first send */
-    int threads;                     /* sending threads that run at once */
+    double kwire[NKIND], kcpu[NKIND]; /* a normal page of each kind: wire bytes and thread seconds */
+    int threads, rthreads;           /* sending and receiving threads that run at once */
     double cpu_cap;                  /* sender CPU limit, wire bytes/s of normal pages */
+    double plain_cap;                /* ... of bytes sent as they are (device state, disks) */
     double cap;                      /* the live flow's last cap */
     double zero_left, zero_Bps;      /* its bytes still to go, and their rate */
     sim_time zero_t;                 /* zero_left is settled up to here */
@@ -493,6 +509,8 @@ static void finish(mig *m, mig_outcome o)
     if (m->r.end < 0)
         m->r.end = sim_now(m->s);
     m->r.transferred = m->sent_total;
+    for (int k = 0; k < m->nk; k++)
+        *(k < m->kzero ? &m->r.normal_pages : &m->r.zero_pages) += bitmap_kind_sent(m->bm, k);
     if (m->r.downtime >= 0)
         m->r.client_downtime = client_downtime(&m->vm->service, m->r.downtime, frame_phase(m));
     trace *tr = sim_trace(m->s);
@@ -528,8 +546,8 @@ static void set_costs(mig *m)
     double zero_cpu = sim_to_s(p->page_scan_cost);
     double detect = sim_to_s(p->zero_page_cost);
     zero_cpu += p->zero_detection_multifd && p->multifd_channels > 0 ? detect / m->threads : detect;
-    double full = m->wire_normal, t_full = full / m->cpu_cap;
     for (int k = 0; k < m->nk; k++) {
+        double full = m->kwire[k], t_full = m->kcpu[k];
         if (k >= m->kzero) {
             bitmap_set_cost(m->bm, k, m->wire_zero, zero_cpu);
         } else if (!m->xb_started) {
@@ -868,6 +886,11 @@ static void postcopy_faults(mig *m)
     m->r.postcopy_fault_time = sim_from_s(fault_time(m, dur, per_fault));
 }
 
+static bool compressing(const mig *m)
+{
+    return m->p->multifd_channels > 0 && m->p->multifd_compression != COMPRESS_NONE;
+}
+
 static void final_copy(sim *s, void *arg)
 {
     (void)s;
@@ -877,10 +900,26 @@ static void final_copy(sim *s, void *arg)
     if (m->xb_started) /* the last stage encodes too, and inserts nothing */
         for (int k = 0; k < m->kzero; k++)
             xbzrle_count_pages(m, k, bitmap_kind_pending(m->bm, k));
-    bitmap_clear(m->bm);
+    for (int k = 0; k < m->nk; k++) /* sent, but not through the cursor */
+        *(k < m->kzero ? &m->r.normal_pages : &m->r.zero_pages) += bitmap_kind_pending(m->bm, k);
     /* the final copy is not rate limited (QEMU RATE_LIMIT_DISABLED; Xen
-     * sent the last round at full speed) */
-    send(m, bytes, m->cpu_cap);
+     * sent the last round at full speed): the sending threads' time. Where
+     * the channels compress, that depends on each kind of page's content,
+     * and the device state goes as it is. */
+    double cap = m->cpu_cap;
+    if (compressing(m)) {
+        double t = 0, rest = bytes;
+        for (int k = 0; k < m->kzero; k++) {
+            double n = bitmap_kind_pending(m->bm, k);
+            t += n * m->kcpu[k];
+            rest -= n * m->kwire[k];
+        }
+        t += fmax(0, rest) / m->plain_cap;
+        if (t > 0)
+            cap = bytes / t;
+    }
+    bitmap_clear(m->bm);
+    send(m, bytes, cap);
 }
 
 /* The VM stops on the source, for the stop-and-copy or the postcopy
@@ -921,7 +960,7 @@ static void start_postcopy(mig *m)
     m->r.postcopy_switch = m->r.stop;
     end_iteration(m);
     /* device state (and the discard bitmap) go first, then the VM runs */
-    send(m, m->p->device_state, m->cpu_cap);
+    send(m, m->p->device_state, m->plain_cap);
 }
 
 /* ------------------------------------------------------------------ Xen 2005 */
@@ -1053,7 +1092,7 @@ static void disk_round_done(mig *m)
     double again = m->vm->disk_write_Bps * dur;
     m->it_start = now;
     if (again > m->vm->disk_write_Bps && again > 1e6) {
-        send(m, again, m->cpu_cap);
+        send(m, again, m->plain_cap);
         return;
     }
     trace_mig(m, "disk-mirror-ready");
@@ -1137,6 +1176,8 @@ static void precopy_begins(mig *m)
  * zero pages first and ends on dense used pages (the validation's idle
  * guests stop with their last pages all used). A measured trace may write
  * anywhere: one region, all of memory. */
+static void page_cost(const mig *m, double zstd_ratio, double *wire, double *cpu);
+
 static void init_memory(mig *m)
 {
     const scn_vm *vm = m->vm;
@@ -1155,6 +1196,10 @@ static void init_memory(mig *m)
     m->kown = m->nd;
     m->kzero = m->nd + 1;
     m->nk = m->kzero + 1;
+    /* the workload's pages compress as its data does, the rest as the VM's */
+    double wratio = vm->dirty.compression > 0 ? vm->dirty.compression : vm->memory_compression;
+    for (int k = 0; k < m->kzero; k++)
+        page_cost(m, k < m->nd ? wratio : vm->memory_compression, &m->kwire[k], &m->kcpu[k]);
     double zero = m->p->profile == PROFILE_QEMU ? floor(mem * vm->zero) : 0;
     double rest = fmax(0, mem - used), zrest = fmin(zero, rest);
     bitmap_kind kinds[NKIND];
@@ -1198,39 +1243,63 @@ static void init_memory(mig *m)
         }
 }
 
-/* What a page costs on the wire and in the threads that send and receive
- * it. Without multifd: one stream, 4104 bytes a page, 9 a zero page. With
+/* What a normal page whose content zstd -1 shrinks by zstd_ratio costs on
+ * the migration's channels: its wire bytes, and the seconds of the sending
+ * and the receiving threads (m->threads and m->rthreads run at once; the
+ * slower side sets the pace). A page's content is taken as a mix of data
+ * like zstd's benchmark corpus and, in the proportion that gives its ratio,
+ * incompressible data (a lower ratio) or runs of one byte (a higher one),
+ * each at its own speed. */
+static void page_cost(const mig *m, double zstd_ratio, double *wire, double *cpu)
+{
+    const scn_migration *p = m->p;
+    bool multifd = p->multifd_channels > 0;
+    double hdr = multifd ? MULTIFD_HDR / MULTIFD_PAGES : 0;
+    double ratio = 1, comp = 0, decomp = 0;
+    if (multifd && p->multifd_compression == COMPRESS_ZSTD) {
+        ratio = zstd_ratio;
+        double x = 1 / ratio, c = 1 / ZSTD_CORPUS_RATIO;
+        if (x >= c) { /* corpus and incompressible data */
+            double raw = fmin(1, (x - c) / (1 - c));
+            comp = PAGE * (raw / ZSTD_RAW_BPS + (1 - raw) / ZSTD_BPS);
+            decomp = PAGE * (raw / ZSTD_RAW_DECOMP_BPS + (1 - raw) / ZSTD_DECOMP_BPS);
+        } else { /* corpus and runs of one byte */
+            double runs = fmin(1, (c - x) / (c - 1 / ZSTD_RUNS_RATIO));
+            comp = PAGE * (runs / ZSTD_RUNS_BPS + (1 - runs) / ZSTD_BPS);
+            decomp = PAGE * (runs / ZSTD_RUNS_DECOMP_BPS + (1 - runs) / ZSTD_DECOMP_BPS);
+        }
+    } else if (multifd && p->multifd_compression == COMPRESS_ZLIB) {
+        /* assumption: zlib gains the same share less of every page as on
+         * the benchmark corpus, at its corpus speed whatever the content */
+        ratio = 1 + ZLIB_OF_ZSTD * (zstd_ratio - 1);
+        comp = PAGE / ZLIB_BPS;
+        decomp = PAGE / ZLIB_DECOMP_BPS;
+    }
+    *wire = multifd ? PAGE / ratio + hdr : PAGE_WIRE;
+    double plain = multifd ? PAGE + hdr : PAGE_WIRE;
+    double t_send = plain / p->multifd_channel_Bps + comp + (p->tls_Bps > 0 ? *wire / p->tls_Bps : 0);
+    *cpu = fmax(t_send / m->threads, decomp / m->rthreads);
+}
+
+/* Without multifd: one stream, 4104 bytes a page, 9 a zero page. With
  * multifd: every page (zero or not) costs its share of a packet header; a
- * normal page its 4 KiB, compressed by the VM's ratio if the channels
- * compress. A sending thread copies each page, compresses it and, with TLS,
- * encrypts what goes out; the receiving threads decompress. Threads beyond
- * a host's cores add nothing. */
+ * normal page its 4 KiB, compressed if the channels compress. A sending
+ * thread copies each page, compresses it and, with TLS, encrypts what goes
+ * out; the receiving threads decompress. Threads beyond a host's cores add
+ * nothing. cpu_cap is the pace of pages of the VM's own content, plain_cap
+ * that of what goes uncompressed. */
 static void init_channels(mig *m, mig_ends e)
 {
     const scn_migration *p = m->p;
     bool multifd = p->multifd_channels > 0;
     int channels = multifd ? p->multifd_channels : 1;
-    double ratio = 1, comp_Bps = INFINITY, decomp_Bps = INFINITY;
-    if (multifd && p->multifd_compression == COMPRESS_ZSTD) {
-        ratio = m->vm->memory_compression;
-        comp_Bps = ZSTD_BPS;
-        decomp_Bps = ZSTD_DECOMP_BPS;
-    } else if (multifd && p->multifd_compression == COMPRESS_ZLIB) {
-        /* assumption: zlib gains the same share less of every page as on
-         * the benchmark corpus */
-        ratio = 1 + ZLIB_OF_ZSTD * (m->vm->memory_compression - 1);
-        comp_Bps = ZLIB_BPS;
-        decomp_Bps = ZLIB_DECOMP_BPS;
-    }
-    double hdr = multifd ? MULTIFD_HDR / MULTIFD_PAGES : 0;
-    double plain = multifd ? PAGE + hdr : PAGE_WIRE;
-    m->wire_normal = multifd ? PAGE / ratio + hdr : PAGE_WIRE;
-    m->wire_zero = multifd && p->zero_detection_multifd ? hdr : ZERO_WIRE;
     m->threads = MIN(channels, MAX(e.src_cores, 1));
-    double t_send = plain / p->multifd_channel_Bps + PAGE / comp_Bps + (p->tls_Bps > 0 ? m->wire_normal / p->tls_Bps : 0);
-    double pps = m->threads / t_send;
-    pps = fmin(pps, MIN(channels, MAX(e.dst_cores, 1)) * decomp_Bps / PAGE);
-    m->cpu_cap = pps * m->wire_normal;
+    m->rthreads = MIN(channels, MAX(e.dst_cores, 1));
+    double cpu;
+    page_cost(m, m->vm->memory_compression, &m->wire_normal, &cpu);
+    m->wire_zero = multifd && p->zero_detection_multifd ? MULTIFD_HDR / MULTIFD_PAGES : ZERO_WIRE;
+    m->cpu_cap = m->wire_normal / cpu;
+    m->plain_cap = m->threads / (1 / p->multifd_channel_Bps + (p->tls_Bps > 0 ? 1 / p->tls_Bps : 0));
 }
 
 mig *mig_start(sim *s, flow_net *net, flow_link *const *path, size_t npath, const scn_vm *vm, int vm_index,
@@ -1266,7 +1335,7 @@ mig *mig_start(sim *s, flow_net *net, flow_link *const *path, size_t npath, cons
     if (copy_disk && vm->disk_size > 0) {
         m->phase = PH_DISK;
         m->it_start = sim_now(s);
-        send(m, vm->disk_size, m->cpu_cap);
+        send(m, vm->disk_size, m->plain_cap);
     } else {
         m->phase = PH_SETUP;
         m->timer = sim_after(s, m->p->setup, setup_done, m);

@@ -59,6 +59,9 @@ typedef struct {
      * deltas, whole pages that missed the cache, deltas that overflowed a
      * page, and the deltas' bytes) */
     double xbzrle_pages, xbzrle_cache_miss, xbzrle_overflow, xbzrle_bytes;
+    /* pages sent, each send counted: non-zero ones and zero ones (query-migrate's
+     * ram normal and duplicate) */
+    double normal_pages, zero_pages;
     GArray *iterations;           /* mig_iteration */
 } mig_result;
 

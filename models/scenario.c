@@ -979,6 +979,7 @@ static void load_dirty(ctx *c, json_object *vo, scn_vm *vm)
 {
     json_object *o = get(c, vo, "dirty");
     scn_dirty *d = &vm->dirty;
+    d->compression = vm->memory_compression;
     if (!o)
         return;
     size_t m = push_key(c, "dirty");
@@ -1002,14 +1003,14 @@ static void load_dirty(ctx *c, json_object *vo, scn_vm *vm)
     }
     case DIRTY_UNIFORM:
     case DIRTY_SEQUENTIAL: {
-        static const char *const k[] = { "model", "rate", "working_set", "cpu_share", "bytes_per_write", NULL };
+        static const char *const k[] = { "model", "rate", "working_set", "cpu_share", "bytes_per_write", "compression", NULL };
         check_keys(c, o, k);
         d->rate_pps = get_page_rate(c, o, "rate", true);
         d->working_set = get_quantity(c, o, "working_set", UNITS_SIZE, Q_POS, vm->memory, false);
         break;
     }
     case DIRTY_HOTCOLD: {
-        static const char *const k[] = { "model", "hot_set", "hot_rate", "cold_rate", "cpu_share", "bytes_per_write", NULL };
+        static const char *const k[] = { "model", "hot_set", "hot_rate", "cold_rate", "cpu_share", "bytes_per_write", "compression", NULL };
         check_keys(c, o, k);
         d->working_set = get_quantity(c, o, "hot_set", UNITS_SIZE, Q_POS, 0, true);
         d->rate_pps = get_page_rate(c, o, "hot_rate", true);
@@ -1017,7 +1018,7 @@ static void load_dirty(ctx *c, json_object *vo, scn_vm *vm)
         break;
     }
     case DIRTY_TRACE: {
-        static const char *const k[] = { "model", "file", "interval", "cpu_share", "bytes_per_write", NULL };
+        static const char *const k[] = { "model", "file", "interval", "cpu_share", "bytes_per_write", "compression", NULL };
         check_keys(c, o, k);
         d->trace_file = get_string(c, o, "file", true, NULL);
         d->trace_interval = get_time(c, o, "interval", Q_POS, SIM_S, false);
@@ -1036,6 +1037,9 @@ static void load_dirty(ctx *c, json_object *vo, scn_vm *vm)
     d->bytes_per_write = get_quantity(c, o, "bytes_per_write", UNITS_SIZE, Q_POS, 64, false);
     if (d->bytes_per_write > UNITS_PAGE_SIZE)
         err_at(c, "bytes_per_write", "larger than a page (4 KiB)");
+    /* What the workload keeps in its pages may compress otherwise than the
+     * rest of the guest (random data next to a kernel's text and tables) */
+    d->compression = get_number(c, o, "compression", 1, 1e6, vm->memory_compression);
     if (d->working_set > vm->memory && vm->memory > 0)
         err_at(c, d->model == DIRTY_HOTCOLD ? "hot_set" : "working_set",
                "larger than the VM's memory");

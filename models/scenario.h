@@ -60,6 +60,7 @@ typedef struct {
     double cold_rate_pps; /* hotcold: page writes per second outside the hot set */
     double cpu_share;     /* share of a vCPU the writing needs (throttling effect); 1 = all */
     double bytes_per_write; /* bytes of a page one write changes (XBZRLE's deltas) */
+    double compression;   /* zstd -1 ratio of the pages it writes (the VM's memory_compression unless set) */
     /* trace: distinct pages dirtied per interval, from a CSV file */
     char *trace_file;
     sim_time trace_interval;

@@ -742,6 +742,8 @@ static void assume_live_start(world *w, int vm, const mig *m, flow_link *const *
         assume_use(&w->assumed, sc, AS_HOST_CORES, -1); /* threads beyond the cores add nothing */
     if (p->multifd_channels > 0 && p->multifd_compression != COMPRESS_NONE) {
         assume_use(&w->assumed, sc, AS_VM_COMPRESSION, vm);
+        if (v->dirty.model != DIRTY_NONE)
+            assume_use(&w->assumed, sc, AS_VM_DIRTY_COMPRESSION, vm);
         assume_use(&w->assumed, sc, AS_CONST_COMPRESSION_SPEED, -1);
     }
     if (p->tls_Bps > 0)

@@ -775,6 +775,76 @@ Test(migration, compression_shrinks_pages_by_the_vms_ratio)
     g_ptr_array_free(errors, TRUE);
 }
 
+/* What the workload writes compresses as its own content says, the rest of
+ * the guest as the VM's memory_compression: a 256 MiB working set of random
+ * bytes (ratio 1) next to 256 MiB of the guest's pages at ratio 4. An idle
+ * pass sends each page once; the unset key would give the working set the
+ * VM's ratio. */
+Test(migration, the_workloads_pages_compress_as_their_content)
+{
+    const char *cfg = "{\"max_bandwidth\":\"unlimited\",\"multifd_channels\":2,\"multifd_compression\":\"zstd\"}";
+    double sent[2], normal[2];
+    const char *ws[2] = { ",\"compression\":1", "" };
+    for (int i = 0; i < 2; i++) {
+        g_autofree char *vm = g_strdup_printf(
+            "{\"name\":\"v\",\"host\":\"a\",\"memory\":\"1GiB\",\"zero\":\"50%%\",\"kernel_dirty_rate\":0,"
+            "\"memory_compression\":4,\"dirty\":{\"model\":\"uniform\",\"rate\":\"1pages/s\","
+            "\"working_set\":\"256MiB\"%s}}",
+            ws[i]);
+        run_t r = run_text("1min", cfg, vm, MIGRATE("0s", "v", "b"), NULL);
+        const mig_result *m = world_migration(r.w, 0);
+        cr_assert_eq(m->outcome, MIG_COMPLETED);
+        sent[i] = m->transferred - 115000 - 262144 * 1344.0 / 128;
+        normal[i] = m->normal_pages;
+        cr_assert_float_eq(m->zero_pages, 131072, 1, "%.1f zero pages sent", m->zero_pages);
+        done(r);
+    }
+    /* a page or two written again while the pass went */
+    cr_assert(normal[0] >= 131072 && normal[0] < 131072 + 4, "%.1f normal pages sent", normal[0]);
+    double expect = 65536 * 4096.0 + 65536 * 1024.0;
+    cr_assert(sent[0] >= expect && sent[0] < expect + 4 * 4096, "%.0f bytes of pages, expected %.0f", sent[0], expect);
+    cr_assert(sent[1] >= 131072 * 1024.0 && sent[1] < 131072 * 1024.0 + 4 * 1024, "%.0f bytes of pages", sent[1]);
+}
+
+/* zstd's time on a page follows its content: a page is corpus-like data
+ * (ratio 2.884, the README's 530 MB/s) mixed with incompressible data (13.4
+ * times as fast) or with runs of one byte (45 times), in the proportion
+ * that gives its ratio. Unlimited, one channel on 1-core hosts, no zero
+ * pages: the sending thread (its copy at 1.2 GB/s, then zstd) sets the
+ * time of the whole migration. */
+Test(migration, zstd_is_faster_on_pages_that_compress_little_or_very_much)
+{
+    const double ratio[4] = { 1, 1.64, 2.884, 1505 };
+    for (int i = 0; i < 4; i++) {
+        g_autofree char *text = g_strdup_printf(
+            "{\"golive\":1,\"networks\":[{\"name\":\"lan\",\"latency\":\"50us\"}],"
+            "\"hosts\":[{\"name\":\"a\",\"cores\":1,\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"100Gbit/s\"}]},"
+            "{\"name\":\"b\",\"cores\":1,\"nics\":[{\"network\":\"lan\",\"bandwidth\":\"100Gbit/s\"}]}],"
+            "\"migration\":{\"max_bandwidth\":\"unlimited\",\"multifd_channels\":1,\"multifd_compression\":\"zstd\"},"
+            "\"vms\":[{\"name\":\"v\",\"host\":\"a\",\"memory\":\"1GiB\",\"kernel_dirty_rate\":0,"
+            "\"memory_compression\":%g}],"
+            "\"events\":[{\"at\":0,\"action\":\"migrate\",\"vm\":\"v\",\"to\":\"b\"}]}",
+            ratio[i]);
+        scenario *sc;
+        world *w = support_run(text, &sc);
+        const mig_result *m = world_migration(w, 0);
+        /* the live pass and the last copy both at the thread's pace */
+        double t = sim_to_s(m->end - m->start) - 0.001; /* less the setup */
+        double x = 1 / ratio[i], c = 1 / 2.884, comp;
+        if (x >= c) {
+            double raw = (x - c) / (1 - c);
+            comp = 4096 * (raw / (13.4 * 530e6) + (1 - raw) / 530e6);
+        } else {
+            double runs = (c - x) / (c - 1 / 1505.0);
+            comp = 4096 * (runs / (45 * 530e6) + (1 - runs) / 530e6);
+        }
+        double expect = 262144 * ((4096 + 1344.0 / 128) / 1.2e9 + comp);
+        cr_assert_float_eq(t, expect, 0.02 * expect, "ratio %g: %.3f s, expected %.3f s", ratio[i], t, expect);
+        world_free(w);
+        scenario_free(sc);
+    }
+}
+
 /* Compression is CPU work on the channels' threads, and threads beyond a
  * host's cores add nothing: with zlib (110 MB/s a thread) and no rate
  * limit, 4 channels on a 1-core host go no faster than 1 channel. */
