@@ -258,6 +258,20 @@ void bitmap_mark_random(bitmap *b, int k, double q)
     normalize(b);
 }
 
+double bitmap_take_random(bitmap *b, int k, double q)
+{
+    if (!(q > 0))
+        return 0;
+    q = fmin(q, 1);
+    double before = b->pend[k];
+    for (int j = 0; j < b->nseg; j++)
+        b->p[j][k] *= 1 - q;
+    normalize(b);
+    double taken = fmax(0, before - b->pend[k]);
+    b->sent[k] += taken;
+    return taken;
+}
+
 void bitmap_mark_range(bitmap *b, int k, double u, double len)
 {
     if (!(len > 0) || !(b->dens[k] > 0))

@@ -56,6 +56,10 @@ void bitmap_mark_random(bitmap *b, int k, double q);
 /* Sets the pages [u, u + len) of kind k, counted in its pages from the
  * start of its range, wrapping at its end. */
 void bitmap_mark_range(bitmap *b, int k, double u, double len);
+/* Each page of kind k whose bit is set is sent out of order with
+ * probability q (a page the destination asked for): cleared where it is and
+ * counted as sent. Returns how many pages that is. */
+double bitmap_take_random(bitmap *b, int k, double q);
 /* Clears everything. */
 void bitmap_clear(bitmap *b);
 

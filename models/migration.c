@@ -65,6 +65,7 @@
 #define WATCHDOG SIM_S
 #define AC_SYNC_PERIOD (5 * SIM_S) /* CPU_THROTTLE_DIRTY_SYNC_TIMESLICE_MS */
 #define FAULT_OVERHEAD (100 * SIM_US) /* assumption: userfaultfd round trip besides the network */
+#define PC_STEP (10 * SIM_MS)         /* the postcopy phase's faults are planned this far ahead */
 /* Bytes queued ahead of a requested page without postcopy-preempt:
  * assumption, a full socket send buffer at Linux's default tcp_wmem maximum
  * (4 MiB, Documentation/networking/ip-sysctl.rst) */
@@ -116,9 +117,13 @@ struct mig {
     double xb_prev[NKIND];           /* ... when last counted */
     double xb_hit[NKIND];            /* chance that a page of the kind sent now is cached */
     double xb_delta[NKIND];          /* wire bytes of its delta; over a page: an overflow */
-    double pc_pending[NKIND];        /* pages of each region pending when postcopy began */
-    double pc_bytes, pc_sent0;       /* its bytes to pull, and the bytes sent before it */
-    double pc_rate;                  /* its stream's own cap */
+    double pc_rate;                  /* the postcopy stream's own cap */
+    double pc_owed;                  /* bytes of pages asked for, not yet through the stream */
+    double pc_req_Bps;               /* the requests' bytes per second over the current step */
+    double pc_fault_s, pc_step_F;    /* guest seconds lost to faults: so far, planned for this step */
+    double pc_prev_sent;             /* sent_total when the step began */
+    sim_time pc_step_t0;
+    sim_event pc_timer;
     double wire_normal, wire_zero;   /* wire bytes of a normal and a zero page on their first send */
     double kwire[NKIND], kcpu[NKIND]; /* a normal page of each kind: wire bytes and thread seconds */
     int threads, rthreads;           /* sending and receiving threads that run at once */
@@ -335,6 +340,15 @@ static void settle(mig *m)
         return;
     if (m->phase != PH_PRECOPY && m->phase != PH_POSTCOPY)
         return; /* disk copy, stop-and-copy and device state are not pages */
+    if (m->phase == PH_POSTCOPY) {
+        /* the pages asked for go first (get_queued_page); they left the
+         * bitmap when they were asked for */
+        double paid = fmin(d, m->pc_owed);
+        m->pc_owed -= paid;
+        d -= paid;
+        if (d <= 0)
+            return;
+    }
     bitmap_send(m->bm, d);
     if (m->xb_on)
         xbzrle_after_send(m);
@@ -472,7 +486,8 @@ static void cancel_timers(mig *m)
     sim_cancel(m->s, m->gate_timer);
     sim_cancel(m->s, m->zero_timer);
     sim_cancel(m->s, m->ac_timer);
-    m->tick = m->watchdog = m->timer = m->gate_timer = m->zero_timer = m->ac_timer = 0;
+    sim_cancel(m->s, m->pc_timer);
+    m->tick = m->watchdog = m->timer = m->gate_timer = m->zero_timer = m->ac_timer = m->pc_timer = 0;
     m->waiting = -1;
 }
 
@@ -810,30 +825,7 @@ static void tick_event(sim *s, void *arg)
     }
 }
 
-/* Remote faults in a postcopy phase of dur seconds: the guest touches its
- * dirtied pages while they are still on the source, a page missing half
- * the phase on average, and each fault costs `cost` seconds. A vCPU that
- * waits for a page runs nothing, so the guest writes only for what the
- * faults leave of the phase: the time lost F (over all vCPUs) solves
- * F = cost x faults(dur - F / vcpus), at most dur x vcpus. The right side
- * falls as F grows: bisection. Computed once the phase is over, from its
- * real length and the pages pending when it began. */
-static double fault_time(const mig *m, double dur, double cost)
-{
-    double vcpus = m->vm->vcpus > 0 ? m->vm->vcpus : 1;
-    double lo = 0, hi = dur * vcpus;
-    for (int k = 0; k < 60 && hi - lo > 1e-9; k++) {
-        double f = (lo + hi) / 2, run = dur - f / vcpus, faults = 0;
-        for (int i = 0; i < m->dm.nregions; i++)
-            faults += 0.5 * m->pc_pending[i] / m->kpages[i] *
-                      dirty_region_distinct(&m->dm.r[i], m->dm.r[i].rate_pps * run);
-        if (cost * faults > f)
-            lo = f;
-        else
-            hi = f;
-    }
-    return (lo + hi) / 2;
-}
+static void postcopy_step(sim *s, void *arg);
 
 static void resume_done(sim *s, void *arg)
 {
@@ -849,41 +841,95 @@ static void resume_done(sim *s, void *arg)
     /* postcopy: the VM runs on the destination; now pull the rest (the
      * rate limit is lifted; max-postcopy-bandwidth applies) */
     m->phase = PH_POSTCOPY;
-    double bytes = wire_bytes(m);
-    double rate = m->p->postcopy_bandwidth_Bps > 0 ? fmin(m->p->postcopy_bandwidth_Bps, m->cpu_cap) : m->cpu_cap;
-    for (int i = 0; i < m->dm.nregions; i++)
-        m->pc_pending[i] = bitmap_kind_pending(m->bm, i);
-    m->pc_bytes = bytes;
-    m->pc_sent0 = m->sent_total;
-    m->pc_rate = rate;
-    if (bytes > 0.5)
-        send(m, bytes, rate);
+    m->pc_rate = m->p->postcopy_bandwidth_Bps > 0 ? fmin(m->p->postcopy_bandwidth_Bps, m->cpu_cap) : m->cpu_cap;
+    if (wire_bytes(m) > 0.5)
+        postcopy_step(s, m);
     else
         finish(m, MIG_COMPLETED);
 }
 
-/* The guest's time lost to remote faults over the postcopy phase that ends
- * now. A fault costs the request's round trip, the fault handling, and the
- * wait for its page on the stream at the rate the phase really had: the
- * page itself and, when the network held the stream below its own cap (so
- * the socket stayed full), the background pages queued ahead of it in the
- * socket (QEMU puts a requested page in the background channel unless
- * postcopy-preempt gives it its own, docs/devel/migration/postcopy.rst; a
- * stream held back by max-postcopy-bandwidth or its CPU leaves the socket
- * drained, and a request wakes the rate limiter at once). */
+/* Distinct pages of kind k (a written region, or the guest's own pages,
+ * written at random) that `writes` page writes touch. */
+static double touched(const mig *m, int k, double writes)
+{
+    if (k < m->dm.nregions)
+        return dirty_region_distinct(&m->dm.r[k], writes);
+    return m->kpages[k] * -expm1(-writes / m->kpages[k]);
+}
+
+/* A step of the postcopy phase. The guest touches pages that are still on
+ * the source; the destination asks for each (a remote fault) and QEMU sends
+ * it at once, past max-postcopy-bandwidth (ram_save_queue_pages wakes the
+ * rate-limited thread, and ram_save_iterate goes on while
+ * postcopy_has_request), ahead of the background pages (get_queued_page).
+ * So the stream carries the background pages at its own cap and the pages
+ * asked for on top, and the phase ends when every page has come one way or
+ * the other. Over the next step each written kind of page loses to requests
+ * the share of its pending pages that the guest's writes touch. A fault
+ * costs the request's round trip, the fault handling and the page's way
+ * back: at the sender's pace, or, when the network holds the stream below
+ * its cap (so the socket stays full), behind the pages queued in the socket
+ * (unless postcopy-preempt gives requests their own channel,
+ * docs/devel/migration/postcopy.rst). A vCPU that waits for a page runs
+ * nothing, so the time lost F (over all vCPUs) solves F = cost x
+ * faults(step - F / vcpus), at most the step x vcpus: bisection. */
+static void postcopy_step(sim *s, void *arg)
+{
+    mig *m = arg;
+    m->pc_timer = 0;
+    sim_time now = sim_now(s);
+    settle(m);
+    double dt = sim_to_s(PC_STEP), el = sim_to_s(now - m->pc_step_t0);
+    double rate = now > m->r.resume && el > 0 ? (m->sent_total - m->pc_prev_sent) / el : 0;
+    bool net_bound = now > m->r.resume && rate < 0.99 * fmin(m->pc_rate + m->pc_req_Bps, m->cpu_cap);
+    double left = bitmap_wire_bytes(m->bm) + m->pc_owed;
+    double wait = net_bound ? ((m->p->postcopy_preempt ? 0 : fmin(POSTCOPY_QUEUE, left)) + m->wire_normal) /
+                                  fmax(rate, 1)
+                            : m->wire_normal / m->cpu_cap;
+    double cost = sim_to_s(2 * m->path_lat + FAULT_OVERHEAD) + wait;
+    double vcpus = m->vm->vcpus > 0 ? m->vm->vcpus : 1, share[NKIND] = { 0 };
+    for (int k = 0; k < m->kzero; k++)
+        if (m->rate[k] > 0 && m->kpages[k] > 0)
+            share[k] = bitmap_kind_pending(m->bm, k) / m->kpages[k];
+    double lo = 0, hi = dt * vcpus;
+    for (int i = 0; i < 50 && hi - lo > 1e-12; i++) {
+        double f = (lo + hi) / 2, run = dt - f / vcpus, faults = 0;
+        for (int k = 0; k < m->kzero; k++)
+            if (share[k] > 0)
+                faults += share[k] * touched(m, k, m->rate[k] * run);
+        if (cost * faults > f)
+            lo = f;
+        else
+            hi = f;
+    }
+    double F = (lo + hi) / 2, run = dt - F / vcpus, req = 0;
+    for (int k = 0; k < m->kzero; k++)
+        if (share[k] > 0)
+            req += m->kwire[k] * bitmap_take_random(m->bm, k, touched(m, k, m->rate[k] * run) / m->kpages[k]);
+    m->pc_owed += req;
+    m->pc_req_Bps = req / dt;
+    m->pc_fault_s += F;
+    m->pc_step_F = F;
+    m->pc_step_t0 = now;
+    m->pc_prev_sent = m->sent_total;
+    double bytes = bitmap_wire_bytes(m->bm) + m->pc_owed;
+    double cap = fmin(m->pc_rate + m->pc_req_Bps, m->cpu_cap);
+    if (m->f && !flow_is_sent(m->f)) {
+        flow_set_cap(m->net, m->f, cap);
+        flow_set_size(m->net, m->f, m->flow_sent_prev + bytes);
+    } else if (bytes > 0.5) {
+        send(m, bytes, cap);
+    }
+    m->pc_timer = sim_after(s, PC_STEP, postcopy_step, m);
+}
+
+/* The guest's time lost to faults, once the phase is over: the last step's
+ * share of what was planned for it. */
 static void postcopy_faults(mig *m)
 {
-    sim_time end = sim_now(m->s);
-    if (m->r.resume < 0 || end <= m->r.resume)
-        return;
-    double dur = sim_to_s(end - m->r.resume);
-    double rate = fmin(m->pc_bytes, m->sent_total - m->pc_sent0) / dur;
-    if (!(rate > 0))
-        rate = m->cpu_cap;
-    bool net_bound = rate < 0.99 * m->pc_rate;
-    double queue = m->p->postcopy_preempt || !net_bound ? 0 : fmin(POSTCOPY_QUEUE, m->pc_bytes);
-    double per_fault = sim_to_s(2 * m->path_lat + FAULT_OVERHEAD) + (queue + m->wire_normal) / rate;
-    m->r.postcopy_fault_time = sim_from_s(fault_time(m, dur, per_fault));
+    double el = sim_to_s(sim_now(m->s) - m->pc_step_t0), dt = sim_to_s(PC_STEP);
+    double lost = m->pc_fault_s - m->pc_step_F * fmax(0, 1 - el / dt);
+    m->r.postcopy_fault_time = sim_from_s(fmax(0, lost));
 }
 
 static bool compressing(const mig *m)

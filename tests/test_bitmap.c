@@ -132,6 +132,31 @@ Test(bitmap, random_marks_follow_p_plus_1_minus_p_q)
     bitmap_free(b);
 }
 
+/* Pages asked for out of order go wherever they are: a share of each
+ * segment's set pages, counted as sent, the cursor and the other kinds
+ * left alone. */
+Test(bitmap, pages_taken_at_random_leave_the_cursor_where_it_is)
+{
+    bitmap *b = two_kinds();
+    bitmap_send(b, 400 * 9 + 150 * 100); /* used [400, 550) sent */
+    bitmap_mark_random(b, 1, 0.5);       /* 75 behind the cursor, 450 ahead */
+    double before = bitmap_kind_sent(b, 1), cursor = bitmap_cursor(b);
+    double got = bitmap_take_random(b, 1, 0.2);
+    cr_assert_float_eq(got, (450 + 75) * 0.2, 1e-9);
+    cr_assert_float_eq(bitmap_kind_pending(b, 1), (450 + 75) * 0.8, 1e-9);
+    cr_assert_float_eq(bitmap_kind_sent(b, 1) - before, got, 1e-9);
+    cr_assert_float_eq(bitmap_cursor(b), cursor, 1e-12);
+    /* ahead of the cursor 360 pages remain, then the 60 behind it (each
+     * call outside the assertions, which evaluate their operands twice) */
+    double sent = bitmap_send(b, 360 * 100);
+    cr_assert_float_eq(sent, 360 * 100, 1e-6);
+    cr_assert_float_eq(bitmap_kind_pending(b, 1), 60, 1e-6);
+    double none = bitmap_take_random(b, 0, 0.5), all = bitmap_take_random(b, 1, 2);
+    cr_assert_float_eq(none, 0, 1e-12, "no zero page was set");
+    cr_assert_float_eq(all, 60, 1e-6, "a share above 1 takes them all");
+    bitmap_free(b);
+}
+
 /* The zero pages' stretch is bound by the thread's time, the used pages' by
  * their bytes: bitmap_stretch stops where the mix changes. */
 Test(bitmap, a_stretch_ends_where_the_cost_per_byte_changes)
