@@ -871,8 +871,10 @@ static double touched(const mig *m, int k, double writes)
  * its cap (so the socket stays full), behind the pages queued in the socket
  * (unless postcopy-preempt gives requests their own channel,
  * docs/devel/migration/postcopy.rst). A vCPU that waits for a page runs
- * nothing, so the time lost F (over all vCPUs) solves F = cost x
- * faults(step - F / vcpus), at most the step x vcpus: bisection. */
+ * nothing: the writer, which needs a share of a vCPU (dirty.cpu_share), slows
+ * once the waits leave it less, as under a throttle. The time lost F (over
+ * all vCPUs) solves F = cost x faults(writes left by F / (step x vcpus)), at
+ * most the step x vcpus: bisection. */
 static void postcopy_step(sim *s, void *arg)
 {
     mig *m = arg;
@@ -893,7 +895,7 @@ static void postcopy_step(sim *s, void *arg)
             share[k] = bitmap_kind_pending(m->bm, k) / m->kpages[k];
     double lo = 0, hi = dt * vcpus;
     for (int i = 0; i < 50 && hi - lo > 1e-12; i++) {
-        double f = (lo + hi) / 2, run = dt - f / vcpus, faults = 0;
+        double f = (lo + hi) / 2, run = dt * dirty_throttle_factor(&m->dm, f / (dt * vcpus)), faults = 0;
         for (int k = 0; k < m->kzero; k++)
             if (share[k] > 0)
                 faults += share[k] * touched(m, k, m->rate[k] * run);
@@ -902,7 +904,7 @@ static void postcopy_step(sim *s, void *arg)
         else
             hi = f;
     }
-    double F = (lo + hi) / 2, run = dt - F / vcpus, req = 0;
+    double F = (lo + hi) / 2, run = dt * dirty_throttle_factor(&m->dm, F / (dt * vcpus)), req = 0;
     for (int k = 0; k < m->kzero; k++)
         if (share[k] > 0)
             req += m->kwire[k] * bitmap_take_random(m->bm, k, touched(m, k, m->rate[k] * run) / m->kpages[k]);

@@ -551,22 +551,27 @@ Test(migration, xen_2005_stop_rules)
  * pages/s at random, asks for each pending page it touches, which QEMU
  * sends at once, past that bandwidth. A fault costs 2 x 50 us of latency,
  * 100 us of handling and the page at the sender's 1.2 GB/s; a vCPU waiting
- * runs nothing, so at each instant it runs a share 1 / (1 + c) of the time,
- * c = cost x R x P / W. Integrated here in 0.1 ms steps: dP/dt = -b -
- * R P / (W (1 + c)), the time lost growing by c / (1 + c). golive plans the
- * same in 10 ms steps. A fast writer loses nearly all of the phase and
- * pulls its pages faster than the bandwidth alone would. */
+ * runs nothing, and the writer, needing a share s of it, slows once it gets
+ * less: at each instant the vCPU waits a share p = c x min(1, (1 - p) / s)
+ * of the time, c = cost x R x P / W (p = c while c <= 1 - s, else a / (1 +
+ * a) with a = c / s). Integrated here in 0.1 ms steps: dP/dt = -b - R P / W
+ * x min(1, (1 - p) / s), the time lost growing by p. golive plans the same
+ * in 10 ms steps. A fast writer loses nearly all of the phase and pulls its
+ * pages faster than the bandwidth alone would; one that needs little CPU
+ * (s = 5%) keeps writing through the waits, so it faults more. */
 Test(migration, postcopy_fault_time)
 {
     const char *pc = "{\"max_bandwidth\":\"100MB/s\",\"downtime_limit\":\"1ms\","
                      "\"postcopy\":{\"after_syncs\":2,\"bandwidth\":\"100MB/s\"}}";
     const double W = 16384, cost = 2 * 50e-6 + 100e-6 + 4104 / 1.2e9, b = 100e6 / 4104;
-    const double rates[] = { 2000, 1000000 };
-    for (int k = 0; k < 2; k++) {
+    const double rates[] = { 2000, 1000000, 5000, 5000 }, shares[] = { 1, 1, 1, 0.05 };
+    double lost[4];
+    for (int k = 0; k < 4; k++) {
         g_autofree char *vm = g_strdup_printf("{\"name\":\"v\",\"host\":\"a\",\"memory\":\"1GiB\",\"zero\":0,"
                                               "\"kernel_dirty_rate\":0,"
-                                              "\"dirty\":{\"model\":\"uniform\",\"rate\":\"%gpages/s\",\"working_set\":\"64MiB\"}}",
-                                              rates[k]);
+                                              "\"dirty\":{\"model\":\"uniform\",\"rate\":\"%gpages/s\",\"working_set\":\"64MiB\","
+                                              "\"cpu_share\":%g}}",
+                                              rates[k], shares[k]);
         run_t r = run_text("10min", pc, vm, MIGRATE("1s", "v", "b"), NULL);
         const mig_result *m = world_migration(r.w, 0);
         cr_assert_eq(m->outcome, MIG_COMPLETED);
@@ -575,20 +580,23 @@ Test(migration, postcopy_fault_time)
         const mig_iteration *last = &g_array_index(m->iterations, mig_iteration, m->iterations->len - 1);
         double D = sim_to_s(m->end - m->resume), P = last->dirty_pages_after;
         cr_assert(P > 0 && P <= W, "%g pages pending", P);
-        double t = 0, F = 0, h = 1e-4;
+        double t = 0, F = 0, h = 1e-4, sh = shares[k];
         while (P > 0) {
-            double c = cost * rates[k] * P / W;
-            F += h * c / (1 + c);
-            P -= h * (b + rates[k] * P / (W * (1 + c)));
+            double c = cost * rates[k] * P / W, p = c <= 1 - sh ? c : c / sh / (1 + c / sh);
+            F += h * p;
+            P -= h * (b + rates[k] * P / W * fmin(1, (1 - p) / sh));
             t += h;
         }
-        double got = sim_to_s(m->postcopy_fault_time);
+
+        double got = lost[k] = sim_to_s(m->postcopy_fault_time);
         cr_assert_leq(got, D * 1.001, "%.3f s lost in a %.3f s phase", got, D);
-        cr_assert_float_eq(D, t, 0.03 * t, "rate %g: a phase of %.4f s, expected %.4f s", rates[k], D, t);
+        cr_assert_float_eq(D, t, 0.03 * t, "rate %g, share %g: a phase of %.4f s, expected %.4f s", rates[k], sh, D, t);
         cr_assert_float_eq(got, F, 0.05 * F, "rate %g: %.4f s lost, expected %.4f s (phase %.3f s)", rates[k], got, F,
                            D);
         done(r);
     }
+    cr_assert_gt(lost[3], 1.5 * lost[2], "a writer needing 5%% of its vCPU lost %.3f s, a whole one %.3f s", lost[3],
+                 lost[2]);
 }
 
 /* A working set that covers all memory keeps the VM's zero share (the zero

@@ -220,8 +220,8 @@ size_t loopback_run(const char *csv, loopback_case *out, size_t max, size_t *row
                 return 0;
             }
             g_ptr_array_free(errors, TRUE);
-            GArray *pv[5];
-            for (int j = 0; j < 5; j++)
+            GArray *pv[6];
+            for (int j = 0; j < 6; j++)
                 pv[j] = g_array_new(FALSE, FALSE, sizeof(double));
             int conv = 0;
             out[k].p_total_lo = INFINITY;
@@ -237,10 +237,11 @@ size_t loopback_run(const char *csv, loopback_case *out, size_t max, size_t *row
                 double ratio = f[C_RATIO] && *f[C_RATIO]
                                    ? r->normal_pages * 4096 / (r->transferred - sc->migration.device_state)
                                    : NAN;
-                double v[5] = { sim_to_s(r->end - r->start) * 1e3,
+                double v[6] = { sim_to_s(r->end - r->start) * 1e3,
                                 r->qemu_downtime >= 0 ? sim_to_s(r->qemu_downtime) * 1e3 : NAN, r->syncs,
-                                r->transferred, ratio };
-                for (int j = 0; j < 5; j++)
+                                r->transferred, ratio,
+                                r->postcopy_switch >= 0 ? sim_to_s(r->postcopy_fault_time) : NAN };
+                for (int j = 0; j < 6; j++)
                     if (!isnan(v[j]))
                         g_array_append_val(pv[j], v[j]);
                 out[k].p_total_lo = fmin(out[k].p_total_lo, v[0]);
@@ -253,8 +254,9 @@ size_t loopback_run(const char *csv, loopback_case *out, size_t max, size_t *row
             out[k].p_downtime_ms = median(pv[1]);
             out[k].p_syncs = median(pv[2]);
             out[k].p_transferred = median(pv[3]);
-            out[k].p_ratio = pv[4]->len ? median(pv[4]) : NAN;
-            for (int j = 0; j < 5; j++)
+            out[k].p_ratio = median(pv[4]);
+            out[k].p_fault_s = median(pv[5]);
+            for (int j = 0; j < 6; j++)
                 g_array_free(pv[j], TRUE);
         }
         out[k].reps++;

@@ -25,6 +25,9 @@ typedef struct {
     /* compressed cases: the page payload over the channels' bytes, measured
      * (median) and predicted; NAN otherwise */
     double ratio, p_ratio;
+    /* postcopy cases: golive's guest time lost to remote faults (median), s;
+     * NAN otherwise */
+    double p_fault_s;
 } loopback_case;
 
 /* The accuracy asserted by validation::qemu_loopback_accuracy and stated in
