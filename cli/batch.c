@@ -2,7 +2,6 @@
 #include "cli/batch.h"
 
 #include <errno.h>
-#include <glib/gstdio.h>
 #include <json-c/printbuf.h>
 #include <math.h>
 #include <stdio.h>
@@ -735,16 +734,9 @@ static batch_fold *fold_new(const scenario *sc)
     F->warned = g_hash_table_new(g_str_hash, g_str_equal);
     if (sc->runs > 1) {
         /* only a Monte Carlo batch has runs beyond run 0 to spill */
-        g_autofree char *path = NULL;
-        int fd = g_file_open_tmp("golive-runs-XXXXXX", &path, NULL);
-        if (fd >= 0) {
-            g_unlink(path);
-            F->spill = fdopen(fd, "w+b");
-            if (!F->spill)
-                close(fd);
-            else
-                setvbuf(F->spill, NULL, _IOFBF, 1 << 20); /* a run's records are a few KB: one write per MiB */
-        }
+        F->spill = stats_tmpfile("golive-runs-XXXXXX");
+        if (F->spill)
+            setvbuf(F->spill, NULL, _IOFBF, 1 << 20); /* a run's records are a few KB: one write per MiB */
     }
     return F;
 }

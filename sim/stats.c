@@ -52,20 +52,25 @@ void stats_acc_free(stats_acc *a)
     g_free(a);
 }
 
+FILE *stats_tmpfile(const char *tmpl)
+{
+    g_autofree char *path = NULL;
+    int fd = g_file_open_tmp(tmpl, &path, NULL);
+    if (fd < 0)
+        return NULL;
+    g_unlink(path); /* gone with the process, whatever ends it */
+    FILE *f = fdopen(fd, "w+b");
+    if (!f)
+        close(fd);
+    return f;
+}
+
 /* The samples in memory join those in the temporary file; without a file
  * (none can be made, the disk is full) they stay, and so do the next. */
 static void spill_samples(stats_acc *a)
 {
-    if (!a->spill) {
-        g_autofree char *path = NULL;
-        int fd = g_file_open_tmp("golive-samples-XXXXXX", &path, NULL);
-        if (fd >= 0) {
-            g_unlink(path);
-            a->spill = fdopen(fd, "w+b");
-            if (!a->spill)
-                close(fd);
-        }
-    }
+    if (!a->spill)
+        a->spill = stats_tmpfile("golive-samples-XXXXXX");
     if (a->spill && fseek(a->spill, (long)(a->nspilled * sizeof(double)), SEEK_SET) == 0 &&
         fwrite(a->samples->data, sizeof(double), a->samples->len, a->spill) == a->samples->len) {
         a->nspilled += a->samples->len;

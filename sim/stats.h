@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef struct stats_acc stats_acc;
 
@@ -24,6 +25,9 @@ stats_acc *stats_acc_new(bool keep_samples);
  * its runs). Without a temporary file, all stay in memory. */
 stats_acc *stats_acc_new_bounded(size_t cap);
 void stats_acc_free(stats_acc *a);
+/* A temporary file for data spilled out of memory, already unlinked and
+ * open for update (tmpl as g_file_open_tmp's); NULL if none can be made. */
+FILE *stats_tmpfile(const char *tmpl);
 
 void stats_acc_add(stats_acc *a, double x);
 size_t stats_acc_n(const stats_acc *a);

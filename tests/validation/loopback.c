@@ -61,6 +61,24 @@ const loopback_gap loopback_gaps[] = {
     { NULL, NULL, 0, NULL },
 };
 
+/* Where each of the n columns named is in the header (-1 if absent); false,
+ * with *err set, if one of the first nreq is missing. */
+static bool find_columns(char **head, const char *const *names, int n, int nreq, int *idx, const char *csv,
+                         char **err)
+{
+    for (int c = 0; c < n; c++) {
+        idx[c] = -1;
+        for (int h = 0; head[h]; h++)
+            if (!strcmp(head[h], names[c]))
+                idx[c] = h;
+        if (idx[c] < 0 && c < nreq) {
+            *err = g_strdup_printf("%s:1: no column \"%s\"", csv, names[c]);
+            return false;
+        }
+    }
+    return true;
+}
+
 size_t loopback_guest_ratio(const char *csv, double *out, size_t max, char **err)
 {
     g_autofree char *text = NULL;
@@ -74,16 +92,8 @@ size_t loopback_guest_ratio(const char *csv, double *out, size_t max, char **err
     static const char *const names[G_N] = { "content", "multifd_compression", "normal_pages", "duplicate_pages",
                                             "ram_total_bytes", "ws_mib", "multifd_bytes" };
     int idx[G_N], nhead = (int)g_strv_length(head);
-    for (int c = 0; c < G_N; c++) {
-        idx[c] = -1;
-        for (int h = 0; h < nhead; h++)
-            if (!strcmp(head[h], names[c]))
-                idx[c] = h;
-        if (idx[c] < 0) {
-            *err = g_strdup_printf("%s:1: no column \"%s\"", csv, names[c]);
-            return 0;
-        }
-    }
+    if (!find_columns(head, names, G_N, G_N, idx, csv, err))
+        return 0;
     size_t n = 0;
     for (size_t i = 1; lines[i] && n < max; i++) {
         g_auto(GStrv) f = g_strsplit(g_strstrip(lines[i]), ",", -1);
@@ -132,10 +142,12 @@ static char *scenario_text(char **f)
         g_string_printf(dirty, ",\"dirty\":{\"model\":\"%s\",\"rate\":\"%gpages/s\",\"working_set\":\"%gMiB\","
                                "\"cpu_share\":\"5%%\"",
                         !strcmp(f[C_PATTERN], "seq") ? "sequential" : "uniform", rate, ws);
-        /* its pages as the workload filled them (memory content, README 1b) */
-        if (compressed)
+        /* its pages as the workload filled them (memory content, README 1b):
+         * random bytes, or each page one repeated byte */
+        const char *content = f[C_CONTENT] ? f[C_CONTENT] : "";
+        if (compressed && (!strcmp(content, "random") || !strcmp(content, "const")))
             g_string_append_printf(dirty, ",\"compression\":%g",
-                                   !strcmp(f[C_CONTENT], "random") ? 1.0 : LOOPBACK_ONE_BYTE_RATIO);
+                                   !strcmp(content, "random") ? 1.0 : LOOPBACK_ONE_BYTE_RATIO);
         g_string_append_c(dirty, '}');
     }
     /* the guest's own pages: the same kernel and initramfs in every case */
@@ -179,16 +191,8 @@ size_t loopback_run(const char *csv, loopback_case *out, size_t max, size_t *row
     *rows = 0;
     g_auto(GStrv) head = g_strsplit(g_strstrip(lines[0]), ",", -1);
     int nhead = (int)g_strv_length(head), idx[C_NCOLS];
-    for (int c = 0; c < C_NCOLS; c++) {
-        idx[c] = -1;
-        for (int h = 0; h < nhead; h++)
-            if (!strcmp(head[h], col_names[c]))
-                idx[c] = h;
-        if (idx[c] < 0 && c < C_NREQ) {
-            *err = g_strdup_printf("%s:1: no column \"%s\"", csv, col_names[c]);
-            return 0;
-        }
-    }
+    if (!find_columns(head, col_names, C_NCOLS, C_NREQ, idx, csv, err))
+        return 0;
     for (size_t i = 1; lines[i]; i++) {
         if (!*g_strstrip(lines[i]))
             continue; /* a blank line */
