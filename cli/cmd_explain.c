@@ -24,6 +24,7 @@ typedef struct {
     size_t order;
     const char *kind, *subject, *reason, *resource, *outcome;
     double pending, sent, downtime, client, unsent, throttle;
+    double fault; /* guest time lost to postcopy's remote faults, -1 if none */
     int64_t syncs;
 } rec;
 
@@ -172,11 +173,17 @@ static void narrate(GString *out, const scenario *sc, world *w, const rec *r)
                           : sc->vms[v].service.type == SERVICE_TCP      ? "a TCP retransmission's wait"
                                                                         : NULL;
         g_autofree char *c = r->client >= 0 ? time_s(r->client) : NULL;
+        /* postcopy's cost does not show in the pause: the guest pays after it */
+        g_autofree char *f = r->fault > 0 ? time_s(r->fault) : NULL;
+        g_autofree char *pc = f ? g_strdup_printf(" After the switch its vCPUs lost %s in all, waiting for pages they "
+                                                  "touched before those had come (remote faults).",
+                                                  f)
+                                : g_strdup("");
         if (r->outcome && !strcmp(r->outcome, "completed") && svc && c)
-            line(out, r->t, "%s's migration completes: %s sent; the guest was paused %s, and its clients saw %s (%s).",
-                 s, b, d, c, svc);
+            line(out, r->t, "%s's migration completes: %s sent; the guest was paused %s, and its clients saw %s (%s).%s",
+                 s, b, d, c, svc, pc);
         else if (r->outcome && !strcmp(r->outcome, "completed"))
-            line(out, r->t, "%s's migration completes: %s sent; the guest was paused %s.", s, b, d);
+            line(out, r->t, "%s's migration completes: %s sent; the guest was paused %s.%s", s, b, d, pc);
         else if (r->outcome && !strcmp(r->outcome, "not-converged"))
             line(out, r->t, "%s's migration never converged: the guest dirties memory faster than it can be sent.",
                  s);
@@ -416,7 +423,7 @@ char *explain_text(const scenario *sc, int run, GError **err)
     trace_rec tr_rec;
     for (size_t i = 0; trace_get(tr, i, &tr_rec); i++) {
         rec r = { .t = tr_rec.t, .order = i, .kind = tr_rec.kind, .subject = tr_rec.subject, .downtime = -1,
-                  .client = -1, .unsent = -1 };
+                  .client = -1, .unsent = -1, .fault = -1 };
         for (size_t k = 0; k < tr_rec.nkv; k++) {
             const trace_kv *kv = &tr_rec.kv[k];
             if (!strcmp(kv->key, "reason") && kv->type == TRACE_STR)
@@ -437,6 +444,8 @@ char *explain_text(const scenario *sc, int run, GError **err)
                 r.unsent = kv->v.d;
             else if (!strcmp(kv->key, "throttle") && kv->type == TRACE_DBL)
                 r.throttle = kv->v.d;
+            else if (!strcmp(kv->key, "postcopy_fault_time") && kv->type == TRACE_DBL)
+                r.fault = kv->v.d;
             else if (!strcmp(kv->key, "syncs") && kv->type == TRACE_INT)
                 r.syncs = kv->v.i;
         }

@@ -537,6 +537,8 @@ static void finish(mig *m, mig_outcome o)
         trace_dbl(tr, "transferred_bytes", m->r.transferred);
         trace_dbl(tr, "downtime", m->r.downtime >= 0 ? sim_to_s(m->r.downtime) : -1);
         trace_dbl(tr, "client_downtime", m->r.client_downtime >= 0 ? sim_to_s(m->r.client_downtime) : -1);
+        if (m->r.postcopy_switch >= 0 && m->r.resume >= 0)
+            trace_dbl(tr, "postcopy_fault_time", sim_to_s(m->r.postcopy_fault_time));
         trace_end(tr);
     }
     if (m->done)

@@ -313,6 +313,11 @@ Test(cli, explain_tells_every_scenario, .timeout = 120)
     cr_assert(strstr(out, "DRBD goes StandAlone"), "%s", out);
     g_free(out);
     g_free(err);
+    /* postcopy's pause is short; what the guest pays afterwards is told */
+    cr_assert_eq(run_golive((const char *[]){ "explain", "scenarios/postcopy.json", NULL }, &out, &err), 0);
+    cr_assert(strstr(out, "After the switch its vCPUs lost ") && strstr(out, "(remote faults)"), "%s", out);
+    g_free(out);
+    g_free(err);
 }
 
 /* Two runs of golive draw byte-identical SVG. */
