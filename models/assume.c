@@ -125,7 +125,7 @@ static const entry catalogue[ASSUME_N] = {
                                 "bytes of a page one write changes (XBZRLE's delta sizes)", ASSUMED, "migration" },
     [AS_VM_CPU_SHARE] = { "vms[].dirty.cpu_share", "dirty.cpu_share", SCOPE_VM, BASE_DIRTY,
                           offsetof(scn_dirty, cpu_share), V_FRACTION, NULL, NULL,
-                          "share of a vCPU the writer needs (how much throttling slows it)", ASSUMED, "migration" },
+                          "share of a vCPU the writer needs (how much throttling or postcopy's fault waits slow it)", ASSUMED, "migration" },
     [AS_VM_WORKING_SET] = { "vms[].dirty.working_set", "dirty.working_set", SCOPE_VM, BASE_DIRTY,
                             offsetof(scn_dirty, working_set), V_SIZE, NULL, NULL,
                             "memory the writer writes to (all of the VM's)", "docs/scenario-format.md", "migration" },
@@ -143,6 +143,10 @@ static const entry catalogue[ASSUME_N] = {
                                   "pages queued ahead of a requested page when the network is the bottleneck "
                                   "(fixed in the model)",
                                   ASSUMED, "migration", "postcopy queue" },
+    [AS_CONST_FAULT_OVERHEAD] = { NULL, NULL, SCOPE_CONST, BASE_NONE, 0, V_TEXT, NULL, "100 us",
+                                  "a remote fault's handling besides the network round trip and its page: "
+                                  "userfaultfd and the request path (fixed in the model)",
+                                  ASSUMED, "migration", "postcopy fault" },
     [AS_CONST_CEPH_MONITORS] = { NULL, NULL, SCOPE_CONST, BASE_NONE, 0, V_TEXT, NULL, "on the first three hosts",
                                  "where the Ceph monitors run (fixed in the model)", ASSUMED, "monitor failure",
                                  "Ceph monitors" },

@@ -55,6 +55,7 @@ typedef enum {
     /* model constants no key sets */
     AS_CONST_COMPRESSION_SPEED,
     AS_CONST_POSTCOPY_QUEUE,
+    AS_CONST_FAULT_OVERHEAD,
     AS_CONST_CEPH_MONITORS,
     /* cluster */
     AS_CL_TOKEN,

@@ -780,8 +780,14 @@ static void assume_live_end(world *w, const mig_result *r)
     }
     if (r->xbzrle_pages > 0)
         assume_use(&w->assumed, sc, AS_VM_BYTES_PER_WRITE, r->vm);
-    if (r->postcopy_switch >= 0)
+    if (r->postcopy_switch >= 0) {
         assume_use(&w->assumed, sc, AS_CONST_POSTCOPY_QUEUE, -1);
+        if (r->postcopy_fault_time > 0) {
+            /* the waits and how much they slowed the writer */
+            assume_use(&w->assumed, sc, AS_CONST_FAULT_OVERHEAD, -1);
+            assume_use(&w->assumed, sc, AS_VM_CPU_SHARE, r->vm);
+        }
+    }
 }
 
 /* A precopy that never got below its threshold, said with its numbers:

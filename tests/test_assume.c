@@ -135,6 +135,21 @@ Test(assume, a_fence_counts_the_cluster_timings_it_used)
  * model), a source, and can be found by its key. One key has two defaults:
  * migration.max_bandwidth is QEMU's own 128 MiB/s, or libvirt's unlimited
  * under Pacemaker, and those two only. */
+/* A postcopy phase whose guest waited for pages shows the fault's fixed
+ * cost and the writer's CPU share, which set how long it waited. */
+Test(assume, postcopy_faults_show_what_shaped_them)
+{
+    scenario *sc;
+    world *w = mrun("10Gbit/s", "\"postcopy\":{\"after_syncs\":2}", "", "", &sc);
+    const assume_counts *c = world_assumed(w);
+    cr_assert_geq(world_migration(w, 0)->postcopy_switch, 0, "postcopy ran");
+    cr_assert_gt(world_migration(w, 0)->postcopy_fault_time, 0, "the guest faulted");
+    cr_assert_eq(c->n[AS_CONST_FAULT_OVERHEAD], 1);
+    cr_assert_eq(c->n[AS_VM_CPU_SHARE], 1);
+    world_free(w);
+    scenario_free(sc);
+}
+
 Test(assume, the_catalogue_is_complete)
 {
     for (int id = 0; id < ASSUME_N; id++) {
